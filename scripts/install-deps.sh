@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tsudoi needs to build (idempotent).
+# Run as root, or as a user who may use sudo.
+set -euo pipefail
+
+packages=(
+  build-essential   # cc for SQLite (bundled) and other C parts
+  cmake
+  pkg-config
+  libclang-dev
+  libudev-dev
+  libinput-dev
+  libxkbcommon-dev
+  libfontconfig1-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all build packages are present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

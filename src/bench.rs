@@ -1,0 +1,262 @@
+//! `tsudoi bench`: the check-in path on the synthetic year, encrypted against a
+//! plain-SQLite baseline doing the same work in the same run, plus unlock time,
+//! demo generation time and peak memory.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::KdfParams;
+use crate::demo::{self, DemoSpec};
+use crate::eligibility::PostalTable;
+use crate::error::Result;
+use crate::store::sessions::{NewSession, Program, SessionMode};
+use crate::store::{Policy, Store};
+
+/// Percentiles of a set of timings, in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub samples: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+impl Timing {
+    pub fn of(mut d: Vec<StdDuration>) -> Timing {
+        d.sort_unstable();
+        let pick = |q: f64| {
+            let i = ((d.len() as f64 - 1.0) * q).round() as usize;
+            d.get(i).map_or(0.0, |x| x.as_secs_f64() * 1000.0)
+        };
+        Timing {
+            samples: d.len(),
+            p50_ms: pick(0.5),
+            p99_ms: pick(0.99),
+            max_ms: pick(1.0),
+        }
+    }
+}
+
+/// Everything `tsudoi bench` measures.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub checkin_encrypted: Timing,
+    pub checkin_plain: Timing,
+    pub p99_ratio: f64,
+    pub p50_ratio: f64,
+    pub unlock_default_kdf_ms: f64,
+    pub kdf: String,
+    pub demo_generation_s: f64,
+    pub participants: u64,
+    pub visits: u64,
+    pub peak_rss_mib: f64,
+}
+
+/// Runs the benchmark in `dir` (a scratch directory on the disk to measure).
+pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let today = clock.today();
+    let password = "bench-password-2026!";
+    let policy = Policy::default();
+    let spec = DemoSpec::year_ending(today, 1);
+
+    let started = Instant::now();
+    let (mut store, staff, summary) = demo::open_or_create(
+        &dir.join("bench.db"),
+        password,
+        &spec,
+        policy.clone(),
+        clock.clone(),
+    )?;
+    let demo_generation_s = started.elapsed().as_secs_f64();
+    let summary = summary.ok_or_else(|| {
+        crate::Error::Invalid("ベンチマーク用の保存ファイルが既にあります。".into())
+    })?;
+
+    // Unlock with the default Argon2id parameters: a fresh open + sign-in.
+    drop(store);
+    let mut unlock = Vec::new();
+    for _ in 0..3 {
+        let mut s = Store::open(
+            &dir.join("bench.db"),
+            policy.clone(),
+            PostalTable::shinjuku(),
+            clock.clone(),
+        )?;
+        let t = Instant::now();
+        s.sign_in(demo::DEMO_MANAGER, password)?;
+        unlock.push(t.elapsed());
+    }
+    store = Store::open(
+        &dir.join("bench.db"),
+        policy.clone(),
+        PostalTable::shinjuku(),
+        clock.clone(),
+    )?;
+    let staff = {
+        let _ = staff;
+        store.sign_in(demo::DEMO_MANAGER, password)?
+    };
+
+    let plain = PlainBaseline::create(&dir.join("plain.db"), &spec)?;
+
+    // Fresh sessions so every tap is a real first check-in.
+    let rounds = checkins.div_ceil(3000).max(1);
+    let mut enc_times = Vec::with_capacity(checkins);
+    let mut plain_times = Vec::with_capacity(checkins);
+    let cards: Vec<(usize, Vec<u8>)> = (2..spec.residents)
+        .filter_map(|i| demo::card_uid(spec.seed, i).map(|u| (i, u)))
+        .collect();
+    let mut done = 0;
+    for round in 0..rounds {
+        let session = store.add_session(
+            &staff,
+            NewSession {
+                program: Program::Koryu,
+                date: today,
+                start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+                end: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
+                title: format!("ベンチマーク{round}"),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )?;
+        let plain_session = plain.add_session(today)?;
+        for (i, uid) in cards.iter().take(checkins - done) {
+            let card = tsudoi_hw::CardId::new(tsudoi_hw::Technology::Felica, uid)
+                .map_err(|e| crate::Error::Invalid(e.to_string()))?;
+            let t = Instant::now();
+            let outcome = store.check_in_card(&card, &session)?;
+            enc_times.push(t.elapsed());
+            if outcome.is_none() {
+                return Err(crate::Error::Invalid(
+                    "ベンチマーク用のカードが見つかりません。".into(),
+                ));
+            }
+            let t = Instant::now();
+            plain.check_in(uid, &plain_session, today, *i)?;
+            plain_times.push(t.elapsed());
+            done += 1;
+        }
+    }
+    let enc = Timing::of(enc_times);
+    let pl = Timing::of(plain_times);
+    Ok(BenchReport {
+        p99_ratio: enc.p99_ms / pl.p99_ms.max(1e-9),
+        p50_ratio: enc.p50_ms / pl.p50_ms.max(1e-9),
+        checkin_encrypted: enc,
+        checkin_plain: pl,
+        unlock_default_kdf_ms: Timing::of(unlock).p50_ms,
+        kdf: {
+            let k = KdfParams::default();
+            format!(
+                "Argon2id m={} KiB t={} p={}",
+                k.m_cost_kib, k.t_cost, k.p_cost
+            )
+        },
+        demo_generation_s,
+        participants: summary.participants,
+        visits: summary.visits,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+/// VmHWM from /proc (Linux); 0 elsewhere.
+pub fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// The same check-in work on plain SQLite: card lookup by index, birth date
+/// read and age computed, attendance inserted, a hash-chained audit row, one
+/// durable commit. Same pragmas, same row counts.
+struct PlainBaseline {
+    conn: Connection,
+}
+
+impl PlainBaseline {
+    fn create(path: &Path, spec: &DemoSpec) -> Result<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.execute_batch(
+            "CREATE TABLE participants (id INTEGER PRIMARY KEY, name TEXT, kana TEXT, phone TEXT, birth_date TEXT);
+             CREATE TABLE cards (uid BLOB PRIMARY KEY, participant_id INTEGER REFERENCES participants(id));
+             CREATE TABLE sessions (id TEXT PRIMARY KEY, date TEXT);
+             CREATE TABLE attendance (id TEXT PRIMARY KEY, participant_id INTEGER REFERENCES participants(id),
+                 session_id TEXT REFERENCES sessions(id), at TEXT, UNIQUE (participant_id, session_id));
+             CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT, record_id TEXT, hash BLOB);",
+        )?;
+        let tx = conn.transaction()?;
+        for i in 0..spec.residents {
+            tx.execute(
+                "INSERT INTO participants VALUES (?1, 'x', 'x', '09000000000', '1950-01-01')",
+                [i as i64],
+            )?;
+            if let Some(uid) = demo::card_uid(spec.seed, i) {
+                tx.execute("INSERT INTO cards VALUES (?1, ?2)", params![uid, i as i64])?;
+            }
+        }
+        tx.execute("INSERT INTO sessions VALUES ('old', '2000-01-01')", [])?;
+        for n in 0..spec.target_visits {
+            tx.execute(
+                "INSERT OR IGNORE INTO attendance VALUES (?1, ?2, 'old', '')",
+                params![format!("{n:036}"), (n % spec.residents) as i64],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Self { conn })
+    }
+
+    fn add_session(&self, date: NaiveDate) -> Result<String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.conn.execute(
+            "INSERT INTO sessions VALUES (?1, ?2)",
+            params![id, date.to_string()],
+        )?;
+        Ok(id)
+    }
+
+    fn check_in(&self, uid: &[u8], session: &str, date: NaiveDate, _i: usize) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let (pid, birth): (i64, String) = tx
+            .prepare_cached("SELECT p.id, p.birth_date FROM cards c JOIN participants p ON p.id = c.participant_id WHERE c.uid = ?1")?
+            .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let birth = NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap_or(date);
+        let _eligible = crate::eligibility::age_on(birth, date).is_some_and(|a| a >= 60);
+        let now = SystemClock.now().to_rfc3339();
+        tx.prepare_cached("INSERT INTO attendance VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING")?
+            .execute(params![uuid::Uuid::new_v4().to_string(), pid, session, now])?;
+        let (seq, prev): (i64, Vec<u8>) = tx
+            .prepare_cached("SELECT coalesce(max(seq), 0), coalesce((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), x'') FROM audit")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let mut h = blake3::Hasher::new();
+        h.update(&prev);
+        h.update(now.as_bytes());
+        h.update(&pid.to_le_bytes());
+        tx.prepare_cached("INSERT INTO audit VALUES (?1, ?2, 'kiosk', 'check_in', ?3, ?4)")?
+            .execute(params![
+                seq + 1,
+                now,
+                pid,
+                h.finalize().as_bytes().as_slice()
+            ])?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,757 @@
+//! The commands behind `tsudoi <command>`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tsudoi::clock::{Clock, SystemClock};
+use tsudoi::config::Config;
+use tsudoi::eligibility::{self, PhoneNumber, PostalCode};
+use tsudoi::store::audit::ChainVerdict;
+use tsudoi::store::participants::{
+    Basis, Correction, DocumentKind, IdCheck, NewParticipant, PURPOSE_STATEMENT, short_id,
+};
+use tsudoi::store::sessions::{NewSession, Program, SessionMode, parse_time};
+use tsudoi::store::{Actor, Role, StaffSession, Store};
+use tsudoi::{Error, Result, demo};
+
+use super::{
+    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, ParticipantCmd, SessionCmd,
+    StaffCmd, secrets,
+};
+
+/// 2 for input the user can correct, 1 for everything else.
+pub fn exit_code(e: &Error) -> u8 {
+    match e {
+        Error::Input(_)
+        | Error::Invalid(_)
+        | Error::WeakPassword(_)
+        | Error::NotFound { .. }
+        | Error::Ambiguous { .. }
+        | Error::StoreMissing(_)
+        | Error::StoreExists(_) => 2,
+        _ => 1,
+    }
+}
+
+struct Context {
+    config: Config,
+    store_path: PathBuf,
+    staff: Option<String>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Result<Self> {
+        let config = match &cli.config {
+            Some(p) => Config::load(p)?,
+            None => Config::default(),
+        };
+        let store_path = cli
+            .store
+            .clone()
+            .or_else(|| config.store.clone())
+            .unwrap_or_else(default_store);
+        Ok(Self {
+            config,
+            store_path,
+            staff: cli.staff.clone(),
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    fn open(&self) -> Result<Store> {
+        Store::open(
+            &self.store_path,
+            self.config.policy()?,
+            self.config.postal_table()?,
+            self.clock.clone(),
+        )
+    }
+
+    fn staff_id(&self) -> Result<&str> {
+        self.staff.as_deref().ok_or_else(|| {
+            Error::Invalid(
+                "スタッフIDを --staff か環境変数 TSUDOI_STAFF で指定してください。".into(),
+            )
+        })
+    }
+
+    /// Opens the store and signs in; refuses if the first password is unchanged.
+    fn sign_in(&self) -> Result<(Store, StaffSession)> {
+        let mut store = self.open()?;
+        let id = self.staff_id()?;
+        let password = secrets::password(&format!("{id} のパスワード: "))?;
+        let session = store.sign_in(id, &password)?;
+        Ok((store, session))
+    }
+}
+
+fn default_store() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("tsudoi")
+        .join("tsudoi.db")
+}
+
+fn parse_iso_date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(format!(
+            "日付は 2026-11-23 のように入力してください（入力: {}）。",
+            s.trim()
+        ))
+    })
+}
+
+fn input<T, E: Into<eligibility::InputError>>(r: std::result::Result<T, E>) -> Result<T> {
+    r.map_err(|e| Error::Input(e.into()))
+}
+
+fn document(s: &str) -> Result<DocumentKind> {
+    DocumentKind::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = DocumentKind::ALL.iter().map(|d| d.label()).collect();
+        Error::Invalid(format!(
+            "身分証の種類は次のどれかにしてください: {}",
+            names.join("、")
+        ))
+    })
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ctx = Context::new(&cli)?;
+    match cli.command {
+        Command::Init(a) => init(&ctx, a),
+        Command::Check(a) => check(&ctx, a),
+        Command::Participant(c) => participant(&ctx, c),
+        Command::Session(c) => session(&ctx, c),
+        Command::Checkin(a) => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let outcome = store.check_in_by_staff(&staff, &a.participant, &a.session)?;
+            println!("{}", outcome.message());
+            Ok(match outcome {
+                tsudoi::store::attendance::CheckInOutcome::CheckedIn { .. }
+                | tsudoi::store::attendance::CheckInOutcome::AlreadyCheckedIn { .. } => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(1),
+            })
+        }
+        Command::Staff(c) => staff(&ctx, c),
+        Command::Audit(c) => audit(&ctx, c),
+        Command::Demo(a) => demo_cmd(&ctx, a),
+        Command::Bench(a) => bench(a),
+    }
+}
+
+fn init(ctx: &Context, a: InitArgs) -> Result<ExitCode> {
+    if ctx.store_path.exists() {
+        return Err(Error::StoreExists(ctx.store_path.display().to_string()));
+    }
+    // Refuse an unusable key file before anything is created.
+    let mut key_file = match &a.recovery_key_out {
+        Some(p) => Some(create_secret_file(p)?),
+        None => None,
+    };
+    tsudoi::store::staff::validate_staff_id(&a.manager)?;
+    let password = match std::env::var("TSUDOI_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => zeroize::Zeroizing::new(p),
+        None => secrets::new_password(&format!("{} の最初のパスワード", a.manager))?,
+    };
+    let result = Store::create(
+        &ctx.store_path,
+        &a.site,
+        &a.manager,
+        &password,
+        ctx.config.policy()?,
+        ctx.config.postal_table()?,
+        ctx.clock.clone(),
+    );
+    let (store, _session, recovery) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some(p) = &a.recovery_key_out {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e);
+        }
+    };
+    let key_text = recovery.to_display();
+    println!("保存ファイルを作成しました: {}", store.path().display());
+    println!("施設: {}", a.site.trim());
+    println!(
+        "取扱責任者: {}（最初のサインインでパスワードの変更が必要です）",
+        a.manager
+    );
+    match (&mut key_file, &a.recovery_key_out) {
+        (Some(f), Some(p)) => {
+            writeln!(
+                f,
+                "tsudoi 回復キー（{}）\n{}",
+                a.site.trim(),
+                key_text.as_str()
+            )?;
+            f.sync_all()?;
+            println!(
+                "回復キーを {} に書きました。印刷して封筒に入れ、区が保管してください。",
+                p.display()
+            );
+        }
+        _ => {
+            println!();
+            println!(
+                "回復キー（この一度しか表示されません。書き写して封筒に入れ、区が保管してください）:"
+            );
+            println!("  {}", key_text.as_str());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create_secret_file(path: &Path) -> Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map_err(|e| {
+        Error::Invalid(format!(
+            "回復キーのファイル {} を新しく作れません: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
+    let on = match &a.on {
+        Some(d) => parse_iso_date(d)?,
+        None => ctx.clock.today(),
+    };
+    let table = ctx.config.postal_table()?;
+    let rules = ctx.config.policy()?.rules;
+    let decision = match eligibility::check(&a.birth, &a.postal, on, &table, &rules) {
+        Ok(d) => d,
+        Err(e) => {
+            if a.json {
+                let out = serde_json::json!({ "error": e.to_string() });
+                println!("{out}");
+            }
+            return Err(Error::Input(e));
+        }
+    };
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&decision).map_err(|e| Error::Invalid(e.to_string()))?
+        );
+    } else {
+        println!("判定日: {}", decision.judged_on.format("%Y年%-m月%-d日"));
+        println!(
+            "生年月日: {}（{}）",
+            eligibility::to_wareki(decision.birth_date),
+            decision.birth_date
+        );
+        match decision.age {
+            Some(age) => println!("年齢: {age}歳"),
+            None => println!("年齢: -"),
+        }
+        println!(
+            "60歳になる日: {}",
+            decision.reaches_60_on.format("%Y年%-m月%-d日")
+        );
+        println!(
+            "住所: {}{}",
+            if decision.in_ward { "区内" } else { "区外" },
+            decision
+                .town
+                .as_deref()
+                .map(|t| format!("（{t}）"))
+                .unwrap_or_default()
+        );
+        println!(
+            "判定: {}",
+            if decision.eligible {
+                "参加できます"
+            } else {
+                "対象外です"
+            }
+        );
+        for r in &decision.reasons {
+            println!("  {r}");
+        }
+    }
+    Ok(if decision.eligible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
+    // Validate what can be validated before asking for a password.
+    match cmd {
+        ParticipantCmd::Add(a) => {
+            let phone = input(PhoneNumber::parse(&a.phone))?;
+            let basis = if a.ward_provided {
+                Basis::WardProvided
+            } else {
+                Basis::SelfPresented
+            };
+            let id_check = match (&a.birth, &a.postal) {
+                (Some(b), Some(p)) => Some(IdCheck {
+                    birth_date: input(eligibility::parse_date(b))?,
+                    postal: input(PostalCode::parse(p))?,
+                    document: document(&a.document)?,
+                }),
+                (None, None) if a.ward_provided => None,
+                _ => {
+                    return Err(Error::Invalid(
+                        "身分証を確認して、--birth（生年月日）と --postal（郵便番号）を両方入力してください。".into(),
+                    ));
+                }
+            };
+            let (mut store, staff) = ctx.sign_in()?;
+            let id = store.register(
+                &staff,
+                NewParticipant {
+                    name: a.name,
+                    kana: a.kana,
+                    phone,
+                    basis,
+                    id_check,
+                    address: a.address,
+                },
+            )?;
+            println!("登録しました。登録番号: {}（{}）", short_id(&id), id);
+            println!("ご本人に読み上げた利用目的: {PURPOSE_STATEMENT}");
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::Find(f) => {
+            let phone = f
+                .phone
+                .as_deref()
+                .map(|p| input(PhoneNumber::parse(p)))
+                .transpose()?;
+            let (mut store, staff) = ctx.sign_in()?;
+            let found = match (&phone, &f.kana) {
+                (Some(p), _) => store.find_by_phone(&staff, p)?,
+                (None, Some(k)) => store.find_by_kana(&staff, k)?,
+                (None, None) => Vec::new(),
+            };
+            if found.is_empty() {
+                println!("見つかりませんでした。");
+                return Ok(ExitCode::from(1));
+            }
+            for p in &found {
+                let birth = p
+                    .birth_date
+                    .map(eligibility::to_wareki)
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{}  {}（{}）  {}",
+                    short_id(&p.id),
+                    p.name.as_str(),
+                    p.kana.as_str(),
+                    birth
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::Show { id } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let p = store.participant(&staff, &id)?;
+            let today = ctx.clock.today();
+            let rules = store.policy().rules.clone();
+            println!("登録番号: {}", p.id);
+            println!("氏名: {}（{}）", p.name.as_str(), p.kana.as_str());
+            println!(
+                "電話: {}",
+                PhoneNumber::parse(&p.phone)
+                    .map(|n| n.display())
+                    .unwrap_or_else(|_| p.phone.to_string())
+            );
+            if let Some(b) = p.birth_date {
+                let age = eligibility::age_on(b, today)
+                    .map(|a| format!("{a}歳"))
+                    .unwrap_or_default();
+                println!("生年月日: {}（{}） {age}", eligibility::to_wareki(b), b);
+            }
+            if let Some(code) = &p.postal_code {
+                println!(
+                    "郵便番号: {}  町名: {}",
+                    code.as_str(),
+                    p.town.as_ref().map(|t| t.as_str()).unwrap_or("（区内）")
+                );
+            }
+            if let Some(a) = &p.address {
+                println!("住所: {}", a.as_str());
+            }
+            println!("収集の根拠: {}", p.basis.label());
+            if let (Some(on), Some(doc)) = (p.verified_on, p.document) {
+                let due = eligibility::reverification_due_on(on, &rules);
+                println!(
+                    "本人確認: {on}（{}、{}） 次の確認: {due}{}",
+                    doc.label(),
+                    p.verified_by.as_deref().unwrap_or("-"),
+                    if due <= today {
+                        "（確認が必要です）"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            println!(
+                "利用目的の説明と同意: {}（{}）",
+                p.consent_on, p.consent_purpose
+            );
+            println!("ICカード: {}枚", p.cards);
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::Update(u) => {
+            let mut changes = Vec::new();
+            if let Some(n) = u.name {
+                changes.push(Correction::Name(n));
+            }
+            if let Some(k) = u.kana {
+                changes.push(Correction::Kana(k));
+            }
+            if let Some(p) = u.phone {
+                changes.push(Correction::Phone(input(PhoneNumber::parse(&p))?));
+            }
+            if let Some(a) = u.address {
+                changes.push(Correction::Address(Some(a)));
+            }
+            if u.clear_address {
+                changes.push(Correction::Address(None));
+            }
+            if changes.is_empty() {
+                return Err(Error::Invalid(
+                    "訂正する項目を指定してください（--name, --kana, --phone, --address）。".into(),
+                ));
+            }
+            let (mut store, staff) = ctx.sign_in()?;
+            for c in changes {
+                store.correct(&staff, &u.id, c)?;
+            }
+            println!("訂正しました。");
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::Reverify(r) => {
+            let check = IdCheck {
+                birth_date: input(eligibility::parse_date(&r.birth))?,
+                postal: input(PostalCode::parse(&r.postal))?,
+                document: document(&r.document)?,
+            };
+            let (mut store, staff) = ctx.sign_in()?;
+            let d = store.reverify(&staff, &r.id, check)?;
+            if d.eligible {
+                println!("本人確認を記録しました。参加できます。");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("本人確認を記録しました。対象外です。");
+                for r in &d.reasons {
+                    println!("  {r}");
+                }
+                Ok(ExitCode::from(1))
+            }
+        }
+        ParticipantCmd::Delete { id, yes } => {
+            if !yes {
+                return Err(Error::Invalid(
+                    "削除は元に戻せません。確かめたうえで --yes を付けてください。".into(),
+                ));
+            }
+            let (mut store, staff) = ctx.sign_in()?;
+            store.delete_participant(&staff, &id)?;
+            println!("削除しました。");
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::LinkCard(l) => {
+            let tech = tsudoi_hw::Technology::parse(&l.tech).ok_or_else(|| {
+                Error::Invalid("--tech は felica か iso14443a にしてください。".into())
+            })?;
+            let card = tsudoi_hw::CardId::from_hex(tech, &l.uid)
+                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let (mut store, staff) = ctx.sign_in()?;
+            store.link_card(&staff, &l.id, &card)?;
+            println!("カードを結び付けました。");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn session(ctx: &Context, cmd: SessionCmd) -> Result<ExitCode> {
+    match cmd {
+        SessionCmd::Add(a) => {
+            let program = Program::parse(&a.program).ok_or_else(|| {
+                Error::Invalid("--program は ikigai（いきがいつくり支援）、koryu（地域交流支援）、kaigo（介護予防）のどれかにしてください。".into())
+            })?;
+            let mode = SessionMode::parse(&a.mode).ok_or_else(|| {
+                Error::Invalid("--mode は open（自由参加）、first_come（先着順）、lottery（抽選）のどれかにしてください。".into())
+            })?;
+            let new = NewSession {
+                program,
+                date: parse_iso_date(&a.date)?,
+                start: parse_time(&a.start)?,
+                end: parse_time(&a.end)?,
+                title: a.title,
+                capacity: a.capacity,
+                mode,
+            };
+            let (mut store, staff) = ctx.sign_in()?;
+            let id = store.add_session(&staff, new)?;
+            println!("活動を追加しました。活動番号: {}（{}）", &id[..8], id);
+            Ok(ExitCode::SUCCESS)
+        }
+        SessionCmd::List { date } => {
+            let date = match date {
+                Some(d) => parse_iso_date(&d)?,
+                None => ctx.clock.today(),
+            };
+            let store = ctx.open()?;
+            let sessions = store.sessions_on(date)?;
+            if sessions.is_empty() {
+                println!("{} の活動はありません。", date.format("%Y年%-m月%-d日"));
+            }
+            for s in sessions {
+                let cap = s.capacity.map(|c| format!("/{c}")).unwrap_or_default();
+                println!(
+                    "{}  {}〜{}  {}  {}（{}）  {}{}人",
+                    &s.id[..8],
+                    s.start.format("%H:%M"),
+                    s.end.format("%H:%M"),
+                    s.program.label(),
+                    s.title,
+                    s.mode.label(),
+                    s.attendance,
+                    cap
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn staff(ctx: &Context, cmd: StaffCmd) -> Result<ExitCode> {
+    match cmd {
+        StaffCmd::Add { id, role } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                Error::Invalid("--role は manager（取扱責任者）、handler（取扱者）、operator（運営者）のどれかにしてください。".into())
+            })?;
+            tsudoi::store::staff::validate_staff_id(&id)?;
+            let (mut store, manager) = ctx.sign_in()?;
+            let initial = secrets::new_password(&format!("{id} の最初のパスワード"))?;
+            store.add_staff(&manager, &id, role, &initial)?;
+            println!(
+                "{}（{}）を追加しました。最初のサインインでパスワードの変更が必要です。",
+                id,
+                role.label()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        StaffCmd::Passwd => {
+            let mut store = ctx.open()?;
+            let id = ctx.staff_id()?;
+            let current = secrets::password(&format!("{id} の今のパスワード: "))?;
+            let mut session = store.sign_in(id, &current)?;
+            let new = secrets::new_password("新しいパスワード")?;
+            store.change_password(&mut session, &new)?;
+            println!("パスワードを変更しました。");
+            Ok(ExitCode::SUCCESS)
+        }
+        StaffCmd::List => {
+            let (store, manager) = ctx.sign_in()?;
+            for a in store.staff_accounts(&manager)? {
+                println!(
+                    "{}  {}  {}{}{}",
+                    a.id,
+                    a.role.label(),
+                    if a.active { "有効" } else { "無効" },
+                    if a.must_change_password {
+                        "  初回パスワード未変更"
+                    } else {
+                        ""
+                    },
+                    a.locked_until
+                        .map(|u| format!("  ロック中（{u}まで）"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        StaffCmd::Deactivate { id } => {
+            let (mut store, manager) = ctx.sign_in()?;
+            store.deactivate_staff(&manager, &id)?;
+            println!("{id} を無効にしました。このアカウントの鍵は削除されました。");
+            Ok(ExitCode::SUCCESS)
+        }
+        StaffCmd::Recover { id } => {
+            let mut store = ctx.open()?;
+            let key = tsudoi::crypto::RecoveryKey::parse(&secrets::recovery_key()?)?;
+            let new = secrets::new_password(&format!("{id} の新しいパスワード"))?;
+            store.reset_password_with_recovery(&key, &id, &new)?;
+            println!(
+                "{id} のパスワードを設定し直しました。次のサインインでもう一度変更してください。"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn audit(ctx: &Context, cmd: AuditCmd) -> Result<ExitCode> {
+    let (mut store, staff) = ctx.sign_in()?;
+    staff.require(false)?;
+    match cmd {
+        AuditCmd::Verify => {
+            let verdict = store.verify_audit(&Actor::Staff(staff))?;
+            println!("{verdict}");
+            Ok(match verdict {
+                ChainVerdict::Intact { .. } => ExitCode::SUCCESS,
+                ChainVerdict::Broken { .. } => ExitCode::from(1),
+            })
+        }
+        AuditCmd::Show { last } => {
+            for e in store.audit_entries(last.clamp(1, 10_000))? {
+                println!(
+                    "{:>6}  {}  {:<14} {:<16} {}  [{}]  {}",
+                    e.seq, e.at, e.actor, e.action, e.record_id, e.fields, e.result
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
+    let path = match (&ctx.store_path, std::env::var_os("TSUDOI_STORE")) {
+        (p, _) if p != &default_store() => p.clone(),
+        _ => default_store().with_file_name("demo.db"),
+    };
+    let password = std::env::var("TSUDOI_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| demo::DEMO_PASSWORD.to_owned());
+    let spec = demo::DemoSpec::year_ending(ctx.clock.today(), a.seed);
+    let started = std::time::Instant::now();
+    let (store, _staff, summary) = demo::open_or_create(
+        &path,
+        &password,
+        &spec,
+        ctx.config.policy()?,
+        ctx.clock.clone(),
+    )?;
+    match summary {
+        Some(s) => println!(
+            "デモ用の保存ファイルを作りました（{:.1}秒）: {}\n  架空の参加者 {}人、活動 {}回、受付 {}件（{}〜{}）",
+            started.elapsed().as_secs_f64(),
+            path.display(),
+            s.participants,
+            s.sessions,
+            s.visits,
+            s.first_day,
+            s.last_day
+        ),
+        None => println!(
+            "デモ用の保存ファイルを開きました: {}\n  架空の参加者 {}人、活動 {}回、受付 {}件",
+            path.display(),
+            store.participant_count()?,
+            store.session_count()?,
+            store.attendance_count()?
+        ),
+    }
+    println!(
+        "  取扱責任者: {}（パスワードは README を参照）",
+        demo::DEMO_MANAGER
+    );
+    println!("今日の活動:");
+    for s in store.sessions_on(ctx.clock.today())? {
+        println!(
+            "  {}〜{}  {}（{}）  {}人",
+            s.start.format("%H:%M"),
+            s.end.format("%H:%M"),
+            s.title,
+            s.program.label(),
+            s.attendance
+        );
+    }
+    if !a.no_ui {
+        println!(
+            "キオスクの画面はまだありません（別の課題で作ります）。上の集計だけを表示しました。"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(a: BenchArgs) -> Result<ExitCode> {
+    let tmp;
+    let dir = match &a.dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.clone()
+        }
+        None => {
+            tmp = TempDir::new()?;
+            tmp.0.clone()
+        }
+    };
+    let report = tsudoi::bench::run(&dir, a.checkins.max(10))?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| Error::Invalid(e.to_string()))?
+        );
+    } else {
+        let e = &report.checkin_encrypted;
+        let p = &report.checkin_plain;
+        println!(
+            "check-in path ({} taps, synchronous=FULL, on {}):",
+            e.samples,
+            dir.display()
+        );
+        println!(
+            "  encrypted  p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+            e.p50_ms, e.p99_ms, e.max_ms
+        );
+        println!(
+            "  plain      p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+            p.p50_ms, p.p99_ms, p.max_ms
+        );
+        println!(
+            "  ratio      p50 {:.2}  p99 {:.2}",
+            report.p50_ratio, report.p99_ratio
+        );
+        println!(
+            "unlock ({}): {:.0} ms",
+            report.kdf, report.unlock_default_kdf_ms
+        );
+        println!(
+            "demo generation: {:.1} s ({} participants, {} visits)",
+            report.demo_generation_s, report.participants, report.visits
+        );
+        println!("peak memory (VmHWM): {:.1} MiB", report.peak_rss_mib);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A scratch directory removed on drop (the benchmark's files are synthetic).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<Self> {
+        let base = std::env::temp_dir().join(format!("tsudoi-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&base)?;
+        Ok(Self(base))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

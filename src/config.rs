@@ -1,0 +1,172 @@
+//! The kiosk's configuration file (TOML). Every key is optional; the defaults
+//! are what a Shinjuku kiosk needs.
+//!
+//! ```toml
+//! store = "/var/lib/tsudoi/tsudoi.db"
+//!
+//! [eligibility]
+//! minimum_age = 60
+//! reverify_after_months = 12
+//! postal_table = "/etc/tsudoi/postal-codes.tsv"   # another ward's table
+//!
+//! [security]
+//! lockout_attempts = 5
+//! lockout_minutes = 15
+//! kdf_memory_kib = 65536
+//! kdf_iterations = 3
+//! kdf_parallelism = 4
+//! blind_index_bits = 12
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::crypto::KdfParams;
+use crate::eligibility::{PostalTable, Rules};
+use crate::error::{Error, Result};
+use crate::store::Policy;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where the store file is, unless `--store` or `TSUDOI_STORE` says otherwise.
+    pub store: Option<PathBuf>,
+    #[serde(default)]
+    pub eligibility: EligibilityConfig,
+    #[serde(default)]
+    pub security: SecurityConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EligibilityConfig {
+    pub minimum_age: u32,
+    pub reverify_after_months: u32,
+    /// A TSV of another ward's postal codes (same format as the shipped one).
+    pub postal_table: Option<PathBuf>,
+}
+
+impl Default for EligibilityConfig {
+    fn default() -> Self {
+        let r = Rules::default();
+        Self {
+            minimum_age: r.minimum_age,
+            reverify_after_months: r.reverify_after_months,
+            postal_table: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    pub lockout_attempts: u32,
+    pub lockout_minutes: u32,
+    pub kdf_memory_kib: u32,
+    pub kdf_iterations: u32,
+    pub kdf_parallelism: u32,
+    pub blind_index_bits: u8,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        let k = KdfParams::default();
+        Self {
+            lockout_attempts: 5,
+            lockout_minutes: 15,
+            kdf_memory_kib: k.m_cost_kib,
+            kdf_iterations: k.t_cost,
+            kdf_parallelism: k.p_cost,
+            blind_index_bits: 12,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a configuration file; errors name the problem in Japanese.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Invalid(format!("設定ファイル {} を読めません: {e}", path.display()))
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            Error::Invalid(format!(
+                "設定ファイル {} の書き方に誤りがあります: {}",
+                path.display(),
+                e.message()
+            ))
+        })
+    }
+
+    /// The policy the store runs under, checked for sane values.
+    pub fn policy(&self) -> Result<Policy> {
+        let s = &self.security;
+        if !(1..=20).contains(&s.lockout_attempts) {
+            return Err(Error::Invalid(
+                "lockout_attempts は1〜20にしてください。".into(),
+            ));
+        }
+        if !(1..=1440).contains(&s.lockout_minutes) {
+            return Err(Error::Invalid(
+                "lockout_minutes は1〜1440にしてください。".into(),
+            ));
+        }
+        if !(8..=24).contains(&s.blind_index_bits) {
+            return Err(Error::Invalid(
+                "blind_index_bits は8〜24にしてください。".into(),
+            ));
+        }
+        let e = &self.eligibility;
+        if !(1..=120).contains(&e.reverify_after_months) || !(1..=120).contains(&e.minimum_age) {
+            return Err(Error::Invalid(
+                "minimum_age と reverify_after_months は1〜120にしてください。".into(),
+            ));
+        }
+        let kdf = KdfParams {
+            m_cost_kib: s.kdf_memory_kib,
+            t_cost: s.kdf_iterations,
+            p_cost: s.kdf_parallelism,
+        };
+        kdf.validate()
+            .map_err(|e| Error::Invalid(format!("鍵導出（Argon2id）の設定が不正です: {e}")))?;
+        Ok(Policy {
+            lockout_attempts: s.lockout_attempts,
+            lockout_duration: chrono::Duration::minutes(i64::from(s.lockout_minutes)),
+            kdf,
+            rules: Rules {
+                minimum_age: e.minimum_age,
+                reverify_after_months: e.reverify_after_months,
+            },
+            blind_index_bits: s.blind_index_bits,
+        })
+    }
+
+    /// The ward's postal table: the configured file, or Shinjuku's built-in one.
+    pub fn postal_table(&self) -> Result<PostalTable> {
+        match &self.eligibility.postal_table {
+            Some(p) => PostalTable::from_tsv_file(p).map_err(|e| Error::Invalid(e.to_string())),
+            None => Ok(PostalTable::shinjuku()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c: Config = toml::from_str("").unwrap();
+        let p = c.policy().unwrap();
+        assert_eq!(p.lockout_attempts, 5);
+        assert_eq!(p.lockout_duration, chrono::Duration::minutes(15));
+        assert_eq!(p.rules.reverify_after_months, 12);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        assert!(toml::from_str::<Config>("[security]\nlockout = 3").is_err());
+        let c: Config = toml::from_str("[security]\nlockout_attempts = 0").unwrap();
+        assert!(c.policy().is_err());
+    }
+}

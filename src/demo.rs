@@ -1,0 +1,499 @@
+//! A synthetic year: about 4,000 invented residents, twelve months of
+//! sessions and about 60,000 check-ins ending today. The same seed gives the
+//! same people, sessions and visits (ciphertexts differ: nonces are random).
+//!
+//! Everything here is invented. Names are common Japanese names combined at
+//! random; phone numbers are drawn at random; no record describes a real person.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::params;
+
+use crate::clock::Clock;
+use crate::eligibility::{self, PostalTable};
+use crate::error::Result;
+use crate::store::audit::AuditAction;
+use crate::store::participants::{DocumentKind, PURPOSE_VERSION};
+use crate::store::sessions::{Program, SessionMode};
+use crate::store::{Policy, Store, record_in, seal};
+
+/// The demo manager's staff id.
+pub const DEMO_MANAGER: &str = "demo-manager";
+/// The demo manager's password when `TSUDOI_PASSWORD` is not set.
+pub const DEMO_PASSWORD: &str = "tsudoi-demo-2026!";
+
+/// Demo cards, so the kiosk can be tried without real cards.
+pub mod cards {
+    /// A resident who may check in today.
+    pub const KNOWN_RESIDENT: &str = "0401020304050607";
+    /// A resident whose ID check is more than a year old.
+    pub const REVERIFY_RESIDENT: &str = "0401020304050608";
+    /// A card no one has registered.
+    pub const UNKNOWN: &str = "04A0B0C0D0E0F0";
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct DemoSpec {
+    pub seed: u64,
+    pub residents: usize,
+    pub target_visits: usize,
+    /// The last day of the synthetic year (normally today).
+    pub end: NaiveDate,
+}
+
+impl DemoSpec {
+    pub fn year_ending(end: NaiveDate, seed: u64) -> Self {
+        Self {
+            seed,
+            residents: 4_000,
+            target_visits: 60_000,
+            end,
+        }
+    }
+}
+
+/// What was generated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub participants: u64,
+    pub sessions: u64,
+    pub visits: u64,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+}
+
+const SURNAMES: &[(&str, &str)] = &[
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+];
+
+const GIVEN: &[(&str, &str)] = &[
+    ("和子", "カズコ"),
+    ("幸子", "サチコ"),
+    ("節子", "セツコ"),
+    ("洋子", "ヨウコ"),
+    ("恵子", "ケイコ"),
+    ("京子", "キョウコ"),
+    ("美智子", "ミチコ"),
+    ("久子", "ヒサコ"),
+    ("清", "キヨシ"),
+    ("茂", "シゲル"),
+    ("博", "ヒロシ"),
+    ("実", "ミノル"),
+    ("勇", "イサム"),
+    ("進", "ススム"),
+    ("正", "タダシ"),
+    ("誠", "マコト"),
+];
+
+const HOBBY_GROUPS: &[&str] = &[
+    "囲碁の会",
+    "俳句サークル",
+    "書道の会",
+    "うたごえ広場",
+    "健康麻雀",
+    "手芸サロン",
+];
+const CLASSES: &[&str] = &[
+    "転倒予防体操",
+    "お口の健康教室",
+    "脳いきいき講座",
+    "栄養と食事の教室",
+];
+
+struct Person {
+    id: String,
+    registered: NaiveDate,
+    reaches_60: NaiveDate,
+    weight: f64,
+}
+
+fn uuid_from(rng: &mut ChaCha8Rng) -> String {
+    let bytes: [u8; 16] = rng.random();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+fn t(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+}
+
+/// Creates the demo store at `path` (or opens it if it is already there) and
+/// returns it unlocked, signed in as the demo manager.
+pub fn open_or_create(
+    path: &Path,
+    password: &str,
+    spec: &DemoSpec,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+) -> Result<(Store, crate::store::StaffSession, Option<DemoSummary>)> {
+    let postal = PostalTable::shinjuku();
+    if path.exists() {
+        let mut store = Store::open(path, policy, postal, clock)?;
+        let session = store.sign_in(DEMO_MANAGER, password)?;
+        return Ok((store, session, None));
+    }
+    let (mut store, mut session, _recovery) = Store::create(
+        path,
+        "デモ施設（架空のデータ）",
+        DEMO_MANAGER,
+        password,
+        policy,
+        postal,
+        clock,
+    )?;
+    // The demo manager is documented, so the first-change rule is waived here.
+    store.change_password(&mut session, password)?;
+    let summary = generate(&mut store, &session, spec)?;
+    Ok((store, session, Some(summary)))
+}
+
+/// Fills a fresh store with the synthetic year, in a few large transactions.
+pub fn generate(
+    store: &mut Store,
+    staff: &crate::store::StaffSession,
+    spec: &DemoSpec,
+) -> Result<DemoSummary> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let first_day = spec.end - Duration::days(364);
+    let codes: Vec<_> = store
+        .postal_table()
+        .residences()
+        .filter(|r| r.town.is_some())
+        .collect();
+    let bits = store.blind_bits();
+    let staff_id = staff.staff_id().to_owned();
+    let rules = store.policy().rules.clone();
+    let now = store.now();
+
+    // People. Registration days cluster at the start (the space opened then).
+    let mut people: Vec<Person> = Vec::with_capacity(spec.residents);
+    {
+        let (tx, keys, _, _) = store.write_tx()?;
+        for i in 0..spec.residents {
+            let id = uuid_from(&mut rng);
+            let (sur, sur_k) = SURNAMES[rng.random_range(0..SURNAMES.len())];
+            let (giv, giv_k) = GIVEN[rng.random_range(0..GIVEN.len())];
+            let phone = if rng.random_bool(0.6) {
+                format!(
+                    "0{}0{:08}",
+                    [7, 8, 9][rng.random_range(0..3)],
+                    i * 7919 % 100_000_000
+                )
+            } else {
+                format!("035{:07}", rng.random_range(0..10_000_000))
+            };
+            let registered = if rng.random_bool(0.35) {
+                first_day + Duration::days(rng.random_range(0..30))
+            } else {
+                first_day + Duration::days(rng.random_range(0..365))
+            };
+            // Ages 60 to 95 on the day they registered, more of them younger.
+            let age_days = 60 * 365 + 30 + (rng.random::<f64>().powf(1.6) * 35.0 * 365.0) as i64;
+            let birth = registered - Duration::days(age_days);
+            let ward = i % 10 == 0;
+            let residence = &codes[rng.random_range(0..codes.len())];
+            let enc = |col: &str, v: &str| seal(keys, "participants", col, &id, v);
+            let phone_bidx = i64::from(keys.phone_index.index(phone.as_bytes(), bits));
+            tx.prepare_cached(
+                "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, birth_date,
+                   postal_code, town, address, basis, document_kind, verified_on, verified_by,
+                   consent_purpose, consent_on, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?12, ?13, ?14, ?12, ?15, ?15)",
+            )?
+            .execute(params![
+                id,
+                keys.key_id.to_string(),
+                enc("name", &format!("{sur} {giv}"))?,
+                enc("kana", &format!("{sur_k} {giv_k}"))?,
+                enc("phone", &phone)?,
+                phone_bidx,
+                enc("birth_date", &birth.format("%Y-%m-%d").to_string())?,
+                enc("postal_code", residence.code.digits())?,
+                residence.town.as_deref().map(|t| enc("town", t)).transpose()?,
+                if ward { "ward" } else { "self" },
+                (!ward).then(|| DocumentKind::ALL[rng.random_range(0..3)].code()),
+                registered.format("%Y-%m-%d").to_string(),
+                (!ward).then_some(staff_id.as_str()),
+                PURPOSE_VERSION,
+                now,
+            ])?;
+            record_in(
+                &tx,
+                keys,
+                &now,
+                &staff_id,
+                AuditAction::Create,
+                &id,
+                &["name", "kana", "phone", "birth_date", "postal_code", "town"],
+                "demo",
+            )?;
+            // Four in five residents carry a card; the first two are the documented demo cards.
+            if let Some(uid) = card_uid(spec.seed, i) {
+                let tech = if i < 2 {
+                    tsudoi_hw::Technology::Iso14443A
+                } else {
+                    tsudoi_hw::Technology::Felica
+                };
+                let card_id = uuid_from(&mut rng);
+                let token = keys.card_tokens.token(&uid, tech.code());
+                let sealed = keys.fields.encrypt(
+                    &crate::crypto::FieldAad {
+                        table: "cards",
+                        column: "token",
+                        row_id: &card_id,
+                    },
+                    &token.0,
+                )?;
+                tx.prepare_cached(
+                    "INSERT INTO cards (id, participant_id, key_id, token, token_bidx, linked_at, linked_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    card_id,
+                    id,
+                    keys.key_id.to_string(),
+                    sealed,
+                    i64::from(keys.card_index.index(&token.0, bits)),
+                    now,
+                    staff_id
+                ])?;
+            }
+            let reaches_60 = eligibility::reaches_age_on(birth, rules.minimum_age);
+            people.push(Person {
+                id,
+                registered,
+                reaches_60,
+                weight: 0.2 + rng.random::<f64>().powi(3) * 3.0,
+            });
+        }
+        // The second demo card's holder was checked 13 months ago.
+        let stale = spec.end - Duration::days(400);
+        tx.execute(
+            "UPDATE participants SET verified_on = ?2, consent_on = ?2, basis = 'self' WHERE id = ?1",
+            params![people[1].id, stale.format("%Y-%m-%d").to_string()],
+        )?;
+        people[1].registered = stale;
+        people[0].registered = first_day;
+        tx.commit()?;
+    }
+
+    // Sessions for every weekday of the year, and today whatever day it is.
+    let mut sessions: Vec<(String, NaiveDate, Program, usize, Option<u32>)> = Vec::new();
+    {
+        let (tx, keys, _, _) = store.write_tx()?;
+        let mut day = first_day;
+        while day <= spec.end {
+            let weekday = day.weekday();
+            let mut plan: Vec<(
+                Program,
+                &str,
+                NaiveTime,
+                NaiveTime,
+                Option<u32>,
+                SessionMode,
+                usize,
+            )> = Vec::new();
+            let working = !matches!(weekday, Weekday::Sat | Weekday::Sun);
+            if working || day == spec.end {
+                plan.push((
+                    Program::Koryu,
+                    "交流サロン",
+                    t(9, 0),
+                    t(17, 0),
+                    None,
+                    SessionMode::Open,
+                    95,
+                ));
+                let g = HOBBY_GROUPS[(day.ordinal() as usize) % HOBBY_GROUPS.len()];
+                plan.push((
+                    Program::Ikigai,
+                    g,
+                    t(13, 30),
+                    t(15, 30),
+                    None,
+                    SessionMode::Open,
+                    22,
+                ));
+            }
+            if matches!(weekday, Weekday::Tue | Weekday::Thu) {
+                let c = CLASSES[(day.iso_week().week() as usize) % CLASSES.len()];
+                let lottery = day.iso_week().week() % 2 == 0;
+                let mode = if lottery {
+                    SessionMode::Lottery
+                } else {
+                    SessionMode::FirstCome
+                };
+                plan.push((Program::Kaigo, c, t(10, 0), t(11, 30), Some(30), mode, 28));
+            }
+            if day.day() == 15 && working {
+                plan.push((
+                    Program::Koryu,
+                    "演芸大会",
+                    t(14, 0),
+                    t(16, 0),
+                    None,
+                    SessionMode::Open,
+                    60,
+                ));
+            }
+            for (program, title, start, end, cap, mode, typical) in plan {
+                let id = uuid_from(&mut rng);
+                tx.prepare_cached(
+                    "INSERT INTO sessions (id, program_id, date, start_time, end_time, title, capacity, mode, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?
+                .execute(params![
+                    id,
+                    program.code(),
+                    day.format("%Y-%m-%d").to_string(),
+                    start.format("%H:%M").to_string(),
+                    end.format("%H:%M").to_string(),
+                    title,
+                    cap,
+                    mode.code(),
+                    now
+                ])?;
+                record_in(
+                    &tx,
+                    keys,
+                    &now,
+                    &staff_id,
+                    AuditAction::SessionCreate,
+                    &id,
+                    &[],
+                    "demo",
+                )?;
+                sessions.push((id, day, program, typical, cap));
+            }
+            day += Duration::days(1);
+        }
+        tx.commit()?;
+    }
+
+    // Visits: each past session draws attendees among those registered, 60+
+    // on the day and checked within the last year; today's sessions stay empty.
+    let typical_total: usize = sessions
+        .iter()
+        .filter(|s| s.1 < spec.end)
+        .map(|s| s.3)
+        .sum();
+    let scale = spec.target_visits as f64 / typical_total.max(1) as f64;
+    let max_weight = people.iter().map(|p| p.weight).fold(0.0, f64::max);
+    {
+        let (tx, keys, _, _) = store.write_tx()?;
+        let reverify = rules.reverify_after_months;
+        for (sid, day, _program, typical, cap) in sessions.iter().filter(|s| s.1 < spec.end) {
+            let pool: Vec<&Person> = people
+                .iter()
+                .filter(|p| {
+                    p.registered <= *day
+                        && p.reaches_60 <= *day
+                        && *day
+                            < eligibility::reverification_due_on(
+                                p.registered,
+                                &eligibility::Rules {
+                                    minimum_age: 60,
+                                    reverify_after_months: reverify,
+                                },
+                            )
+                })
+                .collect();
+            if pool.is_empty() {
+                continue;
+            }
+            let want = ((*typical as f64) * scale * rng.random_range(0.8..1.2)).round() as usize;
+            let want = want
+                .min(cap.map_or(usize::MAX, |c| c as usize))
+                .min(pool.len());
+            let mut chosen = std::collections::HashSet::with_capacity(want);
+            let mut tries = 0;
+            while chosen.len() < want && tries < want * 50 {
+                tries += 1;
+                let p = pool[rng.random_range(0..pool.len())];
+                if rng.random::<f64>() * max_weight < p.weight {
+                    chosen.insert(p.id.as_str());
+                }
+            }
+            let mut chosen: Vec<&str> = chosen.into_iter().collect();
+            chosen.sort_unstable();
+            for pid in chosen {
+                let minute = rng.random_range(0..120);
+                let at = crate::clock::jst(*day, 9 + minute / 60, minute % 60)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                tx.prepare_cached(
+                    "INSERT INTO attendance (id, participant_id, session_id, checked_in_at, method, staff_id)
+                     VALUES (?1, ?2, ?3, ?4, 'card', NULL)",
+                )?
+                .execute(params![uuid_from(&mut rng), pid, sid, at])?;
+                record_in(
+                    &tx,
+                    keys,
+                    &at,
+                    "kiosk",
+                    AuditAction::CheckIn,
+                    pid,
+                    &["session"],
+                    "checked_in",
+                )?;
+            }
+        }
+        tx.commit()?;
+    }
+    store.checkpoint()?;
+    Ok(DemoSummary {
+        participants: store.participant_count()?,
+        sessions: store.session_count()?,
+        visits: store.attendance_count()?,
+        first_day,
+        last_day: spec.end,
+    })
+}
+
+/// The card the demo gave resident number `i`, if any (benchmarks tap these).
+pub fn card_uid(seed: u64, i: usize) -> Option<Vec<u8>> {
+    match i {
+        0 => Some(hex(cards::KNOWN_RESIDENT)),
+        1 => Some(hex(cards::REVERIFY_RESIDENT)),
+        _ if i % 5 == 4 => None,
+        _ => {
+            let mut h = blake3::Hasher::new();
+            h.update(b"tsudoi demo card");
+            h.update(&seed.to_le_bytes());
+            h.update(&(i as u64).to_le_bytes());
+            let mut u = vec![0x01, 0x27];
+            u.extend_from_slice(&h.finalize().as_bytes()[..6]);
+            Some(u)
+        }
+    }
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}

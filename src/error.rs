@@ -1,0 +1,70 @@
+//! Errors staff can read: each says what is wrong and what to do, in Japanese,
+//! and never carries a personal value.
+
+use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
+use crate::eligibility::InputError;
+use crate::store::schema::MigrationError;
+
+/// Everything the store and the services can refuse or fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("保存ファイルが見つかりません（{0}）。先に「tsudoi init」で作成してください。")]
+    StoreMissing(String),
+    #[error("保存ファイルがすでにあります（{0}）。別の場所を指定してください。")]
+    StoreExists(String),
+    #[error("保存ファイルを読み書きできません: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Migration(#[from] MigrationError),
+    #[error("ファイルを読み書きできません: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Crypto(#[from] CryptoError),
+    #[error("{0}")]
+    RecoveryKey(#[from] RecoveryKeyError),
+    #[error("スタッフIDまたはパスワードが違います。")]
+    WrongCredentials,
+    #[error("鍵の情報が壊れています（{0}）。取扱責任者に連絡し、回復キーで復旧してください。")]
+    KeyslotCorrupt(String),
+    #[error(
+        "パスワードを続けて間違えたため、このアカウントはロックされています。あと{minutes}分待ってからもう一度お試しください。"
+    )]
+    AccountLocked { minutes: i64 },
+    #[error("このアカウントは無効です。取扱責任者に確認してください。")]
+    AccountInactive,
+    #[error("初めてのサインインです。先にパスワードを変更してください（tsudoi staff passwd）。")]
+    PasswordChangeRequired,
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("データがロックされています。スタッフがサインインしてください。")]
+    Locked,
+    #[error("この操作は{role}の権限ではできません。取扱責任者に依頼してください。")]
+    NotPermitted { role: &'static str },
+    #[error("{what}が見つかりません。番号を確かめてください。")]
+    NotFound { what: &'static str },
+    #[error("{what}の番号「{prefix}」に当てはまるものが複数あります。もっと長く入力してください。")]
+    Ambiguous { what: &'static str, prefix: String },
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(
+        "同じ方がすでに登録されている可能性があります（登録番号 {existing}）。その記録を確かめてください。"
+    )]
+    DuplicateParticipant { existing: String },
+    #[error("このカードはすでに別の方に登録されています。")]
+    CardInUse,
+    #[error("{0}")]
+    NotEligible(String),
+}
+
+impl From<KeyslotError> for Error {
+    fn from(e: KeyslotError) -> Self {
+        match e {
+            KeyslotError::WrongSecret => Error::WrongCredentials,
+            other => Error::KeyslotCorrupt(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,20 @@
+//! tsudoi (つどい): the check-in kiosk of a ward-run community exchange space
+//! for residents aged 60 and over.
+//!
+//! - [`eligibility`]: who may take part (age under Japanese law, wareki dates,
+//!   the ward's postal codes, phone numbers).
+//! - [`crypto`]: field encryption, blind indexes, keyslots, the recovery key.
+//! - [`store`]: the encrypted SQLite store, staff accounts and the audit chain.
+//! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
+//! - [`bench`]: the performance measurements quoted in the README.
+
+pub mod bench;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod demo;
+pub mod eligibility;
+pub mod error;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,243 @@
+//! Check-in: one attendance row per person per session, with the eligibility
+//! rules applied on the session's date.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use zeroize::Zeroizing;
+
+use super::audit::AuditAction;
+use super::participants::Basis;
+use super::{Actor, Store, record_in};
+use crate::eligibility;
+use crate::error::{Error, Result};
+
+/// How a check-in was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckInMethod {
+    /// The resident tapped their card.
+    Card,
+    /// Staff checked the person in by hand.
+    Staff,
+}
+
+impl CheckInMethod {
+    pub fn code(self) -> &'static str {
+        match self {
+            CheckInMethod::Card => "card",
+            CheckInMethod::Staff => "staff",
+        }
+    }
+}
+
+/// What a check-in attempt came to. Each is a distinct screen at the kiosk.
+pub enum CheckInOutcome {
+    /// Recorded now.
+    CheckedIn {
+        kana: Zeroizing<String>,
+        session_title: String,
+    },
+    /// Already recorded for this session; nothing changed.
+    AlreadyCheckedIn {
+        kana: Zeroizing<String>,
+        session_title: String,
+    },
+    /// Not yet 60 on the session's date.
+    NotEligible { reaches_age_on: NaiveDate },
+    /// The last ID check is too old: staff must look at the document again.
+    ReverificationDue { due_since: NaiveDate },
+    /// A first-come session that is full.
+    SessionFull,
+}
+
+impl std::fmt::Debug for CheckInOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl CheckInOutcome {
+    /// A stable name for logs and the audit result (no personal data).
+    pub fn code(&self) -> &'static str {
+        match self {
+            CheckInOutcome::CheckedIn { .. } => "checked_in",
+            CheckInOutcome::AlreadyCheckedIn { .. } => "already_checked_in",
+            CheckInOutcome::NotEligible { .. } => "not_eligible",
+            CheckInOutcome::ReverificationDue { .. } => "reverification_due",
+            CheckInOutcome::SessionFull => "session_full",
+        }
+    }
+
+    /// The sentence shown to the person.
+    pub fn message(&self) -> String {
+        match self {
+            CheckInOutcome::CheckedIn {
+                kana,
+                session_title,
+            } => {
+                format!(
+                    "{} さん、ようこそ。「{session_title}」の受付ができました。",
+                    kana.as_str()
+                )
+            }
+            CheckInOutcome::AlreadyCheckedIn {
+                kana,
+                session_title,
+            } => format!(
+                "{} さんは「{session_title}」の受付がもう済んでいます。",
+                kana.as_str()
+            ),
+            CheckInOutcome::NotEligible { reaches_age_on } => format!(
+                "この活動は60歳以上の方が対象です。{}から参加できます。受付にお声がけください。",
+                reaches_age_on.format("%Y年%-m月%-d日")
+            ),
+            CheckInOutcome::ReverificationDue { .. } => {
+                "ご本人確認の時期です。受付で保険証などを見せてください。".to_owned()
+            }
+            CheckInOutcome::SessionFull => {
+                "この活動は定員に達しました。受付にお声がけください。".to_owned()
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Checks a participant in to a session, applying the rules on the
+    /// session's date. Appends an audit entry and commits durably.
+    pub fn check_in(
+        &mut self,
+        actor: &Actor,
+        participant_id: &str,
+        session_id: &str,
+        method: CheckInMethod,
+    ) -> Result<CheckInOutcome> {
+        if let Actor::Staff(s) = actor {
+            s.require(false)?;
+        }
+        let session = self.session_by_id(session_id)?;
+        let (birth, verified_on, basis) = self.eligibility_facts(participant_id)?;
+        let rules = self.policy().rules.clone();
+
+        let refusal = match (basis, birth, verified_on) {
+            // Hobby-group members come from the ward's own register.
+            (Basis::WardProvided, None, _) => None,
+            (_, Some(birth), verified) => {
+                let age_ok = eligibility::age_on(birth, session.date)
+                    .is_some_and(|a| a >= rules.minimum_age);
+                if !age_ok {
+                    Some(CheckInOutcome::NotEligible {
+                        reaches_age_on: eligibility::reaches_age_on(birth, rules.minimum_age),
+                    })
+                } else {
+                    verified
+                        .map(|v| eligibility::reverification_due_on(v, &rules))
+                        .filter(|due| *due <= session.date)
+                        .map(|due| CheckInOutcome::ReverificationDue { due_since: due })
+                }
+            }
+            (Basis::SelfPresented, None, _) => Some(CheckInOutcome::ReverificationDue {
+                due_since: session.date,
+            }),
+        };
+        let refusal = refusal.or_else(|| match (session.mode, session.capacity) {
+            (super::sessions::SessionMode::FirstCome, Some(cap)) if session.attendance >= cap => {
+                Some(CheckInOutcome::SessionFull)
+            }
+            _ => None,
+        });
+
+        let now = self.now();
+        let kana = if refusal.is_none() {
+            Some(self.kana_of(participant_id)?)
+        } else {
+            None
+        };
+        let staff_id = match actor {
+            Actor::Staff(s) => Some(s.staff_id().to_owned()),
+            Actor::Kiosk => None,
+        };
+        let (tx, keys, _, _) = self.write_tx()?;
+        let outcome = match (refusal, kana) {
+            (Some(r), _) => r,
+            (None, Some(kana)) => {
+                let inserted = tx
+                    .prepare_cached(
+                        "INSERT INTO attendance (id, participant_id, session_id, checked_in_at, method, staff_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                         ON CONFLICT (participant_id, session_id) DO NOTHING",
+                    )?
+                    .execute(params![
+                        uuid::Uuid::new_v4().to_string(),
+                        participant_id,
+                        session_id,
+                        now,
+                        method.code(),
+                        staff_id
+                    ])?;
+                if inserted == 1 {
+                    CheckInOutcome::CheckedIn {
+                        kana,
+                        session_title: session.title.clone(),
+                    }
+                } else {
+                    CheckInOutcome::AlreadyCheckedIn {
+                        kana,
+                        session_title: session.title.clone(),
+                    }
+                }
+            }
+            (None, None) => return Err(Error::NotFound { what: "参加者" }),
+        };
+        record_in(
+            &tx,
+            keys,
+            &now,
+            actor.id(),
+            AuditAction::CheckIn,
+            participant_id,
+            &["session"],
+            outcome.code(),
+        )?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Looks a card up and checks its holder in. `Ok(None)`: the card is not registered.
+    pub fn check_in_card(
+        &mut self,
+        card: &tsudoi_hw::CardId,
+        session_id: &str,
+    ) -> Result<Option<CheckInOutcome>> {
+        match self.participant_by_card(card)? {
+            Some(pid) => self
+                .check_in(&Actor::Kiosk, &pid, session_id, CheckInMethod::Card)
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Checks in by hand, ids as staff type them (unique prefixes allowed).
+    pub fn check_in_by_staff(
+        &mut self,
+        staff: &super::StaffSession,
+        participant: &str,
+        session: &str,
+    ) -> Result<CheckInOutcome> {
+        let pid = self.resolve_id("participants", "参加者", participant)?;
+        let sid = self.resolve_id("sessions", "活動", session)?;
+        self.check_in(
+            &Actor::Staff(staff.clone()),
+            &pid,
+            &sid,
+            CheckInMethod::Staff,
+        )
+    }
+
+    /// How many check-ins are recorded in all.
+    pub fn attendance_count(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM attendance", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+}

@@ -1,0 +1,482 @@
+//! The encrypted participant store: one SQLite file.
+//!
+//! Personal values are sealed field by field (see `crate::crypto`); everything
+//! that is not personal (dates of sessions, staff ids, counts) stays plain so the
+//! kiosk can run queries without decrypting. The data key exists only in memory,
+//! unwrapped from a staff member's keyslot at sign-in.
+
+pub mod attendance;
+pub mod audit;
+pub mod participants;
+pub mod schema;
+pub mod sessions;
+pub mod staff;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::clock::Clock;
+use crate::crypto::{
+    BlindIndexKey, CardTokenKey, DataKey, FieldAad, FieldCipher, KdfParams, KeyId, KeyPurpose,
+};
+use crate::eligibility::{PostalTable, Rules};
+use crate::error::{Error, Result};
+use audit::{AuditAction, AuditEvent, AuditKey, ChainVerdict};
+pub use staff::{Role, StaffSession};
+
+/// Rules and tunables a store runs under. Most come from the configuration file.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Failed sign-ins before an account locks.
+    pub lockout_attempts: u32,
+    /// How long a locked account stays locked.
+    pub lockout_duration: chrono::Duration,
+    /// Argon2id parameters for new or changed password keyslots.
+    pub kdf: KdfParams,
+    /// Age and re-verification rules.
+    pub rules: Rules,
+    /// Bits kept of each blind index when a store is created (fixed per store).
+    pub blind_index_bits: u8,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            lockout_attempts: 5,
+            lockout_duration: chrono::Duration::minutes(15),
+            kdf: KdfParams::default(),
+            rules: Rules::default(),
+            blind_index_bits: 12,
+        }
+    }
+}
+
+/// Keys derived from the data key while the store is unlocked.
+pub(crate) struct Keys {
+    pub key_id: KeyId,
+    pub fields: FieldCipher,
+    pub phone_index: BlindIndexKey,
+    pub card_index: BlindIndexKey,
+    pub card_tokens: CardTokenKey,
+    pub audit: AuditKey,
+    pub data: DataKey,
+}
+
+impl Keys {
+    fn derive(data: DataKey) -> Result<Self> {
+        let audit_bytes = *data.subkey(KeyPurpose::AuditChain).as_bytes();
+        Ok(Keys {
+            key_id: data.key_id(),
+            fields: FieldCipher::new(&data),
+            phone_index: BlindIndexKey::new(&data, "phone")?,
+            card_index: BlindIndexKey::new(&data, "card")?,
+            card_tokens: CardTokenKey::new(&data),
+            audit: AuditKey::new(audit_bytes),
+            data,
+        })
+    }
+}
+
+/// Who acts: a signed-in staff member, or the kiosk itself (a resident's tap).
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Staff(StaffSession),
+    Kiosk,
+}
+
+impl Actor {
+    pub fn id(&self) -> &str {
+        match self {
+            Actor::Staff(s) => s.staff_id(),
+            Actor::Kiosk => "kiosk",
+        }
+    }
+}
+
+/// An open store file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+    keys: Option<Keys>,
+    blind_bits: u8,
+    postal: PostalTable,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("unlocked", &self.keys.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn connect(path: &Path, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // WAL + FULL: every acknowledged check-in survives a power cut.
+    // secure_delete: freed pages are zeroed, so deleted ciphertext does not linger.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    Ok(conn)
+}
+
+pub(crate) fn now_text(clock: &dyn Clock) -> String {
+    clock
+        .now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+impl Store {
+    /// Creates a new store with its first manager and a recovery keyslot.
+    /// Returns the store (unlocked, signed in as the manager) and the recovery key,
+    /// which the caller must show exactly once.
+    pub fn create(
+        path: &Path,
+        site: &str,
+        manager_id: &str,
+        initial_password: &str,
+        policy: Policy,
+        postal: PostalTable,
+        clock: Arc<dyn Clock>,
+    ) -> Result<(Store, StaffSession, crate::crypto::RecoveryKey)> {
+        if path.exists() {
+            return Err(Error::StoreExists(path.display().to_string()));
+        }
+        let site = site.trim();
+        if site.is_empty() || site.chars().count() > 100 {
+            return Err(Error::Invalid(
+                "施設名を1〜100文字で入力してください。".into(),
+            ));
+        }
+        staff::validate_staff_id(manager_id)?;
+        staff::check_password_policy(manager_id, initial_password)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut conn = connect(path, true)?;
+        restrict_permissions(path);
+        schema::migrate_to(&mut conn, schema::CURRENT_VERSION)?;
+
+        let data = DataKey::generate()?;
+        let recovery = crate::crypto::RecoveryKey::generate()?;
+        let bits = policy.blind_index_bits.clamp(4, 32);
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+            policy,
+            clock,
+            keys: None,
+            blind_bits: bits,
+            postal,
+        };
+        let now = store.now();
+        let session = {
+            let tx = store
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            for (k, v) in [
+                ("site", site.to_owned()),
+                ("created_at", now.clone()),
+                ("key_id", data.key_id().to_string()),
+                ("blind_index_bits", bits.to_string()),
+            ] {
+                tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [k, &v])?;
+            }
+            staff::insert_recovery_slot(&tx, &data, &recovery, &now)?;
+            let session = staff::insert_staff(
+                &tx,
+                &data,
+                manager_id,
+                Role::Manager,
+                initial_password,
+                &store.policy.kdf,
+                &now,
+            )?;
+            let keys = Keys::derive(data)?;
+            record_in(
+                &tx,
+                &keys,
+                &now,
+                manager_id,
+                AuditAction::Init,
+                "",
+                &[],
+                "ok",
+            )?;
+            tx.commit()?;
+            store.keys = Some(keys);
+            session
+        };
+        Ok((store, session, recovery))
+    }
+
+    /// Opens an existing store, locked. Old files are migrated.
+    pub fn open(
+        path: &Path,
+        policy: Policy,
+        postal: PostalTable,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::StoreMissing(path.display().to_string()));
+        }
+        let mut conn = connect(path, false)?;
+        schema::migrate_to(&mut conn, schema::CURRENT_VERSION)?;
+        let bits: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'blind_index_bits'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let blind_bits = bits
+            .and_then(|b| b.parse::<u8>().ok())
+            .filter(|b| (4..=32).contains(b))
+            .ok_or_else(|| {
+                Error::Invalid("保存ファイルの設定（索引の長さ）が壊れています。".into())
+            })?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            policy,
+            clock,
+            keys: None,
+            blind_bits,
+            postal,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn postal_table(&self) -> &PostalTable {
+        &self.postal
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.keys.is_some()
+    }
+
+    /// The site name given at `init`.
+    pub fn site(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'site'", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Forgets the data key (the kiosk going out of service, or a CLI command ending).
+    pub fn lock(&mut self) {
+        self.keys = None;
+    }
+
+    pub(crate) fn now(&self) -> String {
+        now_text(self.clock.as_ref())
+    }
+
+    pub(crate) fn keys(&self) -> Result<&Keys> {
+        self.keys.as_ref().ok_or(Error::Locked)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn write_tx(&mut self) -> Result<(Transaction<'_>, &Keys, &Policy, &dyn Clock)> {
+        let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok((tx, keys, &self.policy, self.clock.as_ref()))
+    }
+
+    /// Records an event in its own transaction (used for reads: views, searches).
+    pub(crate) fn record(
+        &mut self,
+        actor: &Actor,
+        action: AuditAction,
+        record_id: &str,
+        fields: &[&str],
+        result: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            actor.id(),
+            action,
+            record_id,
+            fields,
+            result,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Recomputes the audit chain.
+    pub fn verify_audit(&mut self, actor: &Actor) -> Result<ChainVerdict> {
+        let verdict = audit::verify(&self.conn, &self.keys()?.audit)?;
+        let result = match verdict {
+            ChainVerdict::Intact { .. } => "intact".to_owned(),
+            ChainVerdict::Broken { at_seq, .. } => format!("broken_at_{at_seq}"),
+        };
+        // Recording the check itself extends the chain only when it is intact,
+        // so a broken chain stays exactly as found for the investigation.
+        if matches!(verdict, ChainVerdict::Intact { .. }) {
+            self.record(actor, AuditAction::Verify, "audit", &[], &result)?;
+        }
+        Ok(verdict)
+    }
+
+    /// The most recent audit entries (staff ids, actions, record ids; no values).
+    pub fn audit_entries(&self, limit: i64) -> Result<Vec<audit::AuditEntry>> {
+        self.keys()?;
+        Ok(audit::entries(&self.conn, limit)?)
+    }
+
+    /// Flushes the WAL into the main file and truncates it.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: true when SQLite finds nothing wrong.
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let r: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(r == "ok")
+    }
+
+    pub(crate) fn blind_bits(&self) -> u8 {
+        self.blind_bits
+    }
+
+    /// Unique-prefix lookup of an id, as staff type the first characters.
+    pub(crate) fn resolve_id(
+        &self,
+        table: &str,
+        what: &'static str,
+        prefix: &str,
+    ) -> Result<String> {
+        let prefix = prefix.trim().to_ascii_lowercase();
+        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(Error::NotFound { what });
+        }
+        // `table` is one of our own constant names, never user input.
+        let sql = format!("SELECT id FROM {table} WHERE id >= ?1 AND id < ?2 LIMIT 2");
+        let upper = format!("{prefix}\u{7f}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let ids: Vec<String> = stmt
+            .query_map([&prefix, &upper], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(Error::NotFound { what }),
+            _ => Err(Error::Ambiguous {
+                what,
+                prefix: prefix.to_owned(),
+            }),
+        }
+    }
+}
+
+/// Appends a keyed audit entry inside `tx`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_in(
+    tx: &Connection,
+    keys: &Keys,
+    at: &str,
+    actor: &str,
+    action: AuditAction,
+    record_id: &str,
+    fields: &[&str],
+    result: &str,
+) -> Result<()> {
+    let head = audit::head(tx)?;
+    audit::append(
+        tx,
+        &keys.audit,
+        head,
+        &AuditEvent {
+            at: at.to_owned(),
+            actor,
+            action,
+            record_id,
+            fields,
+            result,
+        },
+    )?;
+    Ok(())
+}
+
+/// Seals a personal value into its cell.
+pub(crate) fn seal(
+    keys: &Keys,
+    table: &str,
+    column: &str,
+    row_id: &str,
+    value: &str,
+) -> Result<Vec<u8>> {
+    Ok(keys.fields.encrypt_str(
+        &FieldAad {
+            table,
+            column,
+            row_id,
+        },
+        value,
+    )?)
+}
+
+/// Opens a personal value from its cell.
+pub(crate) fn open_str(
+    keys: &Keys,
+    table: &str,
+    column: &str,
+    row_id: &str,
+    blob: &[u8],
+) -> Result<zeroize::Zeroizing<String>> {
+    Ok(keys.fields.decrypt_string(
+        &FieldAad {
+            table,
+            column,
+            row_id,
+        },
+        blob,
+    )?)
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // Best effort: the service's UMask normally does this already.
+    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_: &Path) {}

@@ -1,0 +1,880 @@
+//! Participants: registration after an ID check, lookups through blind
+//! indexes, viewing, correcting, re-verifying, deleting, and card links.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, params};
+use zeroize::Zeroizing;
+
+use super::audit::AuditAction;
+use super::{Actor, Keys, StaffSession, Store, open_str, record_in, seal};
+use crate::eligibility::{self, PhoneNumber, PostalCode};
+use crate::error::{Error, Result};
+
+/// The purpose statement read to every person before their data is recorded
+/// (特記事項 4: tell the person the purpose and collect from them directly).
+pub const PURPOSE_STATEMENT: &str = "この記録は、新宿区の高齢者地域交流スペースの事業（いきがいつくり支援・地域交流支援・介護予防）への参加の受付と、参加状況の把握、抽選のある教室のご連絡のためだけに使います。ほかの目的には使わず、区の許可なく外に出すことはありません。ご本人のお申し出により、いつでも確認・訂正・削除ができます。";
+
+/// Version tag of [`PURPOSE_STATEMENT`], stored with each consent.
+pub const PURPOSE_VERSION: &str = "purpose-2026-1";
+
+/// The ID document shown at the desk. Only its kind is kept, never its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    HealthInsurance,
+    LateElderlyInsurance,
+    CareInsurance,
+    MyNumberCard,
+    DriversLicence,
+    ResidenceCard,
+    Other,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 7] = [
+        DocumentKind::HealthInsurance,
+        DocumentKind::LateElderlyInsurance,
+        DocumentKind::CareInsurance,
+        DocumentKind::MyNumberCard,
+        DocumentKind::DriversLicence,
+        DocumentKind::ResidenceCard,
+        DocumentKind::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::HealthInsurance => "health_insurance",
+            Self::LateElderlyInsurance => "late_elderly_insurance",
+            Self::CareInsurance => "care_insurance",
+            Self::MyNumberCard => "my_number_card",
+            Self::DriversLicence => "drivers_licence",
+            Self::ResidenceCard => "residence_card",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::HealthInsurance => "健康保険証",
+            Self::LateElderlyInsurance => "後期高齢者医療被保険者証",
+            Self::CareInsurance => "介護保険被保険者証",
+            Self::MyNumberCard => "マイナンバーカード",
+            Self::DriversLicence => "運転免許証",
+            Self::ResidenceCard => "在留カード",
+            Self::Other => "その他の公的な身分証",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocumentKind> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == s || k.label() == s)
+    }
+}
+
+/// How the person's data reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Collected from the person at the desk after an ID check.
+    SelfPresented,
+    /// Handed over by the ward with the person's consent (hobby-group members).
+    WardProvided,
+}
+
+impl Basis {
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::SelfPresented => "self",
+            Basis::WardProvided => "ward",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Basis::SelfPresented => "本人から収集",
+            Basis::WardProvided => "区から提供（本人同意）",
+        }
+    }
+}
+
+/// What staff read off the ID document.
+#[derive(Debug, Clone)]
+pub struct IdCheck {
+    pub birth_date: NaiveDate,
+    pub postal: PostalCode,
+    pub document: DocumentKind,
+}
+
+/// A person to register.
+pub struct NewParticipant {
+    pub name: String,
+    pub kana: String,
+    pub phone: PhoneNumber,
+    pub basis: Basis,
+    /// Required for [`Basis::SelfPresented`].
+    pub id_check: Option<IdCheck>,
+    /// Only when they apply for a lottery class.
+    pub address: Option<String>,
+}
+
+/// A participant as staff see it. Debug output is redacted.
+pub struct Participant {
+    pub id: String,
+    pub name: Zeroizing<String>,
+    pub kana: Zeroizing<String>,
+    pub phone: Zeroizing<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub postal_code: Option<Zeroizing<String>>,
+    pub town: Option<Zeroizing<String>>,
+    pub address: Option<Zeroizing<String>>,
+    pub basis: Basis,
+    pub document: Option<DocumentKind>,
+    pub verified_on: Option<NaiveDate>,
+    pub verified_by: Option<String>,
+    pub consent_purpose: String,
+    pub consent_on: NaiveDate,
+    pub cards: u32,
+}
+
+impl std::fmt::Debug for Participant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Participant")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A search hit: enough to pick the right person, nothing more.
+pub struct ParticipantSummary {
+    pub id: String,
+    pub name: Zeroizing<String>,
+    pub kana: Zeroizing<String>,
+    pub birth_date: Option<NaiveDate>,
+}
+
+impl std::fmt::Debug for ParticipantSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParticipantSummary")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One field staff may correct.
+pub enum Correction {
+    Name(String),
+    Kana(String),
+    Phone(PhoneNumber),
+    Address(Option<String>),
+}
+
+impl Correction {
+    fn column(&self) -> &'static str {
+        match self {
+            Correction::Name(_) => "name",
+            Correction::Kana(_) => "kana",
+            Correction::Phone(_) => "phone",
+            Correction::Address(_) => "address",
+        }
+    }
+}
+
+/// Names: trimmed, 1–50 characters, no control characters.
+pub fn normalize_name(input: &str) -> Result<String> {
+    let s: String = input
+        .trim()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let n = s.chars().count();
+    if n == 0 {
+        return Err(Error::Invalid("氏名を入力してください。".into()));
+    }
+    if n > 50 || s.chars().any(char::is_control) {
+        return Err(Error::Invalid(
+            "氏名は50文字以内で、記号や改行を含めずに入力してください。".into(),
+        ));
+    }
+    Ok(s)
+}
+
+/// Kana: hiragana become katakana, spaces fold to one, only kana remain.
+pub fn normalize_kana(input: &str) -> Result<String> {
+    let mut out = String::new();
+    for word in input.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            let c = match c {
+                // Hiragana → katakana: the blocks are 0x60 apart.
+                'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+                _ => c,
+            };
+            if !matches!(c, 'ァ'..='ヺ' | 'ー' | '・' | 'ヽ' | 'ヾ') {
+                return Err(Error::Invalid(
+                    "ふりがなは、ひらがなかカタカナで入力してください。".into(),
+                ));
+            }
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Invalid("ふりがなを入力してください。".into()));
+    }
+    if out.chars().count() > 80 {
+        return Err(Error::Invalid(
+            "ふりがなは80文字以内にしてください。".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Addresses: trimmed, 1–200 characters, no control characters.
+pub fn normalize_address(input: &str) -> Result<String> {
+    let s = input.trim();
+    let n = s.chars().count();
+    if n == 0 || n > 200 || s.chars().any(char::is_control) {
+        return Err(Error::Invalid(
+            "住所は200文字以内で、改行を含めずに入力してください。".into(),
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+fn kana_key(kana: &str) -> String {
+    kana.chars().filter(|c| *c != ' ' && *c != '・').collect()
+}
+
+const T: &str = "participants";
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date_col(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Error::Invalid("保存された日付が壊れています。".into()))
+}
+
+impl Store {
+    fn phone_bidx(&self, keys: &Keys, phone: &PhoneNumber) -> i64 {
+        i64::from(
+            keys.phone_index
+                .index(phone.digits().as_bytes(), self.blind_bits()),
+        )
+    }
+
+    /// Ids of participants whose stored phone equals `phone` (decrypted to confirm).
+    fn ids_with_phone(&self, phone: &PhoneNumber) -> Result<Vec<String>> {
+        let keys = self.keys()?;
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, phone FROM participants WHERE phone_bidx = ?1")?;
+        let rows = stmt.query_map([self.phone_bidx(keys, phone)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, blob) = row?;
+            if open_str(keys, T, "phone", &id, &blob)?.as_str() == phone.digits() {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Registers a person. For self-presented registrations the ID check must
+    /// show an address in the ward and age 60 or over today. A person with the
+    /// same phone and birth date (or kana) is refused as a probable duplicate.
+    pub fn register(&mut self, staff: &StaffSession, p: NewParticipant) -> Result<String> {
+        staff.require(true)?;
+        let name = normalize_name(&p.name)?;
+        let kana = normalize_kana(&p.kana)?;
+        let address = p.address.as_deref().map(normalize_address).transpose()?;
+        let today = self.clock().today();
+        let residence = match (&p.basis, &p.id_check) {
+            (Basis::SelfPresented, None) => {
+                return Err(Error::Invalid(
+                    "本人から受け付ける場合は、身分証で生年月日と郵便番号を確認してください。"
+                        .into(),
+                ));
+            }
+            (_, Some(check)) => {
+                let residence = self.postal_table().lookup(&check.postal);
+                let decision = eligibility::decide_in_ward(
+                    check.birth_date,
+                    residence.as_ref(),
+                    self.postal_table().ward_name().unwrap_or("対象の区"),
+                    today,
+                    &self.policy().rules,
+                );
+                if !decision.eligible {
+                    return Err(Error::NotEligible(format!(
+                        "対象外のため登録できません。{}",
+                        decision.reasons.join("")
+                    )));
+                }
+                residence
+            }
+            (Basis::WardProvided, None) => None,
+        };
+
+        // Probable duplicates: same phone and the same birth date or kana.
+        for id in self.ids_with_phone(&p.phone)? {
+            let other = self.load(&id)?;
+            let same_birth = matches!((&other.birth_date, &p.id_check), (Some(b), Some(c)) if *b == c.birth_date);
+            if same_birth || kana_key(&other.kana) == kana_key(&kana) {
+                return Err(Error::DuplicateParticipant {
+                    existing: short_id(&id),
+                });
+            }
+        }
+
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = self.now();
+        let bidx = {
+            let keys = self.keys()?;
+            self.phone_bidx(keys, &p.phone)
+        };
+        let (tx, keys, _, _) = self.write_tx()?;
+        let enc = |col: &str, v: &str| seal(keys, T, col, &id, v);
+        let birth = p
+            .id_check
+            .as_ref()
+            .map(|c| enc("birth_date", &date_text(c.birth_date)))
+            .transpose()?;
+        let postal = p
+            .id_check
+            .as_ref()
+            .map(|c| enc("postal_code", c.postal.digits()))
+            .transpose()?;
+        let town = residence
+            .as_ref()
+            .and_then(|r| r.town.as_deref())
+            .map(|t| enc("town", t))
+            .transpose()?;
+        let addr = address.as_deref().map(|a| enc("address", a)).transpose()?;
+        let mut fields = vec!["name", "kana", "phone"];
+        if p.id_check.is_some() {
+            fields.extend(["birth_date", "postal_code", "town"]);
+        }
+        if addr.is_some() {
+            fields.push("address");
+        }
+        tx.execute(
+            "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, birth_date,
+               postal_code, town, address, basis, document_kind, verified_on, verified_by,
+               consent_purpose, consent_on, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+            params![
+                id,
+                keys.key_id.to_string(),
+                enc("name", &name)?,
+                enc("kana", &kana)?,
+                enc("phone", p.phone.digits())?,
+                bidx,
+                birth,
+                postal,
+                town,
+                addr,
+                p.basis.code(),
+                p.id_check.as_ref().map(|c| c.document.code()),
+                p.id_check.as_ref().map(|_| date_text(today)),
+                p.id_check.as_ref().map(|_| staff.staff_id()),
+                PURPOSE_VERSION,
+                date_text(today),
+                now,
+            ],
+        )?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::Create,
+            &id,
+            &fields,
+            "ok",
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Decrypts one participant (no audit: callers record why they looked).
+    pub(crate) fn load(&self, id: &str) -> Result<Participant> {
+        let keys = self.keys()?;
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT name, kana, phone, birth_date, postal_code, town, address, basis,
+                        document_kind, verified_on, verified_by, consent_purpose, consent_on,
+                        (SELECT count(*) FROM cards c WHERE c.participant_id = p.id)
+                 FROM participants p WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, Option<Vec<u8>>>(3)?,
+                        r.get::<_, Option<Vec<u8>>>(4)?,
+                        r.get::<_, Option<Vec<u8>>>(5)?,
+                        r.get::<_, Option<Vec<u8>>>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<String>>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, String>(12)?,
+                        r.get::<_, u32>(13)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or(Error::NotFound { what: "参加者" })?;
+        let (
+            name,
+            kana,
+            phone,
+            birth,
+            postal,
+            town,
+            address,
+            basis,
+            doc,
+            von,
+            vby,
+            purpose,
+            con,
+            cards,
+        ) = row;
+        let opt = |col: &str, b: Option<Vec<u8>>| -> Result<Option<Zeroizing<String>>> {
+            b.map(|b| open_str(keys, T, col, id, &b)).transpose()
+        };
+        let birth_date = opt("birth_date", birth)?
+            .map(|s| parse_date_col(&s))
+            .transpose()?;
+        Ok(Participant {
+            id: id.to_owned(),
+            name: open_str(keys, T, "name", id, &name)?,
+            kana: open_str(keys, T, "kana", id, &kana)?,
+            phone: open_str(keys, T, "phone", id, &phone)?,
+            birth_date,
+            postal_code: opt("postal_code", postal)?,
+            town: opt("town", town)?,
+            address: opt("address", address)?,
+            basis: if basis == "ward" {
+                Basis::WardProvided
+            } else {
+                Basis::SelfPresented
+            },
+            document: doc.as_deref().and_then(DocumentKind::parse),
+            verified_on: von.as_deref().map(parse_date_col).transpose()?,
+            verified_by: vby,
+            consent_purpose: purpose,
+            consent_on: parse_date_col(&con)?,
+            cards,
+        })
+    }
+
+    /// Shows one participant to staff; recorded as a view.
+    pub fn participant(&mut self, staff: &StaffSession, id_or_prefix: &str) -> Result<Participant> {
+        staff.require(true)?;
+        let id = self.resolve_id(T, "参加者", id_or_prefix)?;
+        let p = self.load(&id)?;
+        self.record(
+            &Actor::Staff(staff.clone()),
+            AuditAction::View,
+            &id,
+            &[
+                "name",
+                "kana",
+                "phone",
+                "birth_date",
+                "postal_code",
+                "town",
+                "address",
+            ],
+            "ok",
+        )?;
+        Ok(p)
+    }
+
+    fn summaries(&self, ids: &[String]) -> Result<Vec<ParticipantSummary>> {
+        ids.iter()
+            .map(|id| {
+                let p = self.load(id)?;
+                Ok(ParticipantSummary {
+                    id: p.id,
+                    name: p.name,
+                    kana: p.kana,
+                    birth_date: p.birth_date,
+                })
+            })
+            .collect()
+    }
+
+    /// Finds participants by phone through the blind index.
+    pub fn find_by_phone(
+        &mut self,
+        staff: &StaffSession,
+        phone: &PhoneNumber,
+    ) -> Result<Vec<ParticipantSummary>> {
+        staff.require(true)?;
+        let ids = self.ids_with_phone(phone)?;
+        let found = self.summaries(&ids)?;
+        self.record(
+            &Actor::Staff(staff.clone()),
+            AuditAction::Search,
+            "",
+            &["phone"],
+            &format!("{}_found", found.len()),
+        )?;
+        Ok(found)
+    }
+
+    /// Finds participants whose kana starts with (or, from 2 characters, contains)
+    /// the typed kana. Kana has no blind index (partial matches are what staff
+    /// need), so the kana column is decrypted; a few thousand rows take milliseconds.
+    pub fn find_by_kana(
+        &mut self,
+        staff: &StaffSession,
+        kana: &str,
+    ) -> Result<Vec<ParticipantSummary>> {
+        staff.require(true)?;
+        let wanted = kana_key(&normalize_kana(kana)?);
+        let ids = {
+            let keys = self.keys()?;
+            let mut stmt = self.conn().prepare("SELECT id, kana FROM participants")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?;
+            let mut ids = Vec::new();
+            for row in rows {
+                let (id, blob) = row?;
+                let k = kana_key(&open_str(keys, T, "kana", &id, &blob)?);
+                let hit =
+                    k.starts_with(&wanted) || (wanted.chars().count() >= 2 && k.contains(&wanted));
+                if hit {
+                    ids.push(id);
+                }
+            }
+            ids
+        };
+        let mut found = self.summaries(&ids)?;
+        found.sort_by(|a, b| a.kana.as_str().cmp(b.kana.as_str()));
+        self.record(
+            &Actor::Staff(staff.clone()),
+            AuditAction::Search,
+            "",
+            &["kana"],
+            &format!("{}_found", found.len()),
+        )?;
+        Ok(found)
+    }
+
+    /// Corrects one field at the person's request (開示・訂正).
+    pub fn correct(
+        &mut self,
+        staff: &StaffSession,
+        id_or_prefix: &str,
+        change: Correction,
+    ) -> Result<()> {
+        staff.require(true)?;
+        let id = self.resolve_id(T, "参加者", id_or_prefix)?;
+        let col = change.column();
+        let now = self.now();
+        let bidx = match &change {
+            Correction::Phone(p) => {
+                let keys = self.keys()?;
+                Some(self.phone_bidx(keys, p))
+            }
+            _ => None,
+        };
+        let value: Option<String> = match change {
+            Correction::Name(n) => Some(normalize_name(&n)?),
+            Correction::Kana(k) => Some(normalize_kana(&k)?),
+            Correction::Phone(p) => Some(p.digits().to_owned()),
+            Correction::Address(a) => a.as_deref().map(normalize_address).transpose()?,
+        };
+        let (tx, keys, _, _) = self.write_tx()?;
+        let blob = value
+            .as_deref()
+            .map(|v| seal(keys, T, col, &id, v))
+            .transpose()?;
+        // `col` comes from the fixed list in `Correction::column`.
+        tx.execute(
+            &format!("UPDATE participants SET {col} = ?2, updated_at = ?3 WHERE id = ?1"),
+            params![id, blob, now],
+        )?;
+        if let Some(b) = bidx {
+            tx.execute(
+                "UPDATE participants SET phone_bidx = ?2 WHERE id = ?1",
+                params![id, b],
+            )?;
+        }
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::Update,
+            &id,
+            &[col],
+            "ok",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a new ID check (re-verification): birth date, postal code and town
+    /// are replaced, the check date becomes today.
+    pub fn reverify(
+        &mut self,
+        staff: &StaffSession,
+        id_or_prefix: &str,
+        check: IdCheck,
+    ) -> Result<eligibility::Decision> {
+        staff.require(true)?;
+        let id = self.resolve_id(T, "参加者", id_or_prefix)?;
+        let today = self.clock().today();
+        let residence = self.postal_table().lookup(&check.postal);
+        let decision = eligibility::decide_in_ward(
+            check.birth_date,
+            residence.as_ref(),
+            self.postal_table().ward_name().unwrap_or("対象の区"),
+            today,
+            &self.policy().rules,
+        );
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        let enc = |col: &str, v: &str| seal(keys, T, col, &id, v);
+        let town = residence
+            .as_ref()
+            .and_then(|r| r.town.as_deref())
+            .map(|t| enc("town", t))
+            .transpose()?;
+        tx.execute(
+            "UPDATE participants SET birth_date = ?2, postal_code = ?3, town = ?4, document_kind = ?5,
+               verified_on = ?6, verified_by = ?7, updated_at = ?8,
+               basis = CASE WHEN basis = 'ward' THEN 'ward' ELSE 'self' END
+             WHERE id = ?1",
+            params![
+                id,
+                enc("birth_date", &date_text(check.birth_date))?,
+                enc("postal_code", check.postal.digits())?,
+                town,
+                check.document.code(),
+                date_text(today),
+                staff.staff_id(),
+                now
+            ],
+        )?;
+        let result = if decision.eligible {
+            "eligible"
+        } else {
+            "not_eligible"
+        };
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::Update,
+            &id,
+            &[
+                "birth_date",
+                "postal_code",
+                "town",
+                "document_kind",
+                "verified_on",
+            ],
+            result,
+        )?;
+        tx.commit()?;
+        Ok(decision)
+    }
+
+    /// Deletes a person and everything linked to them (their request, or they
+    /// moved out of the ward). Pages are zeroed by `secure_delete`.
+    pub fn delete_participant(&mut self, staff: &StaffSession, id_or_prefix: &str) -> Result<()> {
+        staff.require(true)?;
+        let id = self.resolve_id(T, "参加者", id_or_prefix)?;
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        tx.execute("DELETE FROM participants WHERE id = ?1", [&id])?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::Delete,
+            &id,
+            &["*"],
+            "ok",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Links a card the person already carries. Only a keyed token of the card's
+    /// identifier is stored (sealed, with a blind index for lookups).
+    pub fn link_card(
+        &mut self,
+        staff: &StaffSession,
+        id_or_prefix: &str,
+        card: &tsudoi_hw::CardId,
+    ) -> Result<()> {
+        staff.require(true)?;
+        let id = self.resolve_id(T, "参加者", id_or_prefix)?;
+        if self.participant_by_card(card)?.is_some() {
+            return Err(Error::CardInUse);
+        }
+        let card_row = uuid::Uuid::new_v4().to_string();
+        let now = self.now();
+        let bits = self.blind_bits();
+        let (tx, keys, _, _) = self.write_tx()?;
+        let token = keys.card_tokens.token(card.uid(), card.technology().code());
+        let bidx = i64::from(keys.card_index.index(&token.0, bits));
+        let sealed = keys.fields.encrypt(
+            &crate::crypto::FieldAad {
+                table: "cards",
+                column: "token",
+                row_id: &card_row,
+            },
+            &token.0,
+        )?;
+        tx.execute(
+            "INSERT INTO cards (id, participant_id, key_id, token, token_bidx, linked_at, linked_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![card_row, id, keys.key_id.to_string(), sealed, bidx, now, staff.staff_id()],
+        )?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::CardLink,
+            &id,
+            &["card_token"],
+            "ok",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The participant a card belongs to, through the card blind index.
+    pub fn participant_by_card(&self, card: &tsudoi_hw::CardId) -> Result<Option<String>> {
+        let keys = self.keys()?;
+        let token = keys.card_tokens.token(card.uid(), card.technology().code());
+        let bidx = i64::from(keys.card_index.index(&token.0, self.blind_bits()));
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, participant_id, token FROM cards WHERE token_bidx = ?1")?;
+        let mut rows = stmt.query([bidx])?;
+        while let Some(r) = rows.next()? {
+            let row_id: String = r.get(0)?;
+            let blob: Vec<u8> = r.get(2)?;
+            let stored = keys.fields.decrypt(
+                &crate::crypto::FieldAad {
+                    table: "cards",
+                    column: "token",
+                    row_id: &row_id,
+                },
+                &blob,
+            )?;
+            if stored.as_slice() == token.0.as_slice() {
+                return Ok(Some(r.get(1)?));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Birth date and last check date, for the check-in rules (no audit entry).
+    pub(crate) fn eligibility_facts(
+        &self,
+        id: &str,
+    ) -> Result<(Option<NaiveDate>, Option<NaiveDate>, Basis)> {
+        let keys = self.keys()?;
+        let (birth, verified, basis): (Option<Vec<u8>>, Option<String>, String) = self
+            .conn()
+            .prepare_cached(
+                "SELECT birth_date, verified_on, basis FROM participants WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?
+            .ok_or(Error::NotFound { what: "参加者" })?;
+        let birth = birth
+            .map(|b| open_str(keys, T, "birth_date", id, &b))
+            .transpose()?
+            .map(|s| parse_date_col(&s))
+            .transpose()?;
+        let verified = verified.as_deref().map(parse_date_col).transpose()?;
+        let basis = if basis == "ward" {
+            Basis::WardProvided
+        } else {
+            Basis::SelfPresented
+        };
+        Ok((birth, verified, basis))
+    }
+
+    /// The kana of one participant, for the welcome screen (no audit entry:
+    /// the person is shown their own name).
+    pub(crate) fn kana_of(&self, id: &str) -> Result<Zeroizing<String>> {
+        let keys = self.keys()?;
+        let blob: Vec<u8> = self
+            .conn()
+            .prepare_cached("SELECT kana FROM participants WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        open_str(keys, T, "kana", id, &blob)
+    }
+
+    /// How many participants are registered.
+    pub fn participant_count(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM participants", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+}
+
+/// The first 8 characters of an id: what staff read and type.
+pub fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kana_is_normalized_to_katakana() {
+        assert_eq!(normalize_kana(" やまだ　はなこ ").unwrap(), "ヤマダ ハナコ");
+        assert_eq!(normalize_kana("ヤマダ ハナコ").unwrap(), "ヤマダ ハナコ");
+        assert!(normalize_kana("山田").is_err());
+        assert!(normalize_kana("   ").is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(normalize_name("  試験　 太郎 ").unwrap(), "試験 太郎");
+        assert!(normalize_name("").is_err());
+        assert!(normalize_name(&"あ".repeat(51)).is_err());
+        assert!(normalize_name("a\u{7}b").is_err());
+    }
+
+    #[test]
+    fn documents_parse_by_code_and_label() {
+        assert_eq!(
+            DocumentKind::parse("健康保険証"),
+            Some(DocumentKind::HealthInsurance)
+        );
+        assert_eq!(
+            DocumentKind::parse("my_number_card"),
+            Some(DocumentKind::MyNumberCard)
+        );
+        assert_eq!(DocumentKind::parse("学生証"), None);
+    }
+}

@@ -1,0 +1,228 @@
+//! Versioned schema migrations.
+//!
+//! The schema version lives in SQLite's `user_version`. Each migration runs in
+//! its own transaction, so a power cut leaves the file at one version or the
+//! next, never in between. Old files are upgraded when they are opened.
+
+use rusqlite::{Connection, Transaction};
+
+/// A step from version `to - 1` to version `to`.
+struct Migration {
+    to: u32,
+    why: &'static str,
+    sql: &'static str,
+}
+
+/// Every migration, in order. Never edit a released step: add a new one.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        to: 1,
+        why: "base schema: keys, staff, participants, cards, programs, sessions, attendance, audit",
+        sql: r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- One random data key, wrapped once per staff account and once for recovery.
+-- `slot` is the keyslot in the layout of src/crypto/FORMAT.md (KDF parameters
+-- included); `checksum` (unkeyed BLAKE3) tells a damaged slot from a wrong password.
+CREATE TABLE keyslots (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('password', 'recovery')),
+    label       TEXT NOT NULL,
+    slot        BLOB NOT NULL,
+    checksum    BLOB NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE staff (
+    id              TEXT PRIMARY KEY,
+    role            TEXT NOT NULL CHECK (role IN ('manager', 'handler', 'operator')),
+    must_change_password INTEGER NOT NULL DEFAULT 1,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until    TEXT,
+    active          INTEGER NOT NULL DEFAULT 1,
+    created_at      TEXT NOT NULL,
+    keyslot_id      TEXT REFERENCES keyslots(id) ON DELETE SET NULL
+) STRICT;
+
+CREATE TABLE programs (
+    id    TEXT PRIMARY KEY,
+    name  TEXT NOT NULL
+) STRICT;
+INSERT INTO programs (id, name) VALUES
+    ('ikigai', 'いきがいつくり支援'),
+    ('koryu', '地域交流支援'),
+    ('kaigo', '介護予防');
+
+-- Personal columns hold XChaCha20-Poly1305 blobs bound to (table, column, id, key id).
+CREATE TABLE participants (
+    id              TEXT PRIMARY KEY,
+    key_id          TEXT NOT NULL,
+    name            BLOB NOT NULL,
+    kana            BLOB NOT NULL,
+    phone           BLOB NOT NULL,
+    phone_bidx      INTEGER NOT NULL,
+    birth_date      BLOB,
+    postal_code     BLOB,
+    town            BLOB,
+    address         BLOB,
+    basis           TEXT NOT NULL CHECK (basis IN ('self', 'ward')),
+    document_kind   TEXT,
+    verified_on     TEXT,
+    verified_by     TEXT,
+    consent_purpose TEXT NOT NULL,
+    consent_on      TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+) STRICT;
+CREATE INDEX participants_phone_bidx ON participants (phone_bidx);
+
+CREATE TABLE cards (
+    id              TEXT PRIMARY KEY,
+    participant_id  TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    key_id          TEXT NOT NULL,
+    token           BLOB NOT NULL,
+    token_bidx      INTEGER NOT NULL,
+    linked_at       TEXT NOT NULL,
+    linked_by       TEXT NOT NULL
+) STRICT;
+CREATE INDEX cards_token_bidx ON cards (token_bidx);
+
+CREATE TABLE sessions (
+    id          TEXT PRIMARY KEY,
+    program_id  TEXT NOT NULL REFERENCES programs(id),
+    date        TEXT NOT NULL,
+    start_time  TEXT NOT NULL,
+    end_time    TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    capacity    INTEGER,
+    mode        TEXT NOT NULL CHECK (mode IN ('open', 'first_come', 'lottery')),
+    created_at  TEXT NOT NULL,
+    CHECK (start_time < end_time)
+) STRICT;
+CREATE INDEX sessions_date ON sessions (date);
+
+CREATE TABLE attendance (
+    id              TEXT PRIMARY KEY,
+    participant_id  TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    session_id      TEXT NOT NULL REFERENCES sessions(id),
+    checked_in_at   TEXT NOT NULL,
+    method          TEXT NOT NULL CHECK (method IN ('card', 'staff')),
+    staff_id        TEXT,
+    UNIQUE (participant_id, session_id)
+) STRICT;
+CREATE INDEX attendance_session ON attendance (session_id);
+
+CREATE TABLE audit (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    fields      TEXT NOT NULL,
+    result      TEXT NOT NULL,
+    mac         BLOB NOT NULL
+) STRICT;
+"#,
+    },
+    Migration {
+        to: 2,
+        why: "sign-in failures seen while the data key is locked wait here until the next unlock \
+              folds them into the keyed chain",
+        sql: r#"
+CREATE TABLE audit_pending (
+    id          INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    fields      TEXT NOT NULL,
+    result      TEXT NOT NULL
+) STRICT;
+"#,
+    },
+];
+
+/// The version a fully migrated file has.
+pub const CURRENT_VERSION: u32 = 2;
+
+/// Reads the file's schema version.
+pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Brings the schema up to `target`, one transaction per step.
+///
+/// Returns the versions applied. A file newer than this program is refused so
+/// an old binary never writes into a schema it does not understand.
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<Vec<u32>, MigrationError> {
+    let current = version(conn)?;
+    if current > CURRENT_VERSION {
+        return Err(MigrationError::TooNew {
+            file: current,
+            program: CURRENT_VERSION,
+        });
+    }
+    let mut applied = Vec::new();
+    for step in MIGRATIONS
+        .iter()
+        .filter(|m| m.to > current && m.to <= target)
+    {
+        let tx = conn.transaction()?;
+        apply(&tx, step)?;
+        tx.commit()?;
+        applied.push(step.to);
+    }
+    Ok(applied)
+}
+
+fn apply(tx: &Transaction<'_>, step: &Migration) -> rusqlite::Result<()> {
+    debug_assert!(!step.why.is_empty());
+    tx.execute_batch(step.sql)?;
+    // PRAGMA does not take bound parameters; `to` is a compile-time constant.
+    tx.execute_batch(&format!("PRAGMA user_version = {}", step.to))
+}
+
+/// Why a migration could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error(
+        "この保存ファイルは新しい版のtsudoiで作られています（形式{file}、このプログラムは形式{program}まで）。tsudoiを更新してください。"
+    )]
+    TooNew { file: u32, program: u32 },
+    #[error("保存ファイルの形式を更新できませんでした: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_consecutive_and_end_at_current() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.to as usize, i + 1);
+        }
+        assert_eq!(MIGRATIONS.last().map(|m| m.to), Some(CURRENT_VERSION));
+    }
+
+    #[test]
+    fn fresh_database_reaches_current_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate_to(&mut conn, CURRENT_VERSION).unwrap(), vec![1, 2]);
+        assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
+        assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());
+    }
+
+    #[test]
+    fn newer_file_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        assert!(matches!(
+            migrate_to(&mut conn, CURRENT_VERSION),
+            Err(MigrationError::TooNew { file: 99, .. })
+        ));
+    }
+}

@@ -1,0 +1,285 @@
+//! Programs and their sessions (the day's activities).
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::audit::AuditAction;
+use super::{StaffSession, Store, record_in};
+use crate::error::{Error, Result};
+
+/// The three programs of the contract (seed 001).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Program {
+    /// いきがいつくり支援: self-run hobby groups.
+    Ikigai,
+    /// 地域交流支援: open exchange, performance days.
+    Koryu,
+    /// 介護予防: care-prevention classes and lectures.
+    Kaigo,
+}
+
+impl Program {
+    pub const ALL: [Program; 3] = [Program::Ikigai, Program::Koryu, Program::Kaigo];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Program::Ikigai => "ikigai",
+            Program::Koryu => "koryu",
+            Program::Kaigo => "kaigo",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Program::Ikigai => "いきがいつくり支援",
+            Program::Koryu => "地域交流支援",
+            Program::Kaigo => "介護予防",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Program> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|p| p.code() == s || p.label() == s)
+    }
+}
+
+/// How places in a session are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionMode {
+    /// Anyone eligible may come.
+    Open,
+    /// First come, first served up to the capacity.
+    FirstCome,
+    /// Places allocated by lottery in advance.
+    Lottery,
+}
+
+impl SessionMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionMode::Open => "open",
+            SessionMode::FirstCome => "first_come",
+            SessionMode::Lottery => "lottery",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionMode::Open => "自由参加",
+            SessionMode::FirstCome => "先着順",
+            SessionMode::Lottery => "事前申込（抽選）",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SessionMode> {
+        match s.trim() {
+            "open" | "自由参加" => Some(SessionMode::Open),
+            "first_come" | "first-come" | "先着順" => Some(SessionMode::FirstCome),
+            "lottery" | "抽選" | "事前申込（抽選）" => Some(SessionMode::Lottery),
+            _ => None,
+        }
+    }
+}
+
+/// A session to add.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub program: Program,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub title: String,
+    pub capacity: Option<u32>,
+    pub mode: SessionMode,
+}
+
+/// A session with its head count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id: String,
+    pub program: Program,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub title: String,
+    pub capacity: Option<u32>,
+    pub mode: SessionMode,
+    pub attendance: u32,
+}
+
+const SELECT: &str =
+    "SELECT s.id, s.program_id, s.date, s.start_time, s.end_time, s.title, s.capacity, s.mode,
+    (SELECT count(*) FROM attendance a WHERE a.session_id = s.id) FROM sessions s";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionInfo> {
+    let bad = |i: usize| {
+        rusqlite::Error::InvalidColumnType(i, "session".into(), rusqlite::types::Type::Text)
+    };
+    let date: String = r.get(2)?;
+    let start: String = r.get(3)?;
+    let end: String = r.get(4)?;
+    Ok(SessionInfo {
+        id: r.get(0)?,
+        program: Program::parse(&r.get::<_, String>(1)?).ok_or_else(|| bad(1))?,
+        date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| bad(2))?,
+        start: NaiveTime::parse_from_str(&start, "%H:%M").map_err(|_| bad(3))?,
+        end: NaiveTime::parse_from_str(&end, "%H:%M").map_err(|_| bad(4))?,
+        title: r.get(5)?,
+        capacity: r.get(6)?,
+        mode: SessionMode::parse(&r.get::<_, String>(7)?).ok_or_else(|| bad(7))?,
+        attendance: r.get(8)?,
+    })
+}
+
+/// Parses `HH:MM` (also full-width digits and `時`/`分`).
+pub fn parse_time(input: &str) -> Result<NaiveTime> {
+    let s: String = crate::eligibility::to_halfwidth(input.trim())
+        .replace('時', ":")
+        .replace('分', "");
+    let s = s.trim_end_matches(':');
+    let s = if s.contains(':') {
+        s.to_owned()
+    } else {
+        format!("{s}:00")
+    };
+    NaiveTime::parse_from_str(&s, "%H:%M").map_err(|_| {
+        Error::Invalid(format!(
+            "時刻は「10:00」のように24時間制で入力してください（入力: {}）。",
+            input.trim()
+        ))
+    })
+}
+
+impl NewSession {
+    fn validate(&self) -> Result<String> {
+        let title = self.title.trim();
+        let n = title.chars().count();
+        if n == 0 || n > 60 || title.chars().any(char::is_control) {
+            return Err(Error::Invalid(
+                "活動名を1〜60文字で入力してください。".into(),
+            ));
+        }
+        if self.start >= self.end {
+            return Err(Error::Invalid(
+                "終了時刻は開始時刻より後にしてください。".into(),
+            ));
+        }
+        match (self.mode, self.capacity) {
+            (SessionMode::FirstCome | SessionMode::Lottery, None) => {
+                return Err(Error::Invalid(
+                    "先着順と抽選の活動には定員を入れてください。".into(),
+                ));
+            }
+            (_, Some(c)) if c == 0 || c > 1000 => {
+                return Err(Error::Invalid("定員は1〜1000人にしてください。".into()));
+            }
+            _ => {}
+        }
+        Ok(title.to_owned())
+    }
+}
+
+impl Store {
+    /// Adds a session. Any signed-in role may; no personal data is involved.
+    pub fn add_session(&mut self, staff: &StaffSession, s: NewSession) -> Result<String> {
+        staff.require(false)?;
+        let title = s.validate()?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO sessions (id, program_id, date, start_time, end_time, title, capacity, mode, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                s.program.code(),
+                s.date.format("%Y-%m-%d").to_string(),
+                s.start.format("%H:%M").to_string(),
+                s.end.format("%H:%M").to_string(),
+                title,
+                s.capacity,
+                s.mode.code(),
+                now
+            ],
+        )?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::SessionCreate,
+            &id,
+            &[],
+            "ok",
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The sessions of one day, by start time.
+    pub fn sessions_on(&self, date: NaiveDate) -> Result<Vec<SessionInfo>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "{SELECT} WHERE s.date = ?1 ORDER BY s.start_time, s.title"
+        ))?;
+        let rows = stmt.query_map([date.format("%Y-%m-%d").to_string()], from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One session by id or unique id prefix.
+    pub fn session(&self, id_or_prefix: &str) -> Result<SessionInfo> {
+        let id = self.resolve_id("sessions", "活動", id_or_prefix)?;
+        self.session_by_id(&id)
+    }
+
+    pub(crate) fn session_by_id(&self, id: &str) -> Result<SessionInfo> {
+        self.conn()
+            .prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
+            .query_row([id], from_row)
+            .optional()?
+            .ok_or(Error::NotFound { what: "活動" })
+    }
+
+    /// How many sessions exist in all.
+    pub fn session_count(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM sessions", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_parse_in_common_forms() {
+        assert_eq!(
+            parse_time("10:00").unwrap(),
+            NaiveTime::from_hms_opt(10, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_time("１４：３０").unwrap(),
+            NaiveTime::from_hms_opt(14, 30, 0).unwrap()
+        );
+        assert_eq!(
+            parse_time("9時").unwrap(),
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_time("13時30分").unwrap(),
+            NaiveTime::from_hms_opt(13, 30, 0).unwrap()
+        );
+        assert!(parse_time("25:00").is_err());
+        assert!(parse_time("昼").is_err());
+    }
+
+    #[test]
+    fn programs_parse_by_code_and_label() {
+        assert_eq!(Program::parse("介護予防"), Some(Program::Kaigo));
+        assert_eq!(Program::parse("koryu"), Some(Program::Koryu));
+        assert_eq!(Program::parse("other"), None);
+    }
+}

@@ -1,0 +1,103 @@
+//! Shared set-up for the integration tests: a store in a temporary directory,
+//! small Argon2 parameters, a clock the test controls. All data is invented.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tsudoi::clock::FixedClock;
+use tsudoi::crypto::KdfParams;
+use tsudoi::eligibility::{PhoneNumber, PostalCode, PostalTable};
+use tsudoi::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
+use tsudoi::store::{Policy, StaffSession, Store};
+
+pub const MANAGER: &str = "kanri01";
+pub const PASSWORD: &str = "Initial-pass-2026";
+pub const NEW_PASSWORD: &str = "Changed-pass-2026";
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn policy() -> Policy {
+    Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    }
+}
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub clock: Arc<FixedClock>,
+    pub store: Store,
+    pub manager: StaffSession,
+}
+
+/// A new store at 10:00 on `today`, its manager signed in with the first
+/// password already changed.
+pub fn fixture_on(today: NaiveDate) -> Fixture {
+    fixture_with(today, policy())
+}
+
+pub fn fixture_with(today: NaiveDate, policy: Policy) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tsudoi.db");
+    let clock = Arc::new(FixedClock::jst(today, 10, 0));
+    let (mut store, mut manager, _recovery) = Store::create(
+        &path,
+        "テスト施設",
+        MANAGER,
+        PASSWORD,
+        policy,
+        PostalTable::shinjuku(),
+        clock.clone(),
+    )
+    .unwrap();
+    store.change_password(&mut manager, NEW_PASSWORD).unwrap();
+    Fixture {
+        dir,
+        path,
+        clock,
+        store,
+        manager,
+    }
+}
+
+pub fn reopen(path: &Path, clock: Arc<FixedClock>) -> Store {
+    Store::open(path, policy(), PostalTable::shinjuku(), clock).unwrap()
+}
+
+/// A synthetic resident born on `birth`, living at 160-0022 (新宿).
+pub fn resident(name: &str, kana: &str, phone: &str, birth: NaiveDate) -> NewParticipant {
+    NewParticipant {
+        name: name.into(),
+        kana: kana.into(),
+        phone: PhoneNumber::parse(phone).unwrap(),
+        basis: Basis::SelfPresented,
+        id_check: Some(IdCheck {
+            birth_date: birth,
+            postal: PostalCode::parse("160-0022").unwrap(),
+            document: DocumentKind::HealthInsurance,
+        }),
+        address: None,
+    }
+}
+
+/// Every file in `dir`, raw bytes (the database, its WAL and shared memory).
+pub fn all_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect()
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
