@@ -124,6 +124,18 @@ const CLASSES: &[&str] = &[
     "栄養と食事の教室",
 ];
 
+/// A session the generator plans: program, title, times, capacity, mode,
+/// and a typical head count.
+type Planned = (
+    Program,
+    &'static str,
+    NaiveTime,
+    NaiveTime,
+    Option<u32>,
+    SessionMode,
+    usize,
+);
+
 struct Person {
     id: String,
     registered: NaiveDate,
@@ -309,15 +321,7 @@ pub fn generate(
         let mut day = first_day;
         while day <= spec.end {
             let weekday = day.weekday();
-            let mut plan: Vec<(
-                Program,
-                &str,
-                NaiveTime,
-                NaiveTime,
-                Option<u32>,
-                SessionMode,
-                usize,
-            )> = Vec::new();
+            let mut plan: Vec<Planned> = Vec::new();
             let working = !matches!(weekday, Weekday::Sat | Weekday::Sun);
             if working || day == spec.end {
                 plan.push((
@@ -342,7 +346,7 @@ pub fn generate(
             }
             if matches!(weekday, Weekday::Tue | Weekday::Thu) {
                 let c = CLASSES[(day.iso_week().week() as usize) % CLASSES.len()];
-                let lottery = day.iso_week().week() % 2 == 0;
+                let lottery = day.iso_week().week().is_multiple_of(2);
                 let mode = if lottery {
                     SessionMode::Lottery
                 } else {

@@ -37,6 +37,15 @@ fn session_on(
         .unwrap()
 }
 
+/// Flips one bit of a BLOB cell, as a disk error or an attacker would.
+fn flip_bit(conn: &Connection, table: &str, column: &str, key: &str, value: &str, byte: usize) {
+    let sql = format!("SELECT {column} FROM {table} WHERE {key} = ?1");
+    let mut blob: Vec<u8> = conn.query_row(&sql, [value], |r| r.get(0)).unwrap();
+    blob[byte] ^= 0x01;
+    let sql = format!("UPDATE {table} SET {column} = ?1 WHERE {key} = ?2");
+    conn.execute(&sql, rusqlite::params![blob, value]).unwrap();
+}
+
 fn raw(path: &std::path::Path) -> Connection {
     Connection::open(path).unwrap()
 }
@@ -140,7 +149,7 @@ fn wrong_password_corrupted_slot_and_tampered_values_are_refused_without_change(
     assert!(!store.is_unlocked());
 
     // A corrupted slot (one bit of the wrapped key flipped): a distinct message.
-    conn.execute("UPDATE keyslots SET slot = CAST(substr(slot, 1, 40) || x'00' || substr(slot, 42) AS BLOB) WHERE label = ?1", [MANAGER]).unwrap();
+    flip_bit(&conn, "keyslots", "slot", "label", MANAGER, 40);
     let e = store.sign_in(MANAGER, NEW_PASSWORD).unwrap_err();
     assert!(matches!(e, Error::KeyslotCorrupt(_)), "{e}");
     assert!(e.to_string().contains("回復キー"), "{e}");
@@ -165,7 +174,7 @@ fn wrong_password_corrupted_slot_and_tampered_values_are_refused_without_change(
         )
         .unwrap();
     let conn = raw(&f.path);
-    conn.execute("UPDATE participants SET name = CAST(substr(name, 1, 40) || x'ff' || substr(name, 42) AS BLOB) WHERE id = ?1", [&id2]).unwrap();
+    flip_bit(&conn, "participants", "name", "id", &id2, 40);
     let e = f.store.participant(&f.manager, &id2).unwrap_err();
     assert!(matches!(e, Error::Crypto(_)), "{e}");
     assert!(
@@ -196,7 +205,7 @@ fn wrong_password_corrupted_slot_and_tampered_values_are_refused_without_change(
 
 #[test]
 fn lockout_after_five_failures_lasts_fifteen_minutes_and_is_audited() {
-    let mut f = fixture_on(date(2026, 11, 23));
+    let f = fixture_on(date(2026, 11, 23));
     drop(f.store);
     let mut store = reopen(&f.path, f.clock.clone());
     for i in 1..=4 {

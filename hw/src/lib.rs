@@ -103,7 +103,7 @@ impl CardId {
             .bytes()
             .filter(|b| !matches!(b, b' ' | b':' | b'-'))
             .collect();
-        if digits.is_empty() || digits.len() % 2 != 0 {
+        if digits.is_empty() || !digits.len().is_multiple_of(2) {
             return Err(CardIdError::Empty);
         }
         let mut uid = Vec::with_capacity(digits.len() / 2);

@@ -181,11 +181,7 @@ impl Correction {
 
 /// Names: trimmed, 1–50 characters, no control characters.
 pub fn normalize_name(input: &str) -> Result<String> {
-    let s: String = input
-        .trim()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let s: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = s.chars().count();
     if n == 0 {
         return Err(Error::Invalid("氏名を入力してください。".into()));

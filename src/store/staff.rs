@@ -225,7 +225,7 @@ pub(crate) fn insert_staff(
         ));
     }
     let sid = slot_id("password", staff_id);
-    let slot = Keyslot::seal_with_password(data, staff_id, password.as_bytes(), kdf.clone())?;
+    let slot = Keyslot::seal_with_password(data, staff_id, password.as_bytes(), *kdf)?;
     write_slot(tx, &sid, &slot, now)?;
     tx.execute(
         "INSERT INTO staff (id, role, must_change_password, created_at, keyslot_id)
@@ -444,7 +444,7 @@ impl Store {
     ) -> Result<()> {
         check_password_policy(&session.staff_id, new_password)?;
         let now = self.now();
-        let kdf = self.policy().kdf.clone();
+        let kdf = self.policy().kdf;
         let (tx, keys, _, _) = self.write_tx()?;
         let slot = Keyslot::seal_with_password(
             &keys.data,
@@ -484,7 +484,7 @@ impl Store {
         validate_staff_id(staff_id)?;
         check_password_policy(staff_id, initial_password)?;
         let now = self.now();
-        let kdf = self.policy().kdf.clone();
+        let kdf = self.policy().kdf;
         let (tx, keys, _, _) = self.write_tx()?;
         insert_staff(
             &tx,
@@ -595,7 +595,7 @@ impl Store {
         })?;
         let keys = Keys::derive(data)?;
         let now = self.now();
-        let kdf = self.policy().kdf.clone();
+        let kdf = self.policy().kdf;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
