@@ -169,19 +169,46 @@ pub fn open_or_create(
         let session = store.sign_in(DEMO_MANAGER, password)?;
         return Ok((store, session, None));
     }
-    let (mut store, mut session, _recovery) = Store::create(
-        path,
-        "デモ施設（架空のデータ）",
-        DEMO_MANAGER,
-        password,
-        policy,
-        postal,
-        clock,
-    )?;
-    // The demo manager is documented, so the first-change rule is waived here.
-    store.change_password(&mut session, password)?;
-    let summary = generate(&mut store, &session, spec)?;
+    // Build under a temporary name and rename at the end, so an interrupted
+    // run never leaves a half-filled store that a later run would reuse.
+    let partial = path.with_extension("partial");
+    for leftover in [partial.clone(), wal_of(&partial), shm_of(&partial)] {
+        if leftover.exists() {
+            std::fs::remove_file(&leftover)?;
+        }
+    }
+    let summary = {
+        let (mut store, mut session, _recovery) = Store::create(
+            &partial,
+            "デモ施設（架空のデータ）",
+            DEMO_MANAGER,
+            password,
+            policy.clone(),
+            postal.clone(),
+            clock.clone(),
+        )?;
+        // The demo manager is documented, so the first-change rule is waived here.
+        store.change_password(&mut session, password)?;
+        let summary = generate(&mut store, &session, spec)?;
+        store.checkpoint()?;
+        summary
+    };
+    std::fs::rename(&partial, path)?;
+    let mut store = Store::open(path, policy, postal, clock)?;
+    let session = store.sign_in(DEMO_MANAGER, password)?;
     Ok((store, session, Some(summary)))
+}
+
+fn wal_of(p: &Path) -> std::path::PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push("-wal");
+    s.into()
+}
+
+fn shm_of(p: &Path) -> std::path::PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push("-shm");
+    s.into()
 }
 
 /// Fills a fresh store with the synthetic year, in a few large transactions.
