@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -53,6 +53,8 @@ pub struct BenchReport {
     pub unlock_default_kdf_ms: f64,
     pub kdf: String,
     pub demo_generation_s: f64,
+    /// The previous month's report and the fiscal year to date, computed and tabulated.
+    pub monthly_report_ms: f64,
     pub participants: u64,
     pub visits: u64,
     pub peak_rss_mib: f64,
@@ -145,6 +147,19 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
             done += 1;
         }
     }
+    let previous = today - chrono::Duration::days(i64::from(today.day()));
+    let month = crate::report::Month {
+        year: previous.year(),
+        month: previous.month(),
+    };
+    let mut report_times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let report = store.monthly_report(&staff, month, crate::report::Wording::default())?;
+        let tables = report.tables();
+        report_times.push(t.elapsed());
+        std::hint::black_box(tables);
+    }
     let enc = Timing::of(enc_times);
     let pl = Timing::of(plain_times);
     Ok(BenchReport {
@@ -161,6 +176,7 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
             )
         },
         demo_generation_s,
+        monthly_report_ms: Timing::of(report_times).p50_ms,
         participants: summary.participants,
         visits: summary.visits,
         peak_rss_mib: peak_rss_mib(),

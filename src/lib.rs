@@ -5,6 +5,7 @@
 //!   the ward's postal codes, phone numbers).
 //! - [`crypto`]: field encryption, blind indexes, keyslots, the recovery key.
 //! - [`store`]: the encrypted SQLite store, staff accounts and the audit chain.
+//! - [`report`]: monthly totals for the ward, suppressed, signed.
 //! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
 //! - [`bench`]: the performance measurements quoted in the README.
 
@@ -15,6 +16,7 @@ pub mod crypto;
 pub mod demo;
 pub mod eligibility;
 pub mod error;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -18,8 +18,8 @@ use tsudoi::store::{Actor, Role, StaffSession, Store};
 use tsudoi::{Error, Result, demo};
 
 use super::{
-    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, ParticipantCmd, SessionCmd,
-    StaffCmd, secrets,
+    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, ParticipantCmd, ReportAction,
+    ReportArgs, SessionCmd, StaffCmd, secrets,
 };
 
 /// 2 for input the user can correct, 1 for everything else.
@@ -140,6 +140,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Staff(c) => staff(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
+        Command::Report(a) => report(&ctx, a),
         Command::Demo(a) => demo_cmd(&ctx, a),
         Command::Bench(a) => bench(a),
     }
@@ -180,6 +181,8 @@ fn init(ctx: &Context, a: InitArgs) -> Result<ExitCode> {
             return Err(e);
         }
     };
+    let mut store = store;
+    let public_key = store.ensure_device_key()?;
     let key_text = recovery.to_display();
     println!("保存ファイルを作成しました: {}", store.path().display());
     println!("施設: {}", a.site.trim());
@@ -187,6 +190,8 @@ fn init(ctx: &Context, a: InitArgs) -> Result<ExitCode> {
         "取扱責任者: {}（最初のサインインでパスワードの変更が必要です）",
         a.manager
     );
+    println!("端末の公開鍵（報告の署名の確認用。設置時の記録票に写して区に渡してください）:");
+    println!("  {public_key}");
     match (&mut key_file, &a.recovery_key_out) {
         (Some(f), Some(p)) => {
             writeln!(
@@ -688,6 +693,57 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
+    use tsudoi::report::{Month, Wording, csv::Encoding, sign};
+    if let Some(ReportAction::Verify { dir, public_key }) = a.action {
+        let expected = public_key
+            .as_deref()
+            .map(sign::parse_public_key)
+            .transpose()?;
+        let v = sign::verify_dir(&dir, expected.as_ref())?;
+        println!("署名とファイルを確認しました（{}件）。", v.files.len());
+        println!("署名した端末の公開鍵: {}", v.public_key);
+        if expected.is_none() {
+            println!(
+                "この公開鍵が設置時の記録票のものと同じか確かめてください（--public-key で自動照合できます）。"
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let month = Month::parse(a.month.as_deref().ok_or_else(|| {
+        Error::Invalid("--month で対象の月を指定してください（例: --month 2026-10）。".into())
+    })?)?;
+    let encoding = Encoding::parse(&a.encoding)?;
+    if a.threshold == 0 || a.threshold > 100 {
+        return Err(Error::Invalid(
+            "--threshold は1〜100にしてください。".into(),
+        ));
+    }
+    let wording = Wording {
+        threshold: a.threshold,
+        small: a.small_label.clone(),
+        ..Wording::default()
+    };
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("tsudoi-report-{month}")));
+    let (mut store, staff) = ctx.sign_in()?;
+    let export = store.export_report(&staff, month, &out, encoding, wording)?;
+    println!("{month} の報告を {} に書きました:", export.dir.display());
+    for f in &export.files {
+        println!("  {f}");
+    }
+    println!(
+        "  {}（SHA-256の一覧）、{}（署名）、{}",
+        sign::MANIFEST,
+        sign::SIGNATURE,
+        sign::SIGNER
+    );
+    println!("端末の公開鍵: {}", export.public_key);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn bench(a: BenchArgs) -> Result<ExitCode> {
     let tmp;
     let dir = match &a.dir {
@@ -733,6 +789,10 @@ fn bench(a: BenchArgs) -> Result<ExitCode> {
         println!(
             "demo generation: {:.1} s ({} participants, {} visits)",
             report.demo_generation_s, report.participants, report.visits
+        );
+        println!(
+            "monthly report + fiscal year to date: {:.1} ms",
+            report.monthly_report_ms
         );
         println!("peak memory (VmHWM): {:.1} MiB", report.peak_rss_mib);
     }

@@ -46,6 +46,8 @@ pub enum Command {
     /// 監査ログ（audit log）
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// 区への月次報告（人数のみ・署名付き）（monthly report for the ward）
+    Report(ReportArgs),
     /// 架空のデータでキオスクを試す（demo with synthetic data）
     Demo(DemoArgs),
     /// 性能測定（benchmark）
@@ -246,6 +248,39 @@ pub enum AuditCmd {
     Show {
         #[arg(long, default_value_t = 50)]
         last: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub action: Option<ReportAction>,
+    /// 対象の月（例: 2026-10）
+    #[arg(long)]
+    pub month: Option<String>,
+    /// 出力先フォルダ（新規または空）
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// utf8-bom（標準、Excelでそのまま開けます）または cp932
+    #[arg(long, default_value = "utf8-bom")]
+    pub encoding: String,
+    /// この人数以下（1人以上）を伏せる
+    #[arg(long, default_value_t = 9)]
+    pub threshold: u64,
+    /// 伏せた欄の表記
+    #[arg(long, default_value = "<10")]
+    pub small_label: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
+    /// 受け取った報告の署名とファイルを確かめる
+    Verify {
+        dir: PathBuf,
+        /// 設置時の記録票に印刷された公開鍵（16進64文字）
+        #[arg(long)]
+        public_key: Option<String>,
     },
 }
 

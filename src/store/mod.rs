@@ -287,6 +287,40 @@ impl Store {
             })?)
     }
 
+    /// A value from the `meta` table.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets `meta` values in one transaction, recorded as a key change.
+    pub(crate) fn set_meta(&mut self, pairs: &[(&str, &str)]) -> Result<()> {
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        for (k, v) in pairs {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [k, v],
+            )?;
+        }
+        let names: Vec<&str> = pairs.iter().map(|(k, _)| *k).collect();
+        record_in(
+            &tx,
+            keys,
+            &now,
+            "system",
+            AuditAction::KeyChange,
+            "meta",
+            &names,
+            "ok",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Forgets the data key (the kiosk going out of service, or a CLI command ending).
     pub fn lock(&mut self) {
         self.keys = None;

@@ -1,0 +1,615 @@
+//! Monthly totals for the ward: counts only, small counts suppressed.
+//!
+//! The report is computed from the store (decrypting only birth dates and
+//! towns, in memory), turned into [`Table`]s whose cells are already
+//! suppressed, and then written as CSV files with a signed manifest. Nothing
+//! that names or points at a person leaves this module: only program names,
+//! session titles, dates, age bands, town names and counts.
+
+pub mod csv;
+pub mod sign;
+pub mod suppress;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::eligibility;
+use crate::error::{Error, Result};
+use crate::store::sessions::Program;
+use crate::store::{StaffSession, Store};
+use suppress::{Cell, suppress_group, suppress_independent};
+
+/// A calendar month, `2026-10`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn parse(s: &str) -> Result<Month> {
+        let bad = || {
+            Error::Invalid(format!(
+                "月は 2026-10 のように入力してください（入力: {}）。",
+                s.trim()
+            ))
+        };
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) || !(2000..=2200).contains(&year) {
+            return Err(bad());
+        }
+        Ok(Month { year, month })
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        let next = if self.month == 12 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.month + 1, 1)
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The first day of the fiscal year (1 April) this month belongs to.
+    pub fn fiscal_year_start(self) -> NaiveDate {
+        let y = if self.month >= 4 {
+            self.year
+        } else {
+            self.year - 1
+        };
+        NaiveDate::from_ymd_opt(y, 4, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// 令和8年度 style label of the fiscal year.
+    pub fn fiscal_year_label(self) -> String {
+        let start = self.fiscal_year_start();
+        let wareki = eligibility::to_wareki(start);
+        match wareki.split_once('年') {
+            Some((era_year, _)) => format!("{era_year}年度"),
+            None => format!("{}年度", start.year()),
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// Age bands of the national 通いの場 survey (ages on the session date).
+pub const AGE_BANDS: [&str; 7] = [
+    "60〜64歳",
+    "65〜69歳",
+    "70〜74歳",
+    "75〜79歳",
+    "80〜84歳",
+    "85歳以上",
+    "不明",
+];
+
+fn band_of(age: Option<u32>) -> usize {
+    match age {
+        Some(a) if a < 65 => 0,
+        Some(a) if a < 70 => 1,
+        Some(a) if a < 75 => 2,
+        Some(a) if a < 80 => 3,
+        Some(a) if a < 85 => 4,
+        Some(_) => 5,
+        None => 6,
+    }
+}
+
+/// A published value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Text(String),
+    Count(Cell),
+}
+
+/// One table of the report, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// File stem, ASCII: `programs`, `sessions`, …
+    pub id: &'static str,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+/// How suppressed cells are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    pub threshold: u64,
+    /// For cells 1..=threshold (default `<10`).
+    pub small: String,
+    /// For cells hidden to protect a small one (default `秘匿`).
+    pub secondary: String,
+}
+
+impl Default for Wording {
+    fn default() -> Self {
+        Self {
+            threshold: 9,
+            small: "<10".into(),
+            secondary: "秘匿".into(),
+        }
+    }
+}
+
+impl Wording {
+    pub fn render(&self, v: &Value) -> String {
+        match v {
+            Value::Text(t) => t.clone(),
+            Value::Count(Cell::Shown(n)) => n.to_string(),
+            Value::Count(Cell::Small) => self.small.clone(),
+            Value::Count(Cell::Secondary) => self.secondary.clone(),
+        }
+    }
+}
+
+/// Raw counts of one month (before suppression). Kept in memory only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MonthCounts {
+    pub sessions_held: BTreeMap<Program, u64>,
+    pub visits: BTreeMap<Program, u64>,
+    pub distinct_by_program: BTreeMap<Program, u64>,
+    pub distinct_total: u64,
+    pub new_registrations: u64,
+    /// (date, program, title, headcount) per session.
+    pub per_session: Vec<(NaiveDate, Program, String, u64)>,
+    pub by_age_band: [u64; 7],
+    pub by_town: BTreeMap<String, u64>,
+}
+
+/// Fiscal year to date (April to the month).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YearCounts {
+    pub sessions_held: BTreeMap<Program, u64>,
+    pub visits: BTreeMap<Program, u64>,
+    pub distinct_by_program: BTreeMap<Program, u64>,
+    pub distinct_total: u64,
+    pub new_registrations: u64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone)]
+pub struct MonthlyReport {
+    pub site: String,
+    pub month: Month,
+    pub month_counts: MonthCounts,
+    pub year_counts: YearCounts,
+    pub wording: Wording,
+}
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+impl Store {
+    /// Counts a month and the fiscal year to date. Operators and managers
+    /// may; the export is recorded in the audit log by the caller that writes it.
+    pub fn monthly_counts(
+        &self,
+        staff: &StaffSession,
+        month: Month,
+    ) -> Result<(MonthCounts, YearCounts)> {
+        staff.require(false)?;
+        let keys = self.keys()?;
+        let conn = self.conn();
+        let (from, to) = (iso(month.first_day()), iso(month.last_day()));
+        let mut mc = MonthCounts::default();
+
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.date, s.program_id, s.title, count(a.id) FROM sessions s
+             LEFT JOIN attendance a ON a.session_id = s.id
+             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY s.id ORDER BY s.date, s.start_time, s.title",
+        )?;
+        let rows = stmt.query_map([&from, &to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (date, program, title, n) = row?;
+            let program = Program::parse(&program)
+                .ok_or_else(|| Error::Invalid("活動の事業区分が壊れています。".into()))?;
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .map_err(|_| Error::Invalid("活動の日付が壊れています。".into()))?;
+            *mc.sessions_held.entry(program).or_default() += 1;
+            *mc.visits.entry(program).or_default() += n as u64;
+            mc.per_session.push((date, program, title, n as u64));
+        }
+
+        // Distinct people per program and in all.
+        let distinct = |from: &str, to: &str| -> Result<(BTreeMap<Program, u64>, u64)> {
+            let mut per = BTreeMap::new();
+            let mut stmt = conn.prepare_cached(
+                "SELECT s.program_id, count(DISTINCT a.participant_id) FROM attendance a
+                 JOIN sessions s ON s.id = a.session_id WHERE s.date BETWEEN ?1 AND ?2 GROUP BY s.program_id",
+            )?;
+            for row in stmt.query_map([from, to], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })? {
+                let (p, n) = row?;
+                if let Some(p) = Program::parse(&p) {
+                    per.insert(p, n as u64);
+                }
+            }
+            let total: i64 = conn.query_row(
+                "SELECT count(DISTINCT a.participant_id) FROM attendance a
+                 JOIN sessions s ON s.id = a.session_id WHERE s.date BETWEEN ?1 AND ?2",
+                [from, to],
+                |r| r.get(0),
+            )?;
+            Ok((per, total as u64))
+        };
+        let (per, total) = distinct(&from, &to)?;
+        mc.distinct_by_program = per;
+        mc.distinct_total = total;
+        let registrations = |from: &str, to: &str| -> Result<u64> {
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM participants WHERE consent_on BETWEEN ?1 AND ?2",
+                [from, to],
+                |r| r.get(0),
+            )?;
+            Ok(n as u64)
+        };
+        mc.new_registrations = registrations(&from, &to)?;
+
+        // Age (on the first session date of the month) and town of each person.
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.participant_id, min(s.date), p.birth_date, p.town FROM attendance a
+             JOIN sessions s ON s.id = a.session_id JOIN participants p ON p.id = a.participant_id
+             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY a.participant_id",
+        )?;
+        let rows = stmt.query_map([&from, &to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (pid, first, birth, town) = row?;
+            let first = NaiveDate::parse_from_str(&first, "%Y-%m-%d").ok();
+            let birth = birth
+                .map(|b| crate::store::open_str(keys, "participants", "birth_date", &pid, &b))
+                .transpose()?
+                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+            let age = match (birth, first) {
+                (Some(b), Some(f)) => eligibility::age_on(b, f),
+                _ => None,
+            };
+            mc.by_age_band[band_of(age)] += 1;
+            let town = town
+                .map(|t| crate::store::open_str(keys, "participants", "town", &pid, &t))
+                .transpose()?
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "町名なし・区から提供".to_owned());
+            *mc.by_town.entry(town).or_default() += 1;
+        }
+
+        // Fiscal year to date.
+        let (fy_from, fy_to) = (iso(month.fiscal_year_start()), to.clone());
+        let mut yc = YearCounts::default();
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.program_id, count(DISTINCT s.id), count(a.id) FROM sessions s
+             LEFT JOIN attendance a ON a.session_id = s.id
+             WHERE s.date BETWEEN ?1 AND ?2 GROUP BY s.program_id",
+        )?;
+        for row in stmt.query_map([&fy_from, &fy_to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })? {
+            let (p, sessions, visits) = row?;
+            if let Some(p) = Program::parse(&p) {
+                yc.sessions_held.insert(p, sessions as u64);
+                yc.visits.insert(p, visits as u64);
+            }
+        }
+        let (per, total) = distinct(&fy_from, &fy_to)?;
+        yc.distinct_by_program = per;
+        yc.distinct_total = total;
+        yc.new_registrations = registrations(&fy_from, &fy_to)?;
+        Ok((mc, yc))
+    }
+
+    /// The report for a month, with the site's name.
+    pub fn monthly_report(
+        &self,
+        staff: &StaffSession,
+        month: Month,
+        wording: Wording,
+    ) -> Result<MonthlyReport> {
+        let (month_counts, year_counts) = self.monthly_counts(staff, month)?;
+        Ok(MonthlyReport {
+            site: self.site()?,
+            month,
+            month_counts,
+            year_counts,
+            wording,
+        })
+    }
+}
+
+fn get(m: &BTreeMap<Program, u64>, p: Program) -> u64 {
+    m.get(&p).copied().unwrap_or(0)
+}
+
+fn text(s: impl Into<String>) -> Value {
+    Value::Text(s.into())
+}
+
+fn shown(n: u64) -> Value {
+    Value::Count(Cell::Shown(n))
+}
+
+impl MonthlyReport {
+    /// The tables as published, suppression applied.
+    pub fn tables(&self) -> Vec<Table> {
+        let t = self.wording.threshold;
+        let mc = &self.month_counts;
+        let yc = &self.year_counts;
+        let mut tables = Vec::new();
+
+        // Per program: sessions (not personal), visits (additive), distinct (not additive).
+        let program_table = |id: &'static str,
+                             title: String,
+                             sessions: &BTreeMap<Program, u64>,
+                             visits: &BTreeMap<Program, u64>,
+                             distinct: &BTreeMap<Program, u64>,
+                             distinct_total: u64,
+                             new: u64| {
+            let v: Vec<u64> = Program::ALL.iter().map(|p| get(visits, *p)).collect();
+            let vs = suppress_group(&v, t);
+            let d: Vec<u64> = Program::ALL.iter().map(|p| get(distinct, *p)).collect();
+            let ds = suppress_independent(&d, t);
+            let mut rows: Vec<Vec<Value>> = Program::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    vec![
+                        text(p.label()),
+                        shown(get(sessions, *p)),
+                        Value::Count(vs.cells[i]),
+                        Value::Count(ds[i]),
+                    ]
+                })
+                .collect();
+            rows.push(vec![
+                text("合計"),
+                shown(sessions.values().sum()),
+                Value::Count(vs.total),
+                Value::Count(suppress_independent(&[distinct_total], t)[0]),
+            ]);
+            rows.push(vec![
+                text("新規登録者数"),
+                text(""),
+                text(""),
+                Value::Count(suppress_independent(&[new], t)[0]),
+            ]);
+            Table {
+                id,
+                title,
+                columns: vec![
+                    "事業".into(),
+                    "開催回数".into(),
+                    "延べ参加者数".into(),
+                    "実人数".into(),
+                ],
+                rows,
+            }
+        };
+        tables.push(program_table(
+            "programs",
+            format!(
+                "{}年{}月 事業別の利用状況",
+                self.month.year, self.month.month
+            ),
+            &mc.sessions_held,
+            &mc.visits,
+            &mc.distinct_by_program,
+            mc.distinct_total,
+            mc.new_registrations,
+        ));
+
+        // Per session, grouped by program (each group adds up to the program's visits).
+        let mut rows = Vec::new();
+        for p in Program::ALL {
+            let group: Vec<&(NaiveDate, Program, String, u64)> =
+                mc.per_session.iter().filter(|s| s.1 == p).collect();
+            let counts: Vec<u64> = group.iter().map(|s| s.3).collect();
+            let s = suppress_group(&counts, t);
+            for (i, (date, _, title, _)) in group.iter().enumerate() {
+                rows.push(vec![
+                    text(iso(*date)),
+                    text(p.label()),
+                    text(title.clone()),
+                    Value::Count(s.cells[i]),
+                ]);
+            }
+        }
+        tables.push(Table {
+            id: "sessions",
+            title: format!(
+                "{}年{}月 開催回ごとの参加者数",
+                self.month.year, self.month.month
+            ),
+            columns: vec![
+                "日付".into(),
+                "事業".into(),
+                "活動".into(),
+                "参加者数".into(),
+            ],
+            rows,
+        });
+
+        // Distinct people by age band and by town.
+        let s = suppress_group(&mc.by_age_band, t);
+        let mut rows: Vec<Vec<Value>> = AGE_BANDS
+            .iter()
+            .enumerate()
+            .map(|(i, b)| vec![text(*b), Value::Count(s.cells[i])])
+            .collect();
+        rows.push(vec![text("合計"), Value::Count(s.total)]);
+        tables.push(Table {
+            id: "age-bands",
+            title: format!(
+                "{}年{}月 年齢階級別の実人数（参加日の年齢）",
+                self.month.year, self.month.month
+            ),
+            columns: vec!["年齢階級".into(), "実人数".into()],
+            rows,
+        });
+        let towns: Vec<(&String, &u64)> = mc.by_town.iter().collect();
+        let counts: Vec<u64> = towns.iter().map(|(_, n)| **n).collect();
+        let s = suppress_group(&counts, t);
+        let mut rows: Vec<Vec<Value>> = towns
+            .iter()
+            .enumerate()
+            .map(|(i, (town, _))| vec![text(town.as_str()), Value::Count(s.cells[i])])
+            .collect();
+        rows.push(vec![text("合計"), Value::Count(s.total)]);
+        tables.push(Table {
+            id: "towns",
+            title: format!("{}年{}月 町名別の実人数", self.month.year, self.month.month),
+            columns: vec!["町名".into(), "実人数".into()],
+            rows,
+        });
+
+        tables.push(program_table(
+            "fiscal-year",
+            format!(
+                "{}（4月〜{}月）累計",
+                self.month.fiscal_year_label(),
+                self.month.month
+            ),
+            &yc.sessions_held,
+            &yc.visits,
+            &yc.distinct_by_program,
+            yc.distinct_total,
+            yc.new_registrations,
+        ));
+        tables
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_and_know_their_fiscal_year() {
+        let m = Month::parse("2026-10").unwrap();
+        assert_eq!(m.first_day(), NaiveDate::from_ymd_opt(2026, 10, 1).unwrap());
+        assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2026, 10, 31).unwrap());
+        assert_eq!(
+            m.fiscal_year_start(),
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+        );
+        assert_eq!(
+            Month::parse("2027-02").unwrap().fiscal_year_start(),
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+        );
+        assert_eq!(Month::parse("2028-02").unwrap().last_day().day(), 29);
+        assert_eq!(m.fiscal_year_label(), "令和8年度");
+        assert!(Month::parse("2026-13").is_err());
+        assert!(Month::parse("十月").is_err());
+    }
+
+    #[test]
+    fn ages_fall_into_five_year_bands() {
+        assert_eq!(band_of(Some(60)), 0);
+        assert_eq!(band_of(Some(64)), 0);
+        assert_eq!(band_of(Some(65)), 1);
+        assert_eq!(band_of(Some(84)), 4);
+        assert_eq!(band_of(Some(85)), 5);
+        assert_eq!(band_of(Some(101)), 5);
+        assert_eq!(band_of(None), 6);
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub dir: std::path::PathBuf,
+    pub files: Vec<String>,
+    pub public_key: String,
+}
+
+impl Store {
+    /// Makes sure the device signing key exists; returns its public key.
+    pub fn ensure_device_key(&mut self) -> Result<String> {
+        let key = self.device_signing_key()?;
+        Ok(sign::public_key_text(&key.verifying_key()))
+    }
+
+    /// Writes the month's CSV files and the signed manifest into `dir` (new or
+    /// empty), and records the export.
+    pub fn export_report(
+        &mut self,
+        staff: &StaffSession,
+        month: Month,
+        dir: &std::path::Path,
+        encoding: csv::Encoding,
+        wording: Wording,
+    ) -> Result<Export> {
+        let report = self.monthly_report(staff, month, wording)?;
+        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+            return Err(Error::Invalid(format!(
+                "出力先 {} は空ではありません。空のフォルダを指定してください。",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir)?;
+        let mut files = Vec::new();
+        for table in report.tables() {
+            let name = format!("tsudoi-{month}-{}.csv", table.id);
+            let bytes = csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?;
+            write_synced(&dir.join(&name), &bytes)?;
+            files.push(name);
+        }
+        let key = self.device_signing_key()?;
+        sign::sign_dir(dir, &files, &key, &report.site)?;
+        for f in [sign::MANIFEST, sign::SIGNATURE, sign::SIGNER] {
+            std::fs::File::open(dir.join(f))?.sync_all()?;
+        }
+        let fields: Vec<&str> = files.iter().map(String::as_str).collect();
+        self.record(
+            &crate::store::Actor::Staff(staff.clone()),
+            crate::store::audit::AuditAction::Export,
+            &format!("report:{month}"),
+            &fields,
+            "ok",
+        )?;
+        Ok(Export {
+            dir: dir.to_owned(),
+            files,
+            public_key: sign::public_key_text(&key.verifying_key()),
+        })
+    }
+}
+
+fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
+}

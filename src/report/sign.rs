@@ -1,0 +1,174 @@
+//! Authenticity of exported files: a manifest of SHA-256 sums (the format of
+//! `sha256sum`, so anyone can check the files with standard tools) signed with
+//! the kiosk's Ed25519 device key. The public key is printed on the set-up
+//! sheet at `init`; the ward compares it with the one `verify` reports.
+//!
+//! The device's secret key is sealed in the store like a personal value, so it
+//! exists in the clear only while the store is unlocked.
+
+use std::path::Path;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::crypto::FieldAad;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+pub const MANIFEST: &str = "SHA256SUMS";
+pub const SIGNATURE: &str = "SHA256SUMS.sig";
+pub const SIGNER: &str = "SIGNER.txt";
+
+const AAD: FieldAad<'static> = FieldAad {
+    table: "meta",
+    column: "device_signing_key",
+    row_id: "device",
+};
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim();
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The public key as printed on the set-up sheet: 64 hex characters.
+pub fn public_key_text(key: &VerifyingKey) -> String {
+    hex(key.as_bytes())
+}
+
+pub fn parse_public_key(s: &str) -> Result<VerifyingKey> {
+    let bad = || {
+        Error::Invalid(
+            "公開鍵は64文字の16進数で入力してください（設置時の記録票に印刷されています）。".into(),
+        )
+    };
+    let bytes: [u8; 32] = unhex(s).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| bad())
+}
+
+impl Store {
+    /// The device's signing key, created (and recorded) the first time it is needed.
+    pub(crate) fn device_signing_key(&mut self) -> Result<SigningKey> {
+        let existing: Option<String> = self.meta("device_signing_key")?;
+        if let Some(sealed) = existing {
+            let blob = unhex(&sealed)
+                .ok_or_else(|| Error::Invalid("端末の署名鍵が壊れています。".into()))?;
+            let bytes = self.keys()?.fields.decrypt(&AAD, &blob)?;
+            let arr: [u8; 32] = bytes
+                .as_slice()
+                .try_into()
+                .map_err(|_| Error::Invalid("端末の署名鍵が壊れています。".into()))?;
+            return Ok(SigningKey::from_bytes(&arr));
+        }
+        let secret = zeroize::Zeroizing::new(crate::crypto::random_bytes::<32>()?);
+        let key = SigningKey::from_bytes(&secret);
+        let sealed = hex(&self.keys()?.fields.encrypt(&AAD, secret.as_slice())?);
+        let public = public_key_text(&key.verifying_key());
+        self.set_meta(&[
+            ("device_signing_key", &sealed),
+            ("device_public_key", &public),
+        ])?;
+        Ok(key)
+    }
+
+    /// The device's public key, if one was made (for the set-up sheet).
+    pub fn device_public_key(&self) -> Result<Option<String>> {
+        self.meta("device_public_key")
+    }
+}
+
+/// Writes `SHA256SUMS`, its signature and `SIGNER.txt` for `files` in `dir`.
+pub fn sign_dir(dir: &Path, files: &[String], key: &SigningKey, site: &str) -> Result<()> {
+    let mut manifest = String::new();
+    for name in files {
+        let bytes = std::fs::read(dir.join(name))?;
+        manifest.push_str(&format!("{}  {name}\n", hex(&Sha256::digest(&bytes))));
+    }
+    let sig = key.sign(manifest.as_bytes());
+    std::fs::write(dir.join(MANIFEST), &manifest)?;
+    std::fs::write(dir.join(SIGNATURE), format!("{}\n", hex(&sig.to_bytes())))?;
+    std::fs::write(
+        dir.join(SIGNER),
+        format!(
+            "施設: {site}\n公開鍵（Ed25519）: {}\n確認: tsudoi report verify <このフォルダ> --public-key <設置時の記録票の公開鍵>\n",
+            public_key_text(&key.verifying_key())
+        ),
+    )?;
+    Ok(())
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub public_key: String,
+    pub files: Vec<String>,
+}
+
+/// Checks the signature and every sum. With `expected`, the signer must be that key.
+pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verified> {
+    let fail = |what: String| Error::Invalid(format!("検証できませんでした: {what}"));
+    let manifest = std::fs::read(dir.join(MANIFEST))
+        .map_err(|_| fail(format!("{MANIFEST} がありません。")))?;
+    let sig_text = std::fs::read_to_string(dir.join(SIGNATURE))
+        .map_err(|_| fail(format!("{SIGNATURE} がありません。")))?;
+    let sig_bytes: [u8; 64] = unhex(&sig_text)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| fail("署名の形式が正しくありません。".into()))?;
+    let signer_text = std::fs::read_to_string(dir.join(SIGNER)).unwrap_or_default();
+    let claimed = signer_text.lines().find_map(|l| {
+        l.split_once("公開鍵（Ed25519）: ")
+            .map(|(_, k)| k.trim().to_owned())
+    });
+    let key = match (expected, claimed) {
+        (Some(k), _) => *k,
+        (None, Some(k)) => parse_public_key(&k)?,
+        (None, None) => {
+            return Err(fail(
+                "署名した端末の公開鍵がわかりません。--public-key で指定してください。".into(),
+            ));
+        }
+    };
+    key.verify(&manifest, &Signature::from_bytes(&sig_bytes))
+        .map_err(|_| {
+            fail(
+                "署名が一致しません。ファイルの一覧が書き換えられたか、別の端末の署名です。".into(),
+            )
+        })?;
+    let manifest =
+        String::from_utf8(manifest).map_err(|_| fail("一覧の文字が壊れています。".into()))?;
+    let mut files = Vec::new();
+    for line in manifest.lines() {
+        let (sum, name) = line
+            .split_once("  ")
+            .ok_or_else(|| fail("一覧の行の形式が正しくありません。".into()))?;
+        if name.contains('/') || name.contains('\\') || name.starts_with('.') {
+            return Err(fail(format!("一覧に不正なファイル名があります: {name}")));
+        }
+        let bytes =
+            std::fs::read(dir.join(name)).map_err(|_| fail(format!("{name} がありません。")))?;
+        if hex(&Sha256::digest(&bytes)) != sum {
+            return Err(fail(format!(
+                "{name} の内容が署名のときと違います（改変または破損）。"
+            )));
+        }
+        files.push(name.to_owned());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if ![MANIFEST, SIGNATURE, SIGNER].contains(&name.as_str()) && !files.contains(&name) {
+            return Err(fail(format!("署名されていないファイルがあります: {name}")));
+        }
+    }
+    Ok(Verified {
+        public_key: public_key_text(&key),
+        files,
+    })
+}

@@ -1,0 +1,275 @@
+//! Monthly reports: totals match the raw data, nothing personal leaves, the
+//! CSV opens as the right table in an independent reader, signatures hold.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::*;
+use tsudoi::demo::{self, DemoSpec};
+use tsudoi::report::csv::Encoding;
+use tsudoi::report::suppress::Cell;
+use tsudoi::report::{Month, Value, Wording, sign};
+use tsudoi::store::sessions::Program;
+
+fn demo_fixture() -> Fixture {
+    let mut f = fixture_on(date(2026, 11, 23));
+    demo::generate(
+        &mut f.store,
+        &f.manager,
+        &DemoSpec {
+            seed: 5,
+            residents: 800,
+            target_visits: 9_000,
+            end: date(2026, 11, 23),
+        },
+    )
+    .unwrap();
+    f
+}
+
+#[test]
+fn totals_equal_counts_computed_from_raw_attendance() {
+    let f = demo_fixture();
+    let month = Month::parse("2026-10").unwrap();
+    let (mc, yc) = f.store.monthly_counts(&f.manager, month).unwrap();
+
+    // Independently: every (participant, session date, program) from the raw file.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT a.participant_id, s.date, s.program_id FROM attendance a JOIN sessions s ON s.id = a.session_id")
+        .unwrap();
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let in_month = |d: &str| d.starts_with("2026-10");
+    let in_fy = |d: &str| ("2026-04-01".."2026-11-01").contains(&d);
+    for p in Program::ALL {
+        let visits = rows
+            .iter()
+            .filter(|r| in_month(&r.1) && r.2 == p.code())
+            .count() as u64;
+        assert_eq!(mc.visits.get(&p).copied().unwrap_or(0), visits, "{p:?}");
+        let people: HashSet<&String> = rows
+            .iter()
+            .filter(|r| in_month(&r.1) && r.2 == p.code())
+            .map(|r| &r.0)
+            .collect();
+        assert_eq!(
+            mc.distinct_by_program.get(&p).copied().unwrap_or(0),
+            people.len() as u64
+        );
+        let fy_visits = rows
+            .iter()
+            .filter(|r| in_fy(&r.1) && r.2 == p.code())
+            .count() as u64;
+        assert_eq!(yc.visits.get(&p).copied().unwrap_or(0), fy_visits);
+    }
+    let people: HashSet<&String> = rows
+        .iter()
+        .filter(|r| in_month(&r.1))
+        .map(|r| &r.0)
+        .collect();
+    assert_eq!(mc.distinct_total, people.len() as u64);
+    assert_eq!(mc.by_age_band.iter().sum::<u64>(), people.len() as u64);
+    assert_eq!(mc.by_town.values().sum::<u64>(), people.len() as u64);
+    let fy_people: HashSet<&String> = rows.iter().filter(|r| in_fy(&r.1)).map(|r| &r.0).collect();
+    assert_eq!(yc.distinct_total, fy_people.len() as u64);
+    let sessions: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE date BETWEEN '2026-10-01' AND '2026-10-31'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(mc.sessions_held.values().sum::<u64>(), sessions as u64);
+    assert_eq!(mc.per_session.len() as u64, sessions as u64);
+    // Ages are on the session date: nobody in the report is under 60.
+    assert!(mc.by_age_band[6] <= mc.distinct_total);
+}
+
+#[test]
+fn published_tables_hide_small_counts() {
+    let f = demo_fixture();
+    let report = f
+        .store
+        .monthly_report(
+            &f.manager,
+            Month::parse("2026-10").unwrap(),
+            Wording::default(),
+        )
+        .unwrap();
+    let mut hidden = 0;
+    for table in report.tables() {
+        for row in &table.rows {
+            // Session counts (開催回数) are not about people; every other count is.
+            for (v, column) in row.iter().zip(&table.columns) {
+                if column == "開催回数" {
+                    continue;
+                }
+                if let Value::Count(c) = v {
+                    match c {
+                        Cell::Shown(n) => assert!(*n == 0 || *n > 9, "{}: {n} published", table.id),
+                        _ => hidden += 1,
+                    }
+                }
+            }
+        }
+    }
+    assert!(hidden > 0, "the demo's town table has small cells");
+}
+
+#[test]
+fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
+    let mut f = demo_fixture();
+    let out = f.dir.path().join("report");
+    let export = f
+        .store
+        .export_report(
+            &f.manager,
+            Month::parse("2026-10").unwrap(),
+            &out,
+            Encoding::Utf8Bom,
+            Wording::default(),
+        )
+        .unwrap();
+    assert_eq!(export.files.len(), 5);
+
+    // No personal value of any participant in any byte of any file.
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM participants")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let outputs: Vec<(String, String)> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.display().to_string(),
+                String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
+            )
+        })
+        .collect();
+    for id in ids.iter().take(300) {
+        let p = f.store.participant(&f.manager, id).unwrap();
+        let mut needles = vec![
+            p.name.to_string(),
+            p.kana.to_string(),
+            p.phone.to_string(),
+            id.clone(),
+        ];
+        if let Some(b) = p.birth_date {
+            needles.push(b.to_string());
+            needles.push(tsudoi::eligibility::to_wareki(b));
+        }
+        for (name, text) in &outputs {
+            for n in &needles {
+                assert!(
+                    !text.contains(n.as_str()),
+                    "{name} contains a personal value"
+                );
+            }
+        }
+    }
+
+    // Python's csv module reads the UTF-8-with-BOM file as the right table.
+    let file = out.join("tsudoi-2026-10-programs.csv");
+    let py = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], encoding=sys.argv[2], newline='')))))",
+            file.to_str().unwrap(),
+            "utf-8-sig",
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let table: Vec<Vec<String>> = serde_json::from_slice(&py.stdout).unwrap();
+    assert_eq!(table[0], ["事業", "開催回数", "延べ参加者数", "実人数"]);
+    assert_eq!(table[1][0], "いきがいつくり支援");
+    assert_eq!(table[4][0], "合計");
+    assert!(table.iter().all(|r| r.len() == 4));
+
+    // verify: intact passes, with the right key; one changed byte fails; a wrong key fails.
+    let key = sign::parse_public_key(&export.public_key).unwrap();
+    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 5);
+    let other = sign::parse_public_key(&"ab".repeat(32));
+    if let Ok(other) = other {
+        assert!(sign::verify_dir(&out, Some(&other)).is_err());
+    }
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0x01;
+    std::fs::write(&file, bytes).unwrap();
+    let e = sign::verify_dir(&out, Some(&key)).unwrap_err().to_string();
+    assert!(e.contains("tsudoi-2026-10-programs.csv"), "{e}");
+
+    // The export is in the audit log, by file name only.
+    let log = f.store.audit_entries(100_000).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "export" && e.record_id == "report:2026-10")
+    );
+}
+
+#[test]
+fn cp932_export_reads_back_in_an_independent_reader() {
+    let mut f = demo_fixture();
+    let out = f.dir.path().join("sjis");
+    f.store
+        .export_report(
+            &f.manager,
+            Month::parse("2026-10").unwrap(),
+            &out,
+            Encoding::Cp932,
+            Wording::default(),
+        )
+        .unwrap();
+    let file = out.join("tsudoi-2026-10-age-bands.csv");
+    let py = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], encoding='cp932', newline='')))))",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "{}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let table: Vec<Vec<String>> = serde_json::from_slice(&py.stdout).unwrap();
+    assert_eq!(table[0], ["年齢階級", "実人数"]);
+    assert_eq!(table[1][0], "60～64歳");
+    assert_eq!(table.last().unwrap()[0], "合計");
+}
+
+#[test]
+fn export_refuses_a_non_empty_folder_and_needs_a_signed_in_staff() {
+    let mut f = demo_fixture();
+    let out = f.dir.path().join("busy");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("other.txt"), "x").unwrap();
+    let e = f
+        .store
+        .export_report(
+            &f.manager,
+            Month::parse("2026-10").unwrap(),
+            &out,
+            Encoding::Utf8Bom,
+            Wording::default(),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("空ではありません"));
+}
