@@ -12,6 +12,8 @@ packages=(
   libinput-dev
   libxkbcommon-dev
   libfontconfig1-dev
+  python3           # tests: an independent CSV reader
+  poppler-utils     # tests: pdftotext reads the report's PDF
 )
 
 missing=()

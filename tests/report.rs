@@ -135,7 +135,7 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
             Wording::default(),
         )
         .unwrap();
-    assert_eq!(export.files.len(), 5);
+    assert_eq!(export.files.len(), 6);
 
     // No personal value of any participant in any byte of any file.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
@@ -156,6 +156,23 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
             )
         })
         .collect();
+    // The PDF's text as a reader extracts it (poppler's pdftotext).
+    let pdf_text = std::process::Command::new("pdftotext")
+        .args([
+            out.join("tsudoi-2026-10-summary.pdf").to_str().unwrap(),
+            "-",
+        ])
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    assert!(pdf_text.status.success());
+    let pdf_text = String::from_utf8_lossy(&pdf_text.stdout).into_owned();
+    assert!(
+        pdf_text.contains("月次利用報告") && pdf_text.contains("2026年10月"),
+        "{pdf_text}"
+    );
+    assert!(pdf_text.contains("地域交流支援"));
+    let mut outputs = outputs;
+    outputs.push(("summary.pdf (text)".into(), pdf_text));
     for id in ids.iter().take(300) {
         let p = f.store.participant(&f.manager, id).unwrap();
         let mut needles = vec![
@@ -202,7 +219,7 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
 
     // verify: intact passes, with the right key; one changed byte fails; a wrong key fails.
     let key = sign::parse_public_key(&export.public_key).unwrap();
-    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 5);
+    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 6);
     let other = sign::parse_public_key(&"ab".repeat(32));
     if let Ok(other) = other {
         assert!(sign::verify_dir(&out, Some(&other)).is_err());

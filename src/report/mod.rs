@@ -7,6 +7,7 @@
 //! session titles, dates, age bands, town names and counts.
 
 pub mod csv;
+pub mod pdf;
 pub mod sign;
 pub mod suppress;
 
@@ -168,6 +169,26 @@ pub struct MonthCounts {
     pub per_session: Vec<(NaiveDate, Program, String, u64)>,
     pub by_age_band: [u64; 7],
     pub by_town: BTreeMap<String, u64>,
+}
+
+impl MonthCounts {
+    /// Visits per week (weeks start on Monday; the first is clipped to the month).
+    pub fn visits_by_week(&self, month: Month) -> Vec<(NaiveDate, u64)> {
+        let mut weeks: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        let mut day = month.first_day();
+        while day <= month.last_day() {
+            let monday =
+                day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+            weeks.entry(monday.max(month.first_day())).or_default();
+            day += chrono::Duration::days(7 - i64::from(day.weekday().num_days_from_monday()));
+        }
+        for (date, _, _, n) in &self.per_session {
+            let monday =
+                *date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()));
+            *weeks.entry(monday.max(month.first_day())).or_default() += n;
+        }
+        weeks.into_iter().collect()
+    }
 }
 
 /// Fiscal year to date (April to the month).
@@ -579,6 +600,12 @@ impl Store {
         }
         std::fs::create_dir_all(dir)?;
         let mut files = Vec::new();
+        let summary = format!("tsudoi-{month}-summary.pdf");
+        write_synced(
+            &dir.join(&summary),
+            &pdf::summary_pdf(&report, &self.clock().today())?,
+        )?;
+        files.push(summary);
         for table in report.tables() {
             let name = format!("tsudoi-{month}-{}.csv", table.id);
             let bytes = csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?;

@@ -1,0 +1,200 @@
+//! The one-page printable summary (A4): the month's table by program, a bar
+//! chart of visits by week, the suppression rules. BIZ UD Gothic is embedded
+//! (subset by krilla), so the page prints the same on any PC.
+
+use chrono::{Datelike, NaiveDate};
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point};
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::Fill;
+use krilla::surface::Surface;
+use krilla::text::{Font, TextDirection};
+
+use super::suppress::{Cell, suppress_independent};
+use super::{MonthlyReport, Value};
+use crate::error::{Error, Result};
+
+/// BIZ UD PGothic (SIL OFL 1.1; licence in ui/fonts/).
+static FONT: &[u8] = include_bytes!("../../ui/fonts/BIZUDPGothic-Regular.ttf");
+
+const A4_W: f32 = 595.28;
+const A4_H: f32 = 841.89;
+const MARGIN: f32 = 56.0;
+
+fn fill(surface: &mut Surface<'_>, r: u8, g: u8, b: u8) {
+    surface.set_fill(Some(Fill {
+        paint: rgb::Color::new(r, g, b).into(),
+        opacity: NormalizedF32::ONE,
+        rule: Default::default(),
+    }));
+}
+
+fn rect(surface: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(x, y);
+    pb.line_to(x + w, y);
+    pb.line_to(x + w, y + h);
+    pb.line_to(x, y + h);
+    pb.close();
+    if let Some(path) = pb.finish() {
+        surface.draw_path(&path);
+    }
+}
+
+/// Renders the summary page.
+pub fn summary_pdf(report: &MonthlyReport, made_on: &NaiveDate) -> Result<Vec<u8>> {
+    let font = Font::new(FONT.into(), 0)
+        .ok_or_else(|| Error::Invalid("PDF用のフォントを読み込めません。".into()))?;
+    let mut document = Document::new();
+    let settings = PageSettings::from_wh(A4_W, A4_H)
+        .ok_or_else(|| Error::Invalid("PDFの用紙設定が不正です。".into()))?;
+    let mut page = document.start_page_with(settings);
+    let mut surface = page.surface();
+    let text = |surface: &mut Surface<'_>, x: f32, y: f32, size: f32, s: &str| {
+        surface.draw_text(
+            Point::from_xy(x, y),
+            font.clone(),
+            size,
+            s,
+            false,
+            TextDirection::Auto,
+        );
+    };
+    let w = &report.wording;
+    let m = report.month;
+
+    fill(&mut surface, 0, 0, 0);
+    text(
+        &mut surface,
+        MARGIN,
+        MARGIN + 10.0,
+        20.0,
+        &format!(
+            "高齢者地域交流スペース 月次利用報告 {}年{}月",
+            m.year, m.month
+        ),
+    );
+    text(
+        &mut surface,
+        MARGIN,
+        MARGIN + 34.0,
+        11.0,
+        &format!(
+            "施設: {}　作成日: {}年{}月{}日",
+            report.site,
+            made_on.year(),
+            made_on.month(),
+            made_on.day()
+        ),
+    );
+
+    // The month's table by program.
+    let programs = &report.tables()[0];
+    let cols = [MARGIN, MARGIN + 190.0, MARGIN + 280.0, MARGIN + 390.0];
+    let mut y = MARGIN + 80.0;
+    fill(&mut surface, 230, 236, 245);
+    rect(
+        &mut surface,
+        MARGIN - 4.0,
+        y - 16.0,
+        A4_W - 2.0 * MARGIN + 8.0,
+        22.0,
+    );
+    fill(&mut surface, 0, 0, 0);
+    for (x, c) in cols.iter().zip(&programs.columns) {
+        text(&mut surface, *x, y, 12.0, c);
+    }
+    for row in &programs.rows {
+        y += 24.0;
+        for (x, v) in cols.iter().zip(row) {
+            text(&mut surface, *x, y, 12.0, &w.render(v));
+        }
+    }
+
+    // Visits by week as bars; small weekly counts are hidden like any cell.
+    y += 50.0;
+    text(&mut surface, MARGIN, y, 14.0, "週ごとの延べ参加者数");
+    let weeks = report.month_counts.visits_by_week(m);
+    let counts: Vec<u64> = weeks.iter().map(|(_, n)| *n).collect();
+    let cells = suppress_independent(&counts, w.threshold);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f32;
+    let chart_top = y + 20.0;
+    let chart_h = 220.0;
+    let bar_w = (A4_W - 2.0 * MARGIN) / weeks.len().max(1) as f32;
+    fill(&mut surface, 120, 120, 120);
+    rect(
+        &mut surface,
+        MARGIN,
+        chart_top + chart_h,
+        A4_W - 2.0 * MARGIN,
+        1.0,
+    );
+    for (i, ((monday, n), cell)) in weeks.iter().zip(&cells).enumerate() {
+        let x = MARGIN + i as f32 * bar_w;
+        let label = w.render(&Value::Count(*cell));
+        if let Cell::Shown(_) = cell {
+            let h = chart_h * (*n as f32) / max;
+            fill(&mut surface, 31, 119, 180);
+            rect(
+                &mut surface,
+                x + bar_w * 0.2,
+                chart_top + chart_h - h,
+                bar_w * 0.6,
+                h,
+            );
+            fill(&mut surface, 0, 0, 0);
+            text(
+                &mut surface,
+                x + bar_w * 0.25,
+                chart_top + chart_h - h - 6.0,
+                11.0,
+                &label,
+            );
+        } else {
+            fill(&mut surface, 0, 0, 0);
+            text(
+                &mut surface,
+                x + bar_w * 0.25,
+                chart_top + chart_h - 6.0,
+                11.0,
+                &label,
+            );
+        }
+        text(
+            &mut surface,
+            x + bar_w * 0.15,
+            chart_top + chart_h + 16.0,
+            10.0,
+            &format!("{}/{}〜", monday.month(), monday.day()),
+        );
+    }
+
+    // Notes.
+    let mut y = chart_top + chart_h + 60.0;
+    fill(&mut surface, 0, 0, 0);
+    for line in [
+        format!(
+            "「{}」: 1〜{}人の欄は、個人が特定されないよう人数を伏せています。",
+            w.small, w.threshold
+        ),
+        format!(
+            "「{}」: 伏せた欄を合計から計算できないよう、あわせて伏せた欄です。",
+            w.secondary
+        ),
+        "実人数は期間中に1回以上参加した人の数です。年齢は参加日の年齢です。".to_owned(),
+        "個人を特定できる情報（氏名・電話番号・住所・生年月日）は含みません。".to_owned(),
+        "内訳（開催回別・年齢階級別・町名別・年度累計）は同じフォルダのCSVファイルにあります。"
+            .to_owned(),
+        "ファイルの真正性: tsudoi report verify <フォルダ> --public-key <端末の公開鍵>".to_owned(),
+    ] {
+        text(&mut surface, MARGIN, y, 10.0, &line);
+        y += 18.0;
+    }
+    surface.finish();
+    page.finish();
+    document
+        .finish()
+        .map_err(|e| Error::Invalid(format!("PDFを作れませんでした: {e:?}")))
+}
