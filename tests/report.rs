@@ -290,3 +290,86 @@ fn export_refuses_a_non_empty_folder_and_needs_a_signed_in_staff() {
         .unwrap_err();
     assert!(e.to_string().contains("空ではありません"));
 }
+
+/// A system root with one USB stick mounted at `<root>/media/usb` and the
+/// internal disk, as /proc and /sys show them.
+fn fake_system_with_usb_stick(root: &std::path::Path) -> std::path::PathBuf {
+    let usb = root.join("media/usb");
+    std::fs::create_dir_all(&usb).unwrap();
+    std::fs::create_dir_all(root.join("proc")).unwrap();
+    std::fs::write(
+        root.join("proc/mounts"),
+        format!(
+            "/dev/vda / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n/dev/sdb1 {} vfat rw,nosuid,nodev,noexec 0 0\n",
+            usb.display()
+        ),
+    )
+    .unwrap();
+    let dev = root.join("sys/devices/platform/scb/usb2/2-1/2-1:1.0/host0/block/sdb");
+    std::fs::create_dir_all(&dev).unwrap();
+    std::fs::write(dev.join("removable"), "0\n").unwrap();
+    std::fs::create_dir_all(root.join("sys/block/vda")).unwrap();
+    std::fs::write(root.join("sys/block/vda/removable"), "0\n").unwrap();
+    std::os::unix::fs::symlink(
+        "../devices/platform/scb/usb2/2-1/2-1:1.0/host0/block/sdb",
+        root.join("sys/block/sdb"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("dev/disk/by-label")).unwrap();
+    std::os::unix::fs::symlink("../../sdb1", root.join("dev/disk/by-label/TSUDOI")).unwrap();
+    usb
+}
+
+#[test]
+fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
+    let mut f = demo_fixture();
+    let root = f.dir.path().join("root");
+    let usb = fake_system_with_usb_stick(&root);
+    let media = tsudoi::report::media::removable_media(&root);
+    assert_eq!(media.len(), 1, "only the USB stick, not the internal disk");
+    assert_eq!(media[0].mount_point, usb);
+    assert_eq!(media[0].label.as_deref(), Some("TSUDOI"));
+
+    let month = Month::parse("2026-10").unwrap();
+    let export = f
+        .store
+        .export_report_to_medium(
+            &f.manager,
+            month,
+            &media[0],
+            "区への月次報告",
+            Encoding::Utf8Bom,
+            Wording::default(),
+        )
+        .unwrap();
+    assert_eq!(export.dir, usb.join("tsudoi-report-2026-10"));
+    // A second export the same month goes to a new folder, never over the first.
+    let again = f
+        .store
+        .export_report_to_medium(
+            &f.manager,
+            month,
+            &media[0],
+            "再提出",
+            Encoding::Utf8Bom,
+            Wording::default(),
+        )
+        .unwrap();
+    assert_eq!(again.dir, usb.join("tsudoi-report-2026-10-2"));
+
+    let ledger = f.store.media_ledger().unwrap();
+    assert_eq!(ledger.len(), 2);
+    assert!(
+        ledger
+            .iter()
+            .all(|e| e.verified && e.staff_id == MANAGER && e.medium.contains("TSUDOI"))
+    );
+    assert_eq!(ledger[0].purpose, "区への月次報告");
+    assert_eq!(ledger[0].files.len(), 6);
+    let csv = tsudoi::report::media::ledger_csv(&ledger);
+    assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF]);
+    let text = String::from_utf8_lossy(&csv);
+    assert!(text.contains("媒体") && text.contains("tsudoi-2026-10-summary.pdf"));
+    let log = f.store.audit_entries(100).unwrap();
+    assert_eq!(log.iter().filter(|e| e.result == "media_ledger").count(), 2);
+}

@@ -710,6 +710,42 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(ReportAction::Media) = a.action {
+        let media = tsudoi::report::media::removable_media(Path::new("/"));
+        if media.is_empty() {
+            println!("USBメモリが見つかりません。差し込んでから、もう一度お試しください。");
+            return Ok(ExitCode::from(1));
+        }
+        for m in media {
+            println!("{}  {}  {}", m.mount_point.display(), m.name(), m.fs_type);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(ReportAction::Ledger { csv }) = a.action {
+        let (store, staff) = ctx.sign_in()?;
+        staff.require(false)?;
+        let entries = store.media_ledger()?;
+        if let Some(path) = csv {
+            std::fs::write(&path, tsudoi::report::media::ledger_csv(&entries))?;
+            println!("管理簿を {} に書きました。", path.display());
+        }
+        for e in &entries {
+            println!(
+                "{}  {}  {}  {}  {}件  {}",
+                e.at,
+                e.staff_id,
+                e.medium,
+                e.purpose,
+                e.files.len(),
+                if e.verified {
+                    "読み戻し確認済"
+                } else {
+                    "読み戻し不一致"
+                }
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let month = Month::parse(a.month.as_deref().ok_or_else(|| {
         Error::Invalid("--month で対象の月を指定してください（例: --month 2026-10）。".into())
     })?)?;
@@ -728,8 +764,39 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("tsudoi-report-{month}")));
+    let medium = if a.usb {
+        let media = tsudoi::report::media::removable_media(Path::new("/"));
+        let chosen = match &a.medium {
+            Some(mp) => media.into_iter().find(|m| &m.mount_point == mp),
+            None if media.len() == 1 => media.into_iter().next(),
+            None if media.is_empty() => None,
+            None => {
+                return Err(Error::Invalid(
+                    "USBメモリが複数あります。--medium でマウント先を選んでください（tsudoi report media で一覧）。".into(),
+                ));
+            }
+        };
+        Some(chosen.ok_or_else(|| {
+            Error::Invalid(
+                "USBメモリが見つかりません。差し込んでから、もう一度お試しください。".into(),
+            )
+        })?)
+    } else {
+        None
+    };
     let (mut store, staff) = ctx.sign_in()?;
-    let export = store.export_report(&staff, month, &out, encoding, wording)?;
+    let export = match &medium {
+        Some(m) => {
+            store.export_report_to_medium(&staff, month, m, &a.purpose, encoding, wording)?
+        }
+        None => store.export_report(&staff, month, &out, encoding, wording)?,
+    };
+    if let Some(m) = &medium {
+        println!(
+            "{} に書き出し、読み戻して確認しました。管理簿に記録しました。",
+            m.name()
+        );
+    }
     println!("{month} の報告を {} に書きました:", export.dir.display());
     for f in &export.files {
         println!("  {f}");

@@ -271,6 +271,15 @@ pub struct ReportArgs {
     /// 伏せた欄の表記
     #[arg(long, default_value = "<10")]
     pub small_label: String,
+    /// 差し込まれたUSBメモリに書き出す（受渡し管理簿に記録）
+    #[arg(long, conflicts_with = "out")]
+    pub usb: bool,
+    /// USBメモリが複数あるとき、そのマウント先
+    #[arg(long, requires = "usb")]
+    pub medium: Option<PathBuf>,
+    /// 持ち出しの目的（管理簿に記録）
+    #[arg(long, default_value = "区への月次報告")]
+    pub purpose: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -281,6 +290,14 @@ pub enum ReportAction {
         /// 設置時の記録票に印刷された公開鍵（16進64文字）
         #[arg(long)]
         public_key: Option<String>,
+    },
+    /// 差し込まれているUSBメモリの一覧
+    Media,
+    /// 媒体受渡し管理簿を表示する
+    Ledger {
+        /// 印刷用にCSV（Excelで開けます）へ書き出す
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
 }
 

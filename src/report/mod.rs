@@ -7,6 +7,7 @@
 //! session titles, dates, age bands, town names and counts.
 
 pub mod csv;
+pub mod media;
 pub mod pdf;
 pub mod sign;
 pub mod suppress;
@@ -639,4 +640,66 @@ fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(())
+}
+
+impl Store {
+    /// Exports to a removable medium: writes into a new folder on it, flushes,
+    /// reads everything back against the signed manifest, and records the
+    /// transfer in the media ledger. A failed read-back is recorded too.
+    #[allow(clippy::too_many_arguments)]
+    pub fn export_report_to_medium(
+        &mut self,
+        staff: &StaffSession,
+        month: Month,
+        medium: &media::Medium,
+        purpose: &str,
+        encoding: csv::Encoding,
+        wording: Wording,
+    ) -> Result<Export> {
+        let purpose = purpose.trim();
+        if purpose.is_empty() || purpose.chars().count() > 100 {
+            return Err(Error::Invalid(
+                "持ち出しの目的を100文字以内で入力してください。".into(),
+            ));
+        }
+        let mut dir = medium.mount_point.join(format!("tsudoi-report-{month}"));
+        let mut n = 2;
+        while dir.exists() {
+            dir = medium
+                .mount_point
+                .join(format!("tsudoi-report-{month}-{n}"));
+            n += 1;
+        }
+        let export = self.export_report(staff, month, &dir, encoding, wording)?;
+        media::flush_and_forget(&dir)?;
+        let expected = sign::parse_public_key(&export.public_key)?;
+        let verified = sign::verify_dir(&dir, Some(&expected));
+        let manifest = std::fs::read_to_string(dir.join(sign::MANIFEST)).unwrap_or_default();
+        let files = manifest
+            .lines()
+            .filter_map(|l| l.split_once("  "))
+            .map(|(sum, name)| media::LedgerFile {
+                name: name.to_owned(),
+                sha256: sum.to_owned(),
+            })
+            .collect();
+        self.record_media_transfer(
+            staff,
+            &media::LedgerEntry {
+                at: self.now(),
+                staff_id: staff.staff_id().to_owned(),
+                medium: medium.name(),
+                destination: dir.display().to_string(),
+                purpose: purpose.to_owned(),
+                files,
+                verified: verified.is_ok(),
+            },
+        )?;
+        verified.map_err(|e| {
+            Error::Invalid(format!(
+                "USBメモリから読み戻した内容が一致しません。別の媒体でやり直してください。（{e}）"
+            ))
+        })?;
+        Ok(export)
+    }
 }

@@ -143,10 +143,27 @@ CREATE TABLE audit_pending (
 ) STRICT;
 "#,
     },
+    Migration {
+        to: 3,
+        why: "the media ledger (受渡し管理簿): every file set that leaves on a removable medium",
+        sql: r#"
+CREATE TABLE media_ledger (
+    id           TEXT PRIMARY KEY,
+    at           TEXT NOT NULL,
+    staff_id     TEXT NOT NULL,
+    medium_label TEXT NOT NULL,
+    medium_device TEXT NOT NULL,
+    destination  TEXT NOT NULL,
+    purpose      TEXT NOT NULL,
+    files        TEXT NOT NULL,
+    verified     INTEGER NOT NULL
+) STRICT;
+"#,
+    },
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -211,7 +228,10 @@ mod tests {
     #[test]
     fn fresh_database_reaches_current_version() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate_to(&mut conn, CURRENT_VERSION).unwrap(), vec![1, 2]);
+        assert_eq!(
+            migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
+            vec![1, 2, 3]
+        );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());
     }
