@@ -671,10 +671,13 @@ fn old_schema_files_are_upgraded_on_open() {
         )
         .unwrap();
     drop(f.store);
-    // Turn the file back into a version-1 file: version 2 added `audit_pending`.
+    // Turn the file back into a version-1 file: version 2 added `audit_pending`,
+    // version 3 `media_ledger`.
     let conn = raw(&f.path);
-    conn.execute_batch("DROP TABLE audit_pending; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE audit_pending; DROP TABLE media_ledger; PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let mut store = reopen(&f.path, f.clock.clone());
     let v: u32 = raw(&f.path)
