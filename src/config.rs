@@ -16,6 +16,9 @@
 //! kdf_iterations = 3
 //! kdf_parallelism = 4
 //! blind_index_bits = 12
+//!
+//! [report]
+//! ward_public_key = "age1…"   # from `tsudoi report ward-key`, run at the ward
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -36,6 +39,17 @@ pub struct Config {
     pub eligibility: EligibilityConfig,
     #[serde(default)]
     pub security: SecurityConfig,
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// Monthly reports.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// The ward's age public key (`age1…`); when set, exports carry the raw
+    /// counts encrypted to it so the ward can merge sites.
+    pub ward_public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -139,6 +153,15 @@ impl Config {
             },
             blind_index_bits: s.blind_index_bits,
         })
+    }
+
+    /// The ward's key for merged reports, if configured.
+    pub fn ward_recipient(&self) -> Result<Option<crate::report::merge::WardRecipient>> {
+        self.report
+            .ward_public_key
+            .as_deref()
+            .map(crate::report::merge::WardRecipient::parse)
+            .transpose()
     }
 
     /// The ward's postal table: the configured file, or Shinjuku's built-in one.

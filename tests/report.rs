@@ -340,6 +340,7 @@ fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
             "区への月次報告",
             Encoding::Utf8Bom,
             Wording::default(),
+            None,
         )
         .unwrap();
     assert_eq!(export.dir, usb.join("tsudoi-report-2026-10"));
@@ -353,6 +354,7 @@ fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
             "再提出",
             Encoding::Utf8Bom,
             Wording::default(),
+            None,
         )
         .unwrap();
     assert_eq!(again.dir, usb.join("tsudoi-report-2026-10-2"));
@@ -372,4 +374,129 @@ fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
     assert!(text.contains("媒体") && text.contains("tsudoi-2026-10-summary.pdf"));
     let log = f.store.audit_entries(100).unwrap();
     assert_eq!(log.iter().filter(|e| e.result == "media_ledger").count(), 2);
+}
+
+#[test]
+fn ward_merges_verified_sites_and_suppresses_the_sum() {
+    use tsudoi::report::merge::{self, WardIdentity, WardRecipient};
+    let work = tempfile::tempdir().unwrap();
+    let (identity_text, public) = merge::generate_ward_key();
+    let identity_path = work.path().join("ward.key");
+    std::fs::write(&identity_path, identity_text.as_bytes()).unwrap();
+    let ward = WardRecipient::parse(&public).unwrap();
+    let month = Month::parse("2026-10").unwrap();
+
+    let mut dirs = Vec::new();
+    let mut visits = 0;
+    let mut keys = Vec::new();
+    for seed in [21u64, 22] {
+        let mut f = fixture_on(date(2026, 11, 23));
+        demo::generate(
+            &mut f.store,
+            &f.manager,
+            &DemoSpec {
+                seed,
+                residents: 400,
+                target_visits: 4_000,
+                end: date(2026, 11, 23),
+            },
+        )
+        .unwrap();
+        let (mc, _) = f.store.monthly_counts(&f.manager, month).unwrap();
+        visits += mc.visits.values().sum::<u64>();
+        let dir = work.path().join(format!("site{seed}"));
+        let export = f
+            .store
+            .export_report_for(
+                &f.manager,
+                month,
+                &dir,
+                Encoding::Utf8Bom,
+                Wording::default(),
+                Some(&ward),
+            )
+            .unwrap();
+        assert!(export.files.iter().any(|n| n.ends_with("counts.json.age")));
+        // The raw counts are not readable without the ward's key.
+        let sealed = std::fs::read(dir.join("tsudoi-2026-10-counts.json.age")).unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("by_town"));
+        keys.push(sign::parse_public_key(&export.public_key).unwrap());
+        dirs.push(dir);
+    }
+    let identity = WardIdentity::from_file(&identity_path).unwrap();
+    let out = work.path().join("ward");
+    let merged = merge::merge_dirs(
+        &dirs,
+        &identity,
+        &keys,
+        &out,
+        Encoding::Utf8Bom,
+        Wording::default(),
+        date(2026, 11, 24),
+    )
+    .unwrap();
+    assert_eq!(merged.sites.len(), 2);
+    let programs = std::fs::read_to_string(out.join("tsudoi-2026-10-ward-programs.csv")).unwrap();
+    let total_row = programs.lines().find(|l| l.starts_with("合計")).unwrap();
+    assert_eq!(
+        total_row.split(',').nth(2).unwrap(),
+        visits.to_string(),
+        "{programs}"
+    );
+
+    // Refusals: the same site twice, an untrusted signer, a wrong key, a changed file.
+    let twice = merge::merge_dirs(
+        &[dirs[0].clone(), dirs[0].clone()],
+        &identity,
+        &[],
+        &work.path().join("x1"),
+        Encoding::Utf8Bom,
+        Wording::default(),
+        date(2026, 11, 24),
+    );
+    assert!(twice.unwrap_err().to_string().contains("2回"));
+    let untrusted = merge::merge_dirs(
+        &dirs,
+        &identity,
+        &keys[..1],
+        &work.path().join("x2"),
+        Encoding::Utf8Bom,
+        Wording::default(),
+        date(2026, 11, 24),
+    );
+    assert!(
+        untrusted
+            .unwrap_err()
+            .to_string()
+            .contains("登録された端末")
+    );
+    let (other_text, _) = merge::generate_ward_key();
+    let other_path = work.path().join("other.key");
+    std::fs::write(&other_path, other_text.as_bytes()).unwrap();
+    let other = WardIdentity::from_file(&other_path).unwrap();
+    let wrong = merge::merge_dirs(
+        &dirs,
+        &other,
+        &[],
+        &work.path().join("x3"),
+        Encoding::Utf8Bom,
+        Wording::default(),
+        date(2026, 11, 24),
+    );
+    assert!(wrong.unwrap_err().to_string().contains("秘密鍵が違う"));
+    let sealed = dirs[1].join("tsudoi-2026-10-counts.json.age");
+    let mut bytes = std::fs::read(&sealed).unwrap();
+    let n = bytes.len() - 1;
+    bytes[n] ^= 1;
+    std::fs::write(&sealed, bytes).unwrap();
+    let changed = merge::merge_dirs(
+        &dirs,
+        &identity,
+        &[],
+        &work.path().join("x4"),
+        Encoding::Utf8Bom,
+        Wording::default(),
+        date(2026, 11, 24),
+    );
+    assert!(changed.unwrap_err().to_string().contains("違います"));
 }

@@ -721,6 +721,60 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(ReportAction::WardKey { out }) = &a.action {
+        let (identity, public) = tsudoi::report::merge::generate_ward_key();
+        let mut f = create_secret_file(out)?;
+        f.write_all(identity.as_bytes())?;
+        f.sync_all()?;
+        println!(
+            "区の秘密鍵を {} に書きました。区の外に出さないでください。",
+            out.display()
+        );
+        println!("各施設の設定ファイルの [report] ward_public_key に次の公開鍵を入れてください:");
+        println!("  {public}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(ReportAction::Merge {
+        dirs,
+        identity,
+        out,
+        public_keys,
+        encoding,
+        threshold,
+    }) = &a.action
+    {
+        let identity = tsudoi::report::merge::WardIdentity::from_file(identity)?;
+        let trusted = public_keys
+            .iter()
+            .map(|k| sign::parse_public_key(k))
+            .collect::<Result<Vec<_>>>()?;
+        let wording = Wording {
+            threshold: *threshold,
+            ..Wording::default()
+        };
+        let merged = tsudoi::report::merge::merge_dirs(
+            dirs,
+            &identity,
+            &trusted,
+            out,
+            Encoding::parse(encoding)?,
+            wording,
+            ctx.clock.today(),
+        )?;
+        println!(
+            "{}施設の{}の報告を合計し、{} に書きました:",
+            merged.sites.len(),
+            merged.month,
+            merged.out.display()
+        );
+        for (site, key) in &merged.sites {
+            println!("  {site}（公開鍵 {key}）");
+        }
+        for f in &merged.files {
+            println!("  {f}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(ReportAction::Ledger { csv }) = a.action {
         let (store, staff) = ctx.sign_in()?;
         staff.require(false)?;
@@ -784,12 +838,19 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    let ward = ctx.config.ward_recipient()?;
     let (mut store, staff) = ctx.sign_in()?;
     let export = match &medium {
-        Some(m) => {
-            store.export_report_to_medium(&staff, month, m, &a.purpose, encoding, wording)?
-        }
-        None => store.export_report(&staff, month, &out, encoding, wording)?,
+        Some(m) => store.export_report_to_medium(
+            &staff,
+            month,
+            m,
+            &a.purpose,
+            encoding,
+            wording,
+            ward.as_ref(),
+        )?,
+        None => store.export_report_for(&staff, month, &out, encoding, wording, ward.as_ref())?,
     };
     if let Some(m) = &medium {
         println!(

@@ -293,6 +293,31 @@ pub enum ReportAction {
     },
     /// 差し込まれているUSBメモリの一覧
     Media,
+    /// 【区で使う】複数施設の報告を合計する
+    Merge {
+        /// 各施設の報告フォルダ
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// 区の秘密鍵のファイル（ward-key で作ったもの）
+        #[arg(long)]
+        identity: PathBuf,
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
+        out: PathBuf,
+        /// 登録された端末の公開鍵（複数可）。指定するとそれ以外の署名を拒否
+        #[arg(long = "public-key")]
+        public_keys: Vec<String>,
+        #[arg(long, default_value = "utf8-bom")]
+        encoding: String,
+        #[arg(long, default_value_t = 9)]
+        threshold: u64,
+    },
+    /// 【区で使う】合計用の鍵を作る（公開鍵を各施設の設定に入れる）
+    WardKey {
+        /// 秘密鍵を書く新しいファイル
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 媒体受渡し管理簿を表示する
     Ledger {
         /// 印刷用にCSV（Excelで開けます）へ書き出す

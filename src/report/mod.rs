@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod media;
+pub mod merge;
 pub mod pdf;
 pub mod sign;
 pub mod suppress;
@@ -15,7 +16,7 @@ pub mod suppress;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::eligibility;
 use crate::error::{Error, Result};
@@ -24,7 +25,7 @@ use crate::store::{StaffSession, Store};
 use suppress::{Cell, suppress_group, suppress_independent};
 
 /// A calendar month, `2026-10`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Month {
     pub year: i32,
     pub month: u32,
@@ -158,8 +159,9 @@ impl Wording {
     }
 }
 
-/// Raw counts of one month (before suppression). Kept in memory only.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Raw counts of one month (before suppression). They leave the kiosk only
+/// encrypted to the ward's key (see [`merge`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthCounts {
     pub sessions_held: BTreeMap<Program, u64>,
     pub visits: BTreeMap<Program, u64>,
@@ -193,7 +195,7 @@ impl MonthCounts {
 }
 
 /// Fiscal year to date (April to the month).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearCounts {
     pub sessions_held: BTreeMap<Program, u64>,
     pub visits: BTreeMap<Program, u64>,
@@ -592,6 +594,20 @@ impl Store {
         encoding: csv::Encoding,
         wording: Wording,
     ) -> Result<Export> {
+        self.export_report_for(staff, month, dir, encoding, wording, None)
+    }
+
+    /// [`Store::export_report`], adding the raw counts encrypted to the ward's
+    /// age key when one is configured, so the ward can merge several sites.
+    pub fn export_report_for(
+        &mut self,
+        staff: &StaffSession,
+        month: Month,
+        dir: &std::path::Path,
+        encoding: csv::Encoding,
+        wording: Wording,
+        ward: Option<&merge::WardRecipient>,
+    ) -> Result<Export> {
         let report = self.monthly_report(staff, month, wording)?;
         if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
             return Err(Error::Invalid(format!(
@@ -611,6 +627,11 @@ impl Store {
             let name = format!("tsudoi-{month}-{}.csv", table.id);
             let bytes = csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?;
             write_synced(&dir.join(&name), &bytes)?;
+            files.push(name);
+        }
+        if let Some(ward) = ward {
+            let name = format!("tsudoi-{month}-counts.json.age");
+            write_synced(&dir.join(&name), &merge::seal_counts(&report, ward)?)?;
             files.push(name);
         }
         let key = self.device_signing_key()?;
@@ -655,6 +676,7 @@ impl Store {
         purpose: &str,
         encoding: csv::Encoding,
         wording: Wording,
+        ward: Option<&merge::WardRecipient>,
     ) -> Result<Export> {
         let purpose = purpose.trim();
         if purpose.is_empty() || purpose.chars().count() > 100 {
@@ -670,7 +692,7 @@ impl Store {
                 .join(format!("tsudoi-report-{month}-{n}"));
             n += 1;
         }
-        let export = self.export_report(staff, month, &dir, encoding, wording)?;
+        let export = self.export_report_for(staff, month, &dir, encoding, wording, ward)?;
         media::flush_and_forget(&dir)?;
         let expected = sign::parse_public_key(&export.public_key)?;
         let verified = sign::verify_dir(&dir, Some(&expected));

@@ -8,7 +8,10 @@ use super::{StaffSession, Store, record_in};
 use crate::error::{Error, Result};
 
 /// The three programs of the contract (seed 001).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Program {
     /// いきがいつくり支援: self-run hobby groups.
     Ikigai,

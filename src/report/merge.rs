@@ -1,0 +1,248 @@
+//! Combining several sites' reports into one ward total.
+//!
+//! Merging needs the raw counts, which must not travel in the clear: a site's
+//! export carries them only encrypted to the ward's age key
+//! (`tsudoi-YYYY-MM-counts.json.age`, X25519), and the file is covered by the
+//! site's signed manifest. The ward, holding the identity, verifies each
+//! folder, decrypts, adds the counts and applies suppression to the sum.
+//!
+//! Distinct-people counts (実人数) are added across sites: someone who visited
+//! two sites is counted twice. The merged files say so.
+
+use std::path::{Path, PathBuf};
+
+use age::secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::{Month, MonthCounts, MonthlyReport, Wording, YearCounts, csv, pdf, sign};
+use crate::error::{Error, Result};
+
+/// The ward's public key (an age X25519 recipient, `age1…`).
+#[derive(Clone)]
+pub struct WardRecipient(age::x25519::Recipient);
+
+impl std::fmt::Debug for WardRecipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WardRecipient({})", self.0)
+    }
+}
+
+impl WardRecipient {
+    pub fn parse(s: &str) -> Result<WardRecipient> {
+        s.trim().parse().map(WardRecipient).map_err(|_| {
+            Error::Invalid(
+                "区の公開鍵は age1 で始まる文字列です。区から受け取ったものを確かめてください。"
+                    .into(),
+            )
+        })
+    }
+}
+
+/// The ward's secret identity, read from the file `ward-key` wrote.
+pub struct WardIdentity(age::x25519::Identity);
+
+impl WardIdentity {
+    pub fn from_file(path: &Path) -> Result<WardIdentity> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+            Error::Invalid(format!(
+                "区の秘密鍵のファイル {} を読めません: {e}",
+                path.display()
+            ))
+        })?);
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+            .and_then(|l| l.parse().ok())
+            .map(WardIdentity)
+            .ok_or_else(|| Error::Invalid("区の秘密鍵のファイルの形式が正しくありません。".into()))
+    }
+}
+
+/// Makes a new ward key pair: the identity file's text and the public key.
+pub fn generate_ward_key() -> (Zeroizing<String>, String) {
+    let id = age::x25519::Identity::generate();
+    let public = id.to_public().to_string();
+    let text = Zeroizing::new(format!(
+        "# tsudoi: 区の集計用の秘密鍵（各施設の報告の人数データを開く鍵）。区の外に出さないでください。\n# public key: {public}\n{}\n",
+        id.to_string().expose_secret()
+    ));
+    (text, public)
+}
+
+const FORMAT: &str = "tsudoi-counts-v1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SealedCounts {
+    format: String,
+    site: String,
+    month: Month,
+    month_counts: MonthCounts,
+    year_counts: YearCounts,
+}
+
+/// The raw counts, encrypted to the ward.
+pub fn seal_counts(report: &MonthlyReport, ward: &WardRecipient) -> Result<Vec<u8>> {
+    let json = Zeroizing::new(
+        serde_json::to_vec(&SealedCounts {
+            format: FORMAT.into(),
+            site: report.site.clone(),
+            month: report.month,
+            month_counts: report.month_counts.clone(),
+            year_counts: report.year_counts.clone(),
+        })
+        .map_err(|e| Error::Invalid(e.to_string()))?,
+    );
+    age::encrypt(&ward.0, &json)
+        .map_err(|e| Error::Invalid(format!("人数データを暗号化できません: {e}")))
+}
+
+fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
+    let json = Zeroizing::new(age::decrypt(&identity.0, bytes).map_err(|_| {
+        Error::Invalid(
+            "人数データを開けません。区の秘密鍵が違うか、ファイルが壊れています。".into(),
+        )
+    })?);
+    let counts: SealedCounts = serde_json::from_slice(&json)
+        .map_err(|_| Error::Invalid("人数データの形式が正しくありません。".into()))?;
+    if counts.format != FORMAT {
+        return Err(Error::Invalid(
+            "人数データの版が違います。tsudoiを更新してください。".into(),
+        ));
+    }
+    Ok(counts)
+}
+
+fn add_map<K: Ord + Clone>(
+    into: &mut std::collections::BTreeMap<K, u64>,
+    from: &std::collections::BTreeMap<K, u64>,
+) {
+    for (k, v) in from {
+        *into.entry(k.clone()).or_default() += v;
+    }
+}
+
+/// What a merge combined.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub sites: Vec<(String, String)>,
+    pub month: Month,
+    pub files: Vec<String>,
+    pub out: PathBuf,
+}
+
+/// Verifies every folder, decrypts its counts, adds them up and writes the
+/// ward total (CSV and PDF, suppression applied to the sums) into `out`.
+/// With `trusted`, every folder must be signed by one of those keys.
+pub fn merge_dirs(
+    dirs: &[PathBuf],
+    identity: &WardIdentity,
+    trusted: &[ed25519_dalek::VerifyingKey],
+    out: &Path,
+    encoding: csv::Encoding,
+    wording: Wording,
+    today: chrono::NaiveDate,
+) -> Result<Merged> {
+    if dirs.len() < 2 {
+        return Err(Error::Invalid(
+            "合計するには2つ以上の報告フォルダを指定してください。".into(),
+        ));
+    }
+    let mut sites = Vec::new();
+    let mut total_month = MonthCounts::default();
+    let mut total_year = YearCounts::default();
+    let mut month = None;
+    for dir in dirs {
+        let verified = sign::verify_dir(dir, None)?;
+        if !trusted.is_empty()
+            && !trusted
+                .iter()
+                .any(|k| sign::public_key_text(k) == verified.public_key)
+        {
+            return Err(Error::Invalid(format!(
+                "{} は登録された端末の署名ではありません（公開鍵 {}）。",
+                dir.display(),
+                verified.public_key
+            )));
+        }
+        if sites
+            .iter()
+            .any(|(_, k): &(String, String)| *k == verified.public_key)
+        {
+            return Err(Error::Invalid(format!(
+                "同じ施設の報告が2回指定されています: {}",
+                dir.display()
+            )));
+        }
+        let sealed = verified
+            .files
+            .iter()
+            .find(|f| f.ends_with("-counts.json.age"))
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "{} には人数データ（区の公開鍵で暗号化したもの）がありません。施設の設定に区の公開鍵を入れて出力し直してください。",
+                    dir.display()
+                ))
+            })?;
+        let counts = open_counts(&std::fs::read(dir.join(sealed))?, identity)?;
+        if *month.get_or_insert(counts.month) != counts.month {
+            return Err(Error::Invalid("違う月の報告が混ざっています。".into()));
+        }
+        let m = &counts.month_counts;
+        add_map(&mut total_month.sessions_held, &m.sessions_held);
+        add_map(&mut total_month.visits, &m.visits);
+        add_map(&mut total_month.distinct_by_program, &m.distinct_by_program);
+        total_month.distinct_total += m.distinct_total;
+        total_month.new_registrations += m.new_registrations;
+        total_month
+            .per_session
+            .extend(m.per_session.iter().cloned());
+        for (a, b) in total_month.by_age_band.iter_mut().zip(m.by_age_band) {
+            *a += b;
+        }
+        add_map(&mut total_month.by_town, &m.by_town);
+        let y = &counts.year_counts;
+        add_map(&mut total_year.sessions_held, &y.sessions_held);
+        add_map(&mut total_year.visits, &y.visits);
+        add_map(&mut total_year.distinct_by_program, &y.distinct_by_program);
+        total_year.distinct_total += y.distinct_total;
+        total_year.new_registrations += y.new_registrations;
+        sites.push((counts.site, verified.public_key));
+    }
+    let month = month.ok_or_else(|| Error::Invalid("報告がありません。".into()))?;
+    total_month
+        .per_session
+        .sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    let report = MonthlyReport {
+        site: format!("{}施設の合計（実人数は施設ごとの人数の和）", sites.len()),
+        month,
+        month_counts: total_month,
+        year_counts: total_year,
+        wording,
+    };
+    if out.exists() && std::fs::read_dir(out)?.next().is_some() {
+        return Err(Error::Invalid(format!(
+            "出力先 {} は空ではありません。",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(out)?;
+    let mut files = Vec::new();
+    let name = format!("tsudoi-{month}-ward-summary.pdf");
+    std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today)?)?;
+    files.push(name);
+    for table in report.tables() {
+        let name = format!("tsudoi-{month}-ward-{}.csv", table.id);
+        std::fs::write(
+            out.join(&name),
+            csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?,
+        )?;
+        files.push(name);
+    }
+    Ok(Merged {
+        sites,
+        month,
+        files,
+        out: out.to_owned(),
+    })
+}
