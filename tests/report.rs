@@ -500,3 +500,38 @@ fn ward_merges_verified_sites_and_suppresses_the_sum() {
     );
     assert!(changed.unwrap_err().to_string().contains("違います"));
 }
+
+#[test]
+fn handlers_cannot_export_reports() {
+    let mut f = fixture_on(date(2026, 11, 23));
+    f.store
+        .add_staff(
+            &f.manager,
+            "uketsuke2",
+            tsudoi::store::Role::Handler,
+            "Handler-first-22",
+        )
+        .unwrap();
+    f.store
+        .add_staff(
+            &f.manager,
+            "unei2",
+            tsudoi::store::Role::Operator,
+            "Operator-first-22",
+        )
+        .unwrap();
+    let mut h = f.store.sign_in("uketsuke2", "Handler-first-22").unwrap();
+    f.store
+        .change_password(&mut h, "Handler-second-22")
+        .unwrap();
+    let month = Month::parse("2026-10").unwrap();
+    assert!(matches!(
+        f.store.monthly_counts(&h, month),
+        Err(tsudoi::Error::NotPermitted { .. })
+    ));
+    let mut o = f.store.sign_in("unei2", "Operator-first-22").unwrap();
+    f.store
+        .change_password(&mut o, "Operator-second-22")
+        .unwrap();
+    assert!(f.store.monthly_counts(&o, month).is_ok());
+}

@@ -172,7 +172,7 @@ impl Store {
         staff: &StaffSession,
         entry: &LedgerEntry,
     ) -> Result<()> {
-        staff.require(false)?;
+        staff.require_reporting()?;
         let id = uuid::Uuid::new_v4().to_string();
         let files =
             serde_json::to_string(&entry.files).map_err(|e| Error::Invalid(e.to_string()))?;

@@ -226,7 +226,7 @@ impl Store {
         staff: &StaffSession,
         month: Month,
     ) -> Result<(MonthCounts, YearCounts)> {
-        staff.require(false)?;
+        staff.require_reporting()?;
         let keys = self.keys()?;
         let conn = self.conn();
         let (from, to) = (iso(month.first_day()), iso(month.last_day()));

@@ -84,6 +84,17 @@ impl StaffSession {
         Ok(())
     }
 
+    /// Reports and exports: the operator's work (and the manager's).
+    pub fn require_reporting(&self) -> Result<()> {
+        self.require(false)?;
+        if self.role == Role::Handler {
+            return Err(Error::NotPermitted {
+                role: self.role.label(),
+            });
+        }
+        Ok(())
+    }
+
     pub fn require_manager(&self) -> Result<()> {
         self.require(true)?;
         if self.role != Role::Manager {
