@@ -671,10 +671,14 @@ fn old_schema_files_are_upgraded_on_open() {
         )
         .unwrap();
     drop(f.store);
-    // Turn the file back into a version-1 file: version 2 added `audit_pending`.
+    // Turn the file back into a version-1 file: version 2 added `audit_pending`,
+    // version 3 the lottery tables.
     let conn = raw(&f.path);
-    conn.execute_batch("DROP TABLE audit_pending; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE lottery_applications; DROP TABLE lottery_class_sessions;
+         DROP TABLE lottery_classes; DROP TABLE audit_pending; PRAGMA user_version = 1;",
+    )
+    .unwrap();
     drop(conn);
     let mut store = reopen(&f.path, f.clock.clone());
     let v: u32 = raw(&f.path)
