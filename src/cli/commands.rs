@@ -739,6 +739,14 @@ fn bench(a: BenchArgs) -> Result<ExitCode> {
             report.demo_generation_s, report.participants, report.visits
         );
         println!("peak memory (VmHWM): {:.1} MiB", report.peak_rss_mib);
+        println!(
+            "lottery draw ({} applicants, {} runs): p50 {:.1} ms  max {:.1} ms; verify p50 {:.1} ms",
+            tsudoi::bench::LOTTERY_BENCH_APPLICANTS,
+            report.lottery_draw.samples,
+            report.lottery_draw.p50_ms,
+            report.lottery_draw.max_ms,
+            report.lottery_verify.p50_ms
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
