@@ -643,3 +643,55 @@ fn version_2_files_gain_the_lottery_tables() {
     assert_eq!(v, 3);
     drop(s);
 }
+
+#[test]
+fn staff_apply_on_behalf_and_kiosk_withdrawal() {
+    let mut f = fixture_on(today());
+    let c = class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 10);
+    let cid = f.store.add_lottery_class(&f.manager, c).unwrap();
+    let pid = person(&mut f, 7);
+    assert_eq!(
+        f.store
+            .apply_on_behalf(&f.manager, &pid[..8], &cid[..8], None)
+            .unwrap(),
+        ApplyOutcome::NeedsAddress
+    );
+    let e = f
+        .store
+        .apply_on_behalf(&f.manager, &pid, &cid, Some("新宿区架空町\n改行".into()))
+        .unwrap_err();
+    assert!(matches!(e, Error::Invalid(_)));
+    let out = f
+        .store
+        .apply_on_behalf(&f.manager, &pid, &cid, Some("新宿区架空町七番".into()))
+        .unwrap();
+    assert_eq!(
+        out,
+        ApplyOutcome::Applied {
+            entry_number: 1,
+            tier: 2
+        }
+    );
+    assert!(out.message().contains("受付番号は 1 番"));
+    let r = f.store.lottery_results_for_card(&card(7)).unwrap().unwrap();
+    assert_eq!(r[0].status, ApplicationStatus::Applied);
+    assert!(r[0].message().contains("受付番号 1 番"));
+    assert!(
+        f.store
+            .lottery_results_for_card(&card(8))
+            .unwrap()
+            .is_none()
+    );
+
+    // Withdrawal at the kiosk; the entry number is not reused.
+    assert!(f.store.withdraw_by_card(&card(7), &cid).unwrap());
+    assert!(!f.store.withdraw_by_card(&card(7), &cid).unwrap());
+    let again = f.store.apply_by_card(&card(7), &cid, None).unwrap();
+    assert_eq!(
+        again,
+        Some(ApplyOutcome::Applied {
+            entry_number: 2,
+            tier: 2
+        })
+    );
+}

@@ -14,12 +14,13 @@
 //!
 //! Positions are 1-based, as the reference program prints them.
 //!
-//! Text sources (the RFC allows, for example, names of winning horses) are
-//! written `text:…` on input so that a typing mistake in a list of numbers is
-//! refused rather than silently read as text. They are canonicalised to the
-//! upper-case ASCII letters and digits they contain, followed by `/`. The
-//! reference program does not accept text, so a draw meant to be checked with
-//! the RFC's C code should use numbers only.
+//! Text sources are written `text:…` on input so that a typing mistake in a
+//! list of numbers is refused rather than silently read as text. They are
+//! canonicalised to the upper-case ASCII letters and digits they contain,
+//! followed by `/` (the reading other RFC 3797 implementations use). The
+//! reference program accepts numbers only, so a draw meant to be checked with
+//! the RFC's C code should use numbers only; the kiosk's notices suggest
+//! numeric public lotteries.
 
 use md5::{Digest, Md5};
 

@@ -632,7 +632,8 @@ impl Store {
 
     /// A resident applies at the kiosk with their card. `Ok(None)`: the card
     /// is not registered. `address` is passed only after
-    /// [`ApplyOutcome::NeedsAddress`].
+    /// [`ApplyOutcome::NeedsAddress`]; when an address is already on record
+    /// it is not replaced (corrections go through staff, `Correction::Address`).
     pub fn apply_by_card(
         &mut self,
         card: &tsudoi_hw::CardId,
