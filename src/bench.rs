@@ -58,6 +58,52 @@ pub struct BenchReport {
     pub participants: u64,
     pub visits: u64,
     pub peak_rss_mib: f64,
+    /// A lottery draw over [`LOTTERY_BENCH_APPLICANTS`] applicants (RFC 3797
+    /// order of the whole pool, tiers, results), target ≤ 100 ms.
+    pub lottery_draw: Timing,
+    /// Recomputing and checking that draw's transcript.
+    pub lottery_verify: Timing,
+}
+
+/// Pool size of the lottery benchmark.
+pub const LOTTERY_BENCH_APPLICANTS: u32 = 10_000;
+
+/// Times the draw (and the verification of its transcript) of a class with
+/// `applicants` entries, one in seven in the priority tier, `runs` times with
+/// different public numbers. Needs no store: the draw is pure computation.
+pub fn lottery_draw(applicants: u32, runs: usize) -> Result<(Timing, Timing)> {
+    use crate::lottery::draw;
+    let pool = draw::close_pool(
+        "bench",
+        "ベンチマーク教室",
+        100,
+        None,
+        vec!["ロト6".into(), "ロト7".into()],
+        (1..=applicants)
+            .map(|e| (e, if e % 7 == 0 { 1 } else { 2 }))
+            .collect(),
+    );
+    let mut draws = Vec::with_capacity(runs);
+    let mut verifies = Vec::with_capacity(runs);
+    for r in 0..runs {
+        let sources = vec![
+            format!("{} 9 14 22 31 40", r + 1),
+            format!("{}", 8_285_182 + r),
+        ];
+        let t = Instant::now();
+        let transcript = draw::run(&pool, &sources)?;
+        draws.push(t.elapsed());
+        let json = transcript.to_json();
+        let t = Instant::now();
+        let ok = draw::verify(&json).matches;
+        verifies.push(t.elapsed());
+        if !ok {
+            return Err(crate::Error::Invalid(
+                "ベンチマークの抽選記録が検証できませんでした。".into(),
+            ));
+        }
+    }
+    Ok((Timing::of(draws), Timing::of(verifies)))
 }
 
 /// Runs the benchmark in `dir` (a scratch directory on the disk to measure).
@@ -162,7 +208,10 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
     }
     let enc = Timing::of(enc_times);
     let pl = Timing::of(plain_times);
+    let (lottery_draw, lottery_verify) = lottery_draw(LOTTERY_BENCH_APPLICANTS, 5)?;
     Ok(BenchReport {
+        lottery_draw,
+        lottery_verify,
         p99_ratio: enc.p99_ms / pl.p99_ms.max(1e-9),
         p50_ratio: enc.p50_ms / pl.p50_ms.max(1e-9),
         checkin_encrypted: enc,

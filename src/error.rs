@@ -56,6 +56,10 @@ pub enum Error {
     CardInUse,
     #[error("{0}")]
     NotEligible(String),
+    #[error("{0}")]
+    Draw(#[from] crate::lottery::rfc3797::DrawError),
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<KeyslotError> for Error {

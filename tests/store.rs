@@ -672,10 +672,12 @@ fn old_schema_files_are_upgraded_on_open() {
         .unwrap();
     drop(f.store);
     // Turn the file back into a version-1 file: version 2 added `audit_pending`,
-    // version 3 `media_ledger`.
+    // version 3 the lottery tables, version 4 `media_ledger`.
     let conn = raw(&f.path);
     conn.execute_batch(
-        "DROP TABLE audit_pending; DROP TABLE media_ledger; PRAGMA user_version = 1;",
+        "DROP TABLE lottery_applications; DROP TABLE lottery_class_sessions;
+         DROP TABLE lottery_classes; DROP TABLE audit_pending; DROP TABLE media_ledger;
+         PRAGMA user_version = 1;",
     )
     .unwrap();
     drop(conn);

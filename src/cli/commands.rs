@@ -31,16 +31,18 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::NotFound { .. }
         | Error::Ambiguous { .. }
         | Error::StoreMissing(_)
-        | Error::StoreExists(_) => 2,
+        | Error::StoreExists(_)
+        | Error::Draw(_)
+        | Error::Refused(_) => 2,
         _ => 1,
     }
 }
 
-struct Context {
+pub(super) struct Context {
     config: Config,
     store_path: PathBuf,
     staff: Option<String>,
-    clock: Arc<dyn Clock>,
+    pub(super) clock: Arc<dyn Clock>,
 }
 
 impl Context {
@@ -62,7 +64,7 @@ impl Context {
         })
     }
 
-    fn open(&self) -> Result<Store> {
+    pub(super) fn open(&self) -> Result<Store> {
         Store::open(
             &self.store_path,
             self.config.policy()?,
@@ -80,7 +82,7 @@ impl Context {
     }
 
     /// Opens the store and signs in; refuses if the first password is unchanged.
-    fn sign_in(&self) -> Result<(Store, StaffSession)> {
+    pub(super) fn sign_in(&self) -> Result<(Store, StaffSession)> {
         let mut store = self.open()?;
         let id = self.staff_id()?;
         let password = secrets::password(&format!("{id} のパスワード: "))?;
@@ -96,7 +98,7 @@ fn default_store() -> PathBuf {
         .join("tsudoi.db")
 }
 
-fn parse_iso_date(s: &str) -> Result<NaiveDate> {
+pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         Error::Invalid(format!(
             "日付は 2026-11-23 のように入力してください（入力: {}）。",
@@ -143,6 +145,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(a) => report(&ctx, a),
         Command::Demo(a) => demo_cmd(&ctx, a),
         Command::Bench(a) => bench(a),
+        Command::Draw(a) => super::lottery::draw(a),
+        Command::Lottery(c) => super::lottery::lottery(&ctx, c),
     }
 }
 
@@ -923,6 +927,14 @@ fn bench(a: BenchArgs) -> Result<ExitCode> {
             report.monthly_report_ms
         );
         println!("peak memory (VmHWM): {:.1} MiB", report.peak_rss_mib);
+        println!(
+            "lottery draw ({} applicants, {} runs): p50 {:.1} ms  max {:.1} ms; verify p50 {:.1} ms",
+            tsudoi::bench::LOTTERY_BENCH_APPLICANTS,
+            report.lottery_draw.samples,
+            report.lottery_draw.p50_ms,
+            report.lottery_draw.max_ms,
+            report.lottery_verify.p50_ms
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! Japanese; errors go to stderr with a non-zero exit code.
 
 mod commands;
+mod lottery;
 mod secrets;
 
 use std::path::PathBuf;
@@ -52,6 +53,128 @@ pub enum Command {
     Demo(DemoArgs),
     /// 性能測定（benchmark）
     Bench(BenchArgs),
+    /// RFC 3797 の抽選を計算する。保存ファイルは使わない（anyone can check a draw）
+    Draw(DrawArgs),
+    /// 抽選のある教室（lottery classes）
+    #[command(subcommand)]
+    Lottery(LotteryCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct DrawArgs {
+    /// 対象の人数（pool size）
+    #[arg(long, allow_hyphen_values = true)]
+    pub pool_size: String,
+    /// 選ぶ人数（how many to select）
+    #[arg(long, allow_hyphen_values = true)]
+    pub count: String,
+    /// 公開の乱数。公表した順に1つずつ（例: --source "7 8 11 17 19 25 46" --source "08285182"）
+    #[arg(long = "source", required = true, allow_hyphen_values = true)]
+    pub sources: Vec<String>,
+    /// MD5 の値などの手順も表示する（reference program's table）
+    #[arg(long)]
+    pub steps: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LotteryCmd {
+    /// 抽選のある教室を追加する
+    Add(LotteryAddArgs),
+    /// 教室の一覧
+    List,
+    /// 窓口で代わりに申し込む
+    Apply {
+        class: String,
+        #[arg(long)]
+        participant: String,
+        /// 住所（はじめての申し込みのときだけ）
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// 締め切り前に申し込みを取り下げる
+    Withdraw {
+        class: String,
+        #[arg(long)]
+        entry: u32,
+    },
+    /// 締め切る。受付番号の一覧・確認値・使う乱数を表示する
+    Close {
+        class: String,
+        /// 抽選に使う公開の乱数の名前（締切後に発表されるもの）。使う順に1つずつ
+        #[arg(long = "source-name", required = true)]
+        source_names: Vec<String>,
+    },
+    /// 抽選する（抽選日以降に1回だけ）
+    Draw {
+        class: String,
+        /// 発表された乱数。締め切りで公表した順に1つずつ
+        #[arg(long = "source", required = true)]
+        sources: Vec<String>,
+        /// 抽選の記録（JSON）をこのファイルにも書く
+        #[arg(long)]
+        transcript_out: Option<PathBuf>,
+    },
+    /// 抽選の記録（JSON）を表示する
+    Transcript { class: String },
+    /// 抽選の記録を計算し直して確かめる（保存ファイルは使わない）
+    Verify { transcript: PathBuf },
+    /// 掲示用のお知らせ（締切後は受付番号の一覧、抽選後は結果）
+    Notice { class: String },
+    /// 当選者・補欠の連絡用名簿（氏名・電話番号）
+    Calllist { class: String },
+    /// 当選者の辞退。補欠の1番目が繰り上がる
+    Cancel {
+        class: String,
+        #[arg(long)]
+        entry: u32,
+    },
+    /// 始まった教室の、選ばれなかった方の住所を消す
+    Purge {
+        /// YYYY-MM-DD（省略時は今日）
+        #[arg(long)]
+        on: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LotteryAddArgs {
+    #[arg(long)]
+    pub title: String,
+    /// 教室の種類（1期1教室の決まりに使う。例: 体操）
+    #[arg(long)]
+    pub kind: String,
+    /// 期（例: 2026年度後期）
+    #[arg(long)]
+    pub term: String,
+    /// 教室の回の活動番号（1つ以上）
+    #[arg(long = "session", required = true)]
+    pub sessions: Vec<String>,
+    #[arg(long)]
+    pub capacity: u32,
+    /// 補欠の人数（省略時は全員が補欠の順番を持つ）
+    #[arg(long)]
+    pub waitlist: Option<u32>,
+    /// 受付開始 YYYY-MM-DD
+    #[arg(long)]
+    pub from: String,
+    /// 受付締切 YYYY-MM-DD
+    #[arg(long)]
+    pub until: String,
+    /// 抽選日 YYYY-MM-DD
+    #[arg(long)]
+    pub draw_on: String,
+    /// 同じ種類の教室は1期に1つだけ申し込める
+    #[arg(long)]
+    pub one_per_term: bool,
+    /// none | first_time | previous_losers
+    #[arg(long, default_value = "none")]
+    pub priority: String,
+    /// 前期の同じ教室（previous_losers のとき）
+    #[arg(long)]
+    pub previous: Option<String>,
+    /// 事業（ふつうは kaigo）
+    #[arg(long, default_value = "kaigo")]
+    pub program: String,
 }
 
 #[derive(Debug, Args)]

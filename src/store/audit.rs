@@ -39,6 +39,12 @@ pub enum AuditAction {
     Draw,
     Erase,
     Verify,
+    LotteryClassCreate,
+    LotteryApply,
+    LotteryWithdraw,
+    LotteryClose,
+    LotteryCancel,
+    LotteryMoveUp,
 }
 
 impl AuditAction {
@@ -66,6 +72,12 @@ impl AuditAction {
             Self::Draw => "draw",
             Self::Erase => "erase",
             Self::Verify => "verify",
+            Self::LotteryClassCreate => "lottery_class_create",
+            Self::LotteryApply => "lottery_apply",
+            Self::LotteryWithdraw => "lottery_withdraw",
+            Self::LotteryClose => "lottery_close",
+            Self::LotteryCancel => "lottery_cancel",
+            Self::LotteryMoveUp => "lottery_move_up",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod attendance;
 pub mod audit;
+pub mod lottery;
 pub mod participants;
 pub mod schema;
 pub mod sessions;

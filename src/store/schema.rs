@@ -145,6 +145,67 @@ CREATE TABLE audit_pending (
     },
     Migration {
         to: 3,
+        why: "care-prevention classes by application with a publicly verifiable lottery (RFC 3797)",
+        sql: r#"
+-- A class offered by lottery. Nothing here is personal. `status` moves
+-- open → closed (pool fixed, commitment published) → drawn.
+CREATE TABLE lottery_classes (
+    id              TEXT PRIMARY KEY,
+    program_id      TEXT NOT NULL REFERENCES programs(id),
+    title           TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    term            TEXT NOT NULL,
+    capacity        INTEGER NOT NULL CHECK (capacity > 0),
+    waitlist_size   INTEGER CHECK (waitlist_size IS NULL OR waitlist_size >= 0),
+    apply_from      TEXT NOT NULL,
+    apply_until     TEXT NOT NULL,
+    draw_on         TEXT NOT NULL,
+    one_per_term    INTEGER NOT NULL DEFAULT 0,
+    priority        TEXT NOT NULL CHECK (priority IN ('none', 'first_time', 'previous_losers')),
+    previous_class_id TEXT REFERENCES lottery_classes(id),
+    status          TEXT NOT NULL CHECK (status IN ('open', 'closed', 'drawn')),
+    announced_sources TEXT,
+    pool_listing    TEXT,
+    commitment      TEXT,
+    closed_at       TEXT,
+    transcript      TEXT,
+    drawn_at        TEXT,
+    addresses_purged_at TEXT,
+    created_at      TEXT NOT NULL,
+    CHECK (apply_from <= apply_until AND apply_until < draw_on)
+) STRICT;
+
+-- The sessions a class consists of (one, or a series).
+CREATE TABLE lottery_class_sessions (
+    class_id    TEXT NOT NULL REFERENCES lottery_classes(id),
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    PRIMARY KEY (class_id, session_id)
+) STRICT;
+
+-- Applications. Entry numbers are per class and never reused; a withdrawn
+-- application keeps its number but leaves the pool.
+CREATE TABLE lottery_applications (
+    id              TEXT PRIMARY KEY,
+    class_id        TEXT NOT NULL REFERENCES lottery_classes(id),
+    participant_id  TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    entry_number    INTEGER NOT NULL,
+    tier            INTEGER NOT NULL CHECK (tier IN (1, 2)),
+    status          TEXT NOT NULL CHECK (status IN
+                      ('applied', 'withdrawn', 'won', 'waiting', 'not_selected', 'cancelled', 'moved_up')),
+    waiting_rank    INTEGER,
+    drawn_rank      INTEGER,
+    applied_at      TEXT NOT NULL,
+    applied_by      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (class_id, entry_number)
+) STRICT;
+CREATE UNIQUE INDEX lottery_applications_one_live
+    ON lottery_applications (class_id, participant_id) WHERE status <> 'withdrawn';
+CREATE INDEX lottery_applications_participant ON lottery_applications (participant_id);
+"#,
+    },
+    Migration {
+        to: 4,
         why: "the media ledger (受渡し管理簿): every file set that leaves on a removable medium",
         sql: r#"
 CREATE TABLE media_ledger (
@@ -163,7 +224,7 @@ CREATE TABLE media_ledger (
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 3;
+pub const CURRENT_VERSION: u32 = 4;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -230,7 +291,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(
             migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
-            vec![1, 2, 3]
+            vec![1, 2, 3, 4]
         );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());

@@ -1,0 +1,253 @@
+//! `tsudoi draw` (RFC 3797 without the store) and `tsudoi lottery …`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use tsudoi::lottery::{draw as lottery_draw, rfc3797};
+use tsudoi::store::Actor;
+use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
+use tsudoi::store::sessions::Program;
+use tsudoi::{Error, Result};
+
+use super::commands::{Context, parse_iso_date};
+use super::{DrawArgs, LotteryAddArgs, LotteryCmd};
+
+/// Reads a whole number typed by staff (full-width digits allowed).
+fn number(what: &str, s: &str) -> Result<u64> {
+    let t = tsudoi::eligibility::to_halfwidth(s.trim());
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Invalid(format!(
+            "{what}は0以上の整数で入力してください（入力: {}）。",
+            s.trim()
+        )));
+    }
+    t.parse::<u64>()
+        .map_err(|_| Error::Invalid(format!("{what}が大きすぎます。")))
+}
+
+/// `tsudoi draw`: prints the key string, then the selected positions one
+/// per line, as RFC 3797's reference program computes them.
+pub fn draw(a: DrawArgs) -> Result<ExitCode> {
+    let pool = number("--pool-size（対象の人数）", &a.pool_size)?;
+    let count = number("--count（選ぶ人数）", &a.count)?;
+    rfc3797::check_sizes(pool, count)?;
+    let sources = rfc3797::parse_sources(&a.sources)?;
+    let key = rfc3797::key_string(&sources);
+    // check_sizes bounds both by 65535.
+    let steps = rfc3797::select(&key, pool as u32, count as u32)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{key}")?;
+    if a.steps {
+        writeln!(out, "index        hex value of MD5        div  selected")?;
+        for s in &steps {
+            writeln!(
+                out,
+                "{:2}  {}  {:2}  -> {:2} <-",
+                s.index,
+                s.digest_hex(),
+                s.remaining,
+                s.selected
+            )?;
+        }
+    } else {
+        for s in &steps {
+            writeln!(out, "{}", s.selected)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn lottery(ctx: &Context, cmd: LotteryCmd) -> Result<ExitCode> {
+    match cmd {
+        LotteryCmd::Add(a) => add(ctx, a),
+        LotteryCmd::List => {
+            let store = ctx.open()?;
+            let classes = store.lottery_classes()?;
+            if classes.is_empty() {
+                println!("抽選のある教室はありません。");
+            }
+            for c in classes {
+                println!(
+                    "{}  {}（{}・{}）  定員{}  申込{}  受付 {}〜{}  抽選 {}  {}",
+                    &c.id[..8],
+                    c.title,
+                    c.kind,
+                    c.term,
+                    c.capacity,
+                    c.applications,
+                    c.apply_from,
+                    c.apply_until,
+                    c.draw_on,
+                    c.status.label()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Apply {
+            class,
+            participant,
+            address,
+        } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let outcome = store.apply_on_behalf(&staff, &participant, &class, address)?;
+            println!("{}", outcome.message());
+            Ok(match outcome {
+                ApplyOutcome::Applied { .. } => ExitCode::SUCCESS,
+                ApplyOutcome::NeedsAddress => {
+                    eprintln!("住所を --address で指定して、もう一度実行してください。");
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(1),
+            })
+        }
+        LotteryCmd::Withdraw { class, entry } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            store.withdraw(&staff, &class, entry)?;
+            println!("受付番号 {entry} 番の申し込みを取り下げました。");
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Close {
+            class,
+            source_names,
+        } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let notice = store.close_lottery_class(&staff, &class, source_names)?;
+            print!("{}", notice.text());
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Draw {
+            class,
+            sources,
+            transcript_out,
+        } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let t = store.draw_lottery_class(&staff, &class, sources)?;
+            if let Some(path) = transcript_out {
+                std::fs::write(&path, t.to_json())?;
+                println!("抽選の記録を書きました: {}", path.display());
+            }
+            let won = t
+                .results
+                .iter()
+                .filter(|r| r.outcome == lottery_draw::Outcome::Won)
+                .count();
+            println!("キー文字列: {}", t.key);
+            println!(
+                "抽選しました。当選 {} 人、補欠・落選 {} 人。結果の掲示は tsudoi lottery notice {} で。",
+                won,
+                t.results.len() - won,
+                &t.closed.class_id[..8]
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Transcript { class } => {
+            let (store, _staff) = ctx.sign_in()?;
+            print!("{}", store.lottery_transcript(&class)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Verify { transcript } => {
+            let text = std::fs::read_to_string(&transcript)?;
+            let v = lottery_draw::verify(&text);
+            if v.matches {
+                println!(
+                    "一致しました。この抽選の記録は、公表した対象者一覧と乱数から計算し直した結果と同じです。"
+                );
+                println!("確認値: {}（掲示と同じか確かめてください）", v.commitment);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("一致しません。");
+                for p in &v.problems {
+                    println!("- {p}");
+                }
+                Ok(ExitCode::from(1))
+            }
+        }
+        LotteryCmd::Notice { class } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let c = store.lottery_class(&class)?;
+            match c.status {
+                tsudoi::store::lottery::ClassStatus::Drawn => {
+                    print!("{}", store.result_notice(&Actor::Staff(staff), &class)?);
+                }
+                _ => print!("{}", store.closing_notice(&class)?.text()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Calllist { class } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let list = store.call_list(&staff, &class)?;
+            println!("受付番号  結果        氏名（ふりがな）  電話番号");
+            for e in list {
+                let label = match e.waiting_rank {
+                    Some(r) if e.status == tsudoi::store::lottery::ApplicationStatus::Waiting => {
+                        format!("補欠{r}番")
+                    }
+                    _ => "当選".to_owned(),
+                };
+                println!(
+                    "{:>8}  {:<10}  {}（{}）  {}",
+                    e.entry_number,
+                    label,
+                    e.name.as_str(),
+                    e.kana.as_str(),
+                    e.phone.as_str()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Cancel { class, entry } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            match store.cancel_win(&staff, &class, entry)? {
+                Some(up) => println!(
+                    "受付番号 {entry} 番の辞退を記録しました。補欠の受付番号 {up} 番が繰り上がりました。連絡してください。"
+                ),
+                None => println!("受付番号 {entry} 番の辞退を記録しました。補欠の方はいません。"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        LotteryCmd::Purge { on } => {
+            let day = match on {
+                Some(d) => parse_iso_date(&d)?,
+                None => ctx.clock.today(),
+            };
+            let (mut store, staff) = ctx.sign_in()?;
+            let r = store.purge_unselected_addresses(&Actor::Staff(staff), day)?;
+            println!(
+                "{} 教室について、選ばれなかった方の住所を {} 件消しました。",
+                r.classes, r.addresses_deleted
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn add(ctx: &Context, a: LotteryAddArgs) -> Result<ExitCode> {
+    let program = Program::parse(&a.program).ok_or_else(|| {
+        Error::Invalid("--program は ikigai、koryu、kaigo のどれかにしてください。".into())
+    })?;
+    let priority = Priority::parse(&a.priority).ok_or_else(|| {
+        Error::Invalid(
+            "--priority は none（なし）、first_time（初めての方）、previous_losers（前回落選の方）のどれかにしてください。"
+                .into(),
+        )
+    })?;
+    let new = NewLotteryClass {
+        program,
+        title: a.title,
+        kind: a.kind,
+        term: a.term,
+        sessions: a.sessions,
+        capacity: a.capacity,
+        waitlist_size: a.waitlist,
+        apply_from: parse_iso_date(&a.from)?,
+        apply_until: parse_iso_date(&a.until)?,
+        draw_on: parse_iso_date(&a.draw_on)?,
+        one_per_term: a.one_per_term,
+        priority,
+        previous_class: a.previous,
+    };
+    let (mut store, staff) = ctx.sign_in()?;
+    let id = store.add_lottery_class(&staff, new)?;
+    println!("教室を追加しました。教室番号: {}（{}）", &id[..8], id);
+    Ok(ExitCode::SUCCESS)
+}
