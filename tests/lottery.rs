@@ -698,3 +698,66 @@ fn staff_apply_on_behalf_and_kiosk_withdrawal() {
         })
     );
 }
+
+#[test]
+fn the_monthly_report_counts_the_draw_and_the_moves_up() {
+    let mut f = fixture_on(today());
+    let mut c = class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 10);
+    c.waitlist_size = Some(5);
+    let cid = f.store.add_lottery_class(&f.manager, c).unwrap();
+    fill(&mut f, &cid, 15);
+    set_day(&f, date(2026, 11, 16));
+    f.store
+        .close_lottery_class(&f.manager, &cid, names())
+        .unwrap();
+    set_day(&f, date(2026, 11, 20));
+    let t = f
+        .store
+        .draw_lottery_class(&f.manager, &cid, sources())
+        .unwrap();
+    let winner = t
+        .results
+        .iter()
+        .find(|r| r.outcome == draw::Outcome::Won)
+        .unwrap()
+        .entry;
+    assert!(
+        f.store
+            .cancel_win(&f.manager, &cid, winner)
+            .unwrap()
+            .is_some()
+    );
+
+    let month = tsudoi::report::Month::parse("2026-11").unwrap();
+    let (mc, _) = f.store.monthly_counts(&f.manager, month).unwrap();
+    assert_eq!(mc.lottery.len(), 1);
+    let row = &mc.lottery[0];
+    assert_eq!(
+        (row.seats, row.applicants, row.winners, row.moved_up),
+        (10, 15, 10, 1)
+    );
+    // Published: the applicants shown, the single move-up hidden.
+    let report = f
+        .store
+        .monthly_report(&f.manager, month, tsudoi::report::Wording::default())
+        .unwrap();
+    let table = report
+        .tables()
+        .into_iter()
+        .find(|t| t.id == "lottery")
+        .unwrap();
+    let rendered: Vec<String> = table.rows[0]
+        .iter()
+        .map(|v| report.wording.render(v))
+        .collect();
+    assert_eq!(rendered, ["転倒予防教室", "10", "15", "10", "<10"]);
+    let october = tsudoi::report::Month::parse("2026-10").unwrap();
+    assert!(
+        f.store
+            .monthly_counts(&f.manager, october)
+            .unwrap()
+            .0
+            .lottery
+            .is_empty()
+    );
+}

@@ -201,6 +201,7 @@ pub fn merge_dirs(
             *a += b;
         }
         add_map(&mut total_month.by_town, &m.by_town);
+        total_month.lottery.extend(m.lottery.iter().cloned());
         let y = &counts.year_counts;
         add_map(&mut total_year.sessions_held, &y.sessions_held);
         add_map(&mut total_year.visits, &y.visits);

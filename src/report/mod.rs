@@ -172,6 +172,19 @@ pub struct MonthCounts {
     pub per_session: Vec<(NaiveDate, Program, String, u64)>,
     pub by_age_band: [u64; 7],
     pub by_town: BTreeMap<String, u64>,
+    /// Lottery classes drawn this month.
+    #[serde(default)]
+    pub lottery: Vec<LotteryCounts>,
+}
+
+/// One lottery class drawn in the month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotteryCounts {
+    pub title: String,
+    pub seats: u64,
+    pub applicants: u64,
+    pub winners: u64,
+    pub moved_up: u64,
 }
 
 impl MonthCounts {
@@ -325,6 +338,29 @@ impl Store {
                 .unwrap_or_else(|| "町名なし・区から提供".to_owned());
             *mc.by_town.entry(town).or_default() += 1;
         }
+
+        // Lottery classes drawn this month: applicants (not withdrawn), seats,
+        // winners of the draw, and places filled from the waiting list since.
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.title, c.capacity,
+                    (SELECT count(*) FROM lottery_applications a WHERE a.class_id = c.id AND a.status <> 'withdrawn'),
+                    (SELECT count(*) FROM lottery_applications a WHERE a.class_id = c.id
+                        AND a.status IN ('won', 'cancelled') AND a.waiting_rank IS NULL),
+                    (SELECT count(*) FROM lottery_applications a WHERE a.class_id = c.id
+                        AND a.status IN ('moved_up', 'cancelled') AND a.waiting_rank IS NOT NULL)
+             FROM lottery_classes c
+             WHERE c.status = 'drawn' AND substr(c.drawn_at, 1, 7) = ?1 ORDER BY c.drawn_at, c.title",
+        )?;
+        let rows = stmt.query_map([month.to_string()], |r| {
+            Ok(LotteryCounts {
+                title: r.get(0)?,
+                seats: r.get::<_, i64>(1)? as u64,
+                applicants: r.get::<_, i64>(2)? as u64,
+                winners: r.get::<_, i64>(3)? as u64,
+                moved_up: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        mc.lottery = rows.collect::<rusqlite::Result<_>>()?;
 
         // Fiscal year to date.
         let (fy_from, fy_to) = (iso(month.fiscal_year_start()), to.clone());
@@ -514,6 +550,33 @@ impl MonthlyReport {
             id: "towns",
             title: format!("{}年{}月 町名別の実人数", self.month.year, self.month.month),
             columns: vec!["町名".into(), "実人数".into()],
+            rows,
+        });
+
+        // Lottery classes: seats are not about people; the other counts are.
+        let rows = mc
+            .lottery
+            .iter()
+            .map(|l| {
+                let c = suppress_independent(&[l.applicants, l.winners, l.moved_up], t);
+                vec![
+                    text(l.title.clone()),
+                    shown(l.seats),
+                    Value::Count(c[0]),
+                    Value::Count(c[1]),
+                    Value::Count(c[2]),
+                ]
+            })
+            .collect();
+        tables.push(Table {
+            id: "lottery",
+            title: format!(
+                "{}年{}月 抽選を行った教室",
+                self.month.year, self.month.month
+            ),
+            columns: ["教室", "定員", "申込者数", "当選者数", "補欠からの繰り上げ"]
+                .map(String::from)
+                .to_vec(),
             rows,
         });
 
