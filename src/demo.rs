@@ -17,9 +17,9 @@ use crate::clock::Clock;
 use crate::eligibility::{self, PostalTable};
 use crate::error::Result;
 use crate::store::audit::AuditAction;
-use crate::store::participants::{DocumentKind, PURPOSE_VERSION};
+use crate::store::participants::{Basis, DocumentKind, ParticipantRow, insert_participant};
 use crate::store::sessions::{Program, SessionMode};
-use crate::store::{Policy, Store, record_in, seal};
+use crate::store::{Policy, Store, record_in};
 
 /// The demo manager's staff id.
 pub const DEMO_MANAGER: &str = "demo-manager";
@@ -256,31 +256,31 @@ pub fn generate(
             let birth = registered - Duration::days(age_days);
             let ward = i % 10 == 0;
             let residence = &codes[rng.random_range(0..codes.len())];
-            let enc = |col: &str, v: &str| seal(keys, "participants", col, &id, v);
-            let phone_bidx = i64::from(keys.phone_index.index(phone.as_bytes(), bits));
-            tx.prepare_cached(
-                "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, birth_date,
-                   postal_code, town, address, basis, document_kind, verified_on, verified_by,
-                   consent_purpose, consent_on, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10, ?11, ?12, ?13, ?14, ?12, ?15, ?15)",
-            )?
-            .execute(params![
-                id,
-                keys.key_id.to_string(),
-                enc("name", &format!("{sur} {giv}"))?,
-                enc("kana", &format!("{sur_k} {giv_k}"))?,
-                enc("phone", &phone)?,
-                phone_bidx,
-                enc("birth_date", &birth.format("%Y-%m-%d").to_string())?,
-                enc("postal_code", residence.code.digits())?,
-                residence.town.as_deref().map(|t| enc("town", t)).transpose()?,
-                if ward { "ward" } else { "self" },
-                (!ward).then(|| DocumentKind::ALL[rng.random_range(0..3)].code()),
-                registered.format("%Y-%m-%d").to_string(),
-                (!ward).then_some(staff_id.as_str()),
-                PURPOSE_VERSION,
-                now,
-            ])?;
+            let document = (!ward).then(|| DocumentKind::ALL[rng.random_range(0..3)]);
+            let fields = insert_participant(
+                &tx,
+                keys,
+                bits,
+                &ParticipantRow {
+                    id: &id,
+                    name: &format!("{sur} {giv}"),
+                    kana: &format!("{sur_k} {giv_k}"),
+                    phone: &phone,
+                    birth_date: Some(birth),
+                    postal_code: Some(residence.code.digits()),
+                    town: residence.town.as_deref(),
+                    address: None,
+                    basis: if ward {
+                        Basis::WardProvided
+                    } else {
+                        Basis::SelfPresented
+                    },
+                    document,
+                    verified: (!ward).then_some((registered, staff_id.as_str())),
+                    consent_on: registered,
+                },
+                &now,
+            )?;
             record_in(
                 &tx,
                 keys,
@@ -288,7 +288,7 @@ pub fn generate(
                 &staff_id,
                 AuditAction::Create,
                 &id,
-                &["name", "kana", "phone", "birth_date", "postal_code", "town"],
+                &fields,
                 "demo",
             )?;
             // Four in five residents carry a card; the first two are the documented demo cards.

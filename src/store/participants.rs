@@ -329,59 +329,27 @@ impl Store {
 
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
-        let bidx = {
-            let keys = self.keys()?;
-            self.phone_bidx(keys, &p.phone)
-        };
+        let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
-        let enc = |col: &str, v: &str| seal(keys, T, col, &id, v);
-        let birth = p
-            .id_check
-            .as_ref()
-            .map(|c| enc("birth_date", &date_text(c.birth_date)))
-            .transpose()?;
-        let postal = p
-            .id_check
-            .as_ref()
-            .map(|c| enc("postal_code", c.postal.digits()))
-            .transpose()?;
-        let town = residence
-            .as_ref()
-            .and_then(|r| r.town.as_deref())
-            .map(|t| enc("town", t))
-            .transpose()?;
-        let addr = address.as_deref().map(|a| enc("address", a)).transpose()?;
-        let mut fields = vec!["name", "kana", "phone"];
-        if p.id_check.is_some() {
-            fields.extend(["birth_date", "postal_code", "town"]);
-        }
-        if addr.is_some() {
-            fields.push("address");
-        }
-        tx.execute(
-            "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, birth_date,
-               postal_code, town, address, basis, document_kind, verified_on, verified_by,
-               consent_purpose, consent_on, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
-            params![
-                id,
-                keys.key_id.to_string(),
-                enc("name", &name)?,
-                enc("kana", &kana)?,
-                enc("phone", p.phone.digits())?,
-                bidx,
-                birth,
-                postal,
-                town,
-                addr,
-                p.basis.code(),
-                p.id_check.as_ref().map(|c| c.document.code()),
-                p.id_check.as_ref().map(|_| date_text(today)),
-                p.id_check.as_ref().map(|_| staff.staff_id()),
-                PURPOSE_VERSION,
-                date_text(today),
-                now,
-            ],
+        let fields = insert_participant(
+            &tx,
+            keys,
+            bits,
+            &ParticipantRow {
+                id: &id,
+                name: &name,
+                kana: &kana,
+                phone: p.phone.digits(),
+                birth_date: p.id_check.as_ref().map(|c| c.birth_date),
+                postal_code: p.id_check.as_ref().map(|c| c.postal.digits()),
+                town: residence.as_ref().and_then(|r| r.town.as_deref()),
+                address: address.as_deref(),
+                basis: p.basis,
+                document: p.id_check.as_ref().map(|c| c.document),
+                verified: p.id_check.as_ref().map(|_| (today, staff.staff_id())),
+                consent_on: today,
+            },
+            &now,
         )?;
         record_in(
             &tx,
@@ -834,6 +802,74 @@ impl Store {
                 r.get::<_, i64>(0)
             })? as u64)
     }
+}
+
+/// One participant row to write, values in the clear (sealed on the way in).
+pub(crate) struct ParticipantRow<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kana: &'a str,
+    /// Normalized digits.
+    pub phone: &'a str,
+    pub birth_date: Option<NaiveDate>,
+    pub postal_code: Option<&'a str>,
+    pub town: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub basis: Basis,
+    pub document: Option<DocumentKind>,
+    /// When and by whom the ID document was checked.
+    pub verified: Option<(NaiveDate, &'a str)>,
+    pub consent_on: NaiveDate,
+}
+
+/// Seals and inserts one participant; returns the names of the fields written.
+pub(crate) fn insert_participant(
+    tx: &rusqlite::Connection,
+    keys: &Keys,
+    blind_bits: u8,
+    row: &ParticipantRow<'_>,
+    now: &str,
+) -> Result<Vec<&'static str>> {
+    let enc = |col: &str, v: &str| seal(keys, T, col, row.id, v);
+    let opt = |col: &str, v: Option<&str>| v.map(|v| enc(col, v)).transpose();
+    let birth = row.birth_date.map(date_text);
+    let mut fields = vec!["name", "kana", "phone"];
+    for (name, present) in [
+        ("birth_date", row.birth_date.is_some()),
+        ("postal_code", row.postal_code.is_some()),
+        ("town", row.town.is_some()),
+        ("address", row.address.is_some()),
+    ] {
+        if present {
+            fields.push(name);
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, birth_date,
+           postal_code, town, address, basis, document_kind, verified_on, verified_by,
+           consent_purpose, consent_on, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+    )?
+    .execute(params![
+        row.id,
+        keys.key_id.to_string(),
+        enc("name", row.name)?,
+        enc("kana", row.kana)?,
+        enc("phone", row.phone)?,
+        i64::from(keys.phone_index.index(row.phone.as_bytes(), blind_bits)),
+        opt("birth_date", birth.as_deref())?,
+        opt("postal_code", row.postal_code)?,
+        opt("town", row.town)?,
+        opt("address", row.address)?,
+        row.basis.code(),
+        row.document.map(DocumentKind::code),
+        row.verified.map(|(d, _)| date_text(d)),
+        row.verified.map(|(_, by)| by),
+        PURPOSE_VERSION,
+        date_text(row.consent_on),
+        now,
+    ])?;
+    Ok(fields)
 }
 
 /// The first 8 characters of an id: what staff read and type.
