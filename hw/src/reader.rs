@@ -312,11 +312,14 @@ fn run(
     // Emits a state event only when the state changes, so a reader that stays
     // unplugged does not flood the kiosk.
     let set_state = |new: ReaderState, state: &mut Option<ReaderState>| -> bool {
-        let changed = match (&*state, &new) {
-            (Some(ReaderState::Ready), ReaderState::Ready) => false,
-            (Some(ReaderState::NotConnected { .. }), ReaderState::NotConnected { .. }) => false,
-            _ => true,
-        };
+        let changed = !matches!(
+            (&*state, &new),
+            (Some(ReaderState::Ready), ReaderState::Ready)
+                | (
+                    Some(ReaderState::NotConnected { .. }),
+                    ReaderState::NotConnected { .. }
+                )
+        );
         if changed {
             if let ReaderState::NotConnected { reason } = &new {
                 eprintln!("tsudoi-hw: card reader not connected: {reason}");
