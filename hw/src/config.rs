@@ -118,7 +118,13 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// libnfc drivers this kiosk is built with and documents.
-const DRIVERS: &[&str] = &["pn532_uart", "pn532_spi", "pn532_i2c", "acr122_usb"];
+const DRIVERS: &[&str] = &[
+    "pn532_uart",
+    "pn532_spi",
+    "pn532_i2c",
+    "acr122_usb",
+    "pn53x_usb",
+];
 
 impl HardwareConfig {
     /// Checks the values and says which reader to open.

@@ -138,6 +138,9 @@ impl CardReader for NfcReader {
             if let Err(e) = reset {
                 return Err(self.classify(e, "reset field"));
             }
+            // ISO 14443-3 gives a card 5 ms to power up before the first
+            // command; a read missed here would look like a removal.
+            std::thread::sleep(Duration::from_millis(10));
         }
         let mut found = None;
         for (modulation, _) in &MODULATIONS {
