@@ -290,7 +290,7 @@ fn answer(state: &Mutex<State>, stop: &AtomicBool, body: &[u8]) -> Option<Vec<u8
     let p = &body[2..];
     lock(state).commands.push(cmd);
     let ok = |extra: &[u8]| {
-        let mut v = vec![cmd + 1];
+        let mut v = vec![cmd.wrapping_add(1)];
         v.extend_from_slice(extra);
         Some(v)
     };
