@@ -10,16 +10,32 @@ use nfc1::{BaudRate, Modulation, ModulationType, Property};
 use crate::card::Technology;
 use crate::reader::{CardReader, RawTap, ReaderError};
 
-/// libnfc's `nfc_init`/`nfc_exit` touch process-wide logging state; several
-/// readers in one process (tests) must not run them at the same time.
-static LIBNFC_GLOBAL: Mutex<()> = Mutex::new(());
+/// One libnfc context for the whole process, created on first use and never
+/// freed. `nfc_init` calls `setenv` (for its log level), which is not safe
+/// while other threads read the environment, and libnfc logs through
+/// `getenv`: initialising once, under a lock, keeps readers in several
+/// threads (tests, a reconnecting kiosk) away from that race.
+static LIBNFC: Mutex<Option<nfc1::Context>> = Mutex::new(None);
+
+fn open_device(connstring: &str) -> Result<nfc1::Device, ReaderError> {
+    let mut context = LIBNFC.lock().unwrap_or_else(|e| e.into_inner());
+    if context.is_none() {
+        let c = nfc1::Context::new()
+            .map_err(|e| ReaderError::Disconnected(format!("libnfc init: {e:?}")))?;
+        *context = Some(c);
+    }
+    let Some(context) = context.as_mut() else {
+        return Err(ReaderError::Disconnected("libnfc init".into()));
+    };
+    context
+        .open_with_connstring(connstring)
+        .map_err(|e| ReaderError::Disconnected(format!("open: {e:?}")))
+}
 
 /// Polls ISO 14443A (106 kbps) and FeliCa (212 kbps) on a libnfc device.
 pub struct NfcReader {
     connstring: String,
-    // Field order matters: the device must be closed before the context.
     device: Option<nfc1::Device>,
-    context: Option<nfc1::Context>,
     /// A card answered the previous poll; the RF field is reset before the
     /// next one so a card left in place (now in ACTIVE state, deaf to REQA)
     /// answers again instead of looking removed.
@@ -50,7 +66,6 @@ impl NfcReader {
         NfcReader {
             connstring: connstring.to_string(),
             device: None,
-            context: None,
             card_was_present: false,
         }
     }
@@ -97,18 +112,7 @@ impl CardReader for NfcReader {
     fn connect(&mut self) -> Result<(), ReaderError> {
         self.close();
         self.card_was_present = false;
-        if self.context.is_none() {
-            let _guard = LIBNFC_GLOBAL.lock().unwrap_or_else(|e| e.into_inner());
-            let context = nfc1::Context::new()
-                .map_err(|e| ReaderError::Disconnected(format!("libnfc init: {e:?}")))?;
-            self.context = Some(context);
-        }
-        let Some(context) = self.context.as_mut() else {
-            return Err(ReaderError::Disconnected("libnfc init".into()));
-        };
-        let device = context
-            .open_with_connstring(&self.connstring)
-            .map_err(|e| ReaderError::Disconnected(format!("open: {e:?}")))?;
+        let device = open_device(&self.connstring)?;
         self.device = Some(device);
         let setup = (|| {
             let device = self.device.as_mut().ok_or(nfc1::Error::NoDeviceFound)?;
@@ -174,14 +178,6 @@ impl CardReader for NfcReader {
 
     fn describe(&self) -> String {
         self.connstring.clone()
-    }
-}
-
-impl Drop for NfcReader {
-    fn drop(&mut self) {
-        self.device = None;
-        let _guard = LIBNFC_GLOBAL.lock().unwrap_or_else(|e| e.into_inner());
-        self.context = None;
     }
 }
 

@@ -204,7 +204,19 @@ pub fn spawn_reader(reader: Box<dyn CardReader>, settings: ReaderSettings) -> Re
     let thread_stop = Arc::clone(&stop);
     let thread = std::thread::Builder::new()
         .name("tsudoi-reader".into())
-        .spawn(move || run(reader, settings, tx, thread_stop));
+        .spawn(move || {
+            let last_words = tx.clone();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run(reader, settings, tx, thread_stop)
+            }));
+            if outcome.is_err() {
+                // A driver bug must not leave the screen saying "ready"
+                // while nobody polls.
+                let _ = last_words.send(ReaderEvent::State(ReaderState::NotConnected {
+                    reason: "reader thread panicked".into(),
+                }));
+            }
+        });
     match thread {
         Ok(thread) => ReaderHandle {
             events: rx,

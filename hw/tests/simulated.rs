@@ -66,3 +66,37 @@ fn stopping_the_reader_returns_promptly() {
     handle.stop();
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+/// A reader whose driver panics on the first poll.
+struct Crashing;
+
+impl tsudoi_hw::CardReader for Crashing {
+    fn connect(&mut self) -> Result<(), tsudoi_hw::ReaderError> {
+        Ok(())
+    }
+    fn poll(
+        &mut self,
+        _timeout: Duration,
+    ) -> Result<Option<tsudoi_hw::RawTap>, tsudoi_hw::ReaderError> {
+        panic!("driver bug")
+    }
+    fn disconnect(&mut self) {}
+    fn describe(&self) -> String {
+        "crashing".into()
+    }
+}
+
+#[test]
+fn a_crashing_driver_shows_not_connected_instead_of_ready_forever() {
+    let handle = spawn_reader(Box::new(Crashing), ReaderSettings::default());
+    let ev = handle.events();
+    assert_eq!(
+        ev.recv_timeout(WAIT),
+        Ok(ReaderEvent::State(ReaderState::Ready))
+    );
+    assert!(matches!(
+        ev.recv_timeout(WAIT),
+        Ok(ReaderEvent::State(ReaderState::NotConnected { .. }))
+    ));
+    handle.stop();
+}
