@@ -48,6 +48,9 @@ struct State {
     registers: HashMap<u16, u8>,
     /// Command codes received, in order (no identifiers), for diagnostics.
     commands: Vec<u8>,
+    /// The chip has lost power (a loose wire) but the serial port is still
+    /// there: bytes are swallowed and nothing is answered.
+    mute: bool,
 }
 
 struct Port {
@@ -113,6 +116,12 @@ impl Pn532Emulator {
     /// Takes the card away.
     pub fn remove(&self) {
         lock(&self.state).card = None;
+    }
+
+    /// Cuts (`true`) or restores the chip's power while the serial port
+    /// stays, like a loose VCC wire on a UART-wired board.
+    pub fn set_mute(&self, mute: bool) {
+        lock(&self.state).mute = mute;
     }
 
     /// Command codes received so far (for diagnosing a test).
@@ -411,6 +420,10 @@ fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(_) => return,
         };
+        if lock(state).mute {
+            buf.clear();
+            continue;
+        }
         buf.extend_from_slice(&chunk[..n]);
         while let Some(frame) = take_frame(&mut buf) {
             let out = match frame {

@@ -182,6 +182,20 @@ fn an_unplugged_reader_is_reported_and_recovers_when_plugged_back() {
 }
 
 #[test]
+fn a_board_that_stops_answering_is_reported_and_recovers() {
+    // A loose power wire on a UART-wired PN532: the serial port stays, the
+    // chip is silent. libnfc's select times out instead of hanging.
+    let (emu, handle) = start(Duration::from_secs(30));
+    emu.set_mute(true);
+    expect_state(&handle, &emu, false);
+    emu.set_mute(false);
+    expect_state(&handle, &emu, true);
+    emu.place(EmulatedCard::Iso14443A(UID.to_vec()));
+    assert!(matches!(next(&handle, &emu), ReaderEvent::Card(_)));
+    handle.stop();
+}
+
+#[test]
 fn a_reader_absent_at_start_is_reported_then_found() {
     let emu = Pn532Emulator::start().expect("emulator");
     emu.unplug();
