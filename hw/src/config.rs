@@ -17,7 +17,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::reader::ReaderSettings;
+use crate::nfc::NfcReader;
+use crate::reader::{CardReader, ReaderSettings};
+use crate::simulated::{SimulatedReader, SimulatedReaderControl};
 
 /// Hardware configuration; every field has a default.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -178,6 +180,22 @@ impl HardwareConfig {
         })
     }
 
+    /// Validates the section and builds the configured reader (nothing is
+    /// opened yet; the reader thread connects). For `"simulated"` the control
+    /// that places cards comes back too.
+    pub fn open_reader(
+        &self,
+    ) -> Result<(Box<dyn CardReader>, Option<SimulatedReaderControl>), ConfigError> {
+        self.validate()?;
+        Ok(match self.reader_source()? {
+            ReaderSource::Simulated => {
+                let (reader, control) = SimulatedReader::new();
+                (Box::new(reader), Some(control))
+            }
+            ReaderSource::Libnfc(conn) => (Box::new(NfcReader::new(&conn)), None),
+        })
+    }
+
     /// Checks the whole section (reader, timing, pins).
     pub fn validate(&self) -> Result<(), ConfigError> {
         self.reader_source()?;
@@ -217,6 +235,20 @@ mod tests {
         assert_eq!(hw.gpio.red_led_pin, 25);
         assert_eq!(hw.gpio.buzzer_pin, 18);
         hw.validate().unwrap();
+    }
+
+    #[test]
+    fn the_simulated_reader_comes_with_its_control() {
+        let hw = HardwareConfig {
+            reader: "simulated".into(),
+            ..HardwareConfig::default()
+        };
+        let (reader, control) = hw.open_reader().unwrap();
+        assert_eq!(reader.describe(), "simulated");
+        assert!(control.is_some());
+        let (reader, control) = HardwareConfig::default().open_reader().unwrap();
+        assert_eq!(reader.describe(), "pn532_uart:/dev/serial0");
+        assert!(control.is_none());
     }
 
     #[test]
