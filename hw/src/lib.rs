@@ -5,6 +5,7 @@
 //! only small types and traits from here; the raw card identifier is handed to
 //! the store, which keeps nothing but a keyed hash of it.
 
+#![warn(missing_docs)]
 mod card;
 pub mod config;
 #[cfg(feature = "emulator")]
