@@ -5,15 +5,16 @@ set -euo pipefail
 
 packages=(
   build-essential   # cc for SQLite (bundled) and other C parts
-  cmake
+  cmake             # nfc1-sys builds libnfc 1.8.0 from bundled source
   pkg-config
-  libclang-dev
+  libclang-dev      # bindgen for nfc1-sys
   libudev-dev
   libinput-dev
   libxkbcommon-dev
   libfontconfig1-dev
   python3           # tests: an independent CSV reader
   poppler-utils     # tests: pdftotext reads the report's PDF
+  libnfc-bin        # tests: nfc-list, an independent libnfc client for the PN532 emulator
 )
 
 missing=()
