@@ -188,6 +188,23 @@ pub struct LotteryCounts {
 }
 
 impl MonthCounts {
+    /// Visits per week and program (for the operator screen's chart), in
+    /// [`Program::ALL`] order; weeks as in [`MonthCounts::visits_by_week`].
+    pub fn visits_by_week_and_program(&self, month: Month) -> Vec<(NaiveDate, [u64; 3])> {
+        let mut weeks: BTreeMap<NaiveDate, [u64; 3]> = self
+            .visits_by_week(month)
+            .into_iter()
+            .map(|(w, _)| (w, [0; 3]))
+            .collect();
+        for (date, program, _, n) in &self.per_session {
+            let monday =
+                *date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()));
+            let slot = Program::ALL.iter().position(|p| p == program).unwrap_or(0);
+            weeks.entry(monday.max(month.first_day())).or_default()[slot] += n;
+        }
+        weeks.into_iter().collect()
+    }
+
     /// Visits per week (weeks start on Monday; the first is clipped to the month).
     pub fn visits_by_week(&self, month: Month) -> Vec<(NaiveDate, u64)> {
         let mut weeks: BTreeMap<NaiveDate, u64> = BTreeMap::new();
@@ -618,6 +635,30 @@ mod tests {
         assert_eq!(m.fiscal_year_label(), "令和8年度");
         assert!(Month::parse("2026-13").is_err());
         assert!(Month::parse("十月").is_err());
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_are_clipped_to_the_month() {
+        let m = Month::parse("2026-10").unwrap();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
+        let counts = MonthCounts {
+            per_session: vec![
+                (d(1), Program::Koryu, "a".into(), 5),
+                (d(4), Program::Kaigo, "b".into(), 7),
+                (d(5), Program::Koryu, "c".into(), 11),
+                (d(31), Program::Ikigai, "d".into(), 2),
+            ],
+            ..MonthCounts::default()
+        };
+        let weeks = counts.visits_by_week(m);
+        // 1 Oct 2026 is a Thursday: the first week runs 1–4 Oct.
+        assert_eq!(weeks.first(), Some(&(d(1), 12)));
+        assert_eq!(weeks.get(1), Some(&(d(5), 11)));
+        assert_eq!(weeks.last(), Some(&(d(26), 2)));
+        assert_eq!(weeks.len(), 5);
+        let by_program = counts.visits_by_week_and_program(m);
+        assert_eq!(by_program[0], (d(1), [0, 5, 7]));
+        assert_eq!(by_program[4], (d(26), [2, 0, 0]));
     }
 
     #[test]
