@@ -19,6 +19,10 @@
 //!
 //! [report]
 //! ward_public_key = "age1…"   # from `tsudoi report ward-key`, run at the ward
+//!
+//! [hardware]
+//! reader = "pn532_uart:/dev/serial0"   # or "simulated", "acr122_usb", …
+//! cooldown_secs = 30
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -41,6 +45,9 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub report: ReportConfig,
+    /// The card reader, buzzer and LEDs (see hw/README.md).
+    #[serde(default)]
+    pub hardware: tsudoi_hw::HardwareConfig,
 }
 
 /// Monthly reports.
@@ -184,6 +191,15 @@ mod tests {
         assert_eq!(p.lockout_attempts, 5);
         assert_eq!(p.lockout_duration, chrono::Duration::minutes(15));
         assert_eq!(p.rules.reverify_after_months, 12);
+    }
+
+    #[test]
+    fn the_hardware_section_is_read_and_checked() {
+        let c: Config =
+            toml::from_str("[hardware]\nreader = \"pn532_uart:/dev/serial0\"\n").unwrap();
+        assert_eq!(c.hardware.reader, "pn532_uart:/dev/serial0");
+        assert!(c.hardware.validate().is_ok());
+        assert!(toml::from_str::<Config>("[hardware]\nreadr = \"x\"\n").is_err());
     }
 
     #[test]
