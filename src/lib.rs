@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod demo;
 pub mod eligibility;
 pub mod error;
+pub mod kiosk;
 pub mod store;
 
 pub use error::{Error, Result};

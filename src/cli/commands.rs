@@ -18,8 +18,8 @@ use tsudoi::store::{Actor, Role, StaffSession, Store};
 use tsudoi::{Error, Result, demo};
 
 use super::{
-    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, ParticipantCmd, SessionCmd,
-    StaffCmd, secrets,
+    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd,
+    ScreenshotArgs, SessionCmd, StaffCmd, secrets,
 };
 
 /// 2 for input the user can correct, 1 for everything else.
@@ -141,6 +141,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Staff(c) => staff(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
         Command::Demo(a) => demo_cmd(&ctx, a),
+        Command::Run(a) => run_kiosk(&ctx, &a),
+        Command::Screenshot(a) => screenshot(&a),
         Command::Bench(a) => bench(a),
     }
 }
@@ -637,15 +639,18 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| demo::DEMO_PASSWORD.to_owned());
-    let spec = demo::DemoSpec::year_ending(ctx.clock.today(), a.seed);
+    let today = ctx.clock.today();
+    let at = parse_time(&a.at)?;
+    // The demo clock stands still at `--at` today, so the day's activities are open.
+    let clock: Arc<dyn Clock> = Arc::new(tsudoi::clock::FixedClock::new(tsudoi::clock::jst(
+        today,
+        chrono::Timelike::hour(&at),
+        chrono::Timelike::minute(&at),
+    )));
+    let spec = demo::DemoSpec::year_ending(today, a.seed);
     let started = std::time::Instant::now();
-    let (store, _staff, summary) = demo::open_or_create(
-        &path,
-        &password,
-        &spec,
-        ctx.config.policy()?,
-        ctx.clock.clone(),
-    )?;
+    let (mut store, staff, summary) =
+        demo::open_or_create(&path, &password, &spec, ctx.config.policy()?, clock)?;
     match summary {
         Some(s) => println!(
             "デモ用の保存ファイルを作りました（{:.1}秒）: {}\n  架空の参加者 {}人、活動 {}回、受付 {}件（{}〜{}）",
@@ -680,10 +685,78 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
             s.attendance
         );
     }
-    if !a.no_ui {
-        println!(
-            "キオスクの画面はまだありません（別の課題で作ります）。上の集計だけを表示しました。"
-        );
+    if a.no_ui {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The demo manager's sign-in above unlocked the store; the kiosk keeps the
+    // key for check-ins, and staff sign in again on screen.
+    store.sign_out(&staff)?;
+    println!(
+        "キオスクを開きます。カードの代わりに画面下のボタンか数字キーを使います: 1 登録済み、2 未登録、3 本人確認の時期、4 読み取り失敗"
+    );
+    let ui = tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(
+        store,
+        kiosk_config(&a.kiosk),
+    ))
+    .map_err(ui_error)?;
+    ui.set_demo_mode(true);
+    slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ui_error(e: slint::PlatformError) -> Error {
+    Error::Invalid(format!(
+        "画面を開けませんでした（{e}）。ディスプレイの設定か SLINT_BACKEND を確かめてください。"
+    ))
+}
+
+fn kiosk_config(a: &KioskArgs) -> tsudoi::kiosk::KioskConfig {
+    tsudoi::kiosk::KioskConfig {
+        resident_idle: std::time::Duration::from_secs(a.idle_seconds),
+        staff_idle: std::time::Duration::from_secs(a.staff_lock_minutes.saturating_mul(60)),
+        ..Default::default()
+    }
+    .clamped()
+}
+
+/// `tsudoi run`: the kiosk on the configured store. It opens locked; the first
+/// staff sign-in of the day unlocks the data key, which stays in memory for
+/// the residents' check-ins until the process ends.
+fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let ui =
+        tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, kiosk_config(a)))
+            .map_err(ui_error)?;
+    // The NFC reader driver comes with the hardware layer; until it feeds
+    // `on_card`, the screen says honestly that no reader is connected.
+    ui.on_reader_state(false);
+    slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32)> {
+    let bad = || {
+        Error::Invalid(format!(
+            "大きさは 800x480 のように書いてください（入力: {s}）。"
+        ))
+    };
+    let (w, h) = s.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(320..=4096).contains(&w) || !(240..=4096).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// `tsudoi screenshot`: every screen, with invented demo data, to PNG files.
+fn screenshot(a: &ScreenshotArgs) -> Result<ExitCode> {
+    let (w, h) = parse_size(&a.size)?;
+    std::fs::create_dir_all(&a.out)?;
+    tsudoi::kiosk::ui::init_headless().map_err(ui_error)?;
+    let files = tsudoi::kiosk::screens::render_all(&a.out, w, h)?;
+    for f in &files {
+        println!("{}", f.display());
     }
     Ok(ExitCode::SUCCESS)
 }

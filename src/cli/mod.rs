@@ -46,8 +46,12 @@ pub enum Command {
     /// 監査ログ（audit log）
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// キオスクの画面を開く。スタッフのサインインで一日を始める（run the kiosk）
+    Run(KioskArgs),
     /// 架空のデータでキオスクを試す（demo with synthetic data）
     Demo(DemoArgs),
+    /// すべての画面をPNGに描く。画面は不要（render every screen to PNG, headless）
+    Screenshot(ScreenshotArgs),
     /// 性能測定（benchmark）
     Bench(BenchArgs),
 }
@@ -257,6 +261,32 @@ pub struct DemoArgs {
     /// データを作るだけで画面は開かない
     #[arg(long)]
     pub no_ui: bool,
+    /// デモの時計を今日のこの時刻に止める（HH:MM。省略時は 10:30）
+    #[arg(long, default_value = "10:30")]
+    pub at: String,
+    #[command(flatten)]
+    pub kiosk: KioskArgs,
+}
+
+/// Timings of the kiosk screens.
+#[derive(Debug, Args)]
+pub struct KioskArgs {
+    /// 利用者の画面が待ち受けに戻るまでの秒数（最大30）
+    #[arg(long, default_value_t = 20)]
+    pub idle_seconds: u64,
+    /// スタッフの画面がロックされるまでの分数（最大15）
+    #[arg(long, default_value_t = 5)]
+    pub staff_lock_minutes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// 書き出すディレクトリ
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 画面の大きさ（例: 800x480, 1280x800）
+    #[arg(long, default_value = "800x480")]
+    pub size: String,
 }
 
 #[derive(Debug, Args)]

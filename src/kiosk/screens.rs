@@ -1,0 +1,191 @@
+//! Renders every kiosk screen with invented demo data (`tsudoi screenshot`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveTime;
+
+use super::controller::{KioskConfig, KioskController};
+use super::ui::{KioskUi, render_png};
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::crypto::KdfParams;
+use crate::demo;
+use crate::error::{Error, Result};
+use crate::store::attendance::CheckInOutcome;
+use crate::store::sessions::{NewSession, Program, SessionMode};
+use crate::store::{Policy, Role};
+
+/// A throwaway directory removed on drop.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A second staff account of the screenshots, still on its first password.
+pub const NEW_STAFF: &str = "uketsuke01";
+const NEW_STAFF_PASSWORD: &str = "Hajimete-2026-pass";
+
+/// Renders every screen at `width`×`height` into `out`; returns the files
+/// written. The headless platform must be installed ([`super::ui::init_headless`]).
+pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
+    let scratch = Scratch(std::env::temp_dir().join(format!(
+        "tsudoi-screens-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    )));
+    std::fs::create_dir_all(&scratch.0)?;
+    let today = SystemClock.today();
+    let clock = Arc::new(FixedClock::jst(today, 10, 30));
+    let policy = Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    };
+    let spec = demo::DemoSpec {
+        residents: 40,
+        target_visits: 200,
+        ..demo::DemoSpec::year_ending(today, 2026)
+    };
+    let (mut store, manager, _) = demo::open_or_create(
+        &scratch.0.join("screens.db"),
+        demo::DEMO_PASSWORD,
+        &spec,
+        policy,
+        clock.clone(),
+    )?;
+    // A fresh session next to the salon, so a tap offers a choice and then
+    // checks in to a session this resident has not visited yet.
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let exercise = store.add_session(
+        &manager,
+        NewSession {
+            program: Program::Kaigo,
+            date: today,
+            start: t(10, 0),
+            end: t(11, 30),
+            title: "体操教室".into(),
+            capacity: None,
+            mode: SessionMode::Open,
+        },
+    )?;
+    store.add_staff(&manager, NEW_STAFF, Role::Handler, NEW_STAFF_PASSWORD)?;
+    store.sign_out(&manager)?;
+
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    let mut shot = |name: &str| -> Result<()> {
+        let path = out.join(format!("{name}.png"));
+        render_png(ui.window(), width, height, &path)?;
+        files.push(path);
+        Ok(())
+    };
+    let card = |n| super::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
+
+    shot("01-waiting")?;
+    ui.with_controller(|c| c.show_purpose());
+    shot("02-purpose")?;
+    ui.with_controller(|c| c.back());
+    ui.on_card(card(1));
+    shot("03-choose-session")?;
+    ui.with_controller(|c| c.choose(&exercise));
+    shot("04-checked-in")?;
+    ui.on_card(card(1));
+    ui.with_controller(|c| c.choose(&exercise));
+    shot("05-already-checked-in")?;
+    ui.on_card(card(2));
+    shot("06-unknown-card")?;
+    ui.on_card(card(3));
+    shot("07-reverification-due")?;
+    ui.with_controller(|c| {
+        c.back();
+        c.apply_outcome(CheckInOutcome::NotEligible {
+            reaches_age_on: today + chrono::Duration::days(120),
+        })
+    });
+    shot("08-not-eligible")?;
+    ui.with_controller(|c| c.apply_outcome(CheckInOutcome::SessionFull));
+    shot("09-session-full")?;
+    ui.on_card(card(4));
+    shot("10-card-error")?;
+    clock.set(crate::clock::jst(today, 20, 0));
+    ui.on_card(card(1));
+    shot("11-no-session")?;
+    clock.set(crate::clock::jst(today, 10, 30));
+    ui.with_controller(|c| c.back());
+    ui.on_reader_state(false);
+    shot("12-reader-disconnected")?;
+    ui.on_reader_state(true);
+
+    ui.with_controller(|c| {
+        c.staff_start();
+        for k in demo::DEMO_MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in "abcdefgh".split("") {
+            c.key(k);
+        }
+    });
+    shot("13-staff-sign-in")?;
+    ui.with_controller(|c| {
+        c.focus(super::Field::First);
+        for _ in 0..demo::DEMO_MANAGER.len() {
+            c.backspace();
+        }
+        for k in NEW_STAFF.split("") {
+            c.key(k);
+        }
+        for _ in 0..5 {
+            c.focus(super::Field::Second);
+            c.key("x");
+            c.submit();
+        }
+    });
+    shot("14-staff-locked-out")?;
+    clock.set(crate::clock::jst(today, 10, 50));
+    ui.with_controller(|c| {
+        c.cancel();
+        c.staff_start();
+        for k in NEW_STAFF.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in NEW_STAFF_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    });
+    shot("15-staff-change-password")?;
+    ui.with_controller(|c| {
+        c.sign_out();
+        c.staff_start();
+        for k in demo::DEMO_MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in demo::DEMO_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    });
+    shot("16-staff-today")?;
+    ui.with_controller(|c| c.add_session_start());
+    shot("17-staff-add-session")?;
+    ui.with_controller(|c| c.sign_out());
+    ui.with_controller(|c| c.store_mut().lock());
+    ui.with_controller(|c| c.on_timeout());
+    shot("18-locked-start-of-day")?;
+    ui.with_controller(|c| {
+        let _ = c
+            .store_mut()
+            .sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
+        c.on_timeout();
+    });
+    ui.set_demo_mode(true);
+    shot("19-demo-reader-panel")?;
+    Ok(files)
+}

@@ -1,0 +1,356 @@
+//! The kiosk screens driven through Slint's testing backend (mock time, no
+//! display). All people and cards are invented.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use i_slint_backend_testing::{ElementHandle, init_no_event_loop, mock_elapsed_time};
+use slint::ComponentHandle;
+use tsudoi::kiosk::ui::{Kiosk, UiScreen};
+use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
+use tsudoi::store::sessions::{NewSession, Program, SessionMode};
+use tsudoi_hw::{CardId, Technology};
+
+use common::*;
+
+const CARD: &str = "04112233445566";
+const TODAY: (i32, u32, u32) = (2026, 6, 2);
+
+fn card(hex: &str) -> Result<CardId, tsudoi_hw::CardIdError> {
+    CardId::from_hex(Technology::Iso14443A, hex)
+}
+
+fn session(f: &mut Fixture, title: &str, start: (u32, u32), end: (u32, u32)) -> String {
+    let today = date(TODAY.0, TODAY.1, TODAY.2);
+    f.store
+        .add_session(
+            &f.manager,
+            NewSession {
+                program: Program::Koryu,
+                date: today,
+                start: NaiveTime::from_hms_opt(start.0, start.1, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(end.0, end.1, 0).unwrap(),
+                title: title.into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap()
+}
+
+/// A store at 10:00 with one session now and one resident (born 1950) whose card is linked.
+fn kiosk_fixture() -> (Fixture, String) {
+    let mut f = fixture_on(date(TODAY.0, TODAY.1, TODAY.2));
+    session(&mut f, "交流サロン", (9, 0), (17, 0));
+    let id = f
+        .store
+        .register(
+            &f.manager,
+            resident(
+                "山田 花子",
+                "ヤマダ ハナコ",
+                "03-1234-5678",
+                date(1950, 4, 1),
+            ),
+        )
+        .unwrap();
+    f.store
+        .link_card(&f.manager, &id, &card(CARD).unwrap())
+        .unwrap();
+    (f, id)
+}
+
+fn start(f: Fixture) -> (KioskUi, tempfile::TempDir) {
+    init_no_event_loop();
+    let Fixture {
+        dir,
+        store,
+        manager,
+        ..
+    } = f;
+    let mut store = store;
+    store.sign_out(&manager).unwrap();
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
+    ui.window().show().unwrap();
+    mock_elapsed_time(Duration::ZERO);
+    (ui, dir)
+}
+
+fn labelled(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(ui.window(), label).collect()
+}
+
+fn press(ui: &KioskUi, label: &str) {
+    let found = labelled(ui, label);
+    assert!(!found.is_empty(), "no control labelled {label:?}");
+    found[0].invoke_accessible_default_action();
+    mock_elapsed_time(Duration::ZERO);
+}
+
+fn type_text(ui: &KioskUi, text: &str) {
+    for ch in text.chars() {
+        let upper = ch.is_ascii_uppercase();
+        if upper {
+            press(ui, "大文字と小文字の切り替え");
+        }
+        press(ui, &ch.to_ascii_lowercase().to_string());
+        if upper {
+            press(ui, "大文字と小文字の切り替え");
+        }
+    }
+}
+
+fn attendance(ui: &KioskUi) -> u64 {
+    ui.with_controller(|c| c.store().attendance_count().unwrap())
+}
+
+#[test]
+fn known_card_checks_in_once_then_says_already_checked_in() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert!(!labelled(&ui, "カードをタッチしてください").is_empty());
+    let before = attendance(&ui);
+
+    assert_eq!(ui.on_card(card(CARD)), Signal::Success);
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_result_name(), "ヤマダ ハナコ さん");
+    assert_eq!(g.get_result_title(), "交流サロン");
+    assert!(!labelled(&ui, "受付しました").is_empty());
+    assert_eq!(attendance(&ui), before + 1);
+
+    assert_eq!(ui.on_card(card(CARD)), Signal::AlreadyCheckedIn);
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::AlreadyCheckedIn);
+    assert!(!labelled(&ui, "受付は済んでいます").is_empty());
+    assert_eq!(attendance(&ui), before + 1, "still one row");
+}
+
+#[test]
+fn unknown_card_asks_for_staff_and_resets_when_idle() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    assert_eq!(ui.on_card(card("04AABBCCDDEEFF")), Signal::Attention);
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    assert!(!labelled(&ui, "受付にお声がけください").is_empty());
+    mock_elapsed_time(Duration::from_secs(19));
+    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    mock_elapsed_time(Duration::from_secs(2));
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "idle reset within 30 s");
+}
+
+#[test]
+fn checked_in_screen_returns_to_waiting_by_itself() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    ui.on_card(card(CARD));
+    mock_elapsed_time(Duration::from_secs(4));
+    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    mock_elapsed_time(Duration::from_secs(2));
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_result_name(), "", "the name is gone from the screen");
+}
+
+#[test]
+fn several_sessions_now_offer_big_choices() {
+    let (mut f, _) = kiosk_fixture();
+    let class = session(&mut f, "体操教室", (10, 0), (11, 30));
+    let (ui, _dir) = start(f);
+    assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::ChooseSession);
+    let before = attendance(&ui);
+    press(&ui, "体操教室");
+    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    assert_eq!(ui.window().global::<Kiosk>().get_result_title(), "体操教室");
+    assert_eq!(attendance(&ui), before + 1);
+    let _ = class;
+}
+
+#[test]
+fn reader_disconnected_shows_a_banner() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    ui.on_reader_state(false);
+    mock_elapsed_time(Duration::ZERO);
+    assert!(!labelled(&ui, "カードリーダーが接続されていません").is_empty());
+    ui.on_reader_state(true);
+    mock_elapsed_time(Duration::ZERO);
+    assert!(labelled(&ui, "カードリーダーが接続されていません").is_empty());
+}
+
+#[test]
+fn staff_sign_in_on_the_keyboard_shows_today_and_locks_when_idle() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    ui.on_card(card(CARD));
+    mock_elapsed_time(Duration::from_secs(6));
+    press(&ui, "スタッフのサインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffSignIn);
+    type_text(&ui, MANAGER);
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    let g = ui.window().global::<Kiosk>();
+    assert!(!g.get_second_text().contains('C'), "password is masked");
+    press(&ui, "サインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    let today = g.get_today();
+    use slint::Model;
+    let row = today.row_data(0).unwrap();
+    assert_eq!(row.count, 1);
+    assert_eq!(row.names, "ヤマダ ハナコ");
+
+    // A resident's tap while staff are at the screen changes nothing.
+    assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
+    mock_elapsed_time(Duration::from_secs(4 * 60 + 59));
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    mock_elapsed_time(Duration::from_secs(2));
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "locked after 5 minutes");
+    assert_eq!(
+        ui.with_controller(|c| c.staff_id().map(str::to_owned)),
+        None
+    );
+    // The store stays unlocked for check-ins.
+    assert_eq!(ui.on_card(card(CARD)), Signal::AlreadyCheckedIn);
+}
+
+#[test]
+fn sign_out_is_one_tap() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    press(&ui, "スタッフのサインイン");
+    type_text(&ui, MANAGER);
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    press(&ui, "サインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    press(&ui, "サインアウト");
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+}
+
+#[test]
+fn failed_sign_ins_lock_the_account_with_the_remaining_time() {
+    let (f, _) = kiosk_fixture();
+    let clock = f.clock.clone();
+    let (ui, _dir) = start(f);
+    press(&ui, "スタッフのサインイン");
+    type_text(&ui, MANAGER);
+    for _ in 0..5 {
+        press(&ui, "パスワード");
+        type_text(&ui, "wrong-pass");
+        press(&ui, "サインイン");
+    }
+    let g = ui.window().global::<Kiosk>();
+    let msg = g.get_staff_message().to_string();
+    assert!(msg.contains("ロックされています"), "{msg}");
+    assert!(msg.contains("15分"), "{msg}");
+    // Even the right password is refused while locked, with the time left.
+    clock.advance(chrono::Duration::minutes(6));
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    press(&ui, "サインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffSignIn);
+    assert!(
+        g.get_staff_message().contains("あと9分"),
+        "{}",
+        g.get_staff_message()
+    );
+}
+
+#[test]
+fn first_sign_in_forces_a_password_change() {
+    let (mut f, _) = kiosk_fixture();
+    f.store
+        .add_staff(
+            &f.manager,
+            "uketsuke01",
+            tsudoi::store::Role::Handler,
+            "Hajimete-2026-pass",
+        )
+        .unwrap();
+    let (ui, _dir) = start(f);
+    press(&ui, "スタッフのサインイン");
+    type_text(&ui, "uketsuke01");
+    press(&ui, "パスワード");
+    type_text(&ui, "Hajimete-2026-pass");
+    press(&ui, "サインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffChangePassword);
+    press(&ui, "新しいパスワード");
+    type_text(&ui, "Atarashii-2026-pw");
+    press(&ui, "もう一度");
+    type_text(&ui, "Atarashii-2026-pw");
+    press(&ui, "変更する");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+}
+
+#[test]
+fn locked_store_starts_locked_and_a_staff_sign_in_starts_the_day() {
+    let (f, _) = kiosk_fixture();
+    let Fixture {
+        path, clock, dir, ..
+    } = f;
+    init_no_event_loop();
+    let store = reopen(&path, clock);
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
+    ui.window().show().unwrap();
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
+    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    press(&ui, "スタッフのサインイン");
+    type_text(&ui, MANAGER);
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    press(&ui, "サインイン");
+    press(&ui, "サインアウト");
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.on_card(card(CARD)), Signal::Success);
+    drop(dir);
+}
+
+#[test]
+fn add_a_session_from_today() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    press(&ui, "スタッフのサインイン");
+    type_text(&ui, MANAGER);
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    press(&ui, "サインイン");
+    press(&ui, "活動を追加");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffAddSession);
+    press(&ui, "介護予防");
+    press(&ui, "体操教室");
+    press(&ui, "開始を30分遅く");
+    press(&ui, "この活動を追加する");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    let sessions = ui.with_controller(|c| {
+        let today = c.store().clock().today();
+        c.store().sessions_on(today).unwrap()
+    });
+    let added = sessions.iter().find(|s| s.title == "体操教室").unwrap();
+    assert_eq!(added.program, Program::Kaigo);
+    assert_eq!(added.start, NaiveTime::from_hms_opt(10, 30, 0).unwrap());
+    assert_eq!(added.end, NaiveTime::from_hms_opt(12, 0, 0).unwrap());
+}
+
+#[test]
+fn every_control_has_a_role_label_and_action() {
+    use i_slint_backend_testing::ElementQuery;
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    let buttons = ElementQuery::from_root(ui.window())
+        .match_descendants()
+        .match_accessible_role(i_slint_backend_testing::AccessibleRole::Button)
+        .find_all();
+    assert!(buttons.len() >= 2);
+    for b in buttons {
+        assert!(b.accessible_label().is_some_and(|l| !l.is_empty()));
+    }
+}
