@@ -54,6 +54,12 @@ pub enum Command {
     Screenshot(ScreenshotArgs),
     /// 性能測定（benchmark）
     Bench(BenchArgs),
+    /// (internal) the kiosk half of `bench --kiosk`, run as a child process
+    #[command(hide = true)]
+    KioskProbe {
+        #[arg(long, default_value_t = 1000)]
+        taps: usize,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -300,6 +306,9 @@ pub struct BenchArgs {
     /// 作業用ディレクトリ（測りたいディスク上）
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// キオスク画面の測定（カードから画面まで、起動から最初の描画、メモリ）
+    #[arg(long)]
+    pub kiosk: bool,
 }
 
 /// Parses the command line and runs the command.

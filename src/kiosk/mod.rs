@@ -5,6 +5,7 @@
 //!   `Kiosk` global and forwards their callbacks; also headless rendering for
 //!   screenshots and tests.
 
+pub mod bench;
 pub mod controller;
 pub mod screens;
 pub mod ui;
