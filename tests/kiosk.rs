@@ -354,3 +354,133 @@ fn every_control_has_a_role_label_and_action() {
         assert!(b.accessible_label().is_some_and(|l| !l.is_empty()));
     }
 }
+
+fn sign_in_manager(ui: &KioskUi) {
+    press(ui, "スタッフのサインイン");
+    type_text(ui, MANAGER);
+    press(ui, "パスワード");
+    type_text(ui, NEW_PASSWORD);
+    press(ui, "サインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+}
+
+fn info(ui: &KioskUi) -> String {
+    ui.window().global::<Kiosk>().get_reg_info().to_string()
+}
+
+fn message(ui: &KioskUi) -> String {
+    ui.window().global::<Kiosk>().get_reg_message().to_string()
+}
+
+#[test]
+fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
+    let (f, _) = kiosk_fixture();
+    let path = f.path.clone();
+    let (ui, _dir) = start(f);
+    sign_in_manager(&ui);
+    press(&ui, "新しい方の登録");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRegister);
+    press(&ui, "後期高齢者医療被保険者証");
+    for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
+        press(&ui, k);
+    }
+    press(&ui, "ふりがな");
+    for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
+        press(&ui, k);
+    }
+    press(&ui, "次へ");
+    // 昭和22年2月3日 (1947-02-03) from the default 昭和30年1月1日.
+    press(&ui, "昭和");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "年を1減らす");
+    press(&ui, "月を1増やす");
+    press(&ui, "日を1増やす");
+    press(&ui, "日を1増やす");
+    assert!(info(&ui).starts_with("昭和22年2月3日"), "{}", info(&ui));
+    assert!(info(&ui).contains("79歳"), "{}", info(&ui));
+    assert!(message(&ui).contains("参加できる"));
+    // 令和 would be too young: the wizard stops there, live.
+    press(&ui, "令和");
+    assert!(
+        message(&ui).contains("から参加できます"),
+        "{}",
+        message(&ui)
+    );
+    press(&ui, "次へ");
+    assert_eq!(
+        ui.window().global::<Kiosk>().get_reg_step(),
+        2,
+        "not eligible: stays"
+    );
+    press(&ui, "昭和");
+    press(&ui, "次へ");
+
+    // An out-of-ward postal code is stopped with the reason.
+    for d in "1000001".chars() {
+        press(&ui, &d.to_string());
+    }
+    assert!(message(&ui).contains("区外"), "{}", message(&ui));
+    press(&ui, "次へ");
+    assert_eq!(ui.window().global::<Kiosk>().get_reg_step(), 3);
+    for _ in 0..7 {
+        press(&ui, "一文字消す");
+    }
+    for d in "1600022".chars() {
+        press(&ui, &d.to_string());
+    }
+    assert!(info(&ui).contains("新宿"), "{}", info(&ui));
+    press(&ui, "次へ");
+    for d in "0312345679".chars() {
+        press(&ui, &d.to_string());
+    }
+    press(&ui, "次へ");
+    assert_eq!(ui.window().global::<Kiosk>().get_reg_step(), 5);
+    press(&ui, "同意を得て登録する");
+    assert_eq!(ui.window().global::<Kiosk>().get_reg_step(), 6);
+
+    let new_card = "04DEADBEEF0102";
+    assert_eq!(ui.on_card(card(new_card)), Signal::Success);
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_reg_kana(), "", "nothing typed stays on screen");
+
+    // In the store: encrypted, findable by staff, the card linked.
+    let (id, kana, birth, postal) = ui.with_controller(|c| {
+        let staff = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let found = c.store_mut().find_by_kana(&staff, "スズキ").unwrap();
+        let id = found[0].id.clone();
+        let p = c.store_mut().participant(&staff, &id).unwrap();
+        let card_owner = c
+            .store()
+            .participant_by_card(&card(new_card).unwrap())
+            .unwrap();
+        assert_eq!(card_owner.as_deref(), Some(id.as_str()));
+        (
+            id,
+            p.kana.to_string(),
+            p.birth_date,
+            p.postal_code.map(|z| z.to_string()),
+        )
+    });
+    assert_eq!(kana, "スズキ ハナ");
+    assert_eq!(birth, Some(date(1947, 2, 3)));
+    assert_eq!(postal.as_deref(), Some("1600022"));
+    assert!(!id.is_empty());
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(
+        !contains(&bytes, "スズキ ハナ".as_bytes()),
+        "kana is encrypted"
+    );
+    assert!(!contains(&bytes, b"0312345679"), "phone is encrypted");
+
+    // The new card checks its holder in at once.
+    press(&ui, "サインアウト");
+    assert_eq!(ui.on_card(card(new_card)), Signal::Success);
+}

@@ -175,6 +175,62 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     shot("16-staff-today")?;
     ui.with_controller(|c| c.add_session_start());
     shot("17-staff-add-session")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.register_start();
+    });
+    shot("20-register-document")?;
+    ui.with_controller(|c| {
+        c.reg_document(0);
+        for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
+            c.key(k);
+        }
+        c.reg_focus_kana(true);
+        for k in ["ス", "ス", "゛", "キ", "空白", "ハ"] {
+            c.key(k);
+        }
+    });
+    shot("21-register-name")?;
+    ui.with_controller(|c| {
+        c.key("ナ");
+        c.submit();
+        c.reg_step_date(0, -5);
+        c.reg_step_date(1, 3);
+    });
+    shot("22-register-birth")?;
+    ui.with_controller(|c| {
+        c.reg_era(3);
+    });
+    shot("23-register-birth-too-young")?;
+    ui.with_controller(|c| {
+        c.reg_era(2);
+        c.submit();
+        for k in "1000001".split("") {
+            c.key(k);
+        }
+    });
+    shot("24-register-postal-out-of-ward")?;
+    ui.with_controller(|c| {
+        for _ in 0..7 {
+            c.backspace();
+        }
+        for k in "1600022".split("") {
+            c.key(k);
+        }
+    });
+    shot("25-register-postal")?;
+    ui.with_controller(|c| {
+        c.submit();
+        for k in "0312345678".split("") {
+            c.key(k);
+        }
+    });
+    shot("26-register-phone")?;
+    ui.with_controller(|c| c.submit());
+    shot("27-register-consent")?;
+    ui.with_controller(|c| c.submit());
+    shot("28-register-card")?;
+    ui.on_card(card(2));
     ui.with_controller(|c| c.sign_out());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());

@@ -51,6 +51,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffChangePassword => UiScreen::StaffChangePassword,
         S::StaffToday => UiScreen::StaffToday,
         S::StaffAddSession => UiScreen::StaffAddSession,
+        S::StaffRegister => UiScreen::StaffRegister,
     }
 }
 
@@ -123,6 +124,50 @@ impl Shared {
                 )
                 .into(),
             );
+            if let Some(r) = c.registration() {
+                use crate::kiosk::controller::RegStep;
+                g.set_reg_step(match r.step {
+                    RegStep::Document => 0,
+                    RegStep::Name => 1,
+                    RegStep::Birth => 2,
+                    RegStep::Postal => 3,
+                    RegStep::Phone => 4,
+                    RegStep::Consent => 5,
+                    RegStep::Card => 6,
+                });
+                g.set_reg_name(r.name.as_str().into());
+                g.set_reg_kana(r.kana.as_str().into());
+                g.set_reg_on_kana(r.on_kana);
+                g.set_reg_era(
+                    crate::eligibility::Era::ALL
+                        .iter()
+                        .position(|e| *e == r.era)
+                        .unwrap_or(0) as i32,
+                );
+                g.set_reg_year(
+                    if r.year == 1 {
+                        "元年".to_owned()
+                    } else {
+                        format!("{}年", r.year)
+                    }
+                    .into(),
+                );
+                g.set_reg_month(format!("{}月", r.month).into());
+                g.set_reg_day(format!("{}日", r.day).into());
+                g.set_reg_postal(r.postal.as_str().into());
+                g.set_reg_phone(r.phone.as_str().into());
+                g.set_reg_message(r.message.as_str().into());
+                g.set_reg_info(r.info.as_str().into());
+                g.set_reg_valid(r.valid);
+            } else {
+                // Nothing typed in the wizard stays on screen after it ends.
+                g.set_reg_name(SharedString::new());
+                g.set_reg_kana(SharedString::new());
+                g.set_reg_postal(SharedString::new());
+                g.set_reg_phone(SharedString::new());
+                g.set_reg_message(SharedString::new());
+                g.set_reg_info(SharedString::new());
+            }
             c.timeout()
         };
         match timeout {
@@ -173,6 +218,11 @@ impl KioskUi {
         let programs: Vec<&str> = Program::ALL.iter().map(|p| p.label()).collect();
         g.set_programs(strings(&programs));
         g.set_titles(strings(&SESSION_TITLES));
+        let documents: Vec<&str> = crate::store::participants::DocumentKind::ALL
+            .iter()
+            .map(|d| d.label())
+            .collect();
+        g.set_reg_documents(strings(&documents));
 
         macro_rules! wire {
             ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{
@@ -209,6 +259,14 @@ impl KioskUi {
         wire!(on_form_title_set, |c, i: i32| c
             .form_title(usize::try_from(i).unwrap_or(0)));
         wire!(on_form_start, |c, d: i32| c.form_start(d));
+        wire!(on_register_start, |c| c.register_start());
+        wire!(on_reg_document_set, |c, i: i32| c
+            .reg_document(usize::try_from(i).unwrap_or(0)));
+        wire!(on_reg_focus_kana, |c, k: bool| c.reg_focus_kana(k));
+        wire!(on_reg_era_set, |c, i: i32| c
+            .reg_era(usize::try_from(i).unwrap_or(0)));
+        wire!(on_reg_step_date, |c, part: i32, d: i32| c
+            .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         {
             let weak = Rc::downgrade(&shared);

@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+mod register;
+pub use register::{RegStep, Registration};
+
 use chrono::{NaiveTime, Timelike};
 use zeroize::Zeroizing;
 
@@ -33,6 +36,7 @@ pub enum Screen {
     StaffChangePassword,
     StaffToday,
     StaffAddSession,
+    StaffRegister,
 }
 
 impl Screen {
@@ -43,6 +47,7 @@ impl Screen {
                 | Screen::StaffChangePassword
                 | Screen::StaffToday
                 | Screen::StaffAddSession
+                | Screen::StaffRegister
         )
     }
 }
@@ -175,6 +180,7 @@ pub struct KioskController {
     staff_message: String,
     today: Vec<SessionRow>,
     form: SessionForm,
+    reg: Option<Registration>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -221,6 +227,7 @@ impl KioskController {
             staff_message: String::new(),
             today: Vec::new(),
             form: SessionForm::default(),
+            reg: None,
         }
     }
 
@@ -392,6 +399,9 @@ impl KioskController {
 
     /// A card was read (or could not be read).
     pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        if self.screen == Screen::StaffRegister {
+            return self.reg_card(card);
+        }
         if self.screen.is_staff() || self.screen == Screen::Locked {
             // Staff are at the screen, or the day has not started.
             return Signal::Attention;
@@ -558,6 +568,10 @@ impl KioskController {
 
     /// A key of the on-screen keyboard.
     pub fn key(&mut self, text: &str) {
+        if self.screen == Screen::StaffRegister {
+            self.reg_key(text);
+            return;
+        }
         if !matches!(
             self.screen,
             Screen::StaffSignIn | Screen::StaffChangePassword
@@ -579,6 +593,10 @@ impl KioskController {
     }
 
     pub fn backspace(&mut self) {
+        if self.screen == Screen::StaffRegister {
+            self.reg_backspace();
+            return;
+        }
         let target = match self.field {
             Field::First => &mut self.first,
             Field::Second => &mut self.second,
@@ -592,6 +610,7 @@ impl KioskController {
             Screen::StaffSignIn => self.sign_in(),
             Screen::StaffChangePassword => self.change_password(),
             Screen::StaffAddSession => self.add_session(),
+            Screen::StaffRegister => self.reg_next(),
             _ => {}
         }
     }
@@ -696,6 +715,7 @@ impl KioskController {
         }
         self.clear_form();
         self.today.clear();
+        self.reg = None;
         self.go_waiting();
     }
 
@@ -708,6 +728,7 @@ impl KioskController {
             }
             Screen::StaffChangePassword => self.sign_out(),
             Screen::StaffAddSession => self.open_today(),
+            Screen::StaffRegister => self.reg_back(),
             _ => {}
         }
     }
