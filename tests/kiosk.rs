@@ -484,3 +484,62 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     press(&ui, "サインアウト");
     assert_eq!(ui.on_card(card(new_card)), Signal::Success);
 }
+
+#[test]
+fn search_by_kana_and_phone_then_check_in_by_hand() {
+    let (mut f, _) = kiosk_fixture();
+    f.store
+        .register(
+            &f.manager,
+            resident(
+                "田中 一郎",
+                "タナカ イチロウ",
+                "090-1111-2222",
+                date(1948, 8, 8),
+            ),
+        )
+        .unwrap();
+    let (ui, _dir) = start(f);
+    sign_in_manager(&ui);
+    press(&ui, "さがす");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffSearch);
+    for k in ["タ", "ナ", "カ"] {
+        press(&ui, k);
+    }
+    press(&ui, "この内容でさがす");
+    let g = ui.window().global::<Kiosk>();
+    use slint::Model;
+    let hits = g.get_search_hits();
+    assert_eq!(hits.row_count(), 1, "only the matching person");
+    assert!(hits.row_data(0).unwrap().title.contains("タナカ イチロウ"));
+    press(&ui, "タナカ イチロウ（1948年生まれ）");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert!(g.get_record_text().contains("昭和23年8月8日"));
+    let before = attendance(&ui);
+    press(&ui, "交流サロンに受付");
+    assert!(g.get_search_message().contains("受付ができました"));
+    assert_eq!(attendance(&ui), before + 1);
+
+    // By phone.
+    press(&ui, "もどる");
+    press(&ui, "もどる");
+    press(&ui, "探し方の切り替え");
+    for d in "03-1234-5678".chars() {
+        press(&ui, &d.to_string());
+    }
+    press(&ui, "この内容でさがす");
+    assert_eq!(g.get_search_hits().row_count(), 1);
+    assert!(
+        g.get_search_hits()
+            .row_data(0)
+            .unwrap()
+            .title
+            .contains("ヤマダ ハナコ")
+    );
+    // Leaving the staff screens clears what was shown.
+    press(&ui, "もどる");
+    press(&ui, "もどる");
+    press(&ui, "サインアウト");
+    assert_eq!(g.get_search_hits().row_count(), 0);
+    assert_eq!(g.get_record_text(), "");
+}

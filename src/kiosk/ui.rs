@@ -52,6 +52,8 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffToday => UiScreen::StaffToday,
         S::StaffAddSession => UiScreen::StaffAddSession,
         S::StaffRegister => UiScreen::StaffRegister,
+        S::StaffSearch => UiScreen::StaffSearch,
+        S::StaffRecord => UiScreen::StaffRecord,
     }
 }
 
@@ -168,6 +170,38 @@ impl Shared {
                 g.set_reg_message(SharedString::new());
                 g.set_reg_info(SharedString::new());
             }
+            match c.search() {
+                Some(s) => {
+                    g.set_search_by_phone(s.by_phone);
+                    g.set_search_query(s.query.as_str().into());
+                    g.set_search_searched(s.searched);
+                    let hits: Vec<UiSessionRow> = s
+                        .hits
+                        .iter()
+                        .map(|h| UiSessionRow {
+                            id: h.id.as_str().into(),
+                            title: h.label.as_str().into(),
+                            ..Default::default()
+                        })
+                        .collect();
+                    g.set_search_hits(ModelRc::new(VecModel::from(hits)));
+                    g.set_search_message(s.message.as_str().into());
+                    g.set_record_text(
+                        s.record
+                            .as_ref()
+                            .map(|r| r.1.as_str())
+                            .unwrap_or_default()
+                            .into(),
+                    );
+                }
+                None => {
+                    g.set_search_query(SharedString::new());
+                    g.set_search_searched(false);
+                    g.set_search_hits(ModelRc::default());
+                    g.set_search_message(SharedString::new());
+                    g.set_record_text(SharedString::new());
+                }
+            }
             c.timeout()
         };
         match timeout {
@@ -260,6 +294,9 @@ impl KioskUi {
             .form_title(usize::try_from(i).unwrap_or(0)));
         wire!(on_form_start, |c, d: i32| c.form_start(d));
         wire!(on_register_start, |c| c.register_start());
+        wire!(on_search_start, |c| c.search_start());
+        wire!(on_search_toggle, |c| c.search_toggle());
+        wire!(on_search_open, |c, id: SharedString| c.search_open(&id));
         wire!(on_reg_document_set, |c, i: i32| c
             .reg_document(usize::try_from(i).unwrap_or(0)));
         wire!(on_reg_focus_kana, |c, k: bool| c.reg_focus_kana(k));

@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 mod register;
+mod search;
 pub use register::{RegStep, Registration};
+pub use search::{Hit, Search};
 
 use chrono::{NaiveTime, Timelike};
 use zeroize::Zeroizing;
@@ -37,6 +39,8 @@ pub enum Screen {
     StaffToday,
     StaffAddSession,
     StaffRegister,
+    StaffSearch,
+    StaffRecord,
 }
 
 impl Screen {
@@ -48,6 +52,8 @@ impl Screen {
                 | Screen::StaffToday
                 | Screen::StaffAddSession
                 | Screen::StaffRegister
+                | Screen::StaffSearch
+                | Screen::StaffRecord
         )
     }
 }
@@ -181,6 +187,7 @@ pub struct KioskController {
     today: Vec<SessionRow>,
     form: SessionForm,
     reg: Option<Registration>,
+    search: Option<Search>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -228,6 +235,7 @@ impl KioskController {
             today: Vec::new(),
             form: SessionForm::default(),
             reg: None,
+            search: None,
         }
     }
 
@@ -443,6 +451,10 @@ impl KioskController {
 
     /// The resident picked one of several sessions.
     pub fn choose(&mut self, session_id: &str) -> Signal {
+        if self.screen == Screen::StaffRecord {
+            self.check_in_by_hand(session_id);
+            return Signal::Success;
+        }
         if self.screen != Screen::ChooseSession {
             return Signal::Attention;
         }
@@ -572,6 +584,10 @@ impl KioskController {
             self.reg_key(text);
             return;
         }
+        if self.screen == Screen::StaffSearch {
+            self.search_key(text);
+            return;
+        }
         if !matches!(
             self.screen,
             Screen::StaffSignIn | Screen::StaffChangePassword
@@ -597,6 +613,10 @@ impl KioskController {
             self.reg_backspace();
             return;
         }
+        if self.screen == Screen::StaffSearch {
+            self.search_backspace();
+            return;
+        }
         let target = match self.field {
             Field::First => &mut self.first,
             Field::Second => &mut self.second,
@@ -611,6 +631,7 @@ impl KioskController {
             Screen::StaffChangePassword => self.change_password(),
             Screen::StaffAddSession => self.add_session(),
             Screen::StaffRegister => self.reg_next(),
+            Screen::StaffSearch => self.search_run(),
             _ => {}
         }
     }
@@ -716,6 +737,7 @@ impl KioskController {
         self.clear_form();
         self.today.clear();
         self.reg = None;
+        self.search = None;
         self.go_waiting();
     }
 
@@ -729,6 +751,7 @@ impl KioskController {
             Screen::StaffChangePassword => self.sign_out(),
             Screen::StaffAddSession => self.open_today(),
             Screen::StaffRegister => self.reg_back(),
+            Screen::StaffSearch | Screen::StaffRecord => self.search_back(),
             _ => {}
         }
     }

@@ -66,7 +66,7 @@ impl Default for Registration {
     }
 }
 
-const DAKUTEN: [(char, char); 21] = [
+pub(super) const DAKUTEN: [(char, char); 21] = [
     ('カ', 'ガ'),
     ('キ', 'ギ'),
     ('ク', 'グ'),
@@ -89,14 +89,14 @@ const DAKUTEN: [(char, char); 21] = [
     ('ホ', 'ボ'),
     ('ウ', 'ヴ'),
 ];
-const HANDAKUTEN: [(char, char); 5] = [
+pub(super) const HANDAKUTEN: [(char, char); 5] = [
     ('ハ', 'パ'),
     ('ヒ', 'ピ'),
     ('フ', 'プ'),
     ('ヘ', 'ペ'),
     ('ホ', 'ポ'),
 ];
-const SMALL: [(char, char); 9] = [
+pub(super) const SMALL: [(char, char); 9] = [
     ('ア', 'ァ'),
     ('イ', 'ィ'),
     ('ウ', 'ゥ'),
@@ -109,7 +109,7 @@ const SMALL: [(char, char); 9] = [
 ];
 
 /// Applies a modifier key (゛ ゜ 小) to the last character.
-fn modify_last(text: &mut String, table: &[(char, char)]) {
+pub(super) fn modify_last(text: &mut String, table: &[(char, char)]) {
     if let Some(last) = text.pop() {
         let changed = table
             .iter()
