@@ -543,3 +543,85 @@ fn search_by_kana_and_phone_then_check_in_by_hand() {
     assert_eq!(g.get_search_hits().row_count(), 0);
     assert_eq!(g.get_record_text(), "");
 }
+
+#[test]
+fn correct_a_phone_and_re_verify_from_the_record() {
+    let (f, id) = kiosk_fixture();
+    let clock = f.clock.clone();
+    let (ui, _dir) = start(f);
+    // A year and more later: the resident is due for re-verification.
+    clock.set(tsudoi::clock::jst(date(2027, 6, 10), 10, 0));
+    ui.with_controller(|c| {
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        c.store_mut()
+            .add_session(
+                &s,
+                NewSession {
+                    program: Program::Koryu,
+                    date: date(2027, 6, 10),
+                    start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                    end: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+                    title: "交流サロン".into(),
+                    capacity: None,
+                    mode: SessionMode::Open,
+                },
+            )
+            .unwrap();
+        c.store_mut().sign_out(&s).unwrap();
+    });
+    assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
+    assert_eq!(ui.ui_screen(), UiScreen::ReverificationDue);
+    press(&ui, "もどる");
+
+    sign_in_manager(&ui);
+    press(&ui, "さがす");
+    for k in ["ヤ", "マ", "タ", "゛"] {
+        press(&ui, k);
+    }
+    press(&ui, "この内容でさがす");
+    press(&ui, "ヤマダ ハナコ（1950年生まれ）");
+    let g = ui.window().global::<Kiosk>();
+    assert!(g.get_record_text().contains("やり直しの時期"));
+
+    press(&ui, "電話を直す");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    for d in "09012345678".chars() {
+        press(&ui, &d.to_string());
+    }
+    press(&ui, "訂正する");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert!(
+        g.get_record_text().contains("090"),
+        "{}",
+        g.get_record_text()
+    );
+
+    press(&ui, "本人確認をやり直す");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRegister);
+    press(&ui, "マイナンバーカード");
+    // The birth date on record is filled in: 昭和25年4月1日.
+    assert!(info(&ui).starts_with("昭和25年4月1日"), "{}", info(&ui));
+    press(&ui, "次へ");
+    assert!(info(&ui).contains("新宿"), "{}", info(&ui));
+    press(&ui, "次へ");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert!(g.get_search_message().contains("本人確認を記録しました"));
+    assert!(!g.get_record_text().contains("やり直しの時期"));
+
+    press(&ui, "もどる");
+    press(&ui, "もどる");
+    press(&ui, "もどる");
+    press(&ui, "サインアウト");
+    assert_eq!(ui.on_card(card(CARD)), Signal::Success);
+    let p = ui.with_controller(|c| {
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let p = c.store_mut().participant(&s, &id).unwrap();
+        (p.phone.to_string(), p.document, p.verified_on)
+    });
+    assert_eq!(p.0, "09012345678");
+    assert_eq!(
+        p.1,
+        Some(tsudoi::store::participants::DocumentKind::MyNumberCard)
+    );
+    assert_eq!(p.2, Some(date(2027, 6, 10)));
+}

@@ -121,6 +121,23 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     });
     shot("32-record-checked-in-by-hand")?;
     ui.with_controller(|c| {
+        c.edit_start(super::controller::EditField::Phone);
+        for k in "0312".split("") {
+            c.key(k);
+        }
+    });
+    shot("33-correct-phone")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.reverify_start();
+        c.reg_document(0);
+    });
+    shot("34-reverify-birth")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+    });
+    ui.with_controller(|c| {
         c.cancel();
         c.cancel();
         c.cancel();
@@ -282,6 +299,23 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.choose(&exercise);
     });
     shot("32-record-checked-in-by-hand")?;
+    ui.with_controller(|c| {
+        c.edit_start(super::controller::EditField::Phone);
+        for k in "0312".split("") {
+            c.key(k);
+        }
+    });
+    shot("33-correct-phone")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.reverify_start();
+        c.reg_document(0);
+    });
+    shot("34-reverify-birth")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+    });
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();

@@ -54,6 +54,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffRegister => UiScreen::StaffRegister,
         S::StaffSearch => UiScreen::StaffSearch,
         S::StaffRecord => UiScreen::StaffRecord,
+        S::StaffCorrect => UiScreen::StaffCorrect,
     }
 }
 
@@ -161,6 +162,7 @@ impl Shared {
                 g.set_reg_message(r.message.as_str().into());
                 g.set_reg_info(r.info.as_str().into());
                 g.set_reg_valid(r.valid);
+                g.set_reg_reverify(r.reverify.is_some());
             } else {
                 // Nothing typed in the wizard stays on screen after it ends.
                 g.set_reg_name(SharedString::new());
@@ -169,6 +171,7 @@ impl Shared {
                 g.set_reg_phone(SharedString::new());
                 g.set_reg_message(SharedString::new());
                 g.set_reg_info(SharedString::new());
+                g.set_reg_reverify(false);
             }
             match c.search() {
                 Some(s) => {
@@ -186,6 +189,17 @@ impl Shared {
                         .collect();
                     g.set_search_hits(ModelRc::new(VecModel::from(hits)));
                     g.set_search_message(s.message.as_str().into());
+                    g.set_edit_phone(matches!(
+                        s.edit.as_ref().map(|e| e.0),
+                        Some(controller::EditField::Phone)
+                    ));
+                    g.set_edit_text(
+                        s.edit
+                            .as_ref()
+                            .map(|e| e.1.as_str())
+                            .unwrap_or_default()
+                            .into(),
+                    );
                     g.set_record_text(
                         s.record
                             .as_ref()
@@ -200,6 +214,7 @@ impl Shared {
                     g.set_search_hits(ModelRc::default());
                     g.set_search_message(SharedString::new());
                     g.set_record_text(SharedString::new());
+                    g.set_edit_text(SharedString::new());
                 }
             }
             c.timeout()
@@ -297,6 +312,12 @@ impl KioskUi {
         wire!(on_search_start, |c| c.search_start());
         wire!(on_search_toggle, |c| c.search_toggle());
         wire!(on_search_open, |c, id: SharedString| c.search_open(&id));
+        wire!(on_edit_start, |c, i: i32| c.edit_start(if i == 1 {
+            controller::EditField::Phone
+        } else {
+            controller::EditField::Kana
+        }));
+        wire!(on_reverify_start, |c| c.reverify_start());
         wire!(on_reg_document_set, |c, i: i32| c
             .reg_document(usize::try_from(i).unwrap_or(0)));
         wire!(on_reg_focus_kana, |c, k: bool| c.reg_focus_kana(k));

@@ -7,7 +7,7 @@ use std::time::Duration;
 mod register;
 mod search;
 pub use register::{RegStep, Registration};
-pub use search::{Hit, Search};
+pub use search::{EditField, Hit, Search};
 
 use chrono::{NaiveTime, Timelike};
 use zeroize::Zeroizing;
@@ -41,6 +41,7 @@ pub enum Screen {
     StaffRegister,
     StaffSearch,
     StaffRecord,
+    StaffCorrect,
 }
 
 impl Screen {
@@ -54,6 +55,7 @@ impl Screen {
                 | Screen::StaffRegister
                 | Screen::StaffSearch
                 | Screen::StaffRecord
+                | Screen::StaffCorrect
         )
     }
 }
@@ -584,7 +586,7 @@ impl KioskController {
             self.reg_key(text);
             return;
         }
-        if self.screen == Screen::StaffSearch {
+        if matches!(self.screen, Screen::StaffSearch | Screen::StaffCorrect) {
             self.search_key(text);
             return;
         }
@@ -613,7 +615,7 @@ impl KioskController {
             self.reg_backspace();
             return;
         }
-        if self.screen == Screen::StaffSearch {
+        if matches!(self.screen, Screen::StaffSearch | Screen::StaffCorrect) {
             self.search_backspace();
             return;
         }
@@ -632,6 +634,7 @@ impl KioskController {
             Screen::StaffAddSession => self.add_session(),
             Screen::StaffRegister => self.reg_next(),
             Screen::StaffSearch => self.search_run(),
+            Screen::StaffCorrect => self.edit_save(),
             _ => {}
         }
     }
@@ -751,7 +754,7 @@ impl KioskController {
             Screen::StaffChangePassword => self.sign_out(),
             Screen::StaffAddSession => self.open_today(),
             Screen::StaffRegister => self.reg_back(),
-            Screen::StaffSearch | Screen::StaffRecord => self.search_back(),
+            Screen::StaffSearch | Screen::StaffRecord | Screen::StaffCorrect => self.search_back(),
             _ => {}
         }
     }

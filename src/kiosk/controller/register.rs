@@ -42,6 +42,8 @@ pub struct Registration {
     /// True when the current step's input is valid and "次へ" may be pressed.
     pub valid: bool,
     pub participant: Option<String>,
+    /// Re-verifying this participant's ID check instead of registering.
+    pub reverify: Option<String>,
 }
 
 impl Default for Registration {
@@ -62,6 +64,7 @@ impl Default for Registration {
             info: String::new(),
             valid: false,
             participant: None,
+            reverify: None,
         }
     }
 }
@@ -139,7 +142,11 @@ impl KioskController {
             && r.step == RegStep::Document
         {
             r.document = *d;
-            r.step = RegStep::Name;
+            r.step = if r.reverify.is_some() {
+                RegStep::Birth
+            } else {
+                RegStep::Name
+            };
         }
         self.validate();
     }
@@ -332,6 +339,18 @@ impl KioskController {
         if !r.valid {
             return;
         }
+        if r.reverify.is_some() {
+            match r.step {
+                RegStep::Document => r.step = RegStep::Birth,
+                RegStep::Birth => r.step = RegStep::Postal,
+                _ => {
+                    self.reverify_save();
+                    return;
+                }
+            }
+            self.validate();
+            return;
+        }
         r.step = match r.step {
             RegStep::Document => RegStep::Name,
             RegStep::Name => RegStep::Birth,
@@ -356,6 +375,7 @@ impl KioskController {
             return;
         };
         let prev = match r.step {
+            RegStep::Birth if r.reverify.is_some() => Some(RegStep::Document),
             RegStep::Document => None,
             RegStep::Name => Some(RegStep::Document),
             RegStep::Birth => Some(RegStep::Name),
@@ -446,7 +466,76 @@ impl KioskController {
     }
 
     fn reg_finish(&mut self) {
-        self.reg = None;
-        self.open_today();
+        let back_to = self.reg.take().and_then(|r| r.reverify);
+        match back_to {
+            Some(id) => self.search_open(&id),
+            None => self.open_today(),
+        }
+    }
+
+    /// "本人確認をやり直す" on a record: the wizard's document, birth date and
+    /// postal steps, filled in with what is on record.
+    pub fn reverify_start(&mut self) {
+        if self.screen != Screen::StaffRecord {
+            return;
+        }
+        let Some((id, birth, postal)) = self.search.as_ref().and_then(|s| {
+            s.record
+                .as_ref()
+                .map(|r| (r.0.clone(), s.record_birth, s.record_postal.clone()))
+        }) else {
+            return;
+        };
+        let mut r = Registration {
+            reverify: Some(id),
+            ..Registration::default()
+        };
+        if let Some(b) = birth
+            && let Some(era) = Era::of(b)
+        {
+            use chrono::Datelike;
+            r.era = era;
+            r.year = (b.year() - era.first_day().year() + 1).max(1) as u32;
+            r.month = b.month();
+            r.day = b.day();
+        }
+        if let Some(p) = postal {
+            r.postal = p;
+        }
+        self.reg = Some(r);
+        self.screen = Screen::StaffRegister;
+        self.validate();
+    }
+
+    fn reverify_save(&mut self) {
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        let Some(r) = self.reg.as_mut() else {
+            return;
+        };
+        let Some(id) = r.reverify.clone() else {
+            return;
+        };
+        let check = (|| {
+            Some(IdCheck {
+                birth_date: from_era_ymd(r.era, r.year, r.month, r.day).ok()?,
+                postal: PostalCode::parse(&r.postal).ok()?,
+                document: r.document,
+            })
+        })();
+        let Some(check) = check else {
+            r.message = "入力に誤りがあります。前の画面で確かめてください。".into();
+            return;
+        };
+        match self.store.reverify(&staff, &id, check) {
+            Ok(_) => {
+                self.reg_finish();
+                if let Some(s) = self.search.as_mut() {
+                    s.message = "本人確認を記録しました。".into();
+                }
+            }
+            Err(e) => r.message = e.to_string(),
+        }
     }
 }

@@ -5,6 +5,10 @@ use zeroize::Zeroizing;
 use super::{KioskController, Screen, SessionRow, row};
 use crate::eligibility::{self, PhoneNumber, to_wareki};
 use crate::store::Actor;
+use crate::store::participants::Correction;
+
+/// The text the keyboard types into on the search screens.
+struct SearchText<'a>(&'a mut Zeroizing<String>);
 use crate::store::attendance::CheckInMethod;
 
 /// One search hit: the kana and the birth year, enough to pick the right person.
@@ -24,6 +28,17 @@ pub struct Search {
     pub message: String,
     /// The open record: its id and the text shown.
     pub record: Option<(String, Zeroizing<String>)>,
+    pub(super) record_birth: Option<chrono::NaiveDate>,
+    pub(super) record_postal: Option<Zeroizing<String>>,
+    /// The field being corrected and its new value.
+    pub edit: Option<(EditField, Zeroizing<String>)>,
+}
+
+/// A field staff can correct on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditField {
+    Kana,
+    Phone,
 }
 
 impl KioskController {
@@ -50,20 +65,24 @@ impl KioskController {
 
     pub(super) fn search_key(&mut self, key: &str) {
         if let Some(s) = self.search.as_mut() {
+            let s = match s.edit.as_mut() {
+                Some((_, text)) => &mut SearchText(text),
+                None => &mut SearchText(&mut s.query),
+            };
             match key {
                 "⌫" => {
-                    s.query.pop();
+                    s.0.pop();
                 }
-                "空白" => s.query.push(' '),
+                "空白" => s.0.push(' '),
                 "゛" | "゜" | "小" => {
                     let table: &[(char, char)] = match key {
                         "゛" => &super::register::DAKUTEN,
                         "゜" => &super::register::HANDAKUTEN,
                         _ => &super::register::SMALL,
                     };
-                    super::register::modify_last(&mut s.query, table);
+                    super::register::modify_last(s.0, table);
                 }
-                k if s.query.chars().count() < 20 => s.query.push_str(k),
+                k if s.0.chars().count() < 40 => s.0.push_str(k),
                 _ => {}
             }
         }
@@ -71,7 +90,55 @@ impl KioskController {
 
     pub(super) fn search_backspace(&mut self) {
         if let Some(s) = self.search.as_mut() {
-            s.query.pop();
+            match s.edit.as_mut() {
+                Some((_, text)) => text.pop(),
+                None => s.query.pop(),
+            };
+        }
+    }
+
+    /// "ふりがなを直す" / "電話を直す" on a record.
+    pub fn edit_start(&mut self, field: EditField) {
+        if self.screen != Screen::StaffRecord {
+            return;
+        }
+        if let Some(s) = self.search.as_mut() {
+            s.edit = Some((field, Zeroizing::new(String::new())));
+            s.message.clear();
+            self.screen = Screen::StaffCorrect;
+        }
+    }
+
+    /// Saves the correction (audited by the store) and shows the record again.
+    pub(super) fn edit_save(&mut self) {
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        let Some(s) = self.search.as_mut() else {
+            return;
+        };
+        let (Some((field, text)), Some((id, _))) = (s.edit.as_ref(), s.record.as_ref()) else {
+            return;
+        };
+        let id = id.clone();
+        let change = match field {
+            EditField::Kana => Correction::Kana(text.to_string()),
+            EditField::Phone => match PhoneNumber::parse(text) {
+                Ok(p) => Correction::Phone(p),
+                Err(e) => {
+                    s.message = e.to_string();
+                    return;
+                }
+            },
+        };
+        match self.store.correct(&staff, &id, change) {
+            Ok(()) => {
+                self.search_open(&id);
+                if let Some(s) = self.search.as_mut() {
+                    s.message = "訂正しました。".into();
+                }
+            }
+            Err(e) => s.message = e.to_string(),
         }
     }
 
@@ -160,6 +227,9 @@ impl KioskController {
                     ));
                 }
                 s.record = Some((p.id.clone(), Zeroizing::new(text)));
+                s.record_birth = p.birth_date;
+                s.record_postal = p.postal_code;
+                s.edit = None;
                 s.message.clear();
                 self.choices = self
                     .store
@@ -204,6 +274,13 @@ impl KioskController {
     /// "もどる" on the search screens.
     pub(super) fn search_back(&mut self) {
         match self.screen {
+            Screen::StaffCorrect => {
+                if let Some(s) = self.search.as_mut() {
+                    s.edit = None;
+                    s.message.clear();
+                }
+                self.screen = Screen::StaffRecord;
+            }
             Screen::StaffRecord => {
                 if let Some(s) = self.search.as_mut() {
                     s.record = None;
