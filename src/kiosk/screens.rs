@@ -326,10 +326,13 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     ui.with_controller(|c| c.on_timeout());
     shot("18-locked-start-of-day")?;
     ui.with_controller(|c| {
-        let _ = c
+        if let Ok(s) = c
             .store_mut()
-            .sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
-        c.on_timeout();
+            .sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD)
+        {
+            let _ = c.store_mut().sign_out(&s);
+        }
+        c.back();
     });
     ui.set_demo_mode(true);
     shot("19-demo-reader-panel")?;
