@@ -625,3 +625,39 @@ fn correct_a_phone_and_re_verify_from_the_record() {
     );
     assert_eq!(p.2, Some(date(2027, 6, 10)));
 }
+
+#[test]
+fn the_feedback_hook_hears_every_tap() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    ui.set_feedback(Box::new(move |s| h.borrow_mut().push(s)));
+    ui.on_card(card(CARD));
+    ui.on_card(card(CARD));
+    ui.on_card(card("04AABBCCDDEEFF"));
+    ui.on_card(Err(tsudoi_hw::CardIdError::Empty));
+    assert_eq!(
+        *heard.borrow(),
+        vec![
+            Signal::Success,
+            Signal::AlreadyCheckedIn,
+            Signal::Attention,
+            Signal::Error
+        ]
+    );
+}
+
+#[test]
+fn the_demo_panel_taps_the_demo_cards() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    ui.set_demo_mode(true);
+    mock_elapsed_time(Duration::ZERO);
+    press(&ui, "デモ: 2 未登録カード");
+    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    press(&ui, "デモ: 4 読み取り失敗");
+    assert_eq!(ui.ui_screen(), UiScreen::CardError);
+}
