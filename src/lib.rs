@@ -16,6 +16,7 @@ pub mod crypto;
 pub mod demo;
 pub mod eligibility;
 pub mod error;
+pub mod kiosk;
 pub mod lottery;
 pub mod report;
 pub mod store;

@@ -18,8 +18,8 @@ use tsudoi::store::{Actor, Role, StaffSession, Store};
 use tsudoi::{Error, Result, demo};
 
 use super::{
-    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, ParticipantCmd, ReportAction,
-    ReportArgs, SessionCmd, StaffCmd, secrets,
+    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd,
+    ReportAction, ReportArgs, ScreenshotArgs, SessionCmd, StaffCmd, secrets,
 };
 
 /// 2 for input the user can correct, 1 for everything else.
@@ -144,9 +144,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(c) => audit(&ctx, c),
         Command::Report(a) => report(&ctx, a),
         Command::Demo(a) => demo_cmd(&ctx, a),
-        Command::Bench(a) => bench(a),
         Command::Draw(a) => super::lottery::draw(a),
         Command::Lottery(c) => super::lottery::lottery(&ctx, c),
+        Command::Run(a) => run_kiosk(&ctx, &a),
+        Command::Screenshot(a) => screenshot(&a),
+        Command::KioskProbe { taps } => {
+            let password = secrets::password("パスワード: ")?;
+            tsudoi::kiosk::bench::probe(&ctx.store_path, taps, ctx.config.policy()?, &password)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(a) => bench(&ctx, a),
     }
 }
 
@@ -646,15 +653,18 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| demo::DEMO_PASSWORD.to_owned());
-    let spec = demo::DemoSpec::year_ending(ctx.clock.today(), a.seed);
+    let today = ctx.clock.today();
+    let at = parse_time(&a.at)?;
+    // The demo clock stands still at `--at` today, so the day's activities are open.
+    let clock: Arc<dyn Clock> = Arc::new(tsudoi::clock::FixedClock::new(tsudoi::clock::jst(
+        today,
+        chrono::Timelike::hour(&at),
+        chrono::Timelike::minute(&at),
+    )));
+    let spec = demo::DemoSpec::year_ending(today, a.seed);
     let started = std::time::Instant::now();
-    let (store, _staff, summary) = demo::open_or_create(
-        &path,
-        &password,
-        &spec,
-        ctx.config.policy()?,
-        ctx.clock.clone(),
-    )?;
+    let (mut store, staff, summary) =
+        demo::open_or_create(&path, &password, &spec, ctx.config.policy()?, clock)?;
     match summary {
         Some(s) => println!(
             "デモ用の保存ファイルを作りました（{:.1}秒）: {}\n  架空の参加者 {}人、活動 {}回、受付 {}件（{}〜{}）",
@@ -689,10 +699,78 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
             s.attendance
         );
     }
-    if !a.no_ui {
-        println!(
-            "キオスクの画面はまだありません（別の課題で作ります）。上の集計だけを表示しました。"
-        );
+    if a.no_ui {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The demo manager's sign-in above unlocked the store; the kiosk keeps the
+    // key for check-ins, and staff sign in again on screen.
+    store.sign_out(&staff)?;
+    println!(
+        "キオスクを開きます。カードの代わりに画面下のボタンか数字キーを使います: 1 登録済み、2 未登録、3 本人確認の時期、4 読み取り失敗"
+    );
+    let ui = tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(
+        store,
+        kiosk_config(&a.kiosk),
+    ))
+    .map_err(ui_error)?;
+    ui.set_demo_mode(true);
+    slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ui_error(e: slint::PlatformError) -> Error {
+    Error::Invalid(format!(
+        "画面を開けませんでした（{e}）。ディスプレイの設定か SLINT_BACKEND を確かめてください。"
+    ))
+}
+
+fn kiosk_config(a: &KioskArgs) -> tsudoi::kiosk::KioskConfig {
+    tsudoi::kiosk::KioskConfig {
+        resident_idle: std::time::Duration::from_secs(a.idle_seconds),
+        staff_idle: std::time::Duration::from_secs(a.staff_lock_minutes.saturating_mul(60)),
+        ..Default::default()
+    }
+    .clamped()
+}
+
+/// `tsudoi run`: the kiosk on the configured store. It opens locked; the first
+/// staff sign-in of the day unlocks the data key, which stays in memory for
+/// the residents' check-ins until the process ends.
+fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
+    let store = ctx.open()?;
+    let ui =
+        tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, kiosk_config(a)))
+            .map_err(ui_error)?;
+    // The NFC reader driver comes with the hardware layer; until it feeds
+    // `on_card`, the screen says honestly that no reader is connected.
+    ui.on_reader_state(false);
+    slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32)> {
+    let bad = || {
+        Error::Invalid(format!(
+            "大きさは 800x480 のように書いてください（入力: {s}）。"
+        ))
+    };
+    let (w, h) = s.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let w: u32 = w.trim().parse().map_err(|_| bad())?;
+    let h: u32 = h.trim().parse().map_err(|_| bad())?;
+    if !(320..=4096).contains(&w) || !(240..=4096).contains(&h) {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// `tsudoi screenshot`: every screen, with invented demo data, to PNG files.
+fn screenshot(a: &ScreenshotArgs) -> Result<ExitCode> {
+    let (w, h) = parse_size(&a.size)?;
+    std::fs::create_dir_all(&a.out)?;
+    tsudoi::kiosk::ui::init_headless().map_err(ui_error)?;
+    let files = tsudoi::kiosk::screens::render_all(&a.out, w, h)?;
+    for f in &files {
+        println!("{}", f.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -876,7 +954,7 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn bench(a: BenchArgs) -> Result<ExitCode> {
+fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
     let tmp;
     let dir = match &a.dir {
         Some(d) => {
@@ -888,6 +966,36 @@ fn bench(a: BenchArgs) -> Result<ExitCode> {
             tmp.0.clone()
         }
     };
+    if a.kiosk {
+        let k = tsudoi::kiosk::bench::run(&dir, a.checkins.max(10), ctx.config.policy()?)?;
+        if a.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&k).map_err(|e| Error::Invalid(e.to_string()))?
+            );
+        } else {
+            println!(
+                "kiosk on the synthetic year ({} participants):",
+                k.participants
+            );
+            println!(
+                "  card event -> result model  p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms  ({} taps)",
+                k.probe.card_to_model_p50_ms,
+                k.probe.card_to_model_p99_ms,
+                k.probe.card_to_model_max_ms,
+                k.probe.taps
+            );
+            println!(
+                "  process start -> first frame (headless)  {:.0} ms  (in process {:.0} ms)",
+                k.start_to_first_frame_ms, k.probe.first_frame_in_process_ms
+            );
+            println!(
+                "  peak memory of the kiosk (VmHWM)  {:.1} MiB  (before the staff sign-in {:.1} MiB; resident after the taps {:.1} MiB)",
+                k.probe.peak_rss_mib, k.probe.peak_before_sign_in_mib, k.probe.rss_after_taps_mib
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = tsudoi::bench::run(&dir, a.checkins.max(10))?;
     if a.json {
         println!(

@@ -49,8 +49,12 @@ pub enum Command {
     Audit(AuditCmd),
     /// 区への月次報告（人数のみ・署名付き）（monthly report for the ward）
     Report(ReportArgs),
+    /// キオスクの画面を開く。スタッフのサインインで一日を始める（run the kiosk）
+    Run(KioskArgs),
     /// 架空のデータでキオスクを試す（demo with synthetic data）
     Demo(DemoArgs),
+    /// すべての画面をPNGに描く。画面は不要（render every screen to PNG, headless）
+    Screenshot(ScreenshotArgs),
     /// 性能測定（benchmark）
     Bench(BenchArgs),
     /// RFC 3797 の抽選を計算する。保存ファイルは使わない（anyone can check a draw）
@@ -58,6 +62,12 @@ pub enum Command {
     /// 抽選のある教室（lottery classes）
     #[command(subcommand)]
     Lottery(LotteryCmd),
+    /// (internal) the kiosk half of `bench --kiosk`, run as a child process
+    #[command(hide = true)]
+    KioskProbe {
+        #[arg(long, default_value_t = 1000)]
+        taps: usize,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -457,6 +467,32 @@ pub struct DemoArgs {
     /// データを作るだけで画面は開かない
     #[arg(long)]
     pub no_ui: bool,
+    /// デモの時計を今日のこの時刻に止める（HH:MM。省略時は 10:30）
+    #[arg(long, default_value = "10:30")]
+    pub at: String,
+    #[command(flatten)]
+    pub kiosk: KioskArgs,
+}
+
+/// Timings of the kiosk screens.
+#[derive(Debug, Args)]
+pub struct KioskArgs {
+    /// 利用者の画面が待ち受けに戻るまでの秒数（最大30）
+    #[arg(long, default_value_t = 20)]
+    pub idle_seconds: u64,
+    /// スタッフの画面がロックされるまでの分数（最大15）
+    #[arg(long, default_value_t = 5)]
+    pub staff_lock_minutes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotArgs {
+    /// 書き出すディレクトリ
+    #[arg(long)]
+    pub out: PathBuf,
+    /// 画面の大きさ（例: 800x480, 1280x800）
+    #[arg(long, default_value = "800x480")]
+    pub size: String,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +506,9 @@ pub struct BenchArgs {
     /// 作業用ディレクトリ（測りたいディスク上）
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// キオスク画面の測定（カードから画面まで、起動から最初の描画、メモリ）
+    #[arg(long)]
+    pub kiosk: bool,
 }
 
 /// Parses the command line and runs the command.

@@ -114,30 +114,7 @@ impl Store {
             s.require(false)?;
         }
         let session = self.session_by_id(session_id)?;
-        let (birth, verified_on, basis) = self.eligibility_facts(participant_id)?;
-        let rules = self.policy().rules.clone();
-
-        let refusal = match (basis, birth, verified_on) {
-            // Hobby-group members come from the ward's own register.
-            (Basis::WardProvided, None, _) => None,
-            (_, Some(birth), verified) => {
-                let age_ok = eligibility::age_on(birth, session.date)
-                    .is_some_and(|a| a >= rules.minimum_age);
-                if !age_ok {
-                    Some(CheckInOutcome::NotEligible {
-                        reaches_age_on: eligibility::reaches_age_on(birth, rules.minimum_age),
-                    })
-                } else {
-                    verified
-                        .map(|v| eligibility::reverification_due_on(v, &rules))
-                        .filter(|due| *due <= session.date)
-                        .map(|due| CheckInOutcome::ReverificationDue { due_since: due })
-                }
-            }
-            (Basis::SelfPresented, None, _) => Some(CheckInOutcome::ReverificationDue {
-                due_since: session.date,
-            }),
-        };
+        let refusal = self.refusal_on(participant_id, session.date)?;
         let refusal = refusal.or_else(|| match (session.mode, session.capacity) {
             (super::sessions::SessionMode::FirstCome, Some(cap)) if session.attendance >= cap => {
                 Some(CheckInOutcome::SessionFull)
@@ -199,6 +176,39 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Why a participant may not check in on `date` (age, an ID check that
+    /// is due), or `None`. Capacity is checked per session in [`Self::check_in`].
+    pub fn refusal_on(
+        &self,
+        participant_id: &str,
+        date: NaiveDate,
+    ) -> Result<Option<CheckInOutcome>> {
+        let (birth, verified_on, basis) = self.eligibility_facts(participant_id)?;
+        let rules = self.policy().rules.clone();
+        let refusal = match (basis, birth, verified_on) {
+            // Hobby-group members come from the ward's own register.
+            (Basis::WardProvided, None, _) => None,
+            (_, Some(birth), verified) => {
+                let age_ok =
+                    eligibility::age_on(birth, date).is_some_and(|a| a >= rules.minimum_age);
+                if !age_ok {
+                    Some(CheckInOutcome::NotEligible {
+                        reaches_age_on: eligibility::reaches_age_on(birth, rules.minimum_age),
+                    })
+                } else {
+                    verified
+                        .map(|v| eligibility::reverification_due_on(v, &rules))
+                        .filter(|due| *due <= date)
+                        .map(|due| CheckInOutcome::ReverificationDue { due_since: due })
+                }
+            }
+            (Basis::SelfPresented, None, _) => {
+                Some(CheckInOutcome::ReverificationDue { due_since: date })
+            }
+        };
+        Ok(refusal)
     }
 
     /// Looks a card up and checks its holder in. `Ok(None)`: the card is not registered.

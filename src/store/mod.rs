@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod lottery;
 pub mod participants;
+pub mod roster;
 pub mod schema;
 pub mod sessions;
 pub mod staff;

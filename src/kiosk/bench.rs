@@ -1,0 +1,184 @@
+//! `tsudoi bench --kiosk`: the kiosk's own figures on the synthetic year.
+//!
+//! The parent creates the synthetic year, then starts `tsudoi kiosk-probe`
+//! as a child process (a fresh process, as the kiosk service would be): the
+//! time from spawning it to its first rendered frame (headless, software
+//! renderer) is "start to first frame"; the child then signs in as staff
+//! would at the start of the day, taps cards of the synthetic year and
+//! reports the latency from card event to updated screen model and its own
+//! peak memory (VmHWM).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use slint::ComponentHandle;
+
+use super::controller::{KioskConfig, KioskController};
+use super::ui::{KioskUi, init_headless};
+use crate::bench::{Timing, peak_rss_mib};
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::demo::{self, DemoSpec};
+use crate::error::{Error, Result};
+use crate::store::{Policy, Store};
+
+/// What the probe prints on its last line (JSON).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProbeReport {
+    pub taps: usize,
+    pub card_to_model_p50_ms: f64,
+    pub card_to_model_p99_ms: f64,
+    pub card_to_model_max_ms: f64,
+    pub first_frame_in_process_ms: f64,
+    pub peak_rss_mib: f64,
+    /// Peak before the staff sign-in (whose Argon2id needs its m_cost in RAM).
+    pub peak_before_sign_in_mib: f64,
+    /// Resident memory after the taps.
+    pub rss_after_taps_mib: f64,
+}
+
+/// The kiosk figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct KioskBench {
+    pub start_to_first_frame_ms: f64,
+    pub probe: ProbeReport,
+    pub participants: u64,
+}
+
+fn probe_clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::jst(SystemClock.today(), 10, 30))
+}
+
+/// Parent side: builds the synthetic year in `dir`, runs the probe, collects.
+pub fn run(dir: &Path, taps: usize, policy: Policy) -> Result<KioskBench> {
+    let path = dir.join("kiosk-bench.db");
+    let clock = probe_clock();
+    let spec = DemoSpec::year_ending(clock.today(), 2026);
+    let (store, staff, _) = demo::open_or_create(&path, demo::DEMO_PASSWORD, &spec, policy, clock)?;
+    let participants = store.participant_count()?;
+    drop(staff);
+    drop(store);
+
+    let exe = std::env::current_exe()?;
+    let started = Instant::now();
+    let mut child = Command::new(exe)
+        .arg("kiosk-probe")
+        .arg("--store")
+        .arg(&path)
+        .arg("--taps")
+        .arg(taps.to_string())
+        .env("TSUDOI_PASSWORD", demo::DEMO_PASSWORD)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::Invalid("probe has no output".into()))?;
+    let mut first_frame = None;
+    let mut report = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        if line == "first-frame" && first_frame.is_none() {
+            first_frame = Some(started.elapsed());
+        } else if let Ok(r) = serde_json::from_str::<ProbeReport>(&line) {
+            report = Some(r);
+        }
+    }
+    let status = child.wait()?;
+    match (status.success(), first_frame, report) {
+        (true, Some(ff), Some(probe)) => Ok(KioskBench {
+            start_to_first_frame_ms: ff.as_secs_f64() * 1000.0,
+            probe,
+            participants,
+        }),
+        _ => Err(Error::Invalid("the kiosk probe failed".into())),
+    }
+}
+
+/// Child side (`tsudoi kiosk-probe`): what `tsudoi run` does, headless.
+pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> Result<()> {
+    let t0 = Instant::now();
+    let clock = probe_clock();
+    let store = Store::open(
+        store_path,
+        policy,
+        crate::eligibility::PostalTable::shinjuku(),
+        clock.clone(),
+    )?;
+    init_headless().map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let window = ui.window();
+    window.show().map_err(|e| Error::Invalid(e.to_string()))?;
+    window.window().set_size(slint::PhysicalSize::new(800, 480));
+    i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
+    window
+        .window()
+        .take_snapshot()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let first_frame = t0.elapsed();
+    println!("first-frame");
+
+    let peak_before_sign_in = peak_rss_mib();
+    // The start of the day: a staff sign-in unlocks the store, then sign-out.
+    ui.with_controller(|c| -> Result<()> {
+        let s = c.store_mut().sign_in(demo::DEMO_MANAGER, password)?;
+        c.store_mut().sign_out(&s)?;
+        c.on_timeout();
+        Ok(())
+    })?;
+    let seed = 2026;
+    let mut times = Vec::with_capacity(taps);
+    let mut i = 0usize;
+    while times.len() < taps {
+        let Some(uid) = demo::card_uid(seed, i % 4000) else {
+            i += 1;
+            continue;
+        };
+        let tech = if i % 4000 < 2 {
+            tsudoi_hw::Technology::Iso14443A
+        } else {
+            tsudoi_hw::Technology::Felica
+        };
+        i += 1;
+        let card = tsudoi_hw::CardId::new(tech, &uid);
+        let started = Instant::now();
+        ui.on_card(card);
+        times.push(started.elapsed());
+        ui.with_controller(|c| c.back());
+    }
+    // A rendered frame of the last state, so the renderer's memory counts too.
+    let _ = window.window().take_snapshot();
+    let t = Timing::of(times);
+    let report = ProbeReport {
+        taps: t.samples,
+        card_to_model_p50_ms: t.p50_ms,
+        card_to_model_p99_ms: t.p99_ms,
+        card_to_model_max_ms: t.max_ms,
+        first_frame_in_process_ms: first_frame.as_secs_f64() * 1000.0,
+        peak_rss_mib: peak_rss_mib(),
+        peak_before_sign_in_mib: peak_before_sign_in,
+        rss_after_taps_mib: rss_mib(),
+    };
+    println!(
+        "{}",
+        serde_json::to_string(&report).map_err(|e| Error::Invalid(e.to_string()))?
+    );
+    Ok(())
+}
+
+/// VmRSS from /proc (Linux); 0 elsewhere.
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}

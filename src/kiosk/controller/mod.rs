@@ -1,0 +1,827 @@
+//! The kiosk's logic, with no UI: which screen shows, what it says, what a
+//! card tap or a button does. The Slint adapter (`super::ui`) only copies the
+//! [`View`] into the screen's globals and forwards callbacks here.
+
+use std::time::Duration;
+
+mod register;
+mod search;
+pub use register::{RegStep, Registration};
+pub use search::{EditField, Hit, Search};
+
+use chrono::{NaiveTime, Timelike};
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::store::attendance::{CheckInMethod, CheckInOutcome};
+use crate::store::participants::PURPOSE_STATEMENT;
+use crate::store::sessions::{NewSession, Program, SessionInfo, SessionMode};
+use crate::store::{Actor, StaffSession, Store};
+
+/// Every screen of the kiosk. Resident screens need no sign-in; staff screens do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The store is locked: a staff member must sign in to start the day.
+    Locked,
+    Waiting,
+    Purpose,
+    CheckedIn,
+    AlreadyCheckedIn,
+    UnknownCard,
+    ReverificationDue,
+    NotEligible,
+    SessionFull,
+    NoSession,
+    CardError,
+    ChooseSession,
+    StaffSignIn,
+    StaffChangePassword,
+    StaffToday,
+    StaffAddSession,
+    StaffRegister,
+    StaffSearch,
+    StaffRecord,
+    StaffCorrect,
+}
+
+impl Screen {
+    pub fn is_staff(self) -> bool {
+        matches!(
+            self,
+            Screen::StaffSignIn
+                | Screen::StaffChangePassword
+                | Screen::StaffToday
+                | Screen::StaffAddSession
+                | Screen::StaffRegister
+                | Screen::StaffSearch
+                | Screen::StaffRecord
+                | Screen::StaffCorrect
+        )
+    }
+}
+
+/// What the buzzer and lights should do after a tap (the hardware layer's
+/// `Feedback` trait maps these to sounds and colours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Success,
+    AlreadyCheckedIn,
+    Error,
+    Attention,
+}
+
+/// Timings; the limits of the privacy rules are enforced in [`KioskConfig::clamped`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KioskConfig {
+    /// A resident screen other than waiting goes back to waiting after this (≤ 30 s).
+    pub resident_idle: Duration,
+    /// The checked-in and already-checked-in screens return sooner.
+    pub result_return: Duration,
+    /// Idle staff screens lock after this (≤ 15 min).
+    pub staff_idle: Duration,
+    /// A session can be checked in to from this long before its start.
+    pub early_check_in: chrono::Duration,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        Self {
+            resident_idle: Duration::from_secs(20),
+            result_return: Duration::from_secs(5),
+            staff_idle: Duration::from_secs(5 * 60),
+            early_check_in: chrono::Duration::minutes(30),
+        }
+    }
+}
+
+impl KioskConfig {
+    pub const MAX_RESIDENT_IDLE: Duration = Duration::from_secs(30);
+    pub const MAX_STAFF_IDLE: Duration = Duration::from_secs(15 * 60);
+
+    /// The configuration with every timeout inside its allowed range.
+    pub fn clamped(self) -> Self {
+        let resident_idle = self
+            .resident_idle
+            .clamp(Duration::from_secs(3), Self::MAX_RESIDENT_IDLE);
+        Self {
+            resident_idle,
+            result_return: self
+                .result_return
+                .clamp(Duration::from_secs(2), resident_idle),
+            staff_idle: self
+                .staff_idle
+                .clamp(Duration::from_secs(10), Self::MAX_STAFF_IDLE),
+            early_check_in: self
+                .early_check_in
+                .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
+        }
+    }
+}
+
+/// A session as a row on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub id: String,
+    pub time: String,
+    pub title: String,
+    pub program: String,
+    /// Head count, shown on staff screens only.
+    pub count: u32,
+    /// Kana names of those checked in, on the staff "Today" screen only.
+    pub names: String,
+}
+
+/// Which sign-in field the on-screen keyboard types into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    First,
+    Second,
+}
+
+/// Titles staff can pick for a new session (no Japanese typing needed).
+pub const SESSION_TITLES: [&str; 6] = [
+    "交流サロン",
+    "体操教室",
+    "健康講座",
+    "趣味の会",
+    "うたごえ広場",
+    "相談会",
+];
+
+/// The new-session form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionForm {
+    pub program: Program,
+    pub title: usize,
+    pub start: NaiveTime,
+    pub minutes: u32,
+}
+
+impl Default for SessionForm {
+    fn default() -> Self {
+        Self {
+            program: Program::Koryu,
+            title: 0,
+            start: NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default(),
+            minutes: 90,
+        }
+    }
+}
+
+/// The kiosk.
+pub struct KioskController {
+    store: Store,
+    config: KioskConfig,
+    screen: Screen,
+    reader_connected: bool,
+    staff: Option<StaffSession>,
+    /// The card holder while they choose between sessions (nothing else is kept).
+    pending: Option<String>,
+    choices: Vec<SessionRow>,
+    result_name: Zeroizing<String>,
+    result_title: String,
+    result_message: String,
+    first: Zeroizing<String>,
+    second: Zeroizing<String>,
+    field: Field,
+    shifted: bool,
+    staff_message: String,
+    today: Vec<SessionRow>,
+    form: SessionForm,
+    reg: Option<Registration>,
+    search: Option<Search>,
+}
+
+fn time_range(s: &SessionInfo) -> String {
+    format!("{}〜{}", s.start.format("%-H:%M"), s.end.format("%-H:%M"))
+}
+
+fn row(s: &SessionInfo) -> SessionRow {
+    SessionRow {
+        id: s.id.clone(),
+        time: time_range(s),
+        title: s.title.clone(),
+        program: s.program.label().to_owned(),
+        count: s.attendance,
+        names: String::new(),
+    }
+}
+
+const MAX_FIELD: usize = 64;
+
+impl KioskController {
+    /// A kiosk on `store`. A locked store starts on [`Screen::Locked`]: a staff
+    /// sign-in unlocks it for the day's check-ins.
+    pub fn new(store: Store, config: KioskConfig) -> Self {
+        let screen = if store.is_unlocked() {
+            Screen::Waiting
+        } else {
+            Screen::Locked
+        };
+        Self {
+            store,
+            config: config.clamped(),
+            screen,
+            reader_connected: true,
+            staff: None,
+            pending: None,
+            choices: Vec::new(),
+            result_name: Zeroizing::new(String::new()),
+            result_title: String::new(),
+            result_message: String::new(),
+            first: Zeroizing::new(String::new()),
+            second: Zeroizing::new(String::new()),
+            field: Field::First,
+            shifted: false,
+            staff_message: String::new(),
+            today: Vec::new(),
+            form: SessionForm::default(),
+            reg: None,
+            search: None,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn config(&self) -> KioskConfig {
+        self.config
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn reader_connected(&self) -> bool {
+        self.reader_connected
+    }
+
+    pub fn staff_id(&self) -> Option<&str> {
+        self.staff.as_ref().map(|s| s.staff_id())
+    }
+
+    pub fn result_name(&self) -> &str {
+        &self.result_name
+    }
+
+    pub fn result_title(&self) -> &str {
+        &self.result_title
+    }
+
+    pub fn result_message(&self) -> &str {
+        &self.result_message
+    }
+
+    pub fn choices(&self) -> &[SessionRow] {
+        &self.choices
+    }
+
+    pub fn purpose_text(&self) -> &'static str {
+        PURPOSE_STATEMENT
+    }
+
+    pub fn staff_message(&self) -> &str {
+        &self.staff_message
+    }
+
+    pub fn first_field(&self) -> &str {
+        &self.first
+    }
+
+    /// The second field as dots: passwords never reach the screen.
+    pub fn second_masked(&self) -> String {
+        "●".repeat(self.second.chars().count())
+    }
+
+    /// The first field as typed (staff id), or as dots on the password-change screen.
+    pub fn first_shown(&self) -> String {
+        if self.screen == Screen::StaffChangePassword {
+            "●".repeat(self.first.chars().count())
+        } else {
+            self.first.to_string()
+        }
+    }
+
+    pub fn field(&self) -> Field {
+        self.field
+    }
+
+    pub fn shifted(&self) -> bool {
+        self.shifted
+    }
+
+    pub fn today_rows(&self) -> &[SessionRow] {
+        &self.today
+    }
+
+    pub fn form(&self) -> &SessionForm {
+        &self.form
+    }
+
+    /// The date line of the waiting screen, e.g. "11月23日（月）".
+    pub fn date_label(&self) -> String {
+        use chrono::Datelike;
+        let d = self.store.clock().today();
+        let wd =
+            ["月", "火", "水", "木", "金", "土", "日"][d.weekday().num_days_from_monday() as usize];
+        format!("{}月{}日（{wd}）", d.month(), d.day())
+    }
+
+    /// Today's activities for the waiting screen (titles and times only, no counts).
+    pub fn todays_sessions(&self) -> Vec<SessionRow> {
+        let today = self.store.clock().today();
+        match self.store.sessions_on(today) {
+            Ok(list) => list
+                .iter()
+                .map(|s| SessionRow { count: 0, ..row(s) })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// How long the current screen may stay untouched, if it times out at all.
+    pub fn timeout(&self) -> Option<Duration> {
+        match self.screen {
+            Screen::Locked | Screen::Waiting => None,
+            Screen::CheckedIn | Screen::AlreadyCheckedIn => Some(self.config.result_return),
+            s if s.is_staff() => Some(self.config.staff_idle),
+            _ => Some(self.config.resident_idle),
+        }
+    }
+
+    /// The timeout of [`Self::timeout`] ran out: resident screens return to
+    /// waiting, staff screens sign out and return to the resident screens.
+    pub fn on_timeout(&mut self) {
+        if self.screen.is_staff() {
+            self.sign_out();
+        } else if self.screen != Screen::Locked {
+            self.go_waiting();
+        }
+    }
+
+    fn go_waiting(&mut self) {
+        self.clear_result();
+        self.screen = if self.store.is_unlocked() {
+            Screen::Waiting
+        } else {
+            Screen::Locked
+        };
+    }
+
+    fn clear_result(&mut self) {
+        self.pending = None;
+        self.choices.clear();
+        self.result_name = Zeroizing::new(String::new());
+        self.result_title.clear();
+        self.result_message.clear();
+    }
+
+    fn clear_form(&mut self) {
+        self.first = Zeroizing::new(String::new());
+        self.second = Zeroizing::new(String::new());
+        self.field = Field::First;
+        self.shifted = false;
+        self.staff_message.clear();
+    }
+
+    pub fn on_reader_state(&mut self, connected: bool) {
+        self.reader_connected = connected;
+    }
+
+    /// The purpose of the data collection, one tap from waiting.
+    pub fn show_purpose(&mut self) {
+        if matches!(self.screen, Screen::Waiting) {
+            self.screen = Screen::Purpose;
+        }
+    }
+
+    /// "もどる" on any resident screen.
+    pub fn back(&mut self) {
+        if !self.screen.is_staff() {
+            self.go_waiting();
+        }
+    }
+
+    /// A card was read (or could not be read).
+    pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        if self.screen == Screen::StaffRegister {
+            return self.reg_card(card);
+        }
+        if self.screen.is_staff() || self.screen == Screen::Locked {
+            // Staff are at the screen, or the day has not started.
+            return Signal::Attention;
+        }
+        self.clear_result();
+        let card = match card {
+            Ok(c) => c,
+            Err(_) => return self.show(Screen::CardError, Signal::Error),
+        };
+        let pid = match self.store.participant_by_card(&card) {
+            Ok(Some(pid)) => pid,
+            Ok(None) => return self.show(Screen::UnknownCard, Signal::Attention),
+            Err(_) => return self.show(Screen::CardError, Signal::Error),
+        };
+        let now_sessions = match self.sessions_now() {
+            Ok(s) => s,
+            Err(_) => return self.show(Screen::CardError, Signal::Error),
+        };
+        match now_sessions.as_slice() {
+            [] => self.show(Screen::NoSession, Signal::Attention),
+            [one] => {
+                let id = one.id.clone();
+                self.check_in(&pid, &id)
+            }
+            many => {
+                // Age or an overdue ID check refuse every session alike: say
+                // so at once (check_in records the refusal in the audit log).
+                let today = self.store.clock().today();
+                if matches!(self.store.refusal_on(&pid, today), Ok(Some(_))) {
+                    let id = many[0].id.clone();
+                    return self.check_in(&pid, &id);
+                }
+                self.choices = many.iter().map(row).collect();
+                self.pending = Some(pid);
+                self.show(Screen::ChooseSession, Signal::Attention)
+            }
+        }
+    }
+
+    /// The resident picked one of several sessions.
+    pub fn choose(&mut self, session_id: &str) -> Signal {
+        if self.screen == Screen::StaffRecord {
+            self.check_in_by_hand(session_id);
+            return Signal::Success;
+        }
+        if self.screen != Screen::ChooseSession {
+            return Signal::Attention;
+        }
+        let Some(pid) = self.pending.take() else {
+            self.go_waiting();
+            return Signal::Attention;
+        };
+        if !self.choices.iter().any(|c| c.id == session_id) {
+            self.go_waiting();
+            return Signal::Attention;
+        }
+        self.choices.clear();
+        self.check_in(&pid, session_id)
+    }
+
+    /// Sessions a resident can check in to by card now (the lottery classes
+    /// are left to their own flow).
+    fn sessions_now(&self) -> crate::Result<Vec<SessionInfo>> {
+        let now = self.store.clock().now();
+        let t = now.time();
+        let early = self.config.early_check_in;
+        Ok(self
+            .store
+            .sessions_on(now.date_naive())?
+            .into_iter()
+            .filter(|s| s.mode != SessionMode::Lottery)
+            .filter(|s| {
+                let opens = s.start.overflowing_sub_signed(early).0;
+                let opens = if opens > s.start {
+                    NaiveTime::MIN
+                } else {
+                    opens
+                };
+                opens <= t && t < s.end
+            })
+            .collect())
+    }
+
+    fn check_in(&mut self, pid: &str, session_id: &str) -> Signal {
+        match self
+            .store
+            .check_in(&Actor::Kiosk, pid, session_id, CheckInMethod::Card)
+        {
+            Ok(outcome) => self.apply_outcome(outcome),
+            Err(_) => self.show(Screen::CardError, Signal::Error),
+        }
+    }
+
+    /// Shows the screen for a check-in outcome (also used by the screenshots).
+    pub fn apply_outcome(&mut self, outcome: CheckInOutcome) -> Signal {
+        self.result_message = outcome.message();
+        match outcome {
+            CheckInOutcome::CheckedIn {
+                kana,
+                session_title,
+            } => {
+                self.result_name = Zeroizing::new(format!("{} さん", kana.as_str()));
+                self.result_title = session_title;
+                self.result_message = "ようこそ。受付ができました。".into();
+                self.show(Screen::CheckedIn, Signal::Success)
+            }
+            CheckInOutcome::AlreadyCheckedIn {
+                kana,
+                session_title,
+            } => {
+                self.result_name = Zeroizing::new(format!("{} さん", kana.as_str()));
+                self.result_title = session_title;
+                self.result_message =
+                    "今日の受付はもう済んでいます。そのままお入りください。".into();
+                self.show(Screen::AlreadyCheckedIn, Signal::AlreadyCheckedIn)
+            }
+            CheckInOutcome::NotEligible { .. } => self.show(Screen::NotEligible, Signal::Error),
+            CheckInOutcome::ReverificationDue { .. } => {
+                self.show(Screen::ReverificationDue, Signal::Attention)
+            }
+            CheckInOutcome::SessionFull => self.show(Screen::SessionFull, Signal::Error),
+        }
+    }
+
+    fn show(&mut self, screen: Screen, signal: Signal) -> Signal {
+        if self.result_message.is_empty() || screen != Screen::NotEligible {
+            let fixed = match screen {
+                Screen::UnknownCard => Some("受付にお声がけください。カードの登録をします。"),
+                Screen::CardError => Some(
+                    "カードが読み取れませんでした。もう一度ゆっくりタッチしてください。うまくいかないときは受付にお声がけください。",
+                ),
+                Screen::NoSession => Some(
+                    "いまの時間に受付できる活動はありません。時間を確かめるか、受付にお声がけください。",
+                ),
+                Screen::ChooseSession => Some("参加する活動を選んでください。"),
+                Screen::ReverificationDue => {
+                    Some("ご本人確認の時期です。受付で保険証などを見せてください。")
+                }
+                Screen::SessionFull => Some("この活動は定員に達しました。受付にお声がけください。"),
+                _ => None,
+            };
+            if let Some(m) = fixed {
+                self.result_message = m.to_owned();
+            }
+        }
+        self.screen = screen;
+        signal
+    }
+
+    // ---- staff ----
+
+    /// The staff button on the waiting or locked screen.
+    pub fn staff_start(&mut self) {
+        if matches!(self.screen, Screen::Waiting | Screen::Locked) {
+            self.clear_result();
+            self.clear_form();
+            self.screen = Screen::StaffSignIn;
+        }
+    }
+
+    pub fn focus(&mut self, field: Field) {
+        self.field = field;
+    }
+
+    pub fn toggle_shift(&mut self) {
+        self.shifted = !self.shifted;
+    }
+
+    /// A key of the on-screen keyboard.
+    pub fn key(&mut self, text: &str) {
+        if self.screen == Screen::StaffRegister {
+            self.reg_key(text);
+            return;
+        }
+        if matches!(self.screen, Screen::StaffSearch | Screen::StaffCorrect) {
+            self.search_key(text);
+            return;
+        }
+        if !matches!(
+            self.screen,
+            Screen::StaffSignIn | Screen::StaffChangePassword
+        ) {
+            return;
+        }
+        let text: String = if self.shifted {
+            text.to_uppercase()
+        } else {
+            text.to_owned()
+        };
+        let target = match self.field {
+            Field::First => &mut self.first,
+            Field::Second => &mut self.second,
+        };
+        if target.chars().count() + text.chars().count() <= MAX_FIELD {
+            target.push_str(&text);
+        }
+    }
+
+    pub fn backspace(&mut self) {
+        if self.screen == Screen::StaffRegister {
+            self.reg_backspace();
+            return;
+        }
+        if matches!(self.screen, Screen::StaffSearch | Screen::StaffCorrect) {
+            self.search_backspace();
+            return;
+        }
+        let target = match self.field {
+            Field::First => &mut self.first,
+            Field::Second => &mut self.second,
+        };
+        target.pop();
+    }
+
+    /// "サインイン" / "変更する".
+    pub fn submit(&mut self) {
+        match self.screen {
+            Screen::StaffSignIn => self.sign_in(),
+            Screen::StaffChangePassword => self.change_password(),
+            Screen::StaffAddSession => self.add_session(),
+            Screen::StaffRegister => self.reg_next(),
+            Screen::StaffSearch => self.search_run(),
+            Screen::StaffCorrect => self.edit_save(),
+            _ => {}
+        }
+    }
+
+    fn sign_in(&mut self) {
+        let id = self.first.trim().to_owned();
+        let password = std::mem::replace(&mut self.second, Zeroizing::new(String::new()));
+        if id.is_empty() || password.is_empty() {
+            self.staff_message = "スタッフIDとパスワードを入力してください。".into();
+            return;
+        }
+        match self.store.sign_in(&id, &password) {
+            Ok(session) => {
+                let must_change = session.must_change_password();
+                self.staff = Some(session);
+                self.clear_form();
+                if must_change {
+                    self.staff_message =
+                        "初めてのサインインです。新しいパスワードを2回入力してください。".into();
+                    self.screen = Screen::StaffChangePassword;
+                } else {
+                    self.open_today();
+                }
+            }
+            Err(e) => {
+                self.field = Field::Second;
+                self.staff_message = match e {
+                    Error::WrongCredentials
+                    | Error::AccountLocked { .. }
+                    | Error::AccountInactive => e.to_string(),
+                    _ => "サインインできませんでした。取扱責任者に連絡してください。".into(),
+                };
+            }
+        }
+    }
+
+    fn change_password(&mut self) {
+        if *self.first != *self.second {
+            self.second = Zeroizing::new(String::new());
+            self.field = Field::Second;
+            self.staff_message =
+                "2回入力したパスワードが一致しません。もう一度入力してください。".into();
+            return;
+        }
+        let Some(mut session) = self.staff.take() else {
+            self.go_waiting();
+            return;
+        };
+        let result = self.store.change_password(&mut session, &self.first);
+        self.staff = Some(session);
+        match result {
+            Ok(()) => {
+                self.clear_form();
+                self.open_today();
+            }
+            Err(e) => {
+                self.first = Zeroizing::new(String::new());
+                self.second = Zeroizing::new(String::new());
+                self.field = Field::First;
+                self.staff_message = match e {
+                    Error::WeakPassword(m) => m,
+                    _ => "パスワードを変更できませんでした。".into(),
+                };
+            }
+        }
+    }
+
+    /// The staff "Today" screen: the sessions, head counts and who is checked in.
+    pub fn open_today(&mut self) {
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        self.screen = Screen::StaffToday;
+        let today = self.store.clock().today();
+        let sessions = self.store.sessions_on(today).unwrap_or_default();
+        let roster = if staff.role().handles_personal_data() {
+            self.store.roster_on(&staff, today).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        self.today = sessions
+            .iter()
+            .map(|s| {
+                let names: Vec<&str> = roster
+                    .iter()
+                    .filter(|r| r.session_id == s.id)
+                    .map(|r| r.kana.as_str())
+                    .collect();
+                SessionRow {
+                    names: names.join("、"),
+                    ..row(s)
+                }
+            })
+            .collect();
+    }
+
+    /// One tap: the staff member signs out; the store stays unlocked for check-ins.
+    pub fn sign_out(&mut self) {
+        if let Some(s) = self.staff.take() {
+            // The audit entry is best effort: signing out must always work.
+            let _ = self.store.sign_out(&s);
+        }
+        self.clear_form();
+        self.today.clear();
+        self.reg = None;
+        self.search = None;
+        self.go_waiting();
+    }
+
+    /// Leaves the sign-in screen without signing in.
+    pub fn cancel(&mut self) {
+        match self.screen {
+            Screen::StaffSignIn => {
+                self.clear_form();
+                self.go_waiting();
+            }
+            Screen::StaffChangePassword => self.sign_out(),
+            Screen::StaffAddSession => self.open_today(),
+            Screen::StaffRegister => self.reg_back(),
+            Screen::StaffSearch | Screen::StaffRecord | Screen::StaffCorrect => self.search_back(),
+            _ => {}
+        }
+    }
+
+    pub fn add_session_start(&mut self) {
+        if self.screen == Screen::StaffToday {
+            self.form = SessionForm::default();
+            self.staff_message.clear();
+            self.screen = Screen::StaffAddSession;
+        }
+    }
+
+    pub fn form_program(&mut self, index: usize) {
+        if let Some(p) = Program::ALL.get(index) {
+            self.form.program = *p;
+        }
+    }
+
+    pub fn form_title(&mut self, index: usize) {
+        if index < SESSION_TITLES.len() {
+            self.form.title = index;
+        }
+    }
+
+    /// Moves the start by whole half hours, between 8:00 and 20:00.
+    pub fn form_start(&mut self, half_hours: i32) {
+        let minutes = (self.form.start.hour() * 60 + self.form.start.minute()) as i32;
+        let next = (minutes + half_hours * 30).clamp(8 * 60, 20 * 60) as u32;
+        if let Some(t) = NaiveTime::from_hms_opt(next / 60, next % 60, 0) {
+            self.form.start = t;
+        }
+    }
+
+    /// Changes the length by half hours, 30 minutes to 8 hours.
+    pub fn form_length(&mut self, half_hours: i32) {
+        let next = (self.form.minutes as i32 + half_hours * 30).clamp(30, 480);
+        self.form.minutes = next as u32;
+    }
+
+    pub fn form_end(&self) -> NaiveTime {
+        self.form
+            .start
+            .overflowing_add_signed(chrono::Duration::minutes(i64::from(self.form.minutes)))
+            .0
+    }
+
+    fn add_session(&mut self) {
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        let end = self.form_end();
+        if end <= self.form.start {
+            self.staff_message = "終わりの時刻が日付をまたいでいます。".into();
+            return;
+        }
+        let new = NewSession {
+            program: self.form.program,
+            date: self.store.clock().today(),
+            start: self.form.start,
+            end,
+            title: SESSION_TITLES[self.form.title.min(SESSION_TITLES.len() - 1)].to_owned(),
+            capacity: None,
+            mode: SessionMode::Open,
+        };
+        match self.store.add_session(&staff, new) {
+            Ok(_) => self.open_today(),
+            Err(e) => self.staff_message = e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The kiosk: Slint screens (`ui/`) driven by Rust controllers.
+//!
+//! - [`controller`]: all logic, no UI; unit-tested on its own.
+//! - [`ui`]: the adapter that copies the controller's state into the screens'
+//!   `Kiosk` global and forwards their callbacks; also headless rendering for
+//!   screenshots and tests.
+
+pub mod bench;
+pub mod controller;
+pub mod screens;
+pub mod ui;
+
+pub use controller::{Field, KioskConfig, KioskController, Screen, SessionRow, Signal};
+pub use ui::KioskUi;
+
+/// The demo cards of [`crate::demo::cards`] as the simulated reader taps them:
+/// 1 a known resident, 2 an unknown card, 3 a resident due for re-verification,
+/// 4 a card that cannot be used (a phone's random identifier).
+pub fn demo_card(n: i32) -> Option<Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>> {
+    use crate::demo::cards;
+    use tsudoi_hw::{CardId, CardIdError, Technology};
+    let hex = match n {
+        1 => cards::KNOWN_RESIDENT,
+        2 => cards::UNKNOWN,
+        3 => cards::REVERIFY_RESIDENT,
+        4 => return Some(Err(CardIdError::RandomIdentifier)),
+        _ => return None,
+    };
+    Some(CardId::from_hex(Technology::Iso14443A, hex))
+}

@@ -1,0 +1,340 @@
+//! Renders every kiosk screen with invented demo data (`tsudoi screenshot`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveTime;
+
+use super::controller::{KioskConfig, KioskController};
+use super::ui::{KioskUi, render_png};
+use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::crypto::KdfParams;
+use crate::demo;
+use crate::error::{Error, Result};
+use crate::store::attendance::CheckInOutcome;
+use crate::store::sessions::{NewSession, Program, SessionMode};
+use crate::store::{Policy, Role};
+
+/// A throwaway directory removed on drop.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A second staff account of the screenshots, still on its first password.
+pub const NEW_STAFF: &str = "uketsuke01";
+const NEW_STAFF_PASSWORD: &str = "Hajimete-2026-pass";
+
+/// Renders every screen at `width`×`height` into `out`; returns the files
+/// written. The headless platform must be installed ([`super::ui::init_headless`]).
+pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
+    let scratch = Scratch(std::env::temp_dir().join(format!(
+        "tsudoi-screens-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    )));
+    std::fs::create_dir_all(&scratch.0)?;
+    let today = SystemClock.today();
+    let clock = Arc::new(FixedClock::jst(today, 10, 30));
+    let policy = Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    };
+    let spec = demo::DemoSpec {
+        residents: 40,
+        target_visits: 200,
+        ..demo::DemoSpec::year_ending(today, 2026)
+    };
+    let (mut store, manager, _) = demo::open_or_create(
+        &scratch.0.join("screens.db"),
+        demo::DEMO_PASSWORD,
+        &spec,
+        policy,
+        clock.clone(),
+    )?;
+    // A fresh session next to the salon, so a tap offers a choice and then
+    // checks in to a session this resident has not visited yet.
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let exercise = store.add_session(
+        &manager,
+        NewSession {
+            program: Program::Kaigo,
+            date: today,
+            start: t(10, 0),
+            end: t(11, 30),
+            title: "体操教室".into(),
+            capacity: None,
+            mode: SessionMode::Open,
+        },
+    )?;
+    store.add_staff(&manager, NEW_STAFF, Role::Handler, NEW_STAFF_PASSWORD)?;
+    store.sign_out(&manager)?;
+
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    let mut shot = |name: &str| -> Result<()> {
+        let path = out.join(format!("{name}.png"));
+        render_png(ui.window(), width, height, &path)?;
+        files.push(path);
+        Ok(())
+    };
+    let card = |n| super::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
+
+    shot("01-waiting")?;
+    ui.with_controller(|c| c.show_purpose());
+    shot("02-purpose")?;
+    ui.with_controller(|c| c.back());
+    ui.on_card(card(1));
+    shot("03-choose-session")?;
+    ui.with_controller(|c| c.choose(&exercise));
+    shot("04-checked-in")?;
+    ui.on_card(card(1));
+    ui.with_controller(|c| c.choose(&exercise));
+    shot("05-already-checked-in")?;
+    ui.on_card(card(2));
+    ui.with_controller(|c| {
+        c.search_start();
+        for k in ["ス", "ス", "゛", "キ"] {
+            c.key(k);
+        }
+    });
+    shot("29-search")?;
+    ui.with_controller(|c| c.submit());
+    shot("30-search-results")?;
+    ui.with_controller(|c| {
+        let first = c
+            .search()
+            .and_then(|s| s.hits.first())
+            .map(|h| h.id.clone());
+        if let Some(id) = first {
+            c.search_open(&id);
+        }
+    });
+    shot("31-record")?;
+    ui.with_controller(|c| {
+        c.choose(&exercise);
+    });
+    shot("32-record-checked-in-by-hand")?;
+    ui.with_controller(|c| {
+        c.edit_start(super::controller::EditField::Phone);
+        for k in "0312".split("") {
+            c.key(k);
+        }
+    });
+    shot("33-correct-phone")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.reverify_start();
+        c.reg_document(0);
+    });
+    shot("34-reverify-birth")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+    });
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+        c.cancel();
+    });
+    shot("06-unknown-card")?;
+    ui.on_card(card(3));
+    shot("07-reverification-due")?;
+    ui.with_controller(|c| {
+        c.back();
+        c.apply_outcome(CheckInOutcome::NotEligible {
+            reaches_age_on: today + chrono::Duration::days(120),
+        })
+    });
+    shot("08-not-eligible")?;
+    ui.with_controller(|c| c.apply_outcome(CheckInOutcome::SessionFull));
+    shot("09-session-full")?;
+    ui.on_card(card(4));
+    shot("10-card-error")?;
+    clock.set(crate::clock::jst(today, 20, 0));
+    ui.on_card(card(1));
+    shot("11-no-session")?;
+    clock.set(crate::clock::jst(today, 10, 30));
+    ui.with_controller(|c| c.back());
+    ui.on_reader_state(false);
+    shot("12-reader-disconnected")?;
+    ui.on_reader_state(true);
+
+    ui.with_controller(|c| {
+        c.staff_start();
+        for k in demo::DEMO_MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in "abcdefgh".split("") {
+            c.key(k);
+        }
+    });
+    shot("13-staff-sign-in")?;
+    ui.with_controller(|c| {
+        c.focus(super::Field::First);
+        for _ in 0..demo::DEMO_MANAGER.len() {
+            c.backspace();
+        }
+        for k in NEW_STAFF.split("") {
+            c.key(k);
+        }
+        for _ in 0..5 {
+            c.focus(super::Field::Second);
+            c.key("x");
+            c.submit();
+        }
+    });
+    shot("14-staff-locked-out")?;
+    clock.set(crate::clock::jst(today, 10, 50));
+    ui.with_controller(|c| {
+        c.cancel();
+        c.staff_start();
+        for k in NEW_STAFF.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in NEW_STAFF_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    });
+    shot("15-staff-change-password")?;
+    ui.with_controller(|c| {
+        c.sign_out();
+        c.staff_start();
+        for k in demo::DEMO_MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in demo::DEMO_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    });
+    shot("16-staff-today")?;
+    ui.with_controller(|c| c.add_session_start());
+    shot("17-staff-add-session")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.register_start();
+    });
+    shot("20-register-document")?;
+    ui.with_controller(|c| {
+        c.reg_document(0);
+        for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
+            c.key(k);
+        }
+        c.reg_focus_kana(true);
+        for k in ["ス", "ス", "゛", "キ", "空白", "ハ"] {
+            c.key(k);
+        }
+    });
+    shot("21-register-name")?;
+    ui.with_controller(|c| {
+        c.key("ナ");
+        c.submit();
+        c.reg_step_date(0, -5);
+        c.reg_step_date(1, 3);
+    });
+    shot("22-register-birth")?;
+    ui.with_controller(|c| {
+        c.reg_era(3);
+    });
+    shot("23-register-birth-too-young")?;
+    ui.with_controller(|c| {
+        c.reg_era(2);
+        c.submit();
+        for k in "1000001".split("") {
+            c.key(k);
+        }
+    });
+    shot("24-register-postal-out-of-ward")?;
+    ui.with_controller(|c| {
+        for _ in 0..7 {
+            c.backspace();
+        }
+        for k in "1600022".split("") {
+            c.key(k);
+        }
+    });
+    shot("25-register-postal")?;
+    ui.with_controller(|c| {
+        c.submit();
+        for k in "0312345678".split("") {
+            c.key(k);
+        }
+    });
+    shot("26-register-phone")?;
+    ui.with_controller(|c| c.submit());
+    shot("27-register-consent")?;
+    ui.with_controller(|c| c.submit());
+    shot("28-register-card")?;
+    ui.on_card(card(2));
+    ui.with_controller(|c| {
+        c.search_start();
+        for k in ["ス", "ス", "゛", "キ"] {
+            c.key(k);
+        }
+    });
+    shot("29-search")?;
+    ui.with_controller(|c| c.submit());
+    shot("30-search-results")?;
+    ui.with_controller(|c| {
+        let first = c
+            .search()
+            .and_then(|s| s.hits.first())
+            .map(|h| h.id.clone());
+        if let Some(id) = first {
+            c.search_open(&id);
+        }
+    });
+    shot("31-record")?;
+    ui.with_controller(|c| {
+        c.choose(&exercise);
+    });
+    shot("32-record-checked-in-by-hand")?;
+    ui.with_controller(|c| {
+        c.edit_start(super::controller::EditField::Phone);
+        for k in "0312".split("") {
+            c.key(k);
+        }
+    });
+    shot("33-correct-phone")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.reverify_start();
+        c.reg_document(0);
+    });
+    shot("34-reverify-birth")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+    });
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+        c.cancel();
+    });
+    ui.with_controller(|c| c.sign_out());
+    ui.with_controller(|c| c.store_mut().lock());
+    ui.with_controller(|c| c.on_timeout());
+    shot("18-locked-start-of-day")?;
+    ui.with_controller(|c| {
+        if let Ok(s) = c
+            .store_mut()
+            .sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD)
+        {
+            let _ = c.store_mut().sign_out(&s);
+        }
+        c.back();
+    });
+    ui.set_demo_mode(true);
+    shot("19-demo-reader-panel")?;
+    Ok(files)
+}

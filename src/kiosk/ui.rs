@@ -1,0 +1,416 @@
+//! The adapter between the Slint screens and [`KioskController`].
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Duration;
+
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
+use crate::store::sessions::Program;
+
+#[allow(clippy::all)]
+mod generated {
+    slint::include_modules!();
+}
+
+pub use generated::{AppWindow, Kiosk, Screen as UiScreen, SessionRow as UiSessionRow};
+
+/// Called after every card tap with what the buzzer and lights should do.
+pub type FeedbackHook = Box<dyn Fn(Signal)>;
+
+struct Shared {
+    controller: RefCell<KioskController>,
+    window: slint::Weak<AppWindow>,
+    timer: slint::Timer,
+    feedback: RefCell<Option<FeedbackHook>>,
+}
+
+/// The kiosk window with its controller.
+pub struct KioskUi {
+    window: AppWindow,
+    shared: Rc<Shared>,
+}
+
+fn ui_screen(s: controller::Screen) -> UiScreen {
+    use controller::Screen as S;
+    match s {
+        S::Locked => UiScreen::Locked,
+        S::Waiting => UiScreen::Waiting,
+        S::Purpose => UiScreen::Purpose,
+        S::CheckedIn => UiScreen::CheckedIn,
+        S::AlreadyCheckedIn => UiScreen::AlreadyCheckedIn,
+        S::UnknownCard => UiScreen::UnknownCard,
+        S::ReverificationDue => UiScreen::ReverificationDue,
+        S::NotEligible => UiScreen::NotEligible,
+        S::SessionFull => UiScreen::SessionFull,
+        S::NoSession => UiScreen::NoSession,
+        S::CardError => UiScreen::CardError,
+        S::ChooseSession => UiScreen::ChooseSession,
+        S::StaffSignIn => UiScreen::StaffSignIn,
+        S::StaffChangePassword => UiScreen::StaffChangePassword,
+        S::StaffToday => UiScreen::StaffToday,
+        S::StaffAddSession => UiScreen::StaffAddSession,
+        S::StaffRegister => UiScreen::StaffRegister,
+        S::StaffSearch => UiScreen::StaffSearch,
+        S::StaffRecord => UiScreen::StaffRecord,
+        S::StaffCorrect => UiScreen::StaffCorrect,
+    }
+}
+
+fn rows(list: &[controller::SessionRow]) -> ModelRc<UiSessionRow> {
+    let v: Vec<UiSessionRow> = list
+        .iter()
+        .map(|r| UiSessionRow {
+            id: r.id.as_str().into(),
+            time: r.time.as_str().into(),
+            title: r.title.as_str().into(),
+            program: r.program.as_str().into(),
+            count: i32::try_from(r.count).unwrap_or(i32::MAX),
+            names: r.names.as_str().into(),
+        })
+        .collect();
+    ModelRc::new(VecModel::from(v))
+}
+
+fn strings(list: &[&str]) -> ModelRc<SharedString> {
+    let v: Vec<SharedString> = list.iter().map(|s| SharedString::from(*s)).collect();
+    ModelRc::new(VecModel::from(v))
+}
+
+impl Shared {
+    /// Copies the controller's state into the screen and restarts the idle timer.
+    fn refresh(self: &Rc<Self>) {
+        let Some(window) = self.window.upgrade() else {
+            return;
+        };
+        let timeout = {
+            let c = self.controller.borrow();
+            let g = window.global::<Kiosk>();
+            let screen = c.screen();
+            g.set_screen(ui_screen(screen));
+            g.set_reader_connected(c.reader_connected());
+            g.set_date_label(c.date_label().into());
+            if matches!(
+                screen,
+                controller::Screen::Waiting | controller::Screen::Locked
+            ) {
+                g.set_sessions(rows(&c.todays_sessions()));
+            }
+            g.set_choices(rows(c.choices()));
+            g.set_result_name(c.result_name().into());
+            g.set_result_title(c.result_title().into());
+            g.set_result_message(c.result_message().into());
+            g.set_first_text(c.first_shown().into());
+            g.set_second_text(c.second_masked().into());
+            g.set_field(match c.field() {
+                Field::First => 0,
+                Field::Second => 1,
+            });
+            g.set_shifted(c.shifted());
+            g.set_staff_message(c.staff_message().into());
+            g.set_staff_id(c.staff_id().unwrap_or_default().into());
+            g.set_today(rows(c.today_rows()));
+            let form = c.form();
+            g.set_form_program(
+                Program::ALL
+                    .iter()
+                    .position(|p| *p == form.program)
+                    .unwrap_or(0) as i32,
+            );
+            g.set_form_title(form.title as i32);
+            g.set_form_time(
+                format!(
+                    "{}〜{}",
+                    form.start.format("%-H:%M"),
+                    c.form_end().format("%-H:%M")
+                )
+                .into(),
+            );
+            if let Some(r) = c.registration() {
+                use crate::kiosk::controller::RegStep;
+                g.set_reg_step(match r.step {
+                    RegStep::Document => 0,
+                    RegStep::Name => 1,
+                    RegStep::Birth => 2,
+                    RegStep::Postal => 3,
+                    RegStep::Phone => 4,
+                    RegStep::Consent => 5,
+                    RegStep::Card => 6,
+                });
+                g.set_reg_name(r.name.as_str().into());
+                g.set_reg_kana(r.kana.as_str().into());
+                g.set_reg_on_kana(r.on_kana);
+                g.set_reg_era(
+                    crate::eligibility::Era::ALL
+                        .iter()
+                        .position(|e| *e == r.era)
+                        .unwrap_or(0) as i32,
+                );
+                g.set_reg_year(
+                    if r.year == 1 {
+                        "元年".to_owned()
+                    } else {
+                        format!("{}年", r.year)
+                    }
+                    .into(),
+                );
+                g.set_reg_month(format!("{}月", r.month).into());
+                g.set_reg_day(format!("{}日", r.day).into());
+                g.set_reg_postal(r.postal.as_str().into());
+                g.set_reg_phone(r.phone.as_str().into());
+                g.set_reg_message(r.message.as_str().into());
+                g.set_reg_info(r.info.as_str().into());
+                g.set_reg_valid(r.valid);
+                g.set_reg_reverify(r.reverify.is_some());
+            } else {
+                // Nothing typed in the wizard stays on screen after it ends.
+                g.set_reg_name(SharedString::new());
+                g.set_reg_kana(SharedString::new());
+                g.set_reg_postal(SharedString::new());
+                g.set_reg_phone(SharedString::new());
+                g.set_reg_message(SharedString::new());
+                g.set_reg_info(SharedString::new());
+                g.set_reg_reverify(false);
+            }
+            match c.search() {
+                Some(s) => {
+                    g.set_search_by_phone(s.by_phone);
+                    g.set_search_query(s.query.as_str().into());
+                    g.set_search_searched(s.searched);
+                    let hits: Vec<UiSessionRow> = s
+                        .hits
+                        .iter()
+                        .map(|h| UiSessionRow {
+                            id: h.id.as_str().into(),
+                            title: h.label.as_str().into(),
+                            ..Default::default()
+                        })
+                        .collect();
+                    g.set_search_hits(ModelRc::new(VecModel::from(hits)));
+                    g.set_search_message(s.message.as_str().into());
+                    g.set_edit_phone(matches!(
+                        s.edit.as_ref().map(|e| e.0),
+                        Some(controller::EditField::Phone)
+                    ));
+                    g.set_edit_text(
+                        s.edit
+                            .as_ref()
+                            .map(|e| e.1.as_str())
+                            .unwrap_or_default()
+                            .into(),
+                    );
+                    g.set_record_text(
+                        s.record
+                            .as_ref()
+                            .map(|r| r.1.as_str())
+                            .unwrap_or_default()
+                            .into(),
+                    );
+                }
+                None => {
+                    g.set_search_query(SharedString::new());
+                    g.set_search_searched(false);
+                    g.set_search_hits(ModelRc::default());
+                    g.set_search_message(SharedString::new());
+                    g.set_record_text(SharedString::new());
+                    g.set_edit_text(SharedString::new());
+                }
+            }
+            c.timeout()
+        };
+        match timeout {
+            Some(d) => {
+                let weak: Weak<Shared> = Rc::downgrade(self);
+                self.timer.start(slint::TimerMode::SingleShot, d, move || {
+                    if let Some(s) = weak.upgrade() {
+                        s.controller.borrow_mut().on_timeout();
+                        s.refresh();
+                    }
+                });
+            }
+            None => self.timer.stop(),
+        }
+    }
+
+    fn act(self: &Rc<Self>, f: impl FnOnce(&mut KioskController)) {
+        f(&mut self.controller.borrow_mut());
+        self.refresh();
+    }
+
+    fn card(self: &Rc<Self>, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        let signal = self.controller.borrow_mut().on_card(card);
+        self.refresh();
+        if let Some(hook) = self.feedback.borrow().as_ref() {
+            hook(signal);
+        }
+        signal
+    }
+}
+
+impl KioskUi {
+    /// Creates the window (a Slint platform must exist or be creatable).
+    pub fn new(controller: KioskController) -> Result<Self, slint::PlatformError> {
+        let window = AppWindow::new()?;
+        let shared = Rc::new(Shared {
+            controller: RefCell::new(controller),
+            window: window.as_weak(),
+            timer: slint::Timer::default(),
+            feedback: RefCell::new(None),
+        });
+        let g = window.global::<Kiosk>();
+        {
+            let c = shared.controller.borrow();
+            g.set_site(c.store().site().unwrap_or_default().into());
+            g.set_purpose_text(c.purpose_text().into());
+        }
+        let programs: Vec<&str> = Program::ALL.iter().map(|p| p.label()).collect();
+        g.set_programs(strings(&programs));
+        g.set_titles(strings(&SESSION_TITLES));
+        let documents: Vec<&str> = crate::store::participants::DocumentKind::ALL
+            .iter()
+            .map(|d| d.label())
+            .collect();
+        g.set_reg_documents(strings(&documents));
+
+        macro_rules! wire {
+            ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{
+                let weak = Rc::downgrade(&shared);
+                g.$on(move |$($arg: $t),*| {
+                    if let Some(s) = weak.upgrade() {
+                        s.act(|$c| {
+                            $body;
+                        });
+                    }
+                });
+            }};
+        }
+        wire!(on_show_purpose, |c| c.show_purpose());
+        wire!(on_back, |c| c.back());
+        wire!(on_choose, |c, id: SharedString| {
+            let _ = c.choose(&id);
+        });
+        wire!(on_staff_start, |c| c.staff_start());
+        wire!(on_key, |c, k: SharedString| c.key(&k));
+        wire!(on_backspace, |c| c.backspace());
+        wire!(on_toggle_shift, |c| c.toggle_shift());
+        wire!(on_focus, |c, i: i32| c.focus(if i == 0 {
+            Field::First
+        } else {
+            Field::Second
+        }));
+        wire!(on_submit, |c| c.submit());
+        wire!(on_cancel, |c| c.cancel());
+        wire!(on_sign_out, |c| c.sign_out());
+        wire!(on_add_session, |c| c.add_session_start());
+        wire!(on_form_program_set, |c, i: i32| c
+            .form_program(usize::try_from(i).unwrap_or(0)));
+        wire!(on_form_title_set, |c, i: i32| c
+            .form_title(usize::try_from(i).unwrap_or(0)));
+        wire!(on_form_start, |c, d: i32| c.form_start(d));
+        wire!(on_register_start, |c| c.register_start());
+        wire!(on_search_start, |c| c.search_start());
+        wire!(on_search_toggle, |c| c.search_toggle());
+        wire!(on_search_open, |c, id: SharedString| c.search_open(&id));
+        wire!(on_edit_start, |c, i: i32| c.edit_start(if i == 1 {
+            controller::EditField::Phone
+        } else {
+            controller::EditField::Kana
+        }));
+        wire!(on_reverify_start, |c| c.reverify_start());
+        wire!(on_reg_document_set, |c, i: i32| c
+            .reg_document(usize::try_from(i).unwrap_or(0)));
+        wire!(on_reg_focus_kana, |c, k: bool| c.reg_focus_kana(k));
+        wire!(on_reg_era_set, |c, i: i32| c
+            .reg_era(usize::try_from(i).unwrap_or(0)));
+        wire!(on_reg_step_date, |c, part: i32, d: i32| c
+            .reg_step_date(usize::try_from(part).unwrap_or(0), d));
+        wire!(on_form_length, |c, d: i32| c.form_length(d));
+        {
+            let weak = Rc::downgrade(&shared);
+            g.on_demo_tap(move |n| {
+                if let (Some(s), Some(card)) = (weak.upgrade(), super::demo_card(n)) {
+                    s.card(card);
+                }
+            });
+        }
+        shared.refresh();
+        Ok(Self { window, shared })
+    }
+
+    pub fn window(&self) -> &AppWindow {
+        &self.window
+    }
+
+    /// Shows the simulated reader panel (and keys 1–4) of `tsudoi demo`.
+    pub fn set_demo_mode(&self, on: bool) {
+        self.window.global::<Kiosk>().set_demo_mode(on);
+    }
+
+    /// Where the hardware layer's feedback (buzzer, lights) plugs in.
+    pub fn set_feedback(&self, hook: FeedbackHook) {
+        *self.shared.feedback.borrow_mut() = Some(hook);
+    }
+
+    /// A card tap from the reader; returns the feedback signal.
+    pub fn on_card(&self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        self.shared.card(card)
+    }
+
+    /// The reader was plugged in or out.
+    pub fn on_reader_state(&self, connected: bool) {
+        self.shared.act(|c| c.on_reader_state(connected));
+    }
+
+    /// Runs `f` on the controller, then updates the screen.
+    pub fn with_controller<R>(&self, f: impl FnOnce(&mut KioskController) -> R) -> R {
+        let r = f(&mut self.shared.controller.borrow_mut());
+        self.shared.refresh();
+        r
+    }
+
+    /// The current screen as the UI shows it.
+    pub fn ui_screen(&self) -> UiScreen {
+        self.window.global::<Kiosk>().get_screen()
+    }
+}
+
+/// Installs the headless testing platform with the software renderer, so
+/// windows can be rendered to pixels without a display (screenshots, tests).
+/// Time is mocked: advance it with `i_slint_backend_testing::mock_elapsed_time`.
+pub fn init_headless() -> Result<(), slint::PlatformError> {
+    slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
+        i_slint_backend_testing::TestingBackendOptions {
+            mock_time: true,
+            threading: false,
+            renderer_name: Some("software".into()),
+        },
+    )))
+    .map_err(|e| slint::PlatformError::Other(e.to_string()))
+}
+
+/// Renders the window at `width`×`height` physical pixels and writes a PNG.
+pub fn render_png(
+    window: &AppWindow,
+    width: u32,
+    height: u32,
+    path: &std::path::Path,
+) -> crate::Result<()> {
+    let w = window.window();
+    w.set_size(slint::PhysicalSize::new(width, height));
+    // Let layouts, conditionals and repeaters settle.
+    i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
+    let shot = w
+        .take_snapshot()
+        .map_err(|e| crate::Error::Invalid(format!("画面を描けませんでした: {e}")))?;
+    let file = std::fs::File::create(path)?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let png_err =
+        |e: png::EncodingError| crate::Error::Invalid(format!("PNGを書けませんでした: {e}"));
+    let mut writer = enc.write_header().map_err(png_err)?;
+    writer.write_image_data(shot.as_bytes()).map_err(png_err)?;
+    writer.finish().map_err(png_err)?;
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The kiosk controller on its own, without any UI. All data is invented.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use tsudoi::kiosk::{Field, KioskConfig, KioskController, Screen, Signal};
+use tsudoi::store::sessions::{NewSession, Program, SessionMode};
+use tsudoi_hw::{CardId, CardIdError, Technology};
+
+use common::*;
+
+const CARD: &str = "04556677889900";
+
+fn card(hex: &str) -> Result<CardId, CardIdError> {
+    CardId::from_hex(Technology::Iso14443A, hex)
+}
+
+fn controller(with_session: bool) -> (KioskController, tempfile::TempDir) {
+    let mut f = fixture_on(date(2026, 6, 2));
+    if with_session {
+        f.store
+            .add_session(
+                &f.manager,
+                NewSession {
+                    program: Program::Kaigo,
+                    date: date(2026, 6, 2),
+                    start: NaiveTime::from_hms_opt(10, 15, 0).unwrap(),
+                    end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+                    title: "体操教室".into(),
+                    capacity: Some(1),
+                    mode: SessionMode::FirstCome,
+                },
+            )
+            .unwrap();
+    }
+    let id = f
+        .store
+        .register(
+            &f.manager,
+            resident(
+                "佐藤 一子",
+                "サトウ カズコ",
+                "03-5555-0000",
+                date(1951, 1, 1),
+            ),
+        )
+        .unwrap();
+    f.store
+        .link_card(&f.manager, &id, &card(CARD).unwrap())
+        .unwrap();
+    f.store.sign_out(&f.manager).unwrap();
+    (KioskController::new(f.store, KioskConfig::default()), f.dir)
+}
+
+#[test]
+fn timeouts_are_clamped_to_the_privacy_limits() {
+    let c = KioskConfig {
+        resident_idle: Duration::from_secs(300),
+        staff_idle: Duration::from_secs(3600),
+        result_return: Duration::from_secs(60),
+        ..KioskConfig::default()
+    }
+    .clamped();
+    assert_eq!(c.resident_idle, Duration::from_secs(30));
+    assert_eq!(c.staff_idle, Duration::from_secs(15 * 60));
+    assert!(c.result_return <= c.resident_idle);
+    let d = KioskConfig::default();
+    assert_eq!(d.staff_idle, Duration::from_secs(5 * 60));
+    assert!(d.resident_idle <= Duration::from_secs(30));
+}
+
+#[test]
+fn session_opens_for_check_in_half_an_hour_early_and_returns_to_waiting() {
+    let (mut c, _dir) = controller(true);
+    // 10:00, the class starts 10:15: check-in is open.
+    assert_eq!(c.on_card(card(CARD)), Signal::Success);
+    assert_eq!(c.screen(), Screen::CheckedIn);
+    assert_eq!(c.result_title(), "体操教室");
+    assert_eq!(c.timeout(), Some(KioskConfig::default().result_return));
+    c.on_timeout();
+    assert_eq!(c.screen(), Screen::Waiting);
+    assert_eq!(c.result_name(), "");
+}
+
+#[test]
+fn no_session_now_and_unusable_cards_say_what_to_do() {
+    let (mut c, _dir) = controller(false);
+    assert_eq!(c.on_card(card(CARD)), Signal::Attention);
+    assert_eq!(c.screen(), Screen::NoSession);
+    assert!(c.result_message().contains("受付にお声がけください"));
+    assert_eq!(c.on_card(Err(CardIdError::RandomIdentifier)), Signal::Error);
+    assert_eq!(c.screen(), Screen::CardError);
+    assert_eq!(c.timeout(), Some(KioskConfig::default().resident_idle));
+}
+
+#[test]
+fn purpose_is_one_tap_from_waiting() {
+    let (mut c, _dir) = controller(true);
+    c.show_purpose();
+    assert_eq!(c.screen(), Screen::Purpose);
+    assert!(c.purpose_text().contains("ほかの目的には使わず"));
+    c.back();
+    assert_eq!(c.screen(), Screen::Waiting);
+}
+
+#[test]
+fn the_keyboard_masks_passwords_and_never_shows_them() {
+    let (mut c, _dir) = controller(true);
+    c.staff_start();
+    assert_eq!(c.screen(), Screen::StaffSignIn);
+    for k in ["k", "a", "n", "r", "i", "0", "1"] {
+        c.key(k);
+    }
+    c.focus(Field::Second);
+    c.toggle_shift();
+    c.key("s");
+    c.toggle_shift();
+    c.key("e");
+    assert_eq!(c.first_shown(), "kanri01");
+    assert_eq!(c.second_masked(), "●●");
+    c.backspace();
+    assert_eq!(c.second_masked(), "●");
+    c.submit();
+    assert_eq!(c.screen(), Screen::StaffSignIn);
+    assert_eq!(
+        c.second_masked(),
+        "",
+        "a failed attempt clears the password"
+    );
+    assert!(c.staff_message().contains("違います"));
+    c.cancel();
+    assert_eq!(c.screen(), Screen::Waiting);
+    assert_eq!(c.first_shown(), "", "nothing typed survives");
+}
+
+#[test]
+fn staff_screens_lock_on_timeout() {
+    let (mut c, _dir) = controller(true);
+    c.staff_start();
+    for k in MANAGER.split("") {
+        c.key(k);
+    }
+    c.focus(Field::Second);
+    for k in NEW_PASSWORD.split("") {
+        c.key(k);
+    }
+    c.submit();
+    assert_eq!(c.screen(), Screen::StaffToday);
+    assert_eq!(c.timeout(), Some(Duration::from_secs(300)));
+    c.on_timeout();
+    assert_eq!(c.screen(), Screen::Waiting);
+    assert_eq!(c.staff_id(), None);
+    assert!(c.today_rows().is_empty());
+}
+
+/// The UI shows fixed Japanese literals: nothing is marked for translation,
+/// so the system locale (LANG=en_GB on Raspberry Pi OS) cannot switch it.
+#[test]
+fn the_ui_language_does_not_follow_the_locale() {
+    for f in ["ui/app.slint", "ui/widgets.slint", "ui/theme.slint"] {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(!text.contains("@tr("), "{f} marks strings for translation");
+    }
+}
