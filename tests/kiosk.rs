@@ -661,3 +661,81 @@ fn the_demo_panel_taps_the_demo_cards() {
     press(&ui, "デモ: 4 読み取り失敗");
     assert_eq!(ui.ui_screen(), UiScreen::CardError);
 }
+
+/// Lets real time pass for the reader thread while Slint's mock clock keeps
+/// pace, until `done` holds (at most about five seconds).
+fn wait_for(ui: &KioskUi, done: impl Fn(&KioskUi) -> bool) -> bool {
+    for _ in 0..250 {
+        mock_elapsed_time(Duration::from_millis(20));
+        if done(ui) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+fn attach_simulated(
+    ui: &KioskUi,
+) -> (
+    tsudoi_hw::SimulatedReaderControl,
+    tsudoi_hw::RecordingFeedback,
+) {
+    let (reader, control) = tsudoi_hw::SimulatedReader::new();
+    let settings = tsudoi_hw::ReaderSettings {
+        poll_interval: Duration::from_millis(10),
+        cooldown: Duration::from_millis(500),
+        ..tsudoi_hw::ReaderSettings::default()
+    };
+    let handle = tsudoi_hw::spawn_reader(Box::new(reader), settings);
+    let feedback = tsudoi_hw::RecordingFeedback::new();
+    ui.attach_reader(handle, Some(control.clone()), Box::new(feedback.clone()));
+    (control, feedback)
+}
+
+#[test]
+fn taps_on_the_reader_thread_reach_the_screen_and_the_buzzer() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    let (control, feedback) = attach_simulated(&ui);
+    let attendance = |ui: &KioskUi| ui.with_controller(|c| c.store().attendance_count().unwrap());
+
+    // A card held on the reader checks in once, with the success tone.
+    control.place(&card(CARD).unwrap());
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::CheckedIn));
+    std::thread::sleep(Duration::from_millis(300));
+    mock_elapsed_time(Duration::from_millis(20));
+    assert_eq!(attendance(&ui), 1);
+    assert_eq!(feedback.signals(), vec![Signal::Success]);
+    control.remove();
+
+    // Lifted and tapped again after the cooldown: already checked in, its own tone.
+    std::thread::sleep(Duration::from_millis(700));
+    control.place(&card(CARD).unwrap());
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::AlreadyCheckedIn));
+    control.remove();
+    assert_eq!(attendance(&ui), 1);
+    assert_eq!(
+        feedback.signals(),
+        vec![Signal::Success, Signal::AlreadyCheckedIn]
+    );
+
+    // Unplugged: the banner; plugged back: gone, and taps work again.
+    control.unplug();
+    assert!(wait_for(&ui, |ui| !ui.with_controller(|c| c.reader_connected())));
+    control.replug();
+    assert!(wait_for(&ui, |ui| ui.with_controller(|c| c.reader_connected())));
+}
+
+#[test]
+fn the_demo_panel_taps_through_the_simulated_reader() {
+    let (f, _) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    ui.set_demo_mode(true);
+    let (_control, feedback) = attach_simulated(&ui);
+    press(&ui, "デモ: 2 未登録カード");
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::UnknownCard));
+    press(&ui, "デモ: 4 読み取り失敗");
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::CardError));
+    assert_eq!(feedback.signals(), vec![Signal::Attention, Signal::Error]);
+}

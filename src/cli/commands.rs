@@ -714,6 +714,19 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     ))
     .map_err(ui_error)?;
     ui.set_demo_mode(true);
+    // The demo's cards go through the simulated reader's thread, as real taps
+    // would; a short cooldown lets a visitor try the same card twice.
+    let (reader, control) = tsudoi_hw::SimulatedReader::new();
+    let settings = tsudoi_hw::ReaderSettings {
+        cooldown: std::time::Duration::from_secs(2),
+        ..tsudoi_hw::ReaderSettings::default()
+    };
+    let handle = tsudoi_hw::spawn_reader(Box::new(reader), settings);
+    ui.attach_reader(
+        handle,
+        Some(control),
+        tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
+    );
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -741,9 +754,13 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     let ui =
         tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, kiosk_config(a)))
             .map_err(ui_error)?;
-    // The NFC reader driver comes with the hardware layer; until it feeds
-    // `on_card`, the screen says honestly that no reader is connected.
+    // Until the reader thread reports Ready, the screen says no reader is connected.
     ui.on_reader_state(false);
+    let hw = &ctx.config.hardware;
+    let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
+    let (reader, control) = hw.open_reader().map_err(hw_error)?;
+    let handle = tsudoi_hw::spawn_reader(reader, hw.settings().map_err(hw_error)?);
+    ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&hw.gpio));
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -24,6 +24,71 @@ struct Shared {
     window: slint::Weak<AppWindow>,
     timer: slint::Timer,
     feedback: RefCell<Option<FeedbackHook>>,
+    reader: RefCell<Option<ReaderLink>>,
+}
+
+/// The card reader thread as the UI sees it: its events are drained on the UI
+/// thread by a timer (the controller is not thread-safe), and in the demo the
+/// on-screen panel places cards on the simulated reader.
+struct ReaderLink {
+    handle: tsudoi_hw::ReaderHandle,
+    control: Option<tsudoi_hw::SimulatedReaderControl>,
+    _timer: slint::Timer,
+}
+
+/// How often reader events are taken onto the UI thread.
+const READER_DRAIN: std::time::Duration = std::time::Duration::from_millis(20);
+
+impl Shared {
+    /// Hands every pending reader event to the controller, oldest first.
+    fn drain_reader(self: &Rc<Self>) {
+        loop {
+            let event = match self.reader.borrow().as_ref() {
+                Some(link) => match link.handle.events().try_recv() {
+                    Ok(event) => event,
+                    Err(_) => return,
+                },
+                None => return,
+            };
+            match event {
+                tsudoi_hw::ReaderEvent::Card(card) => {
+                    self.card(Ok(card));
+                }
+                tsudoi_hw::ReaderEvent::Refused(why) => {
+                    self.card(Err(why));
+                }
+                tsudoi_hw::ReaderEvent::State(state) => {
+                    let ready = matches!(state, tsudoi_hw::ReaderState::Ready);
+                    self.act(|c| c.on_reader_state(ready));
+                }
+            }
+        }
+    }
+
+    /// A demo-panel tap: through the simulated reader when one is attached
+    /// (so the demo exercises the same path as a real card), else directly.
+    fn demo_tap(self: &Rc<Self>, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) {
+        let control = self
+            .reader
+            .borrow()
+            .as_ref()
+            .and_then(|l| l.control.clone());
+        let Some(control) = control else {
+            self.card(card);
+            return;
+        };
+        match &card {
+            Ok(id) => control.place(id),
+            // A phone's random identifier, as the reader would see it.
+            Err(_) => {
+                control.place_raw(tsudoi_hw::Technology::Iso14443A, &[0x08, 0x4d, 0x1c, 0x77])
+            }
+        }
+        // Lift the card again after a moment, as a hand would.
+        slint::Timer::single_shot(std::time::Duration::from_millis(400), move || {
+            control.remove()
+        });
+    }
 }
 
 /// The kiosk window with its controller.
@@ -257,6 +322,7 @@ impl KioskUi {
             window: window.as_weak(),
             timer: slint::Timer::default(),
             feedback: RefCell::new(None),
+            reader: RefCell::new(None),
         });
         let g = window.global::<Kiosk>();
         {
@@ -330,7 +396,7 @@ impl KioskUi {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {
                 if let (Some(s), Some(card)) = (weak.upgrade(), super::demo_card(n)) {
-                    s.card(card);
+                    s.demo_tap(card);
                 }
             });
         }
@@ -350,6 +416,31 @@ impl KioskUi {
     /// Where the hardware layer's feedback (buzzer, lights) plugs in.
     pub fn set_feedback(&self, hook: FeedbackHook) {
         *self.shared.feedback.borrow_mut() = Some(hook);
+    }
+
+    /// Connects the card reader thread and the buzzer and lights: reader
+    /// events reach the controller on the UI thread, each result plays its
+    /// signal. `control` is the simulated reader's, for the demo panel.
+    pub fn attach_reader(
+        &self,
+        handle: tsudoi_hw::ReaderHandle,
+        control: Option<tsudoi_hw::SimulatedReaderControl>,
+        feedback: Box<dyn tsudoi_hw::Feedback>,
+    ) {
+        let feedback = RefCell::new(feedback);
+        self.set_feedback(Box::new(move |signal| feedback.borrow_mut().signal(signal)));
+        let timer = slint::Timer::default();
+        let weak = Rc::downgrade(&self.shared);
+        timer.start(slint::TimerMode::Repeated, READER_DRAIN, move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.drain_reader();
+            }
+        });
+        *self.shared.reader.borrow_mut() = Some(ReaderLink {
+            handle,
+            control,
+            _timer: timer,
+        });
     }
 
     /// A card tap from the reader; returns the feedback signal.

@@ -60,15 +60,9 @@ impl Screen {
     }
 }
 
-/// What the buzzer and lights should do after a tap (the hardware layer's
-/// `Feedback` trait maps these to sounds and colours).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    Success,
-    AlreadyCheckedIn,
-    Error,
-    Attention,
-}
+/// What the buzzer and lights should do after a tap: the hardware layer's
+/// signal, played by its `Feedback`.
+pub use tsudoi_hw::Signal;
 
 /// Timings; the limits of the privacy rules are enforced in [`KioskConfig::clamped`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
