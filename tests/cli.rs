@@ -413,3 +413,20 @@ fn demo_creates_a_reproducible_synthetic_year_once() {
         .unwrap();
     assert_eq!(audit as u64, visits);
 }
+
+#[test]
+fn run_refuses_a_wrong_reader_setting_before_opening_a_window() {
+    let env = Env::new();
+    std::fs::write(
+        env.dir.path().join("config.toml"),
+        "[hardware]\nreader = \"bogus_driver:/dev/x\"\n",
+    )
+    .unwrap();
+    let out = env.run(&["run"], None);
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out.stderr).contains("カードリーダーの設定"),
+        "{}",
+        text(&out.stderr)
+    );
+}

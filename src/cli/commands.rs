@@ -750,16 +750,18 @@ fn kiosk_config(a: &KioskArgs) -> tsudoi::kiosk::KioskConfig {
 /// staff sign-in of the day unlocks the data key, which stays in memory for
 /// the residents' check-ins until the process ends.
 fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
+    // A wrong [hardware] section is reported before any window opens.
+    let hw = &ctx.config.hardware;
+    let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
+    let settings = hw.settings().map_err(hw_error)?;
+    let (reader, control) = hw.open_reader().map_err(hw_error)?;
     let store = ctx.open()?;
     let ui =
         tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, kiosk_config(a)))
             .map_err(ui_error)?;
     // Until the reader thread reports Ready, the screen says no reader is connected.
     ui.on_reader_state(false);
-    let hw = &ctx.config.hardware;
-    let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
-    let (reader, control) = hw.open_reader().map_err(hw_error)?;
-    let handle = tsudoi_hw::spawn_reader(reader, hw.settings().map_err(hw_error)?);
+    let handle = tsudoi_hw::spawn_reader(reader, settings);
     ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&hw.gpio));
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
