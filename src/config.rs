@@ -12,9 +12,9 @@
 //! [security]
 //! lockout_attempts = 5
 //! lockout_minutes = 15
-//! kdf_memory_kib = 65536
-//! kdf_iterations = 3
-//! kdf_parallelism = 4
+//! kdf_memory_kib = 47104
+//! kdf_iterations = 4
+//! kdf_parallelism = 1
 //! blind_index_bits = 12
 //!
 //! [report]
