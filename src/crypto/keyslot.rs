@@ -779,9 +779,9 @@ mod tests {
         assert_eq!(
             KdfParams::default(),
             KdfParams {
-                m_cost_kib: 65536,
-                t_cost: 3,
-                p_cost: 4
+                m_cost_kib: 47104,
+                t_cost: 4,
+                p_cost: 1
             }
         );
         let bad = [
