@@ -393,3 +393,28 @@ fn class_screens_reset_to_waiting_when_idle_and_forget_the_card() {
     tap(ui, KNOWN);
     assert_eq!(ui.ui_screen(), UiScreen::NoSession);
 }
+
+#[test]
+fn every_control_on_the_class_screens_has_a_role_label_and_action() {
+    use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    let check = |ui: &KioskUi, at_least: usize| {
+        let buttons = ElementQuery::from_root(ui.window())
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all();
+        assert!(buttons.len() >= at_least);
+        for b in buttons {
+            assert!(b.accessible_label().is_some_and(|l| !l.is_empty()));
+            assert!(b.size().height >= 72.0, "buttons at least 72 px");
+        }
+    };
+    press(ui, "教室のもうしこみ・抽選の結果");
+    check(ui, 1);
+    tap(ui, KNOWN);
+    check(ui, 3);
+    press(ui, "転倒予防教室");
+    check(ui, 1);
+}

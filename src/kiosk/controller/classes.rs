@@ -162,7 +162,7 @@ impl KioskController {
             ApplyOutcome::Applied { entry_number, .. } => {
                 self.entry_number = entry_number.to_string();
                 self.result_message = format!(
-                    "抽選日は {} です。抽選のあとに、このカードをタッチすると結果が見られます。",
+                    "抽選日は{}です。抽選のあとに、このカードをタッチすると結果が見られます。",
                     day_label(draw_on)
                 );
                 self.screen = Screen::ClassApplied;
