@@ -164,3 +164,39 @@ fn the_ui_language_does_not_follow_the_locale() {
         assert!(!text.contains("@tr("), "{f} marks strings for translation");
     }
 }
+
+#[test]
+fn class_mode_only_from_waiting_and_applying_needs_the_class_list() {
+    let (mut c, _dir) = controller(true);
+    // Applying without a card on the class list does nothing.
+    assert_eq!(c.apply_class("nothing"), Signal::Attention);
+    assert_eq!(c.screen(), Screen::Waiting);
+    c.class_mode();
+    assert_eq!(c.screen(), Screen::ClassCard);
+    assert!(
+        c.timeout()
+            .is_some_and(|d| d <= KioskConfig::MAX_RESIDENT_IDLE)
+    );
+    // A card in class mode shows the class list (none open here), not a check-in.
+    let before = c.store().attendance_count().unwrap();
+    c.on_card(card(CARD));
+    assert_eq!(c.screen(), Screen::Classes);
+    assert!(c.class_rows().is_empty());
+    assert!(c.class_results().is_empty());
+    assert_eq!(c.store().attendance_count().unwrap(), before);
+    // A class id that is not on the list goes back to waiting.
+    assert_eq!(c.apply_class("not-listed"), Signal::Attention);
+    assert_eq!(c.screen(), Screen::Waiting);
+    // An unreadable card in class mode.
+    c.class_mode();
+    c.on_card(Err(CardIdError::RandomIdentifier));
+    assert_eq!(c.screen(), Screen::CardError);
+    // Class mode is not reachable from a result screen.
+    c.class_mode();
+    assert_eq!(c.screen(), Screen::CardError);
+    c.on_timeout();
+    assert_eq!(c.screen(), Screen::Waiting);
+    // Back to normal mode: the card checks in.
+    c.on_card(card(CARD));
+    assert_eq!(c.screen(), Screen::CheckedIn);
+}

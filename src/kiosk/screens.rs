@@ -11,9 +11,13 @@ use crate::clock::{Clock, FixedClock, SystemClock};
 use crate::crypto::KdfParams;
 use crate::demo;
 use crate::error::{Error, Result};
+use crate::store::StaffSession;
+use crate::store::Store;
 use crate::store::attendance::CheckInOutcome;
+use crate::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
 use crate::store::{Policy, Role};
+use tsudoi_hw::{CardId, Technology};
 
 /// A throwaway directory removed on drop.
 struct Scratch(PathBuf);
@@ -70,6 +74,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             mode: SessionMode::Open,
         },
     )?;
+    let (open_class, open_draw) = demo_classes(&mut store, &manager, &clock, today)?;
     store.add_staff(&manager, NEW_STAFF, Role::Handler, NEW_STAFF_PASSWORD)?;
     store.sign_out(&manager)?;
 
@@ -321,7 +326,28 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.cancel();
         c.cancel();
     });
-    ui.with_controller(|c| c.sign_out());
+    ui.with_controller(|c| {
+        c.sign_out();
+        c.class_mode();
+    });
+    shot("35-class-card")?;
+    ui.on_card(card(1));
+    shot("36-classes")?;
+    ui.with_controller(|c| c.apply_class(&open_class));
+    shot("37-class-applied")?;
+    ui.with_controller(|c| {
+        c.back();
+        c.class_mode();
+    });
+    ui.on_card(card(1));
+    ui.with_controller(|c| c.apply_class(&open_class));
+    shot("38-class-duplicate")?;
+    ui.with_controller(|c| {
+        c.back();
+        c.apply_class_outcome(OPEN_CLASS, open_draw, ApplyOutcome::NeedsAddress)
+    });
+    shot("39-class-needs-address")?;
+    ui.with_controller(|c| c.back());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());
     shot("18-locked-start-of-day")?;
@@ -337,4 +363,88 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     ui.set_demo_mode(true);
     shot("19-demo-reader-panel")?;
     Ok(files)
+}
+
+const OPEN_CLASS: &str = "転倒予防教室";
+
+/// Two invented lottery classes: one drawn last month that demo card 1's
+/// resident won, and one taking applications now. Returns the open class's
+/// id and draw date.
+fn demo_classes(
+    store: &mut Store,
+    manager: &StaffSession,
+    clock: &FixedClock,
+    today: chrono::NaiveDate,
+) -> Result<(String, chrono::NaiveDate)> {
+    let day = |n: i64| today + chrono::Duration::days(n);
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let class = |store: &mut Store,
+                 title: &str,
+                 dates: &[chrono::NaiveDate],
+                 period: (i64, i64, i64)|
+     -> Result<String> {
+        let mut sessions = Vec::new();
+        for d in dates {
+            sessions.push(store.add_session(
+                manager,
+                NewSession {
+                    program: Program::Kaigo,
+                    date: *d,
+                    start: t(10, 0),
+                    end: t(11, 30),
+                    title: title.into(),
+                    capacity: Some(20),
+                    mode: SessionMode::Lottery,
+                },
+            )?);
+        }
+        store.add_lottery_class(
+            manager,
+            NewLotteryClass {
+                program: Program::Kaigo,
+                title: title.into(),
+                kind: "介護予防".into(),
+                term: "デモ期".into(),
+                sessions,
+                capacity: 20,
+                waitlist_size: None,
+                apply_from: day(period.0),
+                apply_until: day(period.1),
+                draw_on: day(period.2),
+                one_per_term: false,
+                priority: Priority::None,
+                previous_class: None,
+            },
+        )
+    };
+    let past = class(store, "脳トレ教室", &[day(7), day(14)], (-30, -20, -15))?;
+    let open = class(
+        store,
+        OPEN_CLASS,
+        &[day(21), day(28), day(35), day(42)],
+        (-3, 10, 14),
+    )?;
+    // Demo card 1's resident applied to the past class (the address is
+    // invented) and won its draw.
+    let card1 = CardId::from_hex(Technology::Iso14443A, demo::cards::KNOWN_RESIDENT)
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    clock.set(crate::clock::jst(day(-25), 10, 0));
+    store.apply_by_card(&card1, &past, Some("架空区見本町一丁目2番3号".into()))?;
+    clock.set(crate::clock::jst(day(-19), 10, 0));
+    store.close_lottery_class(
+        manager,
+        &past,
+        vec![
+            "ロト7 本数字（デモ）".into(),
+            "国債残高 末尾8桁（デモ）".into(),
+        ],
+    )?;
+    clock.set(crate::clock::jst(day(-15), 10, 0));
+    store.draw_lottery_class(
+        manager,
+        &past,
+        vec!["7 8 11 17 19 25 46".into(), "08285182".into()],
+    )?;
+    clock.set(crate::clock::jst(today, 10, 30));
+    Ok((open, day(14)))
 }

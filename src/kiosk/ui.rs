@@ -14,7 +14,10 @@ mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{AppWindow, Kiosk, Screen as UiScreen, SessionRow as UiSessionRow};
+pub use generated::{
+    AppWindow, ClassRow as UiClassRow, Kiosk, ResultRow as UiResultRow, Screen as UiScreen,
+    SessionRow as UiSessionRow,
+};
 
 /// Called after every card tap with what the buzzer and lights should do.
 pub type FeedbackHook = Box<dyn Fn(Signal)>;
@@ -112,6 +115,11 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::NoSession => UiScreen::NoSession,
         S::CardError => UiScreen::CardError,
         S::ChooseSession => UiScreen::ChooseSession,
+        S::ClassCard => UiScreen::ClassCard,
+        S::Classes => UiScreen::Classes,
+        S::ClassApplied => UiScreen::ClassApplied,
+        S::ClassNeedsAddress => UiScreen::ClassNeedsAddress,
+        S::ClassRefused => UiScreen::ClassRefused,
         S::StaffSignIn => UiScreen::StaffSignIn,
         S::StaffChangePassword => UiScreen::StaffChangePassword,
         S::StaffToday => UiScreen::StaffToday,
@@ -133,6 +141,31 @@ fn rows(list: &[controller::SessionRow]) -> ModelRc<UiSessionRow> {
             program: r.program.as_str().into(),
             count: i32::try_from(r.count).unwrap_or(i32::MAX),
             names: r.names.as_str().into(),
+        })
+        .collect();
+    ModelRc::new(VecModel::from(v))
+}
+
+fn class_rows(list: &[controller::ClassRow]) -> ModelRc<UiClassRow> {
+    let v: Vec<UiClassRow> = list
+        .iter()
+        .map(|c| UiClassRow {
+            id: c.id.as_str().into(),
+            title: c.title.as_str().into(),
+            dates: c.dates.as_str().into(),
+            capacity: c.capacity.as_str().into(),
+            period: c.period.as_str().into(),
+        })
+        .collect();
+    ModelRc::new(VecModel::from(v))
+}
+
+fn result_rows(list: &[controller::ResultRow]) -> ModelRc<UiResultRow> {
+    let v: Vec<UiResultRow> = list
+        .iter()
+        .map(|r| UiResultRow {
+            label: r.label.as_str().into(),
+            message: r.message.as_str().into(),
         })
         .collect();
     ModelRc::new(VecModel::from(v))
@@ -166,6 +199,9 @@ impl Shared {
             g.set_result_name(c.result_name().into());
             g.set_result_title(c.result_title().into());
             g.set_result_message(c.result_message().into());
+            g.set_classes(class_rows(c.class_rows()));
+            g.set_class_results(result_rows(c.class_results()));
+            g.set_entry_number(c.entry_number().into());
             g.set_first_text(c.first_shown().into());
             g.set_second_text(c.second_masked().into());
             g.set_field(match c.field() {
@@ -355,6 +391,10 @@ impl KioskUi {
         wire!(on_back, |c| c.back());
         wire!(on_choose, |c, id: SharedString| {
             let _ = c.choose(&id);
+        });
+        wire!(on_class_mode, |c| c.class_mode());
+        wire!(on_apply_class, |c, id: SharedString| {
+            let _ = c.apply_class(&id);
         });
         wire!(on_staff_start, |c| c.staff_start());
         wire!(on_key, |c, k: SharedString| c.key(&k));

@@ -4,8 +4,10 @@
 
 use std::time::Duration;
 
+mod classes;
 mod register;
 mod search;
+pub use classes::{ClassRow, ResultRow, day_label};
 pub use register::{RegStep, Registration};
 pub use search::{EditField, Hit, Search};
 
@@ -34,6 +36,16 @@ pub enum Screen {
     NoSession,
     CardError,
     ChooseSession,
+    /// Class mode: asks for the card whose classes and results to show.
+    ClassCard,
+    /// The card holder's lottery results and the open classes.
+    Classes,
+    /// An application was recorded: the entry number in big type.
+    ClassApplied,
+    /// The first application needs the address: staff take it at the desk.
+    ClassNeedsAddress,
+    /// An application was refused (duplicate, not eligible, closed, other class).
+    ClassRefused,
     StaffSignIn,
     StaffChangePassword,
     StaffToday,
@@ -184,6 +196,11 @@ pub struct KioskController {
     form: SessionForm,
     reg: Option<Registration>,
     search: Option<Search>,
+    /// The card shown on the class list, until it applies or the screen resets.
+    class_holder: Option<tsudoi_hw::CardId>,
+    classes: Vec<ClassRow>,
+    class_results: Vec<ResultRow>,
+    entry_number: String,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -232,6 +249,10 @@ impl KioskController {
             form: SessionForm::default(),
             reg: None,
             search: None,
+            class_holder: None,
+            classes: Vec::new(),
+            class_results: Vec::new(),
+            entry_number: String::new(),
         }
     }
 
@@ -373,6 +394,10 @@ impl KioskController {
         self.result_name = Zeroizing::new(String::new());
         self.result_title.clear();
         self.result_message.clear();
+        self.class_holder = None;
+        self.classes.clear();
+        self.class_results.clear();
+        self.entry_number.clear();
     }
 
     fn clear_form(&mut self) {
@@ -409,6 +434,9 @@ impl KioskController {
         if self.screen.is_staff() || self.screen == Screen::Locked {
             // Staff are at the screen, or the day has not started.
             return Signal::Attention;
+        }
+        if self.in_class_mode() {
+            return self.class_card(card);
         }
         self.clear_result();
         let card = match card {

@@ -1,0 +1,185 @@
+//! Lottery classes at the kiosk: "class mode" from the waiting screen, a card
+//! tap shows that resident's results and the open classes, a tap on a class
+//! applies. Only the card holder's own data is shown, and everything is
+//! forgotten when the screen returns to waiting.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{KioskController, Screen, Signal};
+use crate::store::lottery::{ApplyOutcome, ClassResult, LotteryClass};
+
+/// An open class as a big button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassRow {
+    pub id: String,
+    pub title: String,
+    /// The session dates, e.g. "12月3日（木）から 全4回".
+    pub dates: String,
+    /// "定員 20人".
+    pub capacity: String,
+    /// "申し込み 11月15日（日）まで・抽選 11月20日（金）".
+    pub period: String,
+    /// The draw date, shown again after applying.
+    pub draw_on: NaiveDate,
+}
+
+/// One of the card holder's applications and its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultRow {
+    /// 当選 / 補欠 N番 / 今回は選ばれませんでした / 抽選待ち …
+    pub label: String,
+    /// The sentence with the class title.
+    pub message: String,
+}
+
+/// "12月3日（木）".
+pub fn day_label(d: NaiveDate) -> String {
+    let wd =
+        ["月", "火", "水", "木", "金", "土", "日"][d.weekday().num_days_from_monday() as usize];
+    format!("{}月{}日（{wd}）", d.month(), d.day())
+}
+
+fn class_row(c: &LotteryClass) -> ClassRow {
+    let dates = match c.session_dates.as_slice() {
+        [] => String::new(),
+        [one] => day_label(*one),
+        [first, ..] => format!("{}から 全{}回", day_label(*first), c.session_dates.len()),
+    };
+    ClassRow {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        dates,
+        capacity: format!("定員 {}人", c.capacity),
+        period: format!(
+            "申し込み {}まで・抽選 {}",
+            day_label(c.apply_until),
+            day_label(c.draw_on)
+        ),
+        draw_on: c.draw_on,
+    }
+}
+
+fn result_row(r: &ClassResult) -> ResultRow {
+    ResultRow {
+        label: r.label(),
+        message: r.message(),
+    }
+}
+
+impl KioskController {
+    /// The card holder's own results, shown on the class list.
+    pub fn class_results(&self) -> &[ResultRow] {
+        &self.class_results
+    }
+
+    /// The open classes, shown on the class list.
+    pub fn class_rows(&self) -> &[ClassRow] {
+        &self.classes
+    }
+
+    /// The entry number after an application ("12"), or empty.
+    pub fn entry_number(&self) -> &str {
+        &self.entry_number
+    }
+
+    /// 「教室のもうしこみ・抽選の結果」 on the waiting screen: the next card
+    /// tap opens the classes instead of checking in.
+    pub fn class_mode(&mut self) {
+        if self.screen == Screen::Waiting {
+            self.clear_result();
+            self.screen = Screen::ClassCard;
+        }
+    }
+
+    /// True on the screens where a card tap belongs to class mode.
+    pub(super) fn in_class_mode(&self) -> bool {
+        matches!(self.screen, Screen::ClassCard | Screen::Classes)
+    }
+
+    /// A card tapped in class mode: that resident's results and the open classes.
+    pub(super) fn class_card(
+        &mut self,
+        card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>,
+    ) -> Signal {
+        self.clear_result();
+        let card = match card {
+            Ok(c) => c,
+            Err(_) => return self.show(Screen::CardError, Signal::Error),
+        };
+        let today = self.store.clock().today();
+        let results = match self.store.lottery_results_for_card(&card) {
+            Ok(Some(r)) => r,
+            Ok(None) => return self.show(Screen::UnknownCard, Signal::Attention),
+            Err(_) => return self.show(Screen::CardError, Signal::Error),
+        };
+        let open = match self.store.open_classes(today) {
+            Ok(o) => o,
+            Err(_) => return self.show(Screen::CardError, Signal::Error),
+        };
+        self.class_results = results.iter().map(result_row).collect();
+        self.classes = open.iter().map(class_row).collect();
+        self.result_message = if self.classes.is_empty() {
+            "いま申し込める教室はありません。".to_owned()
+        } else {
+            "申し込む教室を押してください。".to_owned()
+        };
+        self.class_holder = Some(card);
+        self.screen = Screen::Classes;
+        Signal::Success
+    }
+
+    /// The resident tapped an open class: apply with their card.
+    pub fn apply_class(&mut self, class_id: &str) -> Signal {
+        if self.screen != Screen::Classes {
+            return Signal::Attention;
+        }
+        let Some(card) = self.class_holder.take() else {
+            self.go_waiting();
+            return Signal::Attention;
+        };
+        let Some(class) = self.classes.iter().find(|c| c.id == class_id).cloned() else {
+            self.go_waiting();
+            return Signal::Attention;
+        };
+        let outcome = self.store.apply_by_card(&card, &class.id, None);
+        self.clear_result();
+        match outcome {
+            Ok(Some(o)) => self.apply_class_outcome(&class.title, class.draw_on, o),
+            Ok(None) => self.show(Screen::UnknownCard, Signal::Attention),
+            Err(_) => self.show(Screen::CardError, Signal::Error),
+        }
+    }
+
+    /// Shows the screen for an application outcome (also used by the screenshots).
+    pub fn apply_class_outcome(
+        &mut self,
+        title: &str,
+        draw_on: NaiveDate,
+        outcome: ApplyOutcome,
+    ) -> Signal {
+        self.result_title = title.to_owned();
+        match outcome {
+            ApplyOutcome::Applied { entry_number, .. } => {
+                self.entry_number = entry_number.to_string();
+                self.result_message = format!(
+                    "抽選日は{}です。抽選のあとに、このカードをタッチすると結果が見られます。",
+                    day_label(draw_on)
+                );
+                self.screen = Screen::ClassApplied;
+                Signal::Success
+            }
+            ApplyOutcome::NeedsAddress => {
+                // No kanji keyboard here: staff apply on the resident's behalf
+                // with the address (`tsudoi lottery apply`).
+                self.result_message = "はじめての申し込みには、ご住所の登録がいります。受付のスタッフにお声がけください。スタッフが代わりに申し込みます。".to_owned();
+                self.screen = Screen::ClassNeedsAddress;
+                Signal::Attention
+            }
+            other => {
+                self.result_message = other.message();
+                self.screen = Screen::ClassRefused;
+                Signal::Attention
+            }
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! The kiosk's lottery screens driven through Slint's testing backend (mock
+//! time, no display): class mode, applying, the entry number, refusals and
+//! results after a draw. All people, cards and addresses are invented.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveTime};
+use i_slint_backend_testing::{ElementHandle, init_no_event_loop, mock_elapsed_time};
+use slint::{ComponentHandle, Model};
+use tsudoi::clock::jst;
+use tsudoi::kiosk::ui::{Kiosk, UiScreen};
+use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
+use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
+use tsudoi::store::sessions::{NewSession, Program, SessionMode};
+use tsudoi_hw::{CardId, Technology};
+
+use common::*;
+
+/// Has an address on file (applied once before, at the desk).
+const KNOWN: &str = "04112233445566";
+/// Registered, but never applied: no address on file.
+const NO_ADDRESS: &str = "04223344556677";
+const UNKNOWN: &str = "04AABBCCDDEEFF";
+
+fn today() -> NaiveDate {
+    date(2026, 11, 2)
+}
+
+fn card(hex: &str) -> CardId {
+    CardId::from_hex(Technology::Iso14443A, hex).unwrap()
+}
+
+/// A class taking applications 1–15 Nov 2026, drawn 20 Nov, meeting on `days`.
+fn class(f: &mut Fixture, title: &str, days: &[NaiveDate], capacity: u32) -> String {
+    let sessions = days
+        .iter()
+        .map(|d| {
+            f.store
+                .add_session(
+                    &f.manager,
+                    NewSession {
+                        program: Program::Kaigo,
+                        date: *d,
+                        start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+                        title: title.into(),
+                        capacity: Some(capacity),
+                        mode: SessionMode::Lottery,
+                    },
+                )
+                .unwrap()
+        })
+        .collect();
+    f.store
+        .add_lottery_class(
+            &f.manager,
+            NewLotteryClass {
+                program: Program::Kaigo,
+                title: title.into(),
+                kind: "体操".into(),
+                term: "2026年度後期".into(),
+                sessions,
+                capacity,
+                waitlist_size: None,
+                apply_from: date(2026, 11, 1),
+                apply_until: date(2026, 11, 15),
+                draw_on: date(2026, 11, 20),
+                one_per_term: false,
+                priority: Priority::None,
+                previous_class: None,
+            },
+        )
+        .unwrap()
+}
+
+fn person(f: &mut Fixture, name: &str, kana: &str, phone: &str, hex: &str) -> String {
+    let id = f
+        .store
+        .register(&f.manager, resident(name, kana, phone, date(1950, 4, 1)))
+        .unwrap();
+    f.store.link_card(&f.manager, &id, &card(hex)).unwrap();
+    id
+}
+
+struct Lottery {
+    f: Fixture,
+    /// Open at the kiosk.
+    class: String,
+    /// The class the known resident applied to at the desk.
+    earlier: String,
+}
+
+/// Two classes open on 2 Nov 2026; two residents, one with an address on file.
+fn lottery_fixture() -> Lottery {
+    let mut f = fixture_on(today());
+    let earlier = class(&mut f, "脳トレ教室", &[date(2026, 12, 4)], 10);
+    let class = class(
+        &mut f,
+        "転倒予防教室",
+        &[date(2026, 12, 3), date(2026, 12, 10)],
+        1,
+    );
+    let known = person(&mut f, "山田 花子", "ヤマダ ハナコ", "03-1234-5678", KNOWN);
+    person(
+        &mut f,
+        "鈴木 一郎",
+        "スズキ イチロウ",
+        "03-2345-6789",
+        NO_ADDRESS,
+    );
+    let outcome = f
+        .store
+        .apply_on_behalf(
+            &f.manager,
+            &known,
+            &earlier,
+            Some("新宿区架空町一丁目二番三号".into()),
+        )
+        .unwrap();
+    assert!(matches!(outcome, ApplyOutcome::Applied { .. }));
+    Lottery { f, class, earlier }
+}
+
+struct Running {
+    ui: KioskUi,
+    _dir: tempfile::TempDir,
+}
+
+fn start(f: Fixture) -> Running {
+    init_no_event_loop();
+    let Fixture {
+        dir,
+        mut store,
+        manager,
+        ..
+    } = f;
+    store.sign_out(&manager).unwrap();
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
+    ui.window().show().unwrap();
+    // Taller than the 800×480 panel (same scale, k = 1): the class list
+    // scrolls there, and the testing backend finds only controls in view.
+    ui.window()
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 1200));
+    mock_elapsed_time(Duration::ZERO);
+    Running { ui, _dir: dir }
+}
+
+fn labelled(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(ui.window(), label).collect()
+}
+
+fn press(ui: &KioskUi, label: &str) {
+    let found = labelled(ui, label);
+    assert!(!found.is_empty(), "no control labelled {label:?}");
+    found[0].invoke_accessible_default_action();
+    mock_elapsed_time(Duration::ZERO);
+}
+
+fn tap(ui: &KioskUi, hex: &str) -> Signal {
+    let s = ui.on_card(Ok(card(hex)));
+    mock_elapsed_time(Duration::ZERO);
+    s
+}
+
+/// Class mode, then the card: the class list.
+fn open_classes(ui: &KioskUi, hex: &str) {
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    press(ui, "教室のもうしこみ・抽選の結果");
+    assert_eq!(ui.ui_screen(), UiScreen::ClassCard);
+    tap(ui, hex);
+}
+
+fn result_labels(ui: &KioskUi) -> Vec<String> {
+    let g = ui.window().global::<Kiosk>();
+    g.get_class_results()
+        .iter()
+        .map(|r| r.label.to_string())
+        .collect()
+}
+
+fn applications(ui: &KioskUi, class: &str) -> u32 {
+    ui.with_controller(|c| c.store().lottery_class(class).unwrap().applications)
+}
+
+#[test]
+fn class_mode_and_a_known_card_show_the_open_classes() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    open_classes(ui, KNOWN);
+    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    // Both classes as big buttons, with their dates, capacity and period.
+    assert!(!labelled(ui, "転倒予防教室").is_empty());
+    assert!(!labelled(ui, "脳トレ教室").is_empty());
+    let g = ui.window().global::<Kiosk>();
+    let classes: Vec<_> = g.get_classes().iter().collect();
+    assert_eq!(classes.len(), 2);
+    let fall = classes.iter().find(|c| c.title == "転倒予防教室").unwrap();
+    assert_eq!(fall.dates, "12月3日（木）から 全2回");
+    assert_eq!(fall.capacity, "定員 1人");
+    assert!(fall.period.contains("11月15日（日）まで"));
+    assert!(fall.period.contains("抽選 11月20日（金）"));
+    // The resident's own pending application to the other class.
+    assert_eq!(result_labels(ui), vec!["抽選待ち"]);
+}
+
+#[test]
+fn a_card_tap_outside_class_mode_still_checks_in() {
+    let mut l = lottery_fixture();
+    l.f.store
+        .add_session(
+            &l.f.manager,
+            NewSession {
+                program: Program::Koryu,
+                date: today(),
+                start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+                title: "交流サロン".into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    let r = start(l.f);
+    assert_eq!(tap(&r.ui, KNOWN), Signal::Success);
+    assert_eq!(r.ui.ui_screen(), UiScreen::CheckedIn);
+}
+
+#[test]
+fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    assert_eq!(applications(ui, &l.class), 0);
+    open_classes(ui, KNOWN);
+    press(ui, "転倒予防教室");
+    assert_eq!(ui.ui_screen(), UiScreen::ClassApplied);
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_entry_number(), "1");
+    assert_eq!(g.get_result_title(), "転倒予防教室");
+    assert!(g.get_result_message().contains("11月20日（金）"));
+    let number = labelled(ui, "受付番号");
+    assert_eq!(number.len(), 1);
+    assert_eq!(number[0].accessible_value().unwrap_or_default(), "1");
+    assert_eq!(applications(ui, &l.class), 1, "recorded in the store");
+
+    press(ui, "もどる");
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(g.get_entry_number(), "");
+    open_classes(ui, KNOWN);
+    press(ui, "転倒予防教室");
+    assert_eq!(ui.ui_screen(), UiScreen::ClassRefused);
+    let expected = ApplyOutcome::Duplicate { entry_number: 1 }.message();
+    assert_eq!(g.get_result_message(), expected.as_str());
+    assert!(!labelled(ui, "申し込みできませんでした").is_empty());
+    assert_eq!(applications(ui, &l.class), 1, "nothing added");
+}
+
+#[test]
+fn no_address_on_file_asks_for_staff_and_records_nothing() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    open_classes(ui, NO_ADDRESS);
+    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    assert!(result_labels(ui).is_empty(), "no one else's applications");
+    press(ui, "転倒予防教室");
+    assert_eq!(ui.ui_screen(), UiScreen::ClassNeedsAddress);
+    let g = ui.window().global::<Kiosk>();
+    assert!(g.get_result_message().contains("スタッフ"));
+    assert!(!labelled(ui, "ご住所の登録がいります").is_empty());
+    assert_eq!(applications(ui, &l.class), 0);
+    assert_eq!(applications(ui, &l.earlier), 1);
+}
+
+#[test]
+fn an_unknown_card_in_class_mode_gets_the_unknown_card_screen() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    open_classes(&r.ui, UNKNOWN);
+    assert_eq!(r.ui.ui_screen(), UiScreen::UnknownCard);
+    let g = r.ui.window().global::<Kiosk>();
+    assert_eq!(g.get_classes().row_count(), 0);
+}
+
+#[test]
+fn after_the_draw_the_card_shows_won_waiting_or_not_selected() {
+    let l = lottery_fixture();
+    let mut f = l.f;
+    // Three more residents with addresses apply: capacity 1, waiting list, not selected.
+    let mut extra = Vec::new();
+    for i in 0..3u8 {
+        let hex = format!("043344556677{i:02}");
+        let id = person(
+            &mut f,
+            &format!("試験 太郎{i}"),
+            "シケン タロウ",
+            &format!("03-3456-78{i:02}"),
+            &hex,
+        );
+        let o = f
+            .store
+            .apply_on_behalf(&f.manager, &id, &l.class, Some("新宿区架空町二丁目".into()))
+            .unwrap();
+        assert!(matches!(o, ApplyOutcome::Applied { .. }));
+        extra.push(hex);
+    }
+    f.store
+        .apply_by_card(&card(KNOWN), &l.class, None)
+        .unwrap()
+        .unwrap();
+    f.clock.set(jst(date(2026, 11, 16), 10, 0));
+    for c in [&l.class, &l.earlier] {
+        f.store
+            .close_lottery_class(
+                &f.manager,
+                c,
+                vec!["ロト7 第600回 本数字".into(), "国債残高（末尾8桁）".into()],
+            )
+            .unwrap();
+    }
+    f.clock.set(jst(date(2026, 11, 20), 10, 0));
+    for c in [&l.class, &l.earlier] {
+        f.store
+            .draw_lottery_class(
+                &f.manager,
+                c,
+                vec!["7 8 11 17 19 25 46".into(), "08285182".into()],
+            )
+            .unwrap();
+    }
+    let r = start(f);
+    let ui = &r.ui;
+    let mut seen = Vec::new();
+    for hex in std::iter::once(KNOWN.to_owned()).chain(extra) {
+        open_classes(ui, &hex);
+        assert_eq!(ui.ui_screen(), UiScreen::Classes);
+        let labels = result_labels(ui);
+        assert!(!labels.is_empty());
+        for label in &labels {
+            assert!(
+                label == "当選"
+                    || label == "今回は選ばれませんでした"
+                    || (label.starts_with("補欠 ") && label.ends_with('番')),
+                "{label}"
+            );
+            assert!(!labelled(ui, label).is_empty(), "{label} on screen");
+        }
+        // Only this card's own applications: the known resident has two.
+        let own = if hex == KNOWN { 2 } else { 1 };
+        assert_eq!(labels.len(), own);
+        seen.extend(labels);
+        // Nothing open any more.
+        assert_eq!(ui.window().global::<Kiosk>().get_classes().row_count(), 0);
+        assert!(!labelled(ui, "いま申し込める教室はありません。").is_empty());
+        press(ui, "もどる");
+    }
+    assert_eq!(seen.iter().filter(|l| *l == "当選").count(), 2);
+    assert!(seen.iter().any(|l| l.starts_with("補欠 ")));
+}
+
+#[test]
+fn class_screens_reset_to_waiting_when_idle_and_forget_the_card() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    // The card prompt itself times out.
+    press(ui, "教室のもうしこみ・抽選の結果");
+    mock_elapsed_time(Duration::from_secs(21));
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    // The class list.
+    open_classes(ui, KNOWN);
+    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    mock_elapsed_time(Duration::from_secs(19));
+    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    mock_elapsed_time(Duration::from_secs(2));
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "idle reset within 30 s");
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_classes().row_count(), 0);
+    assert_eq!(g.get_class_results().row_count(), 0);
+    // The entry number screen.
+    open_classes(ui, KNOWN);
+    press(ui, "転倒予防教室");
+    assert_eq!(ui.ui_screen(), UiScreen::ClassApplied);
+    mock_elapsed_time(Duration::from_secs(21));
+    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(g.get_entry_number(), "");
+    assert_eq!(g.get_result_title(), "");
+    // Back in normal mode: a tap is a check-in again (no session now).
+    tap(ui, KNOWN);
+    assert_eq!(ui.ui_screen(), UiScreen::NoSession);
+}
+
+#[test]
+fn every_control_on_the_class_screens_has_a_role_label_and_action() {
+    use i_slint_backend_testing::{AccessibleRole, ElementQuery};
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    let check = |ui: &KioskUi, at_least: usize| {
+        let buttons = ElementQuery::from_root(ui.window())
+            .match_descendants()
+            .match_accessible_role(AccessibleRole::Button)
+            .find_all();
+        assert!(buttons.len() >= at_least);
+        for b in buttons {
+            assert!(b.accessible_label().is_some_and(|l| !l.is_empty()));
+            assert!(b.size().height >= 72.0, "buttons at least 72 px");
+        }
+    };
+    press(ui, "教室のもうしこみ・抽選の結果");
+    check(ui, 1);
+    tap(ui, KNOWN);
+    check(ui, 3);
+    press(ui, "転倒予防教室");
+    check(ui, 1);
+}
