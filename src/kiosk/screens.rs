@@ -102,51 +102,6 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     ui.with_controller(|c| c.choose(&exercise));
     shot("05-already-checked-in")?;
     ui.on_card(card(2));
-    ui.with_controller(|c| {
-        c.search_start();
-        for k in ["ス", "ス", "゛", "キ"] {
-            c.key(k);
-        }
-    });
-    shot("29-search")?;
-    ui.with_controller(|c| c.submit());
-    shot("30-search-results")?;
-    ui.with_controller(|c| {
-        let first = c
-            .search()
-            .and_then(|s| s.hits.first())
-            .map(|h| h.id.clone());
-        if let Some(id) = first {
-            c.search_open(&id);
-        }
-    });
-    shot("31-record")?;
-    ui.with_controller(|c| {
-        c.choose(&exercise);
-    });
-    shot("32-record-checked-in-by-hand")?;
-    ui.with_controller(|c| {
-        c.edit_start(super::controller::EditField::Phone);
-        for k in "0312".split("") {
-            c.key(k);
-        }
-    });
-    shot("33-correct-phone")?;
-    ui.with_controller(|c| {
-        c.cancel();
-        c.reverify_start();
-        c.reg_document(0);
-    });
-    shot("34-reverify-birth")?;
-    ui.with_controller(|c| {
-        c.cancel();
-        c.cancel();
-    });
-    ui.with_controller(|c| {
-        c.cancel();
-        c.cancel();
-        c.cancel();
-    });
     shot("06-unknown-card")?;
     ui.on_card(card(3));
     shot("07-reverification-due")?;
