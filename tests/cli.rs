@@ -1,72 +1,12 @@
 //! The `tsudoi` command line as staff and scripts use it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const PASSWORD: &str = "Initial-pass-2026";
-const NEW_PASSWORD: &str = "Changed-pass-2026";
+use std::path::Path;
+use std::process::Output;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config.toml"),
-            "[security]\nkdf_memory_kib = 8\nkdf_iterations = 1\nkdf_parallelism = 1\n",
-        )
-        .unwrap();
-        Env { dir }
-    }
-
-    fn store(&self) -> PathBuf {
-        self.dir.path().join("tsudoi.db")
-    }
-
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_tsudoi"));
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TSUDOI_STORE", self.store())
-            .env("TSUDOI_CONFIG", self.dir.path().join("config.toml"))
-            .env("TSUDOI_STAFF", "kanri01")
-            .env("HOME", self.dir.path());
-        c
-    }
-
-    fn run(&self, args: &[&str], password: Option<&str>) -> Output {
-        let mut c = self.cmd(args);
-        if let Some(p) = password {
-            c.env("TSUDOI_PASSWORD", p);
-        }
-        c.output().unwrap()
-    }
-
-    fn init(&self) -> Output {
-        let out = self.run(
-            &["init", "--site", "テスト施設", "--manager", "kanri01"],
-            Some(PASSWORD),
-        );
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let mut c = self.cmd(&["staff", "passwd"]);
-        c.env("TSUDOI_PASSWORD", PASSWORD)
-            .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
-        let out = c.output().unwrap();
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        out
-    }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+use common::cli::{Env, code, text};
+use common::{NEW_PASSWORD, PASSWORD};
 
 fn check(env: &Env, birth: &str, postal: &str, on: &str) -> (i32, serde_json::Value, String) {
     let out = env.run(

@@ -1,65 +1,11 @@
 //! `tsudoi draw` and `tsudoi lottery …` as anyone checking a draw, and staff,
 //! use them.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-const PASSWORD: &str = "Initial-pass-2026";
-const NEW_PASSWORD: &str = "Changed-pass-2026";
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("config.toml"),
-            "[security]\nkdf_memory_kib = 8\nkdf_iterations = 1\nkdf_parallelism = 1\n",
-        )
-        .unwrap();
-        Env { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn run(&self, args: &[&str], password: Option<&str>) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_tsudoi"));
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TSUDOI_STORE", self.path("tsudoi.db"))
-            .env("TSUDOI_CONFIG", self.path("config.toml"))
-            .env("TSUDOI_STAFF", "kanri01")
-            .env("HOME", self.dir.path());
-        if let Some(p) = password {
-            c.env("TSUDOI_PASSWORD", p);
-        }
-        c.output().unwrap()
-    }
-
-    fn staff(&self, args: &[&str]) -> Output {
-        let out = self.run(args, Some(NEW_PASSWORD));
-        assert!(
-            out.status.success(),
-            "{args:?}: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        out
-    }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
+use common::cli::{Env, code, text};
+use common::{NEW_PASSWORD, PASSWORD};
+use std::process::Command;
 
 #[test]
 fn draw_prints_the_key_then_positions_like_the_reference_program() {

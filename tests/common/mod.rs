@@ -2,6 +2,8 @@
 //! small Argon2 parameters, a clock the test controls. All data is invented.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -1,0 +1,87 @@
+//! Running the `tsudoi` binary in a scratch folder with small Argon2
+//! parameters, as staff and scripts do.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use super::{NEW_PASSWORD, PASSWORD};
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[security]\nkdf_memory_kib = 8\nkdf_iterations = 1\nkdf_parallelism = 1\n",
+        )
+        .unwrap();
+        Env { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn store(&self) -> PathBuf {
+        self.path("tsudoi.db")
+    }
+
+    /// The command with a clean environment pointing at this folder.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tsudoi"));
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TSUDOI_STORE", self.store())
+            .env("TSUDOI_CONFIG", self.path("config.toml"))
+            .env("TSUDOI_STAFF", "kanri01")
+            .env("HOME", self.dir.path());
+        c
+    }
+
+    pub fn run(&self, args: &[&str], password: Option<&str>) -> Output {
+        let mut c = self.cmd(args);
+        if let Some(p) = password {
+            c.env("TSUDOI_PASSWORD", p);
+        }
+        c.output().unwrap()
+    }
+
+    /// `init`, then the first password changed to [`NEW_PASSWORD`].
+    pub fn init(&self) -> Output {
+        let out = self.run(
+            &["init", "--site", "テスト施設", "--manager", "kanri01"],
+            Some(PASSWORD),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mut c = self.cmd(&["staff", "passwd"]);
+        c.env("TSUDOI_PASSWORD", PASSWORD)
+            .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        out
+    }
+
+    /// A staff command that must succeed.
+    pub fn staff(&self, args: &[&str]) -> Output {
+        let out = self.run(args, Some(NEW_PASSWORD));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        out
+    }
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
