@@ -200,3 +200,89 @@ fn class_mode_only_from_waiting_and_applying_needs_the_class_list() {
     c.on_card(card(CARD));
     assert_eq!(c.screen(), Screen::CheckedIn);
 }
+
+#[test]
+fn the_waiting_screen_lists_what_is_still_to_come_a_page_at_a_time() {
+    let mut f = fixture_on(date(2026, 6, 2));
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    // 10:00 now: the 9:00–9:45 session is over; five are still to come.
+    for (title, start, end) in [
+        ("朝の体操", t(9, 0), t(9, 45)),
+        ("交流サロン", t(9, 0), t(17, 0)),
+        ("囲碁の会", t(10, 0), t(12, 0)),
+        ("健康講座", t(13, 0), t(14, 0)),
+        ("うたごえ広場", t(14, 0), t(15, 0)),
+        ("相談会", t(15, 0), t(16, 0)),
+    ] {
+        f.store
+            .add_session(
+                &f.manager,
+                NewSession {
+                    program: Program::Koryu,
+                    date: date(2026, 6, 2),
+                    start,
+                    end,
+                    title: title.into(),
+                    capacity: None,
+                    mode: SessionMode::Open,
+                },
+            )
+            .unwrap();
+    }
+    f.store.sign_out(&f.manager).unwrap();
+    let clock = f.clock.clone();
+    let mut c = KioskController::new(f.store, KioskConfig::default());
+    assert_eq!(c.screen(), Screen::Waiting);
+    let titles = |l: &tsudoi::kiosk::WaitingList| -> Vec<String> {
+        l.rows.iter().map(|r| r.title.clone()).collect()
+    };
+    let first = c.waiting_list();
+    assert_eq!(first.rows.len(), tsudoi::kiosk::WAITING_ROWS);
+    assert_eq!(titles(&first), ["交流サロン", "囲碁の会", "健康講座"]);
+    assert_eq!(first.page, "1/2");
+    assert!(c.tick());
+    let second = c.waiting_list();
+    assert_eq!(titles(&second), ["うたごえ広場", "相談会"]);
+    assert_eq!(second.page, "2/2");
+    assert!(c.tick());
+    assert_eq!(c.waiting_list(), first, "the pages go round");
+
+    // Other screens are not redrawn by the tick (it would restart their idle timeout).
+    c.show_purpose();
+    assert!(!c.tick());
+    c.back();
+
+    // Late in the day, only what is left; after the last one, say so.
+    clock.set(tsudoi::clock::jst(date(2026, 6, 2), 15, 30));
+    let late = c.waiting_list();
+    assert_eq!(titles(&late), ["交流サロン", "相談会"]);
+    assert_eq!(late.page, "", "one page needs no page number");
+    clock.set(tsudoi::clock::jst(date(2026, 6, 2), 17, 0));
+    let over = c.waiting_list();
+    assert!(over.rows.is_empty());
+    assert_eq!(over.empty, "今日の活動は終わりました。");
+}
+
+#[test]
+fn every_ascii_symbol_can_be_typed_into_a_password() {
+    let (mut c, _dir) = controller(false);
+    c.staff_start();
+    c.focus(Field::Second);
+    let symbols = r##"!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"##;
+    assert_eq!(symbols.len(), 32);
+    c.toggle_symbols();
+    assert!(c.symbols());
+    for s in symbols.chars() {
+        c.key(&s.to_string());
+    }
+    // Anything that is not one printable ASCII key is ignored.
+    for junk in ["ab", "", "あ", "\n", " "] {
+        c.key(junk);
+    }
+    assert_eq!(c.second_masked().chars().count(), 32);
+    c.toggle_symbols();
+    assert!(!c.symbols());
+    c.cancel();
+    c.staff_start();
+    assert!(!c.symbols(), "a new sign-in starts on the letters");
+}

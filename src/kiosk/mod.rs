@@ -10,7 +10,10 @@ pub mod controller;
 pub mod screens;
 pub mod ui;
 
-pub use controller::{Field, KioskConfig, KioskController, Screen, SessionRow, Signal};
+pub use controller::{
+    Field, KioskConfig, KioskController, Screen, SessionRow, Signal, WAITING_ROWS, WAITING_TICK,
+    WaitingList,
+};
 pub use ui::KioskUi;
 
 /// The demo cards of [`crate::demo::cards`] as the simulated reader taps them:

@@ -7,7 +7,7 @@ use chrono::NaiveTime;
 
 use super::controller::{KioskConfig, KioskController};
 use super::ui::{KioskUi, render_png};
-use crate::clock::{Clock, FixedClock, SystemClock};
+use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::demo;
 use crate::error::{Error, Result};
@@ -28,6 +28,15 @@ impl Drop for Scratch {
     }
 }
 
+/// The day the screenshots show (a Tuesday).
+const SCREENSHOT_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 24) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
+
+/// Height of the demo's simulated-reader panel (`DemoPanel` in ui/app.slint).
+const DEMO_PANEL_HEIGHT: u32 = 52;
+
 /// A second staff account of the screenshots, still on its first password.
 pub const NEW_STAFF: &str = "uketsuke01";
 const NEW_STAFF_PASSWORD: &str = "Hajimete-2026-pass";
@@ -41,7 +50,8 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         uuid::Uuid::new_v4()
     )));
     std::fs::create_dir_all(&scratch.0)?;
-    let today = SystemClock.today();
+    // A fixed day, so the committed screenshots change only when the screens do.
+    let today = SCREENSHOT_DAY;
     let clock = Arc::new(FixedClock::jst(today, 10, 30));
     let policy = Policy {
         kdf: KdfParams::testing(),
@@ -316,7 +326,10 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.back();
     });
     ui.set_demo_mode(true);
-    shot("19-demo-reader-panel")?;
+    // The demo panel sits below the kiosk area: the window is that much taller.
+    let path = out.join("19-demo-reader-panel.png");
+    render_png(ui.window(), width, height + DEMO_PANEL_HEIGHT, &path)?;
+    files.push(path);
     Ok(files)
 }
 

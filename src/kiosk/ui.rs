@@ -26,6 +26,8 @@ struct Shared {
     controller: RefCell<KioskController>,
     window: slint::Weak<AppWindow>,
     timer: slint::Timer,
+    /// Turns the waiting screen's pages and keeps its date current.
+    ticker: slint::Timer,
     feedback: RefCell<Option<FeedbackHook>>,
     reader: RefCell<Option<ReaderLink>>,
 }
@@ -193,7 +195,10 @@ impl Shared {
                 screen,
                 controller::Screen::Waiting | controller::Screen::Locked
             ) {
-                g.set_sessions(rows(&c.todays_sessions()));
+                let list = c.waiting_list();
+                g.set_sessions(rows(&list.rows));
+                g.set_sessions_page(list.page.into());
+                g.set_sessions_empty(list.empty.into());
             }
             g.set_choices(rows(c.choices()));
             g.set_result_name(c.result_name().into());
@@ -209,6 +214,7 @@ impl Shared {
                 Field::Second => 1,
             });
             g.set_shifted(c.shifted());
+            g.set_symbols(c.symbols());
             g.set_staff_message(c.staff_message().into());
             g.set_staff_id(c.staff_id().unwrap_or_default().into());
             g.set_today(rows(c.today_rows()));
@@ -357,6 +363,7 @@ impl KioskUi {
             controller: RefCell::new(controller),
             window: window.as_weak(),
             timer: slint::Timer::default(),
+            ticker: slint::Timer::default(),
             feedback: RefCell::new(None),
             reader: RefCell::new(None),
         });
@@ -400,6 +407,7 @@ impl KioskUi {
         wire!(on_key, |c, k: SharedString| c.key(&k));
         wire!(on_backspace, |c| c.backspace());
         wire!(on_toggle_shift, |c| c.toggle_shift());
+        wire!(on_toggle_symbols, |c| c.toggle_symbols());
         wire!(on_focus, |c, i: i32| c.focus(if i == 0 {
             Field::First
         } else {
@@ -439,6 +447,22 @@ impl KioskUi {
                     s.demo_tap(card);
                 }
             });
+        }
+        {
+            let weak = Rc::downgrade(&shared);
+            shared.ticker.start(
+                slint::TimerMode::Repeated,
+                controller::WAITING_TICK,
+                move || {
+                    if let Some(s) = weak.upgrade() {
+                        // Other screens are left alone: a redraw there would
+                        // restart their idle timeout.
+                        if s.controller.borrow_mut().tick() {
+                            s.refresh();
+                        }
+                    }
+                },
+            );
         }
         shared.refresh();
         Ok(Self { window, shared })

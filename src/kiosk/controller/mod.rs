@@ -137,6 +137,24 @@ pub struct SessionRow {
     pub names: String,
 }
 
+/// Rows of the waiting screen's list per page: what fits under the big
+/// "touch your card" panel at 800×480 (1280×800 scales the same layout).
+pub const WAITING_ROWS: usize = 3;
+
+/// How often the waiting screen turns its page and catches up with the clock.
+pub const WAITING_TICK: Duration = Duration::from_secs(8);
+
+/// The waiting screen's list of activities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingList {
+    /// The activities on the current page.
+    pub rows: Vec<SessionRow>,
+    /// "1/2" when there is more than one page, else empty.
+    pub page: String,
+    /// What to say when there is nothing to list.
+    pub empty: &'static str,
+}
+
 /// Which sign-in field the on-screen keyboard types into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -191,6 +209,8 @@ pub struct KioskController {
     second: Zeroizing<String>,
     field: Field,
     shifted: bool,
+    /// The sign-in keyboard shows symbols instead of letters.
+    symbols: bool,
     staff_message: String,
     today: Vec<SessionRow>,
     form: SessionForm,
@@ -201,6 +221,8 @@ pub struct KioskController {
     classes: Vec<ClassRow>,
     class_results: Vec<ResultRow>,
     entry_number: String,
+    /// The page of the waiting screen's activity list.
+    waiting_page: usize,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -244,6 +266,7 @@ impl KioskController {
             second: Zeroizing::new(String::new()),
             field: Field::First,
             shifted: false,
+            symbols: false,
             staff_message: String::new(),
             today: Vec::new(),
             form: SessionForm::default(),
@@ -253,6 +276,7 @@ impl KioskController {
             classes: Vec::new(),
             class_results: Vec::new(),
             entry_number: String::new(),
+            waiting_page: 0,
         }
     }
 
@@ -330,6 +354,10 @@ impl KioskController {
         self.shifted
     }
 
+    pub fn symbols(&self) -> bool {
+        self.symbols
+    }
+
     pub fn today_rows(&self) -> &[SessionRow] {
         &self.today
     }
@@ -347,15 +375,50 @@ impl KioskController {
         format!("{}月{}日（{wd}）", d.month(), d.day())
     }
 
-    /// Today's activities for the waiting screen (titles and times only, no counts).
-    pub fn todays_sessions(&self) -> Vec<SessionRow> {
-        let today = self.store.clock().today();
-        match self.store.sessions_on(today) {
-            Ok(list) => list
-                .iter()
-                .map(|s| SessionRow { count: 0, ..row(s) })
+    /// Today's activities not yet over, for the waiting screen (titles and
+    /// times only, no counts), one page at a time: [`Self::tick`] turns the
+    /// pages when they do not all fit.
+    pub fn waiting_list(&self) -> WaitingList {
+        let now = self.store.clock().now();
+        let all = self.store.sessions_on(now.date_naive()).unwrap_or_default();
+        let upcoming: Vec<SessionRow> = all
+            .iter()
+            .filter(|s| s.end > now.time())
+            .map(|s| SessionRow { count: 0, ..row(s) })
+            .collect();
+        let pages = upcoming.len().div_ceil(WAITING_ROWS).max(1);
+        let page = self.waiting_page % pages;
+        let empty = if !upcoming.is_empty() {
+            ""
+        } else if all.is_empty() {
+            "今日の活動はありません。"
+        } else {
+            "今日の活動は終わりました。"
+        };
+        WaitingList {
+            rows: upcoming
+                .into_iter()
+                .skip(page * WAITING_ROWS)
+                .take(WAITING_ROWS)
                 .collect(),
-            Err(_) => Vec::new(),
+            page: if pages > 1 {
+                format!("{}/{}", page + 1, pages)
+            } else {
+                String::new()
+            },
+            empty,
+        }
+    }
+
+    /// The waiting screen's clock tick (every [`WAITING_TICK`]): the next page
+    /// of activities. Returns whether the screen shows something that changed
+    /// with time (the waiting or locked screen), so the adapter redraws only then.
+    pub fn tick(&mut self) -> bool {
+        if matches!(self.screen, Screen::Waiting | Screen::Locked) {
+            self.waiting_page = self.waiting_page.wrapping_add(1);
+            true
+        } else {
+            false
         }
     }
 
@@ -381,6 +444,7 @@ impl KioskController {
 
     fn go_waiting(&mut self) {
         self.clear_result();
+        self.waiting_page = 0;
         self.screen = if self.store.is_unlocked() {
             Screen::Waiting
         } else {
@@ -405,6 +469,7 @@ impl KioskController {
         self.second = Zeroizing::new(String::new());
         self.field = Field::First;
         self.shifted = false;
+        self.symbols = false;
         self.staff_message.clear();
     }
 
@@ -602,6 +667,11 @@ impl KioskController {
         self.shifted = !self.shifted;
     }
 
+    /// 「記号」: the letter rows become the ASCII symbols, and back.
+    pub fn toggle_symbols(&mut self) {
+        self.symbols = !self.symbols;
+    }
+
     /// A key of the on-screen keyboard.
     pub fn key(&mut self, text: &str) {
         if self.screen == Screen::StaffRegister {
@@ -618,11 +688,20 @@ impl KioskController {
         ) {
             return;
         }
-        let text: String = if self.shifted {
-            text.to_uppercase()
-        } else {
-            text.to_owned()
+        // Staff ids and passwords are printable ASCII, one key at a time.
+        let mut chars = text.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return;
         };
+        if !c.is_ascii_graphic() {
+            return;
+        }
+        let text = if self.shifted {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        }
+        .to_string();
         let target = match self.field {
             Field::First => &mut self.first,
             Field::Second => &mut self.second,
