@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::NaiveTime;
 use i_slint_backend_testing::{ElementHandle, init_no_event_loop, mock_elapsed_time};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::ui::{Kiosk, UiScreen};
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
@@ -209,7 +209,6 @@ fn staff_sign_in_on_the_keyboard_shows_today_and_locks_when_idle() {
     press(&ui, "サインイン");
     assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
     let today = g.get_today();
-    use slint::Model;
     let row = today.row_data(0).unwrap();
     assert_eq!(row.count, 1);
     assert_eq!(row.names, "ヤマダ ハナコ");
@@ -402,13 +401,25 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     press(&ui, "新しい方の登録");
     assert_eq!(ui.ui_screen(), UiScreen::StaffRegister);
     press(&ui, "後期高齢者医療被保険者証");
+    // The furigana first, on the kana keyboard …
     for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
         press(&ui, k);
     }
-    press(&ui, "ふりがな");
-    for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
-        press(&ui, k);
-    }
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_name_kana(), "スズキ ハナ");
+    press(&ui, "次へ");
+    assert_eq!(g.get_reg_step(), 1, "no written name yet: stays");
+    // … then the written name, picked from the candidates: the family name,
+    // then the given name, then the card's variant form of 鈴.
+    press(&ui, "氏名");
+    assert_eq!(g.get_name_row1().row_data(0).unwrap(), "鈴木");
+    press(&ui, "鈴木");
+    press(&ui, "花");
+    assert_eq!(g.get_name_text(), "鈴木 花");
+    press(&ui, "1つもどす");
+    assert_eq!(g.get_name_text(), "鈴木");
+    press(&ui, "華");
+    assert_eq!(g.get_name_text(), "鈴木 華");
     press(&ui, "次へ");
     // 昭和22年2月3日 (1947-02-03) from the default 昭和30年1月1日.
     press(&ui, "昭和");
@@ -469,11 +480,11 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     assert_eq!(ui.on_card(card(new_card)), Signal::Success);
     mock_elapsed_time(Duration::ZERO);
     assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
-    let g = ui.window().global::<Kiosk>();
-    assert_eq!(g.get_reg_kana(), "", "nothing typed stays on screen");
+    assert_eq!(g.get_name_kana(), "", "nothing typed stays on screen");
+    assert_eq!(g.get_name_text(), "");
 
     // In the store: encrypted, findable by staff, the card linked.
-    let (id, kana, birth, postal) = ui.with_controller(|c| {
+    let (id, name, kana, birth, postal) = ui.with_controller(|c| {
         let staff = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
         let found = c.store_mut().find_by_kana(&staff, "スズキ").unwrap();
         let id = found[0].id.clone();
@@ -485,11 +496,13 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
         assert_eq!(card_owner.as_deref(), Some(id.as_str()));
         (
             id,
+            p.name.to_string(),
             p.kana.to_string(),
             p.birth_date,
             p.postal_code.map(|z| z.to_string()),
         )
     });
+    assert_eq!(name, "鈴木 華");
     assert_eq!(kana, "スズキ ハナ");
     assert_eq!(birth, Some(date(1947, 2, 3)));
     assert_eq!(postal.as_deref(), Some("1600022"));
@@ -499,6 +512,7 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
         !contains(&bytes, "スズキ ハナ".as_bytes()),
         "kana is encrypted"
     );
+    assert!(!contains(&bytes, "鈴木 華".as_bytes()), "name is encrypted");
     assert!(!contains(&bytes, b"0312345679"), "phone is encrypted");
 
     // The new card checks its holder in at once.
@@ -529,7 +543,6 @@ fn search_by_kana_and_phone_then_check_in_by_hand() {
     }
     press(&ui, "この内容でさがす");
     let g = ui.window().global::<Kiosk>();
-    use slint::Model;
     let hits = g.get_search_hits();
     assert_eq!(hits.row_count(), 1, "only the matching person");
     assert!(hits.row_data(0).unwrap().title.contains("タナカ イチロウ"));
@@ -604,6 +617,7 @@ fn correct_a_phone_and_re_verify_from_the_record() {
     let g = ui.window().global::<Kiosk>();
     assert!(g.get_record_text().contains("やり直しの時期"));
 
+    press(&ui, "直す・消す");
     press(&ui, "電話を直す");
     assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
     for d in "09012345678".chars() {
@@ -759,4 +773,148 @@ fn the_demo_panel_taps_through_the_simulated_reader() {
     press(&ui, "デモ: 4 読み取り失敗");
     assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::CardError));
     assert_eq!(feedback.signals(), vec![Signal::Attention, Signal::Error]);
+}
+
+#[test]
+fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
+    let (mut f, id) = kiosk_fixture();
+    let other = f
+        .store
+        .register(
+            &f.manager,
+            resident(
+                "高橋 一郎",
+                "タカハシ イチロウ",
+                "090-3333-4444",
+                date(1949, 9, 9),
+            ),
+        )
+        .unwrap();
+    let (ui, _dir) = start(f);
+    sign_in_manager(&ui);
+    press(&ui, "さがす");
+    press(&ui, "探し方の切り替え");
+    for d in "09033334444".chars() {
+        press(&ui, &d.to_string());
+    }
+    press(&ui, "この内容でさがす");
+    press(&ui, "タカハシ イチロウ（1949年生まれ）");
+    press(&ui, "直す・消す");
+    press(&ui, "氏名・ふりがなを直す");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    let g = ui.window().global::<Kiosk>();
+    // The furigana on record is the starting point; the name on record is shown.
+    assert_eq!(g.get_name_kana(), "タカハシ イチロウ");
+    assert!(
+        g.get_name_hint().contains("高橋 一郎"),
+        "{}",
+        g.get_name_hint()
+    );
+    // Nothing changed yet: nothing to save.
+    press(&ui, "訂正する");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    assert!(g.get_name_message().contains("変更がありません"));
+
+    // The card says 髙橋 and the given name is read イチオ.
+    for _ in 0..2 {
+        press(&ui, "⌫");
+    }
+    press(&ui, "オ");
+    press(&ui, "氏名");
+    press(&ui, "高橋");
+    press(&ui, "1字ずつ選ぶ");
+    press(&ui, "一");
+    assert_eq!(g.get_name_rest(), "お");
+    press(&ui, "男");
+    assert_eq!(g.get_name_text(), "高橋 一男");
+    press(&ui, "異体字");
+    press(&ui, "髙橋");
+    assert_eq!(g.get_name_text(), "髙橋 一男");
+    press(&ui, "訂正する");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert!(g.get_search_message().contains("訂正しました"));
+    assert!(
+        g.get_record_text()
+            .starts_with("髙橋 一男（タカハシ イチオ）"),
+        "{}",
+        g.get_record_text()
+    );
+    // Leaving clears the name entry; the other resident is untouched.
+    press(&ui, "もどる");
+    assert_eq!(g.get_name_text(), "");
+    ui.with_controller(|c| {
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let p = c.store_mut().participant(&s, &other).unwrap();
+        assert_eq!(p.name.as_str(), "髙橋 一男");
+        assert_eq!(p.kana.as_str(), "タカハシ イチオ");
+        let q = c.store_mut().participant(&s, &id).unwrap();
+        assert_eq!(q.name.as_str(), "山田 花子");
+    });
+}
+
+#[test]
+fn delete_a_record_at_the_persons_request_after_asking_once_more() {
+    let (f, id) = kiosk_fixture();
+    let (ui, _dir) = start(f);
+    sign_in_manager(&ui);
+    press(&ui, "さがす");
+    for k in ["ヤ", "マ", "タ", "゛"] {
+        press(&ui, k);
+    }
+    press(&ui, "この内容でさがす");
+    press(&ui, "ヤマダ ハナコ（1950年生まれ）");
+    press(&ui, "直す・消す");
+    press(&ui, "記録を消す");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffConfirmDelete);
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(
+        labelled(&ui, "記録を消しますか")[0]
+            .accessible_value()
+            .unwrap(),
+        "山田 花子 さんの記録を消しますか"
+    );
+    // Changing one's mind deletes nothing.
+    press(&ui, "やめる");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffEditMenu);
+    press(&ui, "記録を消す");
+    press(&ui, "記録を消す（元に戻せません）");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffSearch);
+    assert_eq!(g.get_search_message(), "記録を消しました。");
+    assert_eq!(g.get_record_name(), "");
+    assert_eq!(
+        g.get_record_text(),
+        "",
+        "nothing of the record stays on screen"
+    );
+    assert_eq!(g.get_search_hits().row_count(), 0);
+    let (count, found, intact, deleted) = ui.with_controller(|c| {
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let found = c.store_mut().find_by_kana(&s, "ヤマダ").unwrap().len();
+        let deleted = c
+            .store()
+            .audit_entries(50)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "delete" && e.record_id == id && e.actor == MANAGER);
+        let verdict = c
+            .store_mut()
+            .verify_audit(&tsudoi::store::Actor::Staff(s))
+            .unwrap();
+        (
+            c.store().participant_count().unwrap(),
+            found,
+            matches!(verdict, tsudoi::store::audit::ChainVerdict::Intact { .. }),
+            deleted,
+        )
+    });
+    assert_eq!((count, found), (0, 0));
+    assert!(deleted, "the deletion is in the audit log, by whom");
+    assert!(intact, "and the chain is intact");
+    // The card no longer belongs to anyone.
+    press(&ui, "もどる");
+    press(&ui, "もどる");
+    press(&ui, "サインアウト");
+    assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
 }

@@ -418,3 +418,132 @@ fn every_control_on_the_class_screens_has_a_role_label_and_action() {
     press(ui, "転倒予防教室");
     check(ui, 1);
 }
+
+fn sign_in(ui: &KioskUi) {
+    press(ui, "スタッフのサインイン");
+    for ch in MANAGER.chars() {
+        press(ui, &ch.to_string());
+    }
+    press(ui, "パスワード");
+    for ch in NEW_PASSWORD.chars() {
+        if ch.is_ascii_uppercase() {
+            press(ui, "大文字と小文字の切り替え");
+            press(ui, &ch.to_ascii_lowercase().to_string());
+            press(ui, "大文字と小文字の切り替え");
+        } else {
+            press(ui, &ch.to_string());
+        }
+    }
+    press(ui, "サインイン");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+}
+
+#[test]
+fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    // At the kiosk the resident is sent to the desk for the address.
+    open_classes(ui, NO_ADDRESS);
+    press(ui, "転倒予防教室");
+    assert_eq!(ui.ui_screen(), UiScreen::ClassNeedsAddress);
+    press(ui, "もどる");
+
+    // At the desk: find the person, apply on their behalf.
+    sign_in(ui);
+    press(ui, "さがす");
+    press(ui, "探し方の切り替え");
+    for d in "0323456789".chars() {
+        press(ui, &d.to_string());
+    }
+    press(ui, "この内容でさがす");
+    press(ui, "スズキ イチロウ（1950年生まれ）");
+    press(ui, "教室に申し込む");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffClasses);
+    press(ui, "転倒予防教室");
+    // First application: the address, town from the postal code on record.
+    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    let g = ui.window().global::<Kiosk>();
+    assert_eq!(g.get_address_town(), "新宿区新宿");
+    assert_eq!(g.get_address_for_class(), "転倒予防教室");
+    press(ui, "建物名へ");
+    assert!(
+        g.get_search_message().contains("番地を入力"),
+        "the block number is needed"
+    );
+    for d in "3-2-1".chars() {
+        press(ui, &d.to_string());
+    }
+    press(ui, "部屋番号");
+    for d in "101".chars() {
+        press(ui, &d.to_string());
+    }
+    press(ui, "建物名へ");
+    assert_eq!(g.get_address_step(), 1);
+    // The building: its reading, then 大久保 picked and ハイツ left in katakana.
+    for k in ["オ", "オ", "ク", "ホ", "゛", "空白", "ハ", "イ", "ツ"] {
+        press(ui, k);
+    }
+    press(ui, "建物名");
+    press(ui, "大久保");
+    press(ui, "カタカナのまま");
+    assert_eq!(g.get_name_text(), "大久保 ハイツ");
+    press(ui, "申し込む");
+
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert!(
+        g.get_search_message()
+            .contains("「転倒予防教室」に申し込みました。受付番号 1番"),
+        "{}",
+        g.get_search_message()
+    );
+    assert!(
+        g.get_record_text()
+            .contains("住所: 新宿区新宿3-2-1 大久保ハイツ 101"),
+        "{}",
+        g.get_record_text()
+    );
+    assert_eq!(applications(ui, &l.class), 1);
+
+    // The resident sees the application at the kiosk afterwards.
+    press(ui, "もどる");
+    press(ui, "もどる");
+    press(ui, "もどる");
+    press(ui, "サインアウト");
+    open_classes(ui, NO_ADDRESS);
+    assert_eq!(result_labels(ui), ["抽選待ち"]);
+}
+
+#[test]
+fn a_second_application_at_the_desk_needs_no_address_and_refusals_are_said() {
+    let l = lottery_fixture();
+    let r = start(l.f);
+    let ui = &r.ui;
+    sign_in(ui);
+    press(ui, "さがす");
+    for k in ["ヤ", "マ", "タ", "゛"] {
+        press(ui, k);
+    }
+    press(ui, "この内容でさがす");
+    press(ui, "ヤマダ ハナコ（1950年生まれ）");
+    press(ui, "教室に申し込む");
+    // Already applied to 脳トレ教室: refused with the reason, nothing changes.
+    let before = applications(ui, &l.earlier);
+    press(ui, "脳トレ教室");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffClasses);
+    let g = ui.window().global::<Kiosk>();
+    assert!(
+        g.get_search_message().contains("申し込み"),
+        "{}",
+        g.get_search_message()
+    );
+    assert_eq!(applications(ui, &l.earlier), before);
+    // The other class: the address is on file, so it is applied at once.
+    press(ui, "転倒予防教室");
+    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert!(
+        g.get_search_message().contains("受付番号 1番"),
+        "{}",
+        g.get_search_message()
+    );
+}

@@ -200,14 +200,23 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
             c.key(k);
         }
-        c.reg_focus_kana(true);
-        for k in ["ス", "ス", "゛", "キ", "空白", "ハ"] {
-            c.key(k);
-        }
     });
     shot("21-register-name")?;
+    ui.with_controller(|c| c.name_focus_kana(false));
+    shot("50-register-name-candidates")?;
     ui.with_controller(|c| {
-        c.key("ナ");
+        choose_name(c, "鈴木");
+        c.name_mode(tsudoi_kanji::Mode::OneByOne);
+    });
+    shot("51-register-name-one-by-one")?;
+    ui.with_controller(|c| {
+        c.name_mode(tsudoi_kanji::Mode::Whole);
+        choose_name(c, "花");
+        c.name_mode(tsudoi_kanji::Mode::Variants);
+    });
+    shot("52-register-name-variants")?;
+    ui.with_controller(|c| {
+        c.name_mode(tsudoi_kanji::Mode::Whole);
         c.submit();
         c.reg_step_date(0, -5);
         c.reg_step_date(1, 3);
@@ -269,13 +278,53 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.choose(&exercise);
     });
     shot("32-record-checked-in-by-hand")?;
+    ui.with_controller(|c| c.edit_menu());
+    shot("54-record-edit-menu")?;
     ui.with_controller(|c| {
+        c.edit_start(super::controller::EditField::Name);
+    });
+    shot("53-correct-name")?;
+    ui.with_controller(|c| {
+        c.cancel();
         c.edit_start(super::controller::EditField::Phone);
         for k in "0312".split("") {
             c.key(k);
         }
     });
     shot("33-correct-phone")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.edit_start(super::controller::EditField::Address);
+        for k in "3-2-1".split("") {
+            c.key(k);
+        }
+        c.address_focus(super::controller::NumberField::Room);
+        for k in "101".split("") {
+            c.key(k);
+        }
+    });
+    shot("56-address-numbers")?;
+    ui.with_controller(|c| {
+        c.submit();
+        for k in ["オ", "オ", "ク", "ホ", "゛", "空白", "ハ", "イ", "ツ"] {
+            c.key(k);
+        }
+        c.name_focus_kana(false);
+        choose_name(c, "大久保");
+    });
+    shot("57-address-building")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+        c.delete_start();
+    });
+    shot("58-confirm-delete")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+        c.staff_classes_start();
+    });
+    shot("55-staff-classes")?;
     ui.with_controller(|c| {
         c.cancel();
         c.reverify_start();
@@ -331,6 +380,20 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     render_png(ui.window(), width, height + DEMO_PANEL_HEIGHT, &path)?;
     files.push(path);
     Ok(files)
+}
+
+/// Picks the candidate written `text` on the name step, whichever page it is on.
+fn choose_name(c: &mut KioskController, text: &str) {
+    for _ in 0..20 {
+        let found = c
+            .name_entry()
+            .and_then(|e| e.page_candidates().iter().position(|x| x.text == text));
+        if let Some(i) = found {
+            c.name_choose(i);
+            return;
+        }
+        c.name_page(1);
+    }
 }
 
 const OPEN_CLASS: &str = "転倒予防教室";

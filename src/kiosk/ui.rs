@@ -130,6 +130,9 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffSearch => UiScreen::StaffSearch,
         S::StaffRecord => UiScreen::StaffRecord,
         S::StaffCorrect => UiScreen::StaffCorrect,
+        S::StaffEditMenu => UiScreen::StaffEditMenu,
+        S::StaffClasses => UiScreen::StaffClasses,
+        S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
     }
 }
 
@@ -178,6 +181,89 @@ fn strings(list: &[&str]) -> ModelRc<SharedString> {
     ModelRc::new(VecModel::from(v))
 }
 
+/// The name entry's properties; everything is cleared when no name is being
+/// entered, so nothing typed stays on screen.
+fn set_name_entry(
+    g: &Kiosk<'_>,
+    entry: Option<&controller::NameEntry>,
+    message: &str,
+    on_record: Option<&str>,
+) {
+    let Some(e) = entry else {
+        g.set_name_kana(SharedString::new());
+        g.set_name_text(SharedString::new());
+        g.set_name_rest(SharedString::new());
+        g.set_name_on_kana(true);
+        for set in [
+            Kiosk::set_name_row1,
+            Kiosk::set_name_row2,
+            Kiosk::set_name_row3,
+        ] {
+            set(g, ModelRc::default());
+        }
+        g.set_name_hint(SharedString::new());
+        g.set_name_message(SharedString::new());
+        return;
+    };
+    g.set_name_kana(e.kana.as_str().into());
+    g.set_name_text(e.name().into());
+    g.set_name_rest(e.rest().into());
+    g.set_name_on_kana(e.on_kana);
+    let page = e.page_candidates();
+    let per_row = controller::CANDIDATES_PER_PAGE / 3;
+    let row = |r: usize| -> ModelRc<SharedString> {
+        // Always six slots, so the grid keeps its shape on the last page.
+        let v: Vec<SharedString> = (r * per_row..(r + 1) * per_row)
+            .map(|i| {
+                page.get(i)
+                    .map(|c| c.text.as_str().into())
+                    .unwrap_or_default()
+            })
+            .collect();
+        ModelRc::new(VecModel::from(v))
+    };
+    g.set_name_row1(row(0));
+    g.set_name_row2(row(1));
+    g.set_name_row3(row(2));
+    g.set_name_page_index(i32::try_from(e.page()).unwrap_or(0));
+    g.set_name_page_count(i32::try_from(e.pages()).unwrap_or(1));
+    g.set_name_mode(match e.mode() {
+        tsudoi_kanji::Mode::Whole => 0,
+        tsudoi_kanji::Mode::OneByOne => 1,
+        tsudoi_kanji::Mode::Variants => 2,
+    });
+    let mut hint = e.hint();
+    if let Some(name) = on_record.filter(|_| e.on_kana && !e.has_picks()) {
+        hint = format!("いまの氏名: {name}。{hint}");
+    }
+    g.set_name_hint(hint.into());
+    g.set_name_message(message.into());
+    g.set_name_can_undo(e.has_picks());
+    g.set_name_can_variants(e.has_picks());
+}
+
+/// The address entry's properties, cleared when no address is being entered.
+fn set_address_entry(g: &Kiosk<'_>, entry: Option<&controller::AddressEntry>) {
+    let Some(a) = entry else {
+        g.set_address_town(SharedString::new());
+        g.set_address_block(SharedString::new());
+        g.set_address_room(SharedString::new());
+        g.set_address_step(0);
+        return;
+    };
+    g.set_address_town(a.town.as_str().into());
+    g.set_address_block(a.block.as_str().into());
+    g.set_address_room(a.room.as_str().into());
+    g.set_address_step(match a.step {
+        controller::AddressStep::Numbers => 0,
+        controller::AddressStep::Building => 1,
+    });
+    g.set_address_field(match a.field {
+        controller::NumberField::Block => 0,
+        controller::NumberField::Room => 1,
+    });
+}
+
 impl Shared {
     /// Copies the controller's state into the screen and restarts the idle timer.
     fn refresh(self: &Rc<Self>) {
@@ -217,6 +303,7 @@ impl Shared {
             g.set_symbols(c.symbols());
             g.set_staff_message(c.staff_message().into());
             g.set_staff_id(c.staff_id().unwrap_or_default().into());
+            g.set_staff_header(c.staff_header().into());
             g.set_today(rows(c.today_rows()));
             let form = c.form();
             g.set_form_program(
@@ -245,9 +332,6 @@ impl Shared {
                     RegStep::Consent => 5,
                     RegStep::Card => 6,
                 });
-                g.set_reg_name(r.name.as_str().into());
-                g.set_reg_kana(r.kana.as_str().into());
-                g.set_reg_on_kana(r.on_kana);
                 g.set_reg_era(
                     crate::eligibility::Era::ALL
                         .iter()
@@ -272,8 +356,6 @@ impl Shared {
                 g.set_reg_reverify(r.reverify.is_some());
             } else {
                 // Nothing typed in the wizard stays on screen after it ends.
-                g.set_reg_name(SharedString::new());
-                g.set_reg_kana(SharedString::new());
                 g.set_reg_postal(SharedString::new());
                 g.set_reg_phone(SharedString::new());
                 g.set_reg_message(SharedString::new());
@@ -296,17 +378,22 @@ impl Shared {
                         .collect();
                     g.set_search_hits(ModelRc::new(VecModel::from(hits)));
                     g.set_search_message(s.message.as_str().into());
-                    g.set_edit_phone(matches!(
-                        s.edit.as_ref().map(|e| e.0),
-                        Some(controller::EditField::Phone)
-                    ));
-                    g.set_edit_text(
-                        s.edit
+                    let field = s.edit.as_ref().map(controller::Edit::field);
+                    g.set_edit_phone(field == Some(controller::EditField::Phone));
+                    g.set_edit_name(field == Some(controller::EditField::Name));
+                    g.set_edit_address(field == Some(controller::EditField::Address));
+                    g.set_staff_classes(class_rows(&s.classes));
+                    g.set_address_for_class(
+                        s.apply_to
                             .as_ref()
-                            .map(|e| e.1.as_str())
+                            .map(|c| c.title.as_str())
                             .unwrap_or_default()
                             .into(),
                     );
+                    g.set_edit_text(match &s.edit {
+                        Some(controller::Edit::Phone(t)) => t.as_str().into(),
+                        _ => SharedString::new(),
+                    });
                     g.set_record_text(
                         s.record
                             .as_ref()
@@ -322,7 +409,22 @@ impl Shared {
                     g.set_search_message(SharedString::new());
                     g.set_record_text(SharedString::new());
                     g.set_edit_text(SharedString::new());
+                    g.set_staff_classes(ModelRc::default());
+                    g.set_address_for_class(SharedString::new());
                 }
+            }
+            g.set_record_has_address(c.record_has_address());
+            g.set_record_name(c.record_name().unwrap_or_default().into());
+            set_address_entry(&g, c.address_entry());
+            let name_message = match (screen, c.registration(), c.search()) {
+                (controller::Screen::StaffRegister, Some(r), _) => r.message.as_str(),
+                (controller::Screen::StaffCorrect, _, Some(s)) => s.message.as_str(),
+                _ => "",
+            };
+            set_name_entry(&g, c.name_entry(), name_message, c.record_name());
+            if let Some(a) = c.address_entry() {
+                // The address steps say what to do in their own words.
+                g.set_name_hint(a.hint().into());
             }
             c.timeout()
         };
@@ -426,15 +528,36 @@ impl KioskUi {
         wire!(on_search_start, |c| c.search_start());
         wire!(on_search_toggle, |c| c.search_toggle());
         wire!(on_search_open, |c, id: SharedString| c.search_open(&id));
-        wire!(on_edit_start, |c, i: i32| c.edit_start(if i == 1 {
-            controller::EditField::Phone
-        } else {
-            controller::EditField::Kana
+        wire!(on_edit_start, |c, i: i32| c.edit_start(match i {
+            1 => controller::EditField::Phone,
+            2 => controller::EditField::Address,
+            _ => controller::EditField::Name,
         }));
         wire!(on_reverify_start, |c| c.reverify_start());
+        wire!(on_edit_menu, |c| c.edit_menu());
+        wire!(on_address_remove, |c| c.address_remove());
+        wire!(on_staff_classes_start, |c| c.staff_classes_start());
+        wire!(on_staff_apply, |c, id: SharedString| c.staff_apply(&id));
+        wire!(on_delete_start, |c| c.delete_start());
+        wire!(on_delete_confirm, |c| c.delete_confirm());
+        wire!(on_address_focus, |c, i: i32| c.address_focus(if i == 1 {
+            controller::NumberField::Room
+        } else {
+            controller::NumberField::Block
+        }));
         wire!(on_reg_document_set, |c, i: i32| c
             .reg_document(usize::try_from(i).unwrap_or(0)));
-        wire!(on_reg_focus_kana, |c, k: bool| c.reg_focus_kana(k));
+        wire!(on_name_focus_kana, |c, k: bool| c.name_focus_kana(k));
+        wire!(on_name_choose, |c, i: i32| c
+            .name_choose(usize::try_from(i).unwrap_or(usize::MAX)));
+        wire!(on_name_as_kana, |c, katakana: bool| c.name_kana(katakana));
+        wire!(on_name_mode_set, |c, m: i32| c.name_mode(match m {
+            1 => tsudoi_kanji::Mode::OneByOne,
+            2 => tsudoi_kanji::Mode::Variants,
+            _ => tsudoi_kanji::Mode::Whole,
+        }));
+        wire!(on_name_page_step, |c, d: i32| c.name_page(d));
+        wire!(on_name_undo, |c| c.name_undo());
         wire!(on_reg_era_set, |c, i: i32| c
             .reg_era(usize::try_from(i).unwrap_or(0)));
         wire!(on_reg_step_date, |c, part: i32, d: i32| c

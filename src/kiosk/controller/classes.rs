@@ -39,7 +39,7 @@ pub fn day_label(d: NaiveDate) -> String {
     format!("{}月{}日（{wd}）", d.month(), d.day())
 }
 
-fn class_row(c: &LotteryClass) -> ClassRow {
+pub(super) fn class_row(c: &LotteryClass) -> ClassRow {
     let dates = match c.session_dates.as_slice() {
         [] => String::new(),
         [one] => day_label(*one),

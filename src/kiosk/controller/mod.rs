@@ -4,12 +4,16 @@
 
 use std::time::Duration;
 
+mod address_entry;
 mod classes;
+mod name_entry;
 mod register;
 mod search;
+pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use classes::{ClassRow, ResultRow, day_label};
+pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use register::{RegStep, Registration};
-pub use search::{EditField, Hit, Search};
+pub use search::{Edit, EditField, Hit, Search};
 
 use chrono::{NaiveTime, Timelike};
 use zeroize::Zeroizing;
@@ -54,6 +58,12 @@ pub enum Screen {
     StaffSearch,
     StaffRecord,
     StaffCorrect,
+    /// 「直す・消す」 on a record: which field to correct, or delete.
+    StaffEditMenu,
+    /// The classes taking applications, to apply on the person's behalf.
+    StaffClasses,
+    /// 「記録を消す」: asks before deleting.
+    StaffConfirmDelete,
 }
 
 impl Screen {
@@ -68,6 +78,9 @@ impl Screen {
                 | Screen::StaffSearch
                 | Screen::StaffRecord
                 | Screen::StaffCorrect
+                | Screen::StaffEditMenu
+                | Screen::StaffClasses
+                | Screen::StaffConfirmDelete
         )
     }
 }
@@ -855,7 +868,12 @@ impl KioskController {
             Screen::StaffChangePassword => self.sign_out(),
             Screen::StaffAddSession => self.open_today(),
             Screen::StaffRegister => self.reg_back(),
-            Screen::StaffSearch | Screen::StaffRecord | Screen::StaffCorrect => self.search_back(),
+            Screen::StaffSearch
+            | Screen::StaffRecord
+            | Screen::StaffCorrect
+            | Screen::StaffEditMenu
+            | Screen::StaffClasses
+            | Screen::StaffConfirmDelete => self.search_back(),
             _ => {}
         }
     }
@@ -900,6 +918,108 @@ impl KioskController {
             .start
             .overflowing_add_signed(chrono::Duration::minutes(i64::from(self.form.minutes)))
             .0
+    }
+
+    /// The title bar of the current staff screen; empty where there is none
+    /// (keyboard screens need the room, resident screens have their own).
+    pub fn staff_header(&self) -> String {
+        match self.screen {
+            Screen::StaffToday => {
+                format!(
+                    "今日の受付（スタッフ {}）",
+                    self.staff_id().unwrap_or_default()
+                )
+            }
+            Screen::StaffAddSession => "活動を追加".into(),
+            Screen::StaffRecord => "記録".into(),
+            Screen::StaffEditMenu => "記録を直す・消す".into(),
+            Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
+            Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
+                "さがした結果".into()
+            }
+            Screen::StaffRegister => match &self.reg {
+                Some(r) if r.step == RegStep::Name => String::new(),
+                Some(r) if r.reverify.is_some() => "本人確認のやり直し".into(),
+                Some(r) => format!("新しい方の登録（{}/7）", r.step.number()),
+                None => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// The name being entered on the current screen: the registration
+    /// wizard's name step or the name correction.
+    pub fn name_entry(&self) -> Option<&NameEntry> {
+        match self.screen {
+            Screen::StaffRegister => self
+                .reg
+                .as_ref()
+                .filter(|r| r.step == RegStep::Name)
+                .map(|r| &r.names),
+            Screen::StaffCorrect => match self.search.as_ref().and_then(|s| s.edit.as_ref()) {
+                Some(Edit::Name(n)) => Some(n),
+                Some(Edit::Address(a)) if a.step == AddressStep::Building => Some(&a.building),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn with_name_entry(&mut self, f: impl FnOnce(&mut NameEntry)) {
+        let entry = match self.screen {
+            Screen::StaffRegister => self
+                .reg
+                .as_mut()
+                .filter(|r| r.step == RegStep::Name)
+                .map(|r| &mut r.names),
+            Screen::StaffCorrect => match self.search.as_mut().and_then(|s| s.edit.as_mut()) {
+                Some(Edit::Name(n)) => Some(n),
+                Some(Edit::Address(a)) if a.step == AddressStep::Building => Some(&mut a.building),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(e) = entry {
+            f(e);
+            self.after_name_change();
+        }
+    }
+
+    fn after_name_change(&mut self) {
+        if self.screen == Screen::StaffRegister {
+            self.validate_registration();
+        } else if let Some(s) = self.search.as_mut() {
+            s.message.clear();
+        }
+    }
+
+    /// Typing the furigana (true) or picking the written name (false).
+    pub fn name_focus_kana(&mut self, kana: bool) {
+        self.with_name_entry(|e| e.focus_kana(kana));
+    }
+
+    /// The `index`th candidate on the page.
+    pub fn name_choose(&mut self, index: usize) {
+        self.with_name_entry(|e| e.choose(index));
+    }
+
+    /// 「ひらがなで」 / 「カタカナで」.
+    pub fn name_kana(&mut self, katakana: bool) {
+        self.with_name_entry(|e| e.choose_kana(katakana));
+    }
+
+    /// 「名前で」 / 「1字ずつ」 / 「異体字」.
+    pub fn name_mode(&mut self, mode: tsudoi_kanji::Mode) {
+        self.with_name_entry(|e| e.set_mode(mode));
+    }
+
+    pub fn name_page(&mut self, delta: i32) {
+        self.with_name_entry(|e| e.page_step(delta));
+    }
+
+    /// 「1つもどす」: takes back the last pick.
+    pub fn name_undo(&mut self) {
+        self.with_name_entry(NameEntry::undo);
     }
 
     fn add_session(&mut self) {

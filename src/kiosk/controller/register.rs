@@ -4,11 +4,10 @@
 use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
+use super::name_entry::NameEntry;
 use super::{KioskController, Screen, Signal};
 use crate::eligibility::{self, Era, PhoneNumber, PostalCode, from_era_ymd, to_wareki};
-use crate::store::participants::{
-    Basis, DocumentKind, IdCheck, NewParticipant, normalize_kana, normalize_name,
-};
+use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
 
 /// The wizard's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,14 +21,27 @@ pub enum RegStep {
     Card,
 }
 
+impl RegStep {
+    /// 1 for the document … 7 for the card, as the header counts them.
+    pub fn number(self) -> u32 {
+        match self {
+            RegStep::Document => 1,
+            RegStep::Name => 2,
+            RegStep::Birth => 3,
+            RegStep::Postal => 4,
+            RegStep::Phone => 5,
+            RegStep::Consent => 6,
+            RegStep::Card => 7,
+        }
+    }
+}
+
 /// What is typed so far. Dropped (and zeroized) when the wizard ends.
 pub struct Registration {
     pub step: RegStep,
     pub document: DocumentKind,
-    pub name: Zeroizing<String>,
-    pub kana: Zeroizing<String>,
-    /// True while the keyboard types into the kana field.
-    pub on_kana: bool,
+    /// The furigana and the written name.
+    pub names: NameEntry,
     pub era: Era,
     pub year: u32,
     pub month: u32,
@@ -51,9 +63,7 @@ impl Default for Registration {
         Self {
             step: RegStep::Document,
             document: DocumentKind::HealthInsurance,
-            name: Zeroizing::new(String::new()),
-            kana: Zeroizing::new(String::new()),
-            on_kana: false,
+            names: NameEntry::default(),
             era: Era::Showa,
             year: 30,
             month: 1,
@@ -133,7 +143,7 @@ impl KioskController {
         if self.screen == Screen::StaffToday {
             self.reg = Some(Registration::default());
             self.screen = Screen::StaffRegister;
-            self.validate();
+            self.validate_registration();
         }
     }
 
@@ -148,15 +158,15 @@ impl KioskController {
                 RegStep::Name
             };
         }
-        self.validate();
+        self.validate_registration();
     }
 
-    /// Which field the kana keyboard types into on the name step.
+    /// On the name step: typing the furigana (true) or picking the written name.
     pub fn reg_focus_kana(&mut self, kana: bool) {
         if let Some(r) = self.reg.as_mut() {
-            r.on_kana = kana;
+            r.names.focus_kana(kana);
         }
-        self.validate();
+        self.validate_registration();
     }
 
     /// A key of the kana keyboard or the digit pad.
@@ -165,8 +175,11 @@ impl KioskController {
             return;
         };
         let target: &mut String = match r.step {
-            RegStep::Name if r.on_kana => &mut r.kana,
-            RegStep::Name => &mut r.name,
+            RegStep::Name => {
+                r.names.key(key);
+                self.validate_registration();
+                return;
+            }
             RegStep::Postal => &mut r.postal,
             RegStep::Phone => &mut r.phone,
             _ => return,
@@ -182,20 +195,22 @@ impl KioskController {
             k if target.chars().count() < 40 => target.push_str(k),
             _ => {}
         }
-        self.validate();
+        self.validate_registration();
     }
 
     pub(super) fn reg_backspace(&mut self) {
         if let Some(r) = self.reg.as_mut() {
             match r.step {
-                RegStep::Name if r.on_kana => r.kana.pop(),
-                RegStep::Name => r.name.pop(),
+                RegStep::Name => {
+                    r.names.backspace();
+                    None
+                }
                 RegStep::Postal => r.postal.pop(),
                 RegStep::Phone => r.phone.pop(),
                 _ => None,
             };
         }
-        self.validate();
+        self.validate_registration();
     }
 
     /// Era picker: 0 明治 … 4 令和.
@@ -206,7 +221,7 @@ impl KioskController {
                 r.year = r.year.min(max);
             }
         }
-        self.validate();
+        self.validate_registration();
     }
 
     /// Steps the year, month or day by `delta` (0 year, 1 month, 2 day).
@@ -221,7 +236,7 @@ impl KioskController {
                 _ => r.day = bump(r.day, 1, 31),
             }
         }
-        self.validate();
+        self.validate_registration();
     }
 
     fn birth(&self) -> Option<Result<NaiveDate, eligibility::DateError>> {
@@ -231,7 +246,7 @@ impl KioskController {
     }
 
     /// Re-checks the current step and sets its message, info and validity.
-    fn validate(&mut self) {
+    pub(super) fn validate_registration(&mut self) {
         let today = self.store.clock().today();
         let rules = self.store.policy().rules.clone();
         let birth = self.birth();
@@ -249,16 +264,9 @@ impl KioskController {
         r.info.clear();
         r.valid = match r.step {
             RegStep::Document | RegStep::Consent | RegStep::Card => true,
-            RegStep::Name => {
-                let n = normalize_name(&r.name);
-                let k = normalize_kana(&r.kana);
-                match (&n, &k) {
-                    (Err(e), _) if !r.on_kana || !r.name.is_empty() => r.message = e.to_string(),
-                    (_, Err(e)) if r.on_kana || !r.kana.is_empty() => r.message = e.to_string(),
-                    _ => {}
-                }
-                n.is_ok() && k.is_ok()
-            }
+            // What is missing is said when 「次へ」 is pressed (see reg_next);
+            // until then the step shows what to do next.
+            RegStep::Name => r.names.validated().is_ok(),
             RegStep::Birth => match birth {
                 Some(Ok(b)) => {
                     let age = eligibility::age_on(b, today);
@@ -332,11 +340,16 @@ impl KioskController {
 
     /// "次へ" (or "同意を得て登録する" on the consent step).
     pub(super) fn reg_next(&mut self) {
-        self.validate();
+        self.validate_registration();
         let Some(r) = self.reg.as_mut() else {
             return;
         };
         if !r.valid {
+            if r.step == RegStep::Name
+                && let Err(e) = r.names.validated()
+            {
+                r.message = e;
+            }
             return;
         }
         if r.reverify.is_some() {
@@ -348,7 +361,7 @@ impl KioskController {
                     return;
                 }
             }
-            self.validate();
+            self.validate_registration();
             return;
         }
         r.step = match r.step {
@@ -366,7 +379,7 @@ impl KioskController {
                 return;
             }
         };
-        self.validate();
+        self.validate_registration();
     }
 
     /// "もどる": the previous step, or Today from the first.
@@ -388,7 +401,7 @@ impl KioskController {
         match prev {
             Some(p) => {
                 r.step = p;
-                self.validate();
+                self.validate_registration();
             }
             None => self.reg_finish(),
         }
@@ -403,9 +416,10 @@ impl KioskController {
         };
         let built = (|| {
             let birth = from_era_ymd(r.era, r.year, r.month, r.day).ok()?;
+            let (name, kana) = r.names.validated().ok()?;
             Some(NewParticipant {
-                name: r.name.to_string(),
-                kana: r.kana.to_string(),
+                name,
+                kana,
                 phone: PhoneNumber::parse(&r.phone).ok()?,
                 basis: Basis::SelfPresented,
                 id_check: Some(IdCheck {
@@ -504,7 +518,7 @@ impl KioskController {
         }
         self.reg = Some(r);
         self.screen = Screen::StaffRegister;
-        self.validate();
+        self.validate_registration();
     }
 
     fn reverify_save(&mut self) {

@@ -2,14 +2,15 @@
 
 use zeroize::Zeroizing;
 
+use super::address_entry::{AddressEntry, AddressStep, NumberField};
+use super::classes::{ClassRow, class_row, day_label};
+use super::name_entry::NameEntry;
 use super::{KioskController, Screen, SessionRow, row};
 use crate::eligibility::{self, PhoneNumber, to_wareki};
 use crate::store::Actor;
-use crate::store::participants::Correction;
-
-/// The text the keyboard types into on the search screens.
-struct SearchText<'a>(&'a mut Zeroizing<String>);
 use crate::store::attendance::CheckInMethod;
+use crate::store::lottery::ApplyOutcome;
+use crate::store::participants::{Correction, normalize_kana};
 
 /// One search hit: the kana and the birth year, enough to pick the right person.
 pub struct Hit {
@@ -30,15 +31,81 @@ pub struct Search {
     pub record: Option<(String, Zeroizing<String>)>,
     pub(super) record_birth: Option<chrono::NaiveDate>,
     pub(super) record_postal: Option<Zeroizing<String>>,
-    /// The field being corrected and its new value.
-    pub edit: Option<(EditField, Zeroizing<String>)>,
+    pub(super) record_name: Option<Zeroizing<String>>,
+    pub(super) record_kana: Option<Zeroizing<String>>,
+    /// Ward and town from the postal code on record ("新宿区西新宿").
+    pub(super) record_town: Option<Zeroizing<String>>,
+    pub(super) record_address: Option<Zeroizing<String>>,
+    /// The correction being made.
+    pub edit: Option<Edit>,
+    /// The lottery classes taking applications, offered on the person's behalf.
+    pub classes: Vec<ClassRow>,
+    /// The class the address is being entered for (a first application).
+    pub apply_to: Option<ClassRow>,
+}
+
+impl Search {
+    /// Drops everything shown of the open record.
+    fn forget_record(&mut self) {
+        self.record = None;
+        self.record_birth = None;
+        self.record_postal = None;
+        self.record_name = None;
+        self.record_kana = None;
+        self.record_town = None;
+        self.record_address = None;
+        self.edit = None;
+        self.classes.clear();
+        self.apply_to = None;
+    }
 }
 
 /// A field staff can correct on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditField {
-    Kana,
+    /// The written name and the furigana, together.
+    Name,
     Phone,
+    /// The address (kept only for lottery classes).
+    Address,
+}
+
+/// A correction in progress.
+pub enum Edit {
+    /// Starts from the furigana on record; the written name is picked anew.
+    Name(NameEntry),
+    Phone(Zeroizing<String>),
+    Address(AddressEntry),
+}
+
+impl Edit {
+    pub fn field(&self) -> EditField {
+        match self {
+            Edit::Name(_) => EditField::Name,
+            Edit::Phone(_) => EditField::Phone,
+            Edit::Address(_) => EditField::Address,
+        }
+    }
+}
+
+/// Keys of the search field and the phone correction.
+fn type_key(text: &mut Zeroizing<String>, key: &str) {
+    match key {
+        "⌫" => {
+            text.pop();
+        }
+        "空白" => text.push(' '),
+        "゛" | "゜" | "小" => {
+            let table: &[(char, char)] = match key {
+                "゛" => &super::register::DAKUTEN,
+                "゜" => &super::register::HANDAKUTEN,
+                _ => &super::register::SMALL,
+            };
+            super::register::modify_last(text, table);
+        }
+        k if text.chars().count() < 40 => text.push_str(k),
+        _ => {}
+    }
 }
 
 impl KioskController {
@@ -65,48 +132,249 @@ impl KioskController {
 
     pub(super) fn search_key(&mut self, key: &str) {
         if let Some(s) = self.search.as_mut() {
-            let s = match s.edit.as_mut() {
-                Some((_, text)) => &mut SearchText(text),
-                None => &mut SearchText(&mut s.query),
-            };
-            match key {
-                "⌫" => {
-                    s.0.pop();
-                }
-                "空白" => s.0.push(' '),
-                "゛" | "゜" | "小" => {
-                    let table: &[(char, char)] = match key {
-                        "゛" => &super::register::DAKUTEN,
-                        "゜" => &super::register::HANDAKUTEN,
-                        _ => &super::register::SMALL,
-                    };
-                    super::register::modify_last(s.0, table);
-                }
-                k if s.0.chars().count() < 40 => s.0.push_str(k),
-                _ => {}
+            match s.edit.as_mut() {
+                Some(Edit::Name(n)) => n.key(key),
+                Some(Edit::Phone(text)) => type_key(text, key),
+                Some(Edit::Address(a)) => a.key(key),
+                None => type_key(&mut s.query, key),
             }
+            s.message.clear();
         }
     }
 
     pub(super) fn search_backspace(&mut self) {
-        if let Some(s) = self.search.as_mut() {
-            match s.edit.as_mut() {
-                Some((_, text)) => text.pop(),
-                None => s.query.pop(),
-            };
+        self.search_key("⌫");
+    }
+
+    /// 「直す・消す」 on a record.
+    pub fn edit_menu(&mut self) {
+        if self.screen == Screen::StaffRecord
+            && let Some(s) = self.search.as_mut()
+        {
+            s.message.clear();
+            self.screen = Screen::StaffEditMenu;
         }
     }
 
-    /// "ふりがなを直す" / "電話を直す" on a record.
+    /// True when the open record has an address (it can be corrected or removed).
+    pub fn record_has_address(&self) -> bool {
+        self.record_address().is_some()
+    }
+
+    /// 「住所を消す」: the address is kept only for lottery classes; the person
+    /// may ask for it to go.
+    pub fn address_remove(&mut self) {
+        if self.screen != Screen::StaffEditMenu || !self.record_has_address() {
+            return;
+        }
+        let (Some(staff), Some(id)) = (
+            self.staff.clone(),
+            self.search
+                .as_ref()
+                .and_then(|s| s.record.as_ref())
+                .map(|r| r.0.clone()),
+        ) else {
+            return;
+        };
+        self.save_corrections(&staff, &id, vec![Correction::Address(None)]);
+        if let Some(s) = self.search.as_mut()
+            && s.message == "訂正しました。"
+        {
+            s.message = "住所を消しました。".into();
+        }
+    }
+
+    /// 「氏名・ふりがなを直す」 / 「電話を直す」 / 「住所を直す」 on the edit menu.
     pub fn edit_start(&mut self, field: EditField) {
-        if self.screen != Screen::StaffRecord {
+        if self.screen != Screen::StaffEditMenu {
             return;
         }
         if let Some(s) = self.search.as_mut() {
-            s.edit = Some((field, Zeroizing::new(String::new())));
+            s.edit = Some(match field {
+                EditField::Name => Edit::Name(NameEntry::with_kana(
+                    s.record_kana.as_deref().map_or("", String::as_str),
+                )),
+                EditField::Phone => Edit::Phone(Zeroizing::new(String::new())),
+                EditField::Address => match &s.record_town {
+                    Some(town) => Edit::Address(AddressEntry::new(town.to_string())),
+                    None => {
+                        s.message = "町名がわかりません。先に「本人確認をやり直す」で郵便番号を記録してください。".into();
+                        return;
+                    }
+                },
+            });
             s.message.clear();
             self.screen = Screen::StaffCorrect;
         }
+    }
+
+    /// The address being entered, if any.
+    pub fn address_entry(&self) -> Option<&AddressEntry> {
+        match self.search.as_ref().and_then(|s| s.edit.as_ref()) {
+            Some(Edit::Address(a)) if self.screen == Screen::StaffCorrect => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Which number field the digit pad types into (address, first step).
+    pub fn address_focus(&mut self, field: NumberField) {
+        if let Some(Edit::Address(a)) = self.search.as_mut().and_then(|s| s.edit.as_mut()) {
+            a.focus(field);
+        }
+    }
+
+    /// The address on record, shown while it is corrected.
+    pub fn record_address(&self) -> Option<&str> {
+        self.search
+            .as_ref()
+            .and_then(|s| s.record_address.as_deref())
+            .map(String::as_str)
+    }
+
+    /// 「教室に申し込む」 on a record: the classes taking applications.
+    pub fn staff_classes_start(&mut self) {
+        if self.screen != Screen::StaffRecord {
+            return;
+        }
+        let today = self.store.clock().today();
+        let open = self.store.open_classes(today);
+        let Some(s) = self.search.as_mut() else {
+            return;
+        };
+        match open {
+            Ok(list) => {
+                s.classes = list.iter().map(class_row).collect();
+                s.message = if s.classes.is_empty() {
+                    "いま申し込める教室はありません。".into()
+                } else {
+                    "申し込む教室を押してください。".into()
+                };
+                self.screen = Screen::StaffClasses;
+            }
+            Err(e) => s.message = e.to_string(),
+        }
+    }
+
+    /// A class on the staff class list: apply on the person's behalf. A first
+    /// application asks for the address, then applies with it.
+    pub fn staff_apply(&mut self, class_id: &str) {
+        if self.screen != Screen::StaffClasses {
+            return;
+        }
+        let Some(class) = self
+            .search
+            .as_ref()
+            .and_then(|s| s.classes.iter().find(|c| c.id == class_id))
+            .cloned()
+        else {
+            return;
+        };
+        self.apply_for_record(class, None);
+    }
+
+    fn apply_for_record(&mut self, class: ClassRow, address: Option<String>) {
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        let Some(pid) = self
+            .search
+            .as_ref()
+            .and_then(|s| s.record.as_ref())
+            .map(|r| r.0.clone())
+        else {
+            return;
+        };
+        let outcome = self.store.apply_on_behalf(&staff, &pid, &class.id, address);
+        let Some(s) = self.search.as_mut() else {
+            return;
+        };
+        match outcome {
+            Ok(ApplyOutcome::Applied { entry_number, .. }) => {
+                s.apply_to = None;
+                self.search_open(&pid);
+                if let Some(s) = self.search.as_mut() {
+                    s.message = format!(
+                        "「{}」に申し込みました。受付番号 {entry_number}番（抽選 {}）。",
+                        class.title,
+                        day_label(class.draw_on)
+                    );
+                }
+            }
+            Ok(ApplyOutcome::NeedsAddress) => match &s.record_town {
+                Some(town) => {
+                    s.edit = Some(Edit::Address(AddressEntry::new(town.to_string())));
+                    s.apply_to = Some(class);
+                    s.message.clear();
+                    self.screen = Screen::StaffCorrect;
+                }
+                None => {
+                    s.message = "はじめての申し込みには住所がいりますが、町名がわかりません。先に本人確認をやり直してください。".into();
+                }
+            },
+            Ok(other) => {
+                s.message = other.message();
+                s.apply_to = None;
+                if self.screen == Screen::StaffCorrect {
+                    s.edit = None;
+                    self.screen = Screen::StaffClasses;
+                }
+            }
+            Err(e) => s.message = e.to_string(),
+        }
+    }
+
+    /// 「記録を消す」 on the edit menu: asks first.
+    pub fn delete_start(&mut self) {
+        if self.screen == Screen::StaffEditMenu
+            && let Some(s) = self.search.as_mut()
+        {
+            s.message.clear();
+            self.screen = Screen::StaffConfirmDelete;
+        }
+    }
+
+    /// 「消す」 on the confirmation: the person and everything linked to them
+    /// go (their request, or they moved out of the ward).
+    pub fn delete_confirm(&mut self) {
+        if self.screen != Screen::StaffConfirmDelete {
+            return;
+        }
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        let Some(pid) = self
+            .search
+            .as_ref()
+            .and_then(|s| s.record.as_ref())
+            .map(|r| r.0.clone())
+        else {
+            return;
+        };
+        let result = self.store.delete_participant(&staff, &pid);
+        let Some(s) = self.search.as_mut() else {
+            return;
+        };
+        match result {
+            Ok(()) => {
+                s.forget_record();
+                s.hits.retain(|h| h.id != pid);
+                s.message = "記録を消しました。".into();
+                self.choices.clear();
+                self.screen = Screen::StaffSearch;
+            }
+            Err(e) => {
+                s.message = e.to_string();
+                self.screen = Screen::StaffEditMenu;
+            }
+        }
+    }
+
+    /// The name on record, shown while it is corrected.
+    pub fn record_name(&self) -> Option<&str> {
+        self.search
+            .as_ref()
+            .and_then(|s| s.record_name.as_deref())
+            .map(String::as_str)
     }
 
     /// Saves the correction (audited by the store) and shows the record again.
@@ -117,28 +385,100 @@ impl KioskController {
         let Some(s) = self.search.as_mut() else {
             return;
         };
-        let (Some((field, text)), Some((id, _))) = (s.edit.as_ref(), s.record.as_ref()) else {
+        let (Some(edit), Some((id, _))) = (s.edit.as_mut(), s.record.as_ref()) else {
             return;
         };
         let id = id.clone();
-        let change = match field {
-            EditField::Kana => Correction::Kana(text.to_string()),
-            EditField::Phone => match PhoneNumber::parse(text) {
-                Ok(p) => Correction::Phone(p),
+        if let Edit::Address(a) = edit {
+            if a.step == AddressStep::Numbers {
+                if let Err(e) = a.to_building() {
+                    s.message = e;
+                }
+                return;
+            }
+            let address = match a.address() {
+                Ok(addr) => addr,
+                Err(e) => {
+                    s.message = e;
+                    return;
+                }
+            };
+            if let Some(class) = s.apply_to.clone() {
+                self.apply_for_record(class, Some(address));
+                return;
+            }
+            return self.save_corrections(&staff, &id, vec![Correction::Address(Some(address))]);
+        }
+        let changes = match edit {
+            Edit::Name(n) => {
+                let on_record = s.record_kana.as_deref().map_or("", String::as_str);
+                let kana_changed = normalize_kana(&n.kana)
+                    .map(|k| k != *on_record)
+                    .unwrap_or(true);
+                if !n.has_picks() && kana_changed {
+                    // Only the furigana was corrected.
+                    match normalize_kana(&n.kana) {
+                        Ok(k) => vec![Correction::Kana(k)],
+                        Err(e) => {
+                            s.message = e.to_string();
+                            return;
+                        }
+                    }
+                } else if !n.has_picks() {
+                    s.message =
+                        "変更がありません。ふりがなを直すか、「氏名」を押して書き方を選んでください。"
+                            .into();
+                    return;
+                } else {
+                    match n.validated() {
+                        Ok((name, kana)) if kana_changed => {
+                            vec![Correction::Name(name), Correction::Kana(kana)]
+                        }
+                        Ok((name, _)) => vec![Correction::Name(name)],
+                        Err(e) => {
+                            s.message = e;
+                            return;
+                        }
+                    }
+                }
+            }
+            Edit::Phone(text) => match PhoneNumber::parse(text) {
+                Ok(p) => vec![Correction::Phone(p)],
                 Err(e) => {
                     s.message = e.to_string();
                     return;
                 }
             },
+            Edit::Address(_) => return,
         };
-        match self.store.correct(&staff, &id, change) {
+        self.save_corrections(&staff, &id, changes);
+    }
+
+    fn save_corrections(
+        &mut self,
+        staff: &crate::store::StaffSession,
+        id: &str,
+        changes: Vec<Correction>,
+    ) {
+        let mut result = Ok(());
+        for change in changes {
+            result = self.store.correct(staff, id, change);
+            if result.is_err() {
+                break;
+            }
+        }
+        match result {
             Ok(()) => {
-                self.search_open(&id);
+                self.search_open(id);
                 if let Some(s) = self.search.as_mut() {
                     s.message = "訂正しました。".into();
                 }
             }
-            Err(e) => s.message = e.to_string(),
+            Err(e) => {
+                if let Some(s) = self.search.as_mut() {
+                    s.message = e.to_string();
+                }
+            }
         }
     }
 
@@ -208,8 +548,12 @@ impl KioskController {
                         .map_or_else(String::new, |a| format!("　{a}歳"));
                     text.push_str(&format!("生年月日: {}{age}\n", to_wareki(b)));
                 }
-                if let Some(town) = &p.town {
-                    text.push_str(&format!("住所: {}\n", town.as_str()));
+                let ward = self.store.postal_table().ward_name().unwrap_or_default();
+                let town = p.town.as_ref().map(|t| format!("{ward}{}", t.as_str()));
+                match (&p.address, &town) {
+                    (Some(a), _) => text.push_str(&format!("住所: {}\n", a.as_str())),
+                    (None, Some(t)) => text.push_str(&format!("住所（町名まで）: {t}\n")),
+                    (None, None) => {}
                 }
                 let phone = PhoneNumber::parse(&p.phone)
                     .map_or_else(|_| p.phone.to_string(), |n| n.display());
@@ -229,7 +573,13 @@ impl KioskController {
                 s.record = Some((p.id.clone(), Zeroizing::new(text)));
                 s.record_birth = p.birth_date;
                 s.record_postal = p.postal_code;
+                s.record_name = Some(p.name);
+                s.record_kana = Some(p.kana);
+                s.record_town = town.map(Zeroizing::new);
+                s.record_address = p.address;
                 s.edit = None;
+                s.apply_to = None;
+                s.classes.clear();
                 s.message.clear();
                 self.choices = self
                     .store
@@ -273,33 +623,50 @@ impl KioskController {
 
     /// "もどる" on the search screens.
     pub(super) fn search_back(&mut self) {
+        let Some(s) = self.search.as_mut() else {
+            self.open_today();
+            return;
+        };
         match self.screen {
             Screen::StaffCorrect => {
-                if let Some(s) = self.search.as_mut() {
-                    s.edit = None;
+                if let Some(Edit::Address(a)) = s.edit.as_mut()
+                    && a.back()
+                {
                     s.message.clear();
+                    return;
                 }
+                s.edit = None;
+                s.message.clear();
+                self.screen = if s.apply_to.take().is_some() {
+                    Screen::StaffClasses
+                } else {
+                    Screen::StaffEditMenu
+                };
+            }
+            Screen::StaffConfirmDelete => {
+                s.message.clear();
+                self.screen = Screen::StaffEditMenu;
+            }
+            Screen::StaffClasses | Screen::StaffEditMenu => {
+                s.classes.clear();
+                s.message.clear();
                 self.screen = Screen::StaffRecord;
             }
             Screen::StaffRecord => {
-                if let Some(s) = self.search.as_mut() {
-                    s.record = None;
-                    s.message.clear();
-                }
+                s.forget_record();
+                s.message.clear();
                 self.choices.clear();
                 self.screen = Screen::StaffSearch;
             }
-            _ => match self.search.as_mut() {
-                Some(s) if s.searched => {
-                    s.searched = false;
-                    s.hits.clear();
-                    s.message.clear();
-                }
-                _ => {
-                    self.search = None;
-                    self.open_today();
-                }
-            },
+            _ if s.searched => {
+                s.searched = false;
+                s.hits.clear();
+                s.message.clear();
+            }
+            _ => {
+                self.search = None;
+                self.open_today();
+            }
         }
     }
 }

@@ -1,0 +1,239 @@
+//! Entering a name on the kiosk: the furigana is typed on the kana keyboard,
+//! then the written form is picked from candidates (`tsudoi_kanji`), so a
+//! kanji name is entered exactly as the ID card prints it, without an input
+//! method. Used by the registration wizard and by the name correction.
+
+use tsudoi_kanji::{Candidate, Mode, NameComposer};
+use zeroize::Zeroizing;
+
+use super::register::{DAKUTEN, HANDAKUTEN, SMALL, modify_last};
+use crate::store::participants::{normalize_kana, normalize_name};
+
+/// Candidates per page: three rows of six big buttons at 800×480.
+pub const CANDIDATES_PER_PAGE: usize = 18;
+
+/// The name being entered. Dropped (and zeroized) with the screen.
+pub struct NameEntry {
+    pub kana: Zeroizing<String>,
+    /// True while the keyboard types the furigana; false while picking the
+    /// written form.
+    pub on_kana: bool,
+    composer: NameComposer,
+    mode: Mode,
+    page: usize,
+    /// The candidates of the current mode (recomputed after every change).
+    candidates: Vec<Candidate>,
+}
+
+impl Default for NameEntry {
+    fn default() -> Self {
+        Self {
+            kana: Zeroizing::new(String::new()),
+            on_kana: true,
+            composer: NameComposer::default(),
+            mode: Mode::Whole,
+            page: 0,
+            candidates: Vec::new(),
+        }
+    }
+}
+
+impl NameEntry {
+    /// An entry starting from a furigana already on record (corrections).
+    pub fn with_kana(kana: &str) -> Self {
+        let mut e = Self {
+            kana: Zeroizing::new(kana.to_owned()),
+            ..Self::default()
+        };
+        e.composer.set_reading(kana);
+        e.refresh();
+        e
+    }
+
+    fn refresh(&mut self) {
+        // A mode with nothing to offer falls back to whole names.
+        if self.mode == Mode::Variants && self.composer.picks().is_empty() {
+            self.mode = Mode::Whole;
+        }
+        self.candidates = self.composer.candidates(self.mode);
+        self.page = self.page.min(self.pages().saturating_sub(1));
+    }
+
+    /// A key of the kana keyboard (while the furigana is being typed).
+    pub fn key(&mut self, key: &str) {
+        if !self.on_kana {
+            return;
+        }
+        let k = &mut self.kana;
+        match key {
+            "゛" => modify_last(k, &DAKUTEN),
+            "゜" => modify_last(k, &HANDAKUTEN),
+            "小" => modify_last(k, &SMALL),
+            "空白" => k.push(' '),
+            "⌫" => {
+                k.pop();
+            }
+            s if k.chars().count() < 40 && s.chars().all(is_keyboard_kana) => k.push_str(s),
+            _ => {}
+        }
+        self.composer.set_reading(&self.kana);
+        self.page = 0;
+        self.refresh();
+    }
+
+    pub fn backspace(&mut self) {
+        if self.on_kana {
+            self.key("⌫");
+        } else {
+            self.undo();
+        }
+    }
+
+    /// Switches between typing the furigana and picking the written form.
+    pub fn focus_kana(&mut self, kana: bool) {
+        self.on_kana = kana;
+        self.mode = Mode::Whole;
+        self.page = 0;
+        self.refresh();
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn set_mode(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.page = 0;
+        self.refresh();
+    }
+
+    pub fn pages(&self) -> usize {
+        self.candidates.len().div_ceil(CANDIDATES_PER_PAGE).max(1)
+    }
+
+    pub fn page(&self) -> usize {
+        self.page
+    }
+
+    /// Moves `delta` pages, staying within the list.
+    pub fn page_step(&mut self, delta: i32) {
+        let last = self.pages().saturating_sub(1) as i64;
+        self.page = (self.page as i64 + i64::from(delta)).clamp(0, last) as usize;
+    }
+
+    /// The candidates on the current page.
+    pub fn page_candidates(&self) -> &[Candidate] {
+        let start = (self.page * CANDIDATES_PER_PAGE).min(self.candidates.len());
+        let end = (start + CANDIDATES_PER_PAGE).min(self.candidates.len());
+        &self.candidates[start..end]
+    }
+
+    fn take(&mut self, c: &Candidate) {
+        if self.composer.pick(c) {
+            // After a variant, stay with the variants only if more remain useful;
+            // after anything else start the next part with whole names.
+            self.mode = match self.mode {
+                Mode::Variants => Mode::Variants,
+                _ if self.composer.at_part_start() => Mode::Whole,
+                m => m,
+            };
+            if self.composer.is_complete() && self.mode != Mode::Variants {
+                self.mode = Mode::Whole;
+            }
+            self.page = 0;
+            self.refresh();
+        }
+    }
+
+    /// The `index`th candidate of the current page.
+    pub fn choose(&mut self, index: usize) {
+        if let Some(c) = self.page_candidates().get(index).cloned() {
+            self.take(&c);
+        }
+    }
+
+    /// 「ひらがなで」 (0) or 「カタカナで」 (1).
+    pub fn choose_kana(&mut self, katakana: bool) {
+        let kana = self.composer.kana(self.mode);
+        if let Some(c) = kana.get(usize::from(katakana)).cloned() {
+            self.take(&c);
+        }
+    }
+
+    /// Takes back the last pick.
+    pub fn undo(&mut self) {
+        if self.composer.undo() {
+            self.mode = Mode::Whole;
+            self.page = 0;
+            self.refresh();
+        }
+    }
+
+    /// The written name as picked so far.
+    pub fn name(&self) -> String {
+        self.composer.name()
+    }
+
+    /// The reading still to be written out.
+    pub fn rest(&self) -> String {
+        self.composer.remaining_all()
+    }
+
+    pub fn has_picks(&self) -> bool {
+        !self.composer.picks().is_empty()
+    }
+
+    /// True when the written name has every part of the furigana.
+    pub fn is_complete(&self) -> bool {
+        self.composer.is_complete()
+    }
+
+    /// What to do next, in a sentence.
+    pub fn hint(&self) -> String {
+        if self.on_kana {
+            return if self.kana.trim().is_empty() {
+                "ふりがなを入力してください（姓と名のあいだに空白）。".into()
+            } else {
+                "入力できたら「氏名」を押して、書き方を選びます。".into()
+            };
+        }
+        if self.kana.trim().is_empty() {
+            return "先にふりがなを入力してください。".into();
+        }
+        if self.composer.is_complete() {
+            return if self.mode == Mode::Variants {
+                "異体字を選ぶと、その字が入れ替わります。".into()
+            } else {
+                "氏名ができました。身分証と同じか確かめてください。".into()
+            };
+        }
+        // The reading being picked is on screen next to the name; the hint
+        // itself names no one.
+        match self.mode {
+            Mode::OneByOne => "のこりの読みの、最初の字を選んでください。".into(),
+            _ if self.candidates.is_empty() => {
+                "この読みは名前の辞書にありません。「1字ずつ」で選んでください。".into()
+            }
+            _ => "のこりの読みの書き方を、身分証と同じものから選んでください。".into(),
+        }
+    }
+
+    /// The name and the kana as they will be stored, or what is wrong.
+    pub fn validated(&self) -> Result<(String, String), String> {
+        let kana = normalize_kana(&self.kana).map_err(|e| e.to_string())?;
+        if !self.composer.is_complete() {
+            return Err(if self.has_picks() {
+                "氏名の書き方がまだ途中です。「氏名」を押して、のこりを選んでください。".into()
+            } else {
+                "「氏名」を押して、ふりがなから氏名の書き方を選んでください。".into()
+            });
+        }
+        let name = normalize_name(&self.composer.name()).map_err(|e| e.to_string())?;
+        Ok((name, kana))
+    }
+}
+
+/// Keys of the kana keyboard: katakana, ー and the space.
+fn is_keyboard_kana(c: char) -> bool {
+    matches!(c, 'ァ'..='ヶ' | 'ー')
+}
