@@ -686,6 +686,36 @@ fn the_feedback_hook_hears_every_tap() {
 }
 
 #[test]
+fn choosing_a_session_sounds_like_a_tap_and_staff_buttons_stay_quiet() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let (mut f, _) = kiosk_fixture();
+    session(&mut f, "囲碁の会", (9, 30), (12, 0));
+    let (ui, _dir) = start(f);
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let h = heard.clone();
+    ui.set_feedback(Box::new(move |s| h.borrow_mut().push(s)));
+    // Two sessions now: the tap asks (attention), the choice checks in (success).
+    ui.on_card(card(CARD));
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(ui.ui_screen(), UiScreen::ChooseSession);
+    press(&ui, "囲碁の会");
+    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    assert_eq!(*heard.borrow(), vec![Signal::Attention, Signal::Success]);
+    // A check-in by hand on the staff screens plays nothing.
+    press(&ui, "もどる");
+    sign_in_manager(&ui);
+    press(&ui, "さがす");
+    for k in ["ヤ", "マ", "タ", "゛"] {
+        press(&ui, k);
+    }
+    press(&ui, "この内容でさがす");
+    press(&ui, "ヤマダ ハナコ（1950年生まれ）");
+    press(&ui, "交流サロンに受付");
+    assert_eq!(heard.borrow().len(), 2);
+}
+
+#[test]
 fn the_demo_panel_taps_the_demo_cards() {
     let (f, _) = kiosk_fixture();
     let (ui, _dir) = start(f);

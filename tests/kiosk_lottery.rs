@@ -234,10 +234,15 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     let l = lottery_fixture();
     let r = start(l.f);
     let ui = &r.ui;
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let h = heard.clone();
+    ui.set_feedback(Box::new(move |s| h.borrow_mut().push(s)));
     assert_eq!(applications(ui, &l.class), 0);
     open_classes(ui, KNOWN);
     press(ui, "転倒予防教室");
     assert_eq!(ui.ui_screen(), UiScreen::ClassApplied);
+    // The tap and the application each sound.
+    assert_eq!(*heard.borrow(), [Signal::Success, Signal::Success]);
     let g = ui.window().global::<Kiosk>();
     assert_eq!(g.get_entry_number(), "1");
     assert_eq!(g.get_result_title(), "転倒予防教室");
@@ -253,6 +258,7 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     open_classes(ui, KNOWN);
     press(ui, "転倒予防教室");
     assert_eq!(ui.ui_screen(), UiScreen::ClassRefused);
+    assert_eq!(heard.borrow().last(), Some(&Signal::Attention));
     let expected = ApplyOutcome::Duplicate { entry_number: 1 }.message();
     assert_eq!(g.get_result_message(), expected.as_str());
     assert!(!labelled(ui, "申し込みできませんでした").is_empty());

@@ -447,6 +447,21 @@ impl Shared {
         self.refresh();
     }
 
+    /// A button that finishes what a card tap began (choosing a session,
+    /// applying to a class): on resident screens its result plays its signal;
+    /// staff screens stay quiet.
+    fn resident_action(self: &Rc<Self>, f: impl FnOnce(&mut KioskController) -> Signal) {
+        let (resident, signal) = {
+            let mut c = self.controller.borrow_mut();
+            let resident = !c.screen().is_staff();
+            (resident, f(&mut c))
+        };
+        self.refresh();
+        if resident && let Some(hook) = self.feedback.borrow().as_ref() {
+            hook(signal);
+        }
+    }
+
     fn card(self: &Rc<Self>, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
         let signal = self.controller.borrow_mut().on_card(card);
         self.refresh();
@@ -498,13 +513,23 @@ impl KioskUi {
         }
         wire!(on_show_purpose, |c| c.show_purpose());
         wire!(on_back, |c| c.back());
-        wire!(on_choose, |c, id: SharedString| {
-            let _ = c.choose(&id);
-        });
+        {
+            // A resident's choice of session or class ends like a card tap:
+            // its result sounds and lights up the same way.
+            let weak = Rc::downgrade(&shared);
+            g.on_choose(move |id| {
+                if let Some(s) = weak.upgrade() {
+                    s.resident_action(|c| c.choose(&id));
+                }
+            });
+            let weak = Rc::downgrade(&shared);
+            g.on_apply_class(move |id| {
+                if let Some(s) = weak.upgrade() {
+                    s.resident_action(|c| c.apply_class(&id));
+                }
+            });
+        }
         wire!(on_class_mode, |c| c.class_mode());
-        wire!(on_apply_class, |c, id: SharedString| {
-            let _ = c.apply_class(&id);
-        });
         wire!(on_staff_start, |c| c.staff_start());
         wire!(on_key, |c, k: SharedString| c.key(&k));
         wire!(on_backspace, |c| c.backspace());
