@@ -290,8 +290,13 @@ impl Shared {
             g.set_result_name(c.result_name().into());
             g.set_result_title(c.result_title().into());
             g.set_result_message(c.result_message().into());
-            g.set_classes(class_rows(c.class_rows()));
-            g.set_class_results(result_rows(c.class_results()));
+            let page = c.class_page();
+            g.set_classes(class_rows(page.classes));
+            g.set_class_results(result_rows(page.results));
+            g.set_class_page(page.page.into());
+            g.set_class_has_prev(page.has_prev);
+            g.set_class_has_next(page.has_next);
+            g.set_class_says_classes(page.says_classes);
             g.set_entry_number(c.entry_number().into());
             g.set_first_text(c.first_shown().into());
             g.set_second_text(c.second_masked().into());
@@ -530,6 +535,7 @@ impl KioskUi {
             });
         }
         wire!(on_class_mode, |c| c.class_mode());
+        wire!(on_class_page_step, |c, d: i32| c.class_page_step(d));
         wire!(on_staff_start, |c| c.staff_start());
         wire!(on_key, |c, k: SharedString| c.key(&k));
         wire!(on_backspace, |c| c.backspace());

@@ -66,6 +66,25 @@ fn result_row(r: &ClassResult) -> ResultRow {
     }
 }
 
+/// Results and classes per page of the class list: what fits at 800×480
+/// (and 1280×800, which scales) without scrolling, which residents miss.
+pub const CLASS_ITEMS_PER_PAGE: usize = 2;
+
+/// One page of the class list: the card holder's results first, then the
+/// open classes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassPage<'a> {
+    pub results: &'a [ResultRow],
+    pub classes: &'a [ClassRow],
+    /// "1/2" when there is more than one page, else empty.
+    pub page: String,
+    pub has_prev: bool,
+    pub has_next: bool,
+    /// Whether the line about the classes (「申し込む教室を押してください」 or
+    /// 「いま申し込める教室はありません」) belongs on this page.
+    pub says_classes: bool,
+}
+
 impl KioskController {
     /// The card holder's own results, shown on the class list.
     pub fn class_results(&self) -> &[ResultRow] {
@@ -75,6 +94,46 @@ impl KioskController {
     /// The open classes, shown on the class list.
     pub fn class_rows(&self) -> &[ClassRow] {
         &self.classes
+    }
+
+    fn class_pages(&self) -> usize {
+        (self.class_results.len() + self.classes.len())
+            .div_ceil(CLASS_ITEMS_PER_PAGE)
+            .max(1)
+    }
+
+    /// The current page of the class list.
+    pub fn class_page(&self) -> ClassPage<'_> {
+        let pages = self.class_pages();
+        let page = self.class_page.min(pages - 1);
+        let (from, to) = (
+            page * CLASS_ITEMS_PER_PAGE,
+            (page + 1) * CLASS_ITEMS_PER_PAGE,
+        );
+        let n = self.class_results.len();
+        let results = &self.class_results[from.min(n)..to.min(n)];
+        let m = self.classes.len();
+        let classes = &self.classes[from.saturating_sub(n).min(m)..to.saturating_sub(n).min(m)];
+        ClassPage {
+            results,
+            classes,
+            page: if pages > 1 {
+                format!("{}/{}", page + 1, pages)
+            } else {
+                String::new()
+            },
+            has_prev: page > 0,
+            has_next: page + 1 < pages,
+            says_classes: !classes.is_empty() || (self.classes.is_empty() && page + 1 == pages),
+        }
+    }
+
+    /// 「つぎ」 / 「まえ」 on the class list.
+    pub fn class_page_step(&mut self, delta: i32) {
+        if self.screen == Screen::Classes {
+            let last = self.class_pages() as i64 - 1;
+            self.class_page = (self.class_page as i64 + i64::from(delta)).clamp(0, last) as usize;
+        }
     }
 
     /// The entry number after an application ("12"), or empty.

@@ -10,7 +10,7 @@ mod name_entry;
 mod register;
 mod search;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
-pub use classes::{ClassRow, ResultRow, day_label};
+pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow, day_label};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use register::{RegStep, Registration};
 pub use search::{Edit, EditField, Hit, Search};
@@ -233,6 +233,8 @@ pub struct KioskController {
     class_holder: Option<tsudoi_hw::CardId>,
     classes: Vec<ClassRow>,
     class_results: Vec<ResultRow>,
+    /// The page of the class list (results first, then the open classes).
+    class_page: usize,
     entry_number: String,
     /// The page of the waiting screen's activity list.
     waiting_page: usize,
@@ -288,6 +290,7 @@ impl KioskController {
             class_holder: None,
             classes: Vec::new(),
             class_results: Vec::new(),
+            class_page: 0,
             entry_number: String::new(),
             waiting_page: 0,
         }
@@ -474,6 +477,7 @@ impl KioskController {
         self.class_holder = None;
         self.classes.clear();
         self.class_results.clear();
+        self.class_page = 0;
         self.entry_number.clear();
     }
 
