@@ -146,6 +146,9 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         }
     });
     shot("13-staff-sign-in")?;
+    ui.with_controller(|c| c.toggle_symbols());
+    shot("59-staff-sign-in-symbols")?;
+    ui.with_controller(|c| c.toggle_symbols());
     ui.with_controller(|c| {
         c.focus(super::Field::First);
         for _ in 0..demo::DEMO_MANAGER.len() {
