@@ -167,13 +167,7 @@ impl KioskController {
         if self.screen != Screen::StaffEditMenu || !self.record_has_address() {
             return;
         }
-        let (Some(staff), Some(id)) = (
-            self.staff.clone(),
-            self.search
-                .as_ref()
-                .and_then(|s| s.record.as_ref())
-                .map(|r| r.0.clone()),
-        ) else {
+        let Some((staff, id)) = self.staff_and_record() else {
             return;
         };
         self.save_corrections(&staff, &id, vec![Correction::Address(None)]);
@@ -273,15 +267,7 @@ impl KioskController {
     }
 
     fn apply_for_record(&mut self, class: ClassRow, address: Option<String>) {
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
-        let Some(pid) = self
-            .search
-            .as_ref()
-            .and_then(|s| s.record.as_ref())
-            .map(|r| r.0.clone())
-        else {
+        let Some((staff, pid)) = self.staff_and_record() else {
             return;
         };
         let outcome = self.store.apply_on_behalf(&staff, &pid, &class.id, address);
@@ -339,15 +325,7 @@ impl KioskController {
         if self.screen != Screen::StaffConfirmDelete {
             return;
         }
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
-        let Some(pid) = self
-            .search
-            .as_ref()
-            .and_then(|s| s.record.as_ref())
-            .map(|r| r.0.clone())
-        else {
+        let Some((staff, pid)) = self.staff_and_record() else {
             return;
         };
         let result = self.store.delete_participant(&staff, &pid);
@@ -367,6 +345,13 @@ impl KioskController {
                 self.screen = Screen::StaffEditMenu;
             }
         }
+    }
+
+    /// The signed-in staff member and the open record's id.
+    fn staff_and_record(&self) -> Option<(crate::store::StaffSession, String)> {
+        let staff = self.staff.clone()?;
+        let id = self.search.as_ref()?.record.as_ref()?.0.clone();
+        Some((staff, id))
     }
 
     /// The name on record, shown while it is corrected.
@@ -596,15 +581,7 @@ impl KioskController {
 
     /// Checks the open record's person in to a session by hand.
     pub fn check_in_by_hand(&mut self, session_id: &str) {
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
-        let Some(pid) = self
-            .search
-            .as_ref()
-            .and_then(|s| s.record.as_ref())
-            .map(|r| r.0.clone())
-        else {
+        let Some((staff, pid)) = self.staff_and_record() else {
             return;
         };
         if !self.choices.iter().any(|c| c.id == session_id) {
