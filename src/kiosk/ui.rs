@@ -9,6 +9,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
+mod report;
+
 #[allow(clippy::all)]
 mod generated {
     slint::include_modules!();
@@ -128,6 +130,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffSearch => UiScreen::StaffSearch,
         S::StaffRecord => UiScreen::StaffRecord,
         S::StaffCorrect => UiScreen::StaffCorrect,
+        S::StaffReport => UiScreen::StaffReport,
     }
 }
 
@@ -318,6 +321,7 @@ impl Shared {
                     g.set_edit_text(SharedString::new());
                 }
             }
+            report::refresh(&window, &c);
             c.timeout()
         };
         match timeout {
@@ -432,6 +436,7 @@ impl KioskUi {
         wire!(on_reg_step_date, |c, part: i32, d: i32| c
             .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
+        report::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {

@@ -6,9 +6,14 @@ use std::time::Duration;
 
 mod classes;
 mod register;
+mod report;
 mod search;
 pub use classes::{ClassRow, ResultRow, day_label};
 pub use register::{RegStep, Registration};
+pub use report::{
+    CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
+    PreviewTable, ReportConfig, ReportStep, Transfer, Written,
+};
 pub use search::{EditField, Hit, Search};
 
 use chrono::{NaiveTime, Timelike};
@@ -54,6 +59,8 @@ pub enum Screen {
     StaffSearch,
     StaffRecord,
     StaffCorrect,
+    /// The monthly report: preview, chart, USB export, media ledger.
+    StaffReport,
 }
 
 impl Screen {
@@ -68,6 +75,7 @@ impl Screen {
                 | Screen::StaffSearch
                 | Screen::StaffRecord
                 | Screen::StaffCorrect
+                | Screen::StaffReport
         )
     }
 }
@@ -77,7 +85,7 @@ impl Screen {
 pub use tsudoi_hw::Signal;
 
 /// Timings; the limits of the privacy rules are enforced in [`KioskConfig::clamped`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct KioskConfig {
     /// A resident screen other than waiting goes back to waiting after this (≤ 30 s).
     pub resident_idle: Duration,
@@ -87,6 +95,8 @@ pub struct KioskConfig {
     pub staff_idle: Duration,
     /// A session can be checked in to from this long before its start.
     pub early_check_in: chrono::Duration,
+    /// Where the monthly report finds USB sticks, and the ward's key.
+    pub report: ReportConfig,
 }
 
 impl Default for KioskConfig {
@@ -96,6 +106,7 @@ impl Default for KioskConfig {
             result_return: Duration::from_secs(5),
             staff_idle: Duration::from_secs(5 * 60),
             early_check_in: chrono::Duration::minutes(30),
+            report: ReportConfig::default(),
         }
     }
 }
@@ -120,6 +131,7 @@ impl KioskConfig {
             early_check_in: self
                 .early_check_in
                 .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
+            report: self.report,
         }
     }
 }
@@ -201,6 +213,8 @@ pub struct KioskController {
     classes: Vec<ClassRow>,
     class_results: Vec<ResultRow>,
     entry_number: String,
+    /// The monthly report screen's state (counts only).
+    report: Option<MonthReport>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -253,6 +267,7 @@ impl KioskController {
             classes: Vec::new(),
             class_results: Vec::new(),
             entry_number: String::new(),
+            report: None,
         }
     }
 
@@ -264,8 +279,8 @@ impl KioskController {
         &mut self.store
     }
 
-    pub fn config(&self) -> KioskConfig {
-        self.config
+    pub fn config(&self) -> &KioskConfig {
+        &self.config
     }
 
     pub fn screen(&self) -> Screen {
@@ -763,6 +778,7 @@ impl KioskController {
         self.today.clear();
         self.reg = None;
         self.search = None;
+        self.report = None;
         self.go_waiting();
     }
 
