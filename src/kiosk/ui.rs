@@ -9,7 +9,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
-mod report;
+pub mod report;
 
 #[allow(clippy::all)]
 mod generated {

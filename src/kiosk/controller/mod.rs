@@ -14,6 +14,7 @@ pub use report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
     PreviewTable, ReportConfig, ReportStep, Transfer, Written,
 };
+pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use search::{EditField, Hit, Search};
 
 use chrono::{NaiveTime, Timelike};

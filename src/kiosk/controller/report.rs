@@ -755,19 +755,18 @@ impl KioskController {
                 self.report = None;
                 self.open_today();
             }
-            ReportStep::Media if r.transfer == Transfer::Ledger => r.step = ReportStep::Ledger,
+            // Back to the ledger, read again so the new entry shows.
+            ReportStep::Media | ReportStep::Done if r.transfer == Transfer::Ledger => {
+                self.report_ledger()
+            }
             ReportStep::Media | ReportStep::Done | ReportStep::Ledger => {
                 r.step = ReportStep::Preview
             }
             ReportStep::Options => r.step = ReportStep::Media,
             ReportStep::Confirm if r.transfer == Transfer::Ledger => r.step = ReportStep::Media,
             ReportStep::Confirm => r.step = ReportStep::Options,
-            ReportStep::Failed => {
-                r.step = match r.transfer {
-                    Transfer::Report => ReportStep::Preview,
-                    Transfer::Ledger => ReportStep::Ledger,
-                }
-            }
+            ReportStep::Failed if r.transfer == Transfer::Ledger => self.report_ledger(),
+            ReportStep::Failed => r.step = ReportStep::Preview,
             ReportStep::Writing => {}
         }
     }

@@ -9,10 +9,12 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::Shared;
 use super::generated::{
-    AppWindow, Report, ReportBar, ReportCell, ReportCellKind, ReportColumn, ReportLedgerRow,
-    ReportMedium, ReportRow, ReportStep as UiStep, ReportWeek,
+    AppWindow, ReportBar, ReportCell, ReportColumn, ReportLedgerRow, ReportMedium, ReportRow,
+    ReportWeek,
 };
-use crate::kiosk::controller::{CellKind, KioskController, MonthReport, ReportStep, Transfer};
+/// The report screens' global and its enums, for tests.
+pub use super::generated::{Report, ReportCellKind, ReportStep};
+use crate::kiosk::controller::{self as ctl, CellKind, KioskController, MonthReport, Transfer};
 use crate::report::csv::Encoding;
 use crate::store::sessions::Program;
 
@@ -32,16 +34,16 @@ fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
     )
 }
 
-fn step(s: ReportStep) -> UiStep {
+fn step(s: ctl::ReportStep) -> ReportStep {
     match s {
-        ReportStep::Preview => UiStep::Preview,
-        ReportStep::Media => UiStep::Media,
-        ReportStep::Options => UiStep::Options,
-        ReportStep::Confirm => UiStep::Confirm,
-        ReportStep::Writing => UiStep::Writing,
-        ReportStep::Done => UiStep::Done,
-        ReportStep::Failed => UiStep::Failed,
-        ReportStep::Ledger => UiStep::Ledger,
+        ctl::ReportStep::Preview => ReportStep::Preview,
+        ctl::ReportStep::Media => ReportStep::Media,
+        ctl::ReportStep::Options => ReportStep::Options,
+        ctl::ReportStep::Confirm => ReportStep::Confirm,
+        ctl::ReportStep::Writing => ReportStep::Writing,
+        ctl::ReportStep::Done => ReportStep::Done,
+        ctl::ReportStep::Failed => ReportStep::Failed,
+        ctl::ReportStep::Ledger => ReportStep::Ledger,
     }
 }
 
@@ -165,7 +167,7 @@ fn show(g: &Report<'_>, r: &MonthReport, ward: bool) {
 }
 
 fn clear(g: &Report<'_>) {
-    g.set_step(UiStep::Preview);
+    g.set_step(ReportStep::Preview);
     g.set_heading(SharedString::new());
     g.set_title(SharedString::new());
     g.set_message(SharedString::new());
