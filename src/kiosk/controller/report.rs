@@ -4,8 +4,10 @@
 //! read-back and the media ledger, and the ledger itself.
 //!
 //! Operators (運営者) and managers (取扱責任者) may open it; handlers may not.
-//! Everything here is counts: no name, kana, phone or birth date is read.
-//! The state is dropped when staff sign out or the staff screens lock.
+//! Only counts reach this state: the store decrypts birth dates and towns in
+//! memory to count age bands and towns, and hands back numbers, dates,
+//! titles, bands and town names. No name, kana or phone is read. The state
+//! is dropped when staff sign out or the staff screens lock.
 
 use std::path::PathBuf;
 
