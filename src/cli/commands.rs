@@ -710,7 +710,7 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     );
     let ui = tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(
         store,
-        kiosk_config(&a.kiosk),
+        kiosk_config(ctx, &a.kiosk)?,
     ))
     .map_err(ui_error)?;
     ui.set_demo_mode(true);
@@ -737,13 +737,18 @@ fn ui_error(e: slint::PlatformError) -> Error {
     ))
 }
 
-fn kiosk_config(a: &KioskArgs) -> tsudoi::kiosk::KioskConfig {
-    tsudoi::kiosk::KioskConfig {
+fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk::KioskConfig> {
+    Ok(tsudoi::kiosk::KioskConfig {
         resident_idle: std::time::Duration::from_secs(a.idle_seconds),
         staff_idle: std::time::Duration::from_secs(a.staff_lock_minutes.saturating_mul(60)),
+        // The monthly report's exports carry the counts sealed to the ward's key.
+        report: tsudoi::kiosk::controller::ReportConfig {
+            ward: ctx.config.ward_recipient()?,
+            ..Default::default()
+        },
         ..Default::default()
     }
-    .clamped()
+    .clamped())
 }
 
 /// `tsudoi run`: the kiosk on the configured store. It opens locked; the first
@@ -755,10 +760,10 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
     let settings = hw.settings().map_err(hw_error)?;
     let (reader, control) = hw.open_reader().map_err(hw_error)?;
+    let config = kiosk_config(ctx, a)?;
     let store = ctx.open()?;
-    let ui =
-        tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, kiosk_config(a)))
-            .map_err(ui_error)?;
+    let ui = tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, config))
+        .map_err(ui_error)?;
     // Until the reader thread reports Ready, the screen says no reader is connected.
     ui.on_reader_state(false);
     let handle = tsudoi_hw::spawn_reader(reader, settings);

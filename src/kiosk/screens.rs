@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::NaiveTime;
 
-use super::controller::{KioskConfig, KioskController};
+use super::controller::{KioskConfig, KioskController, ReportConfig};
 use super::ui::{KioskUi, render_png};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
@@ -40,6 +40,9 @@ const DEMO_PANEL_HEIGHT: u32 = 52;
 /// A second staff account of the screenshots, still on its first password.
 pub const NEW_STAFF: &str = "uketsuke01";
 const NEW_STAFF_PASSWORD: &str = "Hajimete-2026-pass";
+/// An operator (運営者) of the screenshots, for the monthly report screens.
+pub const OPERATOR: &str = "unei01";
+const OPERATOR_PASSWORD: &str = "Unei-2026-report";
 
 /// Renders every screen at `width`×`height` into `out`; returns the files
 /// written. The headless platform must be installed ([`super::ui::init_headless`]).
@@ -86,9 +89,23 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     )?;
     let (open_class, open_draw) = demo_classes(&mut store, &manager, &clock, today)?;
     store.add_staff(&manager, NEW_STAFF, Role::Handler, NEW_STAFF_PASSWORD)?;
+    last_month_visits(&mut store, &manager, today)?;
+    store.add_staff(&manager, OPERATOR, Role::Operator, "Unei-first-2026")?;
     store.sign_out(&manager)?;
+    let mut operator = store.sign_in(OPERATOR, "Unei-first-2026")?;
+    store.change_password(&mut operator, OPERATOR_PASSWORD)?;
+    store.sign_out(&operator)?;
+    let media_root = scratch.0.join("system");
+    fake_media(&media_root, &[])?;
 
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+    let config = KioskConfig {
+        report: ReportConfig {
+            media_root: media_root.clone(),
+            ward: None,
+        },
+        ..KioskConfig::default()
+    };
+    let ui = KioskUi::new(KioskController::new(store, config))
         .map_err(|e| Error::Invalid(e.to_string()))?;
     slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
     let mut files = Vec::new();
@@ -365,6 +382,62 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     });
     shot("39-class-needs-address")?;
     ui.with_controller(|c| c.back());
+
+    // The operator's monthly report: preview, chart, USB export, ledger.
+    ui.with_controller(|c| {
+        c.staff_start();
+        for k in OPERATOR.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in OPERATOR_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+        c.report_start();
+    });
+    shot("40-report-preview")?;
+    ui.with_controller(|c| {
+        c.report_tab(1);
+        c.report_rows(1);
+    });
+    shot("41-report-sessions-page")?;
+    ui.with_controller(|c| {
+        let chart = c.month_report().map(|r| r.tables.len()).unwrap_or(0);
+        c.report_tab(chart);
+    });
+    shot("42-report-chart")?;
+    ui.with_controller(|c| c.report_export_start());
+    shot("43-report-insert-usb")?;
+    fake_media(&media_root, &[("sdb", "TSUDOI"), ("sdc", "KUYAKUSHO")])?;
+    ui.with_controller(|c| {
+        c.report_media_retry();
+        c.report_medium(0);
+    });
+    shot("44-report-choose-usb")?;
+    ui.with_controller(|c| c.report_next());
+    shot("45-report-settings")?;
+    ui.with_controller(|c| c.report_next());
+    shot("46-report-confirm")?;
+    ui.with_controller(|c| c.report_export());
+    shot("47-report-written")?;
+    ui.with_controller(|c| {
+        c.report_back();
+        c.report_export_start();
+        c.report_medium(1);
+        c.report_next();
+        c.report_next();
+    });
+    // The stick is pulled out before 「書き出す」.
+    fake_media(&media_root, &[("sdb", "TSUDOI")])?;
+    ui.with_controller(|c| c.report_export());
+    shot("48-report-failed")?;
+    ui.with_controller(|c| {
+        c.report_back();
+        c.report_ledger();
+    });
+    shot("49-report-ledger")?;
+    ui.with_controller(|c| c.sign_out());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());
     shot("18-locked-start-of-day")?;
@@ -400,6 +473,92 @@ fn choose_name(c: &mut KioskController, text: &str) {
 }
 
 const OPEN_CLASS: &str = "転倒予防教室";
+
+/// More invented visits last month, so that the report screenshots show both
+/// kinds of hidden cells and a fuller chart: a weekly exercise class and two
+/// small go afternoons.
+fn last_month_visits(
+    store: &mut Store,
+    manager: &StaffSession,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    use crate::store::Actor;
+    use crate::store::attendance::CheckInMethod;
+    use chrono::Datelike;
+    let first = today
+        .with_day(1)
+        .and_then(|d| d.pred_opt())
+        .and_then(|d| d.with_day(1))
+        .ok_or_else(|| Error::Invalid("先月の日付を作れません。".into()))?;
+    let ids: Vec<String> = store
+        .conn()
+        .prepare("SELECT id FROM participants ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let plan = [
+        (Program::Kaigo, "体操教室", 2, 12),
+        (Program::Kaigo, "体操教室", 9, 15),
+        (Program::Ikigai, "囲碁の会", 10, 3),
+        (Program::Kaigo, "体操教室", 16, 11),
+        (Program::Kaigo, "体操教室", 23, 14),
+        (Program::Ikigai, "囲碁の会", 24, 4),
+    ];
+    for (program, title, day, people) in plan {
+        let date = first + chrono::Duration::days(day - 1);
+        let session = store.add_session(
+            manager,
+            NewSession {
+                program,
+                date,
+                start: t(10, 0),
+                end: t(11, 30),
+                title: title.into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )?;
+        for pid in ids.iter().skip(day as usize).take(people) {
+            store.check_in(
+                &Actor::Staff(manager.clone()),
+                pid,
+                &session,
+                CheckInMethod::Staff,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A system root as /proc and /sys show it with these USB sticks mounted
+/// (disk name, filesystem label) under `<root>/media/<label>`.
+fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
+    std::fs::create_dir_all(root.join("proc"))?;
+    std::fs::create_dir_all(root.join("dev/disk/by-label"))?;
+    let mut mounts = String::from("/dev/mmcblk0p2 / ext4 rw,relatime 0 0\n");
+    for (disk, label) in sticks {
+        let mount = root.join("media").join(label);
+        std::fs::create_dir_all(&mount)?;
+        mounts.push_str(&format!(
+            "/dev/{disk}1 {} vfat rw,nosuid,nodev 0 0\n",
+            mount.display()
+        ));
+        let dev = root.join(format!("sys/devices/platform/usb1/1-1/host0/block/{disk}"));
+        std::fs::create_dir_all(&dev)?;
+        std::fs::write(dev.join("removable"), "1\n")?;
+        let link = root.join("sys/block").join(disk);
+        if !link.exists() {
+            std::fs::create_dir_all(root.join("sys/block"))?;
+            std::os::unix::fs::symlink(&dev, &link)?;
+        }
+        let by_label = root.join("dev/disk/by-label").join(label);
+        if std::fs::symlink_metadata(&by_label).is_err() {
+            std::os::unix::fs::symlink(format!("../../{disk}1"), &by_label)?;
+        }
+    }
+    std::fs::write(root.join("proc/mounts"), mounts)?;
+    Ok(())
+}
 
 /// Two invented lottery classes: one drawn last month that demo card 1's
 /// resident won, and one taking applications now. Returns the open class's

@@ -9,6 +9,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
+pub mod report;
+
 #[allow(clippy::all)]
 mod generated {
     slint::include_modules!();
@@ -133,6 +135,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffEditMenu => UiScreen::StaffEditMenu,
         S::StaffClasses => UiScreen::StaffClasses,
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
+        S::StaffReport => UiScreen::StaffReport,
     }
 }
 
@@ -431,6 +434,7 @@ impl Shared {
                 // The address steps say what to do in their own words.
                 g.set_name_hint(a.hint().into());
             }
+            report::refresh(&window, &c);
             c.timeout()
         };
         match timeout {
@@ -594,6 +598,7 @@ impl KioskUi {
         wire!(on_reg_step_date, |c, part: i32, d: i32| c
             .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
+        report::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {

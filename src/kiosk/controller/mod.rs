@@ -8,11 +8,17 @@ mod address_entry;
 mod classes;
 mod name_entry;
 mod register;
+mod report;
 mod search;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow, day_label};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use register::{RegStep, Registration};
+pub use report::{
+    CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
+    PreviewTable, ReportConfig, ReportStep, Transfer, Written,
+};
+pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use search::{Edit, EditField, Hit, Search};
 
 use chrono::{NaiveTime, Timelike};
@@ -64,6 +70,8 @@ pub enum Screen {
     StaffClasses,
     /// 「記録を消す」: asks before deleting.
     StaffConfirmDelete,
+    /// The monthly report: preview, chart, USB export, media ledger.
+    StaffReport,
 }
 
 impl Screen {
@@ -81,6 +89,7 @@ impl Screen {
                 | Screen::StaffEditMenu
                 | Screen::StaffClasses
                 | Screen::StaffConfirmDelete
+                | Screen::StaffReport
         )
     }
 }
@@ -90,7 +99,7 @@ impl Screen {
 pub use tsudoi_hw::Signal;
 
 /// Timings; the limits of the privacy rules are enforced in [`KioskConfig::clamped`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct KioskConfig {
     /// A resident screen other than waiting goes back to waiting after this (≤ 30 s).
     pub resident_idle: Duration,
@@ -100,6 +109,8 @@ pub struct KioskConfig {
     pub staff_idle: Duration,
     /// A session can be checked in to from this long before its start.
     pub early_check_in: chrono::Duration,
+    /// Where the monthly report finds USB sticks, and the ward's key.
+    pub report: ReportConfig,
 }
 
 impl Default for KioskConfig {
@@ -109,6 +120,7 @@ impl Default for KioskConfig {
             result_return: Duration::from_secs(5),
             staff_idle: Duration::from_secs(5 * 60),
             early_check_in: chrono::Duration::minutes(30),
+            report: ReportConfig::default(),
         }
     }
 }
@@ -133,6 +145,7 @@ impl KioskConfig {
             early_check_in: self
                 .early_check_in
                 .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
+            report: self.report,
         }
     }
 }
@@ -238,6 +251,8 @@ pub struct KioskController {
     entry_number: String,
     /// The page of the waiting screen's activity list.
     waiting_page: usize,
+    /// The monthly report screen's state (counts only).
+    report: Option<MonthReport>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -293,6 +308,7 @@ impl KioskController {
             class_page: 0,
             entry_number: String::new(),
             waiting_page: 0,
+            report: None,
         }
     }
 
@@ -304,8 +320,8 @@ impl KioskController {
         &mut self.store
     }
 
-    pub fn config(&self) -> KioskConfig {
-        self.config
+    pub fn config(&self) -> &KioskConfig {
+        &self.config
     }
 
     pub fn screen(&self) -> Screen {
@@ -859,6 +875,7 @@ impl KioskController {
         self.today.clear();
         self.reg = None;
         self.search = None;
+        self.report = None;
         self.go_waiting();
     }
 

@@ -1,0 +1,1219 @@
+//! The operator's monthly report at the kiosk (issue 7): a preview of the
+//! month's tables exactly as they will be published (suppressed cells
+//! marked), a chart of visits by week and program, export to a USB stick with
+//! read-back and the media ledger, and the ledger itself.
+//!
+//! Operators (運営者) and managers (取扱責任者) may open it; handlers may not.
+//! Only counts reach this state: the store decrypts birth dates and towns in
+//! memory to count age bands and towns, and hands back numbers, dates,
+//! titles, bands and town names. No name, kana or phone is read. The state
+//! is dropped when staff sign out or the staff screens lock.
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{KioskController, Screen};
+use crate::error::{Error, Result};
+use crate::report::csv::{self, Encoding};
+use crate::report::media::{self, LedgerEntry, LedgerFile, Medium};
+use crate::report::merge::WardRecipient;
+use crate::report::suppress::Cell;
+use crate::report::{Month, MonthCounts, MonthlyReport, Table, Value, Wording};
+use crate::store::sessions::Program;
+use crate::store::{StaffSession, Store};
+
+/// Where the report screens find USB sticks and whom the export is sealed for.
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// The system root whose `proc/mounts` and `sys/block` list the mounted
+    /// media: `/` on the device, a fake tree in tests. The kiosk never mounts
+    /// anything itself; the system image does.
+    pub media_root: PathBuf,
+    /// The ward's key (`[report] ward_public_key`): exports then also carry
+    /// the raw counts encrypted to it, for the ward's merge.
+    pub ward: Option<WardRecipient>,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        Self {
+            media_root: PathBuf::from("/"),
+            ward: None,
+        }
+    }
+}
+
+/// Which part of the report screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportStep {
+    /// The tables and the chart of a month.
+    Preview,
+    /// Choose the USB stick (or be asked to insert one).
+    Media,
+    /// Text encoding and purpose.
+    Options,
+    /// What will be written where, before anything is.
+    Confirm,
+    /// Writing, flushing and reading back (shown for the moment it takes).
+    Writing,
+    /// Written, read back and entered in the ledger.
+    Done,
+    /// Nothing usable was written: the reason and what to do.
+    Failed,
+    /// The media ledger (受渡し管理簿), newest first.
+    Ledger,
+}
+
+/// What goes onto the stick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfer {
+    /// The month's report folder (PDF, CSV, signatures).
+    Report,
+    /// The media ledger as a printable CSV.
+    Ledger,
+}
+
+/// How a preview cell is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// A label: program, date, title, band, town.
+    Text,
+    /// A count that is published as it is.
+    Number,
+    /// A count from 1 to the threshold, published as `<10`.
+    Small,
+    /// A count hidden so that a small one cannot be worked out (`秘匿`).
+    Secondary,
+}
+
+/// One cell of the preview, as the CSV will print it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviewCell {
+    pub text: String,
+    pub kind: CellKind,
+    /// For screen readers and tests: the row's labels and the column.
+    pub label: String,
+}
+
+/// A column of the preview and its share of the table's width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewColumn {
+    pub title: String,
+    pub share: f32,
+    pub numeric: bool,
+}
+
+/// One published table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewTable {
+    /// The CSV file's stem: `programs`, `sessions`, …
+    pub id: &'static str,
+    /// The short tab label.
+    pub tab: &'static str,
+    pub title: String,
+    pub columns: Vec<PreviewColumn>,
+    pub rows: Vec<Vec<PreviewCell>>,
+}
+
+/// One bar of the chart: a program's visits in a week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartBar {
+    pub program: Program,
+    pub value: u64,
+    /// Height as a share of the tallest bar of the month (0 to 1).
+    pub level: f32,
+    /// "10/5〜 地域交流支援".
+    pub label: String,
+}
+
+/// One week of the chart, its bars in [`Program::ALL`] order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartWeek {
+    pub start: NaiveDate,
+    /// "10/5〜".
+    pub label: String,
+    pub bars: Vec<ChartBar>,
+}
+
+/// A line of the media ledger on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerRow {
+    /// "2026年11月2日 10:05".
+    pub when: String,
+    pub staff_id: String,
+    pub medium: String,
+    pub purpose: String,
+    pub files: usize,
+    pub verified: bool,
+}
+
+/// What the result screen reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub transfer: Transfer,
+    pub medium: String,
+    /// The new folder's name on the stick.
+    pub folder: String,
+    /// Files in it: the report's own (as in the ledger) …
+    pub files: usize,
+    /// … and the signature files next to them.
+    pub signature_files: usize,
+    /// The first 16 hex characters of the device's public key (reports only).
+    pub key_prefix: Option<String>,
+}
+
+/// Purposes an operator can pick for the report (the ledger CSV has its own).
+pub const PURPOSES: [&str; 2] = ["区への月次報告", "その他（区の指示による）"];
+/// The purpose recorded when the ledger itself is written to a stick.
+pub const LEDGER_PURPOSE: &str = "受渡し管理簿の印刷";
+
+/// Preview rows per page; everything on screen scales with the window, so
+/// the same number fits at 800×480 and 1280×800.
+pub const TABLE_ROWS: usize = 6;
+/// Ledger entries per page.
+pub const LEDGER_ROWS: usize = 3;
+/// At most this many sticks are offered (each is a big button).
+pub const MAX_MEDIA: usize = 3;
+/// Width of a table in characters of the small font: about 780 px at 24 px,
+/// less the row buttons' column when the table has more than one page.
+const TABLE_UNITS: f32 = 31.5;
+const PAGED_TABLE_UNITS: f32 = 28.5;
+
+const EARLIEST: Month = Month {
+    year: 2000,
+    month: 1,
+};
+
+/// The report screen's state. Holds counts only.
+pub struct MonthReport {
+    pub step: ReportStep,
+    pub month: Month,
+    /// The current month: the chooser never goes beyond it.
+    pub latest: Month,
+    report: Option<MonthlyReport>,
+    pub tables: Vec<PreviewTable>,
+    /// A table's index, or `tables.len()` for the chart.
+    pub tab: usize,
+    /// The page of the current table's rows.
+    pub row_page: usize,
+    pub chart: Vec<ChartWeek>,
+    pub media: Vec<Medium>,
+    pub medium: Option<usize>,
+    pub encoding: Encoding,
+    pub purpose: usize,
+    pub transfer: Transfer,
+    /// An error or a hint on the current step.
+    pub message: String,
+    pub written: Option<Written>,
+    pub ledger: Vec<LedgerRow>,
+    pub ledger_page: usize,
+}
+
+/// Month `delta` months after `m`.
+pub fn shift_month(m: Month, delta: i32) -> Month {
+    let index = m.year * 12 + m.month as i32 - 1 + delta;
+    Month {
+        year: index.div_euclid(12),
+        month: index.rem_euclid(12) as u32 + 1,
+    }
+}
+
+/// "2026年10月".
+pub fn month_label(m: Month) -> String {
+    format!("{}年{}月", m.year, m.month)
+}
+
+fn tab_label(id: &str) -> &'static str {
+    match id {
+        "programs" => "事業別",
+        "sessions" => "開催回",
+        "age-bands" => "年齢",
+        "towns" => "町名",
+        "lottery" => "抽選",
+        "fiscal-year" => "年度累計",
+        _ => "表",
+    }
+}
+
+/// Width of a text in characters of the small font (half-width ASCII).
+fn text_units(s: &str) -> f32 {
+    s.chars()
+        .map(|c| if c.is_ascii() { 0.68 } else { 1.0 })
+        .sum()
+}
+
+/// The table as the CSV prints it, with each cell's kind and a label.
+pub fn preview_table(table: &Table, wording: &Wording) -> PreviewTable {
+    let numeric: Vec<bool> = (0..table.columns.len())
+        .map(|i| {
+            table
+                .rows
+                .iter()
+                .any(|r| matches!(r.get(i), Some(Value::Count(_))))
+        })
+        .collect();
+    let rows: Vec<Vec<PreviewCell>> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let key: Vec<String> = row
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Text(t) if !t.is_empty() => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            let key = key.join(" ");
+            row.iter()
+                .zip(&table.columns)
+                .map(|(v, column)| PreviewCell {
+                    text: wording.render(v),
+                    kind: match v {
+                        Value::Text(_) => CellKind::Text,
+                        Value::Count(Cell::Shown(_)) => CellKind::Number,
+                        Value::Count(Cell::Small) => CellKind::Small,
+                        Value::Count(Cell::Secondary) => CellKind::Secondary,
+                    },
+                    label: format!("{key} {column}"),
+                })
+                .collect()
+        })
+        .collect();
+    // Numbers and dates (all ASCII) get the width they need; label columns
+    // share the rest (and elide when a title is very long). The header
+    // stays on one line.
+    let fixed_width: Vec<bool> = (0..table.columns.len())
+        .map(|i| {
+            numeric[i]
+                || rows
+                    .iter()
+                    .all(|r| r.get(i).is_none_or(|c| c.text.is_ascii()))
+        })
+        .collect();
+    let need: Vec<f32> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let cells = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|cell| text_units(&cell.text))
+                .fold(0.0, f32::max);
+            text_units(c).max(cells) + 0.6
+        })
+        .collect();
+    let fixed: f32 = need
+        .iter()
+        .zip(&fixed_width)
+        .filter(|(_, n)| **n)
+        .map(|(w, _)| *w)
+        .sum();
+    let flexible: f32 = need
+        .iter()
+        .zip(&fixed_width)
+        .filter(|(_, n)| !**n)
+        .map(|(w, _)| *w)
+        .sum();
+    let units = if rows.len() > TABLE_ROWS {
+        PAGED_TABLE_UNITS
+    } else {
+        TABLE_UNITS
+    };
+    // Too wide: the last label column gives way first (in every table it is
+    // the free text: an activity's or a class's title), down to 4 characters.
+    let mut widths = need.clone();
+    let mut excess = fixed + flexible - units;
+    for i in (0..widths.len()).rev() {
+        if excess <= 0.0 {
+            break;
+        }
+        if !fixed_width[i] {
+            let give = (widths[i] - 4.0).clamp(0.0, excess);
+            widths[i] -= give;
+            excess -= give;
+        }
+    }
+    let total: f32 = widths.iter().sum::<f32>().max(1.0);
+    PreviewTable {
+        id: table.id,
+        tab: tab_label(table.id),
+        title: table.title.clone(),
+        columns: table
+            .columns
+            .iter()
+            .zip(widths.iter().zip(&numeric))
+            .map(|(title, (w, n))| PreviewColumn {
+                title: title.clone(),
+                share: w / total,
+                numeric: *n,
+            })
+            .collect(),
+        rows,
+    }
+}
+
+/// "10/5〜".
+fn week_label(d: NaiveDate) -> String {
+    format!("{}/{}〜", d.month(), d.day())
+}
+
+/// The chart of visits by week and program.
+///
+/// Decision on small values: the bars show each week's exact visit count per
+/// program, 1 to 9 included, and are not suppressed. The chart exists only on
+/// this screen, for operators and managers, and shows no person; the same
+/// exact per-session head counts are already on the staff Today screen for
+/// every role, so an exact weekly total reveals nothing the operator cannot
+/// see each day. Nothing of the chart is exported: the PDF's weekly chart is
+/// computed separately and hides small weeks like any published cell.
+pub fn chart(counts: &MonthCounts, month: Month) -> Vec<ChartWeek> {
+    let weeks = counts.visits_by_week_and_program(month);
+    let max = weeks
+        .iter()
+        .flat_map(|(_, v)| v.iter())
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    weeks
+        .into_iter()
+        .map(|(start, values)| {
+            let label = week_label(start);
+            ChartWeek {
+                start,
+                bars: Program::ALL
+                    .iter()
+                    .zip(values)
+                    .map(|(p, value)| ChartBar {
+                        program: *p,
+                        value,
+                        level: value as f32 / max as f32,
+                        label: format!("{label} {}", p.label()),
+                    })
+                    .collect(),
+                label,
+            }
+        })
+        .collect()
+}
+
+/// "2026年11月2日 10:05" from the ledger's RFC 3339 time.
+fn ledger_time(at: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => format!(
+            "{}年{}月{}日 {}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.format("%-H:%M")
+        ),
+        Err(_) => at.to_owned(),
+    }
+}
+
+fn ledger_row(e: &LedgerEntry) -> LedgerRow {
+    LedgerRow {
+        when: ledger_time(&e.at),
+        staff_id: e.staff_id.clone(),
+        medium: e.medium.clone(),
+        purpose: e.purpose.clone(),
+        files: e.files.len(),
+        verified: e.verified,
+    }
+}
+
+/// What staff read when writing to the stick failed: what is wrong and what
+/// to do. Never the OS's English text, never a path beyond the stick's.
+pub fn failure_message(e: &Error) -> String {
+    use std::io::ErrorKind;
+    match e {
+        Error::Io(io) => match io.kind() {
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+                "USBメモリに書き込めません（書き込み禁止になっているか、書き込む権限がありません）。USBメモリの書き込み禁止のつまみを確かめるか、別のUSBメモリでやり直してください。".into()
+            }
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                "USBメモリの空きが足りません。空きのあるUSBメモリでやり直してください。".into()
+            }
+            ErrorKind::NotFound => removed_message(),
+            _ => "USBメモリに書き込めませんでした。抜けていないか確かめ、差し込み直してからやり直してください。続くときは別のUSBメモリを使ってください。".into(),
+        },
+        Error::Invalid(m) if m.contains("CP932") => {
+            let advice = "文字コードを「UTF-8（標準）」にしてやり直してください。";
+            let m = m.replace("--encoding utf8-bom で出力してください。", advice);
+            if m.contains(advice) {
+                m
+            } else {
+                format!("{m}{advice}")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn removed_message() -> String {
+    "USBメモリが見つかりません。抜けていないか確かめ、差し込み直してから選び直してください。".into()
+}
+
+fn mismatch_message() -> String {
+    "USBメモリから読み戻した内容が、書いた内容と一致しませんでした。このUSBメモリは使わず、別のUSBメモリでやり直してください（管理簿には「不一致」と記録しました）。".into()
+}
+
+impl MonthReport {
+    fn new(month: Month, latest: Month) -> Self {
+        Self {
+            step: ReportStep::Preview,
+            month,
+            latest,
+            report: None,
+            tables: Vec::new(),
+            tab: 0,
+            row_page: 0,
+            chart: Vec::new(),
+            media: Vec::new(),
+            medium: None,
+            encoding: Encoding::Utf8Bom,
+            purpose: 0,
+            transfer: Transfer::Report,
+            message: String::new(),
+            written: None,
+            ledger: Vec::new(),
+            ledger_page: 0,
+        }
+    }
+
+    pub fn can_go_back(&self) -> bool {
+        self.month > EARLIEST
+    }
+
+    pub fn can_go_forward(&self) -> bool {
+        self.month < self.latest
+    }
+
+    /// The short labels of the tabs: the tables, then the chart.
+    pub fn tab_labels(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self.tables.iter().map(|t| t.tab).collect();
+        v.push("グラフ");
+        v
+    }
+
+    pub fn showing_chart(&self) -> bool {
+        self.tab >= self.tables.len()
+    }
+
+    /// The table on screen, if a table (not the chart) is.
+    pub fn table(&self) -> Option<&PreviewTable> {
+        self.tables.get(self.tab)
+    }
+
+    pub fn row_pages(&self) -> usize {
+        self.table()
+            .map(|t| t.rows.len().div_ceil(TABLE_ROWS).max(1))
+            .unwrap_or(1)
+    }
+
+    /// The rows of the current page.
+    pub fn visible_rows(&self) -> &[Vec<PreviewCell>] {
+        match self.table() {
+            Some(t) => {
+                let from = (self.row_page * TABLE_ROWS).min(t.rows.len());
+                let to = (from + TABLE_ROWS).min(t.rows.len());
+                &t.rows[from..to]
+            }
+            None => &[],
+        }
+    }
+
+    /// "7〜12行目／全42行", when the table needs more than one page.
+    pub fn rows_info(&self) -> String {
+        match self.table() {
+            Some(t) if t.rows.len() > TABLE_ROWS => {
+                let from = self.row_page * TABLE_ROWS + 1;
+                let to = (from + TABLE_ROWS - 1).min(t.rows.len());
+                format!("{from}〜{to}行目／全{}行", t.rows.len())
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// The line above the table or chart.
+    pub fn title(&self) -> String {
+        match self.table() {
+            Some(t) => t.title.clone(),
+            None => format!(
+                "{} 週ごとの延べ参加者数（画面で確かめる用）",
+                month_label(self.month)
+            ),
+        }
+    }
+
+    pub fn ledger_pages(&self) -> usize {
+        self.ledger.len().div_ceil(LEDGER_ROWS).max(1)
+    }
+
+    pub fn visible_ledger(&self) -> &[LedgerRow] {
+        let from = (self.ledger_page * LEDGER_ROWS).min(self.ledger.len());
+        let to = (from + LEDGER_ROWS).min(self.ledger.len());
+        &self.ledger[from..to]
+    }
+
+    pub fn chosen_medium(&self) -> Option<&Medium> {
+        self.medium.and_then(|i| self.media.get(i))
+    }
+
+    /// The heading of the current step.
+    pub fn step_title(&self) -> String {
+        let ledger = self.transfer == Transfer::Ledger;
+        match self.step {
+            ReportStep::Preview => month_label(self.month),
+            ReportStep::Media if ledger => "管理簿の書き出し先（1/2）".into(),
+            ReportStep::Media => "書き出し先のUSBメモリ（1/3）".into(),
+            ReportStep::Options => "書き出しの設定（2/3）".into(),
+            ReportStep::Confirm if ledger => "内容を確かめてください（2/2）".into(),
+            ReportStep::Confirm => "内容を確かめてください（3/3）".into(),
+            ReportStep::Writing => "書き出しています…".into(),
+            ReportStep::Done => "書き出しました".into(),
+            ReportStep::Failed => "書き出せませんでした".into(),
+            ReportStep::Ledger => "受渡し管理簿（新しい順）".into(),
+        }
+    }
+
+    /// One line under the encoding buttons.
+    pub fn encoding_note(&self) -> &'static str {
+        match self.encoding {
+            Encoding::Utf8Bom => "UTF-8（BOM付き）：Excelでそのまま開けます。ふつうはこちらです。",
+            Encoding::Cp932 => {
+                "CP932（Shift_JIS）：区のシステムが求めるときだけ。表せない文字があると止まります。"
+            }
+        }
+    }
+
+    /// What the confirm screen lists.
+    pub fn summary(&self, ward: bool) -> Vec<String> {
+        let medium = self
+            .chosen_medium()
+            .map(Medium::name)
+            .unwrap_or_else(|| "（未選択）".into());
+        match self.transfer {
+            Transfer::Report => {
+                let mut files = "PDF 1、CSV 6".to_owned();
+                if ward {
+                    files.push_str("、区の集計用（暗号化）1");
+                }
+                files.push_str("、署名 3");
+                vec![
+                    format!("月：{}", month_label(self.month)),
+                    format!("書き出し先：{medium}"),
+                    format!(
+                        "文字コード：{}",
+                        match self.encoding {
+                            Encoding::Utf8Bom => "UTF-8（標準）",
+                            Encoding::Cp932 => "CP932（Shift_JIS）",
+                        }
+                    ),
+                    format!("目的：{}", PURPOSES[self.purpose.min(PURPOSES.len() - 1)]),
+                    format!("ファイル：{files}"),
+                    "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
+                ]
+            }
+            Transfer::Ledger => vec![
+                "受渡し管理簿の全件（CSV、UTF-8）".into(),
+                format!("書き出し先：{medium}"),
+                format!("目的：{LEDGER_PURPOSE}"),
+                "スタッフIDと媒体の名前だけで、参加者の情報は入っていません。".into(),
+                "この書き出しも管理簿に記録します。".into(),
+            ],
+        }
+    }
+
+    /// What the result screen lists.
+    pub fn result_lines(&self) -> Vec<String> {
+        let Some(w) = &self.written else {
+            return Vec::new();
+        };
+        let mut lines = vec![
+            format!("{} に書き、読み戻して確かめました。", w.medium),
+            format!("フォルダ：{}", w.folder),
+        ];
+        match w.transfer {
+            Transfer::Report => {
+                lines.push(format!(
+                    "ファイル：{}件（ほかに署名のファイル{}件）",
+                    w.files, w.signature_files
+                ));
+                if let Some(k) = &w.key_prefix {
+                    lines.push(format!(
+                        "端末の公開鍵（先頭16文字）：{k}　設置時の記録票と同じか確かめてください。"
+                    ));
+                }
+            }
+            Transfer::Ledger => lines.push(format!("ファイル：{}件（受渡し管理簿）", w.files)),
+        }
+        lines.push("管理簿に記録しました。".into());
+        lines
+    }
+
+    fn compute(&mut self, store: &Store, staff: &StaffSession) {
+        self.report = None;
+        self.tables.clear();
+        self.chart.clear();
+        self.row_page = 0;
+        self.message.clear();
+        match store.monthly_report(staff, self.month, Wording::default()) {
+            Ok(report) => {
+                self.tables = report
+                    .tables()
+                    .iter()
+                    .map(|t| preview_table(t, &report.wording))
+                    .collect();
+                self.chart = chart(&report.month_counts, self.month);
+                self.report = Some(report);
+            }
+            Err(e) => {
+                self.message = format!("この月の集計ができませんでした。{e}");
+            }
+        }
+        self.tab = self.tab.min(self.tables.len());
+    }
+
+    fn scan_media(&mut self, root: &std::path::Path) {
+        let mut found = media::removable_media(root);
+        self.message.clear();
+        if found.len() > MAX_MEDIA {
+            found.truncate(MAX_MEDIA);
+            self.message =
+                "USBメモリがたくさん差し込まれています。使わないものを抜いて「もう一度さがす」を押してください。".into();
+        }
+        // Keep the choice if the same stick is still there; one stick is chosen for you.
+        let before = self.chosen_medium().cloned();
+        self.media = found;
+        self.medium = match before {
+            Some(m) => self.media.iter().position(|x| *x == m),
+            None => None,
+        };
+        if self.media.len() == 1 {
+            self.medium = Some(0);
+        }
+    }
+}
+
+impl KioskController {
+    /// Whether the signed-in staff member may open the monthly report
+    /// (operators and managers, after the first password change).
+    pub fn report_available(&self) -> bool {
+        self.staff
+            .as_ref()
+            .is_some_and(|s| s.require_reporting().is_ok())
+    }
+
+    /// The report screen's state, while it is open.
+    pub fn month_report(&self) -> Option<&MonthReport> {
+        self.report.as_ref()
+    }
+
+    /// "月の報告" on the Today screen: the previous month's preview.
+    pub fn report_start(&mut self) {
+        if self.screen != Screen::StaffToday {
+            return;
+        }
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        if let Err(e) = staff.require_reporting() {
+            self.staff_message = format!("月の報告は運営者と取扱責任者が使えます。{e}");
+            return;
+        }
+        let today = self.store.clock().today();
+        let latest = Month {
+            year: today.year(),
+            month: today.month(),
+        };
+        let mut r = MonthReport::new(shift_month(latest, -1), latest);
+        r.compute(&self.store, &staff);
+        self.staff_message.clear();
+        self.report = Some(r);
+        self.screen = Screen::StaffReport;
+    }
+
+    /// The staff member and the open report, if both are there and allowed.
+    fn report_parts(&mut self) -> Option<(StaffSession, &mut MonthReport)> {
+        if self.screen != Screen::StaffReport {
+            return None;
+        }
+        let staff = self.staff.clone()?;
+        staff.require_reporting().ok()?;
+        Some((staff, self.report.as_mut()?))
+    }
+
+    /// "もどる" on any report step.
+    pub fn report_back(&mut self) {
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        r.message.clear();
+        match r.step {
+            ReportStep::Preview => {
+                self.report = None;
+                self.open_today();
+            }
+            // Back to the ledger, read again so the new entry shows.
+            ReportStep::Media | ReportStep::Done if r.transfer == Transfer::Ledger => {
+                self.report_ledger()
+            }
+            ReportStep::Media | ReportStep::Done | ReportStep::Ledger => {
+                r.step = ReportStep::Preview
+            }
+            ReportStep::Options => r.step = ReportStep::Media,
+            ReportStep::Confirm if r.transfer == Transfer::Ledger => r.step = ReportStep::Media,
+            ReportStep::Confirm => r.step = ReportStep::Options,
+            ReportStep::Failed if r.transfer == Transfer::Ledger => self.report_ledger(),
+            ReportStep::Failed => r.step = ReportStep::Preview,
+            ReportStep::Writing => {}
+        }
+    }
+
+    /// ◀ 前の月 (-1) / 次の月 ▶ (+1), never beyond the current month.
+    pub fn report_month(&mut self, delta: i32) {
+        let Some((staff, r)) = self.report_parts() else {
+            return;
+        };
+        if r.step != ReportStep::Preview {
+            return;
+        }
+        let next = shift_month(r.month, delta);
+        if next > r.latest || next < EARLIEST || next == r.month {
+            return;
+        }
+        r.month = next;
+        let store = &self.store;
+        if let Some(r) = self.report.as_mut() {
+            r.compute(store, &staff);
+        }
+    }
+
+    /// A tab: a table, or the chart after the tables.
+    pub fn report_tab(&mut self, index: usize) {
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        if r.step == ReportStep::Preview && index <= r.tables.len() {
+            r.tab = index;
+            r.row_page = 0;
+        }
+    }
+
+    /// The next (+1) or previous (-1) rows of a long table.
+    pub fn report_rows(&mut self, delta: i32) {
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        let last = r.row_pages().saturating_sub(1) as i64;
+        r.row_page = (r.row_page as i64 + i64::from(delta)).clamp(0, last) as usize;
+    }
+
+    /// "USBメモリに書き出す" on the preview: looks for sticks.
+    pub fn report_export_start(&mut self) {
+        let root = self.config.report.media_root.clone();
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        if r.step != ReportStep::Preview || r.report.is_none() {
+            return;
+        }
+        r.transfer = Transfer::Report;
+        r.medium = None;
+        r.written = None;
+        r.scan_media(&root);
+        r.step = ReportStep::Media;
+    }
+
+    /// "もう一度さがす".
+    pub fn report_media_retry(&mut self) {
+        let root = self.config.report.media_root.clone();
+        if let Some((_, r)) = self.report_parts()
+            && r.step == ReportStep::Media
+        {
+            r.scan_media(&root);
+        }
+    }
+
+    /// Picks one of the listed sticks.
+    pub fn report_medium(&mut self, index: usize) {
+        if let Some((_, r)) = self.report_parts()
+            && r.step == ReportStep::Media
+            && index < r.media.len()
+        {
+            r.medium = Some(index);
+        }
+    }
+
+    /// "次へ": stick → settings → confirm (the ledger needs no settings).
+    pub fn report_next(&mut self) {
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        match r.step {
+            ReportStep::Media if r.chosen_medium().is_none() => {
+                r.message = if r.media.is_empty() {
+                    "USBメモリを差し込んでください。".into()
+                } else {
+                    "書き出すUSBメモリを選んでください。".into()
+                };
+            }
+            ReportStep::Media => {
+                r.message.clear();
+                r.step = match r.transfer {
+                    Transfer::Report => ReportStep::Options,
+                    Transfer::Ledger => ReportStep::Confirm,
+                };
+            }
+            ReportStep::Options => r.step = ReportStep::Confirm,
+            _ => {}
+        }
+    }
+
+    pub fn report_encoding(&mut self, encoding: Encoding) {
+        if let Some((_, r)) = self.report_parts()
+            && r.step == ReportStep::Options
+        {
+            r.encoding = encoding;
+        }
+    }
+
+    pub fn report_purpose(&mut self, index: usize) {
+        if let Some((_, r)) = self.report_parts()
+            && r.step == ReportStep::Options
+            && index < PURPOSES.len()
+        {
+            r.purpose = index;
+        }
+    }
+
+    /// "書き出す" on the confirm step: shows 「書き出しています…」. The
+    /// screen calls [`Self::report_write`] once that is drawn.
+    pub fn report_confirm(&mut self) {
+        if let Some((_, r)) = self.report_parts()
+            && r.step == ReportStep::Confirm
+        {
+            r.message.clear();
+            r.step = ReportStep::Writing;
+        }
+    }
+
+    /// Writes, flushes, reads back and records; then the result or the reason.
+    pub fn report_write(&mut self) {
+        let root = self.config.report.media_root.clone();
+        let ward = self.config.report.ward.clone();
+        let Some((staff, r)) = self.report_parts() else {
+            return;
+        };
+        if r.step != ReportStep::Writing {
+            return;
+        }
+        // The stick must still be mounted where it was: a folder left behind
+        // by an unplugged stick is on the kiosk's own card.
+        let chosen = r.chosen_medium().cloned();
+        let Some(medium) = chosen.filter(|m| media::removable_media(&root).contains(m)) else {
+            r.message = removed_message();
+            r.step = ReportStep::Failed;
+            return;
+        };
+        let (transfer, month, encoding) = (r.transfer, r.month, r.encoding);
+        let purpose = PURPOSES[r.purpose.min(PURPOSES.len() - 1)];
+        let preflight = match (&r.report, encoding) {
+            (Some(report), Encoding::Cp932) => cp932_preflight(report),
+            (None, _) if transfer == Transfer::Report => {
+                Err(Error::Invalid("この月の集計がありません。".into()))
+            }
+            _ => Ok(()),
+        };
+        let ledger_before = self.store.media_ledger().map(|l| l.len()).unwrap_or(0);
+        let outcome = preflight.and_then(|()| match transfer {
+            Transfer::Report => self
+                .store
+                .export_report_to_medium(
+                    &staff,
+                    month,
+                    &medium,
+                    purpose,
+                    encoding,
+                    Wording::default(),
+                    ward.as_ref(),
+                )
+                .and_then(|export| {
+                    let all = std::fs::read_dir(&export.dir)?.count();
+                    Ok(Written {
+                        transfer,
+                        medium: medium.name(),
+                        folder: folder_name(&export.dir),
+                        files: export.files.len(),
+                        signature_files: all.saturating_sub(export.files.len()),
+                        key_prefix: Some(export.public_key.chars().take(16).collect()),
+                    })
+                }),
+            Transfer::Ledger => write_ledger(&mut self.store, &staff, &medium),
+        });
+        // A read-back mismatch is entered in the ledger as not verified.
+        let mismatch = outcome.is_err()
+            && self
+                .store
+                .media_ledger()
+                .is_ok_and(|l| l.len() > ledger_before && l.last().is_some_and(|e| !e.verified));
+        let Some(r) = self.report.as_mut() else {
+            return;
+        };
+        match outcome {
+            Ok(written) => {
+                r.written = Some(written);
+                r.step = ReportStep::Done;
+            }
+            Err(e) => {
+                r.message = if mismatch {
+                    mismatch_message()
+                } else {
+                    failure_message(&e)
+                };
+                r.step = ReportStep::Failed;
+            }
+        }
+    }
+
+    /// [`Self::report_confirm`] and [`Self::report_write`] at once.
+    pub fn report_export(&mut self) {
+        self.report_confirm();
+        self.report_write();
+    }
+
+    /// "やり直す" after a failure: back to choosing the stick.
+    pub fn report_retry(&mut self) {
+        let root = self.config.report.media_root.clone();
+        if let Some((_, r)) = self.report_parts()
+            && r.step == ReportStep::Failed
+        {
+            r.medium = None;
+            r.scan_media(&root);
+            r.step = ReportStep::Media;
+        }
+    }
+
+    /// "管理簿": the media ledger, newest first.
+    pub fn report_ledger(&mut self) {
+        let Some((staff, _)) = self.report_parts() else {
+            return;
+        };
+        let entries = staff
+            .require_reporting()
+            .and_then(|()| self.store.media_ledger());
+        let Some(r) = self.report.as_mut() else {
+            return;
+        };
+        match entries {
+            Ok(entries) => {
+                r.ledger = entries.iter().rev().map(ledger_row).collect();
+                r.message.clear();
+            }
+            Err(e) => {
+                r.ledger.clear();
+                r.message = format!("管理簿を読めませんでした。{e}");
+            }
+        }
+        r.ledger_page = 0;
+        r.transfer = Transfer::Report;
+        r.step = ReportStep::Ledger;
+    }
+
+    /// The next (+1) or previous (-1) page of the ledger.
+    pub fn report_ledger_page(&mut self, delta: i32) {
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        let last = r.ledger_pages().saturating_sub(1) as i64;
+        r.ledger_page = (r.ledger_page as i64 + i64::from(delta)).clamp(0, last) as usize;
+    }
+
+    /// "管理簿をUSBメモリに書き出す": the ledger CSV, for printing elsewhere.
+    pub fn report_ledger_export(&mut self) {
+        let root = self.config.report.media_root.clone();
+        let Some((_, r)) = self.report_parts() else {
+            return;
+        };
+        if r.step != ReportStep::Ledger {
+            return;
+        }
+        r.transfer = Transfer::Ledger;
+        r.medium = None;
+        r.written = None;
+        r.scan_media(&root);
+        r.step = ReportStep::Media;
+    }
+}
+
+fn folder_name(dir: &std::path::Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Refuses a CP932 export before anything touches the stick.
+fn cp932_preflight(report: &MonthlyReport) -> Result<()> {
+    for table in report.tables() {
+        let name = format!("tsudoi-{}-{}.csv", report.month, table.id);
+        csv::encode(
+            &csv::to_csv_text(&table, &report.wording),
+            Encoding::Cp932,
+            &name,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the media ledger as CSV into a new folder on the stick, flushes it,
+/// reads it back and records this transfer in the ledger too: everything
+/// that leaves the kiosk on a medium is in the ledger, even the ledger (it
+/// holds staff ids, media names and file checksums, no residents' data). The
+/// CSV written is the ledger before this entry.
+fn write_ledger(store: &mut Store, staff: &StaffSession, medium: &Medium) -> Result<Written> {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    staff.require_reporting()?;
+    let bytes = media::ledger_csv(&store.media_ledger()?);
+    let today = store.clock().today();
+    let mut dir = medium.mount_point.join(format!("tsudoi-ledger-{today}"));
+    let mut n = 2;
+    while dir.exists() {
+        dir = medium
+            .mount_point
+            .join(format!("tsudoi-ledger-{today}-{n}"));
+        n += 1;
+    }
+    std::fs::create_dir(&dir)?;
+    let name = "tsudoi-media-ledger.csv";
+    let path = dir.join(name);
+    let mut f = std::fs::File::create(&path)?;
+    f.write_all(&bytes)?;
+    f.sync_all()?;
+    drop(f);
+    media::flush_and_forget(&dir)?;
+    let back = std::fs::read(&path)?;
+    let hex = |b: &[u8]| -> String {
+        Sha256::digest(b)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    let verified = back == bytes;
+    store.record_media_transfer(
+        staff,
+        &LedgerEntry {
+            at: store.now(),
+            staff_id: staff.staff_id().to_owned(),
+            medium: medium.name(),
+            destination: dir.display().to_string(),
+            purpose: LEDGER_PURPOSE.to_owned(),
+            files: vec![LedgerFile {
+                name: name.to_owned(),
+                sha256: hex(&bytes),
+            }],
+            verified,
+        },
+    )?;
+    if !verified {
+        return Err(Error::Invalid(mismatch_message()));
+    }
+    Ok(Written {
+        transfer: Transfer::Ledger,
+        medium: medium.name(),
+        folder: folder_name(&dir),
+        files: 1,
+        signature_files: 0,
+        key_prefix: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_shift_across_years() {
+        let m = Month {
+            year: 2026,
+            month: 1,
+        };
+        assert_eq!(
+            shift_month(m, -1),
+            Month {
+                year: 2025,
+                month: 12
+            }
+        );
+        assert_eq!(
+            shift_month(m, 12),
+            Month {
+                year: 2027,
+                month: 1
+            }
+        );
+        assert_eq!(month_label(m), "2026年1月");
+    }
+
+    #[test]
+    fn failures_say_what_to_do_in_japanese() {
+        let io = |k| Error::Io(std::io::Error::from(k));
+        let m = failure_message(&io(std::io::ErrorKind::PermissionDenied));
+        assert!(m.contains("書き込み禁止"), "{m}");
+        let m = failure_message(&io(std::io::ErrorKind::ReadOnlyFilesystem));
+        assert!(m.contains("書き込み禁止"), "{m}");
+        let m = failure_message(&io(std::io::ErrorKind::StorageFull));
+        assert!(m.contains("空きが足りません"), "{m}");
+        let m = failure_message(&io(std::io::ErrorKind::NotFound));
+        assert!(m.contains("差し込み直して"), "{m}");
+        let m = failure_message(&io(std::io::ErrorKind::Other));
+        assert!(!m.is_ascii() && !m.contains("os error"), "{m}");
+        let cp932 = csv::encode("町名\r\n𠮷野\r\n", Encoding::Cp932, "towns.csv").unwrap_err();
+        let m = failure_message(&cp932);
+        assert!(m.contains("𠮷") && m.contains("UTF-8（標準）"), "{m}");
+        assert!(!m.contains("--encoding"), "no command-line advice: {m}");
+    }
+
+    #[test]
+    fn ledger_times_read_as_dates() {
+        assert_eq!(
+            ledger_time("2026-11-02T10:05:00+09:00"),
+            "2026年11月2日 10:05"
+        );
+        assert_eq!(ledger_time("broken"), "broken");
+    }
+
+    #[test]
+    fn preview_keeps_the_published_text_and_marks_hidden_cells() {
+        let table = Table {
+            id: "programs",
+            title: "t".into(),
+            columns: vec!["事業".into(), "延べ参加者数".into()],
+            rows: vec![
+                vec![
+                    Value::Text("地域交流支援".into()),
+                    Value::Count(Cell::Small),
+                ],
+                vec![
+                    Value::Text("介護予防".into()),
+                    Value::Count(Cell::Secondary),
+                ],
+                vec![Value::Text("合計".into()), Value::Count(Cell::Shown(40))],
+            ],
+        };
+        let p = preview_table(&table, &Wording::default());
+        assert_eq!(p.tab, "事業別");
+        assert_eq!(p.rows[0][1].text, "<10");
+        assert_eq!(p.rows[0][1].kind, CellKind::Small);
+        assert_eq!(p.rows[0][1].label, "地域交流支援 延べ参加者数");
+        assert_eq!(p.rows[1][1].text, "秘匿");
+        assert_eq!(p.rows[1][1].kind, CellKind::Secondary);
+        assert_eq!(p.rows[2][1].kind, CellKind::Number);
+        let shares: f32 = p.columns.iter().map(|c| c.share).sum();
+        assert!((shares - 1.0).abs() < 1e-4);
+        assert!(p.columns[1].numeric && !p.columns[0].numeric);
+    }
+}
