@@ -370,3 +370,32 @@ fn run_refuses_a_wrong_reader_setting_before_opening_a_window() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_media_ledger_is_for_operators_and_managers_not_handlers() {
+    let env = Env::new();
+    env.init();
+    let mut add = env.cmd(&["staff", "add", "uketsuke01", "--role", "handler"]);
+    add.env("TSUDOI_PASSWORD", NEW_PASSWORD)
+        .env("TSUDOI_NEW_PASSWORD", "Hajimete-2026-pass");
+    assert!(add.output().unwrap().status.success());
+    let mut passwd = env.cmd(&["staff", "passwd"]);
+    passwd
+        .env("TSUDOI_STAFF", "uketsuke01")
+        .env("TSUDOI_PASSWORD", "Hajimete-2026-pass")
+        .env("TSUDOI_NEW_PASSWORD", "Uketsuke-2026-pass");
+    assert!(passwd.output().unwrap().status.success());
+
+    let mut ledger = env.cmd(&["report", "ledger"]);
+    ledger
+        .env("TSUDOI_STAFF", "uketsuke01")
+        .env("TSUDOI_PASSWORD", "Uketsuke-2026-pass");
+    let out = ledger.output().unwrap();
+    assert_ne!(code(&out), 0);
+    assert!(
+        text(&out.stderr).contains("取扱者"),
+        "{}",
+        text(&out.stderr)
+    );
+    env.staff(&["report", "ledger"]);
+}

@@ -751,7 +751,8 @@ fn operator_sees_the_month_with_hidden_cells_marked_and_the_chart_by_week_and_pr
     let r = report_fixture(None);
     let (ui, rest) = start_ui(r);
     operator_signs_in(&ui);
-    // Operators see head counts on Today, never names.
+    // Operators see head counts on Today, never names, and no way into
+    // residents' records.
     assert!(
         ui.window()
             .global::<Kiosk>()
@@ -759,6 +760,8 @@ fn operator_sees_the_month_with_hidden_cells_marked_and_the_chart_by_week_and_pr
             .iter()
             .all(|s| s.names.is_empty())
     );
+    assert!(labelled(&ui, "さがす").is_empty());
+    assert!(labelled(&ui, "新しい方の登録").is_empty());
     press(&ui, "月の報告");
     assert_eq!(ui.ui_screen(), UiScreen::StaffReport);
     assert_eq!(value(&ui, "対象の月"), "2026年10月");
@@ -999,6 +1002,7 @@ fn handlers_get_no_report_button() {
     press(&ui, "サインイン");
     assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
     assert!(labelled(&ui, "月の報告").is_empty());
+    assert!(!labelled(&ui, "さがす").is_empty(), "handlers do search");
     ui.with_controller(|c| c.report_start());
     assert_eq!(
         ui.ui_screen(),

@@ -883,7 +883,7 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
     }
     if let Some(ReportAction::Ledger { csv }) = a.action {
         let (store, staff) = ctx.sign_in()?;
-        staff.require(false)?;
+        staff.require_reporting()?;
         let entries = store.media_ledger()?;
         if let Some(path) = csv {
             std::fs::write(&path, tsudoi::report::media::ledger_csv(&entries))?;

@@ -312,6 +312,7 @@ impl Shared {
             g.set_staff_message(c.staff_message().into());
             g.set_staff_id(c.staff_id().unwrap_or_default().into());
             g.set_staff_header(c.staff_header().into());
+            g.set_staff_handles_people(c.staff_handles_people());
             g.set_today(rows(c.today_rows()));
             let form = c.form();
             g.set_form_program(

@@ -336,6 +336,14 @@ impl KioskController {
         self.staff.as_ref().map(|s| s.staff_id())
     }
 
+    /// Whether the signed-in staff member may see and change residents'
+    /// data (取扱責任者・取扱者, not 運営者).
+    pub fn staff_handles_people(&self) -> bool {
+        self.staff
+            .as_ref()
+            .is_some_and(|s| s.role().handles_personal_data())
+    }
+
     pub fn result_name(&self) -> &str {
         &self.result_name
     }
