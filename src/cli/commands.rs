@@ -1014,6 +1014,12 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
                 k.start_to_first_frame_ms, k.probe.first_frame_in_process_ms
             );
             println!(
+                "  name step: furigana -> candidates on screen  p50 {:.2} ms  p99 {:.2} ms  ({} invented names)",
+                k.probe.name_candidates_p50_ms,
+                k.probe.name_candidates_p99_ms,
+                k.probe.names_picked
+            );
+            println!(
                 "  peak memory of the kiosk (VmHWM)  {:.1} MiB  (before the staff sign-in {:.1} MiB; resident after the taps {:.1} MiB)",
                 k.probe.peak_rss_mib, k.probe.peak_before_sign_in_mib, k.probe.rss_after_taps_mib
             );
