@@ -6,13 +6,14 @@ mod common;
 use std::time::Duration;
 
 use chrono::NaiveTime;
-use i_slint_backend_testing::{ElementHandle, init_no_event_loop, mock_elapsed_time};
+use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::ui::{Kiosk, UiScreen};
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
 
+use common::ui::{labelled, open_record, press, sign_in, type_text};
 use common::*;
 
 const CARD: &str = "04112233445566";
@@ -76,38 +77,6 @@ fn start(f: Fixture) -> (KioskUi, tempfile::TempDir) {
     ui.window().show().unwrap();
     mock_elapsed_time(Duration::ZERO);
     (ui, dir)
-}
-
-fn labelled(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
-    ElementHandle::find_by_accessible_label(ui.window(), label).collect()
-}
-
-fn press(ui: &KioskUi, label: &str) {
-    let found = labelled(ui, label);
-    assert!(!found.is_empty(), "no control labelled {label:?}");
-    found[0].invoke_accessible_default_action();
-    mock_elapsed_time(Duration::ZERO);
-}
-
-fn type_text(ui: &KioskUi, text: &str) {
-    for ch in text.chars() {
-        // Letters, digits and - . _ @ are on the letter keys; other symbols
-        // behind 「記号」.
-        if !ch.is_ascii_alphanumeric() && !"-._@".contains(ch) {
-            press(ui, "記号を出す");
-            press(ui, &ch.to_string());
-            press(ui, "英字にもどす");
-            continue;
-        }
-        let upper = ch.is_ascii_uppercase();
-        if upper {
-            press(ui, "大文字と小文字の切り替え");
-        }
-        press(ui, &ch.to_ascii_lowercase().to_string());
-        if upper {
-            press(ui, "大文字と小文字の切り替え");
-        }
-    }
 }
 
 fn attendance(ui: &KioskUi) -> u64 {
@@ -376,11 +345,7 @@ fn every_control_has_a_role_label_and_action() {
 }
 
 fn sign_in_manager(ui: &KioskUi) {
-    press(ui, "スタッフのサインイン");
-    type_text(ui, MANAGER);
-    press(ui, "パスワード");
-    type_text(ui, NEW_PASSWORD);
-    press(ui, "サインイン");
+    sign_in(ui, MANAGER, NEW_PASSWORD);
     assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
 }
 
@@ -608,12 +573,11 @@ fn correct_a_phone_and_re_verify_from_the_record() {
     press(&ui, "もどる");
 
     sign_in_manager(&ui);
-    press(&ui, "さがす");
-    for k in ["ヤ", "マ", "タ", "゛"] {
-        press(&ui, k);
-    }
-    press(&ui, "この内容でさがす");
-    press(&ui, "ヤマダ ハナコ（1950年生まれ）");
+    open_record(
+        &ui,
+        &["ヤ", "マ", "タ", "゛"],
+        "ヤマダ ハナコ（1950年生まれ）",
+    );
     let g = ui.window().global::<Kiosk>();
     assert!(g.get_record_text().contains("やり直しの時期"));
 
@@ -705,12 +669,11 @@ fn choosing_a_session_sounds_like_a_tap_and_staff_buttons_stay_quiet() {
     // A check-in by hand on the staff screens plays nothing.
     press(&ui, "もどる");
     sign_in_manager(&ui);
-    press(&ui, "さがす");
-    for k in ["ヤ", "マ", "タ", "゛"] {
-        press(&ui, k);
-    }
-    press(&ui, "この内容でさがす");
-    press(&ui, "ヤマダ ハナコ（1950年生まれ）");
+    open_record(
+        &ui,
+        &["ヤ", "マ", "タ", "゛"],
+        "ヤマダ ハナコ（1950年生まれ）",
+    );
     press(&ui, "交流サロンに受付");
     assert_eq!(heard.borrow().len(), 2);
 }
@@ -887,12 +850,11 @@ fn delete_a_record_at_the_persons_request_after_asking_once_more() {
     let (f, id) = kiosk_fixture();
     let (ui, _dir) = start(f);
     sign_in_manager(&ui);
-    press(&ui, "さがす");
-    for k in ["ヤ", "マ", "タ", "゛"] {
-        press(&ui, k);
-    }
-    press(&ui, "この内容でさがす");
-    press(&ui, "ヤマダ ハナコ（1950年生まれ）");
+    open_record(
+        &ui,
+        &["ヤ", "マ", "タ", "゛"],
+        "ヤマダ ハナコ（1950年生まれ）",
+    );
     press(&ui, "直す・消す");
     press(&ui, "記録を消す");
     assert_eq!(ui.ui_screen(), UiScreen::StaffConfirmDelete);

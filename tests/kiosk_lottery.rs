@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
-use i_slint_backend_testing::{ElementHandle, init_no_event_loop, mock_elapsed_time};
+use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::ui::{Kiosk, UiScreen};
@@ -16,6 +16,7 @@ use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
 
+use common::ui::{labelled, open_record, press, sign_in};
 use common::*;
 
 /// Has an address on file (applied once before, at the desk).
@@ -146,17 +147,6 @@ fn start(f: Fixture) -> Running {
         .set_size(slint::PhysicalSize::new(800, 480));
     mock_elapsed_time(Duration::ZERO);
     Running { ui, _dir: dir }
-}
-
-fn labelled(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
-    ElementHandle::find_by_accessible_label(ui.window(), label).collect()
-}
-
-fn press(ui: &KioskUi, label: &str) {
-    let found = labelled(ui, label);
-    assert!(!found.is_empty(), "no control labelled {label:?}");
-    found[0].invoke_accessible_default_action();
-    mock_elapsed_time(Duration::ZERO);
 }
 
 fn tap(ui: &KioskUi, hex: &str) -> Signal {
@@ -460,22 +450,8 @@ fn every_control_on_the_class_screens_has_a_role_label_and_action() {
     check(ui, 1);
 }
 
-fn sign_in(ui: &KioskUi) {
-    press(ui, "スタッフのサインイン");
-    for ch in MANAGER.chars() {
-        press(ui, &ch.to_string());
-    }
-    press(ui, "パスワード");
-    for ch in NEW_PASSWORD.chars() {
-        if ch.is_ascii_uppercase() {
-            press(ui, "大文字と小文字の切り替え");
-            press(ui, &ch.to_ascii_lowercase().to_string());
-            press(ui, "大文字と小文字の切り替え");
-        } else {
-            press(ui, &ch.to_string());
-        }
-    }
-    press(ui, "サインイン");
+fn sign_in_manager(ui: &KioskUi) {
+    sign_in(ui, MANAGER, NEW_PASSWORD);
     assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
 }
 
@@ -491,7 +467,7 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     press(ui, "もどる");
 
     // At the desk: find the person, apply on their behalf.
-    sign_in(ui);
+    sign_in_manager(ui);
     press(ui, "さがす");
     press(ui, "探し方の切り替え");
     for d in "0323456789".chars() {
@@ -560,13 +536,12 @@ fn a_second_application_at_the_desk_needs_no_address_and_refusals_are_said() {
     let l = lottery_fixture();
     let r = start(l.f);
     let ui = &r.ui;
-    sign_in(ui);
-    press(ui, "さがす");
-    for k in ["ヤ", "マ", "タ", "゛"] {
-        press(ui, k);
-    }
-    press(ui, "この内容でさがす");
-    press(ui, "ヤマダ ハナコ（1950年生まれ）");
+    sign_in_manager(ui);
+    open_record(
+        ui,
+        &["ヤ", "マ", "タ", "゛"],
+        "ヤマダ ハナコ（1950年生まれ）",
+    );
     press(ui, "教室に申し込む");
     // Already applied to 脳トレ教室: refused with the reason, nothing changes.
     let before = applications(ui, &l.earlier);

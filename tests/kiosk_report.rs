@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use i_slint_backend_testing::{
-    AccessibleRole, ElementHandle, ElementQuery, init_no_event_loop, mock_elapsed_time,
+    AccessibleRole, ElementQuery, init_no_event_loop, mock_elapsed_time,
 };
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::{
@@ -25,6 +25,7 @@ use tsudoi::store::attendance::{CheckInMethod, CheckInOutcome};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi::store::{Actor, Role};
 
+use common::ui::{labelled, press, type_text};
 use common::*;
 
 const TODAY: (i32, u32, u32) = (2026, 11, 10);
@@ -620,34 +621,10 @@ fn handlers_cannot_open_the_report_and_sign_out_drops_it() {
 
 // ---- the screens ----
 
-fn labelled(ui: &KioskUi, label: &str) -> Vec<ElementHandle> {
-    ElementHandle::find_by_accessible_label(ui.window(), label).collect()
-}
-
-fn press(ui: &KioskUi, label: &str) {
-    let found = labelled(ui, label);
-    assert!(!found.is_empty(), "no control labelled {label:?}");
-    found[0].invoke_accessible_default_action();
-    mock_elapsed_time(Duration::ZERO);
-}
-
 fn value(ui: &KioskUi, label: &str) -> String {
     let found = labelled(ui, label);
     assert_eq!(found.len(), 1, "one element labelled {label:?}");
     found[0].accessible_value().unwrap_or_default().to_string()
-}
-
-fn type_text(ui: &KioskUi, text: &str) {
-    for ch in text.chars() {
-        let upper = ch.is_ascii_uppercase();
-        if upper {
-            press(ui, "大文字と小文字の切り替え");
-        }
-        press(ui, &ch.to_ascii_lowercase().to_string());
-        if upper {
-            press(ui, "大文字と小文字の切り替え");
-        }
-    }
 }
 
 fn start_ui(r: ReportFixture) -> (KioskUi, Rest) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod ui;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
