@@ -5,6 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use super::keys::step_page;
 use super::{KioskController, Screen, Signal};
 use crate::store::lottery::{ApplyOutcome, ClassResult, LotteryClass};
 
@@ -131,8 +132,7 @@ impl KioskController {
     /// 「つぎ」 / 「まえ」 on the class list.
     pub fn class_page_step(&mut self, delta: i32) {
         if self.screen == Screen::Classes {
-            let last = self.class_pages() as i64 - 1;
-            self.class_page = (self.class_page as i64 + i64::from(delta)).clamp(0, last) as usize;
+            self.class_page = step_page(self.class_page, delta, self.class_pages());
         }
     }
 

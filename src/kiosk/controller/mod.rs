@@ -6,6 +6,7 @@ use std::time::Duration;
 
 mod address_entry;
 mod classes;
+mod keys;
 mod name_entry;
 mod register;
 mod report;

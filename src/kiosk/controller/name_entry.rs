@@ -6,7 +6,7 @@
 use tsudoi_kanji::{Candidate, Mode, NameComposer};
 use zeroize::Zeroizing;
 
-use super::register::{DAKUTEN, HANDAKUTEN, SMALL, modify_last};
+use super::keys::{step_page, type_key};
 use crate::store::participants::{normalize_kana, normalize_name};
 
 /// Candidates per page: three rows of six big buttons at 800×480.
@@ -64,18 +64,7 @@ impl NameEntry {
         if !self.on_kana {
             return;
         }
-        let k = &mut self.kana;
-        match key {
-            "゛" => modify_last(k, &DAKUTEN),
-            "゜" => modify_last(k, &HANDAKUTEN),
-            "小" => modify_last(k, &SMALL),
-            "空白" => k.push(' '),
-            "⌫" => {
-                k.pop();
-            }
-            s if k.chars().count() < 40 && s.chars().all(is_keyboard_kana) => k.push_str(s),
-            _ => {}
-        }
+        type_key(&mut self.kana, key, is_keyboard_kana);
         self.composer.set_reading(&self.kana);
         self.page = 0;
         self.refresh();
@@ -117,8 +106,7 @@ impl NameEntry {
 
     /// Moves `delta` pages, staying within the list.
     pub fn page_step(&mut self, delta: i32) {
-        let last = self.pages().saturating_sub(1) as i64;
-        self.page = (self.page as i64 + i64::from(delta)).clamp(0, last) as usize;
+        self.page = step_page(self.page, delta, self.pages());
     }
 
     /// The candidates on the current page.

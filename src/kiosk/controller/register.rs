@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
+use super::keys::type_key;
 use super::name_entry::NameEntry;
 use super::{KioskController, Screen, Signal};
 use crate::eligibility::{self, Era, PhoneNumber, PostalCode, from_era_ymd, to_wareki};
@@ -79,60 +80,6 @@ impl Default for Registration {
     }
 }
 
-pub(super) const DAKUTEN: [(char, char); 21] = [
-    ('カ', 'ガ'),
-    ('キ', 'ギ'),
-    ('ク', 'グ'),
-    ('ケ', 'ゲ'),
-    ('コ', 'ゴ'),
-    ('サ', 'ザ'),
-    ('シ', 'ジ'),
-    ('ス', 'ズ'),
-    ('セ', 'ゼ'),
-    ('ソ', 'ゾ'),
-    ('タ', 'ダ'),
-    ('チ', 'ヂ'),
-    ('ツ', 'ヅ'),
-    ('テ', 'デ'),
-    ('ト', 'ド'),
-    ('ハ', 'バ'),
-    ('ヒ', 'ビ'),
-    ('フ', 'ブ'),
-    ('ヘ', 'ベ'),
-    ('ホ', 'ボ'),
-    ('ウ', 'ヴ'),
-];
-pub(super) const HANDAKUTEN: [(char, char); 5] = [
-    ('ハ', 'パ'),
-    ('ヒ', 'ピ'),
-    ('フ', 'プ'),
-    ('ヘ', 'ペ'),
-    ('ホ', 'ポ'),
-];
-pub(super) const SMALL: [(char, char); 9] = [
-    ('ア', 'ァ'),
-    ('イ', 'ィ'),
-    ('ウ', 'ゥ'),
-    ('エ', 'ェ'),
-    ('オ', 'ォ'),
-    ('ヤ', 'ャ'),
-    ('ユ', 'ュ'),
-    ('ヨ', 'ョ'),
-    ('ツ', 'ッ'),
-];
-
-/// Applies a modifier key (゛ ゜ 小) to the last character.
-pub(super) fn modify_last(text: &mut String, table: &[(char, char)]) {
-    if let Some(last) = text.pop() {
-        let changed = table
-            .iter()
-            .find(|(a, _)| *a == last)
-            .map(|(_, b)| *b)
-            .or_else(|| table.iter().find(|(_, b)| *b == last).map(|(a, _)| *a));
-        text.push(changed.unwrap_or(last));
-    }
-}
-
 impl KioskController {
     pub fn registration(&self) -> Option<&Registration> {
         self.reg.as_ref()
@@ -184,17 +131,7 @@ impl KioskController {
             RegStep::Phone => &mut r.phone,
             _ => return,
         };
-        match key {
-            "゛" => modify_last(target, &DAKUTEN),
-            "゜" => modify_last(target, &HANDAKUTEN),
-            "小" => modify_last(target, &SMALL),
-            "空白" => target.push(' '),
-            "⌫" => {
-                target.pop();
-            }
-            k if target.chars().count() < 40 => target.push_str(k),
-            _ => {}
-        }
+        type_key(target, key, |_| true);
         self.validate_registration();
     }
 

@@ -4,6 +4,7 @@ use zeroize::Zeroizing;
 
 use super::address_entry::{AddressEntry, AddressStep, NumberField};
 use super::classes::{ClassRow, class_row, day_label};
+use super::keys::type_key;
 use super::name_entry::NameEntry;
 use super::{KioskController, Screen, SessionRow, row};
 use crate::eligibility::{self, PhoneNumber, to_wareki};
@@ -88,26 +89,6 @@ impl Edit {
     }
 }
 
-/// Keys of the search field and the phone correction.
-fn type_key(text: &mut Zeroizing<String>, key: &str) {
-    match key {
-        "⌫" => {
-            text.pop();
-        }
-        "空白" => text.push(' '),
-        "゛" | "゜" | "小" => {
-            let table: &[(char, char)] = match key {
-                "゛" => &super::register::DAKUTEN,
-                "゜" => &super::register::HANDAKUTEN,
-                _ => &super::register::SMALL,
-            };
-            super::register::modify_last(text, table);
-        }
-        k if text.chars().count() < 40 => text.push_str(k),
-        _ => {}
-    }
-}
-
 impl KioskController {
     pub fn search(&self) -> Option<&Search> {
         self.search.as_ref()
@@ -134,9 +115,9 @@ impl KioskController {
         if let Some(s) = self.search.as_mut() {
             match s.edit.as_mut() {
                 Some(Edit::Name(n)) => n.key(key),
-                Some(Edit::Phone(text)) => type_key(text, key),
+                Some(Edit::Phone(text)) => type_key(text, key, |_| true),
                 Some(Edit::Address(a)) => a.key(key),
-                None => type_key(&mut s.query, key),
+                None => type_key(&mut s.query, key, |_| true),
             }
             s.message.clear();
         }

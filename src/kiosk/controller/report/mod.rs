@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 use chrono::Datelike;
 
+use super::keys::step_page;
 use super::{KioskController, Screen};
 use crate::error::{Error, Result};
 use crate::report::csv::{self, Encoding};
@@ -486,8 +487,7 @@ impl KioskController {
         let Some((_, r)) = self.report_parts() else {
             return;
         };
-        let last = r.row_pages().saturating_sub(1) as i64;
-        r.row_page = (r.row_page as i64 + i64::from(delta)).clamp(0, last) as usize;
+        r.row_page = step_page(r.row_page, delta, r.row_pages());
     }
 
     /// "USBメモリに書き出す" on the preview: looks for sticks.
@@ -706,8 +706,7 @@ impl KioskController {
         let Some((_, r)) = self.report_parts() else {
             return;
         };
-        let last = r.ledger_pages().saturating_sub(1) as i64;
-        r.ledger_page = (r.ledger_page as i64 + i64::from(delta)).clamp(0, last) as usize;
+        r.ledger_page = step_page(r.ledger_page, delta, r.ledger_pages());
     }
 
     /// "管理簿をUSBメモリに書き出す": the ledger CSV, for printing elsewhere.
