@@ -1,6 +1,6 @@
 //! Wall-clock time behind a trait, so tests can set the date.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use std::sync::Mutex;
 
 /// Where "now" comes from.
@@ -12,13 +12,17 @@ pub trait Clock: Send + Sync {
     }
 }
 
-/// The system clock in the local time zone (Asia/Tokyo on the kiosk).
+/// The system clock, read in Japan time whatever the system's time zone.
+///
+/// Every rule the ward sets (today, session windows, ages, lottery dates,
+/// report months) follows Japan's calendar, and Raspberry Pi OS may be left
+/// in UTC or another zone: `TZ` must not move a day's boundary.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<FixedOffset> {
-        Local::now().fixed_offset()
+        Utc::now().with_timezone(&jst_offset())
     }
 }
 

@@ -159,7 +159,7 @@ fn staff_workflow_from_the_terminal() {
         "{shown}"
     );
 
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock).to_string();
     let out = env.run(
         &[
             "session",

@@ -59,7 +59,7 @@ fn writer_child() {
 
 #[test]
 fn killed_writer_loses_no_acknowledged_check_in() {
-    let today = chrono::Local::now().date_naive();
+    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock);
     let mut f = fixture_on(today);
     demo::generate(
         &mut f.store,

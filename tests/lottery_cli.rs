@@ -121,7 +121,7 @@ fn lottery_close_draw_and_verify_from_the_command_line() {
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // The application period ended yesterday; the draw is today (system clock).
-    let today = chrono::Local::now().date_naive();
+    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock);
     let d = |n: i64| {
         (today + chrono::Duration::days(n))
             .format("%Y-%m-%d")
