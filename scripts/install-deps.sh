@@ -15,6 +15,8 @@ packages=(
   python3           # tests: an independent CSV reader
   poppler-utils     # tests: pdftotext reads the report's PDF
   libnfc-bin        # tests: nfc-list, an independent libnfc client for the PN532 emulator
+  sqlite3           # tests: the attacks and checks on the raw store file
+  tzdata            # tests: Japan time under other TZ zones
 )
 
 missing=()

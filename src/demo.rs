@@ -34,6 +34,8 @@ pub mod cards {
     pub const REVERIFY_RESIDENT: &str = "0401020304050608";
     /// A card no one has registered.
     pub const UNKNOWN: &str = "04A0B0C0D0E0F0";
+    /// A resident who won a seat in today's lottery class.
+    pub const CLASS_WINNER: &str = "0401020304050609";
 }
 
 /// What to generate.
@@ -301,7 +303,7 @@ pub fn generate(
             )?;
             // Four in five residents carry a card; the first two are the documented demo cards.
             if let Some(uid) = card_uid(spec.seed, i) {
-                let tech = if i < 2 {
+                let tech = if i < 3 {
                     tsudoi_hw::Technology::Iso14443A
                 } else {
                     tsudoi_hw::Technology::Felica
@@ -346,11 +348,20 @@ pub fn generate(
         )?;
         people[1].registered = stale;
         people[0].registered = first_day;
+        // The third demo card's holder registered on the first day, in time
+        // to apply for today's lottery class.
+        tx.execute(
+            "UPDATE participants SET verified_on = ?2, consent_on = ?2, basis = 'self' WHERE id = ?1",
+            params![people[2].id, first_day.format("%Y-%m-%d").to_string()],
+        )?;
+        people[2].registered = first_day;
         tx.commit()?;
     }
 
     // Sessions for every weekday of the year, and today whatever day it is.
     let mut sessions: Vec<(String, NaiveDate, Program, usize, Option<u32>)> = Vec::new();
+    // Lottery-class sessions by (ISO year and week, title): one class each.
+    let mut class_sessions = ClassSessions::new();
     {
         let (tx, keys, _, _) = store.write_tx()?;
         let mut day = first_day;
@@ -379,9 +390,10 @@ pub fn generate(
                     22,
                 ));
             }
-            if matches!(weekday, Weekday::Tue | Weekday::Thu) {
+            // Today always has a lottery class, so the demo shows a class day.
+            if matches!(weekday, Weekday::Tue | Weekday::Thu) || day == spec.end {
                 let c = CLASSES[(day.iso_week().week() as usize) % CLASSES.len()];
-                let lottery = day.iso_week().week().is_multiple_of(2);
+                let lottery = day.iso_week().week().is_multiple_of(2) || day == spec.end;
                 let mode = if lottery {
                     SessionMode::Lottery
                 } else {
@@ -427,12 +439,28 @@ pub fn generate(
                     &[],
                     "demo",
                 )?;
+                if mode == SessionMode::Lottery {
+                    let week = day.iso_week();
+                    class_sessions
+                        .entry((week.year(), week.week(), title))
+                        .or_default()
+                        .push((id.clone(), day));
+                }
                 sessions.push((id, day, program, typical, cap));
             }
             day += Duration::days(1);
         }
         tx.commit()?;
     }
+
+    let seats = demo_lottery_classes(
+        store,
+        &mut rng,
+        &people,
+        &class_sessions,
+        &staff_id,
+        spec.end,
+    )?;
 
     // Visits: each past session draws attendees among those registered, 60+
     // on the day and checked within the last year; today's sessions stay empty.
@@ -462,6 +490,14 @@ pub fn generate(
                             )
                 })
                 .collect();
+            // A lottery class's sessions are for its seat holders only.
+            let pool: Vec<&Person> = match seats.get(sid.as_str()) {
+                Some(holders) => pool
+                    .into_iter()
+                    .filter(|p| holders.contains(p.id.as_str()))
+                    .collect(),
+                None => pool,
+            };
             if pool.is_empty() {
                 continue;
             }
@@ -513,11 +549,139 @@ pub fn generate(
     })
 }
 
+/// Lottery-class sessions (id, date) by ISO year, week and title: one class each.
+type ClassSessions = std::collections::BTreeMap<(i32, u32, &'static str), Vec<(String, NaiveDate)>>;
+
+/// Seat holders per lottery-class session id.
+type Seats = std::collections::HashMap<String, std::collections::HashSet<String>>;
+
+/// One drawn lottery class per week of lottery sessions: about 40 applicants
+/// among those eligible then, 30 seats, a waiting list of 10. Demo card 1's
+/// resident holds a seat in today's class, so a tap shows the class day.
+fn demo_lottery_classes(
+    store: &mut Store,
+    rng: &mut ChaCha8Rng,
+    people: &[Person],
+    classes: &ClassSessions,
+    staff_id: &str,
+    today: NaiveDate,
+) -> Result<Seats> {
+    const CAPACITY: usize = 30;
+    const WAITING: usize = 10;
+    let mut seats = Seats::new();
+    let (tx, keys, _, clock) = store.write_tx()?;
+    let now = crate::store::now_text(clock);
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    for ((_, _, title), dates) in classes {
+        let Some(first) = dates.iter().map(|d| d.1).min() else {
+            continue;
+        };
+        let (from, until, draw_on) = (
+            first - Duration::days(30),
+            first - Duration::days(20),
+            first - Duration::days(15),
+        );
+        let class_id = uuid_from(rng);
+        let drawn_at =
+            crate::clock::jst(draw_on, 10, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        tx.prepare_cached(
+            "INSERT INTO lottery_classes (id, program_id, title, kind, term, capacity, waitlist_size,
+                apply_from, apply_until, draw_on, priority, status, drawn_at, created_at)
+             VALUES (?1, 'kaigo', ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'none', 'drawn', ?9, ?10)",
+        )?
+        .execute(params![
+            class_id,
+            title,
+            format!("{}年{}月", first.year(), first.month()),
+            CAPACITY as i64,
+            WAITING as i64,
+            iso(from),
+            iso(until),
+            iso(draw_on),
+            drawn_at,
+            now
+        ])?;
+        for (sid, _) in dates {
+            tx.prepare_cached(
+                "INSERT INTO lottery_class_sessions (class_id, session_id) VALUES (?1, ?2)",
+            )?
+            .execute(params![class_id, sid])?;
+        }
+        let eligible: Vec<&Person> = people
+            .iter()
+            .filter(|p| p.registered <= until && p.reaches_60 <= first)
+            .collect();
+        let mut applicants: Vec<&str> = Vec::new();
+        // Today's class: demo card 5's holder won entry 1; demo card 1's
+        // holder did not apply, so their tap shows why the class is not theirs.
+        let is_today = dates.iter().any(|(_, d)| *d == today);
+        if is_today && people[2].reaches_60 <= first {
+            applicants.push(people[2].id.as_str());
+        }
+        let want = 40.min(eligible.len());
+        let mut tries = 0;
+        while applicants.len() < want && tries < want * 20 {
+            tries += 1;
+            let p = eligible[rng.random_range(0..eligible.len())].id.as_str();
+            let excluded = is_today && p == people[0].id;
+            if !excluded && !applicants.contains(&p) {
+                applicants.push(p);
+            }
+        }
+        let mut won = std::collections::HashSet::new();
+        for (i, pid) in applicants.iter().enumerate() {
+            let (status, rank) = if i < CAPACITY {
+                ("won", None)
+            } else if i < CAPACITY + WAITING {
+                ("waiting", Some((i - CAPACITY + 1) as i64))
+            } else {
+                ("not_selected", None)
+            };
+            if status == "won" {
+                won.insert((*pid).to_owned());
+            }
+            tx.prepare_cached(
+                "INSERT INTO lottery_applications (id, class_id, participant_id, entry_number, tier,
+                    status, waiting_rank, drawn_rank, applied_at, applied_by, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                uuid_from(rng),
+                class_id,
+                pid,
+                (i + 1) as i64,
+                status,
+                rank,
+                (i + 1) as i64,
+                crate::clock::jst(from, 10, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                staff_id,
+                drawn_at
+            ])?;
+        }
+        record_in(
+            &tx,
+            keys,
+            &drawn_at,
+            staff_id,
+            AuditAction::Draw,
+            &class_id,
+            &[],
+            "demo",
+        )?;
+        for (sid, _) in dates {
+            seats.insert(sid.clone(), won.clone());
+        }
+    }
+    tx.commit()?;
+    Ok(seats)
+}
+
 /// The card the demo gave resident number `i`, if any (benchmarks tap these).
 pub fn card_uid(seed: u64, i: usize) -> Option<Vec<u8>> {
     match i {
         0 => Some(hex(cards::KNOWN_RESIDENT)),
         1 => Some(hex(cards::REVERIFY_RESIDENT)),
+        2 => Some(hex(cards::CLASS_WINNER)),
         _ if i % 5 == 4 => None,
         _ => {
             let mut h = blake3::Hasher::new();

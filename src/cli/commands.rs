@@ -130,8 +130,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Session(c) => session(&ctx, c),
         Command::Checkin(a) => {
             let (mut store, staff) = ctx.sign_in()?;
-            let outcome = store.check_in_by_staff(&staff, &a.participant, &a.session)?;
+            let outcome = if a.confirm_without_seat {
+                store.check_in_by_staff_without_seat(&staff, &a.participant, &a.session)?
+            } else {
+                store.check_in_by_staff(&staff, &a.participant, &a.session)?
+            };
             println!("{}", outcome.message());
+            if matches!(
+                outcome,
+                tsudoi::store::attendance::CheckInOutcome::NoSeat { .. }
+            ) {
+                eprintln!(
+                    "当選者の付き添いなどで受付するときは --confirm-without-seat を付けてください（記録に残ります）。"
+                );
+            }
             Ok(match outcome {
                 tsudoi::store::attendance::CheckInOutcome::CheckedIn { .. }
                 | tsudoi::store::attendance::CheckInOutcome::AlreadyCheckedIn { .. } => {
@@ -497,6 +509,34 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             let (mut store, staff) = ctx.sign_in()?;
             store.link_card(&staff, &l.id, &card)?;
             println!("カードを結び付けました。");
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::Cards { id } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let cards = store.cards_of(&staff, &id)?;
+            if cards.is_empty() {
+                println!("カードは登録されていません。");
+            }
+            for c in cards {
+                println!("{}  {}", &c.id[..8.min(c.id.len())], c.label());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::UnlinkCard { id, card } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            store.unlink_card(&staff, &id, &card)?;
+            println!("カードの登録を解除しました。このカードでは受付できません。");
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::ReplaceCard(r) => {
+            let tech = tsudoi_hw::Technology::parse(&r.tech).ok_or_else(|| {
+                Error::Invalid("--tech は felica か iso14443a にしてください。".into())
+            })?;
+            let card = tsudoi_hw::CardId::from_hex(tech, &r.uid)
+                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let (mut store, staff) = ctx.sign_in()?;
+            store.replace_card(&staff, &r.id, &r.card, &card)?;
+            println!("新しいカードに替えました。前のカードでは受付できません。");
             Ok(ExitCode::SUCCESS)
         }
     }

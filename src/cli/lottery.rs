@@ -195,6 +195,67 @@ pub fn lottery(ctx: &Context, cmd: LotteryCmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        LotteryCmd::Attendance { class, csv } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let sheet = store.attendance_sheet(&staff, &class)?;
+            println!("{} 出席簿", sheet.title);
+            let dates: Vec<String> = sheet
+                .dates
+                .iter()
+                .map(|d| d.format("%-m/%-d").to_string())
+                .collect();
+            println!("回: {}（○ 出席、× 欠席、－ まだ）", dates.join(" "));
+            for r in &sheet.rows {
+                let name = r.kana.as_deref().map(String::as_str).unwrap_or_default();
+                println!(
+                    "{:>4}番  {}  出席 {}/{}  続けて休み {}回{}{}",
+                    r.entry_number,
+                    r.marks_text(),
+                    r.attended(),
+                    r.held(),
+                    r.absences_in_row,
+                    if r.moved_up { "  繰り上げ" } else { "" },
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  {name}")
+                    }
+                );
+            }
+            match sheet.rate_percent() {
+                Some(rate) => println!(
+                    "出席率 {rate:.1}%（延べ {} / {}）",
+                    sheet.attended(),
+                    sheet.possible()
+                ),
+                None => println!("まだ始まっていません。"),
+            }
+            let to_call: Vec<String> = sheet
+                .to_call()
+                .map(|r| format!("{}番", r.entry_number))
+                .collect();
+            if !to_call.is_empty() {
+                println!(
+                    "続けて{}回以上休んでいる方: {}（ようすをうかがう電話をおすすめします）",
+                    tsudoi::store::class_day::ABSENCES_TO_CALL,
+                    to_call.join("、")
+                );
+            }
+            if let Some(path) = csv {
+                let text = tsudoi::report::csv::to_csv_text(
+                    &sheet.table(),
+                    &tsudoi::report::Wording::default(),
+                );
+                let bytes = tsudoi::report::csv::encode(
+                    &text,
+                    tsudoi::report::csv::Encoding::Utf8Bom,
+                    "出席簿",
+                )?;
+                std::fs::write(&path, bytes)?;
+                println!("CSVに書き出しました。");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         LotteryCmd::Cancel { class, entry } => {
             let (mut store, staff) = ctx.sign_in()?;
             match store.cancel_win(&staff, &class, entry)? {

@@ -132,6 +132,13 @@ pub enum LotteryCmd {
     Notice { class: String },
     /// 当選者・補欠の連絡用名簿（氏名・電話番号）
     Calllist { class: String },
+    /// 教室の出席簿（当選者×各回の出席、出席率、続けて休んだ回数）
+    Attendance {
+        class: String,
+        /// 出席簿をCSV（UTF-8、BOM付き）にも書き出す
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+    },
     /// 当選者の辞退。補欠の1番目が繰り上がる
     Cancel {
         class: String,
@@ -237,6 +244,31 @@ pub enum ParticipantCmd {
     },
     /// 本人のICカードを結び付ける（link a card the person carries）
     LinkCard(LinkCardArgs),
+    /// 結び付けたカードの一覧（登録日と登録者。カードの番号は表示しない）
+    Cards { id: String },
+    /// なくしたカードなどの登録を解除する
+    UnlinkCard {
+        id: String,
+        /// `participant cards` が表示するカードの番号（先頭8文字でよい）
+        #[arg(long)]
+        card: String,
+    },
+    /// カードを新しいカードに替える（解除と登録を一度に）
+    ReplaceCard(ReplaceCardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReplaceCardArgs {
+    pub id: String,
+    /// `participant cards` が表示する、替える前のカードの番号
+    #[arg(long)]
+    pub card: String,
+    /// 新しいカードの識別子（16進）
+    #[arg(long)]
+    pub uid: String,
+    /// felica または iso14443a
+    #[arg(long, default_value = "felica")]
+    pub tech: String,
 }
 
 #[derive(Debug, Args)]
@@ -352,6 +384,9 @@ pub struct CheckinArgs {
     pub participant: String,
     #[arg(long)]
     pub session: String,
+    /// 抽選の教室で当選していない方を、確認のうえ受付する（付き添い、記録前の繰り上げ）
+    #[arg(long)]
+    pub confirm_without_seat: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -360,6 +360,48 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.cancel();
         c.cancel();
     });
+    // A class day from the staff side: card 1's resident holds no seat in
+    // today's lottery class; their cards; a check-in by hand that asks first.
+    let card1 = card(1).map_err(|e| Error::Invalid(e.to_string()))?;
+    let class_session = ui.with_controller(|c| {
+        c.store()
+            .sessions_on(today)
+            .ok()
+            .and_then(|list| list.into_iter().find(|s| s.mode == SessionMode::Lottery))
+            .map(|s| s.id)
+    });
+    ui.with_controller(|c| {
+        c.search_start();
+        if let Ok(Some(pid)) = c.store().participant_by_card(&card1) {
+            c.search_open(&pid);
+        }
+        c.cards_start();
+    });
+    shot("60-record-cards")?;
+    ui.with_controller(|c| {
+        let first = c
+            .search()
+            .and_then(|s| s.cards.first())
+            .map(|r| r.id.clone());
+        if let Some(id) = first {
+            c.card_replace(&id);
+        }
+    });
+    shot("61-record-card-replace")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+        if let Some(id) = &class_session {
+            c.choose(id);
+        }
+    });
+    shot("62-record-confirm-seat")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.cancel();
+        c.cancel();
+        c.cancel();
+    });
     ui.with_controller(|c| {
         c.sign_out();
         c.class_mode();
@@ -382,6 +424,44 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     });
     shot("39-class-needs-address")?;
     ui.with_controller(|c| c.back());
+
+    // The class day for residents: demo card 5's holder won a seat; someone
+    // on the waiting list is told so. Then the class's attendance sheet once
+    // today's session is over.
+    ui.on_card(card(5));
+    shot("63-class-day-checked-in")?;
+    ui.with_controller(|c| {
+        c.back();
+        c.apply_outcome(CheckInOutcome::NoSeat {
+            class_title: "転倒予防体操".into(),
+            waiting_rank: Some(3),
+        })
+    });
+    shot("64-no-seat")?;
+    clock.set(crate::clock::jst(today, 12, 0));
+    ui.with_controller(|c| {
+        c.back();
+        c.staff_start();
+        for k in demo::DEMO_MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in demo::DEMO_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+        let class = c
+            .today_rows()
+            .iter()
+            .find(|r| !r.class_id.is_empty())
+            .map(|r| r.class_id.clone());
+        if let Some(class) = class {
+            c.sheet_open(&class);
+        }
+    });
+    shot("65-attendance-sheet")?;
+    ui.with_controller(|c| c.sign_out());
+    clock.set(crate::clock::jst(today, 10, 30));
 
     // The operator's monthly report: preview, chart, USB export, ledger.
     ui.with_controller(|c| {

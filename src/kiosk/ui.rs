@@ -17,8 +17,8 @@ mod generated {
 }
 
 pub use generated::{
-    AppWindow, ClassRow as UiClassRow, Kiosk, ResultRow as UiResultRow, Screen as UiScreen,
-    SessionRow as UiSessionRow,
+    AppWindow, CardRow as UiCardRow, ClassRow as UiClassRow, Kiosk, ResultRow as UiResultRow,
+    Screen as UiScreen, SessionRow as UiSessionRow, SheetLine as UiSheetLine,
 };
 
 /// Called after every card tap with what the buzzer and lights should do.
@@ -124,6 +124,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::ClassApplied => UiScreen::ClassApplied,
         S::ClassNeedsAddress => UiScreen::ClassNeedsAddress,
         S::ClassRefused => UiScreen::ClassRefused,
+        S::NoSeat => UiScreen::NoSeat,
         S::StaffSignIn => UiScreen::StaffSignIn,
         S::StaffChangePassword => UiScreen::StaffChangePassword,
         S::StaffToday => UiScreen::StaffToday,
@@ -136,6 +137,8 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffClasses => UiScreen::StaffClasses,
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
         S::StaffReport => UiScreen::StaffReport,
+        S::StaffCards => UiScreen::StaffCards,
+        S::StaffSheet => UiScreen::StaffSheet,
     }
 }
 
@@ -149,6 +152,7 @@ fn rows(list: &[controller::SessionRow]) -> ModelRc<UiSessionRow> {
             program: r.program.as_str().into(),
             count: i32::try_from(r.count).unwrap_or(i32::MAX),
             names: r.names.as_str().into(),
+            class_id: r.class_id.as_str().into(),
         })
         .collect();
     ModelRc::new(VecModel::from(v))
@@ -392,6 +396,15 @@ impl Shared {
                     g.set_edit_name(field == Some(controller::EditField::Name));
                     g.set_edit_address(field == Some(controller::EditField::Address));
                     g.set_staff_classes(class_rows(&s.classes));
+                    let cards: Vec<UiCardRow> = s
+                        .cards
+                        .iter()
+                        .map(|r| UiCardRow {
+                            id: r.id.as_str().into(),
+                            label: r.label.as_str().into(),
+                        })
+                        .collect();
+                    g.set_record_cards(ModelRc::new(VecModel::from(cards)));
                     g.set_address_for_class(
                         s.apply_to
                             .as_ref()
@@ -419,10 +432,34 @@ impl Shared {
                     g.set_record_text(SharedString::new());
                     g.set_edit_text(SharedString::new());
                     g.set_staff_classes(ModelRc::default());
+                    g.set_record_cards(ModelRc::default());
                     g.set_address_for_class(SharedString::new());
                 }
             }
             g.set_record_has_address(c.record_has_address());
+            g.set_record_confirm_seat(c.confirm_check_in_pending());
+            g.set_cards_waiting(c.card_waiting());
+            match c.sheet() {
+                Some(v) => {
+                    g.set_sheet_summary(v.summary().into());
+                    let lines: Vec<UiSheetLine> = v
+                        .lines()
+                        .into_iter()
+                        .map(|l| UiSheetLine {
+                            who: l.who.into(),
+                            marks: l.marks.into(),
+                            to_call: l.to_call,
+                        })
+                        .collect();
+                    g.set_sheet_lines(ModelRc::new(VecModel::from(lines)));
+                    g.set_sheet_page(v.page_label().into());
+                }
+                None => {
+                    g.set_sheet_summary(SharedString::new());
+                    g.set_sheet_lines(ModelRc::default());
+                    g.set_sheet_page(SharedString::new());
+                }
+            }
             g.set_record_name(c.record_name().unwrap_or_default().into());
             set_address_entry(&g, c.address_entry());
             let name_message = match (screen, c.registration(), c.search()) {
@@ -571,6 +608,13 @@ impl KioskUi {
         }));
         wire!(on_reverify_start, |c| c.reverify_start());
         wire!(on_edit_menu, |c| c.edit_menu());
+        wire!(on_confirm_check_in, |c| c.confirm_check_in());
+        wire!(on_cards_start, |c| c.cards_start());
+        wire!(on_card_unlink, |c, id: SharedString| c.card_unlink(&id));
+        wire!(on_card_replace, |c, id: SharedString| c.card_replace(&id));
+        wire!(on_card_add, |c| c.card_add());
+        wire!(on_sheet_open, |c, id: SharedString| c.sheet_open(&id));
+        wire!(on_sheet_page_step, |c, d: i32| c.sheet_page(d));
         wire!(on_address_remove, |c| c.address_remove());
         wire!(on_staff_classes_start, |c| c.staff_classes_start());
         wire!(on_staff_apply, |c, id: SharedString| c.staff_apply(&id));

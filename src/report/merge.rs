@@ -202,6 +202,9 @@ pub fn merge_dirs(
         }
         add_map(&mut total_month.by_town, &m.by_town);
         total_month.lottery.extend(m.lottery.iter().cloned());
+        total_month
+            .class_attendance
+            .extend(m.class_attendance.iter().cloned());
         let y = &counts.year_counts;
         add_map(&mut total_year.sessions_held, &y.sessions_held);
         add_map(&mut total_year.visits, &y.visits);

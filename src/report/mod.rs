@@ -175,6 +175,23 @@ pub struct MonthCounts {
     /// Lottery classes drawn this month.
     #[serde(default)]
     pub lottery: Vec<LotteryCounts>,
+    /// Lottery classes with sessions this month, and who came.
+    #[serde(default)]
+    pub class_attendance: Vec<ClassAttendanceCounts>,
+}
+
+/// Attendance at one lottery class's sessions in the month.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassAttendanceCounts {
+    pub title: String,
+    /// The class's sessions held in the month.
+    pub sessions: u64,
+    /// Seat holders (winners and moved up, not cancelled).
+    pub seat_holders: u64,
+    /// Check-ins to those sessions (延べ出席者数), staff-confirmed ones included.
+    pub visits: u64,
+    /// Check-ins of seat holders: the numerator of the attendance rate.
+    pub holder_visits: u64,
 }
 
 /// One lottery class drawn in the month.
@@ -378,6 +395,36 @@ impl Store {
             })
         })?;
         mc.lottery = rows.collect::<rusqlite::Result<_>>()?;
+
+        // Lottery classes held this month: sessions, seat holders, check-ins,
+        // and check-ins of seat holders (for the attendance rate).
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.title,
+                    (SELECT count(*) FROM lottery_class_sessions l JOIN sessions s ON s.id = l.session_id
+                        WHERE l.class_id = c.id AND s.date BETWEEN ?1 AND ?2),
+                    (SELECT count(*) FROM lottery_applications a
+                        WHERE a.class_id = c.id AND a.status IN ('won', 'moved_up')),
+                    (SELECT count(*) FROM lottery_class_sessions l JOIN sessions s ON s.id = l.session_id
+                        JOIN attendance t ON t.session_id = s.id
+                        WHERE l.class_id = c.id AND s.date BETWEEN ?1 AND ?2),
+                    (SELECT count(*) FROM lottery_class_sessions l JOIN sessions s ON s.id = l.session_id
+                        JOIN attendance t ON t.session_id = s.id
+                        JOIN lottery_applications a ON a.class_id = c.id AND a.participant_id = t.participant_id
+                        WHERE l.class_id = c.id AND s.date BETWEEN ?1 AND ?2 AND a.status IN ('won', 'moved_up'))
+             FROM lottery_classes c ORDER BY c.title, c.id",
+        )?;
+        let rows = stmt.query_map([&from, &to], |r| {
+            Ok(ClassAttendanceCounts {
+                title: r.get(0)?,
+                sessions: r.get::<_, i64>(1)? as u64,
+                seat_holders: r.get::<_, i64>(2)? as u64,
+                visits: r.get::<_, i64>(3)? as u64,
+                holder_visits: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        mc.class_attendance = rows
+            .filter(|r| r.as_ref().map_or(true, |c| c.sessions > 0))
+            .collect::<rusqlite::Result<_>>()?;
 
         // Fiscal year to date.
         let (fy_from, fy_to) = (iso(month.fiscal_year_start()), to.clone());
@@ -592,6 +639,45 @@ impl MonthlyReport {
                 self.month.year, self.month.month
             ),
             columns: ["教室", "定員", "申込者数", "当選者数", "補欠からの繰り上げ"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        });
+
+        // Lottery classes held this month: check-ins are about people, and the
+        // rate is shown only where neither it nor the check-ins could reveal
+        // a small number of seat holders.
+        let rows = mc
+            .class_attendance
+            .iter()
+            .map(|c| {
+                let visits = suppress_independent(&[c.visits], t)[0];
+                let possible = c.seat_holders * c.sessions;
+                let rate = if visits.is_hidden() || (1..=t).contains(&c.seat_holders) {
+                    Value::Count(Cell::Secondary)
+                } else if possible == 0 {
+                    text("－")
+                } else {
+                    text(format!(
+                        "{:.1}%",
+                        c.holder_visits as f64 * 100.0 / possible as f64
+                    ))
+                };
+                vec![
+                    text(c.title.clone()),
+                    shown(c.sessions),
+                    Value::Count(visits),
+                    rate,
+                ]
+            })
+            .collect();
+        tables.push(Table {
+            id: "lottery-attendance",
+            title: format!(
+                "{}年{}月 抽選のある教室の出席",
+                self.month.year, self.month.month
+            ),
+            columns: ["教室", "開催回数", "延べ出席者数", "出席率"]
                 .map(String::from)
                 .to_vec(),
             rows,

@@ -47,6 +47,12 @@ pub enum CheckInOutcome {
     ReverificationDue { due_since: NaiveDate },
     /// A first-come session that is full.
     SessionFull,
+    /// A lottery class, and the person holds no seat in it (never applied,
+    /// not selected, cancelled, or waiting at `waiting_rank`).
+    NoSeat {
+        class_title: String,
+        waiting_rank: Option<u32>,
+    },
 }
 
 impl std::fmt::Debug for CheckInOutcome {
@@ -64,6 +70,7 @@ impl CheckInOutcome {
             CheckInOutcome::NotEligible { .. } => "not_eligible",
             CheckInOutcome::ReverificationDue { .. } => "reverification_due",
             CheckInOutcome::SessionFull => "session_full",
+            CheckInOutcome::NoSeat { .. } => "no_seat",
         }
     }
 
@@ -96,6 +103,15 @@ impl CheckInOutcome {
             CheckInOutcome::SessionFull => {
                 "この活動は定員に達しました。受付にお声がけください。".to_owned()
             }
+            CheckInOutcome::NoSeat {
+                class_title,
+                waiting_rank,
+            } => match waiting_rank {
+                Some(rank) => format!(
+                    "「{class_title}」は、申し込んで当選した方の教室です。いまは補欠 {rank}番です。空きが出たらご連絡します。"
+                ),
+                None => format!("「{class_title}」は、申し込んで当選した方の教室です。"),
+            },
         }
     }
 }
@@ -110,11 +126,48 @@ impl Store {
         session_id: &str,
         method: CheckInMethod,
     ) -> Result<CheckInOutcome> {
+        self.check_in_with(actor, participant_id, session_id, method, false)
+    }
+
+    /// Staff check a person in to a lottery class although they hold no seat
+    /// (a seat holder's companion, a move-up not yet recorded), after seeing
+    /// the warning. The other rules still apply; the audit entry says so.
+    pub fn check_in_without_seat(
+        &mut self,
+        staff: &super::StaffSession,
+        participant_id: &str,
+        session_id: &str,
+    ) -> Result<CheckInOutcome> {
+        self.check_in_with(
+            &Actor::Staff(staff.clone()),
+            participant_id,
+            session_id,
+            CheckInMethod::Staff,
+            true,
+        )
+    }
+
+    fn check_in_with(
+        &mut self,
+        actor: &Actor,
+        participant_id: &str,
+        session_id: &str,
+        method: CheckInMethod,
+        seat_confirmed: bool,
+    ) -> Result<CheckInOutcome> {
         if let Actor::Staff(s) = actor {
-            s.require(false)?;
+            s.require(true)?;
         }
         let session = self.session_by_id(session_id)?;
-        let refusal = self.refusal_on(participant_id, session.date)?;
+        let mut refusal = self.refusal_on(participant_id, session.date)?;
+        let seat_refusal = match refusal {
+            None => self.seat_refusal(participant_id, &session)?,
+            Some(_) => None,
+        };
+        let overridden = seat_confirmed && seat_refusal.is_some();
+        if !seat_confirmed {
+            refusal = refusal.or(seat_refusal);
+        }
         let refusal = refusal.or_else(|| match (session.mode, session.capacity) {
             (super::sessions::SessionMode::FirstCome, Some(cap)) if session.attendance >= cap => {
                 Some(CheckInOutcome::SessionFull)
@@ -164,6 +217,10 @@ impl Store {
             }
             (None, None) => return Err(Error::NotFound { what: "参加者" }),
         };
+        let result = match &outcome {
+            CheckInOutcome::CheckedIn { .. } if overridden => "checked_in_without_seat",
+            o => o.code(),
+        };
         record_in(
             &tx,
             keys,
@@ -171,8 +228,12 @@ impl Store {
             actor.id(),
             AuditAction::CheckIn,
             participant_id,
-            &["session"],
-            outcome.code(),
+            if overridden {
+                &["session", "seat_confirmed_by_staff"]
+            } else {
+                &["session"]
+            },
+            result,
         )?;
         tx.commit()?;
         Ok(outcome)
@@ -240,6 +301,18 @@ impl Store {
             &sid,
             CheckInMethod::Staff,
         )
+    }
+
+    /// [`Self::check_in_without_seat`] with ids as staff type them.
+    pub fn check_in_by_staff_without_seat(
+        &mut self,
+        staff: &super::StaffSession,
+        participant: &str,
+        session: &str,
+    ) -> Result<CheckInOutcome> {
+        let pid = self.resolve_id("participants", "参加者", participant)?;
+        let sid = self.resolve_id("sessions", "活動", session)?;
+        self.check_in_without_seat(staff, &pid, &sid)
     }
 
     /// How many check-ins are recorded in all.

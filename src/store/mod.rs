@@ -7,6 +7,8 @@
 
 pub mod attendance;
 pub mod audit;
+pub mod cards;
+pub mod class_day;
 pub mod lottery;
 pub mod participants;
 pub mod roster;

@@ -699,20 +699,15 @@ impl Store {
         let now = self.now();
         let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
-        let token = keys.card_tokens.token(card.uid(), card.technology().code());
-        let bidx = i64::from(keys.card_index.index(&token.0, bits));
-        let sealed = keys.fields.encrypt(
-            &crate::crypto::FieldAad {
-                table: "cards",
-                column: "token",
-                row_id: &card_row,
-            },
-            &token.0,
-        )?;
-        tx.execute(
-            "INSERT INTO cards (id, participant_id, key_id, token, token_bidx, linked_at, linked_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![card_row, id, keys.key_id.to_string(), sealed, bidx, now, staff.staff_id()],
+        super::cards::insert_card(
+            &tx,
+            keys,
+            bits,
+            &card_row,
+            &id,
+            card,
+            &now,
+            staff.staff_id(),
         )?;
         record_in(
             &tx,

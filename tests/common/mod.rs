@@ -2,6 +2,7 @@
 //! small Argon2 parameters, a clock the test controls. All data is invented.
 #![allow(dead_code)]
 
+pub mod class_day;
 pub mod cli;
 pub mod ui;
 

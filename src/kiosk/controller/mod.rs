@@ -5,13 +5,16 @@
 use std::time::Duration;
 
 mod address_entry;
+mod cards;
 mod classes;
 mod keys;
 mod name_entry;
 mod register;
 mod report;
 mod search;
+mod sheet;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
+pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow, day_label};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use register::{RegStep, Registration};
@@ -20,13 +23,15 @@ pub use report::{
     PreviewTable, ReportConfig, ReportStep, Transfer, Written,
 };
 pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
-pub use search::{Edit, EditField, Hit, Search};
+pub use search::{CardWait, Edit, EditField, Hit, Search};
+pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
 
 use chrono::{NaiveTime, Timelike};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::store::attendance::{CheckInMethod, CheckInOutcome};
+use crate::store::class_day::CardCheckIn;
 use crate::store::participants::PURPOSE_STATEMENT;
 use crate::store::sessions::{NewSession, Program, SessionInfo, SessionMode};
 use crate::store::{Actor, StaffSession, Store};
@@ -57,6 +62,8 @@ pub enum Screen {
     ClassNeedsAddress,
     /// An application was refused (duplicate, not eligible, closed, other class).
     ClassRefused,
+    /// A lottery class is running and the card holder holds no seat in it.
+    NoSeat,
     StaffSignIn,
     StaffChangePassword,
     StaffToday,
@@ -73,6 +80,10 @@ pub enum Screen {
     StaffConfirmDelete,
     /// The monthly report: preview, chart, USB export, media ledger.
     StaffReport,
+    /// A record's cards: take one off, replace one, add one.
+    StaffCards,
+    /// A lottery class's attendance sheet (出席簿).
+    StaffSheet,
 }
 
 impl Screen {
@@ -91,6 +102,8 @@ impl Screen {
                 | Screen::StaffClasses
                 | Screen::StaffConfirmDelete
                 | Screen::StaffReport
+                | Screen::StaffCards
+                | Screen::StaffSheet
         )
     }
 }
@@ -162,6 +175,9 @@ pub struct SessionRow {
     pub count: u32,
     /// Kana names of those checked in, on the staff "Today" screen only.
     pub names: String,
+    /// The lottery class the session belongs to (its attendance sheet opens
+    /// from the Today screen), or empty.
+    pub class_id: String,
 }
 
 /// Rows of the waiting screen's list per page: what fits under the big
@@ -254,6 +270,8 @@ pub struct KioskController {
     waiting_page: usize,
     /// The monthly report screen's state (counts only).
     report: Option<MonthReport>,
+    /// The open attendance sheet.
+    sheet: Option<SheetView>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -268,6 +286,7 @@ fn row(s: &SessionInfo) -> SessionRow {
         program: s.program.label().to_owned(),
         count: s.attendance,
         names: String::new(),
+        class_id: String::new(),
     }
 }
 
@@ -310,6 +329,7 @@ impl KioskController {
             entry_number: String::new(),
             waiting_page: 0,
             report: None,
+            sheet: None,
         }
     }
 
@@ -538,6 +558,9 @@ impl KioskController {
         if self.screen == Screen::StaffRegister {
             return self.reg_card(card);
         }
+        if self.screen == Screen::StaffCards {
+            return self.cards_tap(card);
+        }
         if self.screen.is_staff() || self.screen == Screen::Locked {
             // Staff are at the screen, or the day has not started.
             return Signal::Attention;
@@ -550,33 +573,29 @@ impl KioskController {
             Ok(c) => c,
             Err(_) => return self.show(Screen::CardError, Signal::Error),
         };
-        let pid = match self.store.participant_by_card(&card) {
-            Ok(Some(pid)) => pid,
-            Ok(None) => return self.show(Screen::UnknownCard, Signal::Attention),
-            Err(_) => return self.show(Screen::CardError, Signal::Error),
-        };
-        let now_sessions = match self.sessions_now() {
-            Ok(s) => s,
-            Err(_) => return self.show(Screen::CardError, Signal::Error),
-        };
-        match now_sessions.as_slice() {
-            [] => self.show(Screen::NoSession, Signal::Attention),
-            [one] => {
-                let id = one.id.clone();
-                self.check_in(&pid, &id)
-            }
-            many => {
-                // Age or an overdue ID check refuse every session alike: say
-                // so at once (check_in records the refusal in the audit log).
-                let today = self.store.clock().today();
-                if matches!(self.store.refusal_on(&pid, today), Ok(Some(_))) {
-                    let id = many[0].id.clone();
-                    return self.check_in(&pid, &id);
+        match self
+            .store
+            .check_in_by_card(&card, self.config.early_check_in)
+        {
+            Ok(CardCheckIn::UnknownCard) => self.show(Screen::UnknownCard, Signal::Attention),
+            Ok(CardCheckIn::NoSession) => self.show(Screen::NoSession, Signal::Attention),
+            Ok(CardCheckIn::Decided(outcome)) => self.apply_outcome(outcome),
+            Ok(CardCheckIn::Choose {
+                participant_id,
+                sessions,
+                notice,
+            }) => {
+                self.choices = sessions.iter().map(row).collect();
+                self.pending = Some(participant_id);
+                if let Some(notice) = notice {
+                    self.result_message = format!(
+                        "{}ほかの活動に参加するときは、選んでください。",
+                        notice.message()
+                    );
                 }
-                self.choices = many.iter().map(row).collect();
-                self.pending = Some(pid);
                 self.show(Screen::ChooseSession, Signal::Attention)
             }
+            Err(_) => self.show(Screen::CardError, Signal::Error),
         }
     }
 
@@ -599,29 +618,6 @@ impl KioskController {
         }
         self.choices.clear();
         self.check_in(&pid, session_id)
-    }
-
-    /// Sessions a resident can check in to by card now (the lottery classes
-    /// are left to their own flow).
-    fn sessions_now(&self) -> crate::Result<Vec<SessionInfo>> {
-        let now = self.store.clock().now();
-        let t = now.time();
-        let early = self.config.early_check_in;
-        Ok(self
-            .store
-            .sessions_on(now.date_naive())?
-            .into_iter()
-            .filter(|s| s.mode != SessionMode::Lottery)
-            .filter(|s| {
-                let opens = s.start.overflowing_sub_signed(early).0;
-                let opens = if opens > s.start {
-                    NaiveTime::MIN
-                } else {
-                    opens
-                };
-                opens <= t && t < s.end
-            })
-            .collect())
     }
 
     fn check_in(&mut self, pid: &str, session_id: &str) -> Signal {
@@ -662,11 +658,18 @@ impl KioskController {
                 self.show(Screen::ReverificationDue, Signal::Attention)
             }
             CheckInOutcome::SessionFull => self.show(Screen::SessionFull, Signal::Error),
+            CheckInOutcome::NoSeat {
+                ref class_title, ..
+            } => {
+                self.result_title = class_title.clone();
+                self.show(Screen::NoSeat, Signal::Attention)
+            }
         }
     }
 
     fn show(&mut self, screen: Screen, signal: Signal) -> Signal {
-        if self.result_message.is_empty() || screen != Screen::NotEligible {
+        if self.result_message.is_empty() || !matches!(screen, Screen::NotEligible | Screen::NoSeat)
+        {
             let fixed = match screen {
                 Screen::UnknownCard => Some("受付にお声がけください。カードの登録をします。"),
                 Screen::CardError => Some(
@@ -675,7 +678,6 @@ impl KioskController {
                 Screen::NoSession => Some(
                     "いまの時間に受付できる活動はありません。時間を確かめるか、受付にお声がけください。",
                 ),
-                Screen::ChooseSession => Some("参加する活動を選んでください。"),
                 Screen::ReverificationDue => {
                     Some("ご本人確認の時期です。受付で保険証などを見せてください。")
                 }
@@ -866,8 +868,19 @@ impl KioskController {
                     .filter(|r| r.session_id == s.id)
                     .map(|r| r.kana.as_str())
                     .collect();
+                let class_id = if s.mode == SessionMode::Lottery {
+                    self.store
+                        .class_of_session(&s.id)
+                        .ok()
+                        .flatten()
+                        .map(|c| c.class_id)
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                };
                 SessionRow {
                     names: names.join("、"),
+                    class_id,
                     ..row(s)
                 }
             })
@@ -885,6 +898,7 @@ impl KioskController {
         self.reg = None;
         self.search = None;
         self.report = None;
+        self.sheet = None;
         self.go_waiting();
     }
 
@@ -897,12 +911,17 @@ impl KioskController {
             }
             Screen::StaffChangePassword => self.sign_out(),
             Screen::StaffAddSession => self.open_today(),
+            Screen::StaffSheet => {
+                self.sheet = None;
+                self.open_today();
+            }
             Screen::StaffRegister => self.reg_back(),
             Screen::StaffSearch
             | Screen::StaffRecord
             | Screen::StaffCorrect
             | Screen::StaffEditMenu
             | Screen::StaffClasses
+            | Screen::StaffCards
             | Screen::StaffConfirmDelete => self.search_back(),
             _ => {}
         }
@@ -963,6 +982,11 @@ impl KioskController {
             Screen::StaffAddSession => "活動を追加".into(),
             Screen::StaffRecord => "記録".into(),
             Screen::StaffEditMenu => "記録を直す・消す".into(),
+            Screen::StaffCards => "カードの登録".into(),
+            Screen::StaffSheet => match &self.sheet {
+                Some(v) => format!("出席簿　{}", v.sheet.title),
+                None => String::new(),
+            },
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
             Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
                 "さがした結果".into()

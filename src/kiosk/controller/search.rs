@@ -9,7 +9,7 @@ use super::name_entry::NameEntry;
 use super::{KioskController, Screen, SessionRow, row};
 use crate::eligibility::{self, PhoneNumber, to_wareki};
 use crate::store::Actor;
-use crate::store::attendance::CheckInMethod;
+use crate::store::attendance::{CheckInMethod, CheckInOutcome};
 use crate::store::lottery::ApplyOutcome;
 use crate::store::participants::{Correction, normalize_kana};
 
@@ -43,6 +43,22 @@ pub struct Search {
     pub classes: Vec<ClassRow>,
     /// The class the address is being entered for (a first application).
     pub apply_to: Option<ClassRow>,
+    /// A lottery-class session the person holds no seat in: staff saw the
+    /// warning and may confirm the check-in.
+    pub confirm_seat: Option<String>,
+    /// The open record's cards (on the cards screen).
+    pub cards: Vec<super::CardRow>,
+    /// The cards screen waits for a tap to add or replace a card.
+    pub card_wait: Option<CardWait>,
+}
+
+/// What the next tap on the cards screen does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardWait {
+    /// Links the card to the person.
+    Add,
+    /// Replaces the card with this link id.
+    Replace(String),
 }
 
 impl Search {
@@ -58,6 +74,9 @@ impl Search {
         self.edit = None;
         self.classes.clear();
         self.apply_to = None;
+        self.confirm_seat = None;
+        self.cards.clear();
+        self.card_wait = None;
     }
 }
 
@@ -329,7 +348,7 @@ impl KioskController {
     }
 
     /// The signed-in staff member and the open record's id.
-    fn staff_and_record(&self) -> Option<(crate::store::StaffSession, String)> {
+    pub(super) fn staff_and_record(&self) -> Option<(crate::store::StaffSession, String)> {
         let staff = self.staff.clone()?;
         let id = self.search.as_ref()?.record.as_ref()?.0.clone();
         Some((staff, id))
@@ -545,6 +564,7 @@ impl KioskController {
                 s.record_address = p.address;
                 s.edit = None;
                 s.apply_to = None;
+                s.confirm_seat = None;
                 s.classes.clear();
                 s.message.clear();
                 self.choices = self
@@ -560,7 +580,9 @@ impl KioskController {
         }
     }
 
-    /// Checks the open record's person in to a session by hand.
+    /// Checks the open record's person in to a session by hand. At a lottery
+    /// class the person holds no seat in, staff see why and may confirm
+    /// with [`Self::confirm_check_in`].
     pub fn check_in_by_hand(&mut self, session_id: &str) {
         let Some((staff, pid)) = self.staff_and_record() else {
             return;
@@ -572,11 +594,46 @@ impl KioskController {
             self.store
                 .check_in(&Actor::Staff(staff), &pid, session_id, CheckInMethod::Staff);
         if let Some(s) = self.search.as_mut() {
+            s.confirm_seat = None;
+            s.message = match outcome {
+                Ok(o @ CheckInOutcome::NoSeat { .. }) => {
+                    s.confirm_seat = Some(session_id.to_owned());
+                    format!(
+                        "{}当選者の付き添いや、繰り上げがまだ記録されていないときは「それでも受付する」を押してください。",
+                        o.message()
+                    )
+                }
+                Ok(o) => o.message(),
+                Err(e) => e.to_string(),
+            };
+        }
+    }
+
+    /// 「それでも受付する」: staff confirm a check-in to a lottery class
+    /// without a seat (audited as such by the store).
+    pub fn confirm_check_in(&mut self) {
+        let Some((staff, pid)) = self.staff_and_record() else {
+            return;
+        };
+        let Some(session_id) = self.search.as_mut().and_then(|s| s.confirm_seat.take()) else {
+            return;
+        };
+        let outcome = self.store.check_in_without_seat(&staff, &pid, &session_id);
+        if let Some(s) = self.search.as_mut() {
             s.message = match outcome {
                 Ok(o) => o.message(),
                 Err(e) => e.to_string(),
             };
         }
+    }
+
+    /// Whether a check-in without a seat waits for staff to confirm it.
+    pub fn confirm_check_in_pending(&self) -> bool {
+        self.screen == Screen::StaffRecord
+            && self
+                .search
+                .as_ref()
+                .is_some_and(|s| s.confirm_seat.is_some())
     }
 
     /// "もどる" on the search screens.
@@ -605,10 +662,23 @@ impl KioskController {
                 s.message.clear();
                 self.screen = Screen::StaffEditMenu;
             }
+            Screen::StaffCards if s.card_wait.is_some() => {
+                s.card_wait = None;
+                s.message.clear();
+            }
+            Screen::StaffCards => {
+                s.cards.clear();
+                s.message.clear();
+                self.screen = Screen::StaffRecord;
+            }
             Screen::StaffClasses | Screen::StaffEditMenu => {
                 s.classes.clear();
                 s.message.clear();
                 self.screen = Screen::StaffRecord;
+            }
+            Screen::StaffRecord if s.confirm_seat.is_some() => {
+                s.confirm_seat = None;
+                s.message.clear();
             }
             Screen::StaffRecord => {
                 s.forget_record();
