@@ -112,6 +112,7 @@ pub(super) fn tab_label(id: &str) -> &'static str {
         "age-bands" => "年齢",
         "towns" => "町名",
         "lottery" => "抽選",
+        "lottery-attendance" => "出席",
         "fiscal-year" => "年度累計",
         _ => "表",
     }
