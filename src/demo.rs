@@ -471,6 +471,7 @@ pub fn generate(
         .sum();
     let scale = spec.target_visits as f64 / typical_total.max(1) as f64;
     let max_weight = people.iter().map(|p| p.weight).fold(0.0, f64::max);
+    let mut class_visits: Vec<(String, String, String)> = Vec::new();
     {
         let (tx, keys, _, _) = store.write_tx()?;
         let reverify = rules.reverify_after_months;
@@ -520,6 +521,11 @@ pub fn generate(
                 let minute = rng.random_range(0..120);
                 let at = crate::clock::jst(*day, 9 + minute / 60, minute % 60)
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                if seats.contains_key(sid.as_str()) {
+                    // Lottery classes go through the check-in rules below.
+                    class_visits.push((pid.to_owned(), sid.clone(), at));
+                    continue;
+                }
                 tx.prepare_cached(
                     "INSERT INTO attendance (id, participant_id, session_id, checked_in_at, method, staff_id)
                      VALUES (?1, ?2, ?3, ?4, 'card', NULL)",
@@ -538,6 +544,12 @@ pub fn generate(
             }
         }
         tx.commit()?;
+    }
+    // The seat holders of the lottery classes check in through the store's
+    // own check-in (seat, age and ID-check rules, one transaction each), at
+    // the time they came.
+    for (pid, sid, at) in class_visits {
+        store.check_in_at(&pid, &sid, at)?;
     }
     store.checkpoint()?;
     Ok(DemoSummary {

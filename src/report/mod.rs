@@ -724,6 +724,44 @@ mod tests {
     }
 
     #[test]
+    fn class_attendance_hides_small_counts_and_rates_that_would_reveal_them() {
+        let class = |title: &str, holders, visits, holder_visits| ClassAttendanceCounts {
+            title: title.into(),
+            sessions: 4,
+            seat_holders: holders,
+            visits,
+            holder_visits,
+        };
+        let report = MonthlyReport {
+            site: "テスト".into(),
+            month: Month::parse("2026-12").unwrap(),
+            month_counts: MonthCounts {
+                class_attendance: vec![
+                    class("大きい教室", 20, 70, 68),
+                    class("来た人が少ない", 20, 7, 7),
+                    class("当選者が少ない", 6, 20, 20),
+                ],
+                ..MonthCounts::default()
+            },
+            year_counts: YearCounts::default(),
+            wording: Wording::default(),
+        };
+        let tables = report.tables();
+        let t = tables
+            .iter()
+            .find(|t| t.id == "lottery-attendance")
+            .unwrap();
+        assert_eq!(t.columns, ["教室", "開催回数", "延べ出席者数", "出席率"]);
+        let w = Wording::default();
+        let row = |i: usize| -> Vec<String> { t.rows[i].iter().map(|v| w.render(v)).collect() };
+        // 68 of 20 × 4 = 85.0 %.
+        assert_eq!(row(0), ["大きい教室", "4", "70", "85.0%"]);
+        assert_eq!(row(1), ["来た人が少ない", "4", "<10", "秘匿"]);
+        // 20 visits could be shown, but 20 / rate / 4 sessions gives 6 holders.
+        assert_eq!(row(2), ["当選者が少ない", "4", "20", "秘匿"]);
+    }
+
+    #[test]
     fn weeks_start_on_monday_and_are_clipped_to_the_month() {
         let m = Month::parse("2026-10").unwrap();
         let d = |day| NaiveDate::from_ymd_opt(2026, 10, day).unwrap();

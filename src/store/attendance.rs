@@ -126,7 +126,27 @@ impl Store {
         session_id: &str,
         method: CheckInMethod,
     ) -> Result<CheckInOutcome> {
-        self.check_in_with(actor, participant_id, session_id, method, false)
+        let now = self.now();
+        self.check_in_with(actor, participant_id, session_id, method, false, now)
+    }
+
+    /// [`Self::check_in`] recorded at `at` (RFC 3339) instead of now: the
+    /// demo's synthetic year checks its lottery classes' seat holders in
+    /// through the same rules, on the days the classes met.
+    pub(crate) fn check_in_at(
+        &mut self,
+        participant_id: &str,
+        session_id: &str,
+        at: String,
+    ) -> Result<CheckInOutcome> {
+        self.check_in_with(
+            &Actor::Kiosk,
+            participant_id,
+            session_id,
+            CheckInMethod::Card,
+            false,
+            at,
+        )
     }
 
     /// Staff check a person in to a lottery class although they hold no seat
@@ -138,12 +158,14 @@ impl Store {
         participant_id: &str,
         session_id: &str,
     ) -> Result<CheckInOutcome> {
+        let now = self.now();
         self.check_in_with(
             &Actor::Staff(staff.clone()),
             participant_id,
             session_id,
             CheckInMethod::Staff,
             true,
+            now,
         )
     }
 
@@ -154,6 +176,7 @@ impl Store {
         session_id: &str,
         method: CheckInMethod,
         seat_confirmed: bool,
+        now: String,
     ) -> Result<CheckInOutcome> {
         if let Actor::Staff(s) = actor {
             s.require(true)?;
@@ -175,7 +198,6 @@ impl Store {
             _ => None,
         });
 
-        let now = self.now();
         let kana = if refusal.is_none() {
             Some(self.kana_of(participant_id)?)
         } else {
