@@ -501,11 +501,7 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ParticipantCmd::LinkCard(l) => {
-            let tech = tsudoi_hw::Technology::parse(&l.tech).ok_or_else(|| {
-                Error::Invalid("--tech は felica か iso14443a にしてください。".into())
-            })?;
-            let card = tsudoi_hw::CardId::from_hex(tech, &l.uid)
-                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let card = card_arg(&l.tech, &l.uid)?;
             let (mut store, staff) = ctx.sign_in()?;
             store.link_card(&staff, &l.id, &card)?;
             println!("カードを結び付けました。");
@@ -529,17 +525,20 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ParticipantCmd::ReplaceCard(r) => {
-            let tech = tsudoi_hw::Technology::parse(&r.tech).ok_or_else(|| {
-                Error::Invalid("--tech は felica か iso14443a にしてください。".into())
-            })?;
-            let card = tsudoi_hw::CardId::from_hex(tech, &r.uid)
-                .map_err(|e| Error::Invalid(e.to_string()))?;
+            let card = card_arg(&r.tech, &r.uid)?;
             let (mut store, staff) = ctx.sign_in()?;
             store.replace_card(&staff, &r.id, &r.card, &card)?;
             println!("新しいカードに替えました。前のカードでは受付できません。");
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A card from `--tech` and `--uid` as staff type them.
+fn card_arg(tech: &str, uid: &str) -> Result<tsudoi_hw::CardId> {
+    let tech = tsudoi_hw::Technology::parse(tech)
+        .ok_or_else(|| Error::Invalid("--tech は felica か iso14443a にしてください。".into()))?;
+    tsudoi_hw::CardId::from_hex(tech, uid).map_err(|e| Error::Invalid(e.to_string()))
 }
 
 fn session(ctx: &Context, cmd: SessionCmd) -> Result<ExitCode> {

@@ -197,15 +197,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     shot("15-staff-change-password")?;
     ui.with_controller(|c| {
         c.sign_out();
-        c.staff_start();
-        for k in demo::DEMO_MANAGER.split("") {
-            c.key(k);
-        }
-        c.focus(super::Field::Second);
-        for k in demo::DEMO_PASSWORD.split("") {
-            c.key(k);
-        }
-        c.submit();
+        sign_in(c, demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
     });
     shot("16-staff-today")?;
     ui.with_controller(|c| c.add_session_start());
@@ -441,15 +433,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     clock.set(crate::clock::jst(today, 12, 0));
     ui.with_controller(|c| {
         c.back();
-        c.staff_start();
-        for k in demo::DEMO_MANAGER.split("") {
-            c.key(k);
-        }
-        c.focus(super::Field::Second);
-        for k in demo::DEMO_PASSWORD.split("") {
-            c.key(k);
-        }
-        c.submit();
+        sign_in(c, demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
         let class = c
             .today_rows()
             .iter()
@@ -465,15 +449,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
 
     // The operator's monthly report: preview, chart, USB export, ledger.
     ui.with_controller(|c| {
-        c.staff_start();
-        for k in OPERATOR.split("") {
-            c.key(k);
-        }
-        c.focus(super::Field::Second);
-        for k in OPERATOR_PASSWORD.split("") {
-            c.key(k);
-        }
-        c.submit();
+        sign_in(c, OPERATOR, OPERATOR_PASSWORD);
         c.report_start();
     });
     shot("40-report-preview")?;
@@ -638,6 +614,19 @@ fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
     }
     std::fs::write(root.join("proc/mounts"), mounts)?;
     Ok(())
+}
+
+/// From the waiting screen: staff sign in as `id`, typed key by key.
+fn sign_in(c: &mut KioskController, id: &str, password: &str) {
+    c.staff_start();
+    for k in id.split("") {
+        c.key(k);
+    }
+    c.focus(super::Field::Second);
+    for k in password.split("") {
+        c.key(k);
+    }
+    c.submit();
 }
 
 /// Two invented lottery classes: one drawn last month that demo card 1's
