@@ -67,9 +67,11 @@ pub trait NodeStore {
     fn get(&self, id: NodeId) -> Result<Option<Hash>, Self::Error>;
 
     /// Stores the hashes of newly completed subtrees. They come in the order
-    /// they were computed: the leaf first, then its ancestors. Storing a node
-    /// that is already there with a different hash is a bug in the caller
-    /// (or a rewritten history) and should be refused.
+    /// they were computed: the leaf first, then its ancestors. The write
+    /// should be all or nothing (a SQL store does it inside the transaction
+    /// that records the entry). Storing a node that is already there with a
+    /// different hash is a bug in the caller (or a rewritten history) and
+    /// should be refused.
     fn put(&mut self, nodes: &[(NodeId, Hash)]) -> Result<(), Self::Error>;
 }
 
