@@ -51,8 +51,8 @@ fn old_sizes(n: u64) -> Vec<u64> {
         n - 1,
         n - n / 12,
         n / 2 + 1,
-        1 << (63 - n.leading_zeros() - 1),
-        n / 3 | 1,
+        1 << (63 - n.leading_zeros()),
+        (n / 3) | 1,
         1,
     ]
 }

@@ -16,7 +16,7 @@ pub const EMPTY_ROOT: Hash = Hash([
     0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 ]);
 
-/// Why a text could not be read as a [`Hash`].
+/// Why a text could not be read as a [`Hash`](struct@Hash).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HashDecodeError {
     /// The text is not canonical standard base64 (RFC 4648 §4, with padding).

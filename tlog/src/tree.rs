@@ -339,7 +339,7 @@ impl<S: NodeStore> Tree<S> {
             } else {
                 split_point(n)
             };
-            if start % width == 0 {
+            if start.is_multiple_of(width) {
                 let level = width.trailing_zeros() as u8;
                 parts.push(get(&self.store, NodeId::new(level, start >> level))?);
                 start += width;

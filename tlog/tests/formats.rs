@@ -191,7 +191,7 @@ fn a_checkpoint_must_come_from_the_log_key_under_its_own_name() {
     let signed = signed_checkpoint(2);
     let witness = Signer::new("witness.example", SigningKey::from_bytes(&[3; 32])).expect("w");
     let body = Checkpoint::parse(
-        &note::open(signed.as_bytes(), &[v.clone()])
+        &note::open(signed.as_bytes(), std::slice::from_ref(&v))
             .expect("open")
             .text,
     )
@@ -201,7 +201,7 @@ fn a_checkpoint_must_come_from_the_log_key_under_its_own_name() {
     let last_line = signed.lines().last().expect("a line");
     let twice = format!("{signed}{last_line}\n");
     for msg in [cosigned, twice] {
-        let n = note::open(msg.as_bytes(), &[v.clone()]).expect("open");
+        let n = note::open(msg.as_bytes(), std::slice::from_ref(&v)).expect("open");
         assert_eq!(n.verified.len(), 1);
         assert!(Checkpoint::open(msg.as_bytes(), &v).is_ok());
     }
@@ -262,7 +262,7 @@ fn notes_are_refused_for_each_fault() {
     ];
     for (msg, want) in cases {
         assert_eq!(
-            note::open(&msg, &[v.clone()]),
+            note::open(&msg, std::slice::from_ref(&v)),
             Err(want),
             "{:?}",
             String::from_utf8_lossy(&msg)
@@ -276,7 +276,7 @@ fn notes_are_refused_for_each_fault() {
     );
     // A truncated signature from the known key.
     let short = good.replace(sig_b64, &sig_b64[..sig_b64.len() - 8]);
-    assert!(note::open(short.as_bytes(), &[v.clone()]).is_err());
+    assert!(note::open(short.as_bytes(), std::slice::from_ref(&v)).is_err());
 }
 
 #[test]
@@ -320,7 +320,7 @@ fn hostile_bytes_never_panic() {
                 (x >> 24) as u8
             })
             .collect();
-        let _ = note::open(&junk, &[v.clone()]);
+        let _ = note::open(&junk, std::slice::from_ref(&v));
         let _ = ConsistencyProofFile::from_json(&junk);
         if let Ok(s) = std::str::from_utf8(&junk) {
             let _ = Checkpoint::parse(s);

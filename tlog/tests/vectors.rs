@@ -215,7 +215,7 @@ fn the_go_note_example_signs_and_opens_identically() {
     assert_eq!(signed, format!("{GO_TEXT}\n{GO_SIG_LINE}"));
 
     let verifier = Verifier::from_vkey(GO_VKEY).expect("vkey");
-    let note = note::open(signed.as_bytes(), &[verifier.clone()]).expect("open");
+    let note = note::open(signed.as_bytes(), std::slice::from_ref(&verifier)).expect("open");
     assert_eq!(note.text, GO_TEXT);
     assert_eq!(note.verified.len(), 1);
     assert_eq!(note.verified[0].name, "PeterNeumann");
