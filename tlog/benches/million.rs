@@ -40,6 +40,17 @@ fn entry(i: u64) -> Vec<u8> {
     format!("{{\"seq\":{i},\"at\":\"2026-12-02T10:00:00+09:00\",\"staff\":\"S{:03}\",\"action\":\"view\",\"record\":{},\"fields\":[\"name\",\"phone\"]}}", i % 40, i * 7 % 5000).into_bytes()
 }
 
+/// Drops the file's pages from the OS page cache (this file only, not the
+/// machine's whole cache).
+fn evict(path: &std::path::Path) {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(path).expect("open the database file");
+    file.sync_all().expect("sync");
+    // SAFETY: a valid open descriptor; the call only gives advice.
+    let rc = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+    assert_eq!(rc, 0, "posix_fadvise");
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
@@ -106,60 +117,94 @@ fn main() {
     );
     drop(tree);
 
-    // Cold: a fresh connection, as `tsudoi audit prove` would start.
-    let t = Instant::now();
-    let conn = rusqlite::Connection::open(&path).expect("open sqlite");
-    let store = Counting {
-        inner: SqliteStore::new(conn).expect("schema"),
-        reads: Cell::new(0),
+    // Warm: one connection, its pages cached, as in a long-running kiosk.
+    let open_tree = || {
+        let conn = rusqlite::Connection::open(&path).expect("open sqlite");
+        let store = Counting {
+            inner: SqliteStore::new(conn).expect("schema"),
+            reads: Cell::new(0),
+        };
+        Tree::open(store, n).expect("open tree")
     };
-    let sql = Tree::open(store, n).expect("open tree");
-    let checkpoint = Checkpoint::new(signer.name(), sql.size(), sql.root()).expect("checkpoint");
-    let signed = checkpoint.sign(&signer).expect("sign");
-    let cold_checkpoint = t.elapsed();
+    let sql = open_tree();
     assert_eq!(sql.root(), mem.root(), "both stores hold the same tree");
-    println!(
-        "  sqlite, cold: open the tree and sign a checkpoint: {} ({} node reads, {} bytes)",
-        ms(cold_checkpoint),
-        sql.store().reads.get(),
-        signed.len()
-    );
 
-    let mut worst = cold_checkpoint;
+    // Warm first (each twice, the second timed), then cold: evicting the
+    // file would also cool the long-lived connection.
+    let mut worst_warm = Duration::ZERO;
+    let mut proofs = Vec::new();
     for old in old_sizes(n) {
-        // Memory.
         let t = Instant::now();
         let p_mem = mem.consistency_proof(old, n).expect("proof");
         let d_mem = t.elapsed();
-        // SQLite: the old tree head (to compare with the ward's checkpoint)
-        // and the proof.
-        sql.store().reads.set(0);
-        let t = Instant::now();
-        let old_root = sql.root_at(old).expect("old root");
-        let p_sql = sql.consistency_proof(old, n).expect("proof");
-        let d_sql = t.elapsed();
+        let mut d_warm = Duration::ZERO;
+        let mut found = None;
+        for _ in 0..2 {
+            // The old tree head (to compare with the ward's checkpoint), the
+            // proof, a signed checkpoint.
+            sql.store().reads.set(0);
+            let t = Instant::now();
+            let old_root = sql.root_at(old).expect("old root");
+            let p_sql = sql.consistency_proof(old, n).expect("proof");
+            let signed = Checkpoint::new(signer.name(), sql.size(), sql.root())
+                .expect("checkpoint")
+                .sign(&signer)
+                .expect("sign");
+            d_warm = t.elapsed();
+            found = Some((old_root, p_sql, signed.len()));
+        }
+        let Some((old_root, p_sql, signed_len)) = found else {
+            unreachable!("the loop ran")
+        };
         let reads = sql.store().reads.get();
         assert_eq!(p_mem, p_sql);
-        verify_consistency(old, n, &old_root, &sql.root(), &p_sql).expect("the proof verifies");
         let t = Instant::now();
         verify_consistency(old, n, &old_root, &sql.root(), &p_sql).expect("the proof verifies");
         let d_verify = t.elapsed();
         println!(
-            "  proof {old} → {n}: {} hashes; memory {}, sqlite {} ({reads} node reads, with the old tree head); verify {}",
+            "  {old} → {n}: {} hashes, {reads} node reads with the old head; memory {}; \
+             sqlite warm: checkpoint + proof {}; verify {}; checkpoint {signed_len} bytes",
             p_sql.len(),
             ms(d_mem),
-            ms(d_sql),
-            ms(d_verify)
+            ms(d_warm),
+            ms(d_verify),
         );
-        worst = worst.max(d_sql + cold_checkpoint);
+        worst_warm = worst_warm.max(d_warm);
+        proofs.push((old, old_root, p_sql));
+    }
+    drop(sql);
+
+    // Cold: the file dropped from the OS page cache, a new connection, the
+    // tree opened, then the same work, as `tsudoi audit prove` just after a
+    // reboot.
+    let mut worst_cold = Duration::ZERO;
+    for (old, old_root, p_sql) in proofs {
+        evict(&path);
+        let t = Instant::now();
+        let cold = open_tree();
+        let _ = Checkpoint::new(signer.name(), cold.size(), cold.root())
+            .expect("checkpoint")
+            .sign(&signer)
+            .expect("sign");
+        let cold_root = cold.root_at(old).expect("old root");
+        let p_cold = cold.consistency_proof(old, n).expect("proof");
+        let d_cold = t.elapsed();
+        assert_eq!((cold_root, &p_cold), (old_root, &p_sql));
+        println!(
+            "  {old} → {n}: sqlite cold (open + checkpoint + proof): {} ({} node reads)",
+            ms(d_cold),
+            cold.store().reads.get()
+        );
+        worst_cold = worst_cold.max(d_cold);
     }
     println!(
-        "  worst checkpoint + proof (sqlite, cold): {} — goal {}: {}",
-        ms(worst),
+        "  worst checkpoint + proof over SQLite: warm {}, cold {} — goal {}: {}",
+        ms(worst_warm),
+        ms(worst_cold),
         ms(GOAL),
-        if worst <= GOAL { "met" } else { "NOT met" }
+        if worst_cold <= GOAL { "met" } else { "NOT met" }
     );
-    if worst > GOAL {
+    if worst_cold > GOAL {
         std::process::exit(1);
     }
 }

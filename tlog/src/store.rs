@@ -41,16 +41,6 @@ impl NodeId {
     pub const fn new(level: u8, index: u64) -> NodeId {
         NodeId { level, index }
     }
-
-    /// The first leaf the subtree covers.
-    pub const fn first_leaf(&self) -> u64 {
-        self.index << self.level
-    }
-
-    /// The number of leaves the subtree covers.
-    pub const fn width(&self) -> u64 {
-        1 << self.level
-    }
 }
 
 /// Storage for the hashes of complete subtrees (see the module docs).
