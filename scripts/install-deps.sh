@@ -17,6 +17,8 @@ packages=(
   libnfc-bin        # tests: nfc-list, an independent libnfc client for the PN532 emulator
   sqlite3           # tests: the attacks and checks on the raw store file
   tzdata            # tests: Japan time under other TZ zones
+  golang-go         # tests: Go checks the audit log's checkpoints and proofs (tlog/tests/go)
+  golang-golang-x-mod-dev  # tests: golang.org/x/mod/sumdb/note and sumdb/tlog, built offline
 )
 
 missing=()
