@@ -15,6 +15,7 @@ packages=(
   python3           # tests: an independent CSV reader
   poppler-utils     # tests: pdftotext reads the report's PDF
   libnfc-bin        # tests: nfc-list, an independent libnfc client for the PN532 emulator
+  python3-cryptography openssl xxd  # tests: the ward manual's signature checks (tests/manuals.rs)
 )
 
 missing=()
