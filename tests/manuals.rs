@@ -35,7 +35,9 @@ fn referenced_screenshots() -> Vec<(String, String)> {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         for (i, _) in md.match_indices("ui/screenshots/") {
             let rest = &md[i + "ui/screenshots/".len()..];
-            let end = rest.find(".png").expect("a screenshot reference ends in .png");
+            let end = rest
+                .find(".png")
+                .expect("a screenshot reference ends in .png");
             refs.push((file.clone(), rest[..end].to_owned()));
         }
     }
@@ -95,7 +97,10 @@ fn tested_blocks(md: &str) -> Vec<(String, String)> {
             continue;
         };
         let fence = lines.next().unwrap_or_default();
-        assert!(fence.starts_with("```"), "{name}: no code block after the marker");
+        assert!(
+            fence.starts_with("```"),
+            "{name}: no code block after the marker"
+        );
         let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
         blocks.push((name.to_owned(), body.join("\n") + "\n"));
     }
@@ -188,12 +193,31 @@ fn the_ward_manuals_commands_check_a_real_report_and_catch_every_change() {
     let key = init_store(&env);
     let (month, day) = last_month();
     env.staff(&[
-        "session", "add", "--program", "kaigo", "--date", &day, "--start", "10:00", "--end",
-        "11:30", "--title", "体操教室",
+        "session",
+        "add",
+        "--program",
+        "kaigo",
+        "--date",
+        &day,
+        "--start",
+        "10:00",
+        "--end",
+        "11:30",
+        "--title",
+        "体操教室",
     ]);
     let folder = env.path("tsudoi-report");
-    let out = env.staff(&["report", "--month", &month, "--out", folder.to_str().unwrap()]);
-    assert!(text(&out.stdout).contains(&key), "the report names the same device key");
+    let out = env.staff(&[
+        "report",
+        "--month",
+        &month,
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(
+        text(&out.stdout).contains(&key),
+        "the report names the same device key"
+    );
     let csvs: Vec<PathBuf> = std::fs::read_dir(&folder)
         .unwrap()
         .map(|e| e.unwrap().path())
