@@ -19,6 +19,7 @@ packages=(
   tzdata            # tests: Japan time under other TZ zones
   golang-go         # tests: Go checks the audit log's checkpoints and proofs (tlog/tests/go)
   golang-golang-x-mod-dev  # tests: golang.org/x/mod/sumdb/note and sumdb/tlog, built offline
+  python3-cryptography openssl xxd  # tests: the ward manual's signature checks (tests/manuals.rs)
 )
 
 missing=()
