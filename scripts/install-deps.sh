@@ -15,6 +15,9 @@ packages=(
   python3           # tests: an independent CSV reader
   poppler-utils     # tests: pdftotext reads the report's PDF
   libnfc-bin        # tests: nfc-list, an independent libnfc client for the PN532 emulator
+  sqlite3           # tests: attacks on the store file made with the sqlite3 command
+  b3sum             # tests: FORMAT.md's BLAKE3 vectors recomputed by an independent tool
+  python3-cryptography  # tests: FORMAT.md's X25519 vector recomputed independently
 )
 
 missing=()

@@ -81,7 +81,10 @@ impl BlindIndexKey {
     ///
     /// # Errors
     /// As [`BlindIndexKey::new`].
-    pub fn new_v2(personal_key: &DataKey, name: &'static str) -> Result<BlindIndexKey, CryptoError> {
+    pub fn new_v2(
+        personal_key: &DataKey,
+        name: &'static str,
+    ) -> Result<BlindIndexKey, CryptoError> {
         Self::with_purpose(personal_key, name, KeyPurpose::BlindIndexV2(name))
     }
 

@@ -221,7 +221,10 @@ impl Identity {
 
     /// `X25519(I, 9)`.
     pub fn public(&self) -> [u8; 32] {
-        x25519_dalek::x25519(*self.secret.as_bytes(), x25519_dalek::X25519_BASEPOINT_BYTES)
+        x25519_dalek::x25519(
+            *self.secret.as_bytes(),
+            x25519_dalek::X25519_BASEPOINT_BYTES,
+        )
     }
 }
 
@@ -279,7 +282,9 @@ fn grant_aad(
 }
 
 fn kinds_in(mask: u8) -> impl Iterator<Item = KeyKind> {
-    KeyKind::ALL.into_iter().filter(move |k| mask & k.bit() != 0)
+    KeyKind::ALL
+        .into_iter()
+        .filter(move |k| mask & k.bit() != 0)
 }
 
 impl Grant {
@@ -422,7 +427,9 @@ impl Grant {
             return Err(CryptoError::UnsupportedVersion);
         }
         let (&mask, rest) = rest.split_first().ok_or(CryptoError::Truncated)?;
-        let (ephemeral, rest) = rest.split_first_chunk::<32>().ok_or(CryptoError::Truncated)?;
+        let (ephemeral, rest) = rest
+            .split_first_chunk::<32>()
+            .ok_or(CryptoError::Truncated)?;
         let (nonce, rest) = rest
             .split_first_chunk::<NONCE_LEN>()
             .ok_or(CryptoError::Truncated)?;
@@ -765,16 +772,34 @@ mod tests {
         let ids = all.key_ids();
         let g = Grant::seal(&all, 0x0f, "tanto01", "handler", &who.public()).unwrap();
         let auth = Err(CryptoError::Authentication);
-        assert_eq!(g.open(&who, "kanri01", "handler", 0x0f, &ids).map(|_| ()), auth);
-        assert_eq!(g.open(&who, "tanto01", "manager", 0x0f, &ids).map(|_| ()), auth);
-        assert_eq!(g.open(&who, "tanto01", "handler", 0x1f, &ids).map(|_| ()), auth);
+        assert_eq!(
+            g.open(&who, "kanri01", "handler", 0x0f, &ids).map(|_| ()),
+            auth
+        );
+        assert_eq!(
+            g.open(&who, "tanto01", "manager", 0x0f, &ids).map(|_| ()),
+            auth
+        );
+        assert_eq!(
+            g.open(&who, "tanto01", "handler", 0x1f, &ids).map(|_| ()),
+            auth
+        );
         let other = Identity::generate().unwrap();
-        assert_eq!(g.open(&other, "tanto01", "handler", 0x0f, &ids).map(|_| ()), auth);
+        assert_eq!(
+            g.open(&other, "tanto01", "handler", 0x0f, &ids).map(|_| ()),
+            auth
+        );
         let newer = KeyBundle::generate().unwrap().key_ids();
-        assert_eq!(g.open(&who, "tanto01", "handler", 0x0f, &newer).map(|_| ()), auth);
+        assert_eq!(
+            g.open(&who, "tanto01", "handler", 0x0f, &newer).map(|_| ()),
+            auth
+        );
         let mut bad = g.clone();
         bad.wrapped[3] ^= 1;
-        assert_eq!(bad.open(&who, "tanto01", "handler", 0x0f, &ids).map(|_| ()), auth);
+        assert_eq!(
+            bad.open(&who, "tanto01", "handler", 0x0f, &ids).map(|_| ()),
+            auth
+        );
         // A mask changed in the bytes no longer parses to the same length, or fails.
         let mut bytes = g.to_bytes();
         bytes[1] = 0x1f;
@@ -797,15 +822,25 @@ mod tests {
         let row = "3f2b8c1e-6d4a-4b7e-9a1c-2e5f8d0b7c64";
         let blob = c.encrypt_str(&cell(row, 3, "pid-a"), "試験 花子").unwrap();
         assert_eq!(
-            c.decrypt_string(&cell(row, 3, "pid-a"), &blob).unwrap().as_str(),
+            c.decrypt_string(&cell(row, 3, "pid-a"), &blob)
+                .unwrap()
+                .as_str(),
             "試験 花子"
         );
-        for other in [cell(row, 2, "pid-a"), cell(row, 4, "pid-a"), cell(row, 3, "pid-b"), cell(row, 3, "")] {
+        for other in [
+            cell(row, 2, "pid-a"),
+            cell(row, 4, "pid-a"),
+            cell(row, 3, "pid-b"),
+            cell(row, 3, ""),
+        ] {
             assert_eq!(c.decrypt(&other, &blob), Err(CryptoError::Authentication));
         }
         // The statistics cipher of another key cannot open it.
         let s = CellCipher::statistics(&DataKey::generate().unwrap());
-        assert_eq!(s.decrypt(&cell(row, 3, "pid-a"), &blob), Err(CryptoError::WrongKey));
+        assert_eq!(
+            s.decrypt(&cell(row, 3, "pid-a"), &blob),
+            Err(CryptoError::WrongKey)
+        );
         // Same key bytes, other kind of subkey: still not the same cipher.
         let s_same = CellCipher::statistics(&p);
         assert_eq!(
@@ -824,8 +859,10 @@ mod tests {
         let base = k.mac("kanri01", "manager", true, false, Some(&pk)).unwrap();
         for other in [
             k.mac("kanri02", "manager", true, false, Some(&pk)).unwrap(),
-            k.mac("kanri01", "operator", true, false, Some(&pk)).unwrap(),
-            k.mac("kanri01", "manager", false, false, Some(&pk)).unwrap(),
+            k.mac("kanri01", "operator", true, false, Some(&pk))
+                .unwrap(),
+            k.mac("kanri01", "manager", false, false, Some(&pk))
+                .unwrap(),
             k.mac("kanri01", "manager", true, true, Some(&pk)).unwrap(),
             k.mac("kanri01", "manager", true, false, None).unwrap(),
         ] {
