@@ -198,7 +198,8 @@ fn an_operators_password_and_a_copy_of_the_file_decrypt_no_personal_value() {
     let mut personal_cells = 0;
     let mut statistics_opened = 0;
     for id in &ids {
-        let (rev, cells): (i64, Vec<(String, Option<Vec<u8>>)>) = conn
+        type Cells = Vec<(String, Option<Vec<u8>>)>;
+        let (rev, cells): (i64, Cells) = conn
             .query_row(
                 "SELECT rev, name, kana, phone, postal_code, address, document, birth_date, town
                  FROM participants WHERE id = ?1",

@@ -177,7 +177,10 @@ fn wrong_password_corrupted_slot_and_tampered_values_are_refused_without_change(
     flip_bit(&conn, "participants", "name", "id", &id2, 40);
     let e = f.store.participant(&f.manager, &id2).unwrap_err();
     // Refused, naming the damaged cell (never its value).
-    assert!(matches!(&e, Error::Tampered(what) if what.ends_with("の name")), "{e}");
+    assert!(
+        matches!(&e, Error::Tampered(what) if what.ends_with("の name")),
+        "{e}"
+    );
     assert!(e.to_string().contains("壊れ"), "{e}");
 
     // Cells moved between rows (same table and column) do not open either.

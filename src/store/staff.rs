@@ -320,7 +320,9 @@ pub(crate) fn regrant_all(
     bundle: &KeyBundle,
     now: &str,
 ) -> Result<()> {
-    let rows: Vec<(String, String, bool, bool, Option<Vec<u8>>, Option<Vec<u8>>)> = {
+    /// id, role, active, must change, public key, MAC.
+    type Row = (String, String, bool, bool, Option<Vec<u8>>, Option<Vec<u8>>);
+    let rows: Vec<Row> = {
         let mut stmt = tx.prepare(
             "SELECT id, role, active, must_change_password, public_key, mac FROM staff ORDER BY id",
         )?;

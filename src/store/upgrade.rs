@@ -119,7 +119,9 @@ impl Store {
 
         // Participants: every cell re-sealed at revision 1; the plain
         // document kind moves into its sealed column.
-        let rows: Vec<(String, Vec<Option<Vec<u8>>>, Option<String>)> = {
+        /// id, the seven format-1 cells, the plain document kind.
+        type Row = (String, Vec<Option<Vec<u8>>>, Option<String>);
+        let rows: Vec<Row> = {
             let mut stmt = tx.prepare(
                 "SELECT id, name, kana, phone, birth_date, postal_code, town, address, document_kind
                  FROM participants",
