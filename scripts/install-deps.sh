@@ -20,6 +20,7 @@ packages=(
   golang-go         # tests: Go checks the audit log's checkpoints and proofs (tlog/tests/go)
   golang-golang-x-mod-dev  # tests: golang.org/x/mod/sumdb/note and sumdb/tlog, built offline
   python3-cryptography openssl xxd  # tests: the ward manual's signature checks (tests/manuals.rs)
+  b3sum             # tests: FORMAT.md's BLAKE3 vectors recomputed by an independent tool
 )
 
 missing=()

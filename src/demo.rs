@@ -309,28 +309,11 @@ pub fn generate(
                     tsudoi_hw::Technology::Felica
                 };
                 let card_id = uuid_from(&mut rng);
-                let token = keys.card_tokens.token(&uid, tech.code());
-                let sealed = keys.fields.encrypt(
-                    &crate::crypto::FieldAad {
-                        table: "cards",
-                        column: "token",
-                        row_id: &card_id,
-                    },
-                    &token.0,
+                let card = tsudoi_hw::CardId::new(tech, &uid)
+                    .map_err(|e| crate::Error::Invalid(e.to_string()))?;
+                crate::store::participants::insert_card(
+                    &tx, keys, bits, &card_id, &id, &card, &now, &staff_id,
                 )?;
-                tx.prepare_cached(
-                    "INSERT INTO cards (id, participant_id, key_id, token, token_bidx, linked_at, linked_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    card_id,
-                    id,
-                    keys.key_id.to_string(),
-                    sealed,
-                    i64::from(keys.card_index.index(&token.0, bits)),
-                    now,
-                    staff_id
-                ])?;
             }
             let reaches_60 = eligibility::reaches_age_on(birth, rules.minimum_age);
             people.push(Person {
@@ -654,13 +637,14 @@ fn demo_lottery_classes(
             if status == "won" {
                 won.insert((*pid).to_owned());
             }
+            let app_id = uuid_from(rng);
             tx.prepare_cached(
                 "INSERT INTO lottery_applications (id, class_id, participant_id, entry_number, tier,
                     status, waiting_rank, drawn_rank, applied_at, applied_by, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
-                uuid_from(rng),
+                app_id,
                 class_id,
                 pid,
                 (i + 1) as i64,
@@ -671,6 +655,7 @@ fn demo_lottery_classes(
                 staff_id,
                 drawn_at
             ])?;
+            crate::store::lottery::seal_application_link(&tx, keys, &app_id)?;
         }
         record_in(
             &tx,

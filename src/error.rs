@@ -60,6 +60,22 @@ pub enum Error {
     Draw(#[from] crate::lottery::rfc3797::DrawError),
     #[error("{0}")]
     Refused(String),
+    #[error(
+        "記録が壊れているか、書き換えられています（{0}）。何も表示・変更していません。取扱責任者に連絡してください。"
+    )]
+    Tampered(String),
+    #[error(
+        "この操作に必要な鍵（個人情報の鍵）を持っていません。取扱責任者か取扱者がサインインしてください。"
+    )]
+    KeyNotHeld,
+    #[error(
+        "保存ファイルの形式を新しくする必要があります。先に取扱責任者がサインインしてください。"
+    )]
+    UpgradeNeeded,
+    #[error(
+        "このアカウントは保存ファイルの更新で鍵が作り直されました。取扱責任者に回復キーでの再発行（tsudoi staff recover）を依頼してください。"
+    )]
+    ReissueNeeded,
 }
 
 impl From<KeyslotError> for Error {

@@ -627,19 +627,27 @@ fn ten_thousand_applicants_all_get_a_result() {
 
 #[test]
 fn version_2_files_gain_the_lottery_tables() {
-    let f = fixture_on(today());
-    drop(f.store);
-    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    // A file made before issue 12 (schema 4; see tests/keys.rs) turned back
+    // into schema 2.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tsudoi.db");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format1.db"),
+        &path,
+    )
+    .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE lottery_applications; DROP TABLE lottery_class_sessions;
          DROP TABLE lottery_classes; DROP TABLE media_ledger; PRAGMA user_version = 2;",
     )
     .unwrap();
     drop(conn);
-    let mut store = reopen(&f.path, f.clock.clone());
+    let clock = std::sync::Arc::new(tsudoi::clock::FixedClock::jst(today(), 10, 0));
+    let mut store = reopen(&path, clock);
     let s = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
     assert!(store.lottery_classes().unwrap().is_empty());
-    let v: u32 = rusqlite::Connection::open(&f.path)
+    let v: u32 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();

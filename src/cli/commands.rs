@@ -87,6 +87,20 @@ impl Context {
         let id = self.staff_id()?;
         let password = secrets::password(&format!("{id} のパスワード: "))?;
         let session = store.sign_in(id, &password)?;
+        if let Some(recovery) = store.take_new_recovery_key() {
+            // This sign-in upgraded the store to format 2: the old recovery
+            // key opens nothing now. Shown once, on the terminal only.
+            eprintln!(
+                "保存ファイルを新しい鍵の形式に更新しました。以前の回復キーは使えなくなりました。"
+            );
+            eprintln!(
+                "新しい回復キー（この一度しか表示されません。書き写して封筒に入れ、区が保管してください）:"
+            );
+            eprintln!("  {}", recovery.to_display().as_str());
+            eprintln!(
+                "ほかのスタッフのアカウントは、この回復キーで再発行してください（tsudoi staff recover ID）。"
+            );
+        }
         Ok((store, session))
     }
 }
@@ -154,6 +168,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Staff(c) => staff(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
+        Command::Keys(super::KeysCmd::Rotate) => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let r = store.rotate_keys(&staff)?;
+            println!(
+                "鍵を新しくしました（参加者 {} 人、カード {} 枚、申込 {} 件を暗号化し直しました）。",
+                r.participants, r.cards, r.applications
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Report(a) => report(&ctx, a),
         Command::Demo(a) => demo_cmd(&ctx, a),
         Command::Draw(a) => super::lottery::draw(a),
@@ -1104,6 +1127,10 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             report.monthly_report_ms
         );
         println!("peak memory (VmHWM): {:.1} MiB", report.peak_rss_mib);
+        println!(
+            "re-keying the synthetic year (keys rotate): {:.2} s",
+            report.rekey_s
+        );
         println!(
             "lottery draw ({} applicants, {} runs): p50 {:.1} ms  max {:.1} ms; verify p50 {:.1} ms",
             tsudoi::bench::LOTTERY_BENCH_APPLICANTS,

@@ -47,6 +47,9 @@ pub enum Command {
     /// 監査ログ（audit log）
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// 暗号鍵（store keys）
+    #[command(subcommand)]
+    Keys(KeysCmd),
     /// 区への月次報告（人数のみ・署名付き）（monthly report for the ward）
     Report(ReportArgs),
     /// キオスクの画面を開く。スタッフのサインインで一日を始める（run the kiosk）
@@ -406,6 +409,12 @@ pub enum StaffCmd {
     Deactivate { id: String },
     /// 回復キーでパスワードを設定し直す
     Recover { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// 新しい鍵に替え、すべての記録を暗号化し直す（取扱責任者）（re-key the store, manager only）
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

@@ -73,6 +73,26 @@ impl BlindIndexKey {
     /// `a-z`, `0-9`, `_`, `-` (so it is safe inside the context string and
     /// in logs).
     pub fn new(data_key: &DataKey, name: &'static str) -> Result<BlindIndexKey, CryptoError> {
+        Self::with_purpose(data_key, name, KeyPurpose::BlindIndex(name))
+    }
+
+    /// Version 2: the index key `name` of the personal key
+    /// (`"tsudoi 2026 blind-index <name> v2"`).
+    ///
+    /// # Errors
+    /// As [`BlindIndexKey::new`].
+    pub fn new_v2(
+        personal_key: &DataKey,
+        name: &'static str,
+    ) -> Result<BlindIndexKey, CryptoError> {
+        Self::with_purpose(personal_key, name, KeyPurpose::BlindIndexV2(name))
+    }
+
+    fn with_purpose(
+        data_key: &DataKey,
+        name: &'static str,
+        purpose: KeyPurpose,
+    ) -> Result<BlindIndexKey, CryptoError> {
         let valid = !name.is_empty()
             && name.len() <= MAX_NAME_LEN
             && name
@@ -83,7 +103,7 @@ impl BlindIndexKey {
         }
         Ok(BlindIndexKey {
             name,
-            key: data_key.subkey(KeyPurpose::BlindIndex(name)),
+            key: data_key.subkey(purpose),
         })
     }
 
@@ -139,6 +159,13 @@ impl CardTokenKey {
     pub fn new(data_key: &DataKey) -> CardTokenKey {
         CardTokenKey {
             key: data_key.subkey(KeyPurpose::CardToken),
+        }
+    }
+
+    /// Version 2: the card-token key `C` is used as it is (FORMAT.md 8.1).
+    pub fn from_card_key(card_key: &DataKey) -> CardTokenKey {
+        CardTokenKey {
+            key: SubKey::from_bytes(*card_key.as_bytes()),
         }
     }
 

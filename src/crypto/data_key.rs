@@ -20,6 +20,12 @@ const AUDIT_CHAIN_CONTEXT: &str = "tsudoi 2026 audit-chain v1";
 const CARD_TOKEN_CONTEXT: &str = "tsudoi 2026 card-token v1";
 const BLIND_INDEX_CONTEXT_PREFIX: &str = "tsudoi 2026 blind-index ";
 const BLIND_INDEX_CONTEXT_SUFFIX: &str = " v1";
+/// Version-2 contexts (FORMAT.md 8.1).
+const PERSONAL_CELLS_CONTEXT: &str = "tsudoi 2026 personal cells v2";
+const STATISTICS_CELLS_CONTEXT: &str = "tsudoi 2026 statistics cells v2";
+const APPLICATION_LINK_CONTEXT: &str = "tsudoi 2026 application-link v2";
+const STAFF_ROW_CONTEXT: &str = "tsudoi 2026 staff-row v2";
+const BLIND_INDEX_V2_CONTEXT_SUFFIX: &str = " v2";
 
 /// The store's 256-bit data key.
 ///
@@ -144,6 +150,16 @@ pub enum KeyPurpose {
     AuditChain,
     /// Keyed-hash key for card tokens (`CardTokenKey`).
     CardToken,
+    /// Version 2, of the personal key: cell encryption.
+    PersonalCells,
+    /// Version 2, of the statistics key: cell encryption.
+    StatisticsCells,
+    /// Version 2, of the personal key: one blind index.
+    BlindIndexV2(&'static str),
+    /// Version 2, of the personal key: application-link MACs.
+    ApplicationLink,
+    /// Version 2, of the audit key: staff-row MACs.
+    StaffRow,
 }
 
 impl KeyPurpose {
@@ -159,6 +175,13 @@ impl KeyPurpose {
             }
             KeyPurpose::AuditChain => AUDIT_CHAIN_CONTEXT.to_owned(),
             KeyPurpose::CardToken => CARD_TOKEN_CONTEXT.to_owned(),
+            KeyPurpose::PersonalCells => PERSONAL_CELLS_CONTEXT.to_owned(),
+            KeyPurpose::StatisticsCells => STATISTICS_CELLS_CONTEXT.to_owned(),
+            KeyPurpose::BlindIndexV2(name) => {
+                format!("{BLIND_INDEX_CONTEXT_PREFIX}{name}{BLIND_INDEX_V2_CONTEXT_SUFFIX}")
+            }
+            KeyPurpose::ApplicationLink => APPLICATION_LINK_CONTEXT.to_owned(),
+            KeyPurpose::StaffRow => STAFF_ROW_CONTEXT.to_owned(),
         }
     }
 }
@@ -171,6 +194,17 @@ pub struct SubKey {
 }
 
 impl SubKey {
+    /// Uses a whole key as a subkey (version 2 uses `A` and `C` directly).
+    pub(crate) fn from_bytes(bytes: [u8; KEY_LEN]) -> SubKey {
+        SubKey { bytes }
+    }
+
+    /// The subkey as a key of its own (the v1 → v2 upgrade keeps the v1
+    /// audit and card subkeys as `A` and `C`).
+    pub fn to_data_key(&self) -> DataKey {
+        DataKey::from_bytes(self.bytes)
+    }
+
     /// The raw subkey bytes (for example, the audit chain's MAC key).
     /// Crate-visible only, so the bytes cannot leave the application.
     pub(crate) fn as_bytes(&self) -> &[u8; KEY_LEN] {
@@ -240,6 +274,11 @@ mod tests {
             KeyPurpose::BlindIndex("card"),
             KeyPurpose::AuditChain,
             KeyPurpose::CardToken,
+            KeyPurpose::PersonalCells,
+            KeyPurpose::StatisticsCells,
+            KeyPurpose::BlindIndexV2("phone"),
+            KeyPurpose::ApplicationLink,
+            KeyPurpose::StaffRow,
         ];
         for (i, a) in purposes.iter().enumerate() {
             for b in &purposes[i + 1..] {

@@ -1,5 +1,9 @@
 //! Encryption of residents' personal data for tsudoi.
 //!
+//! Format 2 (FORMAT.md section 8, [`KeyBundle`], [`Grant`], [`CellCipher`])
+//! has one key per kind of data and gives each role only its keys; format 1,
+//! described below and in sections 1–7, is read once to upgrade old stores.
+//!
 //! One random 256-bit [`DataKey`] protects the whole store. It is never
 //! stored in the clear: each staff member's password and the ward's printed
 //! [`RecoveryKey`] wrap a copy of it in a [`Keyslot`] (the LUKS design), so a
@@ -28,6 +32,7 @@ mod blind_index;
 mod data_key;
 mod error;
 mod field;
+mod hierarchy;
 mod keyslot;
 mod recovery_key;
 
@@ -38,6 +43,10 @@ pub use self::blind_index::{
 pub use self::data_key::{DataKey, KEY_LEN, KeyId, KeyPurpose, SubKey};
 pub use self::error::CryptoError;
 pub use self::field::{FIELD_FORMAT_VERSION, FieldAad, FieldCipher};
+pub use self::hierarchy::{
+    ALL_KEYS, CellAad, CellCipher, FORMAT_V2, Grant, Identity, KeyBundle, KeyKind, LinkKey,
+    StaffRowKey, mac_equal, role_mask,
+};
 pub use self::keyslot::{KdfParams, Keyslot, KeyslotError, SlotKind};
 pub use self::recovery_key::{RecoveryKey, RecoveryKeyError};
 

@@ -341,7 +341,7 @@ impl Store {
 
         // Age (on the first session date of the month) and town of each person.
         let mut stmt = conn.prepare_cached(
-            "SELECT a.participant_id, min(s.date), p.birth_date, p.town FROM attendance a
+            "SELECT a.participant_id, min(s.date), p.birth_date, p.town, p.rev FROM attendance a
              JOIN sessions s ON s.id = a.session_id JOIN participants p ON p.id = a.participant_id
              WHERE s.date BETWEEN ?1 AND ?2 GROUP BY a.participant_id",
         )?;
@@ -351,13 +351,15 @@ impl Store {
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<Vec<u8>>>(2)?,
                 r.get::<_, Option<Vec<u8>>>(3)?,
+                r.get::<_, i64>(4)?,
             ))
         })?;
         for row in rows {
-            let (pid, first, birth, town) = row?;
+            let (pid, first, birth, town, rev) = row?;
+            let cell = |column: &'static str| crate::store::Cell::participant(column, &pid, rev);
             let first = NaiveDate::parse_from_str(&first, "%Y-%m-%d").ok();
             let birth = birth
-                .map(|b| crate::store::open_str(keys, "participants", "birth_date", &pid, &b))
+                .map(|b| crate::store::open_str(keys, cell("birth_date"), &b))
                 .transpose()?
                 .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
             let age = match (birth, first) {
@@ -366,7 +368,7 @@ impl Store {
             };
             mc.by_age_band[band_of(age)] += 1;
             let town = town
-                .map(|t| crate::store::open_str(keys, "participants", "town", &pid, &t))
+                .map(|t| crate::store::open_str(keys, cell("town"), &t))
                 .transpose()?
                 .map(|t| t.to_string())
                 .unwrap_or_else(|| "町名なし・区から提供".to_owned());

@@ -11,19 +11,12 @@ use std::path::Path;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use crate::crypto::FieldAad;
 use crate::error::{Error, Result};
 use crate::store::Store;
 
 pub const MANIFEST: &str = "SHA256SUMS";
 pub const SIGNATURE: &str = "SHA256SUMS.sig";
 pub const SIGNER: &str = "SIGNER.txt";
-
-const AAD: FieldAad<'static> = FieldAad {
-    table: "meta",
-    column: "device_signing_key",
-    row_id: "device",
-};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -55,28 +48,20 @@ pub fn parse_public_key(s: &str) -> Result<VerifyingKey> {
 }
 
 impl Store {
-    /// The device's signing key, created (and recorded) the first time it is needed.
+    /// The device's signing key `D` (FORMAT.md 8.1): a key of its own in
+    /// the grants of managers and operators, derived from no other key.
     pub(crate) fn device_signing_key(&mut self) -> Result<SigningKey> {
-        let existing: Option<String> = self.meta("device_signing_key")?;
-        if let Some(sealed) = existing {
-            let blob = unhex(&sealed)
-                .ok_or_else(|| Error::Invalid("端末の署名鍵が壊れています。".into()))?;
-            let bytes = self.keys()?.fields.decrypt(&AAD, &blob)?;
-            let arr: [u8; 32] = bytes
-                .as_slice()
-                .try_into()
-                .map_err(|_| Error::Invalid("端末の署名鍵が壊れています。".into()))?;
-            return Ok(SigningKey::from_bytes(&arr));
+        let key = self
+            .keys()?
+            .bundle
+            .get(crate::crypto::KeyKind::Device)
+            .ok_or(Error::KeyNotHeld)?;
+        let signing = SigningKey::from_bytes(key.as_bytes());
+        if self.device_public_key()?.is_none() {
+            let public = public_key_text(&signing.verifying_key());
+            self.set_meta(&[("device_public_key", &public)])?;
         }
-        let secret = zeroize::Zeroizing::new(crate::crypto::random_bytes::<32>()?);
-        let key = SigningKey::from_bytes(&secret);
-        let sealed = hex(&self.keys()?.fields.encrypt(&AAD, secret.as_slice())?);
-        let public = public_key_text(&key.verifying_key());
-        self.set_meta(&[
-            ("device_signing_key", &sealed),
-            ("device_public_key", &public),
-        ])?;
-        Ok(key)
+        Ok(signing)
     }
 
     /// The device's public key, if one was made (for the set-up sheet).

@@ -4,10 +4,8 @@
 //! Only a keyed token of a card's identifier is stored, sealed and with a
 //! blind index; nothing here shows or logs the identifier itself.
 
-use rusqlite::{Transaction, params};
-
 use super::audit::AuditAction;
-use super::{Keys, StaffSession, Store, record_in};
+use super::{StaffSession, Store, record_in};
 use crate::error::{Error, Result};
 
 /// A card linked to a person, as staff see it: when and by whom, never the
@@ -29,44 +27,6 @@ impl LinkedCard {
             .unwrap_or_else(|_| "日付不明".to_owned());
         format!("{date} {} が登録", self.linked_by)
     }
-}
-
-/// Seals a card's token and inserts its link row, inside `tx`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn insert_card(
-    tx: &Transaction<'_>,
-    keys: &Keys,
-    blind_bits: u8,
-    card_row: &str,
-    participant_id: &str,
-    card: &tsudoi_hw::CardId,
-    now: &str,
-    staff_id: &str,
-) -> Result<()> {
-    let token = keys.card_tokens.token(card.uid(), card.technology().code());
-    let bidx = i64::from(keys.card_index.index(&token.0, blind_bits));
-    let sealed = keys.fields.encrypt(
-        &crate::crypto::FieldAad {
-            table: "cards",
-            column: "token",
-            row_id: card_row,
-        },
-        &token.0,
-    )?;
-    tx.execute(
-        "INSERT INTO cards (id, participant_id, key_id, token, token_bidx, linked_at, linked_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            card_row,
-            participant_id,
-            keys.key_id.to_string(),
-            sealed,
-            bidx,
-            now,
-            staff_id
-        ],
-    )?;
-    Ok(())
 }
 
 impl Store {
@@ -183,7 +143,7 @@ impl Store {
         let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
         tx.execute("DELETE FROM cards WHERE id = ?1", [&link])?;
-        insert_card(
+        super::participants::insert_card(
             &tx,
             keys,
             bits,

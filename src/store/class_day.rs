@@ -212,17 +212,25 @@ impl Store {
 
     /// A participant's seat in a lottery class.
     pub fn seat(&self, participant_id: &str, class_id: &str) -> Result<Seat> {
-        let row: Option<(String, Option<u32>)> = self
+        let row: Option<(String, Option<u32>, String)> = self
             .conn()
             .prepare_cached(
-                "SELECT status, waiting_rank FROM lottery_applications
-                 WHERE class_id = ?1 AND participant_id = ?2",
+                "SELECT status, waiting_rank, id FROM lottery_applications
+                 WHERE class_id = ?1 AND participant_id = ?2 AND status <> 'withdrawn'",
             )?
-            .query_row([class_id, participant_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([class_id, participant_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
-        Ok(match row {
-            Some((status, _)) if status == "won" || status == "moved_up" => Seat::Holder,
-            Some((status, Some(rank))) if status == "waiting" => Seat::Waiting { rank },
+        let Some((status, rank, app_id)) = row else {
+            return Ok(Seat::None);
+        };
+        // An application pointed at someone else (edited with sqlite3) gives
+        // them no seat: its link MAC names the person who applied.
+        super::lottery::check_application_link(self.conn(), self.keys()?, &app_id)?;
+        Ok(match (status.as_str(), rank) {
+            ("won" | "moved_up", _) => Seat::Holder,
+            ("waiting", Some(rank)) => Seat::Waiting { rank },
             _ => Seat::None,
         })
     }
@@ -391,19 +399,29 @@ impl Store {
         // A session counts once it is over: someone due at 10:00 today is
         // not absent at 9:45.
         let now = self.clock().now().naive_local();
-        let holders: Vec<(u32, String, String)> = self
+        let holders: Vec<(u32, String, String, String)> = self
             .conn()
             .prepare(
-                "SELECT entry_number, participant_id, status FROM lottery_applications
+                "SELECT entry_number, participant_id, status, id FROM lottery_applications
                  WHERE class_id = ?1 AND status IN ('won', 'moved_up') ORDER BY entry_number",
             )?
-            .query_map([&class_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([&class_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
+        if with_names {
+            // Names are read through the applications: each must still name
+            // the person who applied.
+            let keys = self.keys()?;
+            for (.., app_id) in &holders {
+                super::lottery::check_application_link(self.conn(), keys, app_id)?;
+            }
+        }
         let mut present = self.conn().prepare_cached(
             "SELECT 1 FROM attendance WHERE participant_id = ?1 AND session_id = ?2",
         )?;
         let mut rows = Vec::with_capacity(holders.len());
-        for (entry_number, pid, status) in holders {
+        for (entry_number, pid, status, _) in holders {
             let mut marks = Vec::with_capacity(sessions.len());
             for session in &sessions {
                 marks.push(if session.date.and_time(session.end) <= now {

@@ -13,9 +13,10 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::participants::rewrite_participant;
 use super::participants::{Basis, normalize_address};
 use super::sessions::Program;
-use super::{Actor, StaffSession, Store, open_str, record_in, seal};
+use super::{Actor, Cell, Keys, StaffSession, Store, open_str, record_in};
 use crate::eligibility;
 use crate::error::{Error, Result};
 use crate::lottery::draw::{self, ClosedPool, Outcome, Transcript};
@@ -687,6 +688,7 @@ impl Store {
                 let tier = self.tier_for(&class, participant_id)?;
                 let now = self.now();
                 let app_id = uuid::Uuid::new_v4().to_string();
+                let bits = self.blind_bits();
                 let (tx, keys, _, _) = self.write_tx()?;
                 let entry: u32 = tx.query_row(
                     "SELECT coalesce(max(entry_number), 0) + 1 FROM lottery_applications WHERE class_id = ?1",
@@ -694,10 +696,13 @@ impl Store {
                     |r| r.get(0),
                 )?;
                 if let Some(a) = &address {
-                    let blob = seal(keys, "participants", "address", participant_id, a)?;
-                    tx.execute(
-                        "UPDATE participants SET address = ?2, updated_at = ?3 WHERE id = ?1",
-                        params![participant_id, blob, now],
+                    rewrite_participant(
+                        &tx,
+                        keys,
+                        bits,
+                        participant_id,
+                        &[("address", Some(a))],
+                        &now,
                     )?;
                     record_in(
                         &tx,
@@ -716,6 +721,7 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, 'applied', ?6, ?7, ?6)",
                     params![app_id, class_id, participant_id, entry, tier, now, actor.id()],
                 )?;
+                seal_application_link(&tx, keys, &app_id)?;
                 record_in(
                     &tx,
                     keys,
@@ -1127,18 +1133,22 @@ impl Store {
 
     /// Results of one participant (no audit entry: callers record why).
     pub(crate) fn lottery_results_for(&self, participant_id: &str) -> Result<Vec<ClassResult>> {
-        let rows: Vec<(String, u32, String, Option<u32>)> = self
+        let rows: Vec<(String, u32, String, Option<u32>, String)> = self
             .conn()
             .prepare(
-                "SELECT a.class_id, a.entry_number, a.status, a.waiting_rank
+                "SELECT a.class_id, a.entry_number, a.status, a.waiting_rank, a.id
                  FROM lottery_applications a JOIN lottery_classes c ON c.id = a.class_id
                  WHERE a.participant_id = ?1 ORDER BY c.draw_on DESC, a.applied_at DESC",
             )?
             .query_map([participant_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        for (.., app_id) in &rows {
+            check_application_link(self.conn(), self.keys()?, app_id)?;
+        }
         rows.into_iter()
+            .map(|(cid, entry, status, rank, _)| (cid, entry, status, rank))
             .map(|(cid, entry, status, rank)| {
                 let c = self.class_by_id(&cid)?;
                 Ok(ClassResult {
@@ -1284,31 +1294,37 @@ impl Store {
     pub fn call_list(&mut self, staff: &StaffSession, class: &str) -> Result<Vec<CallListEntry>> {
         staff.require(true)?;
         let cid = self.resolve_id(CT, "教室", class)?;
-        let rows: Vec<(String, u32, String, Option<u32>)> = self
+        let rows: Vec<(String, u32, String, Option<u32>, String)> = self
             .conn()
             .prepare(
-                "SELECT participant_id, entry_number, status, waiting_rank FROM lottery_applications
+                "SELECT participant_id, entry_number, status, waiting_rank, id FROM lottery_applications
                  WHERE class_id = ?1 AND status IN ('won', 'moved_up', 'waiting')
                  ORDER BY CASE WHEN status = 'waiting' THEN 1 ELSE 0 END, waiting_rank, entry_number",
             )?
-            .query_map([&cid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([&cid], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::with_capacity(rows.len());
         {
             let keys = self.keys()?;
-            for (pid, entry, status, rank) in rows {
-                let (name, kana, phone): (Vec<u8>, Vec<u8>, Vec<u8>) = self.conn().query_row(
-                    "SELECT name, kana, phone FROM participants WHERE id = ?1",
-                    [&pid],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )?;
+            for (.., app_id) in &rows {
+                check_application_link(self.conn(), keys, app_id)?;
+            }
+            for (pid, entry, status, rank, _) in rows {
+                let (name, kana, phone, rev): (Vec<u8>, Vec<u8>, Vec<u8>, i64) =
+                    self.conn().query_row(
+                        "SELECT name, kana, phone, rev FROM participants WHERE id = ?1",
+                        [&pid],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )?;
                 out.push(CallListEntry {
                     entry_number: entry,
                     status: ApplicationStatus::parse(&status),
                     waiting_rank: rank,
-                    name: open_str(keys, "participants", "name", &pid, &name)?,
-                    kana: open_str(keys, "participants", "kana", &pid, &kana)?,
-                    phone: open_str(keys, "participants", "phone", &pid, &phone)?,
+                    name: open_str(keys, Cell::participant("name", &pid, rev), &name)?,
+                    kana: open_str(keys, Cell::participant("kana", &pid, rev), &kana)?,
+                    phone: open_str(keys, Cell::participant("phone", &pid, rev), &phone)?,
                 });
             }
         }
@@ -1332,7 +1348,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<PurgeReport> {
         if let Actor::Staff(s) = actor {
-            s.require(false)?;
+            s.require(true)?;
         }
         let t = date_text(today);
         let classes: Vec<String> = self
@@ -1347,6 +1363,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let mut report = PurgeReport::default();
         let now = self.now();
+        let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
         for cid in &classes {
             // Not selected: lost, still waiting when the class began, or withdrew.
@@ -1365,10 +1382,7 @@ impl Store {
                 .query_map([cid], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for pid in &pids {
-                tx.execute(
-                    "UPDATE participants SET address = NULL, updated_at = ?2 WHERE id = ?1",
-                    params![pid, now],
-                )?;
+                rewrite_participant(&tx, keys, bits, pid, &[("address", None)], &now)?;
                 record_in(
                     &tx,
                     keys,
@@ -1398,6 +1412,66 @@ impl Store {
             report.addresses_deleted += pids.len() as u32;
         }
         tx.commit()?;
+        // The deleted addresses must not stay in the WAL.
+        self.checkpoint()?;
         Ok(report)
+    }
+}
+
+/// Writes an application's link MAC (FORMAT.md 8.5) from its row.
+pub(crate) fn seal_application_link(
+    tx: &rusqlite::Connection,
+    keys: &Keys,
+    app_id: &str,
+) -> Result<()> {
+    let mac = application_link(tx, keys, app_id)?.0;
+    tx.execute(
+        "UPDATE lottery_applications SET link_mac = ?2 WHERE id = ?1",
+        params![app_id, mac.as_slice()],
+    )?;
+    Ok(())
+}
+
+/// The expected and the stored link MAC of one application.
+fn application_link(
+    conn: &rusqlite::Connection,
+    keys: &Keys,
+    app_id: &str,
+) -> Result<([u8; 32], Option<Vec<u8>>)> {
+    let (class_id, pid, entry, stored): (String, String, i64, Option<Vec<u8>>) = conn
+        .prepare_cached(
+            "SELECT class_id, participant_id, entry_number, link_mac
+             FROM lottery_applications WHERE id = ?1",
+        )?
+        .query_row([app_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let expected = keys.personal()?.links.application_mac(
+        app_id,
+        &class_id,
+        &pid,
+        u64::try_from(entry).unwrap_or(0),
+    )?;
+    Ok((expected, stored))
+}
+
+/// Refuses an application whose class, participant or entry number was
+/// changed outside tsudoi, naming it.
+pub(crate) fn check_application_link(
+    conn: &rusqlite::Connection,
+    keys: &Keys,
+    app_id: &str,
+) -> Result<()> {
+    let (expected, stored) = application_link(conn, keys, app_id)?;
+    if stored
+        .as_deref()
+        .is_some_and(|m| crate::crypto::mac_equal(m, &expected))
+    {
+        Ok(())
+    } else {
+        let short: String = app_id.chars().take(8).collect();
+        Err(Error::Tampered(format!(
+            "lottery_applications {short}（申込と参加者の結び付き）"
+        )))
     }
 }

@@ -11,10 +11,12 @@ pub mod cards;
 pub mod class_day;
 pub mod lottery;
 pub mod participants;
+pub mod rekey;
 pub mod roster;
 pub mod schema;
 pub mod sessions;
 pub mod staff;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,7 +26,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 
 use crate::clock::Clock;
 use crate::crypto::{
-    BlindIndexKey, CardTokenKey, DataKey, FieldAad, FieldCipher, KdfParams, KeyId, KeyPurpose,
+    BlindIndexKey, CardTokenKey, CellAad, CellCipher, CryptoError, KdfParams, KeyBundle, KeyKind,
+    LinkKey, StaffRowKey,
 };
 use crate::eligibility::{PostalTable, Rules};
 use crate::error::{Error, Result};
@@ -58,29 +61,64 @@ impl Default for Policy {
     }
 }
 
-/// Keys derived from the data key while the store is unlocked.
-pub(crate) struct Keys {
-    pub key_id: KeyId,
-    pub fields: FieldCipher,
+/// The personal key's working keys: only managers and handlers hold them.
+pub(crate) struct PersonalKeys {
+    pub cells: CellCipher,
     pub phone_index: BlindIndexKey,
     pub card_index: BlindIndexKey,
+    pub links: LinkKey,
     pub card_tokens: CardTokenKey,
+}
+
+/// The keys of one unlocked store (FORMAT.md section 8): what the signed-in
+/// staff members' grants gave, nothing more.
+pub(crate) struct Keys {
+    personal: Option<PersonalKeys>,
+    pub statistics: CellCipher,
     pub audit: AuditKey,
-    pub data: DataKey,
+    pub staff_rows: StaffRowKey,
+    pub bundle: KeyBundle,
 }
 
 impl Keys {
-    fn derive(data: DataKey) -> Result<Self> {
-        let audit_bytes = *data.subkey(KeyPurpose::AuditChain).as_bytes();
+    pub(crate) fn derive(bundle: KeyBundle) -> Result<Self> {
+        let statistics = bundle
+            .get(KeyKind::Statistics)
+            .ok_or_else(|| Error::KeyslotCorrupt("統計の鍵がありません".into()))?;
+        let audit = bundle
+            .get(KeyKind::Audit)
+            .ok_or_else(|| Error::KeyslotCorrupt("監査の鍵がありません".into()))?;
+        let personal = match (bundle.get(KeyKind::Personal), bundle.get(KeyKind::Card)) {
+            (Some(p), Some(c)) => Some(PersonalKeys {
+                cells: CellCipher::personal(p),
+                phone_index: BlindIndexKey::new_v2(p, "phone")?,
+                card_index: BlindIndexKey::new_v2(p, "card")?,
+                links: LinkKey::new(p),
+                card_tokens: CardTokenKey::from_card_key(c),
+            }),
+            _ => None,
+        };
         Ok(Keys {
-            key_id: data.key_id(),
-            fields: FieldCipher::new(&data),
-            phone_index: BlindIndexKey::new(&data, "phone")?,
-            card_index: BlindIndexKey::new(&data, "card")?,
-            card_tokens: CardTokenKey::new(&data),
-            audit: AuditKey::new(audit_bytes),
-            data,
+            personal,
+            statistics: CellCipher::statistics(statistics),
+            audit: AuditKey::new(*audit.as_bytes()),
+            staff_rows: StaffRowKey::new(audit),
+            bundle,
         })
+    }
+
+    /// The personal keys, or a refusal: the signed-in roles hold no key
+    /// that opens personal data.
+    pub(crate) fn personal(&self) -> Result<&PersonalKeys> {
+        self.personal.as_ref().ok_or(Error::KeyNotHeld)
+    }
+
+    /// The cipher for a cell's column (FORMAT.md 8.4).
+    fn cipher_for(&self, table: &str, column: &str) -> Result<&CellCipher> {
+        match (table, column) {
+            ("participants", "birth_date" | "town") => Ok(&self.statistics),
+            _ => Ok(&self.personal()?.cells),
+        }
     }
 }
 
@@ -109,6 +147,9 @@ pub struct Store {
     keys: Option<Keys>,
     blind_bits: u8,
     postal: PostalTable,
+    /// A recovery key made by the upgrade to format 2, until the caller
+    /// takes it to show it once.
+    new_recovery_key: Option<crate::crypto::RecoveryKey>,
 }
 
 impl std::fmt::Debug for Store {
@@ -173,7 +214,7 @@ impl Store {
         restrict_permissions(path);
         schema::migrate_to(&mut conn, schema::CURRENT_VERSION)?;
 
-        let data = DataKey::generate()?;
+        let bundle = KeyBundle::generate()?;
         let recovery = crate::crypto::RecoveryKey::generate()?;
         let bits = policy.blind_index_bits.clamp(4, 32);
         let mut store = Store {
@@ -184,6 +225,7 @@ impl Store {
             keys: None,
             blind_bits: bits,
             postal,
+            new_recovery_key: None,
         };
         let now = store.now();
         let session = {
@@ -193,22 +235,22 @@ impl Store {
             for (k, v) in [
                 ("site", site.to_owned()),
                 ("created_at", now.clone()),
-                ("key_id", data.key_id().to_string()),
                 ("blind_index_bits", bits.to_string()),
             ] {
                 tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", [k, &v])?;
             }
-            staff::insert_recovery_slot(&tx, &data, &recovery, &now)?;
+            staff::write_key_meta(&tx, &bundle)?;
+            staff::write_recovery_grant(&tx, &bundle, &recovery, &now)?;
+            let keys = Keys::derive(bundle)?;
             let session = staff::insert_staff(
                 &tx,
-                &data,
+                &keys,
                 manager_id,
                 Role::Manager,
                 initial_password,
                 &store.policy.kdf,
                 &now,
             )?;
-            let keys = Keys::derive(data)?;
             record_in(
                 &tx,
                 &keys,
@@ -259,6 +301,7 @@ impl Store {
             keys: None,
             blind_bits,
             postal,
+            new_recovery_key: None,
         })
     }
 
@@ -323,6 +366,18 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Whether the store is still in format 1 and will be upgraded at the
+    /// next manager sign-in (FORMAT.md 8.7).
+    pub fn needs_format_upgrade(&self) -> Result<bool> {
+        staff::is_format_1(&self.conn)
+    }
+
+    /// The recovery key made when this sign-in upgraded the store to format 2
+    /// (the old one no longer opens anything): show it once, like at `init`.
+    pub fn take_new_recovery_key(&mut self) -> Option<crate::crypto::RecoveryKey> {
+        self.new_recovery_key.take()
     }
 
     /// Forgets the data key (the kiosk going out of service, or a CLI command ending).
@@ -473,40 +528,92 @@ pub(crate) fn record_in(
     Ok(())
 }
 
-/// Seals a personal value into its cell.
-pub(crate) fn seal(
-    keys: &Keys,
-    table: &str,
-    column: &str,
-    row_id: &str,
-    value: &str,
-) -> Result<Vec<u8>> {
-    Ok(keys.fields.encrypt_str(
-        &FieldAad {
-            table,
-            column,
-            row_id,
-        },
-        value,
-    )?)
+/// One cell's place (FORMAT.md 8.4): the row's revision and the link bound
+/// into it are part of what is authenticated.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cell<'a> {
+    pub table: &'a str,
+    pub column: &'a str,
+    pub row_id: &'a str,
+    pub rev: i64,
+    pub bound: &'a str,
 }
 
-/// Opens a personal value from its cell.
-pub(crate) fn open_str(
-    keys: &Keys,
-    table: &str,
-    column: &str,
-    row_id: &str,
-    blob: &[u8],
-) -> Result<zeroize::Zeroizing<String>> {
-    Ok(keys.fields.decrypt_string(
-        &FieldAad {
-            table,
+impl<'a> Cell<'a> {
+    /// A participant's cell at revision `rev`.
+    pub(crate) fn participant(column: &'a str, row_id: &'a str, rev: i64) -> Cell<'a> {
+        Cell {
+            table: "participants",
             column,
             row_id,
-        },
-        blob,
-    )?)
+            rev,
+            bound: "",
+        }
+    }
+
+    fn aad(&self) -> CellAad<'a> {
+        CellAad {
+            table: self.table,
+            column: self.column,
+            row_id: self.row_id,
+            rev: u64::try_from(self.rev).unwrap_or(0),
+            bound: self.bound,
+        }
+    }
+
+    /// How a damaged cell is named to staff: table, short row id and column,
+    /// never a value.
+    pub(crate) fn describe(&self) -> String {
+        let short: String = self.row_id.chars().take(8).collect();
+        format!("{} {short} の {}", self.table, self.column)
+    }
+
+    /// Maps a failed opening to an error naming this cell.
+    fn refusal(&self, e: CryptoError) -> Error {
+        match e {
+            CryptoError::Authentication
+            | CryptoError::Truncated
+            | CryptoError::UnsupportedVersion => Error::Tampered(self.describe()),
+            CryptoError::WrongKey => {
+                Error::Tampered(format!("{}（別の鍵で暗号化）", self.describe()))
+            }
+            other => Error::Crypto(other),
+        }
+    }
+}
+
+/// Seals a value into its cell under the key its column belongs to.
+pub(crate) fn seal_cell(keys: &Keys, cell: Cell<'_>, value: &[u8]) -> Result<Vec<u8>> {
+    Ok(keys
+        .cipher_for(cell.table, cell.column)?
+        .encrypt(&cell.aad(), value)?)
+}
+
+/// Opens a cell; a cell that does not authenticate is reported by name.
+pub(crate) fn open_cell(
+    keys: &Keys,
+    cell: Cell<'_>,
+    blob: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    keys.cipher_for(cell.table, cell.column)?
+        .decrypt(&cell.aad(), blob)
+        .map_err(|e| cell.refusal(e))
+}
+
+/// Seals text into a cell.
+pub(crate) fn seal(keys: &Keys, cell: Cell<'_>, value: &str) -> Result<Vec<u8>> {
+    seal_cell(keys, cell, value.as_bytes())
+}
+
+/// Opens a text cell.
+pub(crate) fn open_str(
+    keys: &Keys,
+    cell: Cell<'_>,
+    blob: &[u8],
+) -> Result<zeroize::Zeroizing<String>> {
+    keys.cipher_for(cell.table, cell.column)?
+        .decrypt_string(&cell.aad(), blob)
+        .map_err(|e| cell.refusal(e))
 }
 
 #[cfg(unix)]

@@ -6,7 +6,9 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
-use super::{Actor, Keys, StaffSession, Store, open_str, record_in, seal};
+use super::{
+    Actor, Cell, Keys, StaffSession, Store, open_cell, open_str, record_in, seal, seal_cell,
+};
 use crate::eligibility::{self, PhoneNumber, PostalCode};
 use crate::error::{Error, Result};
 
@@ -254,11 +256,12 @@ fn parse_date_col(s: &str) -> Result<NaiveDate> {
 }
 
 impl Store {
-    fn phone_bidx(&self, keys: &Keys, phone: &PhoneNumber) -> i64 {
-        i64::from(
-            keys.phone_index
+    fn phone_bidx(&self, keys: &Keys, phone: &PhoneNumber) -> Result<i64> {
+        Ok(i64::from(
+            keys.personal()?
+                .phone_index
                 .index(phone.digits().as_bytes(), self.blind_bits()),
-        )
+        ))
     }
 
     /// Ids of participants whose stored phone equals `phone` (decrypted to confirm).
@@ -266,14 +269,20 @@ impl Store {
         let keys = self.keys()?;
         let mut stmt = self
             .conn()
-            .prepare("SELECT id, phone FROM participants WHERE phone_bidx = ?1")?;
-        let rows = stmt.query_map([self.phone_bidx(keys, phone)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            .prepare("SELECT id, phone, rev FROM participants WHERE phone_bidx = ?1")?;
+        let rows = stmt.query_map([self.phone_bidx(keys, phone)?], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, blob) = row?;
-            if open_str(keys, T, "phone", &id, &blob)?.as_str() == phone.digits() {
+            let (id, blob, rev) = row?;
+            if open_str(keys, Cell::participant("phone", &id, rev), &blob)?.as_str()
+                == phone.digits()
+            {
                 out.push(id);
             }
         }
@@ -372,8 +381,8 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT name, kana, phone, birth_date, postal_code, town, address, basis,
-                        document_kind, verified_on, verified_by, consent_purpose, consent_on,
-                        (SELECT count(*) FROM cards c WHERE c.participant_id = p.id)
+                        document, verified_on, verified_by, consent_purpose, consent_on,
+                        (SELECT count(*) FROM cards c WHERE c.participant_id = p.id), rev
                  FROM participants p WHERE id = ?1",
                 [id],
                 |r| {
@@ -386,12 +395,13 @@ impl Store {
                         r.get::<_, Option<Vec<u8>>>(5)?,
                         r.get::<_, Option<Vec<u8>>>(6)?,
                         r.get::<_, String>(7)?,
-                        r.get::<_, Option<String>>(8)?,
+                        r.get::<_, Option<Vec<u8>>>(8)?,
                         r.get::<_, Option<String>>(9)?,
                         r.get::<_, Option<String>>(10)?,
                         r.get::<_, String>(11)?,
                         r.get::<_, String>(12)?,
                         r.get::<_, u32>(13)?,
+                        r.get::<_, i64>(14)?,
                     ))
                 },
             )
@@ -412,18 +422,20 @@ impl Store {
             purpose,
             con,
             cards,
+            rev,
         ) = row;
         let opt = |col: &str, b: Option<Vec<u8>>| -> Result<Option<Zeroizing<String>>> {
-            b.map(|b| open_str(keys, T, col, id, &b)).transpose()
+            b.map(|b| open_str(keys, Cell::participant(col, id, rev), &b))
+                .transpose()
         };
         let birth_date = opt("birth_date", birth)?
             .map(|s| parse_date_col(&s))
             .transpose()?;
         Ok(Participant {
             id: id.to_owned(),
-            name: open_str(keys, T, "name", id, &name)?,
-            kana: open_str(keys, T, "kana", id, &kana)?,
-            phone: open_str(keys, T, "phone", id, &phone)?,
+            name: open_str(keys, Cell::participant("name", id, rev), &name)?,
+            kana: open_str(keys, Cell::participant("kana", id, rev), &kana)?,
+            phone: open_str(keys, Cell::participant("phone", id, rev), &phone)?,
             birth_date,
             postal_code: opt("postal_code", postal)?,
             town: opt("town", town)?,
@@ -433,7 +445,9 @@ impl Store {
             } else {
                 Basis::SelfPresented
             },
-            document: doc.as_deref().and_then(DocumentKind::parse),
+            document: opt("document", doc)?
+                .as_deref()
+                .and_then(|d| DocumentKind::parse(d)),
             verified_on: von.as_deref().map(parse_date_col).transpose()?,
             verified_by: vby,
             consent_purpose: purpose,
@@ -510,14 +524,20 @@ impl Store {
         let wanted = kana_key(&normalize_kana(kana)?);
         let ids = {
             let keys = self.keys()?;
-            let mut stmt = self.conn().prepare("SELECT id, kana FROM participants")?;
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT id, kana, rev FROM participants")?;
             let rows = stmt.query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
             })?;
             let mut ids = Vec::new();
             for row in rows {
-                let (id, blob) = row?;
-                let k = kana_key(&open_str(keys, T, "kana", &id, &blob)?);
+                let (id, blob, rev) = row?;
+                let k = kana_key(&open_str(keys, Cell::participant("kana", &id, rev), &blob)?);
                 let hit =
                     k.starts_with(&wanted) || (wanted.chars().count() >= 2 && k.contains(&wanted));
                 if hit {
@@ -549,35 +569,15 @@ impl Store {
         let id = self.resolve_id(T, "参加者", id_or_prefix)?;
         let col = change.column();
         let now = self.now();
-        let bidx = match &change {
-            Correction::Phone(p) => {
-                let keys = self.keys()?;
-                Some(self.phone_bidx(keys, p))
-            }
-            _ => None,
-        };
         let value: Option<String> = match change {
             Correction::Name(n) => Some(normalize_name(&n)?),
             Correction::Kana(k) => Some(normalize_kana(&k)?),
             Correction::Phone(p) => Some(p.digits().to_owned()),
             Correction::Address(a) => a.as_deref().map(normalize_address).transpose()?,
         };
+        let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
-        let blob = value
-            .as_deref()
-            .map(|v| seal(keys, T, col, &id, v))
-            .transpose()?;
-        // `col` comes from the fixed list in `Correction::column`.
-        tx.execute(
-            &format!("UPDATE participants SET {col} = ?2, updated_at = ?3 WHERE id = ?1"),
-            params![id, blob, now],
-        )?;
-        if let Some(b) = bidx {
-            tx.execute(
-                "UPDATE participants SET phone_bidx = ?2 WHERE id = ?1",
-                params![id, b],
-            )?;
-        }
+        rewrite_participant(&tx, keys, bits, &id, &[(col, value.as_deref())], &now)?;
         record_in(
             &tx,
             keys,
@@ -589,7 +589,8 @@ impl Store {
             "ok",
         )?;
         tx.commit()?;
-        Ok(())
+        // The replaced ciphertext must not stay in the WAL.
+        self.checkpoint()
     }
 
     /// Records a new ID check (re-verification): birth date, postal code and town
@@ -612,28 +613,27 @@ impl Store {
             &self.policy().rules,
         );
         let now = self.now();
+        let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
-        let enc = |col: &str, v: &str| seal(keys, T, col, &id, v);
-        let town = residence
-            .as_ref()
-            .and_then(|r| r.town.as_deref())
-            .map(|t| enc("town", t))
-            .transpose()?;
+        let town = residence.as_ref().and_then(|r| r.town.as_deref());
+        rewrite_participant(
+            &tx,
+            keys,
+            bits,
+            &id,
+            &[
+                ("birth_date", Some(&date_text(check.birth_date))),
+                ("postal_code", Some(check.postal.digits())),
+                ("town", town),
+                ("document", Some(check.document.code())),
+            ],
+            &now,
+        )?;
         tx.execute(
-            "UPDATE participants SET birth_date = ?2, postal_code = ?3, town = ?4, document_kind = ?5,
-               verified_on = ?6, verified_by = ?7, updated_at = ?8,
+            "UPDATE participants SET verified_on = ?2, verified_by = ?3,
                basis = CASE WHEN basis = 'ward' THEN 'ward' ELSE 'self' END
              WHERE id = ?1",
-            params![
-                id,
-                enc("birth_date", &date_text(check.birth_date))?,
-                enc("postal_code", check.postal.digits())?,
-                town,
-                check.document.code(),
-                date_text(today),
-                staff.staff_id(),
-                now
-            ],
+            params![id, date_text(today), staff.staff_id()],
         )?;
         let result = if decision.eligible {
             "eligible"
@@ -651,7 +651,7 @@ impl Store {
                 "birth_date",
                 "postal_code",
                 "town",
-                "document_kind",
+                "document",
                 "verified_on",
             ],
             result,
@@ -679,7 +679,8 @@ impl Store {
             "ok",
         )?;
         tx.commit()?;
-        Ok(())
+        // The deleted ciphertext must not stay in the WAL.
+        self.checkpoint()
     }
 
     /// Links a card the person already carries. Only a keyed token of the card's
@@ -699,7 +700,7 @@ impl Store {
         let now = self.now();
         let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
-        super::cards::insert_card(
+        insert_card(
             &tx,
             keys,
             bits,
@@ -726,25 +727,24 @@ impl Store {
     /// The participant a card belongs to, through the card blind index.
     pub fn participant_by_card(&self, card: &tsudoi_hw::CardId) -> Result<Option<String>> {
         let keys = self.keys()?;
-        let token = keys.card_tokens.token(card.uid(), card.technology().code());
-        let bidx = i64::from(keys.card_index.index(&token.0, self.blind_bits()));
+        let personal = keys.personal()?;
+        let token = personal
+            .card_tokens
+            .token(card.uid(), card.technology().code());
+        let bidx = i64::from(personal.card_index.index(&token.0, self.blind_bits()));
         let mut stmt = self
             .conn()
             .prepare_cached("SELECT id, participant_id, token FROM cards WHERE token_bidx = ?1")?;
         let mut rows = stmt.query([bidx])?;
         while let Some(r) = rows.next()? {
             let row_id: String = r.get(0)?;
+            let participant_id: String = r.get(1)?;
             let blob: Vec<u8> = r.get(2)?;
-            let stored = keys.fields.decrypt(
-                &crate::crypto::FieldAad {
-                    table: "cards",
-                    column: "token",
-                    row_id: &row_id,
-                },
-                &blob,
-            )?;
+            // The token cell is bound to the participant it links to: a card
+            // row pointed at someone else does not open (FORMAT.md 8.4).
+            let stored = open_cell(keys, card_cell(&row_id, &participant_id), &blob)?;
             if stored.as_slice() == token.0.as_slice() {
-                return Ok(Some(r.get(1)?));
+                return Ok(Some(participant_id));
             }
         }
         Ok(None)
@@ -756,16 +756,16 @@ impl Store {
         id: &str,
     ) -> Result<(Option<NaiveDate>, Option<NaiveDate>, Basis)> {
         let keys = self.keys()?;
-        let (birth, verified, basis): (Option<Vec<u8>>, Option<String>, String) = self
+        let (birth, verified, basis, rev): (Option<Vec<u8>>, Option<String>, String, i64) = self
             .conn()
             .prepare_cached(
-                "SELECT birth_date, verified_on, basis FROM participants WHERE id = ?1",
+                "SELECT birth_date, verified_on, basis, rev FROM participants WHERE id = ?1",
             )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?
             .ok_or(Error::NotFound { what: "参加者" })?;
         let birth = birth
-            .map(|b| open_str(keys, T, "birth_date", id, &b))
+            .map(|b| open_str(keys, Cell::participant("birth_date", id, rev), &b))
             .transpose()?
             .map(|s| parse_date_col(&s))
             .transpose()?;
@@ -782,11 +782,11 @@ impl Store {
     /// the person is shown their own name).
     pub(crate) fn kana_of(&self, id: &str) -> Result<Zeroizing<String>> {
         let keys = self.keys()?;
-        let blob: Vec<u8> = self
+        let (blob, rev): (Vec<u8>, i64) = self
             .conn()
-            .prepare_cached("SELECT kana FROM participants WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))?;
-        open_str(keys, T, "kana", id, &blob)
+            .prepare_cached("SELECT kana, rev FROM participants WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        open_str(keys, Cell::participant("kana", id, rev), &blob)
     }
 
     /// How many participants are registered.
@@ -825,46 +825,206 @@ pub(crate) fn insert_participant(
     row: &ParticipantRow<'_>,
     now: &str,
 ) -> Result<Vec<&'static str>> {
-    let enc = |col: &str, v: &str| seal(keys, T, col, row.id, v);
-    let opt = |col: &str, v: Option<&str>| v.map(|v| enc(col, v)).transpose();
     let birth = row.birth_date.map(date_text);
-    let mut fields = vec!["name", "kana", "phone"];
-    for (name, present) in [
-        ("birth_date", row.birth_date.is_some()),
-        ("postal_code", row.postal_code.is_some()),
-        ("town", row.town.is_some()),
-        ("address", row.address.is_some()),
-    ] {
-        if present {
-            fields.push(name);
-        }
+    let mut cells: Cells = Default::default();
+    let values = [
+        Some(row.name),
+        Some(row.kana),
+        Some(row.phone),
+        birth.as_deref(),
+        row.postal_code,
+        row.town,
+        row.address,
+        row.document.map(DocumentKind::code),
+    ];
+    for (cell, value) in cells.iter_mut().zip(values) {
+        *cell = value.map(|v| Zeroizing::new(v.to_owned()));
     }
+    let fields: Vec<&'static str> = CELL_COLUMNS
+        .iter()
+        .zip(&cells)
+        .filter(|(c, v)| v.is_some() && **c != "document")
+        .map(|(c, _)| *c)
+        .collect();
     tx.prepare_cached(
-        "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, birth_date,
-           postal_code, town, address, basis, document_kind, verified_on, verified_by,
-           consent_purpose, consent_on, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+        "INSERT INTO participants (id, key_id, name, kana, phone, phone_bidx, basis, verified_on,
+           verified_by, consent_purpose, consent_on, created_at, updated_at, rev)
+         VALUES (?1, '', x'', x'', x'', 0, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 0)",
     )?
     .execute(params![
         row.id,
-        keys.key_id.to_string(),
-        enc("name", row.name)?,
-        enc("kana", row.kana)?,
-        enc("phone", row.phone)?,
-        i64::from(keys.phone_index.index(row.phone.as_bytes(), blind_bits)),
-        opt("birth_date", birth.as_deref())?,
-        opt("postal_code", row.postal_code)?,
-        opt("town", row.town)?,
-        opt("address", row.address)?,
         row.basis.code(),
-        row.document.map(DocumentKind::code),
         row.verified.map(|(d, _)| date_text(d)),
         row.verified.map(|(_, by)| by),
         PURPOSE_VERSION,
         date_text(row.consent_on),
         now,
     ])?;
+    write_cells(tx, keys, blind_bits, row.id, 1, &cells, None)?;
     Ok(fields)
+}
+
+/// The sealed columns of a participant row, in this order (FORMAT.md 8.4).
+pub(crate) const CELL_COLUMNS: [&str; 8] = [
+    "name",
+    "kana",
+    "phone",
+    "birth_date",
+    "postal_code",
+    "town",
+    "address",
+    "document",
+];
+
+/// A participant's sealed columns in the clear, indexed like [`CELL_COLUMNS`].
+pub(crate) type Cells = [Option<Zeroizing<String>>; 8];
+
+/// Reads and opens every cell of a participant; returns the row's revision.
+pub(crate) fn read_cells(
+    conn: &rusqlite::Connection,
+    keys: &Keys,
+    id: &str,
+) -> Result<(i64, Cells)> {
+    let (rev, blobs): (i64, Vec<Option<Vec<u8>>>) = conn
+        .prepare_cached(
+            "SELECT rev, name, kana, phone, birth_date, postal_code, town, address, document
+             FROM participants WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            let mut blobs = Vec::with_capacity(8);
+            for i in 1..=8 {
+                blobs.push(r.get::<_, Option<Vec<u8>>>(i)?);
+            }
+            Ok((r.get(0)?, blobs))
+        })
+        .optional()?
+        .ok_or(Error::NotFound { what: "参加者" })?;
+    let mut cells: Cells = Default::default();
+    for ((cell, column), blob) in cells.iter_mut().zip(CELL_COLUMNS).zip(blobs) {
+        *cell = blob
+            .map(|b| open_str(keys, Cell::participant(column, id, rev), &b))
+            .transpose()?;
+    }
+    Ok((rev, cells))
+}
+
+/// Seals every cell of a participant at revision `rev` and writes them with
+/// the phone's blind index (and `updated_at` when given).
+pub(crate) fn write_cells(
+    tx: &rusqlite::Connection,
+    keys: &Keys,
+    blind_bits: u8,
+    id: &str,
+    rev: i64,
+    cells: &Cells,
+    updated_at: Option<&str>,
+) -> Result<()> {
+    let mut sealed: Vec<Option<Vec<u8>>> = Vec::with_capacity(8);
+    for (cell, column) in cells.iter().zip(CELL_COLUMNS) {
+        sealed.push(
+            cell.as_deref()
+                .map(|v| seal(keys, Cell::participant(column, id, rev), v))
+                .transpose()?,
+        );
+    }
+    let personal = keys.personal()?;
+    let phone = cells
+        .get(2)
+        .and_then(Option::as_deref)
+        .ok_or_else(|| Error::Invalid("電話番号がありません。".into()))?;
+    let bidx = i64::from(personal.phone_index.index(phone.as_bytes(), blind_bits));
+    let get = |i: usize| sealed.get(i).cloned().flatten();
+    tx.prepare_cached(
+        "UPDATE participants SET name = ?2, kana = ?3, phone = ?4, birth_date = ?5,
+           postal_code = ?6, town = ?7, address = ?8, document = ?9, document_kind = NULL,
+           phone_bidx = ?10, rev = ?11, key_id = ?12, updated_at = coalesce(?13, updated_at)
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        get(0),
+        get(1),
+        get(2),
+        get(3),
+        get(4),
+        get(5),
+        get(6),
+        get(7),
+        bidx,
+        rev,
+        personal.cells.key_id().to_string(),
+        updated_at,
+    ])?;
+    Ok(())
+}
+
+/// Changes some cells of a participant: every cell is re-sealed under the
+/// next revision, so no older ciphertext of any of them opens again.
+pub(crate) fn rewrite_participant(
+    tx: &rusqlite::Connection,
+    keys: &Keys,
+    blind_bits: u8,
+    id: &str,
+    changes: &[(&str, Option<&str>)],
+    now: &str,
+) -> Result<()> {
+    let (rev, mut cells) = read_cells(tx, keys, id)?;
+    for (column, value) in changes {
+        let i = CELL_COLUMNS
+            .iter()
+            .position(|c| c == column)
+            .ok_or_else(|| Error::Invalid("直せない項目です。".into()))?;
+        if let Some(cell) = cells.get_mut(i) {
+            *cell = value.map(|v| Zeroizing::new(v.to_owned()));
+        }
+    }
+    write_cells(tx, keys, blind_bits, id, rev + 1, &cells, Some(now))
+}
+
+/// The place of a card's token cell: bound to the participant it links to.
+pub(crate) fn card_cell<'a>(card_row: &'a str, participant_id: &'a str) -> Cell<'a> {
+    Cell {
+        table: "cards",
+        column: "token",
+        row_id: card_row,
+        rev: 0,
+        bound: participant_id,
+    }
+}
+
+/// Inserts a card row: the token (a keyed hash of the card's identifier) is
+/// sealed bound to the participant, with its blind index.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_card(
+    tx: &rusqlite::Connection,
+    keys: &Keys,
+    blind_bits: u8,
+    card_row: &str,
+    participant_id: &str,
+    card: &tsudoi_hw::CardId,
+    now: &str,
+    staff_id: &str,
+) -> Result<()> {
+    let personal = keys.personal()?;
+    let token = personal
+        .card_tokens
+        .token(card.uid(), card.technology().code());
+    let bidx = i64::from(personal.card_index.index(&token.0, blind_bits));
+    let sealed = seal_cell(keys, card_cell(card_row, participant_id), &token.0)?;
+    tx.prepare_cached(
+        "INSERT INTO cards (id, participant_id, key_id, token, token_bidx, linked_at, linked_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        card_row,
+        participant_id,
+        personal.cells.key_id().to_string(),
+        sealed,
+        bidx,
+        now,
+        staff_id
+    ])?;
+    Ok(())
 }
 
 /// The first 8 characters of an id: what staff read and type.

@@ -221,10 +221,32 @@ CREATE TABLE media_ledger (
 ) STRICT;
 "#,
     },
+    Migration {
+        to: 5,
+        why: "store format 2 (src/crypto/FORMAT.md section 8): one key per kind of data, grants \
+              per role, row revisions, the document kind sealed, MACs over staff rows and \
+              application links; cells are re-sealed at the first manager sign-in",
+        sql: r#"
+ALTER TABLE participants ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE participants ADD COLUMN document BLOB;
+ALTER TABLE staff ADD COLUMN public_key BLOB;
+ALTER TABLE staff ADD COLUMN mac BLOB;
+ALTER TABLE lottery_applications ADD COLUMN link_mac BLOB;
+
+-- The keys of one role sealed to one staff member's X25519 identity, or to
+-- the recovery key's (label 'recovery').
+CREATE TABLE grants (
+    label       TEXT PRIMARY KEY,
+    role        TEXT NOT NULL CHECK (role IN ('manager', 'handler', 'operator', 'recovery')),
+    sealed      BLOB NOT NULL,
+    created_at  TEXT NOT NULL
+) STRICT;
+"#,
+    },
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 4;
+pub const CURRENT_VERSION: u32 = 5;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -291,7 +313,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(
             migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
-            vec![1, 2, 3, 4]
+            vec![1, 2, 3, 4, 5]
         );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());

@@ -4,7 +4,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::audit::{self, AuditAction, AuditEvent};
 use super::{Actor, Keys, Store, record_in};
-use crate::crypto::{DataKey, KdfParams, Keyslot, RecoveryKey, SlotKind};
+use crate::crypto::{
+    Grant, Identity, KdfParams, KeyBundle, KeyId, KeyKind, Keyslot, KeyslotError, RecoveryKey,
+    SlotKind, mac_equal, role_mask,
+};
 use crate::error::{Error, Result};
 
 /// The roles the ward's contract names (特記事項 13).
@@ -154,7 +157,7 @@ pub fn check_password_policy(staff_id: &str, password: &str) -> Result<()> {
     Ok(())
 }
 
-fn slot_id(kind: &str, label: &str) -> String {
+pub(crate) fn slot_id(kind: &str, label: &str) -> String {
     format!("{kind}:{label}")
 }
 
@@ -174,8 +177,8 @@ fn write_slot(tx: &Connection, id: &str, slot: &Keyslot, now: &str) -> Result<()
     tx.execute(
         "INSERT INTO keyslots (id, kind, label, slot, checksum, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (id) DO UPDATE SET slot = excluded.slot, checksum = excluded.checksum,
-           created_at = excluded.created_at",
+         ON CONFLICT (id) DO UPDATE SET label = excluded.label, slot = excluded.slot,
+           checksum = excluded.checksum, created_at = excluded.created_at",
         params![
             id,
             kind,
@@ -188,7 +191,7 @@ fn write_slot(tx: &Connection, id: &str, slot: &Keyslot, now: &str) -> Result<()
     Ok(())
 }
 
-fn read_slot(conn: &Connection, id: &str) -> Result<Option<Keyslot>> {
+pub(crate) fn read_slot(conn: &Connection, id: &str) -> Result<Option<Keyslot>> {
     let row: Option<(Vec<u8>, Vec<u8>)> = conn
         .query_row(
             "SELECT slot, checksum FROM keyslots WHERE id = ?1",
@@ -206,19 +209,221 @@ fn read_slot(conn: &Connection, id: &str) -> Result<Option<Keyslot>> {
     Keyslot::from_bytes(&bytes).map(Some).map_err(|_| corrupt())
 }
 
-pub(crate) fn insert_recovery_slot(
+/// Whether the store still has format 1 (one data key), to be upgraded.
+pub(crate) fn is_format_1(conn: &Connection) -> Result<bool> {
+    let v: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'key_format'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(v.as_deref() != Some("2"))
+}
+
+/// Records format 2 and the ids of the current keys in `meta`.
+pub(crate) fn write_key_meta(tx: &Connection, bundle: &KeyBundle) -> Result<()> {
+    let mut pairs = vec![("key_format".to_owned(), "2".to_owned())];
+    for (kind, id) in KeyKind::ALL.iter().zip(bundle.key_ids()) {
+        let id = id.ok_or_else(|| Error::KeyslotCorrupt("鍵がそろっていません".into()))?;
+        pairs.push((kind.meta_key().to_owned(), id.to_string()));
+    }
+    for (k, v) in pairs {
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [k, v],
+        )?;
+    }
+    Ok(())
+}
+
+/// The current key ids from `meta`, indexed like [`KeyKind::ALL`].
+pub(crate) fn current_key_ids(conn: &Connection) -> Result<[Option<KeyId>; 5]> {
+    let mut ids = [None; 5];
+    for (slot, kind) in ids.iter_mut().zip(KeyKind::ALL) {
+        let v: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [kind.meta_key()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        *slot = v.and_then(|v| KeyId::parse(&v).ok());
+    }
+    Ok(ids)
+}
+
+fn write_grant(tx: &Connection, label: &str, role: &str, grant: &Grant, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO grants (label, role, sealed, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (label) DO UPDATE SET role = excluded.role, sealed = excluded.sealed,
+           created_at = excluded.created_at",
+        params![label, role, grant.to_bytes(), now],
+    )?;
+    Ok(())
+}
+
+fn read_grant(conn: &Connection, label: &str) -> Result<Option<Grant>> {
+    let bytes: Option<Vec<u8>> = conn
+        .query_row("SELECT sealed FROM grants WHERE label = ?1", [label], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    bytes
+        .map(|b| Grant::from_bytes(&b))
+        .transpose()
+        .map_err(|_| Error::Tampered(format!("スタッフ {label} の鍵の割り当て")))
+}
+
+/// Seals every key to the recovery key's identity (its public key goes to `meta`).
+pub(crate) fn write_recovery_grant(
     tx: &Connection,
-    data: &DataKey,
+    bundle: &KeyBundle,
     recovery: &RecoveryKey,
     now: &str,
 ) -> Result<()> {
-    let slot = Keyslot::seal_with_recovery(data, recovery)?;
-    write_slot(tx, &slot_id("recovery", "recovery"), &slot, now)
+    let public = Identity::from_recovery(recovery).public();
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('recovery_public_key', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [data_encoding::HEXLOWER.encode(&public)],
+    )?;
+    let grant = Grant::seal(
+        bundle,
+        crate::crypto::ALL_KEYS,
+        "recovery",
+        "recovery",
+        &public,
+    )?;
+    write_grant(tx, "recovery", "recovery", &grant, now)
+}
+
+/// The recovery key's public key, as recorded in `meta`.
+pub(crate) fn recovery_public_key(conn: &Connection) -> Result<Option<[u8; 32]>> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'recovery_public_key'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(
+        v.and_then(|v| data_encoding::HEXLOWER.decode(v.as_bytes()).ok())
+            .and_then(|b| <[u8; 32]>::try_from(b).ok()),
+    )
+}
+
+/// Re-seals every active staff member's grant and the recovery grant with
+/// `bundle` (after re-keying); deletes the grants of inactive staff.
+pub(crate) fn regrant_all(
+    tx: &Connection,
+    keys: &Keys,
+    bundle: &KeyBundle,
+    now: &str,
+) -> Result<()> {
+    /// id, role, active, must change, public key, MAC.
+    type Row = (String, String, bool, bool, Option<Vec<u8>>, Option<Vec<u8>>);
+    let rows: Vec<Row> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, role, active, must_change_password, public_key, mac FROM staff ORDER BY id",
+        )?;
+        stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?
+    };
+    for (id, role, active, must_change, public, mac) in rows {
+        let public: Option<[u8; 32]> = public.and_then(|p| p.try_into().ok());
+        let expected = keys
+            .staff_rows
+            .mac(&id, &role, active, must_change, public.as_ref())?;
+        if !mac.as_deref().is_some_and(|m| mac_equal(m, &expected)) {
+            return Err(Error::Tampered(format!("スタッフ {id} の記録")));
+        }
+        match (active, public, role_mask(&role)) {
+            (true, Some(public), Some(mask)) => {
+                let grant = Grant::seal(bundle, mask, &id, &role, &public)?;
+                write_grant(tx, &id, &role, &grant, now)?;
+            }
+            _ => {
+                tx.execute("DELETE FROM grants WHERE label = ?1", [&id])?;
+            }
+        }
+    }
+    let public = recovery_public_key(tx)?
+        .ok_or_else(|| Error::KeyslotCorrupt("回復キーの公開鍵がありません".into()))?;
+    let grant = Grant::seal(
+        bundle,
+        crate::crypto::ALL_KEYS,
+        "recovery",
+        "recovery",
+        &public,
+    )?;
+    write_grant(tx, "recovery", "recovery", &grant, now)
+}
+
+/// Writes the MAC of a staff row from its current columns.
+pub(crate) fn seal_staff_row(tx: &Connection, keys: &Keys, staff_id: &str) -> Result<()> {
+    let (role, active, must_change, public): (String, bool, bool, Option<Vec<u8>>) = tx.query_row(
+        "SELECT role, active, must_change_password, public_key FROM staff WHERE id = ?1",
+        [staff_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let public: Option<[u8; 32]> = public.and_then(|p| p.try_into().ok());
+    let mac = keys
+        .staff_rows
+        .mac(staff_id, &role, active, must_change, public.as_ref())?;
+    tx.execute(
+        "UPDATE staff SET mac = ?2 WHERE id = ?1",
+        params![staff_id, mac.as_slice()],
+    )?;
+    Ok(())
+}
+
+/// Gives a staff member a new identity: a password slot wrapping it, a grant
+/// of their role's keys sealed to it, the public key and MAC in their row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn issue_identity(
+    tx: &Connection,
+    keys: &Keys,
+    staff_id: &str,
+    role: Role,
+    password: &str,
+    kdf: &KdfParams,
+    must_change: bool,
+    now: &str,
+) -> Result<()> {
+    let identity = Identity::generate()?;
+    let sid = slot_id("password", staff_id);
+    let slot =
+        Keyslot::seal_with_password(identity.slot_key(), staff_id, password.as_bytes(), *kdf)?;
+    write_slot(tx, &sid, &slot, now)?;
+    let mask = role_mask(role.as_str())
+        .ok_or_else(|| Error::Invalid("スタッフの役割が壊れています。".into()))?;
+    let grant = Grant::seal(
+        &keys.bundle,
+        mask,
+        staff_id,
+        role.as_str(),
+        &identity.public(),
+    )?;
+    write_grant(tx, staff_id, role.as_str(), &grant, now)?;
+    tx.execute(
+        "UPDATE staff SET public_key = ?2, keyslot_id = ?3, must_change_password = ?4 WHERE id = ?1",
+        params![staff_id, identity.public().as_slice(), sid, must_change],
+    )?;
+    seal_staff_row(tx, keys, staff_id)
 }
 
 pub(crate) fn insert_staff(
     tx: &Connection,
-    data: &DataKey,
+    keys: &Keys,
     staff_id: &str,
     role: Role,
     password: &str,
@@ -235,14 +440,11 @@ pub(crate) fn insert_staff(
             "そのスタッフIDはすでに使われています。".into(),
         ));
     }
-    let sid = slot_id("password", staff_id);
-    let slot = Keyslot::seal_with_password(data, staff_id, password.as_bytes(), *kdf)?;
-    write_slot(tx, &sid, &slot, now)?;
     tx.execute(
-        "INSERT INTO staff (id, role, must_change_password, created_at, keyslot_id)
-         VALUES (?1, ?2, 1, ?3, ?4)",
-        params![staff_id, role.as_str(), now, sid],
+        "INSERT INTO staff (id, role, must_change_password, created_at) VALUES (?1, ?2, 1, ?3)",
+        params![staff_id, role.as_str(), now],
     )?;
+    issue_identity(tx, keys, staff_id, role, password, kdf, true, now)?;
     Ok(StaffSession {
         staff_id: staff_id.to_owned(),
         role,
@@ -263,52 +465,109 @@ pub struct StaffAccount {
 struct StaffRow {
     role: Role,
     must_change: bool,
-    failed: u32,
     locked_until: Option<String>,
     active: bool,
+    public_key: Option<[u8; 32]>,
+    mac: Option<Vec<u8>>,
 }
 
 fn staff_row(conn: &Connection, id: &str) -> Result<Option<StaffRow>> {
     let row = conn
         .query_row(
-            "SELECT role, must_change_password, failed_attempts, locked_until, active FROM staff WHERE id = ?1",
+            "SELECT role, must_change_password, locked_until, active, public_key, mac
+             FROM staff WHERE id = ?1",
             [id],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, bool>(1)?,
-                    r.get::<_, u32>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, bool>(4)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, Option<Vec<u8>>>(4)?,
+                    r.get::<_, Option<Vec<u8>>>(5)?,
                 ))
             },
         )
         .optional()?;
     Ok(match row {
-        Some((role, must_change, failed, locked_until, active)) => Some(StaffRow {
+        Some((role, must_change, locked_until, active, public_key, mac)) => Some(StaffRow {
             role: Role::parse(&role)
-                .ok_or_else(|| Error::Invalid("スタッフの役割が壊れています。".into()))?,
+                .ok_or_else(|| Error::Tampered(format!("スタッフ {id} の記録（役割）")))?,
             must_change,
-            failed,
             locked_until,
             active,
+            public_key: public_key.and_then(|p| p.try_into().ok()),
+            mac,
         }),
         None => None,
     })
 }
 
+/// Checks a staff row's MAC (FORMAT.md 8.6).
+fn check_staff_mac(keys: &Keys, id: &str, row: &StaffRow) -> Result<()> {
+    let expected = keys.staff_rows.mac(
+        id,
+        row.role.as_str(),
+        row.active,
+        row.must_change,
+        row.public_key.as_ref(),
+    )?;
+    if row.mac.as_deref().is_some_and(|m| mac_equal(m, &expected)) {
+        Ok(())
+    } else {
+        Err(Error::Tampered(format!("スタッフ {id} の記録")))
+    }
+}
+
+/// Opens a staff member's grant with their identity and checks their row.
+fn unlock_grant(
+    conn: &Connection,
+    staff_id: &str,
+    row: &StaffRow,
+    identity: &Identity,
+) -> Result<Keys> {
+    let damaged = || Error::Tampered(format!("スタッフ {staff_id} の鍵の割り当て"));
+    if row.public_key != Some(identity.public()) {
+        return Err(Error::Tampered(format!(
+            "スタッフ {staff_id} の記録（公開鍵）"
+        )));
+    }
+    let grant = read_grant(conn, staff_id)?.ok_or_else(damaged)?;
+    let mask = role_mask(row.role.as_str()).ok_or_else(damaged)?;
+    let ids = current_key_ids(conn)?;
+    let bundle = grant
+        .open(identity, staff_id, row.role.as_str(), mask, &ids)
+        .map_err(|_| damaged())?;
+    let keys = Keys::derive(bundle)?;
+    check_staff_mac(&keys, staff_id, row)?;
+    Ok(keys)
+}
+
 impl Store {
-    /// Signs a staff member in: unwraps the data key from their keyslot.
+    /// Signs a staff member in: unwraps their identity from their keyslot and
+    /// opens their role's grant (FORMAT.md 8.6).
     ///
     /// Failures count towards the lockout; the count and the lock are recorded
     /// in the audit log (folded into the keyed chain at the next unlock when
-    /// the store is locked now).
+    /// the store is locked now). A store still in format 1 is upgraded at the
+    /// first manager sign-in.
     pub fn sign_in(&mut self, staff_id: &str, password: &str) -> Result<StaffSession> {
         let now = self.clock().now();
         let now_s = self.now();
         let row = staff_row(self.conn(), staff_id)?;
         // An unknown id fails exactly like a wrong password, so ids cannot be probed.
         let Some(row) = row else {
+            // An unknown id costs the same Argon2 run as a known one, so the
+            // answer's timing does not tell which ids exist.
+            let _ = crate::crypto::Identity::generate().and_then(|dummy| {
+                Keyslot::seal_with_password(
+                    dummy.slot_key(),
+                    "unknown",
+                    password.as_bytes(),
+                    self.policy().kdf,
+                )
+                .map_err(|_| crate::crypto::CryptoError::Random)
+            });
             self.record_failure(staff_id, "unknown_id", &now_s)?;
             return Err(Error::WrongCredentials);
         };
@@ -328,19 +587,68 @@ impl Store {
                 minutes: (secs + 59) / 60,
             });
         }
-        let slot = read_slot(self.conn(), &slot_id("password", staff_id))?.ok_or_else(|| {
-            Error::KeyslotCorrupt(format!("スタッフ {staff_id} の鍵スロットがありません"))
-        })?;
+        let format_1 = is_format_1(self.conn())?;
+        let Some(slot) = read_slot(self.conn(), &slot_id("password", staff_id))? else {
+            return Err(if format_1 {
+                Error::KeyslotCorrupt(format!("スタッフ {staff_id} の鍵スロットがありません"))
+            } else {
+                Error::ReissueNeeded
+            });
+        };
+        // The slot's authenticated label must be the staff id it is stored
+        // under: a slot copied from another account is refused before Argon2.
+        if slot.label != staff_id {
+            return Err(Error::Tampered(format!(
+                "スタッフ {staff_id} の鍵スロット（別のスタッフのもの）"
+            )));
+        }
         match slot.open_with_password(password.as_bytes()) {
-            Ok(data) => {
-                if let Some(keys) = &self.keys
-                    && keys.key_id != data.key_id()
-                {
-                    return Err(Error::KeyslotCorrupt(
-                        "鍵スロットが別の保存ファイルのものです".into(),
-                    ));
-                }
-                let keys = Keys::derive(data)?;
+            Ok(opened) => {
+                let keys = if format_1 {
+                    if row.role != Role::Manager {
+                        return Err(Error::UpgradeNeeded);
+                    }
+                    let (keys, recovery) = self.upgrade_format_1(
+                        opened,
+                        staff_id,
+                        row.role,
+                        password,
+                        row.must_change,
+                        None,
+                    )?;
+                    self.new_recovery_key = recovery;
+                    keys
+                } else {
+                    unlock_grant(
+                        self.conn(),
+                        staff_id,
+                        &row,
+                        &Identity::from_slot_key(opened),
+                    )?
+                };
+                let keys = match self.keys.take() {
+                    // Keys already in memory (the kiosk, unlocked earlier
+                    // today) must be of the same generation; what the new
+                    // grant adds joins them.
+                    Some(held) => {
+                        if held
+                            .bundle
+                            .key_ids()
+                            .iter()
+                            .zip(keys.bundle.key_ids())
+                            .any(|(a, b)| matches!((a, b), (Some(a), Some(b)) if *a != b))
+                        {
+                            self.keys = Some(held);
+                            return Err(Error::KeyslotCorrupt(
+                                "鍵スロットが別の保存ファイルのものです".into(),
+                            ));
+                        }
+                        let mut merged = held.bundle.restrict(held.bundle.mask())?;
+                        merged.merge_missing(&keys.bundle);
+                        Keys::derive(merged)?
+                    }
+                    None => keys,
+                };
                 let tx = self
                     .conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -368,20 +676,29 @@ impl Store {
                     must_change_password: row.must_change,
                 })
             }
-            Err(crate::crypto::KeyslotError::WrongSecret) => {
-                let failed = row.failed + 1;
-                let lock = failed >= self.policy().lockout_attempts;
-                let until = lock.then(|| {
-                    (now + self.policy().lockout_duration)
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-                });
+            Err(KeyslotError::WrongSecret) => {
+                let attempts = self.policy().lockout_attempts;
+                let duration = self.policy().lockout_duration;
                 let tx = self
                     .conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                tx.execute(
-                    "UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
-                    params![staff_id, if lock { 0 } else { failed }, until],
+                // The count is incremented in SQL inside this transaction, so
+                // parallel attempts each count.
+                let failed: u32 = tx.query_row(
+                    "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ?1
+                     RETURNING failed_attempts",
+                    [staff_id],
+                    |r| r.get(0),
                 )?;
+                let lock = failed >= attempts;
+                if lock {
+                    let until =
+                        (now + duration).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                    tx.execute(
+                        "UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1",
+                        params![staff_id, until],
+                    )?;
+                }
                 log_event(
                     &tx,
                     self.keys.as_ref(),
@@ -446,8 +763,8 @@ impl Store {
         )
     }
 
-    /// Changes the signed-in staff member's password: re-wraps their keyslot
-    /// under the new password. Clears the first-sign-in flag.
+    /// Changes the signed-in staff member's password: a new identity, slot
+    /// and grant. Clears the first-sign-in flag.
     pub fn change_password(
         &mut self,
         session: &mut StaffSession,
@@ -457,15 +774,18 @@ impl Store {
         let now = self.now();
         let kdf = self.policy().kdf;
         let (tx, keys, _, _) = self.write_tx()?;
-        let slot = Keyslot::seal_with_password(
-            &keys.data,
+        issue_identity(
+            &tx,
+            keys,
             &session.staff_id,
-            new_password.as_bytes(),
-            kdf,
+            session.role,
+            new_password,
+            &kdf,
+            false,
+            &now,
         )?;
-        write_slot(&tx, &slot_id("password", &session.staff_id), &slot, &now)?;
         tx.execute(
-            "UPDATE staff SET must_change_password = 0, failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+            "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
             [&session.staff_id],
         )?;
         record_in(
@@ -497,15 +817,7 @@ impl Store {
         let now = self.now();
         let kdf = self.policy().kdf;
         let (tx, keys, _, _) = self.write_tx()?;
-        insert_staff(
-            &tx,
-            &keys.data,
-            staff_id,
-            role,
-            initial_password,
-            &kdf,
-            &now,
-        )?;
+        insert_staff(&tx, keys, staff_id, role, initial_password, &kdf, &now)?;
         record_in(
             &tx,
             keys,
@@ -520,7 +832,10 @@ impl Store {
         Ok(())
     }
 
-    /// The manager revokes an account (someone left): its keyslot is destroyed.
+    /// The manager revokes an account (someone left): its keyslot and grant
+    /// are destroyed and the store is re-keyed in the same transaction
+    /// (FORMAT.md 8.8), so the old password with an old copy of the file
+    /// opens nothing written from now on; then the files are scrubbed.
     pub fn deactivate_staff(&mut self, manager: &StaffSession, staff_id: &str) -> Result<()> {
         manager.require_manager()?;
         if staff_id == manager.staff_id() {
@@ -529,23 +844,26 @@ impl Store {
             ));
         }
         let now = self.now();
+        let bits = self.blind_bits();
         let (tx, keys, _, _) = self.write_tx()?;
-        let n = tx.execute(
+        let row = staff_row(&tx, staff_id)?.ok_or(Error::NotFound {
+            what: "スタッフ"
+        })?;
+        check_staff_mac(keys, staff_id, &row)?;
+        tx.execute(
             "UPDATE staff SET active = 0, keyslot_id = NULL WHERE id = ?1",
             [staff_id],
         )?;
-        if n == 0 {
-            return Err(Error::NotFound {
-                what: "スタッフ"
-            });
-        }
+        seal_staff_row(&tx, keys, staff_id)?;
         tx.execute(
             "DELETE FROM keyslots WHERE id = ?1",
             [slot_id("password", staff_id)],
         )?;
+        tx.execute("DELETE FROM grants WHERE label = ?1", [staff_id])?;
+        let (new, report) = super::rekey::rekey_in(&tx, keys, bits, &now)?;
         record_in(
             &tx,
-            keys,
+            &new,
             &now,
             manager.staff_id(),
             AuditAction::StaffDeactivate,
@@ -553,42 +871,55 @@ impl Store {
             &[],
             "ok",
         )?;
+        record_in(
+            &tx,
+            &new,
+            &now,
+            manager.staff_id(),
+            AuditAction::KeyChange,
+            "store",
+            &["personal_key", "statistics_key"],
+            &format!(
+                "rotated_participants_{}_cards_{}_applications_{}",
+                report.participants, report.cards, report.applications
+            ),
+        )?;
         tx.commit()?;
-        Ok(())
+        self.keys = Some(new);
+        self.scrub_files()
     }
 
-    /// Lists the accounts (manager only).
+    /// Lists the accounts (manager only). A row whose MAC does not match is
+    /// refused by name.
     pub fn staff_accounts(&self, manager: &StaffSession) -> Result<Vec<StaffAccount>> {
         manager.require_manager()?;
-        let mut stmt = self.conn().prepare(
-            "SELECT id, role, active, must_change_password, locked_until FROM staff ORDER BY id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, bool>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
+        let keys = self.keys()?;
+        let ids: Vec<String> = {
+            let mut stmt = self.conn().prepare("SELECT id FROM staff ORDER BY id")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
         let mut out = Vec::new();
-        for row in rows {
-            let (id, role, active, must_change_password, locked_until) = row?;
+        for id in ids {
+            let row = staff_row(self.conn(), &id)?.ok_or(Error::NotFound {
+                what: "スタッフ"
+            })?;
+            check_staff_mac(keys, &id, &row)?;
             out.push(StaffAccount {
                 id,
-                role: Role::parse(&role).unwrap_or(Role::Operator),
-                active,
-                must_change_password,
-                locked_until,
+                role: row.role,
+                active: row.active,
+                must_change_password: row.must_change,
+                locked_until: row.locked_until,
             });
         }
         Ok(out)
     }
 
     /// With the recovery key (kept sealed by the ward), sets a new password for
-    /// an account, e.g. when the only manager forgot theirs. The account must
-    /// change it again at the next sign-in.
+    /// an account, e.g. when the only manager forgot theirs, or to re-issue an
+    /// account after the upgrade to format 2. The account must change it
+    /// again at the next sign-in.
     pub fn reset_password_with_recovery(
         &mut self,
         recovery: &RecoveryKey,
@@ -596,33 +927,82 @@ impl Store {
         new_password: &str,
     ) -> Result<()> {
         check_password_policy(staff_id, new_password)?;
-        let slot = read_slot(self.conn(), &slot_id("recovery", "recovery"))?
-            .ok_or_else(|| Error::KeyslotCorrupt("回復用の鍵スロットがありません".into()))?;
-        let data = slot.open_with_recovery(recovery).map_err(|e| match e {
-            crate::crypto::KeyslotError::WrongSecret => Error::Invalid(
+        let wrong = || {
+            Error::Invalid(
                 "回復キーが違います。封筒に保管された回復キーを確かめてください。".into(),
-            ),
-            other => other.into(),
-        })?;
-        let keys = Keys::derive(data)?;
+            )
+        };
+        let row = staff_row(self.conn(), staff_id)?
+            .filter(|r| r.active)
+            .ok_or(Error::NotFound {
+                what: "スタッフ"
+            })?;
+        if is_format_1(self.conn())? {
+            // Format 1: the recovery slot holds the one data key; the upgrade
+            // runs now, keeping this recovery key.
+            let slot = read_slot(self.conn(), &slot_id("recovery", "recovery"))?
+                .ok_or_else(|| Error::KeyslotCorrupt("回復用の鍵スロットがありません".into()))?;
+            let data = slot.open_with_recovery(recovery).map_err(|e| match e {
+                KeyslotError::WrongSecret => wrong(),
+                other => other.into(),
+            })?;
+            let (keys, _) = self.upgrade_format_1(
+                data,
+                staff_id,
+                row.role,
+                new_password,
+                true,
+                Some(recovery),
+            )?;
+            return self.finish_recovery(keys, staff_id);
+        }
+        let identity = Identity::from_recovery(recovery);
+        if recovery_public_key(self.conn())? != Some(identity.public()) {
+            return Err(wrong());
+        }
+        let grant = read_grant(self.conn(), "recovery")?
+            .ok_or_else(|| Error::Tampered("回復キーの鍵の割り当て".into()))?;
+        let ids = current_key_ids(self.conn())?;
+        let bundle = grant
+            .open(
+                &identity,
+                "recovery",
+                "recovery",
+                crate::crypto::ALL_KEYS,
+                &ids,
+            )
+            .map_err(|_| Error::Tampered("回復キーの鍵の割り当て".into()))?;
+        let keys = Keys::derive(bundle)?;
+        check_staff_mac(&keys, staff_id, &row)?;
         let now = self.now();
         let kdf = self.policy().kdf;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if staff_row(&tx, staff_id)?.is_none_or(|r| !r.active) {
-            return Err(Error::NotFound {
-                what: "スタッフ"
-            });
-        }
-        let new_slot =
-            Keyslot::seal_with_password(&keys.data, staff_id, new_password.as_bytes(), kdf)?;
-        write_slot(&tx, &slot_id("password", staff_id), &new_slot, &now)?;
-        tx.execute(
-            "UPDATE staff SET must_change_password = 1, failed_attempts = 0, locked_until = NULL,
-               keyslot_id = ?2 WHERE id = ?1",
-            params![staff_id, slot_id("password", staff_id)],
+        issue_identity(
+            &tx,
+            &keys,
+            staff_id,
+            row.role,
+            new_password,
+            &kdf,
+            true,
+            &now,
         )?;
+        tx.execute(
+            "UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1",
+            [staff_id],
+        )?;
+        tx.commit()?;
+        self.finish_recovery(keys, staff_id)
+    }
+
+    /// Folds waiting audit entries and records the recovery unlock.
+    fn finish_recovery(&mut self, keys: Keys, staff_id: &str) -> Result<()> {
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let head = audit::head(&tx)?;
         audit::fold_pending(&tx, &keys.audit, head)?;
         record_in(

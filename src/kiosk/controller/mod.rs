@@ -791,6 +791,12 @@ impl KioskController {
             self.staff_message = "スタッフIDとパスワードを入力してください。".into();
             return;
         }
+        // The upgrade to format 2 makes a new recovery key that must be shown
+        // once: it runs at a manager's sign-in on the command line, not here.
+        if self.store.needs_format_upgrade().unwrap_or(false) {
+            self.staff_message = "保存ファイルの更新が必要です。取扱責任者がコマンド（tsudoi staff list など）で一度サインインしてください。".into();
+            return;
+        }
         match self.store.sign_in(&id, &password) {
             Ok(session) => {
                 let must_change = session.must_change_password();
@@ -809,7 +815,9 @@ impl KioskController {
                 self.staff_message = match e {
                     Error::WrongCredentials
                     | Error::AccountLocked { .. }
-                    | Error::AccountInactive => e.to_string(),
+                    | Error::AccountInactive
+                    | Error::ReissueNeeded
+                    | Error::Tampered(_) => e.to_string(),
                     _ => "サインインできませんでした。取扱責任者に連絡してください。".into(),
                 };
             }
