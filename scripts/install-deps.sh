@@ -15,6 +15,10 @@ packages=(
   python3           # tests: an independent CSV reader
   poppler-utils     # tests: pdftotext reads the report's PDF
   libnfc-bin        # tests: nfc-list, an independent libnfc client for the PN532 emulator
+  systemd           # tests: systemd-analyze verify/security on the device's units
+  lintian           # scripts/test-deb.sh: Debian's package checker
+  man-db            # scripts/test-deb.sh: renders the generated man pages
+  bsdextrautils     # scripts/test-deb.sh: col
 )
 
 missing=()
