@@ -41,15 +41,15 @@ case $arch in
       [ -x target/debug/tsudoi ] || cargo build --locked --quiet --bin tsudoi
       cargo deb --no-build --profile dev -p tsudoi >/dev/null
     else
-      cargo deb --locked -p tsudoi >/dev/null -- --no-default-features
+      cargo deb --locked --no-default-features -p tsudoi >/dev/null
     fi
     deb=$(ls -t target/debian/tsudoi_*_amd64.deb | head -n1)
     ;;
   arm64)
     scripts/build-arm64.sh
     . scripts/arm64-env.sh
-    # Stripped with the cross binutils; target/arm64 is the cross build's own target dir.
-    CARGO_TARGET_DIR=$ARM64_TARGET_DIR cargo deb --no-build --no-strip -p tsudoi \
+    # Stripped with the cross binutils (aarch64-linux-gnu-strip); target/arm64 is the cross build's own target dir.
+    CARGO_TARGET_DIR=$ARM64_TARGET_DIR cargo deb --no-build --no-default-features -p tsudoi \
       --target "$TARGET" --output target/debian/ >/dev/null
     deb=$(ls -t target/debian/tsudoi_*_arm64.deb | head -n1)
     ;;
