@@ -21,6 +21,10 @@ packages=(
   golang-golang-x-mod-dev  # tests: golang.org/x/mod/sumdb/note and sumdb/tlog, built offline
   python3-cryptography openssl xxd  # tests: the ward manual's signature checks (tests/manuals.rs)
   b3sum             # tests: FORMAT.md's BLAKE3 vectors recomputed by an independent tool
+  systemd           # tests: systemd-analyze verify/security on the device's units
+  lintian           # scripts/test-deb.sh: Debian's package checker
+  man-db            # scripts/test-deb.sh: renders the generated man pages
+  bsdextrautils     # scripts/test-deb.sh: col
 )
 
 missing=()

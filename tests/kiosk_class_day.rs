@@ -404,3 +404,33 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
         ["card_replace", "card_unlink"]
     );
 }
+
+#[test]
+fn an_application_pointed_at_someone_else_seats_nobody() {
+    let d = class_day((13, 17));
+    let today_class = d.sessions[1].clone();
+    let (winner, never, never_id) = (d.winner, d.never, d.never_id.clone());
+    let winner_id = d
+        .f
+        .store
+        .participant_by_card(&card(winner))
+        .unwrap()
+        .unwrap();
+    let r = start(d.f);
+    // Someone with sqlite3 gives the winner's seat to a resident who never applied.
+    let out = std::process::Command::new("sqlite3")
+        .arg(r.dir.path().join("tsudoi.db"))
+        .arg(format!(
+            "UPDATE lottery_applications SET participant_id = '{never_id}' WHERE participant_id = '{winner_id}'"
+        ))
+        .output()
+        .expect("sqlite3 is installed by scripts/install-deps.sh");
+    assert!(out.status.success());
+    let ui = &r.ui;
+    // The edited application opens for no one: the tap is refused, nothing recorded.
+    assert_ne!(tap(ui, never), Signal::Success);
+    assert_ne!(ui.ui_screen(), UiScreen::CheckedIn);
+    back_to_waiting(ui);
+    assert_ne!(tap(ui, winner), Signal::Success);
+    assert!(raw_attendance(r.dir.path(), &today_class).is_empty());
+}

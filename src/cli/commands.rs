@@ -789,6 +789,7 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
         Some(control),
         tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
     );
+    let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -830,6 +831,7 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     ui.on_reader_state(false);
     let handle = tsudoi_hw::spawn_reader(reader, settings);
     ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&hw.gpio));
+    let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,10 +4,12 @@
 //! - [`ui`]: the adapter that copies the controller's state into the screens'
 //!   `Kiosk` global and forwards their callbacks; also headless rendering for
 //!   screenshots and tests.
+//! - [`service`]: `READY=1` and watchdog pings for systemd.
 
 pub mod bench;
 pub mod controller;
 pub mod screens;
+pub mod service;
 pub mod ui;
 
 pub use controller::{

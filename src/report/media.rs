@@ -276,6 +276,24 @@ pub fn ledger_csv(entries: &[LedgerEntry]) -> Vec<u8> {
     super::csv::encode(&text, super::csv::Encoding::Utf8Bom, "ledger.csv").unwrap_or_default()
 }
 
+/// The file that asks the appliance's root-owned `tsudoi-media-eject.path`
+/// unit to unmount the USB sticks under `/media/tsudoi` (the kiosk itself has
+/// no right to unmount anything).
+pub const EJECT_REQUEST: &str = "eject";
+
+/// After an export: asks the system to unmount the sticks, so they can be
+/// pulled out safely, by creating [`EJECT_REQUEST`] in `runtime_dir`
+/// (`$RUNTIME_DIRECTORY`, `/run/tsudoi` under systemd). Returns whether a
+/// request was made: without a runtime directory (not running as the
+/// service) there is nobody to ask.
+pub fn request_unmount(runtime_dir: Option<&Path>) -> std::io::Result<bool> {
+    let Some(dir) = runtime_dir.filter(|d| d.is_dir()) else {
+        return Ok(false);
+    };
+    std::fs::write(dir.join(EJECT_REQUEST), b"export done\n")?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,5 +310,15 @@ mod tests {
     fn mount_paths_are_unescaped() {
         assert_eq!(unescape("/media/USB\\040DISK"), "/media/USB DISK");
         assert_eq!(unescape("/plain"), "/plain");
+    }
+
+    #[test]
+    fn an_unmount_request_is_a_file_in_the_runtime_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(request_unmount(Some(dir.path())).unwrap());
+        assert!(dir.path().join(EJECT_REQUEST).is_file());
+        // Not under systemd: nothing to ask, nothing written.
+        assert!(!request_unmount(None).unwrap());
+        assert!(!request_unmount(Some(&dir.path().join("missing"))).unwrap());
     }
 }

@@ -227,8 +227,24 @@ pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         let later = Rc::downgrade(&s);
         slint::Timer::single_shot(DRAW_FIRST, move || {
             if let Some(s) = later.upgrade() {
-                s.act(|c| c.report_write());
+                s.act(|c| {
+                    c.report_write();
+                    if c.month_report()
+                        .is_some_and(|r| r.step == ctl::ReportStep::Done)
+                    {
+                        unmount_sticks();
+                    }
+                });
             }
         });
     });
+}
+
+/// A finished export: on the appliance, root's `tsudoi-media-eject.path`
+/// unmounts the sticks so they can be pulled out (see debian/tsudoi-media).
+fn unmount_sticks() {
+    let dir = std::env::var_os("RUNTIME_DIRECTORY").map(std::path::PathBuf::from);
+    if let Err(e) = crate::report::media::request_unmount(dir.as_deref()) {
+        eprintln!("tsudoi: could not ask for the USB stick to be unmounted: {e}");
+    }
 }

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Checks the amd64 Debian package the way Debian's tools see it (run by CI):
+# builds it (scripts/package-deb.sh), runs lintian (no errors allowed),
+# checks its contents and metadata with dpkg-deb, installs it on this
+# machine, checks what the maintainer scripts did (user, groups, folders,
+# units), verifies the installed units with systemd-analyze (with the real
+# man pages now present), runs the installed binary, then removes and purges
+# it. Needs root (CI runs as root).
+#
+#   scripts/test-deb.sh [PATH.deb]    # without a path, builds the package first
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "test-deb: run as root (it installs the package)" >&2; exit 1; }
+
+fail() { echo "test-deb: FAILED: $*" >&2; exit 1; }
+ok() { echo "test-deb: ok: $*"; }
+
+deb=${1:-}
+if [ -z "$deb" ]; then
+  deb=$(scripts/package-deb.sh | tail -n1)
+fi
+[ -f "$deb" ] || fail "no package at $deb"
+echo "test-deb: $deb ($(du -h "$deb" | cut -f1))"
+
+# 1. lintian: errors fail; warnings are printed.
+lintian_out=$(lintian --tag-display-limit 0 "$deb" 2>&1 || true)
+echo "$lintian_out" | sed 's/^/  lintian: /'
+if echo "$lintian_out" | grep -q '^E:'; then fail "lintian reports errors"; fi
+ok "lintian: no errors"
+
+# 2. Metadata and contents.
+field() { dpkg-deb -f "$deb" "$1"; }
+[ "$(field Package)" = tsudoi ] || fail "Package field"
+for dep in 'libc6 (>= 2.35)' libinput10 libudev1 libxkbcommon0 libfontconfig1 adduser; do
+  field Depends | grep -qF "$dep" || fail "Depends lacks $dep"
+done
+contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+for f in ./usr/bin/tsudoi ./etc/tsudoi/tsudoi.toml \
+  ./usr/lib/systemd/system/tsudoi.service ./usr/lib/systemd/system/tsudoi-media@.service \
+  ./usr/lib/systemd/system/tsudoi-media-eject.service ./usr/lib/systemd/system/tsudoi-media-eject.path \
+  ./usr/libexec/tsudoi/tsudoi-media ./usr/lib/udev/rules.d/60-tsudoi.rules ./usr/lib/tmpfiles.d/tsudoi.conf \
+  ./usr/share/man/man1/tsudoi.1.gz ./usr/share/man/man1/tsudoi-run.1.gz ./usr/share/man/man1/tsudoi-report.1.gz \
+  ./usr/share/bash-completion/completions/tsudoi ./usr/share/zsh/vendor-completions/_tsudoi \
+  ./usr/share/fish/vendor_completions.d/tsudoi.fish \
+  ./usr/share/doc/tsudoi/copyright ./usr/share/doc/tsudoi/changelog.Debian.gz \
+  ./usr/share/doc/tsudoi/LICENSE-BIZUDGothic.txt ./usr/share/doc/tsudoi/LICENSE-EDRDG.txt \
+  ./usr/share/doc/tsudoi/LICENSE-Unicode.txt; do
+  echo "$contents" | grep -qxF "$f" || fail "package lacks $f"
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -e "$deb" "$tmp/control"
+grep -qx /etc/tsudoi/tsudoi.toml "$tmp/control/conffiles" || fail "tsudoi.toml is not a conffile"
+# The man page of a subcommand is real roff that man renders (man-db's own check).
+dpkg-deb -x "$deb" "$tmp/root"
+man_text=$(MANWIDTH=100 man -l "$tmp/root/usr/share/man/man1/tsudoi-run.1.gz" 2>&1 | col -b)
+echo "$man_text" | grep -q -- '--idle-seconds' || fail "tsudoi-run(1) does not document --idle-seconds"
+bash -n "$tmp/root/usr/share/bash-completion/completions/tsudoi" || fail "bash completion does not parse"
+ok "contents, conffile, man page and completion"
+
+# 3. Install, as on a kiosk.
+if dpkg-query -W -f='${Status}' tsudoi 2>/dev/null | grep -q installed; then dpkg --purge tsudoi >/dev/null; fi
+apt-get -o DPkg::Lock::Timeout=900 install -y -qq "$(readlink -f "$deb")" >/dev/null || fail "apt-get install"
+id tsudoi >/dev/null || fail "no tsudoi user"
+for g in video render input dialout gpio spi i2c plugdev; do
+  id -nG tsudoi | tr ' ' '\n' | grep -qx "$g" || fail "tsudoi is not in group $g"
+done
+[ "$(getent passwd tsudoi | cut -d: -f7)" = /usr/sbin/nologin ] || fail "tsudoi has a login shell"
+[ "$(stat -c '%a %U' /var/lib/tsudoi)" = "700 tsudoi" ] || fail "/var/lib/tsudoi is $(stat -c '%a %U' /var/lib/tsudoi)"
+[ -d /media/tsudoi ] || fail "/media/tsudoi missing"
+[ -e /etc/systemd/system/multi-user.target.wants/tsudoi.service ] || fail "tsudoi.service is not enabled"
+for u in tsudoi.service tsudoi-media@sda1.service tsudoi-media-eject.service tsudoi-media-eject.path; do
+  out=$(systemd-analyze verify "$u" 2>&1) || true
+  [ -z "$out" ] || fail "systemd-analyze verify $u: $out"
+done
+ok "installed: user, groups, /var/lib/tsudoi 0700, units verify with man pages"
+/usr/bin/tsudoi --version | grep -q '^tsudoi ' || fail "tsudoi --version"
+/usr/bin/tsudoi --config /etc/tsudoi/tsudoi.toml check --birth 1950-01-01 --postal 160-0022 --on 2026-01-01 --json \
+  | python3 -c 'import json,sys; assert json.load(sys.stdin)["eligible"] is True' || fail "the installed binary with the shipped config"
+ok "the installed binary reads the shipped configuration"
+
+# 4. Remove keeps the config, purge removes it; the store folder stays (residents' data).
+dpkg --remove tsudoi >/dev/null
+[ -f /etc/tsudoi/tsudoi.toml ] || fail "remove deleted the conffile"
+dpkg --purge tsudoi >/dev/null
+[ ! -e /etc/tsudoi/tsudoi.toml ] || fail "purge left the conffile"
+[ -d /var/lib/tsudoi ] || fail "purge deleted /var/lib/tsudoi"
+ok "remove and purge"
+echo "test-deb: PASSED"
