@@ -410,12 +410,11 @@ fn an_application_pointed_at_someone_else_seats_nobody() {
     let d = class_day((13, 17));
     let today_class = d.sessions[1].clone();
     let (winner, never, never_id) = (d.winner, d.never, d.never_id.clone());
-    let winner_id = d
-        .f
-        .store
-        .participant_by_card(&card(winner))
-        .unwrap()
-        .unwrap();
+    let winner_id =
+        d.f.store
+            .participant_by_card(&card(winner))
+            .unwrap()
+            .unwrap();
     let r = start(d.f);
     // Someone with sqlite3 gives the winner's seat to a resident who never applied.
     let out = std::process::Command::new("sqlite3")
