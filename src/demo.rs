@@ -303,11 +303,7 @@ pub fn generate(
             )?;
             // Four in five residents carry a card; the first two are the documented demo cards.
             if let Some(uid) = card_uid(spec.seed, i) {
-                let tech = if i < 3 {
-                    tsudoi_hw::Technology::Iso14443A
-                } else {
-                    tsudoi_hw::Technology::Felica
-                };
+                let tech = card_technology(i);
                 let card_id = uuid_from(&mut rng);
                 let card = tsudoi_hw::CardId::new(tech, &uid)
                     .map_err(|e| crate::Error::Invalid(e.to_string()))?;
@@ -673,6 +669,20 @@ fn demo_lottery_classes(
     }
     tx.commit()?;
     Ok(seats)
+}
+
+/// The documented demo cards (residents 0–2) are ISO 14443-A; the rest FeliCa.
+pub fn card_technology(i: usize) -> tsudoi_hw::Technology {
+    if i < 3 {
+        tsudoi_hw::Technology::Iso14443A
+    } else {
+        tsudoi_hw::Technology::Felica
+    }
+}
+
+/// The card the demo gave resident number `i`, as a reader reads it.
+pub fn card(seed: u64, i: usize) -> Option<tsudoi_hw::CardId> {
+    tsudoi_hw::CardId::new(card_technology(i), &card_uid(seed, i)?).ok()
 }
 
 /// The card the demo gave resident number `i`, if any (benchmarks tap these).

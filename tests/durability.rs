@@ -42,10 +42,9 @@ fn writer_child() {
         .collect();
     for s in &sessions {
         for i in 2..RESIDENTS {
-            let Some(uid) = demo::card_uid(SEED, i) else {
+            let Some(card) = demo::card(SEED, i) else {
                 continue;
             };
-            let card = tsudoi_hw::CardId::new(tsudoi_hw::Technology::Felica, &uid).unwrap();
             if let Some(tsudoi::store::attendance::CheckInOutcome::CheckedIn { .. }) =
                 store.check_in_card(&card, s).unwrap()
             {
@@ -151,8 +150,7 @@ fn killed_writer_loses_no_acknowledged_check_in() {
         );
         let raw = rusqlite::Connection::open(&f.path).unwrap();
         for (session, i) in &acked {
-            let uid = demo::card_uid(SEED, *i).unwrap();
-            let card = tsudoi_hw::CardId::new(tsudoi_hw::Technology::Felica, &uid).unwrap();
+            let card = demo::card(SEED, *i).unwrap();
             let pid = store.participant_by_card(&card).unwrap().unwrap();
             let n: i64 = raw
                 .query_row(

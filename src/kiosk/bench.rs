@@ -142,17 +142,12 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
     let mut times = Vec::with_capacity(taps);
     let mut i = 0usize;
     while times.len() < taps {
-        let Some(uid) = demo::card_uid(seed, i % 4000) else {
+        let Some(card) = demo::card(seed, i % 4000) else {
             i += 1;
             continue;
         };
-        let tech = if i % 4000 < 2 {
-            tsudoi_hw::Technology::Iso14443A
-        } else {
-            tsudoi_hw::Technology::Felica
-        };
         i += 1;
-        let card = tsudoi_hw::CardId::new(tech, &uid);
+        let card = Ok(card);
         let started = Instant::now();
         ui.on_card(card);
         times.push(started.elapsed());
