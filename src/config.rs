@@ -23,6 +23,9 @@
 //! [hardware]
 //! reader = "pn532_uart:/dev/serial0"   # or "simulated", "acr122_usb", …
 //! cooldown_secs = 30
+//!
+//! [kiosk]
+//! closing_time = "21:00"   # the keys leave memory then (12 h after sign-in at the latest)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -48,6 +51,38 @@ pub struct Config {
     /// The card reader, buzzer and LEDs (see hw/README.md).
     #[serde(default)]
     pub hardware: tsudoi_hw::HardwareConfig,
+    #[serde(default)]
+    pub kiosk: KioskSection,
+}
+
+/// The kiosk's day.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KioskSection {
+    /// When the space closes ("HH:MM", Japan time): the store's keys leave
+    /// memory then, and the kiosk shows 準備中 until a staff member signs in.
+    /// They leave at the latest 12 hours after the day's first sign-in anyway.
+    pub closing_time: String,
+}
+
+impl Default for KioskSection {
+    fn default() -> Self {
+        Self {
+            closing_time: "21:00".into(),
+        }
+    }
+}
+
+impl KioskSection {
+    /// The closing time, checked.
+    pub fn closing_time(&self) -> Result<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(self.closing_time.trim(), "%H:%M").map_err(|_| {
+            Error::Invalid(format!(
+                "[kiosk] closing_time は「21:00」のように時:分で書いてください（いまの値: {}）。",
+                self.closing_time.chars().take(20).collect::<String>()
+            ))
+        })
+    }
 }
 
 /// Monthly reports.
@@ -150,7 +185,7 @@ impl Config {
         };
         kdf.validate()
             .map_err(|e| Error::Invalid(format!("鍵導出（Argon2id）の設定が不正です: {e}")))?;
-        Ok(Policy {
+        let policy = Policy {
             lockout_attempts: s.lockout_attempts,
             lockout_duration: chrono::Duration::minutes(i64::from(s.lockout_minutes)),
             kdf,
@@ -159,7 +194,12 @@ impl Config {
                 reverify_after_months: e.reverify_after_months,
             },
             blind_index_bits: s.blind_index_bits,
-        })
+        };
+        // A configuration may tighten the store's policy but never go below
+        // the floor: `init` stores these values, and a weak file handed to
+        // `--config` must not lower a running store's guard.
+        policy.security().check_floor()?;
+        Ok(policy)
     }
 
     /// The ward's key for merged reports, if configured.

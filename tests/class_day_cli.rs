@@ -23,7 +23,7 @@ fn tsudoi(dir: &Path, args: &[&str]) -> Output {
     if !config.exists() {
         std::fs::write(
             &config,
-            "[security]\nkdf_memory_kib = 8\nkdf_iterations = 1\nkdf_parallelism = 1\n",
+            "[security]\nkdf_memory_kib = 19456\nkdf_iterations = 2\nkdf_parallelism = 1\n",
         )
         .unwrap();
     }

@@ -97,21 +97,10 @@ fn staff_workflow_from_the_terminal() {
     assert!(text(&again.stderr).contains("すでにあります"));
 
     // The first password must be changed before anything else.
-    let add = [
-        "participant",
-        "add",
-        "--name",
-        "試験 花子",
-        "--kana",
-        "しけん はなこ",
-        "--phone",
-        "090-7777-0001",
-        "--birth",
-        "昭和25年5月5日",
-        "--postal",
-        "160-0022",
-    ];
-    let out = env.run(&add, Some(PASSWORD));
+    let add = ["participant", "add", "--json", "-"];
+    let person = r#"{"name": "試験 花子", "kana": "しけん はなこ", "phone": "090-7777-0001",
+                     "birth": "昭和25年5月5日", "postal": "160-0022"}"#;
+    let out = env.run_with_input(&add, Some(PASSWORD), person);
     assert_ne!(code(&out), 0);
     assert!(
         text(&out.stderr).contains("パスワードを変更"),
@@ -129,25 +118,22 @@ fn staff_workflow_from_the_terminal() {
         .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
     assert!(c.output().unwrap().status.success());
 
-    let out = env.run(&add, Some(NEW_PASSWORD));
+    let out = env.run_with_input(&add, Some(NEW_PASSWORD), person);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out_text = text(&out.stdout);
     let id = out_text.split("登録番号: ").nth(1).unwrap()[..8].to_owned();
 
-    let out = env.run(
-        &[
-            "participant",
-            "find",
-            "--phone",
-            "０９０（７７７７）０００１",
-        ],
+    let out = env.run_with_input(
+        &["participant", "find"],
         Some(NEW_PASSWORD),
+        "０９０（７７７７）０００１\n",
     );
-    assert!(out.status.success());
+    assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&id));
-    let out = env.run(
-        &["participant", "find", "--kana", "シケン"],
+    let out = env.run_with_input(
+        &["participant", "find", "--json", "-"],
         Some(NEW_PASSWORD),
+        r#"{"kana": "シケン"}"#,
     );
     assert!(text(&out.stdout).contains("試験 花子"));
     let out = env.run(&["participant", "show", &id], Some(NEW_PASSWORD));
@@ -221,22 +207,11 @@ fn staff_workflow_from_the_terminal() {
 fn input_errors_do_not_echo_personal_values() {
     let env = Env::new();
     env.init();
-    let out = env.run(
-        &[
-            "participant",
-            "add",
-            "--name",
-            "試験 太郎",
-            "--kana",
-            "しけん たろう",
-            "--phone",
-            "090-12345",
-            "--birth",
-            "1950-01-01",
-            "--postal",
-            "160-0022",
-        ],
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
         Some(NEW_PASSWORD),
+        r#"{"name": "試験 太郎", "kana": "しけん たろう", "phone": "090-12345",
+            "birth": "1950-01-01", "postal": "160-0022"}"#,
     );
     assert_eq!(code(&out), 2);
     let err = text(&out.stderr);

@@ -968,7 +968,7 @@ fn re_keying_leaves_no_old_ciphertext_and_old_keys_open_nothing() {
 }
 
 // ---------------------------------------------------------------------------
-// FORMAT.md 8.9, recomputed by tools not written here.
+// FORMAT.md 8.9 and 8.10, recomputed by tools not written here.
 
 fn format_md_vector(name: &str) -> String {
     let doc = std::fs::read_to_string(
@@ -1036,6 +1036,13 @@ fn format_md_vectors_agree_with_b3sum_and_python() {
     assert_eq!(
         b3sum(&["--keyed"], &link_key, &link_input),
         format_md_vector("application mac (app-1, class-1, pid-1, 1)")
+    );
+    let policy_key = hex(&derive("tsudoi 2026 security-policy v2"));
+    let policy_text = format_md_vector("policy text");
+    let policy_input = lp(&[&[2], b"security-policy", policy_text.as_bytes()]);
+    assert_eq!(
+        b3sum(&["--keyed"], &policy_key, &policy_input),
+        format_md_vector("policy mac")
     );
     let cell_aad = lp(&[
         &[2],

@@ -17,8 +17,9 @@ use tsudoi::store::sessions::{NewSession, Program, SessionMode, parse_time};
 use tsudoi::store::{Actor, Role, StaffSession, Store};
 use tsudoi::{Error, Result, demo};
 
+use super::personal::{self, Field};
 use super::{
-    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd,
+    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd, PolicyCmd,
     ReportAction, ReportArgs, ScreenshotArgs, SessionCmd, StaffCmd, secrets,
 };
 
@@ -286,7 +287,37 @@ fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
     };
     let table = ctx.config.postal_table()?;
     let rules = ctx.config.policy()?.rules;
-    let decision = match eligibility::check(&a.birth, &a.postal, on, &table, &rules) {
+    let (birth, postal) = match (a.birth.clone(), a.postal.clone(), a.input) {
+        (Some(b), Some(p), None) => (b, p),
+        (None, None, _) => {
+            let answers = personal::read(
+                a.input.is_some(),
+                &[
+                    Field {
+                        key: "birth",
+                        label: "生年月日",
+                        required: true,
+                    },
+                    Field {
+                        key: "postal",
+                        label: "郵便番号",
+                        required: true,
+                    },
+                ],
+                &[],
+            )?;
+            (
+                answers.get("birth").unwrap_or_default(),
+                answers.get("postal").unwrap_or_default(),
+            )
+        }
+        _ => {
+            return Err(Error::Invalid(
+                "--birth と --postal を両方付けるか、どちらも付けずに標準入力（--input -）か端末から入力してください。".into(),
+            ));
+        }
+    };
+    let decision = match eligibility::check(&birth, &postal, on, &table, &rules) {
         Ok(d) => d,
         Err(e) => {
             if a.json {
@@ -348,22 +379,70 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
     // Validate what can be validated before asking for a password.
     match cmd {
         ParticipantCmd::Add(a) => {
-            let phone = input(PhoneNumber::parse(&a.phone))?;
-            let basis = if a.ward_provided {
+            a.refused.refuse_if_given()?;
+            let answers = personal::read(
+                a.json.is_some(),
+                &[
+                    Field {
+                        key: "name",
+                        label: "氏名",
+                        required: true,
+                    },
+                    Field {
+                        key: "kana",
+                        label: "ふりがな",
+                        required: true,
+                    },
+                    Field {
+                        key: "phone",
+                        label: "電話番号",
+                        required: true,
+                    },
+                    Field {
+                        key: "birth",
+                        label: "生年月日（身分証のとおり。例: 昭和25年5月5日）",
+                        required: false,
+                    },
+                    Field {
+                        key: "postal",
+                        label: "郵便番号",
+                        required: false,
+                    },
+                    Field {
+                        key: "address",
+                        label: "住所（抽選のある教室に申し込む場合だけ）",
+                        required: false,
+                    },
+                    Field {
+                        key: "document",
+                        label: "確認した身分証（空なら 健康保険証）",
+                        required: false,
+                    },
+                ],
+                &["ward_provided"],
+            )?;
+            let phone = input(PhoneNumber::parse(
+                &answers.get("phone").unwrap_or_default(),
+            ))?;
+            let ward_provided = a.ward_provided || answers.flag("ward_provided");
+            let basis = if ward_provided {
                 Basis::WardProvided
             } else {
                 Basis::SelfPresented
             };
-            let id_check = match (&a.birth, &a.postal) {
+            let document_text = answers
+                .get("document")
+                .unwrap_or_else(|| "健康保険証".to_owned());
+            let id_check = match (answers.get("birth"), answers.get("postal")) {
                 (Some(b), Some(p)) => Some(IdCheck {
-                    birth_date: input(eligibility::parse_date(b))?,
-                    postal: input(PostalCode::parse(p))?,
-                    document: document(&a.document)?,
+                    birth_date: input(eligibility::parse_date(&b))?,
+                    postal: input(PostalCode::parse(&p))?,
+                    document: document(&document_text)?,
                 }),
-                (None, None) if a.ward_provided => None,
+                (None, None) if ward_provided => None,
                 _ => {
                     return Err(Error::Invalid(
-                        "身分証を確認して、--birth（生年月日）と --postal（郵便番号）を両方入力してください。".into(),
+                        "身分証を確認して、生年月日（birth）と郵便番号（postal）を両方入力してください。".into(),
                     ));
                 }
             };
@@ -371,12 +450,12 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             let id = store.register(
                 &staff,
                 NewParticipant {
-                    name: a.name,
-                    kana: a.kana,
+                    name: answers.get("name").unwrap_or_default(),
+                    kana: answers.get("kana").unwrap_or_default(),
                     phone,
                     basis,
                     id_check,
-                    address: a.address,
+                    address: answers.get("address"),
                 },
             )?;
             println!("登録しました。登録番号: {}（{}）", short_id(&id), id);
@@ -384,16 +463,28 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ParticipantCmd::Find(f) => {
-            let phone = f
-                .phone
-                .as_deref()
-                .map(|p| input(PhoneNumber::parse(p)))
-                .transpose()?;
+            f.refused.refuse_if_given()?;
+            let (key, value) = personal::read_one(
+                f.json.is_some(),
+                &["phone", "kana"],
+                "電話番号かふりがな",
+            )?;
+            // A plain line is a phone number when it holds digits.
+            let by_phone = match key.as_deref() {
+                Some(k) => k == "phone",
+                None => eligibility::to_halfwidth(&value)
+                    .chars()
+                    .any(|c| c.is_ascii_digit()),
+            };
+            let phone = if by_phone {
+                Some(input(PhoneNumber::parse(&value))?)
+            } else {
+                None
+            };
             let (mut store, staff) = ctx.sign_in()?;
-            let found = match (&phone, &f.kana) {
-                (Some(p), _) => store.find_by_phone(&staff, p)?,
-                (None, Some(k)) => store.find_by_kana(&staff, k)?,
-                (None, None) => Vec::new(),
+            let found = match &phone {
+                Some(p) => store.find_by_phone(&staff, p)?,
+                None => store.find_by_kana(&staff, &value)?,
             };
             if found.is_empty() {
                 println!("見つかりませんでした。");
@@ -465,25 +556,56 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ParticipantCmd::Update(u) => {
+            u.refused.refuse_if_given()?;
+            let answers = personal::read(
+                u.json.is_some(),
+                &[
+                    Field {
+                        key: "name",
+                        label: "新しい氏名",
+                        required: false,
+                    },
+                    Field {
+                        key: "kana",
+                        label: "新しいふりがな",
+                        required: false,
+                    },
+                    Field {
+                        key: "phone",
+                        label: "新しい電話番号",
+                        required: false,
+                    },
+                    Field {
+                        key: "address",
+                        label: "新しい住所",
+                        required: false,
+                    },
+                ],
+                &[],
+            )?;
             let mut changes = Vec::new();
-            if let Some(n) = u.name {
+            if let Some(n) = answers.get("name") {
                 changes.push(Correction::Name(n));
             }
-            if let Some(k) = u.kana {
+            if let Some(k) = answers.get("kana") {
                 changes.push(Correction::Kana(k));
             }
-            if let Some(p) = u.phone {
+            if let Some(p) = answers.get("phone") {
                 changes.push(Correction::Phone(input(PhoneNumber::parse(&p))?));
             }
-            if let Some(a) = u.address {
-                changes.push(Correction::Address(Some(a)));
-            }
-            if u.clear_address {
-                changes.push(Correction::Address(None));
+            match (answers.get("address"), u.clear_address) {
+                (Some(_), true) => {
+                    return Err(Error::Invalid(
+                        "住所の訂正と --clear-address は一緒に使えません。".into(),
+                    ));
+                }
+                (Some(a), false) => changes.push(Correction::Address(Some(a))),
+                (None, true) => changes.push(Correction::Address(None)),
+                (None, false) => {}
             }
             if changes.is_empty() {
                 return Err(Error::Invalid(
-                    "訂正する項目を指定してください（--name, --kana, --phone, --address）。".into(),
+                    "訂正する項目を入力してください（name, kana, phone, address のどれか、または --clear-address）。".into(),
                 ));
             }
             let (mut store, staff) = ctx.sign_in()?;
@@ -494,10 +616,38 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ParticipantCmd::Reverify(r) => {
+            r.refused.refuse_if_given()?;
+            let answers = personal::read(
+                r.json.is_some(),
+                &[
+                    Field {
+                        key: "birth",
+                        label: "生年月日（身分証のとおり）",
+                        required: true,
+                    },
+                    Field {
+                        key: "postal",
+                        label: "郵便番号",
+                        required: true,
+                    },
+                    Field {
+                        key: "document",
+                        label: "確認した身分証（空なら 健康保険証）",
+                        required: false,
+                    },
+                ],
+                &[],
+            )?;
             let check = IdCheck {
-                birth_date: input(eligibility::parse_date(&r.birth))?,
-                postal: input(PostalCode::parse(&r.postal))?,
-                document: document(&r.document)?,
+                birth_date: input(eligibility::parse_date(
+                    &answers.get("birth").unwrap_or_default(),
+                ))?,
+                postal: input(PostalCode::parse(&answers.get("postal").unwrap_or_default()))?,
+                document: document(
+                    &answers
+                        .get("document")
+                        .unwrap_or_else(|| "健康保険証".to_owned()),
+                )?,
             };
             let (mut store, staff) = ctx.sign_in()?;
             let d = store.reverify(&staff, &r.id, check)?;
@@ -679,7 +829,57 @@ fn staff(ctx: &Context, cmd: StaffCmd) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        StaffCmd::Policy(PolicyCmd::Show) => {
+            let (store, _) = ctx.sign_in()?;
+            print_policy(&store.security_policy());
+            Ok(ExitCode::SUCCESS)
+        }
+        StaffCmd::Policy(PolicyCmd::Set(a)) => {
+            let (mut store, manager) = ctx.sign_in()?;
+            let mut p = store.security_policy();
+            if let Some(v) = a.lockout_attempts {
+                p.lockout_attempts = v;
+            }
+            if let Some(v) = a.lockout_minutes {
+                p.lockout_minutes = v;
+            }
+            if let Some(v) = a.kdf_memory_kib {
+                p.kdf.m_cost_kib = v;
+            }
+            if let Some(v) = a.kdf_iterations {
+                p.kdf.t_cost = v;
+            }
+            if let Some(v) = a.kdf_parallelism {
+                p.kdf.p_cost = v;
+            }
+            if let Some(v) = a.reverify_after_months {
+                p.reverify_after_months = v;
+            }
+            if p.kdf.validate().is_err() {
+                return Err(Error::Invalid(
+                    "Argon2id の値が範囲外です（メモリ 8×並列度〜1048576 KiB、回数 1〜64、並列度 1〜16）。".into(),
+                ));
+            }
+            let changed = store.set_security_policy(&manager, p)?;
+            if changed.is_empty() {
+                println!("設定は変わりませんでした。");
+            } else {
+                println!("セキュリティ設定を変えました（{}）。", changed.join(", "));
+            }
+            print_policy(&store.security_policy());
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn print_policy(p: &tsudoi::store::security_policy::SecurityPolicy) {
+    println!("ロックまでの失敗回数: {}回", p.lockout_attempts);
+    println!("ロックの時間: {}分", p.lockout_minutes);
+    println!(
+        "パスワードの鍵導出（Argon2id）: メモリ {} KiB・{}回・並列度 {}",
+        p.kdf.m_cost_kib, p.kdf.t_cost, p.kdf.p_cost
+    );
+    println!("本人確認をやり直すまで: {}か月", p.reverify_after_months);
 }
 
 fn audit(ctx: &Context, cmd: AuditCmd) -> Result<ExitCode> {
@@ -695,10 +895,18 @@ fn audit(ctx: &Context, cmd: AuditCmd) -> Result<ExitCode> {
             })
         }
         AuditCmd::Show { last } => {
+            // An operator sees what was done and by whom, not which record:
+            // a resident's record id would let visits be followed.
+            let hide_records = !staff.role().handles_personal_data();
             for e in store.audit_entries(last.clamp(1, 10_000))? {
+                let record = if hide_records && !e.record_id.is_empty() {
+                    "（非表示）"
+                } else {
+                    e.record_id.as_str()
+                };
                 println!(
                     "{:>6}  {}  {:<14} {:<16} {}  [{}]  {}",
-                    e.seq, e.at, e.actor, e.action, e.record_id, e.fields, e.result
+                    e.seq, e.at, e.actor, e.action, record, e.fields, e.result
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -809,14 +1017,15 @@ fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk::KioskConf
             ward: ctx.config.ward_recipient()?,
             ..Default::default()
         },
+        closing_time: Some(ctx.config.kiosk.closing_time()?),
         ..Default::default()
     }
     .clamped())
 }
 
 /// `tsudoi run`: the kiosk on the configured store. It opens locked; the first
-/// staff sign-in of the day unlocks the data key, which stays in memory for
-/// the residents' check-ins until the process ends.
+/// staff sign-in of the day unlocks the keys, which stay in memory for the
+/// residents' check-ins until closing time (12 hours at most).
 fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     // A wrong [hardware] section is reported before any window opens.
     let hw = &ctx.config.hardware;

@@ -10,6 +10,7 @@ use tsudoi::store::sessions::Program;
 use tsudoi::{Error, Result};
 
 use super::commands::{Context, parse_iso_date};
+use super::personal::{self, Field};
 use super::{DrawArgs, LotteryAddArgs, LotteryCmd};
 
 /// Reads a whole number typed by staff (full-width digits allowed).
@@ -86,17 +87,31 @@ pub fn lottery(ctx: &Context, cmd: LotteryCmd) -> Result<ExitCode> {
         LotteryCmd::Apply {
             class,
             participant,
-            address,
+            json,
+            refused,
         } => {
+            refused.refuse_if_given()?;
             let (mut store, staff) = ctx.sign_in()?;
-            let outcome = store.apply_on_behalf(&staff, &participant, &class, address)?;
+            let mut outcome = store.apply_on_behalf(&staff, &participant, &class, None)?;
+            if matches!(outcome, ApplyOutcome::NeedsAddress) {
+                // The address is asked for only when this first application
+                // needs it, and never travels on the command line.
+                let answers = personal::read(
+                    json.is_some(),
+                    &[Field {
+                        key: "address",
+                        label: "住所（抽選のある教室にはじめて申し込むため）",
+                        required: true,
+                    }],
+                    &[],
+                )?;
+                outcome =
+                    store.apply_on_behalf(&staff, &participant, &class, answers.get("address"))?;
+            }
             println!("{}", outcome.message());
             Ok(match outcome {
                 ApplyOutcome::Applied { .. } => ExitCode::SUCCESS,
-                ApplyOutcome::NeedsAddress => {
-                    eprintln!("住所を --address で指定して、もう一度実行してください。");
-                    ExitCode::from(2)
-                }
+                ApplyOutcome::NeedsAddress => ExitCode::from(2),
                 _ => ExitCode::from(1),
             })
         }

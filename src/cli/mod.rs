@@ -3,6 +3,7 @@
 
 mod commands;
 mod lottery;
+mod personal;
 mod secrets;
 
 use std::path::PathBuf;
@@ -100,9 +101,12 @@ pub enum LotteryCmd {
         class: String,
         #[arg(long)]
         participant: String,
-        /// 住所（はじめての申し込みのときだけ）
-        #[arg(long)]
-        address: Option<String>,
+        /// はじめての申し込みで住所が要るとき、住所を標準入力の JSON（{"address": "…"}）で渡す。
+        /// 付けなければ端末で尋ねる
+        #[arg(long, value_name = "-")]
+        json: Option<StdinMarker>,
+        #[command(flatten)]
+        refused: personal::RefusedPersonalFlags,
     },
     /// 締め切り前に申し込みを取り下げる
     Withdraw {
@@ -212,18 +216,21 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// 生年月日（例: 昭和41年4月1日, S41.4.1, 1966-04-01）
+    /// 生年月日（例: 昭和41年4月1日, S41.4.1, 1966-04-01）。省略時は標準入力か端末から
     #[arg(long)]
-    pub birth: String,
-    /// 郵便番号（例: 160-0022）
+    pub birth: Option<String>,
+    /// 郵便番号（例: 160-0022）。省略時は標準入力か端末から
     #[arg(long)]
-    pub postal: String,
+    pub postal: Option<String>,
     /// 判定する日（活動の日）。省略時は今日（YYYY-MM-DD）
     #[arg(long)]
     pub on: Option<String>,
     /// JSONで出力
     #[arg(long)]
     pub json: bool,
+    /// 生年月日と郵便番号を標準入力の JSON（{"birth": "…", "postal": "…"}）で渡す
+    #[arg(long = "input", value_name = "-")]
+    pub input: Option<StdinMarker>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,65 +281,72 @@ pub struct ReplaceCardArgs {
     pub tech: String,
 }
 
+/// `--json -`: the personal fields come as one JSON object on standard input.
+#[derive(Debug, Clone, Copy)]
+pub struct StdinMarker;
+
+impl std::str::FromStr for StdinMarker {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "-" {
+            Ok(StdinMarker)
+        } else {
+            Err("「-」（標準入力）だけを指定できます".into())
+        }
+    }
+}
+
+/// Registration. The personal fields (`name`, `kana`, `phone`, `birth`,
+/// `postal`, `address`, `document`, `ward_provided`) come from a terminal
+/// prompt or, with `--json -`, from one JSON object on standard input.
 #[derive(Debug, Args)]
 pub struct AddParticipant {
-    #[arg(long)]
-    pub name: String,
-    #[arg(long)]
-    pub kana: String,
-    #[arg(long)]
-    pub phone: String,
-    /// 生年月日（本人から受け付ける場合は必須）
-    #[arg(long)]
-    pub birth: Option<String>,
-    /// 郵便番号（本人から受け付ける場合は必須）
-    #[arg(long)]
-    pub postal: Option<String>,
-    /// 住所（抽選のある教室に申し込む場合だけ）
-    #[arg(long)]
-    pub address: Option<String>,
-    /// 確認した身分証（健康保険証, マイナンバーカード, …）
-    #[arg(long, default_value = "健康保険証")]
-    pub document: String,
+    /// 個人情報を標準入力の JSON で渡す（{"name","kana","phone","birth","postal","address","document","ward_provided"}）。
+    /// 付けなければ端末で1項目ずつ尋ねる
+    #[arg(long, value_name = "-")]
+    pub json: Option<StdinMarker>,
     /// 区から提供された名簿の方（いきがいつくり支援）
     #[arg(long)]
     pub ward_provided: bool,
+    #[command(flatten)]
+    pub refused: personal::RefusedPersonalFlags,
 }
 
+/// Search by phone or kana, read from a prompt or standard input.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub struct FindArgs {
-    #[arg(long)]
-    pub phone: Option<String>,
-    #[arg(long)]
-    pub kana: Option<String>,
+    /// 探す値を標準入力の JSON（{"phone": "…"} か {"kana": "…"}）で渡す。
+    /// 付けなければ標準入力の1行（数字なら電話番号、それ以外はふりがな）か端末から
+    #[arg(long, value_name = "-")]
+    pub json: Option<StdinMarker>,
+    #[command(flatten)]
+    pub refused: personal::RefusedPersonalFlags,
 }
 
+/// Corrections (`name`, `kana`, `phone`, `address`) from a prompt or JSON.
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     pub id: String,
-    #[arg(long)]
-    pub name: Option<String>,
-    #[arg(long)]
-    pub kana: Option<String>,
-    #[arg(long)]
-    pub phone: Option<String>,
-    #[arg(long)]
-    pub address: Option<String>,
+    /// 訂正する項目を標準入力の JSON（{"name","kana","phone","address"} のうち訂正するもの）で渡す。
+    /// 付けなければ端末で尋ねる（変えない項目は空のまま Enter）
+    #[arg(long, value_name = "-")]
+    pub json: Option<StdinMarker>,
     /// 住所を消す
-    #[arg(long, conflicts_with = "address")]
+    #[arg(long)]
     pub clear_address: bool,
+    #[command(flatten)]
+    pub refused: personal::RefusedPersonalFlags,
 }
 
 #[derive(Debug, Args)]
 pub struct ReverifyArgs {
     pub id: String,
-    #[arg(long)]
-    pub birth: String,
-    #[arg(long)]
-    pub postal: String,
-    #[arg(long, default_value = "健康保険証")]
-    pub document: String,
+    /// 確認した内容を標準入力の JSON（{"birth","postal","document"}）で渡す。
+    /// 付けなければ端末で尋ねる
+    #[arg(long, value_name = "-")]
+    pub json: Option<StdinMarker>,
+    #[command(flatten)]
+    pub refused: personal::RefusedPersonalFlags,
 }
 
 #[derive(Debug, Args)]
@@ -409,6 +423,39 @@ pub enum StaffCmd {
     Deactivate { id: String },
     /// 回復キーでパスワードを設定し直す
     Recover { id: String },
+    /// セキュリティ設定（ロック・パスワードの鍵導出・本人確認の間隔）
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCmd {
+    /// いまの設定を表示する
+    Show,
+    /// 設定を変える（取扱責任者のみ。付けなかった項目は変えない）
+    Set(PolicySetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// ロックまでの失敗回数（1〜10）
+    #[arg(long)]
+    pub lockout_attempts: Option<u32>,
+    /// ロックの時間（分、5〜1440）
+    #[arg(long)]
+    pub lockout_minutes: Option<u32>,
+    /// Argon2id のメモリ（KiB、19456 以上）
+    #[arg(long)]
+    pub kdf_memory_kib: Option<u32>,
+    /// Argon2id の回数（2 以上）
+    #[arg(long)]
+    pub kdf_iterations: Option<u32>,
+    /// Argon2id の並列度
+    #[arg(long)]
+    pub kdf_parallelism: Option<u32>,
+    /// 本人確認をやり直すまでの月数（1〜60）
+    #[arg(long)]
+    pub reverify_after_months: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,6 +25,7 @@ const PERSONAL_CELLS_CONTEXT: &str = "tsudoi 2026 personal cells v2";
 const STATISTICS_CELLS_CONTEXT: &str = "tsudoi 2026 statistics cells v2";
 const APPLICATION_LINK_CONTEXT: &str = "tsudoi 2026 application-link v2";
 const STAFF_ROW_CONTEXT: &str = "tsudoi 2026 staff-row v2";
+const SECURITY_POLICY_CONTEXT: &str = "tsudoi 2026 security-policy v2";
 const BLIND_INDEX_V2_CONTEXT_SUFFIX: &str = " v2";
 
 /// The store's 256-bit data key.
@@ -160,6 +161,8 @@ pub enum KeyPurpose {
     ApplicationLink,
     /// Version 2, of the audit key: staff-row MACs.
     StaffRow,
+    /// Version 2, of the audit key: the security policy's MAC.
+    SecurityPolicy,
 }
 
 impl KeyPurpose {
@@ -182,6 +185,7 @@ impl KeyPurpose {
             }
             KeyPurpose::ApplicationLink => APPLICATION_LINK_CONTEXT.to_owned(),
             KeyPurpose::StaffRow => STAFF_ROW_CONTEXT.to_owned(),
+            KeyPurpose::SecurityPolicy => SECURITY_POLICY_CONTEXT.to_owned(),
         }
     }
 }
@@ -279,6 +283,7 @@ mod tests {
             KeyPurpose::BlindIndexV2("phone"),
             KeyPurpose::ApplicationLink,
             KeyPurpose::StaffRow,
+            KeyPurpose::SecurityPolicy,
         ];
         for (i, a) in purposes.iter().enumerate() {
             for b in &purposes[i + 1..] {

@@ -672,6 +672,31 @@ impl fmt::Debug for StaffRowKey {
     }
 }
 
+/// The security-policy MAC key (`tsudoi 2026 security-policy v2` of `A`):
+/// every role holds `A`, so every sign-in can check the stored policy.
+pub struct PolicyKey(SubKey);
+
+impl PolicyKey {
+    /// Derives it from the audit key.
+    pub fn new(audit_key: &DataKey) -> PolicyKey {
+        PolicyKey(audit_key.subkey(KeyPurpose::SecurityPolicy))
+    }
+
+    /// The MAC over the policy's canonical text (FORMAT.md 8.10).
+    ///
+    /// # Errors
+    /// [`CryptoError::InvalidAad`] for an absurdly long text.
+    pub fn mac(&self, canonical: &str) -> Result<[u8; 32], CryptoError> {
+        keyed_mac(&self.0, &[b"security-policy", canonical.as_bytes()])
+    }
+}
+
+impl fmt::Debug for PolicyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PolicyKey(<redacted>)")
+    }
+}
+
 /// The application-link MAC key (`tsudoi 2026 application-link v2` of `P`).
 pub struct LinkKey(SubKey);
 
@@ -913,6 +938,21 @@ mod tests {
             ),
             ("X25519 public of X", HEXLOWER.encode(&identity.public())),
         ]
+    }
+
+    #[test]
+    fn format_md_policy_vector() {
+        let text = "v1 lockout_attempts=5 lockout_minutes=15 kdf_m=47104 kdf_t=4 kdf_p=1 reverify_months=12";
+        let mac = HEXLOWER.encode(&PolicyKey::new(&counting_key()).mac(text).unwrap());
+        println!("policy mac  = {mac}");
+        let doc = include_str!("FORMAT.md");
+        assert!(doc.contains(&format!("policy text = {text}")));
+        assert!(doc.contains(&format!("policy mac  = {mac}")), "{mac}");
+        // Another text gives another MAC.
+        assert_ne!(
+            PolicyKey::new(&counting_key()).mac("v1 lockout_attempts=9").unwrap(),
+            PolicyKey::new(&counting_key()).mac(text).unwrap()
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub use self::error::CryptoError;
 pub use self::field::{FIELD_FORMAT_VERSION, FieldAad, FieldCipher};
 pub use self::hierarchy::{
     ALL_KEYS, CellAad, CellCipher, FORMAT_V2, Grant, Identity, KeyBundle, KeyKind, LinkKey,
-    StaffRowKey, mac_equal, role_mask,
+    PolicyKey, StaffRowKey, mac_equal, role_mask,
 };
 pub use self::keyslot::{KdfParams, Keyslot, KeyslotError, SlotKind};
 pub use self::recovery_key::{RecoveryKey, RecoveryKeyError};

@@ -47,6 +47,8 @@ pub enum AuditAction {
     LotteryClose,
     LotteryCancel,
     LotteryMoveUp,
+    PolicyChange,
+    KeysDropped,
 }
 
 impl AuditAction {
@@ -82,6 +84,8 @@ impl AuditAction {
             Self::LotteryClose => "lottery_close",
             Self::LotteryCancel => "lottery_cancel",
             Self::LotteryMoveUp => "lottery_move_up",
+            Self::PolicyChange => "policy_change",
+            Self::KeysDropped => "keys_dropped",
         }
     }
 }

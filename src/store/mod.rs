@@ -14,6 +14,7 @@ pub mod participants;
 pub mod rekey;
 pub mod roster;
 pub mod schema;
+pub mod security_policy;
 pub mod sessions;
 pub mod staff;
 mod upgrade;
@@ -27,7 +28,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use crate::clock::Clock;
 use crate::crypto::{
     BlindIndexKey, CardTokenKey, CellAad, CellCipher, CryptoError, KdfParams, KeyBundle, KeyKind,
-    LinkKey, StaffRowKey,
+    LinkKey, PolicyKey, StaffRowKey,
 };
 use crate::eligibility::{PostalTable, Rules};
 use crate::error::{Error, Result};
@@ -61,6 +62,26 @@ impl Default for Policy {
     }
 }
 
+impl Policy {
+    /// The settings a manager controls (stored in the store, FORMAT.md 8.10).
+    pub fn security(&self) -> security_policy::SecurityPolicy {
+        security_policy::SecurityPolicy {
+            lockout_attempts: self.lockout_attempts,
+            lockout_minutes: u32::try_from(self.lockout_duration.num_minutes()).unwrap_or(u32::MAX),
+            kdf: self.kdf,
+            reverify_after_months: self.rules.reverify_after_months,
+        }
+    }
+
+    /// Takes the given security settings in place of this policy's.
+    pub fn set_security(&mut self, s: &security_policy::SecurityPolicy) {
+        self.lockout_attempts = s.lockout_attempts;
+        self.lockout_duration = chrono::Duration::minutes(i64::from(s.lockout_minutes));
+        self.kdf = s.kdf;
+        self.rules.reverify_after_months = s.reverify_after_months;
+    }
+}
+
 /// The personal key's working keys: only managers and handlers hold them.
 pub(crate) struct PersonalKeys {
     pub cells: CellCipher,
@@ -77,6 +98,7 @@ pub(crate) struct Keys {
     pub statistics: CellCipher,
     pub audit: AuditKey,
     pub staff_rows: StaffRowKey,
+    pub policy: PolicyKey,
     pub bundle: KeyBundle,
 }
 
@@ -103,6 +125,7 @@ impl Keys {
             statistics: CellCipher::statistics(statistics),
             audit: AuditKey::new(*audit.as_bytes()),
             staff_rows: StaffRowKey::new(audit),
+            policy: PolicyKey::new(audit),
             bundle,
         })
     }
@@ -150,6 +173,21 @@ pub struct Store {
     /// A recovery key made by the upgrade to format 2, until the caller
     /// takes it to show it once.
     new_recovery_key: Option<crate::crypto::RecoveryKey>,
+    /// When the keys now in memory were unlocked (the day's first sign-in).
+    unlocked_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// How long keys may stay in memory after the sign-in that unlocked them,
+/// whatever the closing time says: a kiosk left on overnight holds no key.
+pub const MAX_KEY_HOLD: chrono::Duration = chrono::Duration::hours(12);
+
+/// Why [`Store::drop_expired_keys`] dropped the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysDropped {
+    /// The configured closing time passed.
+    ClosingTime,
+    /// [`MAX_KEY_HOLD`] passed since the sign-in that unlocked them.
+    MaxHold,
 }
 
 impl std::fmt::Debug for Store {
@@ -226,6 +264,7 @@ impl Store {
             blind_bits: bits,
             postal,
             new_recovery_key: None,
+            unlocked_at: None,
         };
         let now = store.now();
         let session = {
@@ -242,6 +281,7 @@ impl Store {
             staff::write_key_meta(&tx, &bundle)?;
             staff::write_recovery_grant(&tx, &bundle, &recovery, &now)?;
             let keys = Keys::derive(bundle)?;
+            security_policy::write(&tx, &keys, &store.policy.security())?;
             let session = staff::insert_staff(
                 &tx,
                 &keys,
@@ -263,6 +303,7 @@ impl Store {
             )?;
             tx.commit()?;
             store.keys = Some(keys);
+            store.unlocked_at = Some(store.clock.now());
             session
         };
         Ok((store, session, recovery))
@@ -293,6 +334,13 @@ impl Store {
             .ok_or_else(|| {
                 Error::Invalid("保存ファイルの設定（索引の長さ）が壊れています。".into())
             })?;
+        // The stored policy rules; a configuration may only tighten it. Its
+        // MAC is checked at the first sign-in (security_policy.rs).
+        let mut policy = policy;
+        if let Some(stored) = security_policy::read(&conn)? {
+            let effective = stored.stricter(&policy.security());
+            policy.set_security(&effective);
+        }
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -302,6 +350,7 @@ impl Store {
             blind_bits,
             postal,
             new_recovery_key: None,
+            unlocked_at: None,
         })
     }
 
@@ -383,6 +432,71 @@ impl Store {
     /// Forgets the data key (the kiosk going out of service, or a CLI command ending).
     pub fn lock(&mut self) {
         self.keys = None;
+        self.unlocked_at = None;
+    }
+
+    /// Whether the keys in memory can check a card in: a card is matched
+    /// through the personal keys, which an operator's grant does not hold.
+    pub fn can_check_in_by_card(&self) -> bool {
+        self.keys.as_ref().is_some_and(|k| k.personal.is_some())
+    }
+
+    /// When the keys in memory were unlocked, if any are.
+    pub fn unlocked_at(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        self.keys.as_ref().and(self.unlocked_at)
+    }
+
+    /// Drops the keys (zeroized) once the day is over: at `closing` (local
+    /// time, on the day they were unlocked or any later day) and at the
+    /// latest [`MAX_KEY_HOLD`] after they were unlocked. The drop is
+    /// recorded in the audit log first. A clock that went backwards keeps
+    /// nothing longer: the hold is measured from the unlock forwards only.
+    ///
+    /// # Errors
+    /// Only from writing the audit entry; the keys are dropped regardless.
+    pub fn drop_expired_keys(&mut self, closing: Option<chrono::NaiveTime>) -> Result<Option<KeysDropped>> {
+        let (Some(_), Some(since)) = (&self.keys, self.unlocked_at) else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let why = if now - since >= MAX_KEY_HOLD || now < since - chrono::Duration::minutes(5) {
+            KeysDropped::MaxHold
+        } else {
+            let closed = closing.is_some_and(|c| {
+                let close_on_unlock_day = since.date_naive().and_time(c);
+                // Unlocked after that day's closing (staff working late):
+                // the hold cap alone applies that night.
+                since.naive_local() < close_on_unlock_day && now.naive_local() >= close_on_unlock_day
+            });
+            if !closed {
+                return Ok(None);
+            }
+            KeysDropped::ClosingTime
+        };
+        let at = self.now();
+        let logged = (|| -> Result<()> {
+            let keys = self.keys.as_ref().ok_or(Error::Locked)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            record_in(
+                &tx,
+                keys,
+                &at,
+                "kiosk",
+                AuditAction::KeysDropped,
+                "",
+                &[],
+                match why {
+                    KeysDropped::ClosingTime => "closing_time",
+                    KeysDropped::MaxHold => "max_hold",
+                },
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
+        self.lock();
+        logged.map(|()| Some(why))
     }
 
     pub(crate) fn now(&self) -> String {

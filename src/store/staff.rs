@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::{self, AuditAction, AuditEvent};
+use super::security_policy::{self, SecurityPolicy};
 use super::{Actor, Keys, Store, record_in};
 use crate::crypto::{
     Grant, Identity, KdfParams, KeyBundle, KeyId, KeyKind, Keyslot, KeyslotError, RecoveryKey,
@@ -604,6 +605,19 @@ impl Store {
         }
         match slot.open_with_password(password.as_bytes()) {
             Ok(opened) => {
+                // A slot sealed under weaker Argon2 parameters than the
+                // policy now asks is sealed again while the password is here.
+                let resealed = match slot.kdf {
+                    Some(kdf) if !format_1 && self.policy.security().wants_stronger_than(&kdf) => {
+                        Some(Keyslot::seal_with_password(
+                            &opened,
+                            staff_id,
+                            password.as_bytes(),
+                            self.policy.kdf,
+                        )?)
+                    }
+                    _ => None,
+                };
                 let keys = if format_1 {
                     if row.role != Role::Manager {
                         return Err(Error::UpgradeNeeded);
@@ -626,6 +640,7 @@ impl Store {
                         &Identity::from_slot_key(opened),
                     )?
                 };
+                let was_locked = self.keys.is_none();
                 let keys = match self.keys.take() {
                     // Keys already in memory (the kiosk, unlocked earlier
                     // today) must be of the same generation; what the new
@@ -658,6 +673,35 @@ impl Store {
                 )?;
                 let head = audit::head(&tx)?;
                 audit::fold_pending(&tx, &keys.audit, head)?;
+                // The lockout just applied used the stored policy unchecked;
+                // now that a key is here, a changed policy is refused.
+                match security_policy::verify(&tx, &keys) {
+                    Ok(Some(_)) => {}
+                    Ok(None) if row.role == Role::Manager => {
+                        security_policy::write(&tx, &keys, &self.policy.security())?;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        drop(tx);
+                        // Keys already held (the kiosk) are dropped too: the
+                        // store cannot be trusted until the damage is seen to.
+                        self.lock();
+                        return Err(e);
+                    }
+                }
+                if let Some(slot) = &resealed {
+                    write_slot(&tx, &slot_id("password", staff_id), slot, &now_s)?;
+                    record_in(
+                        &tx,
+                        &keys,
+                        &now_s,
+                        staff_id,
+                        AuditAction::KeyChange,
+                        staff_id,
+                        &["kdf"],
+                        "kdf_upgraded",
+                    )?;
+                }
                 record_in(
                     &tx,
                     &keys,
@@ -669,6 +713,9 @@ impl Store {
                     "ok",
                 )?;
                 tx.commit()?;
+                if was_locked {
+                    self.unlocked_at = Some(now);
+                }
                 self.keys = Some(keys);
                 Ok(StaffSession {
                     staff_id: staff_id.to_owned(),
@@ -830,6 +877,55 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The security policy in force (the stored one, tightened by the
+    /// configuration where it is stricter).
+    pub fn security_policy(&self) -> SecurityPolicy {
+        self.policy.security()
+    }
+
+    /// `tsudoi staff policy set`: a manager sets the security policy; it
+    /// must reach the floor ([`SecurityPolicy::check_floor`]). Stored with
+    /// its MAC and audited with the names of the settings that changed.
+    /// Password slots move to new Argon2 parameters at their next sign-in.
+    pub fn set_security_policy(
+        &mut self,
+        manager: &StaffSession,
+        new: SecurityPolicy,
+    ) -> Result<Vec<&'static str>> {
+        manager.require_manager()?;
+        new.check_floor()?;
+        let old = self.policy.security();
+        let mut changed = Vec::new();
+        if old.lockout_attempts != new.lockout_attempts {
+            changed.push("lockout_attempts");
+        }
+        if old.lockout_minutes != new.lockout_minutes {
+            changed.push("lockout_minutes");
+        }
+        if old.kdf != new.kdf {
+            changed.push("kdf");
+        }
+        if old.reverify_after_months != new.reverify_after_months {
+            changed.push("reverify_after_months");
+        }
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        security_policy::write(&tx, keys, &new)?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            manager.staff_id(),
+            AuditAction::PolicyChange,
+            "security_policy",
+            &changed,
+            "ok",
+        )?;
+        tx.commit()?;
+        self.policy.set_security(&new);
+        Ok(changed)
     }
 
     /// The manager revokes an account (someone left): its keyslot and grant

@@ -15,7 +15,7 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("config.toml"),
-            "[security]\nkdf_memory_kib = 8\nkdf_iterations = 1\nkdf_parallelism = 1\n",
+            "[security]\nkdf_memory_kib = 19456\nkdf_iterations = 2\nkdf_parallelism = 1\n",
         )
         .unwrap();
         Env { dir }
@@ -48,6 +48,27 @@ impl Env {
             c.env("TSUDOI_PASSWORD", p);
         }
         c.output().unwrap()
+    }
+
+    /// Like [`Env::run`], with `input` on standard input (personal values
+    /// travel this way, never as arguments).
+    pub fn run_with_input(&self, args: &[&str], password: Option<&str>, input: &str) -> Output {
+        use std::io::Write;
+        let mut c = self.cmd(args);
+        if let Some(p) = password {
+            c.env("TSUDOI_PASSWORD", p);
+        }
+        c.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        // The command may refuse before reading; a closed pipe is fine then.
+        let _ = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes());
+        child.wait_with_output().unwrap()
     }
 
     /// `init`, then the first password changed to [`NEW_PASSWORD`].

@@ -125,6 +125,9 @@ pub struct KioskConfig {
     pub early_check_in: chrono::Duration,
     /// Where the monthly report finds USB sticks, and the ward's key.
     pub report: ReportConfig,
+    /// When the space closes: the keys leave memory then (and at the latest
+    /// 12 hours after the day's first sign-in, [`crate::store::MAX_KEY_HOLD`]).
+    pub closing_time: Option<NaiveTime>,
 }
 
 impl Default for KioskConfig {
@@ -135,6 +138,7 @@ impl Default for KioskConfig {
             staff_idle: Duration::from_secs(5 * 60),
             early_check_in: chrono::Duration::minutes(30),
             report: ReportConfig::default(),
+            closing_time: NaiveTime::from_hms_opt(21, 0, 0),
         }
     }
 }
@@ -160,6 +164,7 @@ impl KioskConfig {
                 .early_check_in
                 .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
             report: self.report,
+            closing_time: self.closing_time,
         }
     }
 }
@@ -296,7 +301,7 @@ impl KioskController {
     /// A kiosk on `store`. A locked store starts on [`Screen::Locked`]: a staff
     /// sign-in unlocks it for the day's check-ins.
     pub fn new(store: Store, config: KioskConfig) -> Self {
-        let screen = if store.is_unlocked() {
+        let screen = if store.can_check_in_by_card() {
             Screen::Waiting
         } else {
             Screen::Locked
@@ -475,12 +480,42 @@ impl KioskController {
     /// of activities. Returns whether the screen shows something that changed
     /// with time (the waiting or locked screen), so the adapter redraws only then.
     pub fn tick(&mut self) -> bool {
+        if self.end_of_day() {
+            return true;
+        }
         if matches!(self.screen, Screen::Waiting | Screen::Locked) {
             self.waiting_page = self.waiting_page.wrapping_add(1);
             true
         } else {
             false
         }
+    }
+
+    /// At closing time, or [`crate::store::MAX_KEY_HOLD`] after the day's
+    /// first sign-in, the store's keys are dropped: whoever is signed in is
+    /// signed out, whatever is on screen is cleared, and the kiosk shows
+    /// 準備中 until a staff member signs in again. Returns whether that
+    /// happened now.
+    fn end_of_day(&mut self) -> bool {
+        if !self.store.is_unlocked() {
+            return false;
+        }
+        // An audit write that fails still leaves the keys dropped.
+        let _ = self.store.drop_expired_keys(self.config.closing_time);
+        if self.store.is_unlocked() {
+            return false;
+        }
+        // The store is locked now, so the sign-out cannot be logged; the
+        // keys_dropped entry written just before says why.
+        self.staff = None;
+        self.clear_form();
+        self.today.clear();
+        self.reg = None;
+        self.search = None;
+        self.report = None;
+        self.sheet = None;
+        self.go_waiting();
+        true
     }
 
     /// How long the current screen may stay untouched, if it times out at all.
@@ -506,7 +541,9 @@ impl KioskController {
     fn go_waiting(&mut self) {
         self.clear_result();
         self.waiting_page = 0;
-        self.screen = if self.store.is_unlocked() {
+        // Keys that cannot match a card (an operator's alone) leave the
+        // kiosk closed to taps: 準備中 until a handler or manager signs in.
+        self.screen = if self.store.can_check_in_by_card() {
             Screen::Waiting
         } else {
             Screen::Locked
@@ -555,6 +592,9 @@ impl KioskController {
 
     /// A card was read (or could not be read).
     pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        // A tap after closing time finds the kiosk closed, even if the
+        // clock tick has not come round yet.
+        self.end_of_day();
         if self.screen == Screen::StaffRegister {
             return self.reg_card(card);
         }
@@ -808,6 +848,9 @@ impl KioskController {
                     self.screen = Screen::StaffChangePassword;
                 } else {
                     self.open_today();
+                    if !self.store.can_check_in_by_card() {
+                        self.staff_message = "カードの受付を始めるには、取扱責任者か取扱者がサインインしてください（運営者の鍵では参加者を確かめられません）。".into();
+                    }
                 }
             }
             Err(e) => {
