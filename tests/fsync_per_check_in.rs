@@ -125,7 +125,9 @@ fn the_check_in_path_costs_one_fsync_per_check_in() {
         return;
     };
     let per_check_in = (many - few) as f64 / 50.0;
-    println!("fsync+fdatasync: 10 check-ins {few}, 60 check-ins {many}: {per_check_in} per check-in");
+    println!(
+        "fsync+fdatasync: 10 check-ins {few}, 60 check-ins {many}: {per_check_in} per check-in"
+    );
     assert!(
         (per_check_in - 1.0).abs() < 0.05,
         "{per_check_in} syncs per check-in ({few} for 10, {many} for 60)"

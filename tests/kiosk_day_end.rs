@@ -58,7 +58,9 @@ fn kiosk(closing: Option<(u32, u32)>) -> (KioskUi, Fixture) {
             ),
         )
         .unwrap();
-    f.store.link_card(&f.manager, &id, &card().unwrap()).unwrap();
+    f.store
+        .link_card(&f.manager, &id, &card().unwrap())
+        .unwrap();
     f.store.sign_out(&f.manager).unwrap();
     // The kiosk takes the store; the fixture keeps its directory and clock.
     let store = std::mem::replace(&mut f.store, reopen(&f.path, f.clock.clone()));
@@ -193,17 +195,17 @@ fn an_operator_alone_does_not_open_the_kiosk_to_taps() {
         manager,
     } = f;
     store
-        .add_staff(
-            &manager,
-            "unei01",
-            tsudoi::store::Role::Operator,
-            PASSWORD,
-        )
+        .add_staff(&manager, "unei01", tsudoi::store::Role::Operator, PASSWORD)
         .unwrap();
     let id = store
         .register(
             &manager,
-            resident("試験 春男", "しけん はるお", "03-5555-0202", date(1952, 3, 3)),
+            resident(
+                "試験 春男",
+                "しけん はるお",
+                "03-5555-0202",
+                date(1952, 3, 3),
+            ),
         )
         .unwrap();
     store.link_card(&manager, &id, &card().unwrap()).unwrap();
@@ -230,7 +232,10 @@ fn an_operator_alone_does_not_open_the_kiosk_to_taps() {
     ui.on_card(card());
     mock_elapsed_time(Duration::ZERO);
     assert_eq!(ui.ui_screen(), UiScreen::Locked);
-    assert_eq!(ui.with_controller(|c| c.store().attendance_count().unwrap()), 0);
+    assert_eq!(
+        ui.with_controller(|c| c.store().attendance_count().unwrap()),
+        0
+    );
     // A handler's or manager's sign-in opens it.
     sign_in(&ui, MANAGER, NEW_PASSWORD);
     press(&ui, "サインアウト");

@@ -7,8 +7,8 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::cli::{Env, code, text};
 use common::NEW_PASSWORD;
+use common::cli::{Env, code, text};
 
 const PERSON: &str = r#"{"name": "試験 梅子", "kana": "しけん うめこ", "phone": "090-6543-2109",
   "birth": "昭和22年2月22日", "postal": "160-0022", "document": "マイナンバーカード"}"#;
@@ -122,7 +122,13 @@ fn the_old_flags_are_refused_and_nothing_is_stored() {
         ],
         &["participant", "find", "--phone", "090-6543-2109"],
         &["participant", "find", "--kana", "しけん"],
-        &["participant", "update", "00000000", "--phone", "090-6543-2109"],
+        &[
+            "participant",
+            "update",
+            "00000000",
+            "--phone",
+            "090-6543-2109",
+        ],
         &[
             "participant",
             "reverify",
@@ -167,7 +173,11 @@ fn without_a_terminal_or_json_the_command_says_how_to_give_the_values() {
     env.init();
     let out = env.run_with_input(&["participant", "add"], Some(NEW_PASSWORD), "");
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("--json -"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--json -"),
+        "{}",
+        text(&out.stderr)
+    );
     // A typo in a key is named; the values are not repeated.
     let out = env.run_with_input(
         &["participant", "add", "--json", "-"],
@@ -298,7 +308,15 @@ fn a_first_lottery_application_reads_the_address_from_standard_input() {
     assert_eq!(code(&out), 2, "{}", text(&out.stderr));
     assert_eq!(sqlite3_count(&env, "lottery_applications"), "0");
     let out = env.run_with_input(
-        &["lottery", "apply", &cid, "--participant", &pid, "--json", "-"],
+        &[
+            "lottery",
+            "apply",
+            &cid,
+            "--participant",
+            &pid,
+            "--json",
+            "-",
+        ],
         Some(NEW_PASSWORD),
         r#"{"address": "新宿区西新宿二丁目8番1号"}"#,
     );

@@ -144,19 +144,58 @@ fn site() -> Site {
             .to_string()
     };
     let out = env.staff(&[
-        "session", "add", "--program", "koryu", "--date", &d(0), "--start", "00:00", "--end",
-        "23:59", "--title", "交流サロン",
+        "session",
+        "add",
+        "--program",
+        "koryu",
+        "--date",
+        &d(0),
+        "--start",
+        "00:00",
+        "--end",
+        "23:59",
+        "--title",
+        "交流サロン",
     ]);
     let session = first_id(&out, "活動番号: ");
     let out = env.staff(&[
-        "session", "add", "--program", "kaigo", "--date", &d(30), "--start", "10:00", "--end",
-        "11:30", "--title", "転倒予防教室", "--capacity", "20", "--mode", "lottery",
+        "session",
+        "add",
+        "--program",
+        "kaigo",
+        "--date",
+        &d(30),
+        "--start",
+        "10:00",
+        "--end",
+        "11:30",
+        "--title",
+        "転倒予防教室",
+        "--capacity",
+        "20",
+        "--mode",
+        "lottery",
     ]);
     let class_session = first_id(&out, "活動番号: ");
     let out = env.staff(&[
-        "lottery", "add", "--title", "転倒予防教室", "--kind", "体操", "--term", "後期",
-        "--session", &class_session, "--capacity", "10", "--from", &d(-1), "--until", &d(5),
-        "--draw-on", &d(6),
+        "lottery",
+        "add",
+        "--title",
+        "転倒予防教室",
+        "--kind",
+        "体操",
+        "--term",
+        "後期",
+        "--session",
+        &class_session,
+        "--capacity",
+        "10",
+        "--from",
+        &d(-1),
+        "--until",
+        &d(5),
+        "--draw-on",
+        &d(6),
     ]);
     let class = first_id(&out, "教室番号: ");
     Site {
@@ -170,7 +209,9 @@ fn site() -> Site {
 /// Whether the output is the role refusal (not some other failure).
 fn refused_for_role(out: &Output) -> bool {
     let err = text(&out.stderr);
-    code(out) != 0 && (err.contains("権限ではできません") || err.contains("鍵（個人情報の鍵）を持っていません"))
+    code(out) != 0
+        && (err.contains("権限ではできません")
+            || err.contains("鍵（個人情報の鍵）を持っていません"))
 }
 
 #[test]
@@ -189,7 +230,11 @@ fn each_account_may_run_exactly_the_commands_of_its_role() {
         (args(&["audit", "show", "--last", "5"]), "", Who::Anyone),
         (args(&["lottery", "list"]), "", Who::Public),
         (args(&["participant", "show", p]), "", Who::Personal),
-        (args(&["participant", "find"]), "090-1111-2233\n", Who::Personal),
+        (
+            args(&["participant", "find"]),
+            "090-1111-2233\n",
+            Who::Personal,
+        ),
         (args(&["participant", "cards", p]), "", Who::Personal),
         (
             args(&["participant", "update", p, "--json", "-"]),
@@ -208,7 +253,15 @@ fn each_account_may_run_exactly_the_commands_of_its_role() {
         ),
         (args(&["lottery", "calllist", &s.class]), "", Who::Personal),
         (
-            args(&["lottery", "apply", &s.class, "--participant", p, "--json", "-"]),
+            args(&[
+                "lottery",
+                "apply",
+                &s.class,
+                "--participant",
+                p,
+                "--json",
+                "-",
+            ]),
             r#"{"address": "新宿区西新宿二丁目8番1号"}"#,
             Who::Personal,
         ),
@@ -291,7 +344,12 @@ fn each_account_may_run_exactly_the_commands_of_its_role() {
         let out = run_as(&s.env, account, &["participant", "delete", p, "--yes"], "");
         assert!(!out.status.success(), "{account:?}");
     }
-    let out = run_as(&s.env, Account::Handler, &["participant", "delete", p, "--yes"], "");
+    let out = run_as(
+        &s.env,
+        Account::Handler,
+        &["participant", "delete", p, "--yes"],
+        "",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
@@ -302,7 +360,13 @@ fn an_operator_reaches_no_personal_value_on_any_path() {
     let out = run_as(
         &s.env,
         Account::Handler,
-        &["checkin", "--participant", &s.participant, "--session", &s.session],
+        &[
+            "checkin",
+            "--participant",
+            &s.participant,
+            "--session",
+            &s.session,
+        ],
         "",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -314,7 +378,16 @@ fn an_operator_reaches_no_personal_value_on_any_path() {
         (vec!["lottery", "calllist", &s.class], ""),
         (vec!["lottery", "attendance", &s.class], ""),
         (vec!["lottery", "purge"], ""),
-        (vec!["checkin", "--participant", &s.participant, "--session", &s.session], ""),
+        (
+            vec![
+                "checkin",
+                "--participant",
+                &s.participant,
+                "--session",
+                &s.session,
+            ],
+            "",
+        ),
         (vec!["participant", "find"], "090-1111-2233\n"),
         (vec!["participant", "show", &s.participant], ""),
     ] {

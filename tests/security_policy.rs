@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::cli::{Env, code, text};
 use common::NEW_PASSWORD;
+use common::cli::{Env, code, text};
 
 fn sqlite3(env: &Env, sql: &str) -> String {
     let out = std::process::Command::new("sqlite3")
@@ -45,7 +45,10 @@ fn a_configuration_below_the_floor_is_refused() {
             "kdf_memory_kib = 8\nkdf_iterations = 1\nkdf_parallelism = 1".into(),
             "Argon2id",
         ),
-        (format!("{FLOOR}\nlockout_attempts = 20"), "lockout_attempts"),
+        (
+            format!("{FLOOR}\nlockout_attempts = 20"),
+            "lockout_attempts",
+        ),
         (format!("{FLOOR}\nlockout_minutes = 1"), "lockout_minutes"),
     ];
     for (weak, says) in &cases {
@@ -70,9 +73,16 @@ fn the_stored_policy_rules_and_a_configuration_cannot_loosen_it() {
     let env = Env::new();
     env.init();
     let out = env.staff(&["staff", "policy", "set", "--lockout-attempts", "3"]);
-    assert!(text(&out.stdout).contains("lockout_attempts"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("lockout_attempts"),
+        "{}",
+        text(&out.stdout)
+    );
     assert_eq!(
-        sqlite3(&env, "SELECT fields FROM audit WHERE action = 'policy_change'"),
+        sqlite3(
+            &env,
+            "SELECT fields FROM audit WHERE action = 'policy_change'"
+        ),
         "lockout_attempts"
     );
     // Below the floor is refused, and nothing changes.
@@ -86,8 +96,10 @@ fn the_stored_policy_rules_and_a_configuration_cannot_loosen_it() {
         Some(NEW_PASSWORD),
     );
     assert_eq!(code(&out), 2);
-    assert!(sqlite3(&env, "SELECT value FROM meta WHERE key = 'security_policy'")
-        .contains("lockout_attempts=3 "));
+    assert!(
+        sqlite3(&env, "SELECT value FROM meta WHERE key = 'security_policy'")
+            .contains("lockout_attempts=3 ")
+    );
 
     // A configuration asking for 10 attempts: the store's 3 still apply.
     write_config(&env, &format!("{FLOOR}\nlockout_attempts = 10"));
@@ -126,9 +138,16 @@ fn a_policy_edited_with_sqlite3_is_refused_at_the_next_sign_in() {
         let out = env.run(&["staff", "policy", "show"], Some(NEW_PASSWORD));
         assert_eq!(code(&out), 1, "{attack}");
         let err = text(&out.stderr);
-        assert!(err.contains("セキュリティ設定") && err.contains("書き換え"), "{err}");
+        assert!(
+            err.contains("セキュリティ設定") && err.contains("書き換え"),
+            "{err}"
+        );
         // Nothing was written by the refused sign-in.
-        assert_eq!(sqlite3(&env, "SELECT count(*) FROM audit"), before, "{attack}");
+        assert_eq!(
+            sqlite3(&env, "SELECT count(*) FROM audit"),
+            before,
+            "{attack}"
+        );
     }
 }
 
@@ -142,7 +161,8 @@ fn password_slots_move_to_stronger_argon2_parameters_at_the_next_sign_in() {
     assert_eq!(slot_memory_kib(&env, "kanri01"), 19456);
     env.staff(&["staff", "policy", "show"]);
     assert_eq!(slot_memory_kib(&env, "kanri01"), 24576);
-    let upgrades = "SELECT count(*) FROM audit WHERE action = 'key_change' AND result = 'kdf_upgraded'";
+    let upgrades =
+        "SELECT count(*) FROM audit WHERE action = 'key_change' AND result = 'kdf_upgraded'";
     assert_eq!(sqlite3(&env, upgrades), "1");
     // ... and only once.
     env.staff(&["staff", "policy", "show"]);

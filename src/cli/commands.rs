@@ -19,8 +19,8 @@ use tsudoi::{Error, Result, demo};
 
 use super::personal::{self, Field};
 use super::{
-    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd, PolicyCmd,
-    ReportAction, ReportArgs, ScreenshotArgs, SessionCmd, StaffCmd, secrets,
+    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd,
+    PolicyCmd, ReportAction, ReportArgs, ScreenshotArgs, SessionCmd, StaffCmd, secrets,
 };
 
 /// 2 for input the user can correct, 1 for everything else.
@@ -464,11 +464,8 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
         }
         ParticipantCmd::Find(f) => {
             f.refused.refuse_if_given()?;
-            let (key, value) = personal::read_one(
-                f.json.is_some(),
-                &["phone", "kana"],
-                "電話番号かふりがな",
-            )?;
+            let (key, value) =
+                personal::read_one(f.json.is_some(), &["phone", "kana"], "電話番号かふりがな")?;
             // A plain line is a phone number when it holds digits.
             let by_phone = match key.as_deref() {
                 Some(k) => k == "phone",
@@ -642,7 +639,9 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
                 birth_date: input(eligibility::parse_date(
                     &answers.get("birth").unwrap_or_default(),
                 ))?,
-                postal: input(PostalCode::parse(&answers.get("postal").unwrap_or_default()))?,
+                postal: input(PostalCode::parse(
+                    &answers.get("postal").unwrap_or_default(),
+                ))?,
                 document: document(
                     &answers
                         .get("document")

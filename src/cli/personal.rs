@@ -82,7 +82,9 @@ pub struct Answers {
 impl std::fmt::Debug for Answers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let keys: Vec<&str> = self.values.iter().map(|(k, _)| *k).collect();
-        f.debug_struct("Answers").field("keys", &keys).finish_non_exhaustive()
+        f.debug_struct("Answers")
+            .field("keys", &keys)
+            .finish_non_exhaustive()
     }
 }
 
@@ -123,7 +125,11 @@ pub fn read(json: bool, fields: &[Field], flags: &[&'static str]) -> Result<Answ
 /// Reads one value, e.g. the phone or kana to search for: a JSON object
 /// with one of `keys`, or a plain line on standard input, or a prompt.
 /// Returns the key it came under (`None` for a plain line or a prompt).
-pub fn read_one(json: bool, keys: &[&'static str], label: &'static str) -> Result<(Option<String>, String)> {
+pub fn read_one(
+    json: bool,
+    keys: &[&'static str],
+    label: &'static str,
+) -> Result<(Option<String>, String)> {
     let stdin = std::io::stdin();
     if json || !stdin.is_terminal() {
         let text = read_stdin()?;
@@ -274,7 +280,9 @@ fn prompt(label: &str) -> Result<Zeroizing<String>> {
     err.flush()?;
     let mut line = Zeroizing::new(String::new());
     std::io::stdin().lock().read_line(&mut line)?;
-    Ok(Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned()))
+    Ok(Zeroizing::new(
+        line.trim_end_matches(['\r', '\n']).to_owned(),
+    ))
 }
 
 #[cfg(test)]
@@ -312,7 +320,10 @@ mod tests {
     fn json_errors_name_the_key_not_the_value() {
         let e = from_json(r#"{"nmae": "試験 花子"}"#, FIELDS, &[]).unwrap_err();
         let m = e.to_string();
-        assert!(m.contains("nmae") && m.contains("name") && !m.contains("花子"), "{m}");
+        assert!(
+            m.contains("nmae") && m.contains("name") && !m.contains("花子"),
+            "{m}"
+        );
         let e = from_json(r#"{"name": 12}"#, FIELDS, &[]).unwrap_err();
         assert!(e.to_string().contains("文字列"));
         let e = from_json("{\"name\": \"試験 花子\"", FIELDS, &[]).unwrap_err();

@@ -950,7 +950,9 @@ mod tests {
         assert!(doc.contains(&format!("policy mac  = {mac}")), "{mac}");
         // Another text gives another MAC.
         assert_ne!(
-            PolicyKey::new(&counting_key()).mac("v1 lockout_attempts=9").unwrap(),
+            PolicyKey::new(&counting_key())
+                .mac("v1 lockout_attempts=9")
+                .unwrap(),
             PolicyKey::new(&counting_key()).mac(text).unwrap()
         );
     }

@@ -454,7 +454,10 @@ impl Store {
     ///
     /// # Errors
     /// Only from writing the audit entry; the keys are dropped regardless.
-    pub fn drop_expired_keys(&mut self, closing: Option<chrono::NaiveTime>) -> Result<Option<KeysDropped>> {
+    pub fn drop_expired_keys(
+        &mut self,
+        closing: Option<chrono::NaiveTime>,
+    ) -> Result<Option<KeysDropped>> {
         let (Some(_), Some(since)) = (&self.keys, self.unlocked_at) else {
             return Ok(None);
         };
@@ -466,7 +469,8 @@ impl Store {
                 let close_on_unlock_day = since.date_naive().and_time(c);
                 // Unlocked after that day's closing (staff working late):
                 // the hold cap alone applies that night.
-                since.naive_local() < close_on_unlock_day && now.naive_local() >= close_on_unlock_day
+                since.naive_local() < close_on_unlock_day
+                    && now.naive_local() >= close_on_unlock_day
             });
             if !closed {
                 return Ok(None);

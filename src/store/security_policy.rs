@@ -84,20 +84,20 @@ impl SecurityPolicy {
     /// The stricter of two policies, setting by setting: a configuration
     /// file may tighten the stored policy on one device, never loosen it.
     pub fn stricter(&self, other: &SecurityPolicy) -> SecurityPolicy {
-        let kdf = if (other.kdf.m_cost_kib, other.kdf.t_cost) > (self.kdf.m_cost_kib, self.kdf.t_cost)
-        {
-            KdfParams {
-                m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
-                t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
-                p_cost: other.kdf.p_cost,
-            }
-        } else {
-            KdfParams {
-                m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
-                t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
-                p_cost: self.kdf.p_cost,
-            }
-        };
+        let kdf =
+            if (other.kdf.m_cost_kib, other.kdf.t_cost) > (self.kdf.m_cost_kib, self.kdf.t_cost) {
+                KdfParams {
+                    m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
+                    t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
+                    p_cost: other.kdf.p_cost,
+                }
+            } else {
+                KdfParams {
+                    m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
+                    t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
+                    p_cost: self.kdf.p_cost,
+                }
+            };
         SecurityPolicy {
             lockout_attempts: self.lockout_attempts.min(other.lockout_attempts),
             lockout_minutes: self.lockout_minutes.max(other.lockout_minutes),
@@ -165,11 +165,9 @@ fn damaged() -> Error {
 /// [`Error::Tampered`] when a stored text does not parse.
 pub(crate) fn read(conn: &Connection) -> Result<Option<SecurityPolicy>> {
     let text: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [POLICY_KEY],
-            |r| r.get(0),
-        )
+        .query_row("SELECT value FROM meta WHERE key = ?1", [POLICY_KEY], |r| {
+            r.get(0)
+        })
         .optional()?;
     match text {
         None => Ok(None),

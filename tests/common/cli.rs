@@ -63,11 +63,7 @@ impl Env {
             .stderr(std::process::Stdio::piped());
         let mut child = c.spawn().unwrap();
         // The command may refuse before reading; a closed pipe is fine then.
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes());
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
         child.wait_with_output().unwrap()
     }
 
