@@ -87,7 +87,8 @@ impl KioskController {
 
     /// "新しい方の登録" on the Today screen.
     pub fn register_start(&mut self) {
-        if self.screen == Screen::StaffToday {
+        // The button is hidden from operators; the rule holds here too.
+        if self.screen == Screen::StaffToday && self.staff_handles_people() {
             self.reg = Some(Registration::default());
             self.screen = Screen::StaffRegister;
             self.validate_registration();

@@ -115,7 +115,8 @@ impl KioskController {
 
     /// "さがす" on the Today screen.
     pub fn search_start(&mut self) {
-        if self.screen == Screen::StaffToday {
+        // The button is hidden from operators; the rule holds here too.
+        if self.screen == Screen::StaffToday && self.staff_handles_people() {
             self.search = Some(Search::default());
             self.screen = Screen::StaffSearch;
         }
