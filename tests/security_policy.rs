@@ -152,6 +152,24 @@ fn a_policy_edited_with_sqlite3_is_refused_at_the_next_sign_in() {
 }
 
 #[test]
+fn removing_both_policy_rows_after_a_change_is_refused() {
+    let env = Env::new();
+    env.init();
+    env.staff(&["staff", "policy", "set", "--lockout-attempts", "3"]);
+    sqlite3(
+        &env,
+        "DELETE FROM meta WHERE key IN ('security_policy', 'security_policy_mac')",
+    );
+    let out = env.run(&["staff", "policy", "show"], Some(NEW_PASSWORD));
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out.stderr).contains("セキュリティ設定"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn password_slots_move_to_stronger_argon2_parameters_at_the_next_sign_in() {
     let env = Env::new();
     env.init();

@@ -188,7 +188,16 @@ pub(crate) fn verify(conn: &Connection, keys: &Keys) -> Result<Option<SecurityPo
         })
         .optional()?;
     match (policy, mac) {
-        (None, None) => Ok(None),
+        (None, None) => {
+            // Both rows gone from a store whose policy a manager once set:
+            // the keyed audit chain still holds that change.
+            let changed: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM audit WHERE action = 'policy_change')",
+                [],
+                |r| r.get(0),
+            )?;
+            if changed { Err(damaged()) } else { Ok(None) }
+        }
         (Some(p), Some(mac)) => {
             let expected = keys.policy.mac(&p.canonical())?;
             let given = data_encoding::HEXLOWER
