@@ -121,64 +121,7 @@ fn lottery_close_draw_and_verify_from_the_command_line() {
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // The application period ended yesterday; the draw is today (system clock).
-    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock);
-    let d = |n: i64| {
-        (today + chrono::Duration::days(n))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
-    let out = env.staff(&[
-        "session",
-        "add",
-        "--program",
-        "kaigo",
-        "--date",
-        &d(30),
-        "--start",
-        "10:00",
-        "--end",
-        "11:30",
-        "--title",
-        "転倒予防教室",
-        "--capacity",
-        "20",
-        "--mode",
-        "lottery",
-    ]);
-    let sid = text(&out.stdout)
-        .split("活動番号: ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(8)
-        .collect::<String>();
-    let out = env.staff(&[
-        "lottery",
-        "add",
-        "--title",
-        "転倒予防教室",
-        "--kind",
-        "体操",
-        "--term",
-        "後期",
-        "--session",
-        &sid,
-        "--capacity",
-        "10",
-        "--from",
-        &d(-10),
-        "--until",
-        &d(-1),
-        "--draw-on",
-        &d(0),
-    ]);
-    let cid = text(&out.stdout)
-        .split("教室番号: ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(8)
-        .collect::<String>();
+    let cid = env.lottery_class(-10, -1, 0);
 
     // Drawing before closing is refused (exit 2).
     let out = env.run(

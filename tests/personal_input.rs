@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 use common::NEW_PASSWORD;
-use common::cli::{Env, code, text};
+use common::cli::{Env, code, id_after, text};
 
 const PERSON: &str = r#"{"name": "試験 梅子", "kana": "しけん うめこ", "phone": "090-6543-2109",
   "birth": "昭和22年2月22日", "postal": "160-0022", "document": "マイナンバーカード"}"#;
@@ -234,71 +234,8 @@ fn a_first_lottery_application_reads_the_address_from_standard_input() {
         PERSON,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let pid = text(&out.stdout)
-        .split("登録番号: ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(8)
-        .collect::<String>();
-    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock);
-    let d = |n: i64| {
-        (today + chrono::Duration::days(n))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
-    let out = env.staff(&[
-        "session",
-        "add",
-        "--program",
-        "kaigo",
-        "--date",
-        &d(30),
-        "--start",
-        "10:00",
-        "--end",
-        "11:30",
-        "--title",
-        "転倒予防教室",
-        "--capacity",
-        "20",
-        "--mode",
-        "lottery",
-    ]);
-    let sid: String = text(&out.stdout)
-        .split("活動番号: ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(8)
-        .collect();
-    let out = env.staff(&[
-        "lottery",
-        "add",
-        "--title",
-        "転倒予防教室",
-        "--kind",
-        "体操",
-        "--term",
-        "後期",
-        "--session",
-        &sid,
-        "--capacity",
-        "10",
-        "--from",
-        &d(-1),
-        "--until",
-        &d(5),
-        "--draw-on",
-        &d(6),
-    ]);
-    let cid: String = text(&out.stdout)
-        .split("教室番号: ")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .take(8)
-        .collect();
+    let pid = id_after(&out, "登録番号: ");
+    let cid = env.lottery_class(-1, 5, 6);
     // No address given and none on standard input: asked for, nothing applied.
     let out = env.run_with_input(
         &["lottery", "apply", &cid, "--participant", &pid],

@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Output;
 
-use common::cli::{Env, code, text};
+use common::cli::{Env, code, days_from_today, id_after, text};
 use common::{NEW_PASSWORD, PASSWORD};
 
 /// Who may run a command.
@@ -88,16 +88,6 @@ fn run_as(env: &Env, who: Account, args: &[&str], input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn first_id(out: &Output, after: &str) -> String {
-    text(&out.stdout)
-        .split(after)
-        .nth(1)
-        .unwrap_or_else(|| panic!("{after} in {}", text(&out.stdout)))
-        .chars()
-        .take(8)
-        .collect()
-}
-
 /// A store with the five accounts, one resident, a session today and a
 /// lottery class taking applications.
 fn site() -> Site {
@@ -136,20 +126,14 @@ fn site() -> Site {
             "birth": "昭和24年9月9日", "postal": "160-0022"}"#,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let participant = first_id(&out, "登録番号: ");
-    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock);
-    let d = |n: i64| {
-        (today + chrono::Duration::days(n))
-            .format("%Y-%m-%d")
-            .to_string()
-    };
+    let participant = id_after(&out, "登録番号: ");
     let out = env.staff(&[
         "session",
         "add",
         "--program",
         "koryu",
         "--date",
-        &d(0),
+        &days_from_today(0),
         "--start",
         "00:00",
         "--end",
@@ -157,47 +141,8 @@ fn site() -> Site {
         "--title",
         "交流サロン",
     ]);
-    let session = first_id(&out, "活動番号: ");
-    let out = env.staff(&[
-        "session",
-        "add",
-        "--program",
-        "kaigo",
-        "--date",
-        &d(30),
-        "--start",
-        "10:00",
-        "--end",
-        "11:30",
-        "--title",
-        "転倒予防教室",
-        "--capacity",
-        "20",
-        "--mode",
-        "lottery",
-    ]);
-    let class_session = first_id(&out, "活動番号: ");
-    let out = env.staff(&[
-        "lottery",
-        "add",
-        "--title",
-        "転倒予防教室",
-        "--kind",
-        "体操",
-        "--term",
-        "後期",
-        "--session",
-        &class_session,
-        "--capacity",
-        "10",
-        "--from",
-        &d(-1),
-        "--until",
-        &d(5),
-        "--draw-on",
-        &d(6),
-    ]);
-    let class = first_id(&out, "教室番号: ");
+    let session = id_after(&out, "活動番号: ");
+    let class = env.lottery_class(-1, 5, 6);
     Site {
         env,
         participant,

@@ -102,3 +102,70 @@ pub fn text(b: &[u8]) -> String {
 pub fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
+
+/// The first 8 characters after `label` in a command's output (an id).
+pub fn id_after(out: &Output, label: &str) -> String {
+    text(&out.stdout)
+        .split(label)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {label} in {}", text(&out.stdout)))
+        .chars()
+        .take(8)
+        .collect()
+}
+
+/// A date `n` days from today (system clock), as `YYYY-MM-DD`.
+pub fn days_from_today(n: i64) -> String {
+    let today = tsudoi::clock::Clock::today(&tsudoi::clock::SystemClock);
+    (today + chrono::Duration::days(n))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+impl Env {
+    /// A lottery class (its one session 30 days on) taking applications
+    /// from `from` to `until` days from today, drawn `draw_on` days from
+    /// today; returns the class id.
+    pub fn lottery_class(&self, from: i64, until: i64, draw_on: i64) -> String {
+        let out = self.staff(&[
+            "session",
+            "add",
+            "--program",
+            "kaigo",
+            "--date",
+            &days_from_today(30),
+            "--start",
+            "10:00",
+            "--end",
+            "11:30",
+            "--title",
+            "転倒予防教室",
+            "--capacity",
+            "20",
+            "--mode",
+            "lottery",
+        ]);
+        let session = id_after(&out, "活動番号: ");
+        let out = self.staff(&[
+            "lottery",
+            "add",
+            "--title",
+            "転倒予防教室",
+            "--kind",
+            "体操",
+            "--term",
+            "後期",
+            "--session",
+            &session,
+            "--capacity",
+            "10",
+            "--from",
+            &days_from_today(from),
+            "--until",
+            &days_from_today(until),
+            "--draw-on",
+            &days_from_today(draw_on),
+        ]);
+        id_after(&out, "教室番号: ")
+    }
+}

@@ -508,13 +508,7 @@ impl KioskController {
         // The store is locked now, so the sign-out cannot be logged; the
         // keys_dropped entry written just before says why.
         self.staff = None;
-        self.clear_form();
-        self.today.clear();
-        self.reg = None;
-        self.search = None;
-        self.report = None;
-        self.sheet = None;
-        self.go_waiting();
+        self.leave_staff_screens();
         true
     }
 
@@ -944,6 +938,11 @@ impl KioskController {
             // The audit entry is best effort: signing out must always work.
             let _ = self.store.sign_out(&s);
         }
+        self.leave_staff_screens();
+    }
+
+    /// Forgets everything the staff screens held and shows the resident side.
+    fn leave_staff_screens(&mut self) {
         self.clear_form();
         self.today.clear();
         self.reg = None;
