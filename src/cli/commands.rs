@@ -1088,6 +1088,19 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(ReportAction::Staff { out }) = &a.action {
+        let (mut store, manager) = ctx.sign_in()?;
+        let export = store.export_staff_roster(&manager, out)?;
+        println!(
+            "スタッフ名簿（届出）を {} に書き出しました。",
+            out.display()
+        );
+        for f in &export.files {
+            println!("  {f}");
+        }
+        println!("署名: 端末の公開鍵 {}", export.public_key);
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(ReportAction::Media) = a.action {
         let media = tsudoi::report::media::removable_media(Path::new("/"));
         if media.is_empty() {

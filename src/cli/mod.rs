@@ -542,6 +542,12 @@ pub enum ReportAction {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 取扱責任者・取扱者の届出（スタッフ名簿、CSVとPDF、署名付き）を書き出す（取扱責任者）
+    Staff {
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 媒体受渡し管理簿を表示する
     Ledger {
         /// 印刷用にCSV（Excelで開けます）へ書き出す

@@ -24,7 +24,7 @@ impl Encoding {
     }
 }
 
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     // Quote when needed; also guard against spreadsheet formula injection.
     let guarded = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
         format!("'{s}")

@@ -11,6 +11,7 @@ pub mod media;
 pub mod merge;
 pub mod pdf;
 pub mod sign;
+pub mod staff_roster;
 pub mod suppress;
 
 use std::collections::BTreeMap;
@@ -885,7 +886,7 @@ impl Store {
     }
 }
 
-fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut f = std::fs::File::create(path)?;
     f.write_all(bytes)?;

@@ -198,3 +198,111 @@ pub fn summary_pdf(report: &MonthlyReport, made_on: &NaiveDate) -> Result<Vec<u8
         .finish()
         .map_err(|e| Error::Invalid(format!("PDFを作れませんでした: {e:?}")))
 }
+
+/// A plain A4 table for the ward's paperwork (the staff roster and the
+/// like): a title, lines of explanation, then the rows under a shaded
+/// header, as many pages as they need. `widths` are the columns' widths in
+/// points; text longer than its column is cut with "…".
+pub fn table_pdf(
+    title: &str,
+    lines: &[String],
+    columns: &[&str],
+    rows: &[Vec<String>],
+    widths: &[f32],
+) -> Result<Vec<u8>> {
+    let font = Font::new(FONT.into(), 0)
+        .ok_or_else(|| Error::Invalid("PDF用のフォントを読み込めません。".into()))?;
+    let mut document = Document::new();
+    let settings = PageSettings::from_wh(A4_W, A4_H)
+        .ok_or_else(|| Error::Invalid("PDFの用紙設定が不正です。".into()))?;
+    const ROW: f32 = 22.0;
+    const SIZE: f32 = 10.5;
+    let fit = |s: &str, width: f32| -> String {
+        // BIZ UD PGothic: full-width characters are about one em wide.
+        let max = ((width - 6.0) / SIZE).max(1.0) as usize * 2;
+        let mut used = 0;
+        let mut out = String::new();
+        for ch in s.chars() {
+            let w = if ch.is_ascii() { 1 } else { 2 };
+            if used + w > max {
+                out.push('…');
+                break;
+            }
+            used += w;
+            out.push(ch);
+        }
+        out
+    };
+    let mut remaining: &[Vec<String>] = rows;
+    let mut page_no = 0;
+    loop {
+        page_no += 1;
+        let mut page = document.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        let text = |surface: &mut Surface<'_>, x: f32, y: f32, size: f32, s: &str| {
+            surface.draw_text(
+                Point::from_xy(x, y),
+                font.clone(),
+                size,
+                s,
+                false,
+                TextDirection::Auto,
+            );
+        };
+        fill(&mut surface, 0, 0, 0);
+        let mut y = MARGIN + 10.0;
+        text(&mut surface, MARGIN, y, 16.0, title);
+        y += 26.0;
+        if page_no == 1 {
+            for line in lines {
+                text(&mut surface, MARGIN, y, 10.0, line);
+                y += 17.0;
+            }
+        }
+        y += 14.0;
+        fill(&mut surface, 230, 236, 245);
+        rect(
+            &mut surface,
+            MARGIN - 4.0,
+            y - 15.0,
+            widths.iter().sum::<f32>() + 8.0,
+            ROW,
+        );
+        fill(&mut surface, 0, 0, 0);
+        let mut x = MARGIN;
+        for (c, w) in columns.iter().zip(widths) {
+            text(&mut surface, x, y, SIZE, &fit(c, *w));
+            x += w;
+        }
+        let fits = (((A4_H - MARGIN - 30.0) - y) / ROW).max(1.0) as usize;
+        let (here, rest) = remaining.split_at(fits.min(remaining.len()));
+        for row in here {
+            y += ROW;
+            let mut x = MARGIN;
+            for (cell, w) in row.iter().zip(widths) {
+                text(&mut surface, x, y, SIZE, &fit(cell, *w));
+                x += w;
+            }
+        }
+        if here.is_empty() {
+            y += ROW;
+            text(&mut surface, MARGIN, y, SIZE, "（該当なし）");
+        }
+        text(
+            &mut surface,
+            A4_W - MARGIN - 40.0,
+            A4_H - MARGIN + 10.0,
+            9.0,
+            &format!("{page_no}ページ"),
+        );
+        surface.finish();
+        page.finish();
+        remaining = rest;
+        if remaining.is_empty() {
+            break;
+        }
+    }
+    document
+        .finish()
+        .map_err(|e| Error::Invalid(format!("PDFを作れませんでした: {e:?}")))
+}
