@@ -1101,6 +1101,17 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         println!("署名: 端末の公開鍵 {}", export.public_key);
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(ReportAction::Handling { from, to, out }) = &a.action {
+        let (from, to) = (parse_iso_date(from)?, parse_iso_date(to)?);
+        let (mut store, staff) = ctx.sign_in()?;
+        let export = store.export_handling_report(&staff, from, to, out)?;
+        println!("取扱状況報告を {} に書き出しました。", out.display());
+        for f in &export.files {
+            println!("  {f}");
+        }
+        println!("署名: 端末の公開鍵 {}", export.public_key);
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(ReportAction::Media) = a.action {
         let media = tsudoi::report::media::removable_media(Path::new("/"));
         if media.is_empty() {

@@ -548,6 +548,18 @@ pub enum ReportAction {
         #[arg(long)]
         out: PathBuf,
     },
+    /// 個人情報の取扱状況報告（件数とスタッフIDのみ、署名付き）を書き出す（運営者・取扱責任者）
+    Handling {
+        /// 期間の始め（YYYY-MM-DD）
+        #[arg(long)]
+        from: String,
+        /// 期間の終わり（YYYY-MM-DD、この日をふくむ）
+        #[arg(long)]
+        to: String,
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 媒体受渡し管理簿を表示する
     Ledger {
         /// 印刷用にCSV（Excelで開けます）へ書き出す

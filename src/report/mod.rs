@@ -7,6 +7,7 @@
 //! session titles, dates, age bands, town names and counts.
 
 pub mod csv;
+pub mod handling;
 pub mod media;
 pub mod merge;
 pub mod pdf;

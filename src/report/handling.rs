@@ -1,0 +1,356 @@
+//! 個人情報の取扱状況報告 (contract clauses 14–17): how personal data was
+//! handled in a period, from the audit log — accesses by kind and by staff
+//! member, sign-ins, failures and lockouts, media transfers, re-keying, and
+//! the audit log's own check. Counts and staff ids only: no resident's data,
+//! no record ids. Signed like the monthly report.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::{Export, csv, pdf, sign};
+use crate::error::{Error, Result};
+use crate::store::audit::{AuditAction, ChainVerdict};
+use crate::store::{Actor, StaffSession, Store};
+
+/// One kind of handling, counted from the audit log: a label, and the SQL
+/// condition on an audit row that makes it one.
+pub struct Kind {
+    pub label: &'static str,
+    pub condition: &'static str,
+}
+
+/// Every kind the report counts, in its order (FORMAT of the CSV: one row each).
+pub const KINDS: &[Kind] = &[
+    Kind {
+        label: "記録の閲覧",
+        condition: "action = 'view' AND result NOT LIKE 'call_list%'",
+    },
+    Kind {
+        label: "連絡用名簿の表示",
+        condition: "action = 'view' AND result LIKE 'call_list%'",
+    },
+    Kind {
+        label: "検索",
+        condition: "action = 'search'",
+    },
+    Kind {
+        label: "登録",
+        condition: "action = 'create'",
+    },
+    Kind {
+        label: "訂正",
+        condition: "action = 'update'",
+    },
+    Kind {
+        label: "削除",
+        condition: "action = 'delete'",
+    },
+    Kind {
+        label: "住所などの消去",
+        condition: "action = 'erase'",
+    },
+    Kind {
+        label: "スタッフによる手入力の受付",
+        condition: "action = 'check_in' AND actor <> 'kiosk'",
+    },
+    Kind {
+        label: "カードでの受付",
+        condition: "action = 'check_in' AND actor = 'kiosk'",
+    },
+    Kind {
+        label: "カードの登録・解除・交換",
+        condition: "action IN ('card_link', 'card_unlink', 'card_replace')",
+    },
+    Kind {
+        label: "書き出し（報告・名簿）",
+        condition: "action = 'export'",
+    },
+    Kind {
+        label: "印刷（お知らせ）",
+        condition: "action = 'print'",
+    },
+    Kind {
+        label: "抽選",
+        condition: "action = 'draw'",
+    },
+    Kind {
+        label: "サインイン",
+        condition: "action = 'sign_in'",
+    },
+    Kind {
+        label: "サインインの失敗",
+        condition: "action = 'sign_in_failed'",
+    },
+    Kind {
+        label: "アカウントのロック",
+        condition: "action = 'account_locked'",
+    },
+    Kind {
+        label: "スタッフの追加・無効化",
+        condition: "action IN ('staff_create', 'staff_deactivate')",
+    },
+    Kind {
+        label: "鍵の変更（パスワード・再暗号化）",
+        condition: "action = 'key_change'",
+    },
+    Kind {
+        label: "うち、データの再暗号化（鍵の取り替え）",
+        condition: "action = 'key_change' AND result LIKE 'rotated%'",
+    },
+    Kind {
+        label: "セキュリティ設定の変更",
+        condition: "action = 'policy_change'",
+    },
+    Kind {
+        label: "閉館時などの鍵の消去",
+        condition: "action = 'keys_dropped'",
+    },
+];
+
+/// The report's contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandlingReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// `(label, count)` in [`KINDS`]' order.
+    pub kinds: Vec<(&'static str, u64)>,
+    /// `(staff id, views and searches, changes, hand check-ins, exports, sign-ins, failed sign-ins)`.
+    pub staff: Vec<(String, [u64; 6])>,
+    /// Transfers recorded in the media ledger, and how many failed their read-back.
+    pub media: (u64, u64),
+    /// The audit log's check when the report was made.
+    pub audit: String,
+}
+
+/// The staff table's columns.
+pub const STAFF_COLUMNS: [&str; 7] = [
+    "スタッフID",
+    "閲覧・検索",
+    "登録・訂正・削除",
+    "手入力の受付",
+    "書き出し・印刷",
+    "サインイン",
+    "サインインの失敗",
+];
+
+const STAFF_CONDITIONS: [&str; 6] = [
+    "action IN ('view', 'search')",
+    "action IN ('create', 'update', 'delete', 'erase', 'card_link', 'card_unlink', 'card_replace')",
+    "action = 'check_in'",
+    "action IN ('export', 'print')",
+    "action = 'sign_in'",
+    "action = 'sign_in_failed'",
+];
+
+const IN_PERIOD: &str = "substr(at, 1, 10) BETWEEN ?1 AND ?2";
+
+impl Store {
+    /// The handling report for `from..=to` (Japan dates). Managers and
+    /// operators (like the monthly report). Checks the audit log first, and
+    /// says in the report what it found.
+    pub fn handling_report(
+        &mut self,
+        staff: &StaffSession,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HandlingReport> {
+        staff.require_reporting()?;
+        if to < from {
+            return Err(Error::Invalid(
+                "期間の終わり（--to）が始め（--from）より前です。".into(),
+            ));
+        }
+        let audit = match self.verify_audit(&Actor::Staff(staff.clone()))? {
+            ChainVerdict::Intact { entries, .. } => format!("改ざんなし（{entries}件を確認）"),
+            ChainVerdict::Broken { at_seq, .. } => {
+                format!("{at_seq}番目の記録で改ざんまたは欠落が見つかりました")
+            }
+        };
+        let (f, t) = (from.to_string(), to.to_string());
+        let count = |condition: &str| -> Result<u64> {
+            let n: i64 = self.conn().query_row(
+                &format!("SELECT count(*) FROM audit WHERE {IN_PERIOD} AND ({condition})"),
+                params![f, t],
+                |r| r.get(0),
+            )?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        };
+        let mut kinds = Vec::new();
+        for k in KINDS {
+            kinds.push((k.label, count(k.condition)?));
+        }
+        let ids: Vec<String> = {
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT DISTINCT actor FROM audit WHERE {IN_PERIOD}
+                   AND actor NOT IN ('kiosk', '(unknown)') ORDER BY actor"
+            ))?;
+            stmt.query_map(params![f, t], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let mut by_staff = Vec::new();
+        for id in ids {
+            let mut cells = [0u64; 6];
+            for (cell, condition) in cells.iter_mut().zip(STAFF_CONDITIONS) {
+                let n: i64 = self.conn().query_row(
+                    &format!(
+                        "SELECT count(*) FROM audit WHERE {IN_PERIOD} AND actor = ?3 AND ({condition})"
+                    ),
+                    params![f, t, id],
+                    |r| r.get(0),
+                )?;
+                *cell = u64::try_from(n).unwrap_or(0);
+            }
+            by_staff.push((id, cells));
+        }
+        let (media, failed): (i64, i64) = self.conn().query_row(
+            &format!(
+                "SELECT count(*), coalesce(sum(verified = 0), 0) FROM media_ledger WHERE {IN_PERIOD}"
+            ),
+            params![f, t],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(HandlingReport {
+            from,
+            to,
+            kinds,
+            staff: by_staff,
+            media: (
+                u64::try_from(media).unwrap_or(0),
+                u64::try_from(failed).unwrap_or(0),
+            ),
+            audit,
+        })
+    }
+
+    /// `tsudoi report handling --from DATE --to DATE --out DIR`: the report
+    /// as two CSV files (UTF-8 with BOM) and an A4 PDF, signed, audited.
+    pub fn export_handling_report(
+        &mut self,
+        staff: &StaffSession,
+        from: NaiveDate,
+        to: NaiveDate,
+        dir: &Path,
+    ) -> Result<Export> {
+        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+            return Err(Error::Invalid(format!(
+                "出力先 {} は空ではありません。空のフォルダを指定してください。",
+                dir.display()
+            )));
+        }
+        let report = self.handling_report(staff, from, to)?;
+        let site = self.site()?;
+        let today = self.clock().today();
+        std::fs::create_dir_all(dir)?;
+        let stem = format!("tsudoi-handling-{from}-{to}");
+        let line = |cells: &[String]| -> String {
+            let mut l = cells
+                .iter()
+                .map(|c| csv::field(c))
+                .collect::<Vec<_>>()
+                .join(",");
+            l.push_str("\r\n");
+            l
+        };
+        let mut kinds_csv = line(&["種類".to_owned(), "件数".to_owned()]);
+        for (label, n) in &report.kinds {
+            kinds_csv.push_str(&line(&[(*label).to_owned(), n.to_string()]));
+        }
+        kinds_csv.push_str(&line(&[
+            "媒体の受渡し（管理簿）".to_owned(),
+            report.media.0.to_string(),
+        ]));
+        kinds_csv.push_str(&line(&[
+            "うち読み戻しの失敗".to_owned(),
+            report.media.1.to_string(),
+        ]));
+        let staff_rows: Vec<Vec<String>> = report
+            .staff
+            .iter()
+            .map(|(id, cells)| {
+                std::iter::once(id.clone())
+                    .chain(cells.iter().map(u64::to_string))
+                    .collect()
+            })
+            .collect();
+        let mut staff_csv = line(&STAFF_COLUMNS.map(str::to_owned));
+        for row in &staff_rows {
+            staff_csv.push_str(&line(row));
+        }
+        let names = [
+            format!("{stem}-kinds.csv"),
+            format!("{stem}-staff.csv"),
+            format!("{stem}.pdf"),
+        ];
+        super::write_synced(
+            &dir.join(&names[0]),
+            &csv::encode(&kinds_csv, csv::Encoding::Utf8Bom, &names[0])?,
+        )?;
+        super::write_synced(
+            &dir.join(&names[1]),
+            &csv::encode(&staff_csv, csv::Encoding::Utf8Bom, &names[1])?,
+        )?;
+        let mut rows: Vec<Vec<String>> = report
+            .kinds
+            .iter()
+            .map(|(l, n)| vec![(*l).to_owned(), n.to_string()])
+            .collect();
+        rows.push(vec![
+            "媒体の受渡し（管理簿）・うち読み戻しの失敗".to_owned(),
+            format!("{}・{}", report.media.0, report.media.1),
+        ]);
+        rows.push(vec!["".to_owned(), "".to_owned()]);
+        rows.push(vec![
+            "スタッフ別（閲覧・検索／変更／手入力の受付／書き出し／サインイン／失敗）".to_owned(),
+            "".to_owned(),
+        ]);
+        for (id, cells) in &report.staff {
+            rows.push(vec![
+                id.clone(),
+                cells
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join("／"),
+            ]);
+        }
+        let page = pdf::table_pdf(
+            "個人情報の取扱状況報告",
+            &[
+                format!(
+                    "施設: {site}　期間: {}〜{}　作成日: {}　作成者: {}",
+                    from.format("%Y年%-m月%-d日"),
+                    to.format("%Y年%-m月%-d日"),
+                    today.format("%Y年%-m月%-d日"),
+                    staff.staff_id()
+                ),
+                format!("監査ログの確認: {}", report.audit),
+                "契約書第14条〜第17条による報告です。件数とスタッフIDのみで、参加者の情報は含みません。".to_owned(),
+            ],
+            &["種類", "件数"],
+            &rows,
+            &[330.0, 150.0],
+        )?;
+        super::write_synced(&dir.join(&names[2]), &page)?;
+        let files = names.to_vec();
+        let key = self.device_signing_key()?;
+        sign::sign_dir(dir, &files, &key, &site)?;
+        for f in [sign::MANIFEST, sign::SIGNATURE, sign::SIGNER] {
+            std::fs::File::open(dir.join(f))?.sync_all()?;
+        }
+        let fields: Vec<&str> = files.iter().map(String::as_str).collect();
+        self.record(
+            &Actor::Staff(staff.clone()),
+            AuditAction::Export,
+            &format!("handling:{from}..{to}"),
+            &fields,
+            "ok",
+        )?;
+        Ok(Export {
+            dir: dir.to_owned(),
+            files,
+            public_key: sign::public_key_text(&key.verifying_key()),
+        })
+    }
+}
