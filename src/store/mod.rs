@@ -16,6 +16,7 @@ pub mod roster;
 pub mod schema;
 pub mod sessions;
 pub mod staff;
+pub mod transparency;
 mod upgrade;
 
 use std::path::{Path, PathBuf};
