@@ -184,7 +184,10 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap();
-    assert_eq!((action.as_str(), record.as_str()), ("checkpoint", "report:2026-10"));
+    assert_eq!(
+        (action.as_str(), record.as_str()),
+        ("checkpoint", "report:2026-10")
+    );
     assert_eq!(cp.size(), seq as u64);
     let fingerprint = format!("{}件 {}", cp.size(), &cp.root().to_base64()[..16]);
     assert!(
