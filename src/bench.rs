@@ -66,6 +66,125 @@ pub struct BenchReport {
     /// `keys rotate` on the synthetic year: every cell and index re-sealed in
     /// one transaction, grants renewed, WAL truncated, file vacuumed (≤ 3 s).
     pub rekey_s: f64,
+    /// The audit log's Merkle tree in the store's own table (issue 13).
+    pub audit_log: AuditLogBench,
+}
+
+/// Default size of the audit-log benchmark (`TSUDOI_BENCH_AUDIT_ENTRIES`).
+pub const AUDIT_BENCH_ENTRIES: u64 = 1_000_000;
+
+/// The audit log as a Merkle tree at scale: entries appended through the
+/// store's own code (`audit::append`: row, chain MAC, leaf and nodes), then
+/// for several older sizes the work of `tsudoi audit prove` on a fresh
+/// connection: open the tree, the old tree head (to compare with the ward's
+/// checkpoint), the consistency proof and a signed checkpoint.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditLogBench {
+    pub entries: u64,
+    /// Appending one entry inside a transaction (no commit per entry):
+    /// row, chain MAC, leaf and completed nodes. Microseconds.
+    pub append_us_mean: f64,
+    pub file_mib: f64,
+    /// Per older size, open + old head + proof + signed checkpoint: the
+    /// worst and the median of the older sizes tried (target ≤ 50 ms).
+    pub checkpoint_and_proof_worst_ms: f64,
+    pub checkpoint_and_proof_p50_ms: f64,
+    pub proof_hashes_max: usize,
+}
+
+/// Runs the audit-log benchmark in `dir` with `entries` entries.
+pub fn audit_log(dir: &Path, entries: u64) -> Result<AuditLogBench> {
+    use crate::store::audit::{self, AuditAction, AuditEvent, AuditKey};
+    use tsudoi_tlog::note::Signer;
+    let path = dir.join("audit-bench.db");
+    let _ = std::fs::remove_file(&path);
+    let mut conn = Connection::open(&path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    crate::store::schema::migrate_to(&mut conn, crate::store::schema::CURRENT_VERSION)?;
+    let key = AuditKey::new([0x5a; 32]);
+    let t = Instant::now();
+    {
+        let tx = conn.transaction()?;
+        let mut head = audit::head(&tx)?;
+        for i in 0..entries {
+            let record = format!("{:08x}-0000-4000-8000-{:012x}", i % 4000, i);
+            head = audit::append(
+                &tx,
+                &key,
+                head,
+                &AuditEvent {
+                    at: "2026-12-02T10:30:00+09:00".into(),
+                    actor: if i % 3 == 0 { "kiosk" } else { "kanri01" },
+                    action: if i % 3 == 0 {
+                        AuditAction::CheckIn
+                    } else {
+                        AuditAction::View
+                    },
+                    record_id: &record,
+                    fields: &["name", "kana", "phone"],
+                    result: "ok",
+                },
+            )?;
+        }
+        tx.commit()?;
+    }
+    let append_us_mean = t.elapsed().as_secs_f64() * 1e6 / entries.max(1) as f64;
+    drop(conn);
+    let file_mib = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64
+        + std::fs::metadata(path.with_extension("db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0) as f64;
+    let signer = Signer::new(
+        "tsudoi/ベンチマーク",
+        ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+    )
+    .map_err(|_| crate::Error::Invalid("bench signer".into()))?;
+    let n = entries;
+    let mut olds: Vec<u64> = vec![
+        n.saturating_sub(1),
+        n.saturating_sub(n / 12),
+        n / 2,
+        n / 3,
+        1,
+    ];
+    if n > 1 {
+        olds.push(1 << (63 - (n - 1).leading_zeros()));
+    }
+    olds.retain(|o| *o >= 1 && *o <= n);
+    let mut times = Vec::new();
+    let mut proof_hashes_max = 0;
+    for old in olds {
+        let t = Instant::now();
+        let conn = Connection::open(&path)?;
+        let tree = audit::open_tree(&conn)?;
+        let old_root = tree.root_at(old).map_err(audit::tree_error)?;
+        let proof = tree
+            .consistency_proof(old, tree.size())
+            .map_err(audit::tree_error)?;
+        let cp = tsudoi_tlog::Checkpoint::new(signer.name(), tree.size(), tree.root())
+            .map_err(|e| crate::Error::Invalid(e.to_string()))?
+            .sign(&signer)
+            .map_err(|e| crate::Error::Invalid(e.to_string()))?;
+        times.push(t.elapsed());
+        // Check what was timed, outside the timing.
+        tsudoi_tlog::verify_consistency(old, tree.size(), &old_root, &tree.root(), &proof)
+            .map_err(|e| crate::Error::Invalid(format!("bench proof: {e}")))?;
+        proof_hashes_max = proof_hashes_max.max(proof.len());
+        std::hint::black_box(cp);
+    }
+    let timing = Timing::of(times);
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(path.with_extension("db-wal"));
+    let _ = std::fs::remove_file(path.with_extension("db-shm"));
+    Ok(AuditLogBench {
+        entries,
+        append_us_mean,
+        file_mib: file_mib / (1024.0 * 1024.0),
+        checkpoint_and_proof_worst_ms: timing.max_ms,
+        checkpoint_and_proof_p50_ms: timing.p50_ms,
+        proof_hashes_max,
+    })
 }
 
 /// Pool size of the lottery benchmark.
@@ -216,7 +335,14 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
     let enc = Timing::of(enc_times);
     let pl = Timing::of(plain_times);
     let (lottery_draw, lottery_verify) = lottery_draw(LOTTERY_BENCH_APPLICANTS, 5)?;
+    let audit_entries = std::env::var("TSUDOI_BENCH_AUDIT_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(AUDIT_BENCH_ENTRIES)
+        .max(2);
+    let audit_log = audit_log(dir, audit_entries)?;
     Ok(BenchReport {
+        audit_log,
         rekey_s,
         lottery_draw,
         lottery_verify,

@@ -135,7 +135,7 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
             Wording::default(),
         )
         .unwrap();
-    assert_eq!(export.files.len(), 8);
+    assert_eq!(export.files.len(), 9);
 
     // No personal value of any participant in any byte of any file.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
@@ -171,6 +171,29 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
         "{pdf_text}"
     );
     assert!(pdf_text.contains("地域交流支援"));
+    // The audit log's checkpoint is in the folder, signed with the device
+    // key (it opens with the verifier key of the set-up sheet), covers the
+    // log up to its own entry, and its fingerprint is on the PDF.
+    let cp_text = std::fs::read(out.join("tsudoi-2026-10-audit-checkpoint.txt")).unwrap();
+    let verifier = tsudoi_tlog::note::Verifier::from_vkey(&f.store.audit_vkey().unwrap()).unwrap();
+    let cp = tsudoi_tlog::Checkpoint::open(&cp_text, &verifier).unwrap();
+    let (seq, action, record): (i64, String, String) = conn
+        .query_row(
+            "SELECT seq, action, record_id FROM audit WHERE action = 'checkpoint' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (action.as_str(), record.as_str()),
+        ("checkpoint", "report:2026-10")
+    );
+    assert_eq!(cp.size(), seq as u64);
+    let fingerprint = format!("{}件 {}", cp.size(), &cp.root().to_base64()[..16]);
+    assert!(
+        pdf_text.contains(&format!("監査ログのチェックポイント: {fingerprint}")),
+        "{pdf_text}"
+    );
     let mut outputs = outputs;
     outputs.push(("summary.pdf (text)".into(), pdf_text));
     for id in ids.iter().take(300) {
@@ -219,7 +242,7 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
 
     // verify: intact passes, with the right key; one changed byte fails; a wrong key fails.
     let key = sign::parse_public_key(&export.public_key).unwrap();
-    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 8);
+    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 9);
     let other = sign::parse_public_key(&"ab".repeat(32));
     if let Ok(other) = other {
         assert!(sign::verify_dir(&out, Some(&other)).is_err());
@@ -367,7 +390,7 @@ fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
             .all(|e| e.verified && e.staff_id == MANAGER && e.medium.contains("TSUDOI"))
     );
     assert_eq!(ledger[0].purpose, "区への月次報告");
-    assert_eq!(ledger[0].files.len(), 8);
+    assert_eq!(ledger[0].files.len(), 9);
     let csv = tsudoi::report::media::ledger_csv(&ledger);
     assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF]);
     let text = String::from_utf8_lossy(&csv);

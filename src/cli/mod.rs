@@ -466,12 +466,35 @@ pub enum KeysCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// 監査ログの改ざんを調べる
-    Verify,
+    /// 監査ログの改ざんを調べる。--checkpoint で区が保管しているチェックポイントと照合する
+    /// （exit 0 改ざんなし, 1 検出）
+    Verify {
+        /// 区が保管しているチェックポイントのファイル（複数可）
+        #[arg(long = "checkpoint", value_name = "FILE", num_args = 1..)]
+        checkpoints: Vec<PathBuf>,
+    },
     /// 最近の記録を表示する
     Show {
         #[arg(long, default_value_t = 50)]
         last: i64,
+    },
+    /// チェックポイントを確かめる検証鍵（C2SP vkey）を表示する。サインイン不要
+    Vkey,
+    /// 署名付きのチェックポイント（C2SP tlog-checkpoint）を書き出す（運営者・取扱責任者）
+    Checkpoint {
+        /// 書き出すファイル（省略すると標準出力）
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 区の控えのチェックポイントから今のログまでの一貫性の証明を書き出す
+    /// （DIR/checkpoint と DIR/proof.json。運営者・取扱責任者）
+    Prove {
+        /// 区が保管している古いチェックポイント
+        #[arg(long, value_name = "OLD_CHECKPOINT")]
+        from: PathBuf,
+        /// 書き出すフォルダ（なければ作る）
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 

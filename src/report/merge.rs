@@ -233,7 +233,7 @@ pub fn merge_dirs(
     std::fs::create_dir_all(out)?;
     let mut files = Vec::new();
     let name = format!("tsudoi-{month}-ward-summary.pdf");
-    std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today)?)?;
+    std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today, None)?)?;
     files.push(name);
     for table in report.tables() {
         let name = format!("tsudoi-{month}-ward-{}.csv", table.id);

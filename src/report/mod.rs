@@ -801,6 +801,11 @@ mod tests {
     }
 }
 
+/// The name ending of the audit log's checkpoint in a report folder
+/// (`tsudoi-2026-10-audit-checkpoint.txt`): a C2SP signed note, readable by
+/// `tsudoi audit verify --checkpoint` and by Go's `sumdb/note`.
+pub const CHECKPOINT_SUFFIX: &str = "audit-checkpoint.txt";
+
 /// What an export wrote.
 #[derive(Debug, Clone)]
 pub struct Export {
@@ -849,12 +854,26 @@ impl Store {
         }
         std::fs::create_dir_all(dir)?;
         let mut files = Vec::new();
+        // The audit log's checkpoint goes out with every report (issue 13):
+        // recorded in the log, signed with the device key, in the signed
+        // folder, and its fingerprint printed on the PDF.
+        let checkpoint = self.audit_checkpoint(
+            &crate::store::Actor::Staff(staff.clone()),
+            &format!("report:{month}"),
+        )?;
         let summary = format!("tsudoi-{month}-summary.pdf");
         write_synced(
             &dir.join(&summary),
-            &pdf::summary_pdf(&report, &self.clock().today())?,
+            &pdf::summary_pdf(
+                &report,
+                &self.clock().today(),
+                Some(&checkpoint.fingerprint()),
+            )?,
         )?;
         files.push(summary);
+        let checkpoint_name = format!("tsudoi-{month}-{CHECKPOINT_SUFFIX}");
+        write_synced(&dir.join(&checkpoint_name), checkpoint.text.as_bytes())?;
+        files.push(checkpoint_name);
         for table in report.tables() {
             let name = format!("tsudoi-{month}-{}.csv", table.id);
             let bytes = csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?;

@@ -44,7 +44,14 @@ fn rect(surface: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32) {
 }
 
 /// Renders the summary page.
-pub fn summary_pdf(report: &MonthlyReport, made_on: &NaiveDate) -> Result<Vec<u8>> {
+/// `checkpoint`: the short fingerprint of the audit log's checkpoint that
+/// goes out with the report (`SignedCheckpoint::fingerprint`), printed at
+/// the bottom so the ward can match the file it receives with the paper.
+pub fn summary_pdf(
+    report: &MonthlyReport,
+    made_on: &NaiveDate,
+    checkpoint: Option<&str>,
+) -> Result<Vec<u8>> {
     let font = Font::new(FONT.into(), 0)
         .ok_or_else(|| Error::Invalid("PDF用のフォントを読み込めません。".into()))?;
     let mut document = Document::new();
@@ -191,6 +198,16 @@ pub fn summary_pdf(report: &MonthlyReport, made_on: &NaiveDate) -> Result<Vec<u8
     ] {
         text(&mut surface, MARGIN, y, 10.0, &line);
         y += 18.0;
+    }
+    if let Some(fp) = checkpoint {
+        for line in [
+            format!("監査ログのチェックポイント: {fp}"),
+            "（同じフォルダの audit-checkpoint ファイルの件数と3行目の先頭16文字。区で保管し、次回の照合に使います）"
+                .to_owned(),
+        ] {
+            text(&mut surface, MARGIN, y, 10.0, &line);
+            y += 18.0;
+        }
     }
     surface.finish();
     page.finish();

@@ -7,12 +7,28 @@
 //! rows breaks it at the first changed entry. Entries carry field *names*,
 //! never values.
 //!
+//! Every entry is also a leaf of an append-only Merkle tree (RFC 6962 /
+//! RFC 9162, `tsudoi-tlog`): the leaf is `canonical(entry)` (FORMAT.md
+//! section 9), and the hashes of its complete subtrees are kept in
+//! `audit_node`, written in the same transaction as the row. Signed
+//! checkpoints of that tree leave the device (the monthly report,
+//! `tsudoi audit checkpoint`), so that a log cut short, rolled back to an old
+//! copy or rewritten by someone holding every key no longer matches a
+//! checkpoint the ward kept. The keyed chain stays: it names an edited,
+//! deleted or reordered row without any checkpoint.
+//!
 //! Entries that happen while the store is locked (a wrong password typed at the
-//! command line) cannot be keyed yet: they wait in `audit_pending` and are
-//! folded into the chain, in order, by the next successful unlock.
+//! command line) cannot be keyed yet: they wait in `audit_pending`, hash-chained
+//! to each other and anchored to the tree head of the moment, and are folded
+//! into the log, in order, by the next successful unlock, which first checks
+//! their chain and records what it found.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use tsudoi_tlog::{Frontier, Hash, NodeId, NodeStore, Tree, TreeError, leaf_hash};
 use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
 
 /// What was done. Stored as the snake-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +65,12 @@ pub enum AuditAction {
     LotteryMoveUp,
     PolicyChange,
     KeysDropped,
+    /// A signed checkpoint of the Merkle log was made (`audit checkpoint`,
+    /// `audit prove`, a monthly report).
+    Checkpoint,
+    /// The chain of entries recorded while locked was checked when they were
+    /// folded into the log (written only when it was broken).
+    PendingCheck,
 }
 
 impl AuditAction {
@@ -86,6 +108,8 @@ impl AuditAction {
             Self::LotteryMoveUp => "lottery_move_up",
             Self::PolicyChange => "policy_change",
             Self::KeysDropped => "keys_dropped",
+            Self::Checkpoint => "checkpoint",
+            Self::PendingCheck => "pending_check",
         }
     }
 }
@@ -135,8 +159,9 @@ fn put(buf: &mut Vec<u8>, part: &[u8]) {
     buf.extend_from_slice(part);
 }
 
-/// Length-prefixed packing, so no two different entries encode alike.
-fn canonical(e: &AuditEntry) -> Vec<u8> {
+/// Length-prefixed packing, so no two different entries encode alike. This is
+/// also the Merkle leaf's data (FORMAT.md section 9).
+pub fn canonical(e: &AuditEntry) -> Vec<u8> {
     let mut buf = Vec::with_capacity(128);
     buf.extend_from_slice(&e.seq.to_be_bytes());
     for part in [
@@ -203,7 +228,7 @@ pub fn append(
     key: &AuditKey,
     prev: ChainHead,
     event: &AuditEvent<'_>,
-) -> rusqlite::Result<ChainHead> {
+) -> Result<ChainHead> {
     let entry = AuditEntry {
         seq: prev.seq + 1,
         at: event.at.clone(),
@@ -221,8 +246,9 @@ fn append_entry(
     key: &AuditKey,
     prev: ChainHead,
     entry: AuditEntry,
-) -> rusqlite::Result<ChainHead> {
+) -> Result<ChainHead> {
     let mac = chain_mac(key, &prev.mac, &entry);
+    append_leaf(conn, leaf_hash(&canonical(&entry)))?;
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, record_id, fields, result, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -244,29 +270,365 @@ fn append_entry(
 }
 
 /// Records an event while no key is at hand (the store is locked).
-pub fn append_pending(conn: &Connection, event: &AuditEvent<'_>) -> rusqlite::Result<()> {
+///
+/// The row is chained to the pending row before it and anchored to the
+/// Merkle log's tree head of the moment (FORMAT.md section 9.3); nothing
+/// secret is available while locked, so this catches an edited, removed or
+/// reordered row (and rows from another file), not a chain recomputed by
+/// someone with root on the device.
+pub fn append_pending(conn: &Connection, event: &AuditEvent<'_>) -> Result<()> {
+    let prev: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT hash FROM audit_pending ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let prev: [u8; 32] = match prev {
+        // A legacy row without a hash chains as a break, which the fold
+        // records; it cannot be vouched for.
+        Some(p) => p.try_into().unwrap_or([0xff; 32]),
+        None => [0; 32],
+    };
+    let (anchor_size, anchor_root) = tree_head(conn)?;
+    let row = PendingRow {
+        at: event.at.clone(),
+        actor: event.actor.to_owned(),
+        action: event.action.as_str().to_owned(),
+        record_id: event.record_id.to_owned(),
+        fields: event.fields.join(","),
+        result: event.result.to_owned(),
+        anchor_size,
+        anchor_root,
+        prev,
+    };
+    let hash = row.hash();
     conn.execute(
-        "INSERT INTO audit_pending (at, actor, action, record_id, fields, result)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit_pending
+           (at, actor, action, record_id, fields, result, anchor_size, anchor_root, prev, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
-            event.at,
-            event.actor,
-            event.action.as_str(),
-            event.record_id,
-            event.fields.join(","),
-            event.result
+            row.at,
+            row.actor,
+            row.action,
+            row.record_id,
+            row.fields,
+            row.result,
+            to_sql_size(anchor_size)?,
+            &anchor_root.0[..],
+            &row.prev[..],
+            &hash[..],
         ],
     )?;
     Ok(())
 }
 
-/// Moves pending entries into the keyed chain, oldest first.
-pub fn fold_pending(
-    conn: &Connection,
-    key: &AuditKey,
-    mut prev: ChainHead,
-) -> rusqlite::Result<ChainHead> {
-    let pending: Vec<(i64, AuditEntry)> = {
+/// One waiting entry and what chains it (FORMAT.md section 9.3).
+struct PendingRow {
+    at: String,
+    actor: String,
+    action: String,
+    record_id: String,
+    fields: String,
+    result: String,
+    anchor_size: u64,
+    anchor_root: Hash,
+    prev: [u8; 32],
+}
+
+const PENDING_DOMAIN: &[u8] = b"tsudoi audit pending v1";
+
+impl PendingRow {
+    fn hash(&self) -> [u8; 32] {
+        let mut buf = Vec::with_capacity(256);
+        put(&mut buf, PENDING_DOMAIN);
+        buf.extend_from_slice(&self.prev);
+        buf.extend_from_slice(&self.anchor_size.to_be_bytes());
+        buf.extend_from_slice(&self.anchor_root.0);
+        for part in [
+            &self.at,
+            &self.actor,
+            &self.action,
+            &self.record_id,
+            &self.fields,
+            &self.result,
+        ] {
+            put(&mut buf, part.as_bytes());
+        }
+        Sha256::digest(&buf).into()
+    }
+}
+
+/// Moves pending entries into the keyed chain and the Merkle log, oldest
+/// first. Their chain is checked first; if it is broken (a row edited,
+/// removed from the start or the middle, reordered, or anchored to a tree
+/// head this log never had), the rows are still folded as found and a
+/// `pending_check` entry records the first bad one (`broken_at_N`, counted
+/// from 1 among the rows folded), so the finding itself is in the log.
+pub fn fold_pending(conn: &Connection, key: &AuditKey, mut prev: ChainHead) -> Result<ChainHead> {
+    type Raw = (
+        i64,
+        PendingFields,
+        Option<i64>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+        Option<Vec<u8>>,
+    );
+    type PendingFields = (String, String, String, String, String, String);
+    let pending: Vec<Raw> = {
+        let mut stmt = conn.prepare(
+            "SELECT id, at, actor, action, record_id, fields, result,
+                    anchor_size, anchor_root, prev, hash
+             FROM audit_pending ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                (
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ),
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if pending.is_empty() {
+        return Ok(prev);
+    }
+    // Check the chain against the log as it is before folding.
+    let size = tree_size(conn)?;
+    let tree = Tree::open(SqlNodes::new(conn), size).map_err(tree_error)?;
+    let mut broken_at: Option<usize> = None;
+    let mut expected_prev = [0u8; 32];
+    let mut last_anchor = 0u64;
+    for (n, (_, f, anchor_size, anchor_root, stored_prev, stored_hash)) in
+        pending.iter().enumerate()
+    {
+        let ok = (|| {
+            let anchor_size = u64::try_from((*anchor_size)?).ok()?;
+            let anchor_root = Hash::from_slice(anchor_root.as_deref()?).ok()?;
+            let stored_prev: [u8; 32] = stored_prev.as_deref()?.try_into().ok()?;
+            let stored_hash: [u8; 32] = stored_hash.as_deref()?.try_into().ok()?;
+            let row = PendingRow {
+                at: f.0.clone(),
+                actor: f.1.clone(),
+                action: f.2.clone(),
+                record_id: f.3.clone(),
+                fields: f.4.clone(),
+                result: f.5.clone(),
+                anchor_size,
+                anchor_root,
+                prev: stored_prev,
+            };
+            let anchored = anchor_size >= last_anchor
+                && anchor_size <= tree.size()
+                && tree.root_at(anchor_size).ok()? == anchor_root;
+            last_anchor = anchor_size;
+            (anchored && stored_prev == expected_prev && row.hash() == stored_hash).then(|| {
+                expected_prev = stored_hash;
+            })
+        })();
+        if ok.is_none() && broken_at.is_none() {
+            broken_at = Some(n + 1);
+        }
+        if ok.is_none() {
+            // Keep checking the rest against what is stored, so one bad
+            // row is named once.
+            if let Some(h) = stored_hash
+                .as_deref()
+                .and_then(|h| <[u8; 32]>::try_from(h).ok())
+            {
+                expected_prev = h;
+            }
+        }
+    }
+    let count = pending.len();
+    for (id, f, ..) in pending {
+        let entry = AuditEntry {
+            seq: prev.seq + 1,
+            at: f.0,
+            actor: f.1,
+            action: f.2,
+            record_id: f.3,
+            fields: f.4,
+            // Marked so a reader knows these waited unkeyed.
+            result: format!("{} (recorded while locked)", f.5),
+        };
+        prev = append_entry(conn, key, prev, entry)?;
+        conn.execute("DELETE FROM audit_pending WHERE id = ?1", [id])?;
+    }
+    if let Some(n) = broken_at {
+        let entry = AuditEntry {
+            seq: prev.seq + 1,
+            at: crate::store::now_text(&crate::clock::SystemClock),
+            actor: "system".to_owned(),
+            action: AuditAction::PendingCheck.as_str().to_owned(),
+            record_id: "audit_pending".to_owned(),
+            fields: String::new(),
+            result: format!("broken_at_{n}_of_{count}"),
+        };
+        prev = append_entry(conn, key, prev, entry)?;
+    }
+    Ok(prev)
+}
+
+// ---------------------------------------------------------------------------
+// The Merkle log over the entries.
+
+/// What can go wrong reading or writing `audit_node`.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error("sqlite: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("a stored hash is not 32 bytes")]
+    BadHash,
+    #[error("node index out of range")]
+    Index,
+}
+
+/// The tree's node hashes in the store's `audit_node` table, read and
+/// written on the caller's connection (inside its transaction).
+pub struct SqlNodes<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> SqlNodes<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        SqlNodes { conn }
+    }
+}
+
+fn node_index(id: NodeId) -> std::result::Result<i64, NodeError> {
+    i64::try_from(id.index).map_err(|_| NodeError::Index)
+}
+
+impl NodeStore for SqlNodes<'_> {
+    type Error = NodeError;
+
+    fn get(&self, id: NodeId) -> std::result::Result<Option<Hash>, NodeError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT hash FROM audit_node WHERE level = ?1 AND idx = ?2")?;
+        let blob: Option<Vec<u8>> = stmt
+            .query_row(params![id.level, node_index(id)?], |row| row.get(0))
+            .optional()?;
+        blob.map(|b| Hash::from_slice(&b).map_err(|_| NodeError::BadHash))
+            .transpose()
+    }
+
+    fn put(&mut self, nodes: &[(NodeId, Hash)]) -> std::result::Result<(), NodeError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT INTO audit_node (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+        for (id, hash) in nodes {
+            stmt.execute(params![id.level, node_index(*id)?, &hash.0[..]])?;
+        }
+        Ok(())
+    }
+}
+
+/// How a damaged node table is named to staff.
+pub const NODE_TABLE: &str = "監査ログのハッシュの木（audit_node）";
+
+pub(crate) fn tree_error(e: TreeError<NodeError>) -> Error {
+    match e {
+        TreeError::Store(NodeError::Sql(e)) => Error::Database(e),
+        _ => Error::Tampered(NODE_TABLE.into()),
+    }
+}
+
+fn to_sql_size(n: u64) -> Result<i64> {
+    i64::try_from(n).map_err(|_| Error::Tampered(NODE_TABLE.into()))
+}
+
+/// The number of leaves in the Merkle log: one more than the last stored
+/// leaf's index (one primary-key lookup).
+pub fn tree_size(conn: &Connection) -> Result<u64> {
+    let last: Option<i64> = conn
+        .prepare_cached("SELECT max(idx) FROM audit_node WHERE level = 0")?
+        .query_row([], |r| r.get(0))?;
+    match last {
+        None => Ok(0),
+        Some(i) => u64::try_from(i)
+            .map(|i| i + 1)
+            .map_err(|_| Error::Tampered(NODE_TABLE.into())),
+    }
+}
+
+/// The Merkle log's size and tree head, from the stored right edge.
+pub fn tree_head(conn: &Connection) -> Result<(u64, Hash)> {
+    let size = tree_size(conn)?;
+    let frontier = Frontier::load(&SqlNodes::new(conn), size).map_err(tree_error)?;
+    Ok((size, frontier.root()))
+}
+
+/// Opens the Merkle log as stored, for tree heads and proofs.
+pub fn open_tree(conn: &Connection) -> Result<Tree<SqlNodes<'_>>> {
+    let size = tree_size(conn)?;
+    Tree::open(SqlNodes::new(conn), size).map_err(tree_error)
+}
+
+/// Appends one leaf: reads the right edge (one read per set bit of the
+/// size) and writes the leaf and the subtrees it completes.
+fn append_leaf(conn: &Connection, leaf: Hash) -> Result<()> {
+    let size = tree_size(conn)?;
+    let mut nodes = SqlNodes::new(conn);
+    let mut frontier = Frontier::load(&nodes, size).map_err(tree_error)?;
+    let completed = frontier
+        .push(leaf)
+        .map_err(|_| Error::Tampered(NODE_TABLE.into()))?;
+    nodes
+        .put(&completed)
+        .map_err(|e| tree_error(TreeError::Store(e)))?;
+    Ok(())
+}
+
+/// Builds the Merkle log over the rows already in `audit` (the migration to
+/// schema 6), in storage order, and chains the rows waiting in
+/// `audit_pending` to its head. Runs inside the migration's transaction.
+pub(crate) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
+    let fail = |e: Error| match e {
+        Error::Database(e) => e,
+        other => rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(
+            other.to_string(),
+        ))),
+    };
+    {
+        let mut stmt = conn.prepare(
+            "SELECT seq, at, actor, action, record_id, fields, result FROM audit ORDER BY rowid",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut frontier = Frontier::new();
+        let mut nodes = SqlNodes::new(conn);
+        while let Some(r) = rows.next()? {
+            let entry = AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                record_id: r.get(4)?,
+                fields: r.get(5)?,
+                result: r.get(6)?,
+            };
+            let completed = frontier
+                .push(leaf_hash(&canonical(&entry)))
+                .map_err(|_| fail(Error::Tampered(NODE_TABLE.into())))?;
+            nodes.put(&completed).map_err(|e| match e {
+                NodeError::Sql(e) => e,
+                other => fail(Error::Invalid(other.to_string())),
+            })?;
+        }
+    }
+    // Chain the rows that were waiting before this version, in order.
+    let waiting: Vec<(i64, AuditEntry)> = {
         let mut stmt = conn.prepare(
             "SELECT id, at, actor, action, record_id, fields, result FROM audit_pending ORDER BY id",
         )?;
@@ -280,19 +642,41 @@ pub fn fold_pending(
                     action: r.get(3)?,
                     record_id: r.get(4)?,
                     fields: r.get(5)?,
-                    // Marked so a reader knows these waited unkeyed.
-                    result: format!("{} (recorded while locked)", r.get::<_, String>(6)?),
+                    result: r.get(6)?,
                 },
             ))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    for (id, mut entry) in pending {
-        entry.seq = prev.seq + 1;
-        prev = append_entry(conn, key, prev, entry)?;
-        conn.execute("DELETE FROM audit_pending WHERE id = ?1", [id])?;
+    let (anchor_size, anchor_root) = tree_head(conn).map_err(fail)?;
+    let mut prev = [0u8; 32];
+    for (id, e) in waiting {
+        let row = PendingRow {
+            at: e.at,
+            actor: e.actor,
+            action: e.action,
+            record_id: e.record_id,
+            fields: e.fields,
+            result: e.result,
+            anchor_size,
+            anchor_root,
+            prev,
+        };
+        let hash = row.hash();
+        conn.execute(
+            "UPDATE audit_pending SET anchor_size = ?1, anchor_root = ?2, prev = ?3, hash = ?4
+             WHERE id = ?5",
+            params![
+                to_sql_size(anchor_size).map_err(fail)?,
+                &anchor_root.0[..],
+                &prev[..],
+                &hash[..],
+                id
+            ],
+        )?;
+        prev = hash;
     }
-    Ok(prev)
+    Ok(())
 }
 
 /// The outcome of checking the whole chain.

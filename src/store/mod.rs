@@ -17,6 +17,7 @@ pub mod schema;
 pub mod security_policy;
 pub mod sessions;
 pub mod staff;
+pub mod transparency;
 mod upgrade;
 
 use std::path::{Path, PathBuf};

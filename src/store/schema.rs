@@ -11,6 +11,8 @@ struct Migration {
     to: u32,
     why: &'static str,
     sql: &'static str,
+    /// Work SQL cannot express, run after `sql` in the same transaction.
+    fill: Option<fn(&Connection) -> rusqlite::Result<()>>,
 }
 
 /// Every migration, in order. Never edit a released step: add a new one.
@@ -126,6 +128,7 @@ CREATE TABLE audit (
     mac         BLOB NOT NULL
 ) STRICT;
 "#,
+        fill: None,
     },
     Migration {
         to: 2,
@@ -142,6 +145,7 @@ CREATE TABLE audit_pending (
     result      TEXT NOT NULL
 ) STRICT;
 "#,
+        fill: None,
     },
     Migration {
         to: 3,
@@ -203,6 +207,7 @@ CREATE UNIQUE INDEX lottery_applications_one_live
     ON lottery_applications (class_id, participant_id) WHERE status <> 'withdrawn';
 CREATE INDEX lottery_applications_participant ON lottery_applications (participant_id);
 "#,
+        fill: None,
     },
     Migration {
         to: 4,
@@ -220,6 +225,7 @@ CREATE TABLE media_ledger (
     verified     INTEGER NOT NULL
 ) STRICT;
 "#,
+        fill: None,
     },
     Migration {
         to: 5,
@@ -242,11 +248,32 @@ CREATE TABLE grants (
     created_at  TEXT NOT NULL
 ) STRICT;
 "#,
+        fill: None,
+    },
+    Migration {
+        to: 6,
+        why: "the audit log as an RFC 6962 Merkle tree (issue 13, FORMAT.md section 9): the hashes \
+              of its complete subtrees, written with each entry, built here over the existing \
+              entries; entries waiting while locked are chained and anchored to the tree head",
+        sql: r#"
+CREATE TABLE audit_node (
+    level INTEGER NOT NULL,   -- 0 = leaf hash
+    idx   INTEGER NOT NULL,   -- index within the level
+    hash  BLOB    NOT NULL CHECK (length(hash) = 32),
+    PRIMARY KEY (level, idx)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE audit_pending ADD COLUMN anchor_size INTEGER;
+ALTER TABLE audit_pending ADD COLUMN anchor_root BLOB;
+ALTER TABLE audit_pending ADD COLUMN prev BLOB;
+ALTER TABLE audit_pending ADD COLUMN hash BLOB;
+"#,
+        fill: Some(super::audit::backfill),
     },
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 5;
+pub const CURRENT_VERSION: u32 = 6;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -281,6 +308,9 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<Vec<u32>, Migrat
 fn apply(tx: &Transaction<'_>, step: &Migration) -> rusqlite::Result<()> {
     debug_assert!(!step.why.is_empty());
     tx.execute_batch(step.sql)?;
+    if let Some(fill) = step.fill {
+        fill(tx)?;
+    }
     // PRAGMA does not take bound parameters; `to` is a compile-time constant.
     tx.execute_batch(&format!("PRAGMA user_version = {}", step.to))
 }
@@ -313,7 +343,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(
             migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
-            vec![1, 2, 3, 4, 5]
+            vec![1, 2, 3, 4, 5, 6]
         );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());
