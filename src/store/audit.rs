@@ -576,15 +576,27 @@ pub fn open_tree(conn: &Connection) -> Result<Tree<SqlNodes<'_>>> {
     Tree::open(SqlNodes::new(conn), size).map_err(tree_error)
 }
 
-/// Appends one leaf: reads the right edge (one read per set bit of the
-/// size) and writes the leaf and the subtrees it completes.
+/// Appends one leaf as leaf `n`: writes it and the subtrees it completes.
+/// Only the left siblings it completes are read (one per trailing 1 bit of
+/// `n`, one on average), not the whole right edge.
 fn append_leaf(conn: &Connection, leaf: Hash) -> Result<()> {
-    let size = tree_size(conn)?;
+    let n = tree_size(conn)?;
     let mut nodes = SqlNodes::new(conn);
-    let mut frontier = Frontier::load(&nodes, size).map_err(tree_error)?;
-    let completed = frontier
-        .push(leaf)
-        .map_err(|_| Error::Tampered(NODE_TABLE.into()))?;
+    let damaged = || Error::Tampered(NODE_TABLE.into());
+    let mut completed = vec![(NodeId::new(0, n), leaf)];
+    let mut hash = leaf;
+    let mut index = n;
+    let mut level = 0u8;
+    while index & 1 == 1 {
+        let left = nodes
+            .get(NodeId::new(level, index - 1))
+            .map_err(|e| tree_error(TreeError::Store(e)))?
+            .ok_or_else(damaged)?;
+        hash = tsudoi_tlog::node_hash(&left, &hash);
+        index >>= 1;
+        level += 1;
+        completed.push((NodeId::new(level, index), hash));
+    }
     nodes
         .put(&completed)
         .map_err(|e| tree_error(TreeError::Store(e)))?;
