@@ -2,7 +2,8 @@
 //!
 //! The test runs its own binary twice under strace, as a child doing the
 //! same set-up and then 10 or 60 card check-ins; the difference in
-//! fsync + fdatasync calls, over 50 check-ins, is the cost of one.
+//! fsync + fdatasync calls, over 50 check-ins, is the cost of one: one
+//! commit's sync, plus SQLite's periodic WAL checkpoint spread over them.
 
 mod common;
 
@@ -128,8 +129,11 @@ fn the_check_in_path_costs_one_fsync_per_check_in() {
     println!(
         "fsync+fdatasync: 10 check-ins {few}, 60 check-ins {many}: {per_check_in} per check-in"
     );
+    // Each check-in commits once (one fsync of the WAL); SQLite's automatic
+    // checkpoint, every ~1000 WAL pages, adds its own few syncs now and
+    // then, so the figure is 1 plus that checkpoint spread over the taps.
     assert!(
-        (per_check_in - 1.0).abs() < 0.05,
+        (1.0..=1.1).contains(&per_check_in),
         "{per_check_in} syncs per check-in ({few} for 10, {many} for 60)"
     );
 }
