@@ -47,6 +47,7 @@ pub enum AuditAction {
     LotteryClose,
     LotteryCancel,
     LotteryMoveUp,
+    ClockConfirm,
 }
 
 impl AuditAction {
@@ -82,6 +83,7 @@ impl AuditAction {
             Self::LotteryClose => "lottery_close",
             Self::LotteryCancel => "lottery_cancel",
             Self::LotteryMoveUp => "lottery_move_up",
+            Self::ClockConfirm => "clock_confirm",
         }
     }
 }

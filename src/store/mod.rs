@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod cards;
 pub mod class_day;
+pub mod clock_guard;
 pub mod lottery;
 pub mod participants;
 pub mod rekey;
@@ -150,6 +151,9 @@ pub struct Store {
     /// A recovery key made by the upgrade to format 2, until the caller
     /// takes it to show it once.
     new_recovery_key: Option<crate::crypto::RecoveryKey>,
+    /// The clock was behind the store's latest time at opening: no check-in
+    /// is recorded until staff confirm the time (`clock_guard`).
+    clock_behind: Option<clock_guard::ClockBehind>,
 }
 
 impl std::fmt::Debug for Store {
@@ -226,6 +230,7 @@ impl Store {
             blind_bits: bits,
             postal,
             new_recovery_key: None,
+            clock_behind: None,
         };
         let now = store.now();
         let session = {
@@ -293,6 +298,7 @@ impl Store {
             .ok_or_else(|| {
                 Error::Invalid("保存ファイルの設定（索引の長さ）が壊れています。".into())
             })?;
+        let clock_behind = clock_guard::check(&conn, clock.now())?;
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -302,6 +308,7 @@ impl Store {
             blind_bits,
             postal,
             new_recovery_key: None,
+            clock_behind,
         })
     }
 
@@ -525,6 +532,7 @@ pub(crate) fn record_in(
             result,
         },
     )?;
+    clock_guard::raise_latest_seen(tx, at)?;
     Ok(())
 }
 
