@@ -116,8 +116,7 @@ fn a_clock_gone_backwards_stops_check_ins_until_staff_confirm_the_time() {
     // Nothing is recorded, by card or by hand, and the message says why.
     let err = store
         .check_in_by_staff(&staff, &pid, &session)
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     assert!(matches!(err, Error::ClockBehind { .. }), "{err}");
     let msg = err.to_string();
     assert!(
@@ -129,8 +128,7 @@ fn a_clock_gone_backwards_stops_check_ins_until_staff_confirm_the_time() {
     // Staff read 15:10 on a watch: the device says 13:00, so set the clock first.
     let err = store
         .confirm_clock(&staff, date(2026, 6, 2).and_hms_opt(15, 10, 0).unwrap())
-        .err()
-        .expect("refused: the clock is two hours off");
+        .expect_err("refused: the clock is two hours off");
     assert!(
         err.to_string().contains("先に端末の時計を合わせてください"),
         "{err}"
