@@ -49,7 +49,7 @@ case $arch in
     scripts/build-arm64.sh
     . scripts/arm64-env.sh
     # Stripped with the cross binutils (aarch64-linux-gnu-strip); target/arm64 is the cross build's own target dir.
-    CARGO_TARGET_DIR=$ARM64_TARGET_DIR cargo deb --no-build --no-default-features -p tsudoi \
+    CARGO_TARGET_DIR=$ARM64_TARGET_DIR cargo deb --no-build --strip --no-default-features -p tsudoi \
       --target "$TARGET" --output target/debian/ >/dev/null
     deb=$(ls -t target/debian/tsudoi_*_arm64.deb | head -n1)
     ;;

@@ -76,6 +76,10 @@ pub enum Error {
         "このアカウントは保存ファイルの更新で鍵が作り直されました。取扱責任者に回復キーでの再発行（tsudoi staff recover）を依頼してください。"
     )]
     ReissueNeeded,
+    #[error(
+        "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません（tsudoi clock confirm）。"
+    )]
+    ClockBehind { now: String, seen: String },
 }
 
 impl From<KeyslotError> for Error {

@@ -179,6 +179,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Report(a) => report(&ctx, a),
         Command::Demo(a) => demo_cmd(&ctx, a),
+        Command::Clock(c) => super::clock::clock(&ctx, c),
         Command::Draw(a) => super::lottery::draw(a),
         Command::Lottery(c) => super::lottery::lottery(&ctx, c),
         Command::Run(a) => run_kiosk(&ctx, &a),
@@ -1030,7 +1031,13 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     let spec = demo::DemoSpec::year_ending(today, a.seed);
     let started = std::time::Instant::now();
     let (mut store, staff, summary) =
-        demo::open_or_create(&path, &password, &spec, ctx.config.policy()?, clock)?;
+        demo::open_or_create(&path, &password, &spec, ctx.config.policy()?, clock.clone())?;
+    if store.clock_behind().is_some() {
+        // An earlier `--at` than last time: the demo's clock is set by hand,
+        // so the demo manager confirms it, as staff would (audited).
+        store.confirm_clock(&staff, clock.now().naive_local())?;
+        println!("デモの時計（--at）が前回より前のため、取扱責任者として時計を確かめました。");
+    }
     match summary {
         Some(s) => println!(
             "デモ用の保存ファイルを作りました（{:.1}秒）: {}\n  架空の参加者 {}人、活動 {}回、受付 {}件（{}〜{}）",
@@ -1130,6 +1137,12 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     let (reader, control) = hw.open_reader().map_err(hw_error)?;
     let config = kiosk_config(ctx, a)?;
     let store = ctx.open()?;
+    if store.clock_behind().is_some() {
+        // The journal's record of why taps are refused (no personal data).
+        eprintln!(
+            "端末の時計が保存ファイルに最後に記録された日時より前です。スタッフが確かめるまで受付を記録しません（tsudoi clock show / confirm）。"
+        );
+    }
     let ui = tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(store, config))
         .map_err(ui_error)?;
     // Until the reader thread reports Ready, the screen says no reader is connected.

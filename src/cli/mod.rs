@@ -1,6 +1,7 @@
 //! Argument parsing and the commands. Each command prints what staff need in
 //! Japanese; errors go to stderr with a non-zero exit code.
 
+mod clock;
 mod commands;
 mod lottery;
 mod personal;
@@ -51,6 +52,9 @@ pub enum Command {
     /// 暗号鍵（store keys）
     #[command(subcommand)]
     Keys(KeysCmd),
+    /// 端末の時計の確認（時計が戻ったときは受付を止める）（the clock guard）
+    #[command(subcommand)]
+    Clock(ClockCmd),
     /// 区への月次報告（人数のみ・署名付き）（monthly report for the ward）
     Report(ReportArgs),
     /// キオスクの画面を開く。スタッフのサインインで一日を始める（run the kiosk）
@@ -71,6 +75,19 @@ pub enum Command {
     KioskProbe {
         #[arg(long, default_value_t = 1000)]
         taps: usize,
+    },
+}
+
+/// The clock guard: the Pi has no real-time clock.
+#[derive(Debug, Subcommand)]
+pub enum ClockCmd {
+    /// 端末の時計と、保存ファイルに最後に記録された日時を表示する（戻っていれば終了コード1）
+    Show,
+    /// 端末の時計が正しいことを確かめる（スタッフのサインイン、記録に残る）
+    Confirm {
+        /// 腕時計などで確かめた今の日時（日本時間、例: "2026-12-02 10:30"）。端末の時計と5分以内
+        #[arg(long)]
+        now: String,
     },
 }
 

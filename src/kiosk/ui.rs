@@ -118,6 +118,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::SessionFull => UiScreen::SessionFull,
         S::NoSession => UiScreen::NoSession,
         S::CardError => UiScreen::CardError,
+        S::ClockUnconfirmed => UiScreen::ClockUnconfirmed,
         S::ChooseSession => UiScreen::ChooseSession,
         S::ClassCard => UiScreen::ClassCard,
         S::Classes => UiScreen::Classes,
@@ -318,6 +319,7 @@ impl Shared {
             g.set_staff_header(c.staff_header().into());
             g.set_staff_handles_people(c.staff_handles_people());
             g.set_today(rows(c.today_rows()));
+            g.set_clock_question(c.clock_question().into());
             let form = c.form();
             g.set_form_program(
                 Program::ALL
@@ -614,6 +616,7 @@ impl KioskUi {
         wire!(on_card_replace, |c, id: SharedString| c.card_replace(&id));
         wire!(on_card_add, |c| c.card_add());
         wire!(on_sheet_open, |c, id: SharedString| c.sheet_open(&id));
+        wire!(on_clock_confirm, |c| c.clock_confirm());
         wire!(on_sheet_page_step, |c, d: i32| c.sheet_page(d));
         wire!(on_address_remove, |c| c.address_remove());
         wire!(on_staff_classes_start, |c| c.staff_classes_start());

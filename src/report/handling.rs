@@ -107,6 +107,14 @@ pub const KINDS: &[Kind] = &[
         label: "閉館時などの鍵の消去",
         condition: "action = 'keys_dropped'",
     },
+    Kind {
+        label: "時計の確認（時計が戻っていたとき）",
+        condition: "action = 'clock_confirm'",
+    },
+    Kind {
+        label: "監査ログのチェックポイント作成",
+        condition: "action = 'checkpoint'",
+    },
 ];
 
 /// The report's contents.

@@ -181,6 +181,7 @@ impl Store {
         if let Actor::Staff(s) = actor {
             s.require(true)?;
         }
+        self.require_trusted_clock()?;
         let session = self.session_by_id(session_id)?;
         let mut refusal = self.refusal_on(participant_id, session.date)?;
         let seat_refusal = match refusal {

@@ -71,6 +71,7 @@ pub enum AuditAction {
     /// The chain of entries recorded while locked was checked when they were
     /// folded into the log (written only when it was broken).
     PendingCheck,
+    ClockConfirm,
 }
 
 impl AuditAction {
@@ -110,6 +111,7 @@ impl AuditAction {
             Self::KeysDropped => "keys_dropped",
             Self::Checkpoint => "checkpoint",
             Self::PendingCheck => "pending_check",
+            Self::ClockConfirm => "clock_confirm",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod audit;
 pub mod cards;
 pub mod class_day;
+pub mod clock_guard;
 pub mod lottery;
 pub mod participants;
 pub mod rekey;
@@ -176,6 +177,9 @@ pub struct Store {
     new_recovery_key: Option<crate::crypto::RecoveryKey>,
     /// When the keys now in memory were unlocked (the day's first sign-in).
     unlocked_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// The clock was behind the store's latest time at opening: no check-in
+    /// is recorded until staff confirm the time (`clock_guard`).
+    clock_behind: Option<clock_guard::ClockBehind>,
 }
 
 /// How long keys may stay in memory after the sign-in that unlocked them,
@@ -266,6 +270,7 @@ impl Store {
             postal,
             new_recovery_key: None,
             unlocked_at: None,
+            clock_behind: None,
         };
         let now = store.now();
         let session = {
@@ -342,6 +347,7 @@ impl Store {
             let effective = stored.stricter(&policy.security());
             policy.set_security(&effective);
         }
+        let clock_behind = clock_guard::check(&conn, clock.now())?;
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -352,6 +358,7 @@ impl Store {
             postal,
             new_recovery_key: None,
             unlocked_at: None,
+            clock_behind,
         })
     }
 
@@ -644,6 +651,7 @@ pub(crate) fn record_in(
             result,
         },
     )?;
+    clock_guard::raise_latest_seen(tx, at)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 mod address_entry;
 mod cards;
 mod classes;
+mod clock;
 mod keys;
 mod name_entry;
 mod register;
@@ -51,6 +52,9 @@ pub enum Screen {
     SessionFull,
     NoSession,
     CardError,
+    /// The clock was found behind the store's latest time at start-up: no
+    /// check-in is recorded until staff confirm the time (`tsudoi clock confirm`).
+    ClockUnconfirmed,
     ChooseSession,
     /// Class mode: asks for the card whose classes and results to show.
     ClassCard,
@@ -629,6 +633,9 @@ impl KioskController {
                 }
                 self.show(Screen::ChooseSession, Signal::Attention)
             }
+            Err(Error::ClockBehind { .. }) => {
+                self.show(Screen::ClockUnconfirmed, Signal::Attention)
+            }
             Err(_) => self.show(Screen::CardError, Signal::Error),
         }
     }
@@ -660,6 +667,9 @@ impl KioskController {
             .check_in(&Actor::Kiosk, pid, session_id, CheckInMethod::Card)
         {
             Ok(outcome) => self.apply_outcome(outcome),
+            Err(Error::ClockBehind { .. }) => {
+                self.show(Screen::ClockUnconfirmed, Signal::Attention)
+            }
             Err(_) => self.show(Screen::CardError, Signal::Error),
         }
     }
@@ -716,6 +726,9 @@ impl KioskController {
                     Some("ご本人確認の時期です。受付で保険証などを見せてください。")
                 }
                 Screen::SessionFull => Some("この活動は定員に達しました。受付にお声がけください。"),
+                Screen::ClockUnconfirmed => Some(
+                    "この端末の時計が正しいか確かめるまで、受付を記録できません。受付にお声がけください。",
+                ),
                 _ => None,
             };
             if let Some(m) = fixed {
