@@ -284,20 +284,13 @@ fn the_command_line_shows_refuses_and_confirms() {
         "--title",
         "交流サロン",
     ]);
-    env.staff(&[
-        "participant",
-        "add",
-        "--name",
-        "山田 花子",
-        "--kana",
-        "ヤマダ ハナコ",
-        "--phone",
-        "03-5555-0101",
-        "--birth",
-        "1950-05-05",
-        "--postal",
-        "160-0022",
-    ]);
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
+        Some(NEW_PASSWORD),
+        r#"{"name": "山田 花子", "kana": "ヤマダ ハナコ", "phone": "03-5555-0101",
+            "birth": "1950-05-05", "postal": "160-0022"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let pid = sqlite(&store, "SELECT substr(id, 1, 8) FROM participants");
     let sid = sqlite(&store, "SELECT substr(id, 1, 8) FROM sessions");
 
