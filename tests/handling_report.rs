@@ -67,21 +67,7 @@ fn the_handling_report_counts_what_the_audit_log_holds_and_nothing_personal() {
     );
     env.staff(&["participant", "show", &id]);
     let today = common::cli::days_from_today(0);
-    let out = env.staff(&[
-        "session",
-        "add",
-        "--program",
-        "koryu",
-        "--date",
-        &today,
-        "--start",
-        "00:00",
-        "--end",
-        "23:59",
-        "--title",
-        "交流サロン",
-    ]);
-    let session = common::cli::id_after(&out, "活動番号: ");
+    let session = env.salon_today();
     env.staff(&["checkin", "--participant", &id, "--session", &session]);
     for _ in 0..2 {
         env.run(&["staff", "policy", "show"], Some("Wrong-password-99"));

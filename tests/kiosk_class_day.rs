@@ -10,14 +10,14 @@ mod common;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
+use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::ui::{Kiosk, UiScreen};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
+use tsudoi::kiosk::{KioskUi, Signal};
 
 use common::class_day::{CARDS, CLASS, ClassDay, card};
-use common::ui::{labelled, open_record, press, sign_in};
+use common::ui::{Running, labelled, open_record, press, sign_in, start_day};
 use common::*;
 
 fn today() -> NaiveDate {
@@ -28,31 +28,8 @@ fn class_day(salon: (u32, u32)) -> ClassDay {
     common::class_day::class_day(today(), salon)
 }
 
-struct Running {
-    ui: KioskUi,
-    dir: tempfile::TempDir,
-}
-
 fn start(f: Fixture) -> Running {
-    init_no_event_loop();
-    let Fixture {
-        dir,
-        mut store,
-        manager,
-        ..
-    } = f;
-    store.sign_out(&manager).unwrap();
-    // The kiosk's day starts with a staff sign-in (the fixture's clock may
-    // have moved days since the store was unlocked).
-    let day = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
-    store.sign_out(&day).unwrap();
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
-    Running { ui, dir }
+    start_day(f)
 }
 
 fn tap(ui: &KioskUi, hex: &str) -> Signal {

@@ -7,16 +7,16 @@ mod common;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
-use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
+use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::ui::{Kiosk, UiScreen};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
+use tsudoi::kiosk::{KioskUi, Signal};
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
 
-use common::ui::{labelled, open_record, press, sign_in};
+use common::ui::{Running, labelled, open_record, press, sign_in, start_day};
 use common::*;
 
 /// Has an address on file (applied once before, at the desk).
@@ -124,33 +124,8 @@ fn lottery_fixture() -> Lottery {
     Lottery { f, class, earlier }
 }
 
-struct Running {
-    ui: KioskUi,
-    _dir: tempfile::TempDir,
-}
-
 fn start(f: Fixture) -> Running {
-    init_no_event_loop();
-    let Fixture {
-        dir,
-        mut store,
-        manager,
-        ..
-    } = f;
-    store.sign_out(&manager).unwrap();
-    // The kiosk's day starts with a staff sign-in (the fixture's clock may
-    // have moved days since the store was unlocked).
-    let day = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
-    store.sign_out(&day).unwrap();
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
-    ui.window().show().unwrap();
-    // The 7-inch panel: the class list pages so that everything is in view
-    // (the testing backend finds only controls in view).
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
-    Running { ui, _dir: dir }
+    start_day(f)
 }
 
 fn tap(ui: &KioskUi, hex: &str) -> Signal {

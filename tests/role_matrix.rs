@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Output;
 
-use common::cli::{Env, code, days_from_today, id_after, text};
+use common::cli::{Env, code, id_after, text};
 use common::{NEW_PASSWORD, PASSWORD};
 
 /// Who may run a command.
@@ -127,21 +127,7 @@ fn site() -> Site {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let participant = id_after(&out, "登録番号: ");
-    let out = env.staff(&[
-        "session",
-        "add",
-        "--program",
-        "koryu",
-        "--date",
-        &days_from_today(0),
-        "--start",
-        "00:00",
-        "--end",
-        "23:59",
-        "--title",
-        "交流サロン",
-    ]);
-    let session = id_after(&out, "活動番号: ");
+    let session = env.salon_today();
     let class = env.lottery_class(-1, 5, 6);
     Site {
         env,

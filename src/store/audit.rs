@@ -128,6 +128,24 @@ pub struct AuditEntry {
     pub result: String,
 }
 
+/// The columns [`AuditEntry::from_row`] reads, in its order (more may follow).
+pub(crate) const ENTRY_COLUMNS: &str = "seq, at, actor, action, record_id, fields, result";
+
+impl AuditEntry {
+    /// An entry from a row selected with [`ENTRY_COLUMNS`] first.
+    pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+        Ok(AuditEntry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            record_id: r.get(4)?,
+            fields: r.get(5)?,
+            result: r.get(6)?,
+        })
+    }
+}
+
 /// What to record; the chain adds the sequence number and MAC.
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
@@ -616,22 +634,13 @@ pub(crate) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
         ))),
     };
     {
-        let mut stmt = conn.prepare(
-            "SELECT seq, at, actor, action, record_id, fields, result FROM audit ORDER BY rowid",
-        )?;
+        let mut stmt =
+            conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit ORDER BY rowid"))?;
         let mut rows = stmt.query([])?;
         let mut frontier = Frontier::new();
         let mut nodes = SqlNodes::new(conn);
         while let Some(r) = rows.next()? {
-            let entry = AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                record_id: r.get(4)?,
-                fields: r.get(5)?,
-                result: r.get(6)?,
-            };
+            let entry = AuditEntry::from_row(r)?;
             let completed = frontier
                 .push(leaf_hash(&canonical(&entry)))
                 .map_err(|_| fail(Error::Tampered(NODE_TABLE.into())))?;
@@ -646,19 +655,10 @@ pub(crate) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
         let mut stmt = conn.prepare(
             "SELECT id, at, actor, action, record_id, fields, result FROM audit_pending ORDER BY id",
         )?;
+        // The pending row's id stands where an entry's seq would.
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                AuditEntry {
-                    seq: 0,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    record_id: r.get(4)?,
-                    fields: r.get(5)?,
-                    result: r.get(6)?,
-                },
-            ))
+            let e = AuditEntry::from_row(r)?;
+            Ok((e.seq, AuditEntry { seq: 0, ..e }))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -741,21 +741,13 @@ impl std::fmt::Display for ChainVerdict {
 pub fn verify(conn: &Connection, key: &AuditKey) -> rusqlite::Result<ChainVerdict> {
     // Reading in rowid order, not `ORDER BY seq`, is what reveals reordering:
     // `seq` is the rowid here, so swapped sequence numbers show as altered MACs.
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, record_id, fields, result, mac FROM audit ORDER BY rowid",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS}, mac FROM audit ORDER BY rowid"
+    ))?;
     let mut rows = stmt.query([])?;
     let mut prev = ChainHead::GENESIS;
     while let Some(r) = rows.next()? {
-        let entry = AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            record_id: r.get(4)?,
-            fields: r.get(5)?,
-            result: r.get(6)?,
-        };
+        let entry = AuditEntry::from_row(r)?;
         let stored: Vec<u8> = r.get(7)?;
         let expected = prev.seq + 1;
         if entry.seq > expected {
@@ -790,21 +782,11 @@ pub fn verify(conn: &Connection, key: &AuditKey) -> rusqlite::Result<ChainVerdic
 
 /// Reads entries for display (newest last).
 pub fn entries(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor, action, record_id, fields, result FROM
-           (SELECT * FROM audit ORDER BY seq DESC LIMIT ?1) ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            record_id: r.get(4)?,
-            fields: r.get(5)?,
-            result: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM
+               (SELECT * FROM audit ORDER BY seq DESC LIMIT ?1) ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([limit], AuditEntry::from_row)?;
     rows.collect()
 }
 

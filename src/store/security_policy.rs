@@ -84,20 +84,18 @@ impl SecurityPolicy {
     /// The stricter of two policies, setting by setting: a configuration
     /// file may tighten the stored policy on one device, never loosen it.
     pub fn stricter(&self, other: &SecurityPolicy) -> SecurityPolicy {
-        let kdf =
+        // Lanes add no strength here; keep those of the policy asking for more work.
+        let more_work =
             if (other.kdf.m_cost_kib, other.kdf.t_cost) > (self.kdf.m_cost_kib, self.kdf.t_cost) {
-                KdfParams {
-                    m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
-                    t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
-                    p_cost: other.kdf.p_cost,
-                }
+                other
             } else {
-                KdfParams {
-                    m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
-                    t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
-                    p_cost: self.kdf.p_cost,
-                }
+                self
             };
+        let kdf = KdfParams {
+            m_cost_kib: self.kdf.m_cost_kib.max(other.kdf.m_cost_kib),
+            t_cost: self.kdf.t_cost.max(other.kdf.t_cost),
+            p_cost: more_work.kdf.p_cost,
+        };
         SecurityPolicy {
             lockout_attempts: self.lockout_attempts.min(other.lockout_attempts),
             lockout_minutes: self.lockout_minutes.max(other.lockout_minutes),

@@ -357,20 +357,13 @@ impl Store {
             next += 1;
         }
         {
-            let mut stmt = conn.prepare(
-                "SELECT seq, at, actor, action, record_id, fields, result FROM audit ORDER BY rowid",
-            )?;
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {} FROM audit ORDER BY rowid",
+                super::audit::ENTRY_COLUMNS
+            ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
-                let entry = AuditEntry {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    record_id: r.get(4)?,
-                    fields: r.get(5)?,
-                    result: r.get(6)?,
-                };
+                let entry = AuditEntry::from_row(r)?;
                 if entry.action == AuditAction::PendingCheck.as_str()
                     && entry.result.starts_with("broken")
                 {

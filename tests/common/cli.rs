@@ -123,6 +123,25 @@ pub fn days_from_today(n: i64) -> String {
 }
 
 impl Env {
+    /// 交流サロン open all of today (system clock); returns its id.
+    pub fn salon_today(&self) -> String {
+        let out = self.staff(&[
+            "session",
+            "add",
+            "--program",
+            "koryu",
+            "--date",
+            &days_from_today(0),
+            "--start",
+            "00:00",
+            "--end",
+            "23:59",
+            "--title",
+            "交流サロン",
+        ]);
+        id_after(&out, "活動番号: ")
+    }
+
     /// A lottery class (its one session 30 days on) taking applications
     /// from `from` to `until` days from today, drawn `draw_on` days from
     /// today; returns the class id.

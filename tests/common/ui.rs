@@ -60,3 +60,38 @@ pub fn open_record(ui: &KioskUi, keys: &[&str], hit: &str) {
     press(ui, "この内容でさがす");
     press(ui, hit);
 }
+
+/// A kiosk running on a fixture's store, and the store's folder.
+pub struct Running {
+    pub ui: KioskUi,
+    pub dir: tempfile::TempDir,
+}
+
+/// Hands the fixture's store to a kiosk on the 7-inch panel (800×480: the
+/// testing backend finds only controls in view). The day starts with a staff
+/// sign-in, since the fixture's clock may have moved days since the store
+/// was unlocked.
+pub fn start_day(f: super::Fixture) -> Running {
+    use slint::ComponentHandle;
+    i_slint_backend_testing::init_no_event_loop();
+    let super::Fixture {
+        dir,
+        mut store,
+        manager,
+        ..
+    } = f;
+    store.sign_out(&manager).unwrap();
+    let day = store.sign_in(super::MANAGER, super::NEW_PASSWORD).unwrap();
+    store.sign_out(&day).unwrap();
+    let ui = KioskUi::new(tsudoi::kiosk::KioskController::new(
+        store,
+        tsudoi::kiosk::KioskConfig::default(),
+    ))
+    .unwrap();
+    ui.window().show().unwrap();
+    ui.window()
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    mock_elapsed_time(Duration::ZERO);
+    Running { ui, dir }
+}
