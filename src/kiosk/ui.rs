@@ -9,6 +9,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
+pub mod oversight;
 pub mod report;
 
 #[allow(clippy::all)]
@@ -140,6 +141,8 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffReport => UiScreen::StaffReport,
         S::StaffCards => UiScreen::StaffCards,
         S::StaffSheet => UiScreen::StaffSheet,
+        S::StaffOversight => UiScreen::StaffOversight,
+        S::StaffIncident => UiScreen::StaffIncident,
     }
 }
 
@@ -475,6 +478,7 @@ impl Shared {
                 g.set_name_hint(a.hint().into());
             }
             report::refresh(&window, &c);
+            oversight::refresh(&window, &c);
             c.timeout()
         };
         match timeout {
@@ -647,6 +651,7 @@ impl KioskUi {
             .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         report::wire(&window, &shared);
+        oversight::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {

@@ -72,6 +72,8 @@ pub enum AuditAction {
     /// folded into the log (written only when it was broken).
     PendingCheck,
     ClockConfirm,
+    /// An incident was recorded (事故報告); the result holds the row's digest.
+    Incident,
 }
 
 impl AuditAction {
@@ -112,6 +114,7 @@ impl AuditAction {
             Self::Checkpoint => "checkpoint",
             Self::PendingCheck => "pending_check",
             Self::ClockConfirm => "clock_confirm",
+            Self::Incident => "incident",
         }
     }
 }

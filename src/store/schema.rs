@@ -270,10 +270,31 @@ ALTER TABLE audit_pending ADD COLUMN hash BLOB;
 "#,
         fill: Some(super::audit::backfill),
     },
+    Migration {
+        to: 7,
+        why: "incidents (事故報告, contract clause 19, issue 13): kinds and measures from fixed \
+              lists, dates, a count and record ids, no free text; each row's digest is in the \
+              audit entry that recorded it",
+        sql: r#"
+CREATE TABLE incident (
+    id          TEXT PRIMARY KEY,          -- YYYY-NNN
+    kind        TEXT NOT NULL,
+    occurred_on TEXT NOT NULL,
+    found_on    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    people      INTEGER NOT NULL CHECK (people >= 0),
+    records     TEXT NOT NULL,             -- participant ids, comma-separated
+    measures    TEXT NOT NULL,             -- measure codes, comma-separated
+    follows     TEXT
+) STRICT;
+"#,
+        fill: None,
+    },
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 6;
+pub const CURRENT_VERSION: u32 = 7;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
