@@ -142,7 +142,8 @@ fn the_handling_report_counts_what_the_audit_log_holds_and_nothing_personal() {
         .unwrap();
     let page = text(&pdf.stdout);
     assert!(
-        page.contains("個人情報の取扱状況報告") && page.contains("改ざんなし"),
+        page.contains("個人情報の取扱状況報告")
+            && page.contains("監査ログは改ざんされていません。"),
         "{page}"
     );
     assert!(

@@ -1492,6 +1492,11 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             "monthly report + fiscal year to date: {:.1} ms",
             report.monthly_report_ms
         );
+        println!(
+            "handling report, fiscal year to date ({} audit entries checked): {:.1} ms",
+            report.audit_entries_in_year, report.handling_report_ms
+        );
+        println!("inspection summary: {:.1} ms", report.inspection_summary_ms);
         println!("peak memory (VmHWM): {:.1} MiB", report.peak_rss_mib);
         println!(
             "re-keying the synthetic year (keys rotate): {:.2} s",
