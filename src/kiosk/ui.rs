@@ -10,6 +10,7 @@ use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
 pub mod report;
+pub mod training;
 
 #[allow(clippy::all)]
 mod generated {
@@ -475,6 +476,11 @@ impl Shared {
                 g.set_name_hint(a.hint().into());
             }
             report::refresh(&window, &c);
+            training::refresh(&window, &c);
+            if c.wants_quit() {
+                // `tsudoi training` ended: the command line writes the record.
+                let _ = slint::quit_event_loop();
+            }
             c.timeout()
         };
         match timeout {
@@ -647,6 +653,7 @@ impl KioskUi {
             .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         report::wire(&window, &shared);
+        training::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {

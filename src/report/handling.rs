@@ -115,6 +115,10 @@ pub const KINDS: &[Kind] = &[
         label: "監査ログのチェックポイント作成",
         condition: "action = 'checkpoint'",
     },
+    Kind {
+        label: "研修の記録（研修モードで終えた課題）",
+        condition: "action = 'training'",
+    },
 ];
 
 /// The report's contents.

@@ -72,6 +72,9 @@ pub enum AuditAction {
     /// folded into the log (written only when it was broken).
     PendingCheck,
     ClockConfirm,
+    /// A staff member's completed training exercise was written to the
+    /// training record (issue 19).
+    Training,
 }
 
 impl AuditAction {
@@ -112,6 +115,7 @@ impl AuditAction {
             Self::Checkpoint => "checkpoint",
             Self::PendingCheck => "pending_check",
             Self::ClockConfirm => "clock_confirm",
+            Self::Training => "training",
         }
     }
 }
