@@ -37,7 +37,7 @@ pub const PRACTICE_SITE: &str = "研修用（架空のデータ）";
 /// The sample ID document the registration exercise uses: an invented
 /// person, shown on the guide.
 pub const SAMPLE_ID: &str =
-    "見本の保険証: みほん はなこ（見本 花子）、昭和31年5月1日生、〒160-0022、電話 03-5555-0123";
+    "見本: みほん はなこ（見本 花子）昭和31年5月1日生 〒160-0022 03-5555-0123";
 
 /// The class that takes applications in the practice store.
 pub const PRACTICE_CLASS: &str = "研修用の体操教室";
@@ -100,9 +100,7 @@ impl Exercise {
     /// How to do it, in the guide's words.
     pub fn how(self) -> &'static str {
         match self {
-            Exercise::Register => {
-                "サインインして「新しい方の登録」。見本の保険証の内容を入れて、最後まで進めます。"
-            }
+            Exercise::Register => "「新しい方の登録」で見本の保険証の内容を最後まで入れます。",
             Exercise::CheckInByHand => {
                 "「さがす」で、だれかの記録を開き、今日の活動を押して受付します。"
             }

@@ -164,10 +164,11 @@ impl KioskController {
         self.first = Zeroizing::new(result.trainee.clone());
         self.field = Field::Second;
         self.staff_message = if result.done.is_empty() {
-            "研修を終えました。終えた課題はないので、記録するものはありません。「やめる」でもどります。".into()
+            "研修を終えました。終えた課題がないので、記録はありません。「やめる」でもどります。"
+                .into()
         } else {
             format!(
-                "研修を終えました（課題 {}/{}）。記録を残すには、{} のパスワードを入れて「サインイン」を押してください。「やめる」と記録は残りません。",
+                "研修を終えました（課題 {}/{}）。{} のパスワードでサインインすると記録します。「やめる」と記録しません。",
                 result.done.len(),
                 Exercise::ALL.len(),
                 result.trainee

@@ -36,7 +36,7 @@ pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
     let next = status.iter().find(|(_, d)| !*d).map(|(e, _)| *e);
     g.set_next(
         match next {
-            Some(Exercise::Register) => format!("つぎ: {}{SAMPLE_ID}", Exercise::Register.how()),
+            Some(Exercise::Register) => format!("つぎ: {}\n{SAMPLE_ID}", Exercise::Register.how()),
             Some(e) => format!("つぎ: {}", e.how()),
             None if c.in_training() => {
                 "すべての課題を終えました。「研修を終わる」を押してください。".into()
