@@ -522,6 +522,11 @@ impl KioskController {
     /// 準備中 until a staff member signs in again. Returns whether that
     /// happened now.
     fn end_of_day(&mut self) -> bool {
+        if let Some(real) = self.parked.as_mut() {
+            // The real store's keys leave at closing time even while it is
+            // parked behind a training.
+            let _ = real.drop_expired_keys(self.config.closing_time);
+        }
         if !self.store.is_unlocked() {
             return false;
         }
@@ -867,14 +872,14 @@ impl KioskController {
             self.staff_message = "スタッフIDとパスワードを入力してください。".into();
             return;
         }
-        if self.training_request {
-            self.training_sign_in(&id, &password);
-            return;
-        }
         // The upgrade to format 2 makes a new recovery key that must be shown
         // once: it runs at a manager's sign-in on the command line, not here.
         if self.store.needs_format_upgrade().unwrap_or(false) {
             self.staff_message = "保存ファイルの更新が必要です。取扱責任者がコマンド（tsudoi staff list など）で一度サインインしてください。".into();
+            return;
+        }
+        if self.training_request {
+            self.training_sign_in(&id, &password);
             return;
         }
         match self.store.sign_in(&id, &password) {
