@@ -652,3 +652,68 @@ fn tsudoi_report_training_prints_the_record_for_the_ward() {
     );
     assert_eq!(code(&again), 2);
 }
+
+#[test]
+fn leaving_the_record_sign_in_records_nothing_and_the_record_holds_no_personal_data() {
+    i_slint_backend_testing::init_no_event_loop();
+    let f = common::fixture_on(TODAY);
+    let dir = f.dir.path().to_owned();
+    let common::Fixture {
+        mut store,
+        manager,
+        dir: _keep,
+        ..
+    } = f;
+    store.sign_out(&manager).unwrap();
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
+    show(&ui);
+    let train = |ui: &KioskUi| {
+        ui.with_controller(|c| {
+            c.back();
+            c.training_start();
+            for k in MANAGER.split("") {
+                c.key(k);
+            }
+            c.focus(tsudoi::kiosk::Field::Second);
+            for k in NEW_PASSWORD.split("") {
+                c.key(k);
+            }
+            c.submit();
+            assert!(c.in_training());
+            sign_in(c, MANAGER, PRACTICE_PASSWORD);
+            register(c, "0355550123");
+            c.training_finish();
+            assert_eq!(c.screen(), Screen::StaffSignIn);
+        });
+    };
+    // 「やめる」 at the record's sign-in: nothing is written.
+    train(&ui);
+    press(&ui, "やめる");
+    let rows = ui.with_controller(|c| {
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let rows = c.store().training_record(&s).unwrap();
+        c.store_mut().sign_out(&s).unwrap();
+        rows
+    });
+    assert!(rows.is_empty());
+    // Again, recorded this time; the printed record names no resident.
+    train(&ui);
+    ui.with_controller(|c| {
+        for k in NEW_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+        assert_eq!(c.screen(), Screen::StaffToday);
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        assert_eq!(c.store().training_record(&s).unwrap().len(), 1);
+        c.store_mut()
+            .export_training_record(&s, &dir.join("record"))
+            .unwrap();
+    });
+    let csv = std::fs::read_to_string(dir.join("record/tsudoi-training-record.csv")).unwrap();
+    let pdf = pdf_text(&dir.join("record/tsudoi-training-record.pdf"));
+    for personal in ["みほん", "ミホン", "はなこ", "0355550123", "03-5555-0123"] {
+        assert!(!csv.contains(personal), "{personal} in the CSV");
+        assert!(!pdf.contains(personal), "{personal} in the PDF");
+    }
+}
