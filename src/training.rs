@@ -306,6 +306,9 @@ impl Practice {
         let conn = store.conn();
         let since = self.start_seq;
         let who = self.trainee.as_str();
+        // Every query binds three parameters (since, trainee, an extra
+        // audit position); those that need only two compare the third
+        // with itself.
         let exists = |sql: &str, extra: i64| -> Result<bool> {
             Ok(conn
                 .query_row(sql, params![since, who, extra], |_| Ok(()))

@@ -190,7 +190,7 @@ fn the_banner_is_on_every_screen_of_the_practice_kiosk() {
     assert_banner(&ui, &mut seen);
     let phone = ui.with_controller(|c| {
         c.cancel();
-        // Some invented resident's phone, through the kana search's record.
+        // Demo card 1's invented resident, opened from the search screen.
         let card = demo_card(1).unwrap();
         let pid = c.store().participant_by_card(&card).unwrap().unwrap();
         c.search_start();
