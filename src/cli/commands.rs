@@ -186,6 +186,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(a) => demo_cmd(&ctx, a),
         Command::Training(a) => super::training::training(&ctx, &a),
         Command::Clock(c) => super::clock::clock(&ctx, c),
+        Command::Incident(c) => super::incident::incident(&ctx, c),
         Command::Draw(a) => super::lottery::draw(a),
         Command::Lottery(c) => super::lottery::lottery(&ctx, c),
         Command::Run(a) => run_kiosk(&ctx, &a),
@@ -892,7 +893,6 @@ fn print_policy(p: &tsudoi::store::security_policy::SecurityPolicy) {
 }
 
 fn audit(ctx: &Context, cmd: AuditCmd) -> Result<ExitCode> {
-    use tsudoi::store::transparency::WardCheckpoint;
     match cmd {
         AuditCmd::Vkey => {
             // Public: printed for the set-up sheet, no sign-in.
@@ -940,13 +940,7 @@ fn audit(ctx: &Context, cmd: AuditCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AuditCmd::Verify { checkpoints } => {
-            let mut ward = Vec::new();
-            for p in &checkpoints {
-                ward.push(WardCheckpoint {
-                    label: p.display().to_string(),
-                    bytes: read_small(p, "チェックポイント")?,
-                });
-            }
+            let ward = read_checkpoints(&checkpoints)?;
             let (mut store, staff) = ctx.sign_in()?;
             staff.require(false)?;
             let report = store.verify_audit_log(&Actor::Staff(staff), &ward)?;
@@ -980,6 +974,19 @@ fn audit(ctx: &Context, cmd: AuditCmd) -> Result<ExitCode> {
 }
 
 /// Reads a small file the ward hands over (a checkpoint): at most 64 KiB.
+/// The ward's checkpoint files, read before anything is unlocked.
+fn read_checkpoints(paths: &[PathBuf]) -> Result<Vec<tsudoi::store::transparency::WardCheckpoint>> {
+    paths
+        .iter()
+        .map(|p| {
+            Ok(tsudoi::store::transparency::WardCheckpoint {
+                label: p.display().to_string(),
+                bytes: read_small(p, "チェックポイント")?,
+            })
+        })
+        .collect()
+}
+
 fn read_small(path: &Path, what: &str) -> Result<Vec<u8>> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::Invalid(format!(
@@ -1227,16 +1234,31 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         println!("署名: 端末の公開鍵 {}", export.public_key);
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(ReportAction::Handling { from, to, out }) = &a.action {
+    if let Some(ReportAction::Handling {
+        from,
+        to,
+        out,
+        checkpoints,
+    }) = &a.action
+    {
         let (from, to) = (parse_iso_date(from)?, parse_iso_date(to)?);
+        let ward = read_checkpoints(checkpoints)?;
         let (mut store, staff) = ctx.sign_in()?;
-        let export = store.export_handling_report(&staff, from, to, out)?;
+        let export = store.export_handling_report(&staff, from, to, &ward, out)?;
         println!("取扱状況報告を {} に書き出しました。", out.display());
         for f in &export.files {
             println!("  {f}");
         }
         println!("署名: 端末の公開鍵 {}", export.public_key);
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(ReportAction::Inspection) = a.action {
+        let (mut store, staff) = ctx.sign_in()?;
+        let summary = store.inspection_summary(&staff)?;
+        for line in summary.lines() {
+            println!("{line}");
+        }
+        return Ok(ExitCode::from(if summary.audit_intact { 0 } else { 1 }));
     }
     if let Some(ReportAction::Media) = a.action {
         let media = tsudoi::report::media::removable_media(Path::new("/"));

@@ -3,6 +3,7 @@
 
 mod clock;
 mod commands;
+mod incident;
 mod lottery;
 mod personal;
 mod secrets;
@@ -74,12 +75,64 @@ pub enum Command {
     /// 抽選のある教室（lottery classes）
     #[command(subcommand)]
     Lottery(LotteryCmd),
+    /// 個人情報に関する事故の記録と区への報告書（契約書第19条）（incidents）
+    #[command(subcommand)]
+    Incident(IncidentCmd),
     /// (internal) the kiosk half of `bench --kiosk`, run as a child process
     #[command(hide = true)]
     KioskProbe {
         #[arg(long, default_value_t = 1000)]
         taps: usize,
     },
+}
+
+/// 事故報告 (contract clause 19). Only choices from fixed lists, dates,
+/// counts and record ids: no free text, so nothing about a resident can be
+/// typed in.
+#[derive(Debug, Subcommand)]
+pub enum IncidentCmd {
+    /// 事故を記録する（スタッフ全員。登録番号を書けるのは取扱責任者・取扱者）
+    Add(IncidentAddArgs),
+    /// 記録した事故の一覧
+    List,
+    /// 1件を表示する
+    Show {
+        /// 事故の番号（例: 2026-001）
+        id: String,
+    },
+    /// 区への事故報告書（PDFとCSV、署名付き）を書き出す（取扱責任者）
+    Report {
+        /// 事故の番号（例: 2026-001）
+        id: String,
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentAddArgs {
+    /// 事故の種類
+    #[arg(long, value_enum)]
+    pub kind: tsudoi::store::incidents::IncidentKind,
+    /// 起きた日（YYYY-MM-DD）
+    #[arg(long)]
+    pub occurred: String,
+    /// 気づいた日（YYYY-MM-DD。省略すると今日）
+    #[arg(long)]
+    pub found: Option<String>,
+    /// 影響を受けた参加者の人数（わからなければ 0 とし、続報で記録）
+    #[arg(long, default_value_t = 0)]
+    pub people: u32,
+    /// 対象の記録の登録番号（先頭8文字でも可。複数可）
+    #[arg(long = "record", value_name = "ID")]
+    pub records: Vec<String>,
+    /// 講じた措置（複数可）
+    #[arg(long = "measure", value_enum)]
+    pub measures: Vec<tsudoi::store::incidents::Measure>,
+    /// 続報のとき、前の報告の事故の番号
+    #[arg(long)]
+    pub follows: Option<String>,
 }
 
 /// The clock guard: the Pi has no real-time clock.
@@ -603,7 +656,12 @@ pub enum ReportAction {
         /// 出力先フォルダ（新規または空）
         #[arg(long)]
         out: PathBuf,
+        /// 区が保管している監査ログのチェックポイント（前回までの報告のもの。複数可）。照合結果を報告に書く
+        #[arg(long = "checkpoint", value_name = "FILE", num_args = 1..)]
+        checkpoints: Vec<PathBuf>,
     },
+    /// 立入検査用のまとめ（1ページ。件数・日付・スタッフIDのみ）を表示する（運営者・取扱責任者）
+    Inspection,
     /// 研修の記録（だれが、いつ、どの課題を終えたか。CSVとPDF、署名付き）を書き出す（取扱責任者）
     Training {
         /// 出力先フォルダ（新規または空）

@@ -494,6 +494,43 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     });
     shot("49-report-ledger")?;
     ui.with_controller(|c| c.sign_out());
+
+    // 「事故・点検」: an incident recorded step by step by the manager, the
+    // inspection summary, and the handling report's export.
+    ui.with_controller(|c| {
+        sign_in(c, demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
+        c.oversight_open();
+        c.incident_start();
+    });
+    shot("66-incident-kind")?;
+    ui.with_controller(|c| {
+        c.incident_kind(0);
+        c.incident_day(false, -1);
+        c.incident_people(3);
+    });
+    shot("67-incident-details")?;
+    ui.with_controller(|c| {
+        c.incident_next();
+        c.incident_measure(0);
+        c.incident_measure(2);
+    });
+    shot("68-incident-measures")?;
+    ui.with_controller(|c| c.incident_next());
+    shot("69-incident-confirm")?;
+    ui.with_controller(|c| c.incident_save());
+    shot("70-incident-recorded")?;
+    ui.with_controller(|c| c.incident_back());
+    shot("71-oversight-menu")?;
+    ui.with_controller(|c| c.oversight_summary());
+    shot("72-inspection-summary")?;
+    ui.with_controller(|c| {
+        c.oversight_back();
+        c.oversight_handling(false);
+        c.report_medium(0);
+        c.report_next();
+    });
+    shot("73-handling-report-confirm")?;
+    ui.with_controller(|c| c.sign_out());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());
     shot("18-locked-start-of-day")?;

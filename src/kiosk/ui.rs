@@ -9,6 +9,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
+pub mod oversight;
 pub mod report;
 pub mod training;
 
@@ -141,6 +142,8 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffReport => UiScreen::StaffReport,
         S::StaffCards => UiScreen::StaffCards,
         S::StaffSheet => UiScreen::StaffSheet,
+        S::StaffOversight => UiScreen::StaffOversight,
+        S::StaffIncident => UiScreen::StaffIncident,
     }
 }
 
@@ -476,6 +479,7 @@ impl Shared {
                 g.set_name_hint(a.hint().into());
             }
             report::refresh(&window, &c);
+            oversight::refresh(&window, &c);
             training::refresh(&window, &c);
             if c.wants_quit() {
                 // `tsudoi training` ended: the command line writes the record.
@@ -653,6 +657,7 @@ impl KioskUi {
             .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         report::wire(&window, &shared);
+        oversight::wire(&window, &shared);
         training::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);

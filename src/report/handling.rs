@@ -9,9 +9,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use super::{Export, csv, pdf, sign};
+use super::{Export, csv, pdf};
 use crate::error::{Error, Result};
-use crate::store::audit::{AuditAction, ChainVerdict};
+use crate::store::transparency::{CheckpointFinding, WardCheckpoint};
 use crate::store::{Actor, StaffSession, Store};
 
 /// One kind of handling, counted from the audit log: a label, and the SQL
@@ -116,6 +116,10 @@ pub const KINDS: &[Kind] = &[
         condition: "action = 'checkpoint'",
     },
     Kind {
+        label: "事故の記録（事故報告）",
+        condition: "action = 'incident'",
+    },
+    Kind {
         label: "研修の記録（研修モードで終えた課題）",
         condition: "action = 'training'",
     },
@@ -132,8 +136,17 @@ pub struct HandlingReport {
     pub staff: Vec<(String, [u64; 6])>,
     /// Transfers recorded in the media ledger, and how many failed their read-back.
     pub media: (u64, u64),
-    /// The audit log's check when the report was made.
-    pub audit: String,
+    /// The audit log's check when the report was made: one line per
+    /// finding, the last the verdict.
+    pub audit: Vec<String>,
+    /// Whether the check found nothing.
+    pub audit_intact: bool,
+    /// How many of the ward's checkpoints were given, and how many matched.
+    pub checkpoints: (usize, usize),
+    /// Incidents recorded in the period: `(id, kind, people)`.
+    pub incidents: Vec<(String, &'static str, u32)>,
+    /// Set when an incident row no longer matches its audit entry.
+    pub incidents_tampered: Option<String>,
 }
 
 /// The staff table's columns.
@@ -160,13 +173,15 @@ const IN_PERIOD: &str = "substr(at, 1, 10) BETWEEN ?1 AND ?2";
 
 impl Store {
     /// The handling report for `from..=to` (Japan dates). Managers and
-    /// operators (like the monthly report). Checks the audit log first, and
-    /// says in the report what it found.
+    /// operators (like the monthly report). Checks the audit log first —
+    /// the keyed chain, the Merkle tree, and the ward's last checkpoints
+    /// when given — and says in the report what it found.
     pub fn handling_report(
         &mut self,
         staff: &StaffSession,
         from: NaiveDate,
         to: NaiveDate,
+        checkpoints: &[WardCheckpoint],
     ) -> Result<HandlingReport> {
         staff.require_reporting()?;
         if to < from {
@@ -174,11 +189,26 @@ impl Store {
                 "期間の終わり（--to）が始め（--from）より前です。".into(),
             ));
         }
-        let audit = match self.verify_audit(&Actor::Staff(staff.clone()))? {
-            ChainVerdict::Intact { entries, .. } => format!("改ざんなし（{entries}件を確認）"),
-            ChainVerdict::Broken { at_seq, .. } => {
-                format!("{at_seq}番目の記録で改ざんまたは欠落が見つかりました")
-            }
+        let log = self.verify_audit_log(&Actor::Staff(staff.clone()), checkpoints)?;
+        let audit: Vec<String> = log.to_string().lines().map(str::to_owned).collect();
+        let matched = log
+            .checkpoints
+            .iter()
+            .filter(|(_, f)| matches!(f, CheckpointFinding::Matches { .. }))
+            .count();
+        let (incidents, incidents_tampered) = match self.incidents(staff) {
+            Ok(all) => (
+                all.into_iter()
+                    .filter(|i| {
+                        let day = i.recorded_at.get(..10).unwrap_or_default();
+                        day >= from.to_string().as_str() && day <= to.to_string().as_str()
+                    })
+                    .map(|i| (i.id, i.kind.label(), i.people))
+                    .collect(),
+                None,
+            ),
+            Err(Error::Tampered(what)) => (Vec::new(), Some(what)),
+            Err(e) => return Err(e),
         };
         let (f, t) = (from.to_string(), to.to_string());
         let count = |condition: &str| -> Result<u64> {
@@ -233,6 +263,10 @@ impl Store {
                 u64::try_from(failed).unwrap_or(0),
             ),
             audit,
+            audit_intact: log.is_intact(),
+            checkpoints: (checkpoints.len(), matched),
+            incidents,
+            incidents_tampered,
         })
     }
 
@@ -243,18 +277,13 @@ impl Store {
         staff: &StaffSession,
         from: NaiveDate,
         to: NaiveDate,
+        checkpoints: &[WardCheckpoint],
         dir: &Path,
     ) -> Result<Export> {
-        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-            return Err(Error::Invalid(format!(
-                "出力先 {} は空ではありません。空のフォルダを指定してください。",
-                dir.display()
-            )));
-        }
-        let report = self.handling_report(staff, from, to)?;
+        let report = self.handling_report(staff, from, to, checkpoints)?;
+        super::prepare_out_dir(dir)?;
         let site = self.site()?;
         let today = self.clock().today();
-        std::fs::create_dir_all(dir)?;
         let stem = format!("tsudoi-handling-{from}-{to}");
         let line = |cells: &[String]| -> String {
             let mut l = cells
@@ -276,6 +305,18 @@ impl Store {
         kinds_csv.push_str(&line(&[
             "うち読み戻しの失敗".to_owned(),
             report.media.1.to_string(),
+        ]));
+        kinds_csv.push_str(&line(&[
+            "監査ログの改ざん（見つかった＝1）".to_owned(),
+            u8::from(!report.audit_intact).to_string(),
+        ]));
+        kinds_csv.push_str(&line(&[
+            "区の控え（チェックポイント）との照合".to_owned(),
+            report.checkpoints.0.to_string(),
+        ]));
+        kinds_csv.push_str(&line(&[
+            "うち一致".to_owned(),
+            report.checkpoints.1.to_string(),
         ]));
         let staff_rows: Vec<Vec<String>> = report
             .staff
@@ -327,42 +368,55 @@ impl Store {
                     .join("／"),
             ]);
         }
+        rows.push(vec!["".to_owned(), "".to_owned()]);
+        rows.push(vec![
+            "期間中に記録された事故（番号・種類）".to_owned(),
+            "参加者の人数".to_owned(),
+        ]);
+        if let Some(what) = &report.incidents_tampered {
+            rows.push(vec![
+                format!("{what}が書き換えられています"),
+                "—".to_owned(),
+            ]);
+        } else if report.incidents.is_empty() {
+            rows.push(vec!["（なし）".to_owned(), "".to_owned()]);
+        }
+        for (id, kind, people) in &report.incidents {
+            rows.push(vec![format!("{id}　{kind}"), format!("{people}人")]);
+        }
+        let mut lines = vec![format!(
+            "施設: {site}　期間: {}〜{}　作成日: {}　作成者: {}",
+            from.format("%Y年%-m月%-d日"),
+            to.format("%Y年%-m月%-d日"),
+            today.format("%Y年%-m月%-d日"),
+            staff.staff_id()
+        )];
+        lines.push(if report.checkpoints.0 == 0 {
+            "監査ログの確認（区の控えの指定なし）:".to_owned()
+        } else {
+            format!(
+                "監査ログの確認（区の控え{}件と照合、{}件が一致）:",
+                report.checkpoints.0, report.checkpoints.1
+            )
+        });
+        lines.extend(report.audit.iter().map(|l| format!("　{l}")));
+        lines.push(
+            "契約書第14条〜第17条による報告です。件数とスタッフIDのみで、参加者の情報は含みません。"
+                .to_owned(),
+        );
         let page = pdf::table_pdf(
             "個人情報の取扱状況報告",
-            &[
-                format!(
-                    "施設: {site}　期間: {}〜{}　作成日: {}　作成者: {}",
-                    from.format("%Y年%-m月%-d日"),
-                    to.format("%Y年%-m月%-d日"),
-                    today.format("%Y年%-m月%-d日"),
-                    staff.staff_id()
-                ),
-                format!("監査ログの確認: {}", report.audit),
-                "契約書第14条〜第17条による報告です。件数とスタッフIDのみで、参加者の情報は含みません。".to_owned(),
-            ],
+            &lines,
             &["種類", "件数"],
             &rows,
             &[330.0, 150.0],
         )?;
         super::write_synced(&dir.join(&names[2]), &page)?;
-        let files = names.to_vec();
-        let key = self.device_signing_key()?;
-        sign::sign_dir(dir, &files, &key, &site)?;
-        for f in [sign::MANIFEST, sign::SIGNATURE, sign::SIGNER] {
-            std::fs::File::open(dir.join(f))?.sync_all()?;
-        }
-        let fields: Vec<&str> = files.iter().map(String::as_str).collect();
-        self.record(
-            &Actor::Staff(staff.clone()),
-            AuditAction::Export,
+        self.sign_and_record_export(
+            staff,
+            dir,
+            names.to_vec(),
             &format!("handling:{from}..{to}"),
-            &fields,
-            "ok",
-        )?;
-        Ok(Export {
-            dir: dir.to_owned(),
-            files,
-            public_key: sign::public_key_text(&key.verifying_key()),
-        })
+        )
     }
 }

@@ -8,6 +8,8 @@
 
 pub mod csv;
 pub mod handling;
+pub mod incident;
+pub mod inspection;
 pub mod media;
 pub mod merge;
 pub mod pdf;
@@ -907,6 +909,52 @@ impl Store {
     }
 }
 
+/// Refuses an output folder that already holds files (a report never mixes
+/// with another's files), and makes it when it is missing.
+pub(crate) fn prepare_out_dir(dir: &std::path::Path) -> Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        return Err(Error::Invalid(format!(
+            "出力先 {} は空ではありません。空のフォルダを指定してください。",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir)?;
+    Ok(())
+}
+
+impl Store {
+    /// Signs the report files in `dir` with the device key (`SHA256SUMS`,
+    /// its signature, `SIGNER.txt`), syncs the signature files and records
+    /// the export as `record_id` in the audit log.
+    pub(crate) fn sign_and_record_export(
+        &mut self,
+        staff: &StaffSession,
+        dir: &std::path::Path,
+        files: Vec<String>,
+        record_id: &str,
+    ) -> Result<Export> {
+        let site = self.site()?;
+        let key = self.device_signing_key()?;
+        sign::sign_dir(dir, &files, &key, &site)?;
+        for f in [sign::MANIFEST, sign::SIGNATURE, sign::SIGNER] {
+            std::fs::File::open(dir.join(f))?.sync_all()?;
+        }
+        let fields: Vec<&str> = files.iter().map(String::as_str).collect();
+        self.record(
+            &crate::store::Actor::Staff(staff.clone()),
+            crate::store::audit::AuditAction::Export,
+            record_id,
+            &fields,
+            "ok",
+        )?;
+        Ok(Export {
+            dir: dir.to_owned(),
+            files,
+            public_key: sign::public_key_text(&key.verifying_key()),
+        })
+    }
+}
+
 pub(crate) fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut f = std::fs::File::create(path)?;
@@ -930,21 +978,40 @@ impl Store {
         wording: Wording,
         ward: Option<&merge::WardRecipient>,
     ) -> Result<Export> {
+        self.export_to_medium(
+            staff,
+            medium,
+            &format!("tsudoi-report-{month}"),
+            purpose,
+            |store, dir| store.export_report_for(staff, month, dir, encoding, wording, ward),
+        )
+    }
+
+    /// Any signed export onto a removable medium: `write` fills a new folder
+    /// `folder` (or `folder-2`, …) on the stick; then the folder is flushed,
+    /// read back against its signed manifest, and entered in the media
+    /// ledger (a failed read-back is entered too, as not verified).
+    pub fn export_to_medium(
+        &mut self,
+        staff: &StaffSession,
+        medium: &media::Medium,
+        folder: &str,
+        purpose: &str,
+        write: impl FnOnce(&mut Store, &std::path::Path) -> Result<Export>,
+    ) -> Result<Export> {
         let purpose = purpose.trim();
         if purpose.is_empty() || purpose.chars().count() > 100 {
             return Err(Error::Invalid(
                 "持ち出しの目的を100文字以内で入力してください。".into(),
             ));
         }
-        let mut dir = medium.mount_point.join(format!("tsudoi-report-{month}"));
+        let mut dir = medium.mount_point.join(folder);
         let mut n = 2;
         while dir.exists() {
-            dir = medium
-                .mount_point
-                .join(format!("tsudoi-report-{month}-{n}"));
+            dir = medium.mount_point.join(format!("{folder}-{n}"));
             n += 1;
         }
-        let export = self.export_report_for(staff, month, &dir, encoding, wording, ward)?;
+        let export = write(self, &dir)?;
         media::flush_and_forget(&dir)?;
         let expected = sign::parse_public_key(&export.public_key)?;
         let verified = sign::verify_dir(&dir, Some(&expected));

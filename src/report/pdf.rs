@@ -220,6 +220,25 @@ pub fn summary_pdf(
 /// like): a title, lines of explanation, then the rows under a shaded
 /// header, as many pages as they need. `widths` are the columns' widths in
 /// points; text longer than its column is cut with "…".
+/// Splits `s` into lines of at most `max` half-width units (a full-width
+/// character counts two).
+fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for ch in s.chars() {
+        let w = if ch.is_ascii() { 1 } else { 2 };
+        if used + w > max.max(2) {
+            out.push(String::new());
+            used = 0;
+        }
+        used += w;
+        if let Some(last) = out.last_mut() {
+            last.push(ch);
+        }
+    }
+    out
+}
+
 pub fn table_pdf(
     title: &str,
     lines: &[String],
@@ -271,9 +290,14 @@ pub fn table_pdf(
         text(&mut surface, MARGIN, y, 16.0, title);
         y += 26.0;
         if page_no == 1 {
+            // Long lines (the audit log's findings) wrap rather than run off
+            // the page.
+            let max = ((A4_W - 2.0 * MARGIN) / 10.0) as usize * 2;
             for line in lines {
-                text(&mut surface, MARGIN, y, 10.0, line);
-                y += 17.0;
+                for part in wrap(line, max) {
+                    text(&mut surface, MARGIN, y, 10.0, &part);
+                    y += 17.0;
+                }
             }
         }
         y += 14.0;

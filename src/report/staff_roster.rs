@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use super::{Export, csv, pdf, sign};
+use super::{Export, csv, pdf};
 use crate::error::{Error, Result};
 use crate::store::audit::AuditAction;
-use crate::store::{Actor, Role, StaffSession, Store};
+use crate::store::{Role, StaffSession, Store};
 
 /// One account on the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,15 +121,9 @@ impl Store {
     /// `dir` must be new or empty. Manager only.
     pub fn export_staff_roster(&mut self, manager: &StaffSession, dir: &Path) -> Result<Export> {
         let rows = self.staff_roster(manager)?;
-        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-            return Err(Error::Invalid(format!(
-                "出力先 {} は空ではありません。空のフォルダを指定してください。",
-                dir.display()
-            )));
-        }
+        super::prepare_out_dir(dir)?;
         let site = self.site()?;
         let today = self.clock().today();
-        std::fs::create_dir_all(dir)?;
         let mut text = COLUMNS
             .iter()
             .map(|c| csv::field(c))
@@ -164,24 +158,6 @@ impl Store {
             &[90.0, 70.0, 80.0, 90.0, 80.0, 90.0],
         )?;
         super::write_synced(&dir.join(&pdf_name), &page)?;
-        let files = vec![csv_name, pdf_name];
-        let key = self.device_signing_key()?;
-        sign::sign_dir(dir, &files, &key, &site)?;
-        for f in [sign::MANIFEST, sign::SIGNATURE, sign::SIGNER] {
-            std::fs::File::open(dir.join(f))?.sync_all()?;
-        }
-        let fields: Vec<&str> = files.iter().map(String::as_str).collect();
-        self.record(
-            &Actor::Staff(manager.clone()),
-            AuditAction::Export,
-            "staff_roster",
-            &fields,
-            "ok",
-        )?;
-        Ok(Export {
-            dir: dir.to_owned(),
-            files,
-            public_key: sign::public_key_text(&key.verifying_key()),
-        })
+        self.sign_and_record_export(manager, dir, vec![csv_name, pdf_name], "staff_roster")
     }
 }

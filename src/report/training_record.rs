@@ -5,10 +5,9 @@
 
 use std::path::Path;
 
-use super::{Export, csv, pdf, sign};
-use crate::error::{Error, Result};
-use crate::store::audit::AuditAction;
-use crate::store::{Actor, StaffSession, Store};
+use super::{Export, csv, pdf};
+use crate::error::Result;
+use crate::store::{StaffSession, Store};
 use crate::training::{Exercise, TrainingRow};
 
 /// The CSV's columns, in order.
@@ -35,15 +34,9 @@ impl Store {
     /// `SIGNER.txt`), audited. `dir` must be new or empty. Manager only.
     pub fn export_training_record(&mut self, manager: &StaffSession, dir: &Path) -> Result<Export> {
         let rows = self.training_record(manager)?;
-        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-            return Err(Error::Invalid(format!(
-                "出力先 {} は空ではありません。空のフォルダを指定してください。",
-                dir.display()
-            )));
-        }
+        super::prepare_out_dir(dir)?;
         let site = self.site()?;
         let today = self.clock().today();
-        std::fs::create_dir_all(dir)?;
         let line = |cells: &[String]| -> String {
             let mut l = cells
                 .iter()
@@ -99,24 +92,11 @@ impl Store {
             &[90.0, 110.0, 300.0],
         )?;
         super::write_synced(&dir.join(PDF_NAME), &page)?;
-        let files = vec![CSV_NAME.to_owned(), PDF_NAME.to_owned()];
-        let key = self.device_signing_key()?;
-        sign::sign_dir(dir, &files, &key, &site)?;
-        for f in [sign::MANIFEST, sign::SIGNATURE, sign::SIGNER] {
-            std::fs::File::open(dir.join(f))?.sync_all()?;
-        }
-        let fields: Vec<&str> = files.iter().map(String::as_str).collect();
-        self.record(
-            &Actor::Staff(manager.clone()),
-            AuditAction::Export,
+        self.sign_and_record_export(
+            manager,
+            dir,
+            vec![CSV_NAME.to_owned(), PDF_NAME.to_owned()],
             "training_record",
-            &fields,
-            "ok",
-        )?;
-        Ok(Export {
-            dir: dir.to_owned(),
-            files,
-            public_key: sign::public_key_text(&key.verifying_key()),
-        })
+        )
     }
 }

@@ -72,6 +72,8 @@ pub enum AuditAction {
     /// folded into the log (written only when it was broken).
     PendingCheck,
     ClockConfirm,
+    /// An incident was recorded (事故報告); the result holds the row's digest.
+    Incident,
     /// A staff member's completed training exercise was written to the
     /// training record (issue 19).
     Training,
@@ -115,6 +117,7 @@ impl AuditAction {
             Self::Checkpoint => "checkpoint",
             Self::PendingCheck => "pending_check",
             Self::ClockConfirm => "clock_confirm",
+            Self::Incident => "incident",
             Self::Training => "training",
         }
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cards;
 pub mod class_day;
 pub mod clock_guard;
+pub mod incidents;
 pub mod lottery;
 pub mod participants;
 pub mod rekey;

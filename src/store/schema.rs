@@ -272,6 +272,27 @@ ALTER TABLE audit_pending ADD COLUMN hash BLOB;
     },
     Migration {
         to: 7,
+        why: "incidents (事故報告, contract clause 19, issue 13): kinds and measures from fixed \
+              lists, dates, a count and record ids, no free text; each row's digest is in the \
+              audit entry that recorded it",
+        sql: r#"
+CREATE TABLE incident (
+    id          TEXT PRIMARY KEY,          -- YYYY-NNN
+    kind        TEXT NOT NULL,
+    occurred_on TEXT NOT NULL,
+    found_on    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    people      INTEGER NOT NULL CHECK (people >= 0),
+    records     TEXT NOT NULL,             -- participant ids, comma-separated
+    measures    TEXT NOT NULL,             -- measure codes, comma-separated
+    follows     TEXT
+) STRICT;
+"#,
+        fill: None,
+    },
+    Migration {
+        to: 8,
         why: "the training record (issue 19): which exercise of the training mode each staff \
               member completed on which day; staff ids, exercise codes and dates only, each \
               row also audited as `training`",
@@ -290,7 +311,7 @@ CREATE TABLE training_record (
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 7;
+pub const CURRENT_VERSION: u32 = 8;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -360,7 +381,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(
             migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7]
+            vec![1, 2, 3, 4, 5, 6, 7, 8]
         );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());

@@ -992,6 +992,12 @@ impl Store {
     /// refused by name.
     pub fn staff_accounts(&self, manager: &StaffSession) -> Result<Vec<StaffAccount>> {
         manager.require_manager()?;
+        self.checked_staff_accounts()
+    }
+
+    /// Every account, each row's MAC checked; for callers that decide who may
+    /// see what (the inspection summary shows only counts by role).
+    pub(crate) fn checked_staff_accounts(&self) -> Result<Vec<StaffAccount>> {
         let keys = self.keys()?;
         let ids: Vec<String> = {
             let mut stmt = self.conn().prepare("SELECT id FROM staff ORDER BY id")?;

@@ -188,3 +188,29 @@ impl Env {
         id_after(&out, "教室番号: ")
     }
 }
+
+impl Env {
+    /// A staff account made by the manager, its first password already
+    /// changed to [`NEW_PASSWORD`], ready to sign in.
+    pub fn add_staff(&self, id: &str, role: &str) {
+        let mut c = self.cmd(&["staff", "add", id, "--role", role]);
+        c.env("TSUDOI_PASSWORD", NEW_PASSWORD)
+            .env("TSUDOI_NEW_PASSWORD", PASSWORD);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mut c = self.cmd(&["staff", "passwd"]);
+        c.env("TSUDOI_STAFF", id)
+            .env("TSUDOI_PASSWORD", PASSWORD)
+            .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+
+    /// A command run as `id` (password [`NEW_PASSWORD`]).
+    pub fn run_as(&self, id: &str, args: &[&str]) -> Output {
+        let mut c = self.cmd(args);
+        c.env("TSUDOI_STAFF", id)
+            .env("TSUDOI_PASSWORD", NEW_PASSWORD);
+        c.output().unwrap()
+    }
+}

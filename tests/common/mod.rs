@@ -4,6 +4,7 @@
 
 pub mod class_day;
 pub mod cli;
+pub mod media;
 pub mod ui;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@ mod classes;
 mod clock;
 mod keys;
 mod name_entry;
+mod oversight;
 mod register;
 mod report;
 mod search;
@@ -19,6 +20,7 @@ pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow, day_label};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
+pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
 pub use report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
@@ -90,6 +92,11 @@ pub enum Screen {
     StaffCards,
     /// A lottery class's attendance sheet (出席簿).
     StaffSheet,
+    /// 「事故・点検」: record an incident, the inspection summary, the
+    /// ward's reports.
+    StaffOversight,
+    /// Recording an incident, step by step.
+    StaffIncident,
 }
 
 impl Screen {
@@ -110,6 +117,8 @@ impl Screen {
                 | Screen::StaffReport
                 | Screen::StaffCards
                 | Screen::StaffSheet
+                | Screen::StaffOversight
+                | Screen::StaffIncident
         )
     }
 }
@@ -283,6 +292,10 @@ pub struct KioskController {
     report: Option<MonthReport>,
     /// The open attendance sheet.
     sheet: Option<SheetView>,
+    /// The 「事故・点検」 screen's state (counts and incident numbers).
+    oversight: Option<Oversight>,
+    /// The incident being recorded.
+    incident: Option<IncidentForm>,
     /// 研修モード: the practice under way (after `store`, so the practice
     /// store closes before its folder is removed).
     training: Option<crate::training::Practice>,
@@ -354,6 +367,8 @@ impl KioskController {
             waiting_page: 0,
             report: None,
             sheet: None,
+            oversight: None,
+            incident: None,
             training: None,
             parked: None,
             training_request: false,
@@ -999,6 +1014,8 @@ impl KioskController {
         self.search = None;
         self.report = None;
         self.sheet = None;
+        self.oversight = None;
+        self.incident = None;
         self.go_waiting();
     }
 
@@ -1019,6 +1036,8 @@ impl KioskController {
                 self.open_today();
             }
             Screen::StaffRegister => self.reg_back(),
+            Screen::StaffOversight => self.oversight_back(),
+            Screen::StaffIncident => self.incident_back(),
             Screen::StaffSearch
             | Screen::StaffRecord
             | Screen::StaffCorrect
@@ -1091,6 +1110,14 @@ impl KioskController {
                 None => String::new(),
             },
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
+            Screen::StaffOversight => match &self.oversight {
+                Some(o) if o.summary_page.is_some() => "点検用のまとめ（立入検査用）".into(),
+                _ => "事故・点検（区への届出と報告）".into(),
+            },
+            Screen::StaffIncident => match &self.incident {
+                Some(f) => format!("事故の記録　{}", f.step_title()),
+                None => String::new(),
+            },
             Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
                 "さがした結果".into()
             }

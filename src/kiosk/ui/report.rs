@@ -146,6 +146,8 @@ fn show(g: &Report<'_>, r: &MonthReport, ward: bool) {
     g.set_summary(strings(&r.summary(ward)));
     g.set_result(strings(&r.result_lines()));
     g.set_ledger_transfer(r.transfer == Transfer::Ledger);
+    g.set_back_text(r.back_label().into());
+    g.set_ledger_link(r.transfer == Transfer::Report);
     g.set_ledger(model(
         r.visible_ledger()
             .iter()

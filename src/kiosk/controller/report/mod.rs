@@ -79,6 +79,32 @@ pub enum Transfer {
     Report,
     /// The media ledger as a printable CSV.
     Ledger,
+    /// 個人情報の取扱状況報告 for [`MonthReport::period`] (from 「事故・点検」).
+    Handling,
+    /// 取扱責任者・取扱者の届出, the staff roster (from 「事故・点検」, managers).
+    Roster,
+    /// The written report of [`MonthReport::incident`] (from 「事故・点検」, managers).
+    Incident,
+}
+
+impl Transfer {
+    /// The exports started from the 「事故・点検」 screen, which go back there.
+    pub fn from_oversight(self) -> bool {
+        matches!(
+            self,
+            Transfer::Handling | Transfer::Roster | Transfer::Incident
+        )
+    }
+
+    /// What the media ledger records as the purpose.
+    fn purpose(self) -> &'static str {
+        match self {
+            Transfer::Report | Transfer::Ledger => LEDGER_PURPOSE,
+            Transfer::Handling => "区への取扱状況報告",
+            Transfer::Roster => "区への取扱者の届出",
+            Transfer::Incident => "区への事故報告",
+        }
+    }
 }
 
 /// What the result screen reports.
@@ -137,6 +163,10 @@ pub struct MonthReport {
     pub written: Option<Written>,
     pub ledger: Vec<LedgerRow>,
     pub ledger_page: usize,
+    /// The handling report's period (Japan dates, both included).
+    pub period: (chrono::NaiveDate, chrono::NaiveDate),
+    /// The incident whose report is written.
+    pub incident: Option<String>,
 }
 
 impl MonthReport {
@@ -159,6 +189,8 @@ impl MonthReport {
             written: None,
             ledger: Vec::new(),
             ledger_page: 0,
+            period: (month.first_day(), month.last_day()),
+            incident: None,
         }
     }
 
@@ -243,10 +275,13 @@ impl MonthReport {
 
     /// The heading of the current step.
     pub fn step_title(&self) -> String {
-        let ledger = self.transfer == Transfer::Ledger;
+        let ledger = self.transfer != Transfer::Report;
         match self.step {
             ReportStep::Preview => month_label(self.month),
-            ReportStep::Media if ledger => "管理簿の書き出し先（1/2）".into(),
+            ReportStep::Media if self.transfer == Transfer::Ledger => {
+                "管理簿の書き出し先（1/2）".into()
+            }
+            ReportStep::Media if ledger => "書き出し先のUSBメモリ（1/2）".into(),
             ReportStep::Media => "書き出し先のUSBメモリ（1/3）".into(),
             ReportStep::Options => "書き出しの設定（2/3）".into(),
             ReportStep::Confirm if ledger => "内容を確かめてください（2/2）".into(),
@@ -303,6 +338,43 @@ impl MonthReport {
                 "スタッフIDと媒体の名前だけで、参加者の情報は入っていません。".into(),
                 "この書き出しも管理簿に記録します。".into(),
             ],
+            Transfer::Handling => vec![
+                format!(
+                    "個人情報の取扱状況報告：{}〜{}",
+                    self.period.0.format("%Y年%-m月%-d日"),
+                    self.period.1.format("%Y年%-m月%-d日")
+                ),
+                format!("書き出し先：{medium}"),
+                "ファイル：PDF 1、CSV 2、署名 3".into(),
+                "件数とスタッフIDだけで、参加者の情報は入っていません。監査ログを確かめた結果も書きます。".into(),
+                "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
+            ],
+            Transfer::Roster => vec![
+                "取扱責任者・取扱者の届出（スタッフ名簿）".into(),
+                format!("書き出し先：{medium}"),
+                "ファイル：PDF 1、CSV 1、署名 3".into(),
+                "スタッフIDと役割だけで、参加者の情報は入っていません。".into(),
+                "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
+            ],
+            Transfer::Incident => vec![
+                format!(
+                    "事故報告書：{}",
+                    self.incident.as_deref().unwrap_or("（未選択）")
+                ),
+                format!("書き出し先：{medium}"),
+                "ファイル：PDF 1、CSV 1、署名 3".into(),
+                "種類・日付・人数・登録番号・措置だけで、氏名などは入っていません。".into(),
+                "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
+            ],
+        }
+    }
+
+    /// The label of the button that leaves the result screen.
+    pub fn back_label(&self) -> &'static str {
+        match self.transfer {
+            Transfer::Report => "報告にもどる",
+            Transfer::Ledger => "管理簿にもどる",
+            _ => "事故・点検にもどる",
         }
     }
 
@@ -316,7 +388,7 @@ impl MonthReport {
             format!("フォルダ：{}", w.folder),
         ];
         match w.transfer {
-            Transfer::Report => {
+            Transfer::Report | Transfer::Handling | Transfer::Roster | Transfer::Incident => {
                 lines.push(format!(
                     "ファイル：{}件（ほかに署名のファイル{}件）",
                     w.files, w.signature_files
@@ -431,10 +503,16 @@ impl KioskController {
             return;
         };
         r.message.clear();
+        let oversight = r.transfer.from_oversight();
         match r.step {
             ReportStep::Preview => {
                 self.report = None;
                 self.open_today();
+            }
+            ReportStep::Confirm if oversight => r.step = ReportStep::Media,
+            ReportStep::Media | ReportStep::Done | ReportStep::Failed if oversight => {
+                self.report = None;
+                self.oversight_open();
             }
             // Back to the ledger, read again so the new entry shows.
             ReportStep::Media | ReportStep::Done if r.transfer == Transfer::Ledger => {
@@ -543,7 +621,7 @@ impl KioskController {
                 r.message.clear();
                 r.step = match r.transfer {
                     Transfer::Report => ReportStep::Options,
-                    Transfer::Ledger => ReportStep::Confirm,
+                    _ => ReportStep::Confirm,
                 };
             }
             ReportStep::Options => r.step = ReportStep::Confirm,
@@ -598,6 +676,7 @@ impl KioskController {
             return;
         };
         let (transfer, month, encoding) = (r.transfer, r.month, r.encoding);
+        let (period, incident) = (r.period, r.incident.clone());
         let purpose = PURPOSES[r.purpose.min(PURPOSES.len() - 1)];
         let preflight = match (&r.report, encoding) {
             (Some(report), Encoding::Cp932) => cp932_preflight(report),
@@ -631,6 +710,51 @@ impl KioskController {
                     })
                 }),
             Transfer::Ledger => write_ledger(&mut self.store, &staff, &medium),
+            Transfer::Handling | Transfer::Roster | Transfer::Incident => {
+                let (folder, purpose) = match transfer {
+                    Transfer::Handling => (
+                        format!("tsudoi-handling-{}-{}", period.0, period.1),
+                        transfer.purpose(),
+                    ),
+                    Transfer::Roster => (
+                        format!("tsudoi-staff-roster-{}", self.store.clock().today()),
+                        transfer.purpose(),
+                    ),
+                    _ => (
+                        format!("tsudoi-incident-{}", incident.clone().unwrap_or_default()),
+                        transfer.purpose(),
+                    ),
+                };
+                self.store
+                    .export_to_medium(
+                        &staff,
+                        &medium,
+                        &folder,
+                        purpose,
+                        |store, dir| match transfer {
+                            Transfer::Handling => {
+                                store.export_handling_report(&staff, period.0, period.1, &[], dir)
+                            }
+                            Transfer::Roster => store.export_staff_roster(&staff, dir),
+                            _ => store.export_incident_report(
+                                &staff,
+                                incident.as_deref().unwrap_or_default(),
+                                dir,
+                            ),
+                        },
+                    )
+                    .and_then(|export| {
+                        let all = std::fs::read_dir(&export.dir)?.count();
+                        Ok(Written {
+                            transfer,
+                            medium: medium.name(),
+                            folder: folder_name(&export.dir),
+                            files: export.files.len(),
+                            signature_files: all.saturating_sub(export.files.len()),
+                            key_prefix: Some(export.public_key.chars().take(16).collect()),
+                        })
+                    })
+            }
         });
         // A read-back mismatch is entered in the ledger as not verified.
         let mismatch = outcome.is_err()
@@ -707,6 +831,30 @@ impl KioskController {
             return;
         };
         r.ledger_page = step_page(r.ledger_page, delta, r.ledger_pages());
+    }
+
+    /// An export started from the 「事故・点検」 screen: the report screen
+    /// opens on choosing the stick, and goes back there when done.
+    pub(in crate::kiosk::controller) fn report_open_for(
+        &mut self,
+        transfer: Transfer,
+        period: (chrono::NaiveDate, chrono::NaiveDate),
+        incident: Option<String>,
+    ) {
+        let root = self.config.report.media_root.clone();
+        let today = self.store.clock().today();
+        let latest = Month {
+            year: today.year(),
+            month: today.month(),
+        };
+        let mut r = MonthReport::new(latest, latest);
+        r.transfer = transfer;
+        r.period = period;
+        r.incident = incident;
+        r.scan_media(&root);
+        r.step = ReportStep::Media;
+        self.report = Some(r);
+        self.screen = Screen::StaffReport;
     }
 
     /// "管理簿をUSBメモリに書き出す": the ledger CSV, for printing elsewhere.
