@@ -496,7 +496,7 @@ fn the_record_is_in_the_real_store_the_handling_report_and_the_printed_record() 
     // The handling report counts the `training` entries of the period.
     let report = f
         .store
-        .handling_report(&f.manager, TODAY, TODAY.succ_opt().unwrap())
+        .handling_report(&f.manager, TODAY, TODAY.succ_opt().unwrap(), &[])
         .unwrap();
     let training = report
         .kinds
@@ -504,11 +504,14 @@ fn the_record_is_in_the_real_store_the_handling_report_and_the_printed_record() 
         .find(|(l, _)| l.starts_with("研修の記録"))
         .unwrap();
     assert_eq!(training.1, 8);
-    let day_one = f.store.handling_report(&f.manager, TODAY, TODAY).unwrap();
+    let day_one = f
+        .store
+        .handling_report(&f.manager, TODAY, TODAY, &[])
+        .unwrap();
     assert!(day_one.kinds.contains(&(training.0, 2)));
     let dir = f.dir.path().join("handling");
     f.store
-        .export_handling_report(&f.manager, TODAY, TODAY.succ_opt().unwrap(), &dir)
+        .export_handling_report(&f.manager, TODAY, TODAY.succ_opt().unwrap(), &[], &dir)
         .unwrap();
     let kinds = csv_rows(&dir.join("tsudoi-handling-2026-11-24-2026-11-25-kinds.csv"));
     assert!(
