@@ -20,5 +20,6 @@ pub mod kiosk;
 pub mod lottery;
 pub mod report;
 pub mod store;
+pub mod training;
 
 pub use error::{Error, Result};

@@ -39,7 +39,7 @@ pub fn exit_code(e: &Error) -> u8 {
 }
 
 pub(super) struct Context {
-    config: Config,
+    pub(super) config: Config,
     store_path: PathBuf,
     staff: Option<String>,
     pub(super) clock: Arc<dyn Clock>,
@@ -73,7 +73,12 @@ impl Context {
         )
     }
 
-    fn staff_id(&self) -> Result<&str> {
+    /// The real store's path (training mode refuses to use it for practice).
+    pub(super) fn store_path(&self) -> &Path {
+        &self.store_path
+    }
+
+    pub(super) fn staff_id(&self) -> Result<&str> {
         self.staff.as_deref().ok_or_else(|| {
             Error::Invalid(
                 "スタッフIDを --staff か環境変数 TSUDOI_STAFF で指定してください。".into(),
@@ -179,6 +184,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Report(a) => report(&ctx, a),
         Command::Demo(a) => demo_cmd(&ctx, a),
+        Command::Training(a) => super::training::training(&ctx, &a),
         Command::Clock(c) => super::clock::clock(&ctx, c),
         Command::Incident(c) => super::incident::incident(&ctx, c),
         Command::Draw(a) => super::lottery::draw(a),
@@ -1112,13 +1118,13 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ui_error(e: slint::PlatformError) -> Error {
+pub(super) fn ui_error(e: slint::PlatformError) -> Error {
     Error::Invalid(format!(
         "画面を開けませんでした（{e}）。ディスプレイの設定か SLINT_BACKEND を確かめてください。"
     ))
 }
 
-fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk::KioskConfig> {
+pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk::KioskConfig> {
     Ok(tsudoi::kiosk::KioskConfig {
         resident_idle: std::time::Duration::from_secs(a.idle_seconds),
         staff_idle: std::time::Duration::from_secs(a.staff_lock_minutes.saturating_mul(60)),
@@ -1212,6 +1218,16 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
             "スタッフ名簿（届出）を {} に書き出しました。",
             out.display()
         );
+        for f in &export.files {
+            println!("  {f}");
+        }
+        println!("署名: 端末の公開鍵 {}", export.public_key);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(ReportAction::Training { out }) = &a.action {
+        let (mut store, manager) = ctx.sign_in()?;
+        let export = store.export_training_record(&manager, out)?;
+        println!("研修の記録を {} に書き出しました。", out.display());
         for f in &export.files {
             println!("  {f}");
         }

@@ -7,6 +7,7 @@ mod incident;
 mod lottery;
 mod personal;
 mod secrets;
+mod training;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +63,9 @@ pub enum Command {
     Run(KioskArgs),
     /// 架空のデータでキオスクを試す（demo with synthetic data）
     Demo(DemoArgs),
+    /// 研修モード: 架空のデータのキオスクで課題を練習し、終えた課題を本番の記録に残す
+    /// （training mode on invented data; the record is written after training with your sign-in）
+    Training(TrainingArgs),
     /// すべての画面をPNGに描く。画面は不要（render every screen to PNG, headless）
     Screenshot(ScreenshotArgs),
     /// 性能測定（benchmark）
@@ -658,12 +662,30 @@ pub enum ReportAction {
     },
     /// 立入検査用のまとめ（1ページ。件数・日付・スタッフIDのみ）を表示する（運営者・取扱責任者）
     Inspection,
+    /// 研修の記録（だれが、いつ、どの課題を終えたか。CSVとPDF、署名付き）を書き出す（取扱責任者）
+    Training {
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 媒体受渡し管理簿を表示する
     Ledger {
         /// 印刷用にCSV（Excelで開けます）へ書き出す
         #[arg(long)]
         csv: Option<PathBuf>,
     },
+}
+
+/// `tsudoi training`: the staff id comes from `--staff` / `TSUDOI_STAFF`;
+/// `--store` is the real store, opened only after training to write the record.
+#[derive(Debug, Args)]
+pub struct TrainingArgs {
+    /// 研修用の保存ファイルを作る場所（新しいファイル名）。省略時は一時フォルダ。
+    /// 既にあるファイル（本番の保存ファイルなど）は開かずに終了コード2で断る。研修が終われば消す
+    #[arg(long, value_name = "FILE")]
+    pub practice_store: Option<PathBuf>,
+    #[command(flatten)]
+    pub kiosk: KioskArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod controller;
 pub mod screens;
+pub mod screens_training;
 pub mod service;
 pub mod ui;
 

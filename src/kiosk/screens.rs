@@ -548,6 +548,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     let path = out.join("19-demo-reader-panel.png");
     render_png(ui.window(), width, height + DEMO_PANEL_HEIGHT, &path)?;
     files.push(path);
+    files.extend(super::screens_training::render(out, width, height, today)?);
     Ok(files)
 }
 

@@ -11,6 +11,7 @@ use crate::store::sessions::Program;
 
 pub mod oversight;
 pub mod report;
+pub mod training;
 
 #[allow(clippy::all)]
 mod generated {
@@ -479,6 +480,11 @@ impl Shared {
             }
             report::refresh(&window, &c);
             oversight::refresh(&window, &c);
+            training::refresh(&window, &c);
+            if c.wants_quit() {
+                // `tsudoi training` ended: the command line writes the record.
+                let _ = slint::quit_event_loop();
+            }
             c.timeout()
         };
         match timeout {
@@ -652,6 +658,7 @@ impl KioskUi {
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         report::wire(&window, &shared);
         oversight::wire(&window, &shared);
+        training::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {

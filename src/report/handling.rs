@@ -119,6 +119,10 @@ pub const KINDS: &[Kind] = &[
         label: "事故の記録（事故報告）",
         condition: "action = 'incident'",
     },
+    Kind {
+        label: "研修の記録（研修モードで終えた課題）",
+        condition: "action = 'training'",
+    },
 ];
 
 /// The report's contents.

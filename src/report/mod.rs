@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod sign;
 pub mod staff_roster;
 pub mod suppress;
+pub mod training_record;
 
 use std::collections::BTreeMap;
 

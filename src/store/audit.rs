@@ -74,6 +74,9 @@ pub enum AuditAction {
     ClockConfirm,
     /// An incident was recorded (事故報告); the result holds the row's digest.
     Incident,
+    /// A staff member's completed training exercise was written to the
+    /// training record (issue 19).
+    Training,
 }
 
 impl AuditAction {
@@ -115,6 +118,7 @@ impl AuditAction {
             Self::PendingCheck => "pending_check",
             Self::ClockConfirm => "clock_confirm",
             Self::Incident => "incident",
+            Self::Training => "training",
         }
     }
 }

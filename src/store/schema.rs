@@ -291,10 +291,27 @@ CREATE TABLE incident (
 "#,
         fill: None,
     },
+    Migration {
+        to: 8,
+        why: "the training record (issue 19): which exercise of the training mode each staff \
+              member completed on which day; staff ids, exercise codes and dates only, each \
+              row also audited as `training`",
+        sql: r#"
+CREATE TABLE training_record (
+    id          INTEGER PRIMARY KEY,
+    staff_id    TEXT NOT NULL,
+    exercise    TEXT NOT NULL,
+    done_on     TEXT NOT NULL,   -- YYYY-MM-DD, Japan time
+    recorded_at TEXT NOT NULL,
+    UNIQUE (staff_id, exercise, done_on)
+) STRICT;
+"#,
+        fill: None,
+    },
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 7;
+pub const CURRENT_VERSION: u32 = 8;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -364,7 +381,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(
             migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7]
+            vec![1, 2, 3, 4, 5, 6, 7, 8]
         );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());

@@ -15,6 +15,7 @@ mod register;
 mod report;
 mod search;
 mod sheet;
+mod training;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow, day_label};
@@ -28,6 +29,7 @@ pub use report::{
 pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
+pub use training::TrainingResult;
 
 use chrono::{NaiveTime, Timelike};
 use zeroize::Zeroizing;
@@ -294,6 +296,19 @@ pub struct KioskController {
     oversight: Option<Oversight>,
     /// The incident being recorded.
     incident: Option<IncidentForm>,
+    /// 研修モード: the practice under way (after `store`, so the practice
+    /// store closes before its folder is removed).
+    training: Option<crate::training::Practice>,
+    /// The real store while training runs on a practice store at this kiosk.
+    parked: Option<Store>,
+    /// The sign-in form was opened by 「研修モード」.
+    training_request: bool,
+    /// The training guide is shown over the current screen.
+    guide_open: bool,
+    /// A training that ended at this kiosk, to record at the trainee's sign-in.
+    training_pending: Option<TrainingResult>,
+    /// A training that ended under `tsudoi training`.
+    training_result: Option<TrainingResult>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -354,6 +369,12 @@ impl KioskController {
             sheet: None,
             oversight: None,
             incident: None,
+            training: None,
+            parked: None,
+            training_request: false,
+            guide_open: false,
+            training_pending: None,
+            training_result: None,
         }
     }
 
@@ -516,6 +537,11 @@ impl KioskController {
     /// 準備中 until a staff member signs in again. Returns whether that
     /// happened now.
     fn end_of_day(&mut self) -> bool {
+        if let Some(real) = self.parked.as_mut() {
+            // The real store's keys leave at closing time even while it is
+            // parked behind a training.
+            let _ = real.drop_expired_keys(self.config.closing_time);
+        }
         if !self.store.is_unlocked() {
             return false;
         }
@@ -533,6 +559,9 @@ impl KioskController {
 
     /// How long the current screen may stay untouched, if it times out at all.
     pub fn timeout(&self) -> Option<Duration> {
+        if self.guide_open {
+            return Some(self.config.staff_idle);
+        }
         match self.screen {
             Screen::Locked | Screen::Waiting => None,
             Screen::CheckedIn | Screen::AlreadyCheckedIn => Some(self.config.result_return),
@@ -544,6 +573,7 @@ impl KioskController {
     /// The timeout of [`Self::timeout`] ran out: resident screens return to
     /// waiting, staff screens sign out and return to the resident screens.
     pub fn on_timeout(&mut self) {
+        self.guide_open = false;
         if self.screen.is_staff() {
             self.sign_out();
         } else if self.screen != Screen::Locked {
@@ -630,7 +660,10 @@ impl KioskController {
             .store
             .check_in_by_card(&card, self.config.early_check_in)
         {
-            Ok(CardCheckIn::UnknownCard) => self.show(Screen::UnknownCard, Signal::Attention),
+            Ok(CardCheckIn::UnknownCard) => {
+                self.note_unknown_card();
+                self.show(Screen::UnknownCard, Signal::Attention)
+            }
             Ok(CardCheckIn::NoSession) => self.show(Screen::NoSession, Signal::Attention),
             Ok(CardCheckIn::Decided(outcome)) => self.apply_outcome(outcome),
             Ok(CardCheckIn::Choose {
@@ -761,6 +794,7 @@ impl KioskController {
         if matches!(self.screen, Screen::Waiting | Screen::Locked) {
             self.clear_result();
             self.clear_form();
+            self.training_request = false;
             self.screen = Screen::StaffSignIn;
         }
     }
@@ -859,6 +893,10 @@ impl KioskController {
             self.staff_message = "保存ファイルの更新が必要です。取扱責任者がコマンド（tsudoi staff list など）で一度サインインしてください。".into();
             return;
         }
+        if self.training_request {
+            self.training_sign_in(&id, &password);
+            return;
+        }
         match self.store.sign_in(&id, &password) {
             Ok(session) => {
                 let must_change = session.must_change_password();
@@ -870,21 +908,20 @@ impl KioskController {
                     self.screen = Screen::StaffChangePassword;
                 } else {
                     self.open_today();
-                    if !self.store.can_check_in_by_card() {
+                    if let Some(m) = self
+                        .staff
+                        .clone()
+                        .and_then(|s| self.record_pending_training(&s))
+                    {
+                        self.staff_message = m;
+                    } else if !self.store.can_check_in_by_card() {
                         self.staff_message = "カードの受付を始めるには、取扱責任者か取扱者がサインインしてください（運営者の鍵では参加者を確かめられません）。".into();
                     }
                 }
             }
             Err(e) => {
                 self.field = Field::Second;
-                self.staff_message = match e {
-                    Error::WrongCredentials
-                    | Error::AccountLocked { .. }
-                    | Error::AccountInactive
-                    | Error::ReissueNeeded
-                    | Error::Tampered(_) => e.to_string(),
-                    _ => "サインインできませんでした。取扱責任者に連絡してください。".into(),
-                };
+                self.staff_message = training::sign_in_failure(e);
             }
         }
     }
@@ -987,6 +1024,9 @@ impl KioskController {
         match self.screen {
             Screen::StaffSignIn => {
                 self.clear_form();
+                self.training_request = false;
+                // A training that just ended is not recorded without the sign-in.
+                self.training_pending = None;
                 self.go_waiting();
             }
             Screen::StaffChangePassword => self.sign_out(),

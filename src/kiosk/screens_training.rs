@@ -1,0 +1,137 @@
+//! The training mode's screens for `tsudoi screenshot` (80 upward): a kiosk
+//! on a small invented "real" store starts 研修モード from 準備中, practises,
+//! ends, and the staff member signs in to record it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::controller::{KioskConfig, KioskController};
+use super::ui::{KioskUi, render_png};
+use crate::clock::FixedClock;
+use crate::crypto::KdfParams;
+use crate::demo;
+use crate::error::{Error, Result};
+use crate::store::Policy;
+
+/// Renders the training screens at `width`×`height` into `out`, with `day`
+/// as today; returns the files written.
+pub fn render(out: &Path, width: u32, height: u32, day: chrono::NaiveDate) -> Result<Vec<PathBuf>> {
+    let scratch = std::env::temp_dir().join(format!(
+        "tsudoi-training-screens-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    ));
+    std::fs::create_dir_all(&scratch)?;
+    let files = render_in(&scratch, out, width, height, day);
+    let _ = std::fs::remove_dir_all(&scratch);
+    files
+}
+
+fn render_in(
+    scratch: &Path,
+    out: &Path,
+    width: u32,
+    height: u32,
+    day: chrono::NaiveDate,
+) -> Result<Vec<PathBuf>> {
+    let clock = Arc::new(FixedClock::jst(day, 10, 30));
+    let policy = Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    };
+    let spec = demo::DemoSpec {
+        residents: 20,
+        target_visits: 50,
+        ..demo::DemoSpec::year_ending(day, 7)
+    };
+    let (mut store, manager, _) = demo::open_or_create(
+        &scratch.join("real.db"),
+        demo::DEMO_PASSWORD,
+        &spec,
+        policy,
+        clock,
+    )?;
+    store.sign_out(&manager)?;
+    store.lock();
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    let mut shot = |name: &str| -> Result<()> {
+        let path = out.join(format!("{name}.png"));
+        render_png(ui.window(), width, height, &path)?;
+        files.push(path);
+        Ok(())
+    };
+    let type_in = |c: &mut KioskController, id: &str, password: &str| {
+        for k in id.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in password.split("") {
+            c.key(k);
+        }
+    };
+    // A handler of the invented store trains (the demo manager's id is
+    // kept out of training).
+    ui.with_controller(|c| {
+        let manager = c
+            .store_mut()
+            .sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
+        if let Ok(m) = manager {
+            let _ = c.store_mut().add_staff(
+                &m,
+                TRAINEE,
+                crate::store::Role::Handler,
+                "Kenshu-first-2026",
+            );
+            let _ = c.store_mut().sign_out(&m);
+            if let Ok(mut s) = c.store_mut().sign_in(TRAINEE, "Kenshu-first-2026") {
+                let _ = c.store_mut().change_password(&mut s, TRAINEE_PASSWORD);
+                let _ = c.store_mut().sign_out(&s);
+            }
+        }
+        c.store_mut().lock();
+        c.training_start();
+        type_in(c, TRAINEE, "");
+    });
+    shot("80-training-start-sign-in")?;
+    ui.with_controller(|c| {
+        for k in TRAINEE_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    });
+    shot("81-training-guide")?;
+    ui.with_controller(|c| c.training_guide_close());
+    shot("82-training-waiting")?;
+    ui.with_controller(|c| {
+        c.staff_start();
+        type_in(c, TRAINEE, crate::training::PRACTICE_PASSWORD);
+        c.submit();
+    });
+    shot("83-training-today")?;
+    ui.with_controller(|c| {
+        c.sign_out();
+        c.staff_start();
+        type_in(c, TRAINEE, crate::training::PRACTICE_PASSWORD);
+        c.submit();
+        c.training_guide();
+    });
+    shot("84-training-guide-progress")?;
+    ui.with_controller(|c| c.training_finish());
+    shot("85-training-record-sign-in")?;
+    ui.with_controller(|c| {
+        for k in TRAINEE_PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    });
+    shot("86-training-recorded")?;
+    ui.with_controller(|c| c.sign_out());
+    Ok(files)
+}
+
+/// The invented staff member who trains in the screenshots.
+const TRAINEE: &str = "uketsuke02";
+const TRAINEE_PASSWORD: &str = "Uketsuke-2026-desk";

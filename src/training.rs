@@ -1,0 +1,494 @@
+//! 研修モード (training mode, issue 19): the kiosk on a separate store of
+//! invented residents, created fresh in a scratch folder for each training
+//! and deleted afterwards, with guided exercises whose completion is read
+//! from that store's own state and audit log; and the record of who
+//! completed which exercise on which day, kept in the real store.
+//!
+//! Nothing done in training reaches the real store: the practice store is a
+//! different file, made here and never a path the caller names. The only
+//! write to the real store is the training record, made after training with
+//! the trainee's own sign-in ([`Store::record_training`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::{OptionalExtension, params};
+
+use crate::clock::FixedClock;
+use crate::crypto::KdfParams;
+use crate::demo;
+use crate::error::{Error, Result};
+use crate::store::audit::AuditAction;
+use crate::store::lottery::{NewLotteryClass, Priority};
+use crate::store::sessions::{NewSession, Program, SessionMode};
+use crate::store::{Policy, Role, StaffSession, Store, record_in};
+
+/// The banner on every screen while training runs.
+pub const BANNER: &str = "研修中（架空のデータ）";
+
+/// The trainee's password in the practice store (shown on the guide; it
+/// protects nothing real, and the trainee's real password never goes there).
+pub const PRACTICE_PASSWORD: &str = "renshu-2026-desk";
+
+/// The practice store's site name.
+pub const PRACTICE_SITE: &str = "研修用（架空のデータ）";
+
+/// The sample ID document the registration exercise uses: an invented
+/// person, shown on the guide.
+pub const SAMPLE_ID: &str =
+    "見本: みほん はなこ（見本 花子）昭和31年5月1日生 〒160-0022 03-5555-0123";
+
+/// The class that takes applications in the practice store.
+pub const PRACTICE_CLASS: &str = "研修用の体操教室";
+
+/// One guided exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Exercise {
+    /// Register a person from the sample ID document.
+    Register,
+    /// Check someone in by hand from their record.
+    CheckInByHand,
+    /// Correct a person's phone number.
+    CorrectPhone,
+    /// A card no one has registered was tapped: link it to a person.
+    UnknownCard,
+    /// Sign out (the staff screens lock) and sign in again.
+    LockUnlock,
+    /// Apply for a lottery class on a person's behalf.
+    ApplyForClass,
+}
+
+impl Exercise {
+    pub const ALL: [Exercise; 6] = [
+        Exercise::Register,
+        Exercise::CheckInByHand,
+        Exercise::CorrectPhone,
+        Exercise::UnknownCard,
+        Exercise::LockUnlock,
+        Exercise::ApplyForClass,
+    ];
+
+    /// The code stored in the training record and the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Exercise::Register => "register",
+            Exercise::CheckInByHand => "check_in_by_hand",
+            Exercise::CorrectPhone => "correct_phone",
+            Exercise::UnknownCard => "unknown_card",
+            Exercise::LockUnlock => "lock_unlock",
+            Exercise::ApplyForClass => "apply_for_class",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Exercise> {
+        Self::ALL.into_iter().find(|e| e.code() == code)
+    }
+
+    /// The exercise's name on screen and in the printed record.
+    pub fn label(self) -> &'static str {
+        match self {
+            Exercise::Register => "見本の本人確認書類で登録する",
+            Exercise::CheckInByHand => "手入力で受付する",
+            Exercise::CorrectPhone => "電話番号を直す",
+            Exercise::UnknownCard => "登録されていないカードに対応する",
+            Exercise::LockUnlock => "サインアウトして、もう一度サインインする",
+            Exercise::ApplyForClass => "ご本人に代わって教室に申し込む",
+        }
+    }
+
+    /// How to do it, in the guide's words.
+    pub fn how(self) -> &'static str {
+        match self {
+            Exercise::Register => "「新しい方の登録」で見本の保険証の内容を最後まで入れます。",
+            Exercise::CheckInByHand => {
+                "「さがす」で、だれかの記録を開き、今日の活動を押して受付します。"
+            }
+            Exercise::CorrectPhone => {
+                "記録の「直す・消す」→「電話」で、電話番号を直して保存します。"
+            }
+            Exercise::UnknownCard => {
+                "サインアウトしてカードをタッチ（デモではボタン2）。「受付にお声がけください」と出たら、サインインして、その方の記録の「カード」→「カードを追加」でカードを登録します。"
+            }
+            Exercise::LockUnlock => {
+                "「サインアウト」を押して画面を閉じ、もう一度スタッフIDと研修用のパスワードでサインインします。"
+            }
+            Exercise::ApplyForClass => {
+                "記録の「教室に申し込む」で「研修用の体操教室」を選び、申し込みます（はじめての方は住所も入れます）。"
+            }
+        }
+    }
+}
+
+/// Where the practice store lives, removed on drop: a scratch folder of its
+/// own, or a new file the caller named (with its WAL and shared memory).
+#[derive(Debug)]
+enum Scratch {
+    Folder(PathBuf),
+    File(PathBuf),
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        match self {
+            Scratch::Folder(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Scratch::File(file) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = file.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+            }
+        }
+    }
+}
+
+/// A training under way: who is training, since which audit entry of the
+/// practice store, and the practice store's scratch folder (deleted when
+/// this is dropped, after the store itself).
+#[derive(Debug)]
+pub struct Practice {
+    trainee: String,
+    /// The practice store's audit log length when training began: only
+    /// later entries count.
+    start_seq: i64,
+    /// The audit length when a card no one had registered was tapped.
+    unknown_card_at: Option<i64>,
+    scratch: Scratch,
+}
+
+/// Whether `path` must not be used for a practice store: any existing file
+/// (a real store, or anything else) is refused, and nothing is opened or
+/// written to find that out. The message says why in plain Japanese.
+pub fn refuse_practice_path(path: &Path, real_store: &Path) -> Result<()> {
+    let same = match (path.canonicalize(), real_store.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => path == real_store,
+    };
+    if same {
+        return Err(Error::Refused(format!(
+            "{} は本番の保存ファイルです。研修モードでは本番の保存ファイルを開きません（本番のデータは研修から見えず、研修で行ったことは本番に入りません）。",
+            path.display()
+        )));
+    }
+    if path.exists() {
+        let mut head = [0u8; 16];
+        let is_sqlite = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok()
+            && &head == b"SQLite format 3\0";
+        let what = if is_sqlite {
+            "保存ファイル（本番のものかもしれません）"
+        } else {
+            "ファイル"
+        };
+        return Err(Error::Refused(format!(
+            "{} には既に{what}があります。研修モードでは既にある保存ファイルを開きません。研修用の保存ファイルは毎回新しく作ります。",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+impl Practice {
+    /// Makes a practice store of invented residents at `file`, which must
+    /// not exist and must not be `real_store` ([`refuse_practice_path`]), or
+    /// by default in a new scratch folder under the system's temporary
+    /// folder; either is deleted when the practice is dropped. It stands
+    /// at 10:30 on `today` so the day's activities are open, with an account
+    /// for `trainee` (a 取扱者, password [`PRACTICE_PASSWORD`]) and a class
+    /// taking applications. Returns the store, unlocked for card taps, with
+    /// no one signed in.
+    pub fn create(
+        trainee: &str,
+        today: NaiveDate,
+        file: Option<&Path>,
+        real_store: &Path,
+    ) -> Result<(Store, Practice)> {
+        crate::store::staff::validate_staff_id(trainee)?;
+        if trainee == demo::DEMO_MANAGER {
+            return Err(Error::Invalid(
+                "このスタッフIDは研修では使えません。ご自分のスタッフIDで始めてください。".into(),
+            ));
+        }
+        let (scratch, path) = match file {
+            Some(f) => {
+                refuse_practice_path(f, real_store)?;
+                (Scratch::File(f.to_owned()), f.to_owned())
+            }
+            None => {
+                let dir = std::env::temp_dir().join(format!(
+                    "tsudoi-training-{}-{}",
+                    std::process::id(),
+                    uuid::Uuid::new_v4()
+                ));
+                std::fs::create_dir_all(&dir)?;
+                let path = dir.join("practice.db");
+                (Scratch::Folder(dir), path)
+            }
+        };
+        refuse_practice_path(&path, real_store)?;
+        let clock = Arc::new(FixedClock::jst(today, 10, 30));
+        // Invented data behind a throwaway file: light Argon2 keeps the
+        // trainee's sign-ins quick on a Pi.
+        let policy = Policy {
+            kdf: KdfParams::testing(),
+            ..Policy::default()
+        };
+        let spec = demo::DemoSpec {
+            residents: 40,
+            target_visits: 200,
+            ..demo::DemoSpec::year_ending(today, 19)
+        };
+        let (mut store, manager, _) =
+            demo::open_or_create(&path, demo::DEMO_PASSWORD, &spec, policy, clock.clone())?;
+        store.set_meta(&[("site", PRACTICE_SITE), ("training", "1")])?;
+        practice_class(&mut store, &manager, today)?;
+        store.add_staff(&manager, trainee, Role::Handler, "first-2026-renshu")?;
+        store.sign_out(&manager)?;
+        let mut session = store.sign_in(trainee, "first-2026-renshu")?;
+        store.change_password(&mut session, PRACTICE_PASSWORD)?;
+        store.sign_out(&session)?;
+        let start_seq = last_seq(&store)?;
+        Ok((
+            store,
+            Practice {
+                trainee: trainee.to_owned(),
+                start_seq,
+                unknown_card_at: None,
+                scratch,
+            },
+        ))
+    }
+
+    /// The real staff member who is training.
+    pub fn trainee(&self) -> &str {
+        &self.trainee
+    }
+
+    /// The practice store's folder or file (removed when this is dropped).
+    pub fn location(&self) -> &Path {
+        match &self.scratch {
+            Scratch::Folder(p) | Scratch::File(p) => p,
+        }
+    }
+
+    /// A card no one has registered was tapped on the practice kiosk: a
+    /// card linked after this point handles it.
+    pub fn unknown_card_tapped(&mut self, store: &Store) {
+        if self.unknown_card_at.is_none() {
+            self.unknown_card_at = last_seq(store).ok();
+        }
+    }
+
+    /// Which exercises are done, read from the practice store: its audit
+    /// log since training began (entries by the trainee) and the rows those
+    /// entries point at. Pressing buttons without finishing counts for nothing.
+    pub fn status(&self, store: &Store) -> Vec<(Exercise, bool)> {
+        Exercise::ALL
+            .into_iter()
+            .map(|e| (e, self.is_done(store, e).unwrap_or(false)))
+            .collect()
+    }
+
+    /// The exercises done so far.
+    pub fn done(&self, store: &Store) -> Vec<Exercise> {
+        self.status(store)
+            .into_iter()
+            .filter(|(_, d)| *d)
+            .map(|(e, _)| e)
+            .collect()
+    }
+
+    fn is_done(&self, store: &Store, exercise: Exercise) -> Result<bool> {
+        let conn = store.conn();
+        let since = self.start_seq;
+        let who = self.trainee.as_str();
+        // Every query binds three parameters (since, trainee, an extra
+        // audit position); those that need only two compare the third
+        // with itself.
+        let exists = |sql: &str, extra: i64| -> Result<bool> {
+            Ok(conn
+                .query_row(sql, params![since, who, extra], |_| Ok(()))
+                .optional()?
+                .is_some())
+        };
+        match exercise {
+            // A registration whose record is still there.
+            Exercise::Register => exists(
+                "SELECT 1 FROM audit a JOIN participants p ON p.id = a.record_id
+                  WHERE a.seq > ?1 AND a.actor = ?2 AND a.action = 'create' AND a.result = 'ok' AND ?3 = ?3",
+                0,
+            ),
+            // A check-in by staff whose attendance row is there.
+            Exercise::CheckInByHand => exists(
+                "SELECT 1 FROM audit a JOIN attendance t
+                    ON t.participant_id = a.record_id AND t.method = 'staff' AND t.staff_id = a.actor
+                  WHERE a.seq > ?1 AND a.actor = ?2 AND a.action = 'check_in'
+                    AND a.result LIKE 'checked_in%' AND ?3 = ?3",
+                0,
+            ),
+            Exercise::CorrectPhone => exists(
+                "SELECT 1 FROM audit a JOIN participants p ON p.id = a.record_id
+                  WHERE a.seq > ?1 AND a.actor = ?2 AND a.action = 'update'
+                    AND a.fields LIKE '%phone%' AND a.result = 'ok' AND ?3 = ?3",
+                0,
+            ),
+            // A card linked after an unregistered card was tapped, and still linked.
+            Exercise::UnknownCard => match self.unknown_card_at {
+                None => Ok(false),
+                Some(at) => exists(
+                    "SELECT 1 FROM audit a JOIN cards c ON c.participant_id = a.record_id
+                      WHERE a.seq > ?1 AND a.actor = ?2 AND a.seq > ?3
+                        AND a.action IN ('card_link', 'card_replace')",
+                    at,
+                ),
+            },
+            // A sign-out followed by a sign-in of the trainee.
+            Exercise::LockUnlock => exists(
+                "SELECT 1 FROM audit o JOIN audit i ON i.seq > o.seq AND i.actor = o.actor
+                  WHERE o.seq > ?1 AND o.actor = ?2 AND o.action = 'sign_out'
+                    AND i.action = 'sign_in' AND i.result = 'ok' AND ?3 = ?3",
+                0,
+            ),
+            // An application recorded by the trainee, still in the class.
+            Exercise::ApplyForClass => exists(
+                "SELECT 1 FROM audit a JOIN lottery_applications l ON l.id = a.record_id
+                  WHERE a.seq > ?1 AND a.actor = ?2 AND a.action = 'lottery_apply'
+                    AND a.result = 'applied' AND ?3 = ?3",
+                0,
+            ),
+        }
+    }
+}
+
+fn last_seq(store: &Store) -> Result<i64> {
+    Ok(store
+        .conn()
+        .query_row("SELECT coalesce(max(seq), 0) FROM audit", [], |r| r.get(0))?)
+}
+
+/// A class taking applications today, with four weekly sessions from next week.
+fn practice_class(store: &mut Store, manager: &StaffSession, today: NaiveDate) -> Result<()> {
+    let day = |n: i64| today + chrono::Duration::days(n);
+    let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    let mut sessions = Vec::new();
+    for n in [7, 14, 21, 28] {
+        sessions.push(store.add_session(
+            manager,
+            NewSession {
+                program: Program::Kaigo,
+                date: day(n),
+                start: t(10),
+                end: t(11),
+                title: PRACTICE_CLASS.into(),
+                capacity: Some(20),
+                mode: SessionMode::Lottery,
+            },
+        )?);
+    }
+    store.add_lottery_class(
+        manager,
+        NewLotteryClass {
+            program: Program::Kaigo,
+            title: PRACTICE_CLASS.into(),
+            kind: "研修".into(),
+            term: "研修".into(),
+            sessions,
+            capacity: 20,
+            waitlist_size: None,
+            apply_from: day(-1),
+            apply_until: day(5),
+            draw_on: day(6),
+            one_per_term: false,
+            priority: Priority::None,
+            previous_class: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// One line of the training record: a staff member completed an exercise
+/// on a day. Staff id and date only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingRow {
+    pub staff_id: String,
+    pub exercise: Exercise,
+    /// Japan date.
+    pub done_on: NaiveDate,
+}
+
+impl Store {
+    /// Writes the exercises `staff` completed today into this (the real)
+    /// store's training record, each audited as `training`; an exercise
+    /// already recorded for them today is not written twice. Any signed-in
+    /// role records its own training only. Returns how many were new.
+    pub fn record_training(&mut self, staff: &StaffSession, done: &[Exercise]) -> Result<usize> {
+        if self.meta("training")?.as_deref() == Some("1") {
+            return Err(Error::Refused(
+                "研修用の保存ファイルには研修の記録を残しません。".into(),
+            ));
+        }
+        let today = self.clock().today().to_string();
+        let now = self.now();
+        let id = staff.staff_id().to_owned();
+        let (tx, keys, _, _) = self.write_tx()?;
+        let mut written = 0;
+        for e in done {
+            let n = tx.execute(
+                "INSERT OR IGNORE INTO training_record (staff_id, exercise, done_on, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, e.code(), today, now],
+            )?;
+            if n == 1 {
+                record_in(
+                    &tx,
+                    keys,
+                    &now,
+                    &id,
+                    AuditAction::Training,
+                    e.code(),
+                    &["training_record"],
+                    "ok",
+                )?;
+                written += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(written)
+    }
+
+    /// The whole training record, by day, staff id and exercise. Managers
+    /// only (it is what the ward inspects).
+    pub fn training_record(&self, manager: &StaffSession) -> Result<Vec<TrainingRow>> {
+        manager.require_manager()?;
+        self.keys()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT staff_id, exercise, done_on FROM training_record ORDER BY done_on, staff_id, id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for (staff_id, code, on) in rows {
+            let exercise = Exercise::parse(&code)
+                .ok_or_else(|| Error::Tampered(format!("研修の記録（課題 {code}）")))?;
+            let done_on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
+                .map_err(|_| Error::Tampered("研修の記録（日付）".into()))?;
+            out.push(TrainingRow {
+                staff_id,
+                exercise,
+                done_on,
+            });
+        }
+        Ok(out)
+    }
+}
