@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "ja"
 SHOTS = ROOT / "ui" / "screenshots"
-SCREENS_RS = ROOT / "src" / "kiosk" / "screens.rs"
+# screens.rs and its companions (screens_training.rs, ...)
+SCREENS_DIR = ROOT / "src" / "kiosk"
 
 A4_PT = (595.276, 841.89)
 SHOT_REF = re.compile(r"\(\.\./\.\./ui/screenshots/([^)\s]+)\.png\)")
@@ -40,7 +41,7 @@ def squash(s: str) -> str:
 
 
 def rendered_screen_names() -> set[str]:
-    src = SCREENS_RS.read_text(encoding="utf-8")
+    src = "".join(p.read_text(encoding="utf-8") for p in sorted(SCREENS_DIR.glob("screens*.rs")))
     names = set(re.findall(r'shot\("([0-9a-z-]+)"\)', src))
     names |= set(re.findall(r'join\("([0-9a-z-]+)\.png"\)', src))
     return names
@@ -66,7 +67,7 @@ def check(pdf_dir: Path) -> list[str]:
             problems.append(f"{n}.md has no quick card {n}-card.md")
     screen_names = rendered_screen_names()
     if len(screen_names) < 10:
-        problems.append(f"could not read the screen names from {SCREENS_RS}")
+        problems.append(f"could not read the screen names from {SCREENS_DIR}/screens*.rs")
 
     for src in sources:
         text_md = src.read_text(encoding="utf-8")
