@@ -284,6 +284,10 @@ def main():
     print(f"test-boot: watchdog restarted the kiosk: {r}", flush=True)
     status = vm.agent("status", "STATUS")
     print(f"test-boot: {status}", flush=True)
+    journal = vm.agent("journal", "JOURNAL")
+    print(f"test-boot: the VM's journal: {journal}", flush=True)
+    if "Watchdog timeout" not in journal:
+        fail(f"systemd's journal does not show the watchdog timeout: {journal}")
     expect_screen(vm, "after-watchdog", WAITING, refs)
     vm.power_cut()
 
