@@ -4,7 +4,8 @@ would use it. Driven by image/test-boot.sh (which builds the image first).
 
 1. boot, wait for the kiosk's READY (its first frame is on the screen);
 2. screendump over QMP: the nearest of the kiosk's own reference screenshots
-   (rendered headless by the host's `tsudoi screenshot`) is a waiting screen;
+   (rendered headless by `tsudoi screenshot` of the same arm64 build under
+   qemu-user) is a waiting screen;
 3. a tap: key "1" on the virtio keyboard is the demo's registered card; the
    screen becomes a check-in result and the store counts one more check-in;
 4. SIGKILL of QEMU (a power cut), boot again: the check-in is still there,
@@ -16,7 +17,7 @@ import json, os, re, shutil, signal, socket, subprocess, sys, time
 
 OUT = sys.argv[1]          # the image folder (image/debian/build.sh)
 REFS = sys.argv[2]         # folder for reference screenshots
-HOST_BIN = sys.argv[3]     # the host's tsudoi, for `tsudoi screenshot`
+HOST_BIN = sys.argv[3]     # runs tsudoi on the host (scripts/run-arm64.sh), for `tsudoi screenshot`
 RUN = os.path.join(OUT, "run")
 WAITING = {"01-waiting", "19-demo-reader-panel"}
 RESULT = {"04-checked-in", "05-already-checked-in"}

@@ -15,7 +15,7 @@
 #   vmlinuz, initrd.img   kernel and a small busybox initrd (virtio, ext4)
 #   root.img              ext4 "tsudoi-root", mounted read-only
 #   data.img              ext4 "tsudoi-data", the store, mounted noatime
-# The demo store (synthetic data) is made on the host by TSUDOI_HOST_BIN. Prints the
+# The demo store (synthetic data) is made on the host under qemu-user. Prints the
 # output folder on the last line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -187,14 +187,15 @@ echo tsudoi > "$mnt/etc/hostname"
 umount "$mnt"
 
 # 4. The data partition (sparse).
-# The demo store (a synthetic year) is made on the host, where it takes
-# seconds instead of minutes under emulation; SQLite files are portable.
-host_bin=${TSUDOI_HOST_BIN:-$repo/target/debug/tsudoi}
-if [ ! -x "$host_bin" ]; then
-  (cd "$repo" && cargo build --locked --quiet --bin tsudoi)
-fi
-rm -rf "$out/data-seed" && mkdir -p "$out/data-seed/seed"
-"$host_bin" --store "$out/data-seed/seed/tsudoi.db" demo --no-ui >/dev/null
+# The demo store (a synthetic year) is made on the host by the packaged arm64
+# binary under qemu-user: the same program and store format as in the image,
+# in about a minute instead of many under full-system emulation.
+. "$repo/scripts/arm64-env.sh"
+seedbin=$out/seed-bin
+rm -rf "$seedbin" "$out/data-seed" && mkdir -p "$out/data-seed/seed"
+dpkg -x "$deb" "$seedbin"
+qemu-aarch64 -L "$RUNROOT" "$seedbin/usr/bin/tsudoi" --store "$out/data-seed/seed/tsudoi.db" demo --no-ui >/dev/null
+rm -rf "$seedbin"
 rm -f "$out/data.img"
 mke2fs -q -t ext4 -L tsudoi-data -d "$out/data-seed" "$out/data.img" 512M
 
