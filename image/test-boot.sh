@@ -14,7 +14,7 @@ for p in netpbm python3 dosfstools; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "$p"
 done
-out=$(image/debian/build.sh "$@" | tee /dev/stderr | tail -n1)
+out=$(image/debian/build.sh "$@" | tee -a /dev/stderr | tail -n1)
 # The reference screenshots come from the same arm64 build, run here under
 # qemu-user (no host build needed); TSUDOI_HOST_BIN may name another tsudoi
 # of the same version.

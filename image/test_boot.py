@@ -24,8 +24,14 @@ RESULT = {"04-checked-in", "05-already-checked-in"}
 figures = {}
 
 
+VMS = []  # running QEMU processes, killed when the test fails
+
+
 def fail(msg):
     print(f"test-boot: FAILED: {msg}", flush=True)
+    for p in VMS:
+        if p.poll() is None:
+            p.kill()
     sys.exit(1)
 
 
@@ -35,7 +41,9 @@ class Vm:
         self.console = os.path.join(RUN, f"console{n}.log")
         self.qmp_path = os.path.join(RUN, "qmp.sock")
         self.ctl_path = os.path.join(RUN, "ctl.sock")
-        for p in (self.qmp_path, self.ctl_path):
+        # A console file left by an earlier run would be read before QEMU
+        # truncates it.
+        for p in (self.qmp_path, self.ctl_path, self.console):
             if os.path.exists(p):
                 os.unlink(p)
         args = [
@@ -53,6 +61,7 @@ class Vm:
         ]
         self.started = time.monotonic()
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+        VMS.append(self.proc)
         self.qmp = None
         self.ctl = None
         self.ready_seen = 0
