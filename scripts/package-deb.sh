@@ -29,9 +29,21 @@ if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
   cargo install --locked --quiet cargo-deb --version "$CARGO_DEB_VERSION"
 fi
 
-# Man pages and completions, from a host build of the clap definitions.
+# Man pages and completions, from the clap definitions (examples/gen-docs.rs).
 rm -rf target/docs
-cargo run --locked --quiet --example gen-docs -- target/docs
+if [ $arch = arm64 ]; then
+  # Built beside the cross build (its dependencies are already compiled there)
+  # and run under qemu-user: the arm64 package needs no host build at all.
+  scripts/build-arm64.sh >/dev/null
+  (
+    . scripts/arm64-env.sh
+    arm64_env
+    "$CARGO" build --locked --quiet --release --no-default-features --target "$TARGET" -p tsudoi --example gen-docs
+    qemu-aarch64 -L "$RUNROOT" "$ARM64_TARGET_DIR/$TARGET/release/examples/gen-docs" target/docs
+  )
+else
+  cargo run --locked --quiet --example gen-docs -- target/docs
+fi
 gzip -9n target/docs/man/*.1
 
 case $arch in
@@ -46,7 +58,6 @@ case $arch in
     deb=$(ls -t target/debian/tsudoi_*_amd64.deb | head -n1)
     ;;
   arm64)
-    scripts/build-arm64.sh
     . scripts/arm64-env.sh
     # Stripped with the cross binutils (aarch64-linux-gnu-strip); target/arm64 is the cross build's own target dir.
     CARGO_TARGET_DIR=$ARM64_TARGET_DIR cargo deb --no-build --strip --no-default-features -p tsudoi \

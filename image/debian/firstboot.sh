@@ -1,6 +1,6 @@
 #!/bin/sh
 # First boot of the Debian VM image, run as PID 1 (init=) with the root file
-# system writable: configures the packages mmdebstrap only unpacked, installs
+# system writable, on the configured base system (configure.sh): installs
 # tsudoi, prepares the data partition with the demo store made on the host,
 # and powers off. Its last line on the console is TSUDOI-FIRSTBOOT-OK.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive
@@ -11,15 +11,10 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 fail() { echo "TSUDOI-FIRSTBOOT-FAILED: $*"; sync; echo o > /proc/sysrq-trigger; sleep 10; }
 
-echo "firstboot: configuring packages"
-dpkg --force-depends --force-confold --force-confdef --install /var/cache/apt/archives/*.deb >/tmp/dpkg.log 2>&1 ||
-  { tail -n 20 /tmp/dpkg.log; }
-dpkg --force-confold --force-confdef --configure -a >>/tmp/dpkg.log 2>&1 || { tail -n 20 /tmp/dpkg.log; fail "dpkg --configure"; }
-rm -f /var/cache/apt/archives/*.deb
-
 echo "firstboot: installing tsudoi"
 dpkg --force-confold --force-confdef --install /var/cache/tsudoi/tsudoi.deb || fail "tsudoi package"
 rm -f /var/cache/tsudoi/tsudoi.deb
+rm -f /etc/machine-id
 systemd-machine-id-setup >/dev/null
 systemctl enable tsudoi-vm-agent.service >/dev/null 2>&1 || true
 
