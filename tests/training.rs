@@ -16,7 +16,9 @@ use slint::ComponentHandle;
 use tsudoi::kiosk::controller::EditField;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::store::sessions::SessionMode;
-use tsudoi::training::{BANNER, Exercise, PRACTICE_PASSWORD, Practice};
+use tsudoi::training::{
+    BANNER, Chapter, Exercise, Manual, PRACTICE_PASSWORD, Practice, TrainingItem,
+};
 
 use common::cli::{Env, code, text};
 use common::ui::{labelled, press, type_text};
@@ -402,7 +404,28 @@ fn training_from_the_kiosk_never_touches_the_real_store_and_records_at_sign_in()
         register(c, "0355550123");
     });
     assert!(real_visible > 0);
+    // The staff manual's chapters read, marked on the guide: a tap marks,
+    // a second tap unmarks.
+    ui.with_controller(|c| c.training_guide());
+    press(&ui, "読んだ章");
+    assert!(ui.with_controller(|c| c.chapters_open()));
+    for label in [
+        "1. tsudoi でできること",
+        "4. 新しい方の登録",
+        "2. 一日のはじめ",
+        "4. 新しい方の登録",
+    ] {
+        press(&ui, label);
+    }
+    let checked = |label: &str| labelled(&ui, label)[0].accessible_checked();
+    assert_eq!(checked("1. tsudoi でできること"), Some(true));
+    assert_eq!(checked("2. 一日のはじめ"), Some(true));
+    assert_eq!(checked("4. 新しい方の登録"), Some(false));
+    press(&ui, "課題を見る");
+    assert!(!ui.with_controller(|c| c.chapters_open()));
     ui.with_controller(|c| c.training_finish());
+    let message = ui.with_controller(|c| c.staff_message().to_owned());
+    assert!(message.contains("課題 1/6・読んだ章 2"), "{message}");
     assert!(!practice_path.exists(), "the practice store is deleted");
     assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffSignIn);
     assert_eq!(ui.with_controller(|c| c.first_field().to_owned()), MANAGER);
@@ -418,10 +441,19 @@ fn training_from_the_kiosk_never_touches_the_real_store_and_records_at_sign_in()
         assert_eq!(c.store().path(), real_path);
         let staff = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
         let rows = c.store().training_record(&staff).unwrap();
-        assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].exercise, Exercise::Register);
-        assert_eq!(rows[0].staff_id, MANAGER);
-        assert_eq!(rows[0].done_on, TODAY);
+        let items: Vec<TrainingItem> = rows.iter().map(|r| r.item.clone()).collect();
+        assert_eq!(
+            items,
+            [
+                TrainingItem::Exercise(Exercise::Register),
+                TrainingItem::ChapterRead("chapter:staff-1".into()),
+                TrainingItem::ChapterRead("chapter:staff-2".into()),
+            ]
+        );
+        assert!(
+            rows.iter()
+                .all(|r| r.staff_id == MANAGER && r.done_on == TODAY)
+        );
     });
 }
 
@@ -486,12 +518,18 @@ fn the_record_is_in_the_real_store_the_handling_report_and_the_printed_record() 
         f.store.record_training(&handler, &Exercise::ALL).unwrap(),
         6
     );
+    let read = [
+        Chapter::parse("staff-3").unwrap(),
+        Chapter::parse("staff-10").unwrap(),
+    ];
+    assert_eq!(f.store.record_chapters_read(&handler, &read).unwrap(), 2);
+    assert_eq!(f.store.record_chapters_read(&handler, &read).unwrap(), 0);
     // Only a manager reads or prints the record.
     assert!(f.store.training_record(&handler).is_err());
     let rows = f.store.training_record(&f.manager).unwrap();
-    assert_eq!(rows.len(), 8);
+    assert_eq!(rows.len(), 10);
     assert_eq!(rows[0].staff_id, MANAGER);
-    assert_eq!(rows[7].staff_id, "uketsuke01");
+    assert_eq!(rows[9].staff_id, "uketsuke01");
 
     // The handling report counts the `training` entries of the period.
     let report = f
@@ -518,6 +556,10 @@ fn the_record_is_in_the_real_store_the_handling_report_and_the_printed_record() 
         kinds.contains(&"研修の記録（研修モードで終えた課題）|8".to_owned()),
         "{kinds:?}"
     );
+    assert!(
+        kinds.contains(&"研修の記録（マニュアルの読んだ章）|2".to_owned()),
+        "{kinds:?}"
+    );
     sha256sum_ok(&dir);
 
     // The printed record for the ward.
@@ -529,7 +571,11 @@ fn the_record_is_in_the_real_store_the_handling_report_and_the_printed_record() 
     );
     let rows = csv_rows(&dir.join("tsudoi-training-record.csv"));
     assert_eq!(rows[0], "実施日|スタッフID|課題|課題の記号");
-    assert_eq!(rows.len(), 9);
+    assert_eq!(rows.len(), 11);
+    assert!(rows.contains(
+        &"2026-11-25|uketsuke01|読んだ章: 受付スタッフ用 3. 参加する方の画面と、その意味|chapter:staff-3"
+            .to_owned()
+    ));
     assert!(rows.contains(&"2026-11-24|kanri01|見本の本人確認書類で登録する|register".to_owned()));
     assert!(rows.contains(
         &"2026-11-25|uketsuke01|ご本人に代わって教室に申し込む|apply_for_class".to_owned()
@@ -544,8 +590,9 @@ fn the_record_is_in_the_real_store_the_handling_report_and_the_printed_record() 
         "uketsuke01",
         "電話番号を直す",
         "2026-11-25",
-        "uketsuke01 6/6",
-        "kanri01 2/6",
+        "uketsuke01 課題6/6・章2",
+        "kanri01 課題2/6・章0",
+        "読んだ章",
     ] {
         assert!(page.contains(s), "{s} in {page}");
     }
@@ -631,6 +678,31 @@ fn tsudoi_report_training_prints_the_record_for_the_ward() {
             .unwrap();
         store.sign_out(&staff).unwrap();
     }
+    // The chapters read, from the command line: every manual's chapters
+    // are listed with their codes; an unknown code records nothing.
+    let listed = env.run(&["training", "chapters"], None);
+    assert!(listed.status.success());
+    for m in Manual::ALL {
+        assert!(text(&listed.stdout).contains(m.title()));
+    }
+    assert!(text(&listed.stdout).contains("staff-3"));
+    let wrong = env.run(
+        &["training", "read", "staff-3", "staff-99"],
+        Some(NEW_PASSWORD),
+    );
+    assert_eq!(code(&wrong), 2);
+    assert!(
+        text(&wrong.stderr).contains("training chapters"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    let read = env.staff(&["training", "read", "staff-3", "manager-6"]);
+    assert!(
+        text(&read.stdout).contains("新しく2件"),
+        "{}",
+        text(&read.stdout)
+    );
+
     let dir = env.path("record");
     let out = env.staff(&["report", "training", "--out", dir.to_str().unwrap()]);
     assert!(text(&out.stdout).contains("tsudoi-training-record.csv"));
@@ -642,12 +714,18 @@ fn tsudoi_report_training_prints_the_record_for_the_ward() {
             "実施日|スタッフID|課題|課題の記号".to_owned(),
             format!("{today}|kanri01|手入力で受付する|check_in_by_hand"),
             format!("{today}|kanri01|登録されていないカードに対応する|unknown_card"),
+            format!(
+                "{today}|kanri01|読んだ章: 受付スタッフ用 3. 参加する方の画面と、その意味|chapter:staff-3"
+            ),
+            format!(
+                "{today}|kanri01|読んだ章: 取扱責任者用 6. 監査ログを確かめる|chapter:manager-6"
+            ),
         ]
     );
     sha256sum_ok(&dir);
     let verified = env.run(&["report", "verify", dir.to_str().unwrap()], None);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
-    assert!(pdf_text(&dir.join("tsudoi-training-record.pdf")).contains("kanri01 2/6"));
+    assert!(pdf_text(&dir.join("tsudoi-training-record.pdf")).contains("kanri01 課題2/6・章2"));
     // Printing it again into the same folder is refused.
     let again = env.run(
         &["report", "training", "--out", dir.to_str().unwrap()],

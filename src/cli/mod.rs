@@ -678,14 +678,30 @@ pub enum ReportAction {
 
 /// `tsudoi training`: the staff id comes from `--staff` / `TSUDOI_STAFF`;
 /// `--store` is the real store, opened only after training to write the record.
+/// `training chapters` and `training read` record the manual chapters read.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct TrainingArgs {
+    #[command(subcommand)]
+    pub action: Option<TrainingAction>,
     /// 研修用の保存ファイルを作る場所（新しいファイル名）。省略時は一時フォルダ。
     /// 既にあるファイル（本番の保存ファイルなど）は開かずに終了コード2で断る。研修が終われば消す
     #[arg(long, value_name = "FILE")]
     pub practice_store: Option<PathBuf>,
     #[command(flatten)]
     pub kiosk: KioskArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingAction {
+    /// マニュアルの章と、その記号（training read で使う）を表示する
+    Chapters,
+    /// 読んだマニュアルの章を研修の記録に残す（自分のパスワードでサインイン。例: training read staff-1 staff-2）
+    Read {
+        /// 章の記号（training chapters で表示されるもの。複数可）
+        #[arg(required = true, value_name = "CHAPTER")]
+        chapters: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

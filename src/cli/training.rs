@@ -3,16 +3,62 @@
 //! runs; when the window closes after 「研修を終わる」, the staff member signs
 //! in to the real store (password prompt, or `TSUDOI_PASSWORD`) and the
 //! completed exercises are written to its training record.
+//! `tsudoi training chapters` lists the manuals' chapters and
+//! `tsudoi training read CHAPTER…` records those the staff member read.
 
 use std::process::ExitCode;
 
-use tsudoi::training::{Exercise, Practice, refuse_practice_path};
+use tsudoi::training::{Chapter, Exercise, Manual, Practice, refuse_practice_path};
 use tsudoi::{Error, Result};
 
-use super::TrainingArgs;
 use super::commands::{Context, kiosk_config, ui_error};
+use super::{TrainingAction, TrainingArgs};
 
 pub(super) fn training(ctx: &Context, a: &TrainingArgs) -> Result<ExitCode> {
+    match &a.action {
+        None => practice(ctx, a),
+        Some(TrainingAction::Chapters) => {
+            for m in Manual::ALL {
+                println!("{}", m.title());
+                for c in m.chapters() {
+                    println!("  {:<13} {}. {}", c.short_code(), c.number, c.title);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(TrainingAction::Read { chapters }) => read(ctx, chapters),
+    }
+}
+
+/// `tsudoi training read CHAPTER…`: every code is checked before the
+/// sign-in, so a typing mistake records nothing.
+fn read(ctx: &Context, codes: &[String]) -> Result<ExitCode> {
+    let mut chapters = Vec::new();
+    for code in codes {
+        let chapter = Chapter::parse(code).ok_or_else(|| {
+            Error::Invalid(format!(
+                "「{code}」という章はありません。章の記号は `tsudoi training chapters` で確かめてください（例: staff-3）。"
+            ))
+        })?;
+        if !chapters.contains(&chapter) {
+            chapters.push(chapter);
+        }
+    }
+    let (mut store, staff) = ctx.sign_in()?;
+    let written = store.record_chapters_read(&staff, &chapters);
+    store.sign_out(&staff)?;
+    let written = written?;
+    for c in &chapters {
+        println!("  {}", c.label());
+    }
+    println!(
+        "読んだ章を研修の記録に残しました（{}章、うち新しく{written}件）。",
+        chapters.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn practice(ctx: &Context, a: &TrainingArgs) -> Result<ExitCode> {
     let trainee = ctx.staff_id()?.to_owned();
     let real = ctx.store_path().to_owned();
     // Checked before anything is made or opened: a practice store must be a
@@ -58,8 +104,8 @@ pub(super) fn training(ctx: &Context, a: &TrainingArgs) -> Result<ExitCode> {
         println!("「研修を終わる」を押さずに閉じたため、研修の記録は残しません。");
         return Ok(ExitCode::SUCCESS);
     };
-    if result.done.is_empty() {
-        println!("終えた課題はありません。研修の記録は残しません。");
+    if result.is_empty() {
+        println!("終えた課題も読んだ章もありません。研修の記録は残しません。");
         return Ok(ExitCode::SUCCESS);
     }
     println!(
@@ -70,9 +116,15 @@ pub(super) fn training(ctx: &Context, a: &TrainingArgs) -> Result<ExitCode> {
     for e in &result.done {
         println!("  {}", e.label());
     }
+    if !result.chapters.is_empty() {
+        println!("読んだ章:");
+        for c in &result.chapters {
+            println!("  {}", c.label());
+        }
+    }
     println!("本番の保存ファイルに研修の記録を残します。");
     let (mut store, staff) = ctx.sign_in()?;
-    let written = store.record_training(&staff, &result.done)?;
+    let written = store.record_training_and_chapters(&staff, &result.done, &result.chapters)?;
     store.sign_out(&staff)?;
     println!("研修の記録を残しました（新しく{written}件）。");
     Ok(ExitCode::SUCCESS)

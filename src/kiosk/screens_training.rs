@@ -119,6 +119,13 @@ fn render_in(
         c.training_guide();
     });
     shot("84-training-guide-progress")?;
+    ui.with_controller(|c| {
+        c.training_chapters(true);
+        for i in [0, 1, 2] {
+            c.training_toggle_chapter(i);
+        }
+    });
+    shot("87-training-chapters")?;
     ui.with_controller(|c| c.training_finish());
     shot("85-training-record-sign-in")?;
     ui.with_controller(|c| {

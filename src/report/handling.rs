@@ -121,7 +121,11 @@ pub const KINDS: &[Kind] = &[
     },
     Kind {
         label: "研修の記録（研修モードで終えた課題）",
-        condition: "action = 'training'",
+        condition: "action = 'training' AND record_id NOT LIKE 'chapter:%'",
+    },
+    Kind {
+        label: "研修の記録（マニュアルの読んだ章）",
+        condition: "action = 'training' AND record_id LIKE 'chapter:%'",
     },
 ];
 

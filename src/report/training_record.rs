@@ -1,7 +1,8 @@
 //! 研修の記録 (issue 19; contract clause 18, the ward's inspection under
 //! clauses 15–17): which staff member completed which exercise of the
-//! training mode on which day, as a CSV and a printable A4 page, signed like
-//! the monthly report. Staff ids, exercises and dates only.
+//! training mode, and read which chapter of the manuals, on which day, as a
+//! CSV and a printable A4 page, signed like the monthly report. Staff ids,
+//! exercises, chapters and dates only.
 
 use std::path::Path;
 
@@ -21,8 +22,8 @@ fn cells(r: &TrainingRow) -> Vec<String> {
     vec![
         r.done_on.format("%Y-%m-%d").to_string(),
         r.staff_id.clone(),
-        r.exercise.label().to_owned(),
-        r.exercise.code().to_owned(),
+        r.item.label(),
+        r.item.code(),
     ]
 }
 
@@ -54,7 +55,8 @@ impl Store {
             &dir.join(CSV_NAME),
             &csv::encode(&text, csv::Encoding::Utf8Bom, CSV_NAME)?,
         )?;
-        // Per staff member: how many of the exercises they have completed.
+        // Per staff member: how many of the exercises they have completed,
+        // and how many chapters they read.
         let mut staff: Vec<&str> = rows.iter().map(|r| r.staff_id.as_str()).collect();
         staff.sort_unstable();
         staff.dedup();
@@ -63,9 +65,19 @@ impl Store {
             .map(|id| {
                 let done = Exercise::ALL
                     .iter()
-                    .filter(|e| rows.iter().any(|r| r.staff_id == *id && r.exercise == **e))
+                    .filter(|e| {
+                        rows.iter()
+                            .any(|r| r.staff_id == *id && r.item.exercise() == Some(**e))
+                    })
                     .count();
-                format!("{id} {done}/{}", Exercise::ALL.len())
+                let mut read: Vec<String> = rows
+                    .iter()
+                    .filter(|r| r.staff_id == *id && r.item.exercise().is_none())
+                    .map(|r| r.item.code())
+                    .collect();
+                read.sort_unstable();
+                read.dedup();
+                format!("{id} 課題{done}/{}・章{}", Exercise::ALL.len(), read.len())
             })
             .collect();
         let table: Vec<Vec<String>> = rows
@@ -80,11 +92,11 @@ impl Store {
                     today.format("%Y年%-m月%-d日"),
                     manager.staff_id()
                 ),
-                "研修モード（架空のデータ）で課題を終えたスタッフと日付です。スタッフIDと日付のみで、参加者の情報は含みません。".to_owned(),
+                "研修モード（架空のデータ）で課題を終えたスタッフ、マニュアルの章を読んだスタッフと日付です。スタッフIDと日付のみで、参加者の情報は含みません。".to_owned(),
                 if summary.is_empty() {
                     "まだ研修の記録はありません。".to_owned()
                 } else {
-                    format!("終えた課題の数（全{}課題）: {}", Exercise::ALL.len(), summary.join("　"))
+                    format!("終えた課題の数（全{}課題）と読んだ章の数: {}", Exercise::ALL.len(), summary.join("　"))
                 },
             ],
             &COLUMNS[..3],

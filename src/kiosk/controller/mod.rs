@@ -305,6 +305,9 @@ pub struct KioskController {
     training_request: bool,
     /// The training guide is shown over the current screen.
     guide_open: bool,
+    /// The guide shows the staff manual's chapters (to mark those read)
+    /// instead of the exercises.
+    chapters_open: bool,
     /// A training that ended at this kiosk, to record at the trainee's sign-in.
     training_pending: Option<TrainingResult>,
     /// A training that ended under `tsudoi training`.
@@ -373,6 +376,7 @@ impl KioskController {
             parked: None,
             training_request: false,
             guide_open: false,
+            chapters_open: false,
             training_pending: None,
             training_result: None,
         }
@@ -574,6 +578,7 @@ impl KioskController {
     /// waiting, staff screens sign out and return to the resident screens.
     pub fn on_timeout(&mut self) {
         self.guide_open = false;
+        self.chapters_open = false;
         if self.screen.is_staff() {
             self.sign_out();
         } else if self.screen != Screen::Locked {

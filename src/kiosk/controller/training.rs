@@ -15,13 +15,32 @@ use zeroize::Zeroizing;
 use super::{Field, KioskController, Screen};
 use crate::error::Error;
 use crate::store::StaffSession;
-use crate::training::{BANNER, Exercise, Practice};
+use crate::training::{BANNER, Chapter, Exercise, Manual, Practice};
 
-/// The exercises a training ended with, for whom.
+/// The exercises a training ended with, and the manual chapters the
+/// trainee marked as read, for whom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrainingResult {
     pub trainee: String,
     pub done: Vec<Exercise>,
+    pub chapters: Vec<Chapter>,
+}
+
+impl TrainingResult {
+    /// Nothing to record.
+    pub fn is_empty(&self) -> bool {
+        self.done.is_empty() && self.chapters.is_empty()
+    }
+
+    /// 「課題 4/6・読んだ章 3」
+    pub fn summary(&self) -> String {
+        format!(
+            "課題 {}/{}・読んだ章 {}",
+            self.done.len(),
+            Exercise::ALL.len(),
+            self.chapters.len()
+        )
+    }
 }
 
 impl KioskController {
@@ -68,12 +87,55 @@ impl KioskController {
     pub fn training_guide(&mut self) {
         if self.training.is_some() {
             self.guide_open = true;
+            self.chapters_open = false;
         }
     }
 
     /// 「画面にもどる」 on the guide.
     pub fn training_guide_close(&mut self) {
         self.guide_open = false;
+        self.chapters_open = false;
+    }
+
+    /// Whether the guide shows the manual's chapters (「読んだ章」).
+    pub fn chapters_open(&self) -> bool {
+        self.chapters_open && self.guide_open
+    }
+
+    /// 「読んだ章」 on the guide: the staff manual's chapters, to mark those
+    /// read; 「課題にもどる」 goes back to the exercises.
+    pub fn training_chapters(&mut self, open: bool) {
+        if self.training.is_some() && self.guide_open {
+            self.chapters_open = open;
+        }
+    }
+
+    /// The staff manual's chapters (受付スタッフ用 操作マニュアル, the one
+    /// the desk learns from) and whether each is marked as read.
+    pub fn training_chapter_rows(&self) -> Vec<(Chapter, bool)> {
+        let read = self
+            .training
+            .as_ref()
+            .map(Practice::chapters_read)
+            .unwrap_or_default();
+        Manual::Staff
+            .chapters()
+            .into_iter()
+            .map(|c| {
+                let r = read.contains(&c);
+                (c, r)
+            })
+            .collect()
+    }
+
+    /// A chapter's row was tapped: marks it read, or unmarks it.
+    pub fn training_toggle_chapter(&mut self, index: usize) {
+        let Some(chapter) = Manual::Staff.chapters().get(index).copied() else {
+            return;
+        };
+        if let Some(p) = self.training.as_mut() {
+            p.toggle_chapter(chapter);
+        }
     }
 
     /// 「研修モード」 on the 準備中 screen: the sign-in form, whose
@@ -143,12 +205,14 @@ impl KioskController {
         let result = TrainingResult {
             trainee: practice.trainee().to_owned(),
             done: practice.done(&self.store),
+            chapters: practice.chapters_read().to_vec(),
         };
         if let Some(s) = self.staff.take() {
             let _ = self.store.sign_out(&s);
         }
         self.leave_staff_screens();
         self.guide_open = false;
+        self.chapters_open = false;
         let Some(real) = self.parked.take() else {
             // `tsudoi training`: the practice store stays open until the
             // controller is dropped (the store first, then its folder).
@@ -163,14 +227,13 @@ impl KioskController {
         self.screen = Screen::StaffSignIn;
         self.first = Zeroizing::new(result.trainee.clone());
         self.field = Field::Second;
-        self.staff_message = if result.done.is_empty() {
-            "研修を終えました。終えた課題がないので、記録はありません。「やめる」でもどります。"
+        self.staff_message = if result.is_empty() {
+            "研修を終えました。終えた課題も読んだ章もないので、記録はありません。「やめる」でもどります。"
                 .into()
         } else {
             format!(
-                "研修を終えました（課題 {}/{}）。{} のパスワードでサインインすると記録します。「やめる」と記録しません。",
-                result.done.len(),
-                Exercise::ALL.len(),
+                "研修を終えました（{}）。{} のパスワードでサインインすると記録します。「やめる」と記録しません。",
+                result.summary(),
                 result.trainee
             )
         };
@@ -198,14 +261,16 @@ impl KioskController {
     /// at this kiosk, if this is the trainee. Returns the message to show.
     pub(super) fn record_pending_training(&mut self, session: &StaffSession) -> Option<String> {
         let pending = self.training_pending.take()?;
-        if pending.trainee != session.staff_id() || pending.done.is_empty() {
+        if pending.trainee != session.staff_id() || pending.is_empty() {
             return None;
         }
-        Some(match self.store.record_training(session, &pending.done) {
+        let written =
+            self.store
+                .record_training_and_chapters(session, &pending.done, &pending.chapters);
+        Some(match written {
             Ok(n) => format!(
-                "研修の記録を残しました（新しく {n} 件、課題 {}/{}）。",
-                pending.done.len(),
-                Exercise::ALL.len()
+                "研修の記録を残しました（新しく {n} 件、{}）。",
+                pending.summary()
             ),
             Err(_) => "研修の記録を残せませんでした。取扱責任者に連絡してください。".into(),
         })

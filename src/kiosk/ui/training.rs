@@ -9,9 +9,9 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::Shared;
 /// The training global, for tests.
 pub use super::generated::Training;
-use super::generated::{AppWindow, TrainingRow};
+use super::generated::{AppWindow, ChapterRow, TrainingRow};
 use crate::kiosk::controller::KioskController;
-use crate::training::{Exercise, PRACTICE_PASSWORD, SAMPLE_ID};
+use crate::training::{Exercise, Manual, PRACTICE_PASSWORD, SAMPLE_ID};
 
 pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<Training>();
@@ -46,6 +46,33 @@ pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
         .into(),
     );
     g.set_password(PRACTICE_PASSWORD.into());
+
+    g.set_chapters_open(c.chapters_open());
+    let chapters: Vec<ChapterRow> = c
+        .training_chapter_rows()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ch, read))| ChapterRow {
+            label: format!("{}. {}", ch.number, ch.title).into(),
+            read,
+            index: i32::try_from(i).unwrap_or(i32::MAX),
+        })
+        .collect();
+    let read = chapters.iter().filter(|r| r.read).count();
+    g.set_chapters_title(
+        format!(
+            "{}：読んだ章を押してください（読んだ章 {read}/{}）。研修を終えるときに記録します。",
+            Manual::Staff.title(),
+            chapters.len()
+        )
+        .into(),
+    );
+    let half = chapters.len().div_ceil(2);
+    let right = chapters[half..].to_vec();
+    let mut left = chapters;
+    left.truncate(half);
+    g.set_chapters_left(ModelRc::new(VecModel::from(left)));
+    g.set_chapters_right(ModelRc::new(VecModel::from(right)));
 }
 
 pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
@@ -65,5 +92,21 @@ pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     wire!(on_open_guide, |c| c.training_guide());
     wire!(on_close_guide, |c| c.training_guide_close());
     wire!(on_start, |c| c.training_start());
+    {
+        let weak = Rc::downgrade(shared);
+        g.on_show_chapters(move |open| {
+            if let Some(s) = weak.upgrade() {
+                s.act(|c| c.training_chapters(open));
+            }
+        });
+    }
+    {
+        let weak = Rc::downgrade(shared);
+        g.on_toggle_chapter(move |i| {
+            if let Some(s) = weak.upgrade() {
+                s.act(|c| c.training_toggle_chapter(usize::try_from(i).unwrap_or(usize::MAX)));
+            }
+        });
+    }
     wire!(on_finish, |c| c.training_finish());
 }

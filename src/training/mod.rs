@@ -9,6 +9,8 @@
 //! write to the real store is the training record, made after training with
 //! the trainee's own sign-in ([`Store::record_training`]).
 
+pub mod chapters;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,6 +25,8 @@ use crate::store::audit::AuditAction;
 use crate::store::lottery::{NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
 use crate::store::{Policy, Role, StaffSession, Store, record_in};
+
+pub use chapters::{Chapter, Manual};
 
 /// The banner on every screen while training runs.
 pub const BANNER: &str = "研修中（架空のデータ）";
@@ -156,6 +160,8 @@ pub struct Practice {
     start_seq: i64,
     /// The audit length when a card no one had registered was tapped.
     unknown_card_at: Option<i64>,
+    /// The staff manual's chapters the trainee marked as read on the guide.
+    chapters_read: Vec<Chapter>,
     scratch: Scratch,
 }
 
@@ -258,6 +264,7 @@ impl Practice {
                 trainee: trainee.to_owned(),
                 start_seq,
                 unknown_card_at: None,
+                chapters_read: Vec::new(),
                 scratch,
             },
         ))
@@ -272,6 +279,24 @@ impl Practice {
     pub fn location(&self) -> &Path {
         match &self.scratch {
             Scratch::Folder(p) | Scratch::File(p) => p,
+        }
+    }
+
+    /// The chapters marked as read so far, in the manual's order.
+    pub fn chapters_read(&self) -> &[Chapter] {
+        &self.chapters_read
+    }
+
+    /// Marks `chapter` as read, or unmarks it if it was.
+    pub fn toggle_chapter(&mut self, chapter: Chapter) {
+        match self.chapters_read.iter().position(|c| *c == chapter) {
+            Some(i) => {
+                self.chapters_read.remove(i);
+            }
+            None => {
+                self.chapters_read.push(chapter);
+                self.chapters_read.sort();
+            }
         }
     }
 
@@ -410,12 +435,57 @@ fn practice_class(store: &mut Store, manager: &StaffSession, today: NaiveDate) -
     Ok(())
 }
 
-/// One line of the training record: a staff member completed an exercise
-/// on a day. Staff id and date only.
+/// What a line of the training record says was done: an exercise of the
+/// training mode, or a manual chapter read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrainingItem {
+    Exercise(Exercise),
+    /// A chapter's code (`chapter:staff-3`). Kept as stored: a later
+    /// release's manuals may number their chapters differently.
+    ChapterRead(String),
+}
+
+impl TrainingItem {
+    /// The code stored in the record and the audit log.
+    pub fn code(&self) -> String {
+        match self {
+            TrainingItem::Exercise(e) => e.code().to_owned(),
+            TrainingItem::ChapterRead(code) => code.clone(),
+        }
+    }
+
+    /// The line's words in the printed record.
+    pub fn label(&self) -> String {
+        match self {
+            TrainingItem::Exercise(e) => e.label().to_owned(),
+            TrainingItem::ChapterRead(code) => match Chapter::parse(code) {
+                Some(c) => format!("読んだ章: {} {}. {}", c.manual.reader(), c.number, c.title),
+                None => format!("読んだ章: {code}（この版のマニュアルにない章）"),
+            },
+        }
+    }
+
+    pub fn exercise(&self) -> Option<Exercise> {
+        match self {
+            TrainingItem::Exercise(e) => Some(*e),
+            TrainingItem::ChapterRead(_) => None,
+        }
+    }
+
+    fn parse(code: &str) -> Option<TrainingItem> {
+        if Chapter::is_chapter_code(code) {
+            return Some(TrainingItem::ChapterRead(code.to_owned()));
+        }
+        Exercise::parse(code).map(TrainingItem::Exercise)
+    }
+}
+
+/// One line of the training record: a staff member completed an exercise,
+/// or read a manual chapter, on a day. Staff id and date only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrainingRow {
     pub staff_id: String,
-    pub exercise: Exercise,
+    pub item: TrainingItem,
     /// Japan date.
     pub done_on: NaiveDate,
 }
@@ -426,6 +496,40 @@ impl Store {
     /// already recorded for them today is not written twice. Any signed-in
     /// role records its own training only. Returns how many were new.
     pub fn record_training(&mut self, staff: &StaffSession, done: &[Exercise]) -> Result<usize> {
+        let codes: Vec<String> = done.iter().map(|e| e.code().to_owned()).collect();
+        self.record_training_codes(staff, &codes)
+    }
+
+    /// Writes that `staff` read `chapters` today into the training record,
+    /// like [`Self::record_training`] (each audited as `training`, with the
+    /// chapter's code; a chapter already recorded for them today is not
+    /// written twice). Returns how many were new.
+    pub fn record_chapters_read(
+        &mut self,
+        staff: &StaffSession,
+        chapters: &[Chapter],
+    ) -> Result<usize> {
+        let codes: Vec<String> = chapters.iter().map(Chapter::code).collect();
+        self.record_training_codes(staff, &codes)
+    }
+
+    /// [`Self::record_training`] and [`Self::record_chapters_read`] in one
+    /// transaction: what a training at the kiosk ended with.
+    pub fn record_training_and_chapters(
+        &mut self,
+        staff: &StaffSession,
+        done: &[Exercise],
+        chapters: &[Chapter],
+    ) -> Result<usize> {
+        let codes: Vec<String> = done
+            .iter()
+            .map(|e| e.code().to_owned())
+            .chain(chapters.iter().map(Chapter::code))
+            .collect();
+        self.record_training_codes(staff, &codes)
+    }
+
+    fn record_training_codes(&mut self, staff: &StaffSession, codes: &[String]) -> Result<usize> {
         if self.meta("training")?.as_deref() == Some("1") {
             return Err(Error::Refused(
                 "研修用の保存ファイルには研修の記録を残しません。".into(),
@@ -436,11 +540,11 @@ impl Store {
         let id = staff.staff_id().to_owned();
         let (tx, keys, _, _) = self.write_tx()?;
         let mut written = 0;
-        for e in done {
+        for code in codes {
             let n = tx.execute(
                 "INSERT OR IGNORE INTO training_record (staff_id, exercise, done_on, recorded_at)
                  VALUES (?1, ?2, ?3, ?4)",
-                params![id, e.code(), today, now],
+                params![id, code, today, now],
             )?;
             if n == 1 {
                 record_in(
@@ -449,7 +553,7 @@ impl Store {
                     &now,
                     &id,
                     AuditAction::Training,
-                    e.code(),
+                    code,
                     &["training_record"],
                     "ok",
                 )?;
@@ -460,7 +564,8 @@ impl Store {
         Ok(written)
     }
 
-    /// The whole training record, by day, staff id and exercise. Managers
+    /// The whole training record (exercises and chapters read), by day and
+    /// staff id, in the order written. Managers
     /// only (it is what the ward inspects).
     pub fn training_record(&self, manager: &StaffSession) -> Result<Vec<TrainingRow>> {
         manager.require_manager()?;
@@ -479,13 +584,15 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut out = Vec::new();
         for (staff_id, code, on) in rows {
-            let exercise = Exercise::parse(&code)
+            // A code neither an exercise nor a chapter was not written by
+            // tsudoi. (Named in the message: codes are not personal data.)
+            let item = TrainingItem::parse(&code)
                 .ok_or_else(|| Error::Tampered(format!("研修の記録（課題 {code}）")))?;
             let done_on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
                 .map_err(|_| Error::Tampered("研修の記録（日付）".into()))?;
             out.push(TrainingRow {
                 staff_id,
-                exercise,
+                item,
                 done_on,
             });
         }
