@@ -22,7 +22,7 @@
 #
 # Without the arm64 binary (scripts/build-arm64.sh: about 11-30 min cold on 2
 # shared cores) it prints SKIPPED and why, and exits 0: CI does not run the
-# cross build (see README, "The appliance"). Prints timings at the end.
+# cross build (see docs/dev/appliance.md). Prints timings at the end.
 set -euo pipefail
 . "$(dirname "$0")/arm64-env.sh"
 cd "$repo"

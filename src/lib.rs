@@ -7,7 +7,7 @@
 //! - [`store`]: the encrypted SQLite store, staff accounts and the audit chain.
 //! - [`report`]: monthly totals for the ward, suppressed, signed.
 //! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
-//! - [`bench`]: the performance measurements quoted in the README.
+//! - [`bench`]: the performance measurements in docs/dev/benchmarks.md.
 
 pub mod bench;
 pub mod clock;
