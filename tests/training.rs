@@ -94,7 +94,10 @@ fn open_by_phone(c: &mut KioskController, phone: &str) {
 }
 
 /// The registration wizard from Today to the end, without a card.
-fn register(c: &mut KioskController, phone: &str) {
+/// Registers the sample person of the guide's ID document (みほん はなこ,
+/// 昭和31年5月1日) with `phone`; `born_off` moves the birth month (a
+/// registration that does not match the document).
+fn register_born(c: &mut KioskController, phone: &str, born_off: i32) {
     c.register_start();
     c.reg_document(0);
     for k in ["ミ", "ホ", "ン", "空白", "ハ", "ナ", "コ"] {
@@ -105,9 +108,10 @@ fn register(c: &mut KioskController, phone: &str) {
         c.name_kana(false);
     }
     c.submit();
-    c.reg_step_date(0, -5);
-    c.reg_step_date(1, 3);
+    // From the form's 昭和30年1月1日.
     c.reg_era(2);
+    c.reg_step_date(0, 1);
+    c.reg_step_date(1, 4 + born_off);
     c.submit();
     for k in "1600022".split("") {
         c.key(k);
@@ -119,6 +123,10 @@ fn register(c: &mut KioskController, phone: &str) {
     c.submit();
     c.submit(); // consent: saved here
     c.submit(); // no card
+}
+
+fn register(c: &mut KioskController, phone: &str) {
+    register_born(c, phone, 0);
 }
 
 /// Every screen visited shows the banner; returns the screens seen.
@@ -261,6 +269,15 @@ fn exercises_count_only_when_the_practice_store_shows_them_done() {
         c.search_start();
         c.cancel();
     });
+    assert!(done(&ui).is_empty(), "{:?}", done(&ui));
+
+    // Someone registered, but not as the sample ID says (born a month
+    // later): the exercise is not done.
+    ui.with_controller(|c| register_born(c, "0355550999", 1));
+    assert_eq!(
+        ui.with_controller(|c| c.store().participant_count().unwrap()),
+        41
+    );
     assert!(done(&ui).is_empty(), "{:?}", done(&ui));
 
     ui.with_controller(|c| register(c, "0355550123"));

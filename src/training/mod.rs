@@ -43,6 +43,29 @@ pub const PRACTICE_SITE: &str = "研修用（架空のデータ）";
 pub const SAMPLE_ID: &str =
     "見本: みほん はなこ（見本 花子）昭和31年5月1日生 〒160-0022 03-5555-0123";
 
+/// The sample person's reading and birth date (as on [`SAMPLE_ID`]): the
+/// registration exercise counts only a person registered with these.
+pub const SAMPLE_KANA: &str = "みほん はなこ";
+pub const SAMPLE_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1956, 5, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// Whether a registered person is the sample person: the same reading
+/// (hiragana or katakana, spaces aside) and birth date.
+fn is_sample_person(kana: &str, birth: Option<NaiveDate>) -> bool {
+    let fold = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+                _ => c,
+            })
+            .collect()
+    };
+    birth == Some(SAMPLE_BIRTH) && fold(kana) == fold(SAMPLE_KANA)
+}
+
 /// The class that takes applications in the practice store.
 pub const PRACTICE_CLASS: &str = "研修用の体操教室";
 
@@ -121,6 +144,22 @@ impl Exercise {
                 "記録の「教室に申し込む」で「研修用の体操教室」を選び、申し込みます（はじめての方は住所も入れます）。"
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_person_is_the_one_on_the_sample_id() {
+        assert!(SAMPLE_ID.contains(SAMPLE_KANA));
+        assert!(SAMPLE_ID.contains("昭和31年5月1日"));
+        assert!(is_sample_person("ミホン　ハナコ", Some(SAMPLE_BIRTH)));
+        assert!(is_sample_person("みほんはなこ", Some(SAMPLE_BIRTH)));
+        assert!(!is_sample_person("みほん はなこ", SAMPLE_BIRTH.pred_opt()));
+        assert!(!is_sample_person("みほん はなえ", Some(SAMPLE_BIRTH)));
+        assert!(!is_sample_person("みほん はなこ", None));
     }
 }
 
@@ -341,12 +380,24 @@ impl Practice {
                 .is_some())
         };
         match exercise {
-            // A registration whose record is still there.
-            Exercise::Register => exists(
-                "SELECT 1 FROM audit a JOIN participants p ON p.id = a.record_id
-                  WHERE a.seq > ?1 AND a.actor = ?2 AND a.action = 'create' AND a.result = 'ok' AND ?3 = ?3",
-                0,
-            ),
+            // A registration whose record is still there, of the sample
+            // person (read from the practice store: invented data only).
+            Exercise::Register => {
+                let mut stmt = conn.prepare(
+                    "SELECT DISTINCT a.record_id FROM audit a JOIN participants p ON p.id = a.record_id
+                      WHERE a.seq > ?1 AND a.actor = ?2 AND a.action = 'create' AND a.result = 'ok'",
+                )?;
+                let ids = stmt
+                    .query_map(params![since, who], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                for id in ids {
+                    let p = store.load(&id)?;
+                    if is_sample_person(&p.kana, p.birth_date) {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
             // A check-in by staff whose attendance row is there.
             Exercise::CheckInByHand => exists(
                 "SELECT 1 FROM audit a JOIN attendance t
