@@ -273,7 +273,7 @@ fn exercises_count_only_when_the_practice_store_shows_them_done() {
 
     // Someone registered, but not as the sample ID says (born a month
     // later): the exercise is not done.
-    ui.with_controller(|c| register_born(c, "0355550999", 1));
+    ui.with_controller(|c| register_born(c, "0355550888", 1));
     assert_eq!(
         ui.with_controller(|c| c.store().participant_count().unwrap()),
         41
@@ -814,4 +814,50 @@ fn leaving_the_record_sign_in_records_nothing_and_the_record_holds_no_personal_d
         assert!(!csv.contains(personal), "{personal} in the CSV");
         assert!(!pdf.contains(personal), "{personal} in the PDF");
     }
+}
+
+#[test]
+fn training_left_idle_at_the_kiosk_ends_and_the_real_store_takes_taps_again() {
+    i_slint_backend_testing::init_no_event_loop();
+    let mut f = common::fixture_on(TODAY);
+    f.store.sign_out(&f.manager).unwrap();
+    f.store.lock();
+    let ui = KioskUi::new(KioskController::new(f.store, KioskConfig::default())).unwrap();
+    show(&ui);
+    press(&ui, "研修モード（架空のデータで練習）");
+    type_text(&ui, MANAGER);
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    press(&ui, "サインイン");
+    let practice_path = ui.with_controller(|c| c.store().path().to_owned());
+    ui.with_controller(|c| {
+        c.training_guide_close();
+        sign_in(c, MANAGER, PRACTICE_PASSWORD);
+        register(c, "0355550123");
+        c.sign_out();
+        assert!(c.in_training());
+        assert_eq!(c.screen(), Screen::Waiting);
+    });
+    // Nobody pressed 「研修を終わる」: after the staff lock's time the
+    // training ends by itself, the practice store is deleted and the real
+    // store is back (locked, as it was: 準備中).
+    let idle = KioskConfig::default().staff_idle;
+    // (Read from the screen: `with_controller` would restart the timer.)
+    mock_elapsed_time(idle - Duration::from_secs(1));
+    assert_eq!(labelled(&ui, BANNER).len(), 1);
+    mock_elapsed_time(Duration::from_secs(2));
+    assert!(!ui.with_controller(|c| c.in_training()));
+    assert!(!practice_path.exists());
+    assert!(labelled(&ui, BANNER).is_empty());
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::Locked);
+    assert_eq!(ui.with_controller(|c| c.store().path().to_owned()), f.path);
+    // The trainee's next sign-in at this kiosk records what was done.
+    ui.with_controller(|c| {
+        sign_in(c, MANAGER, NEW_PASSWORD);
+        assert_eq!(c.screen(), Screen::StaffToday);
+        let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let rows = c.store().training_record(&s).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].item, TrainingItem::Exercise(Exercise::Register));
+    });
 }

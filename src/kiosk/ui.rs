@@ -279,6 +279,14 @@ fn set_address_entry(g: &Kiosk<'_>, entry: Option<&controller::AddressEntry>) {
 impl Shared {
     /// Copies the controller's state into the screen and restarts the idle timer.
     fn refresh(self: &Rc<Self>) {
+        self.redraw(true);
+    }
+
+    /// Copies the controller's state into the screen; the idle timer
+    /// restarts when `restart` (something was done), else only starts if it
+    /// is not running (a redraw of the waiting screen's pages must not put
+    /// off its timeout).
+    fn redraw(self: &Rc<Self>, restart: bool) {
         let Some(window) = self.window.upgrade() else {
             return;
         };
@@ -488,6 +496,7 @@ impl Shared {
             c.timeout()
         };
         match timeout {
+            Some(_) if !restart && self.timer.running() => {}
             Some(d) => {
                 let weak: Weak<Shared> = Rc::downgrade(self);
                 self.timer.start(slint::TimerMode::SingleShot, d, move || {
@@ -677,7 +686,7 @@ impl KioskUi {
                         // Other screens are left alone: a redraw there would
                         // restart their idle timeout.
                         if s.controller.borrow_mut().tick() {
-                            s.refresh();
+                            s.redraw(false);
                         }
                     }
                 },

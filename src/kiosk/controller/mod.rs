@@ -567,6 +567,11 @@ impl KioskController {
             return Some(self.config.staff_idle);
         }
         match self.screen {
+            // Training left running at the kiosk ends by itself, so that the
+            // residents' card taps reach the real store again.
+            Screen::Locked | Screen::Waiting if self.parked.is_some() => {
+                Some(self.config.staff_idle)
+            }
             Screen::Locked | Screen::Waiting => None,
             Screen::CheckedIn | Screen::AlreadyCheckedIn => Some(self.config.result_return),
             s if s.is_staff() => Some(self.config.staff_idle),
@@ -577,9 +582,15 @@ impl KioskController {
     /// The timeout of [`Self::timeout`] ran out: resident screens return to
     /// waiting, staff screens sign out and return to the resident screens.
     pub fn on_timeout(&mut self) {
+        let guide_was_open = self.guide_open;
         self.guide_open = false;
         self.chapters_open = false;
-        if self.screen.is_staff() {
+        if !guide_was_open
+            && self.parked.is_some()
+            && matches!(self.screen, Screen::Locked | Screen::Waiting)
+        {
+            self.training_end_idle();
+        } else if self.screen.is_staff() {
             self.sign_out();
         } else if self.screen != Screen::Locked {
             self.go_waiting();

@@ -240,6 +240,19 @@ impl KioskController {
         self.training_pending = Some(result);
     }
 
+    /// Training at the kiosk was left idle on the waiting screen: it ends
+    /// as if 「研修を終わる」 had been pressed, and the kiosk waits for
+    /// residents on the real store. What was done stays pending: it is
+    /// recorded when the trainee next signs in at this kiosk.
+    pub(super) fn training_end_idle(&mut self) {
+        if self.parked.is_none() {
+            return;
+        }
+        self.training_finish();
+        self.clear_form();
+        self.go_waiting();
+    }
+
     /// What `tsudoi training` ended with, once 「研修を終わる」 was pressed.
     pub fn take_training_result(&mut self) -> Option<TrainingResult> {
         self.training_result.take()
