@@ -374,3 +374,26 @@ fn the_media_ledger_is_for_operators_and_managers_not_handlers() {
     );
     env.staff(&["report", "ledger"]);
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // `tsudoi training chapters | head -n 1`, with the reader already gone:
+    // the first write meets a closed pipe.
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = env
+        .cmd(&["training", "chapters"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGPIPE),
+        "{:?} {err}",
+        out.status
+    );
+}

@@ -757,8 +757,28 @@ pub struct BenchArgs {
 }
 
 /// Parses the command line and runs the command.
+/// `tsudoi … | head` ends quietly when the reader goes away, as other Unix
+/// tools do, instead of panicking in `println!` (Rust ignores SIGPIPE by
+/// default). A store write under way is one transaction: SQLite rolls it
+/// back. The kiosk itself keeps ignoring SIGPIPE, so that a restarted
+/// journal can never stop it.
+fn quiet_on_closed_pipe() {
+    // SAFETY: restores the default disposition of one signal before any
+    // other thread exists; no handler is installed.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let kiosk = matches!(
+        cli.command,
+        Command::Run(_) | Command::Training(TrainingArgs { action: None, .. })
+    );
+    if !kiosk {
+        quiet_on_closed_pipe();
+    }
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
