@@ -26,6 +26,7 @@ packages=(
   man-db            # scripts/test-deb.sh: renders the generated man pages
   bsdextrautils     # scripts/test-deb.sh: col
   strace            # tests: counts the fsyncs of one check-in (tests/fsync_per_check_in.rs)
+  xvfb xdotool      # tests: `tsudoi training` in a real window, clicked (tests/training_window.rs)
 )
 
 missing=()

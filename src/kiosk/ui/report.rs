@@ -145,7 +145,6 @@ fn show(g: &Report<'_>, r: &MonthReport, ward: bool) {
     g.set_purpose(i32::try_from(r.purpose).unwrap_or(0));
     g.set_summary(strings(&r.summary(ward)));
     g.set_result(strings(&r.result_lines()));
-    g.set_ledger_transfer(r.transfer == Transfer::Ledger);
     g.set_back_text(r.back_label().into());
     g.set_ledger_link(r.transfer == Transfer::Report);
     g.set_ledger(model(
