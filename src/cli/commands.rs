@@ -1430,8 +1430,9 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             d.clone()
         }
         None => {
-            tmp = TempDir::new()?;
-            tmp.0.clone()
+            // The benchmark's files are synthetic: a scratch folder removed on drop.
+            tmp = tempfile::Builder::new().prefix("tsudoi-bench-").tempdir()?;
+            tmp.path().to_owned()
         }
     };
     if a.kiosk {
@@ -1538,21 +1539,4 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A scratch directory removed on drop (the benchmark's files are synthetic).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<Self> {
-        let base = std::env::temp_dir().join(format!("tsudoi-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&base)?;
-        Ok(Self(base))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
