@@ -21,7 +21,8 @@ pub mod phone;
 pub mod postal;
 pub mod text;
 
-use chrono::{Datelike, Months, NaiveDate};
+use crate::jp_date;
+use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -92,11 +93,6 @@ fn iso_date<S: serde::Serializer>(date: &NaiveDate, serializer: S) -> Result<S::
     serializer.collect_str(&date.format("%Y-%m-%d"))
 }
 
-/// `2026年4月1日`: the form staff read in reasons.
-fn jp_date(date: NaiveDate) -> String {
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
-}
-
 /// Decides eligibility for a session on `on`, for the Shinjuku program.
 ///
 /// `residence` is the result of [`PostalTable::lookup`]: `None` means the
@@ -155,14 +151,14 @@ fn judge(
     match age {
         None => reasons.push(format!(
             "生年月日が判定日（{}）より後の日付になっています。生年月日の入力を確認してください。",
-            jp_date(on)
+            jp_date::ymd(on)
         )),
         Some(age) if !old_enough => reasons.push(format!(
             "{}の時点で{}歳です。{}歳になるのは{}です。",
-            jp_date(on),
+            jp_date::ymd(on),
             age,
             rules.minimum_age,
-            jp_date(reaches)
+            jp_date::ymd(reaches)
         )),
         Some(_) => {}
     }
@@ -177,7 +173,7 @@ fn judge(
         };
         reasons.push(format!(
             "{}の時点で{}歳、住所は{}です。参加の対象です。",
-            jp_date(on),
+            jp_date::ymd(on),
             age,
             place
         ));
