@@ -16,6 +16,7 @@ use rusqlite::params;
 use crate::clock::Clock;
 use crate::eligibility::{self, PostalTable};
 use crate::error::Result;
+use crate::jp_date;
 use crate::store::audit::AuditAction;
 use crate::store::participants::{Basis, DocumentKind, ParticipantRow, insert_participant};
 use crate::store::sessions::{Program, SessionMode};
@@ -583,7 +584,7 @@ fn demo_lottery_classes(
         .execute(params![
             class_id,
             title,
-            format!("{}年{}月", first.year(), first.month()),
+            jp_date::ym(first.year(), first.month()),
             CAPACITY as i64,
             WAITING as i64,
             iso(from),

@@ -5,6 +5,7 @@
 //!   the ward's postal codes, phone numbers).
 //! - [`crypto`]: field encryption, blind indexes, keyslots, the recovery key.
 //! - [`store`]: the encrypted SQLite store, staff accounts and the audit chain.
+//! - [`jp_date`]: dates written the Japanese way (「2026年11月24日」).
 //! - [`report`]: monthly totals for the ward, suppressed, signed.
 //! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
 //! - [`bench`]: the performance measurements in docs/dev/benchmarks.md.
@@ -16,6 +17,7 @@ pub mod crypto;
 pub mod demo;
 pub mod eligibility;
 pub mod error;
+pub mod jp_date;
 pub mod kiosk;
 pub mod lottery;
 pub mod report;

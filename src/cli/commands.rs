@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use tsudoi::jp_date;
 
 use chrono::NaiveDate;
 use tsudoi::clock::{Clock, SystemClock};
@@ -344,7 +345,7 @@ fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
             serde_json::to_string_pretty(&decision).map_err(|e| Error::Invalid(e.to_string()))?
         );
     } else {
-        println!("判定日: {}", decision.judged_on.format("%Y年%-m月%-d日"));
+        println!("判定日: {}", jp_date::ymd(decision.judged_on));
         println!(
             "生年月日: {}（{}）",
             eligibility::to_wareki(decision.birth_date),
@@ -354,10 +355,7 @@ fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
             Some(age) => println!("年齢: {age}歳"),
             None => println!("年齢: -"),
         }
-        println!(
-            "60歳になる日: {}",
-            decision.reaches_60_on.format("%Y年%-m月%-d日")
-        );
+        println!("60歳になる日: {}", jp_date::ymd(decision.reaches_60_on));
         println!(
             "住所: {}{}",
             if decision.in_ward { "区内" } else { "区外" },
@@ -755,7 +753,7 @@ fn session(ctx: &Context, cmd: SessionCmd) -> Result<ExitCode> {
             let store = ctx.open()?;
             let sessions = store.sessions_on(date)?;
             if sessions.is_empty() {
-                println!("{} の活動はありません。", date.format("%Y年%-m月%-d日"));
+                println!("{} の活動はありません。", jp_date::ymd(date));
             }
             for s in sessions {
                 let cap = s.capacity.map(|c| format!("/{c}")).unwrap_or_default();
@@ -1430,8 +1428,9 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             d.clone()
         }
         None => {
-            tmp = TempDir::new()?;
-            tmp.0.clone()
+            // The benchmark's files are synthetic: a scratch folder removed on drop.
+            tmp = tempfile::Builder::new().prefix("tsudoi-bench-").tempdir()?;
+            tmp.path().to_owned()
         }
     };
     if a.kiosk {
@@ -1538,21 +1537,4 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A scratch directory removed on drop (the benchmark's files are synthetic).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<Self> {
-        let base = std::env::temp_dir().join(format!("tsudoi-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&base)?;
-        Ok(Self(base))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

@@ -8,6 +8,7 @@ use tsudoi::store::Actor;
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use tsudoi::store::sessions::Program;
 use tsudoi::{Error, Result};
+use unicode_width::UnicodeWidthStr;
 
 use super::commands::{Context, parse_iso_date};
 use super::personal::{self, Field};
@@ -24,6 +25,14 @@ fn number(what: &str, s: &str) -> Result<u64> {
     }
     t.parse::<u64>()
         .map_err(|_| Error::Invalid(format!("{what}が大きすぎます。")))
+}
+
+/// `s` followed by spaces up to `columns` terminal columns. `{:<N}` counts
+/// characters, and a full-width character such as 当 takes two columns, so
+/// Japanese cells padded that way push the next column out of line.
+fn pad_end(s: &str, columns: usize) -> String {
+    let used = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(columns.saturating_sub(used)))
 }
 
 /// `tsudoi draw`: prints the key string, then the selected positions one
@@ -200,9 +209,9 @@ pub fn lottery(ctx: &Context, cmd: LotteryCmd) -> Result<ExitCode> {
                     _ => "当選".to_owned(),
                 };
                 println!(
-                    "{:>8}  {:<10}  {}（{}）  {}",
+                    "{:>8}  {}  {}（{}）  {}",
                     e.entry_number,
-                    label,
+                    pad_end(&label, 10),
                     e.name.as_str(),
                     e.kana.as_str(),
                     e.phone.as_str()
@@ -326,4 +335,17 @@ fn add(ctx: &Context, a: LotteryAddArgs) -> Result<ExitCode> {
     let id = store.add_lottery_class(&staff, new)?;
     println!("教室を追加しました。教室番号: {}（{}）", &id[..8], id);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pad_end;
+
+    #[test]
+    fn pads_by_terminal_columns() {
+        // 「当選」 is four columns wide, 「補欠3番」 seven.
+        assert_eq!(pad_end("当選", 10), "当選      ");
+        assert_eq!(pad_end("補欠3番", 10), "補欠3番   ");
+        assert_eq!(pad_end("abc", 2), "abc");
+    }
 }

@@ -16,6 +16,7 @@
 //! calendar; their month and day do not match the Gregorian date, so they are
 //! rejected as unsupported rather than silently converted wrongly.
 
+use crate::jp_date;
 use chrono::{Datelike, NaiveDate};
 use thiserror::Error;
 
@@ -201,7 +202,7 @@ pub enum DateError {
     /// The era year is beyond the era (e.g. 昭和65年).
     #[error(
         "{era}{year}年はありません。{era}は{max_year}年（{}）までです。それより後の日付は{}で入力してください。",
-        jp_date(.last_day),
+        jp_date::ymd(*.last_day),
         .next
     )]
     EraYearTooLarge {
@@ -221,7 +222,7 @@ pub enum DateError {
     /// (e.g. 平成31年5月1日).
     #[error(
         "{era}{year}年{month}月{day}日はありません。{era}{year}年は{}までです（翌日に{next}に改元）。同じ日のことであれば「{suggestion}」と入力してください。",
-        jp_month_day(.last_day),
+        jp_date::md(*.last_day),
     )]
     AfterEraEnd {
         /// The era entered.
@@ -244,7 +245,7 @@ pub enum DateError {
     /// (e.g. 昭和元年12月1日).
     #[error(
         "{era}元年{month}月{day}日はありません。{era}元年は{}からです（それより前は{previous}）。同じ日のことであれば「{suggestion}」と入力してください。",
-        jp_month_day(.first_day),
+        jp_date::md(*.first_day),
     )]
     BeforeEraStart {
         /// The era entered.
@@ -282,16 +283,6 @@ pub enum DateError {
     },
 }
 
-/// `1989年1月7日`
-fn jp_date(d: &NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// `4月30日`
-fn jp_month_day(d: &NaiveDate) -> String {
-    format!("{}月{}日", d.month(), d.day())
-}
-
 /// `昭和元年`, `昭和41年`
 fn era_year_label(era: Era, year: u32) -> String {
     if year == 1 {
@@ -317,7 +308,7 @@ pub fn to_wareki(date: NaiveDate) -> String {
                 date.day()
             )
         }
-        None => jp_date(&date),
+        None => jp_date::ymd(date),
     }
 }
 

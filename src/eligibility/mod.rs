@@ -21,7 +21,8 @@ pub mod phone;
 pub mod postal;
 pub mod text;
 
-use chrono::{Datelike, Months, NaiveDate};
+use crate::jp_date;
+use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -92,11 +93,6 @@ fn iso_date<S: serde::Serializer>(date: &NaiveDate, serializer: S) -> Result<S::
     serializer.collect_str(&date.format("%Y-%m-%d"))
 }
 
-/// `2026年4月1日`: the form staff read in reasons.
-fn jp_date(date: NaiveDate) -> String {
-    format!("{}年{}月{}日", date.year(), date.month(), date.day())
-}
-
 /// Decides eligibility for a session on `on`, for the Shinjuku program.
 ///
 /// `residence` is the result of [`PostalTable::lookup`]: `None` means the
@@ -155,14 +151,14 @@ fn judge(
     match age {
         None => reasons.push(format!(
             "生年月日が判定日（{}）より後の日付になっています。生年月日の入力を確認してください。",
-            jp_date(on)
+            jp_date::ymd(on)
         )),
         Some(age) if !old_enough => reasons.push(format!(
             "{}の時点で{}歳です。{}歳になるのは{}です。",
-            jp_date(on),
+            jp_date::ymd(on),
             age,
             rules.minimum_age,
-            jp_date(reaches)
+            jp_date::ymd(reaches)
         )),
         Some(_) => {}
     }
@@ -177,7 +173,7 @@ fn judge(
         };
         reasons.push(format!(
             "{}の時点で{}歳、住所は{}です。参加の対象です。",
-            jp_date(on),
+            jp_date::ymd(on),
             age,
             place
         ));
@@ -591,7 +587,7 @@ mod tests {
     fn decision_json_shape() {
         let r = residence("160-0022");
         let decision = decide(d(1966, 4, 2), Some(&r), d(2026, 3, 1), &Rules::default());
-        let json = json::to_string(&decision).unwrap();
+        let json = serde_json::to_string(&decision).unwrap();
         assert_eq!(
             json,
             concat!(
@@ -606,7 +602,7 @@ mod tests {
     #[test]
     fn decision_json_nulls() {
         let decision = decide(d(2030, 1, 1), None, d(2026, 3, 1), &Rules::default());
-        let json = json::to_string(&decision).unwrap();
+        let json = serde_json::to_string(&decision).unwrap();
         assert!(json.contains(r#""age":null"#), "{json}");
         assert!(json.contains(r#""postal_code":null"#), "{json}");
         assert!(json.contains(r#""town":null"#), "{json}");
@@ -614,232 +610,7 @@ mod tests {
 
     #[test]
     fn residence_serialises_code_with_hyphen() {
-        let json = json::to_string(&residence("1600000")).unwrap();
+        let json = serde_json::to_string(&residence("1600000")).unwrap();
         assert_eq!(json, r#"{"code":"160-0000","town":null}"#);
-    }
-
-    /// A minimal JSON writer, enough for `Decision` and `Residence`, so the
-    /// wire shape can be tested without adding serde_json as a dependency.
-    mod json {
-        use serde::ser::{self, Impossible, Serialize};
-        use std::fmt::{self, Display};
-
-        #[derive(Debug)]
-        pub struct Error(String);
-
-        impl Display for Error {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl std::error::Error for Error {}
-
-        impl ser::Error for Error {
-            fn custom<T: Display>(msg: T) -> Self {
-                Error(msg.to_string())
-            }
-        }
-
-        pub fn to_string<T: Serialize>(value: &T) -> Result<String, Error> {
-            let mut out = String::new();
-            value.serialize(Writer { out: &mut out })?;
-            Ok(out)
-        }
-
-        fn unsupported<T>(what: &str) -> Result<T, Error> {
-            Err(Error(format!("test JSON writer does not support {what}")))
-        }
-
-        fn write_str(out: &mut String, s: &str) {
-            out.push('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-        }
-
-        struct Writer<'a> {
-            out: &'a mut String,
-        }
-
-        pub struct Compound<'a> {
-            out: &'a mut String,
-            first: bool,
-        }
-
-        impl Compound<'_> {
-            fn comma(&mut self) {
-                if !self.first {
-                    self.out.push(',');
-                }
-                self.first = false;
-            }
-        }
-
-        macro_rules! number {
-            ($($method:ident: $ty:ty),*) => {
-                $(fn $method(self, v: $ty) -> Result<(), Error> {
-                    self.out.push_str(&v.to_string());
-                    Ok(())
-                })*
-            };
-        }
-
-        impl<'a> ser::Serializer for Writer<'a> {
-            type Ok = ();
-            type Error = Error;
-            type SerializeSeq = Compound<'a>;
-            type SerializeTuple = Impossible<(), Error>;
-            type SerializeTupleStruct = Impossible<(), Error>;
-            type SerializeTupleVariant = Impossible<(), Error>;
-            type SerializeMap = Impossible<(), Error>;
-            type SerializeStruct = Compound<'a>;
-            type SerializeStructVariant = Impossible<(), Error>;
-
-            number!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-                    serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64);
-
-            fn serialize_bool(self, v: bool) -> Result<(), Error> {
-                self.out.push_str(if v { "true" } else { "false" });
-                Ok(())
-            }
-            fn serialize_f32(self, _: f32) -> Result<(), Error> {
-                unsupported("f32")
-            }
-            fn serialize_f64(self, _: f64) -> Result<(), Error> {
-                unsupported("f64")
-            }
-            fn serialize_char(self, v: char) -> Result<(), Error> {
-                write_str(self.out, &v.to_string());
-                Ok(())
-            }
-            fn serialize_str(self, v: &str) -> Result<(), Error> {
-                write_str(self.out, v);
-                Ok(())
-            }
-            fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
-                unsupported("bytes")
-            }
-            fn serialize_none(self) -> Result<(), Error> {
-                self.out.push_str("null");
-                Ok(())
-            }
-            fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
-                value.serialize(self)
-            }
-            fn serialize_unit(self) -> Result<(), Error> {
-                self.serialize_none()
-            }
-            fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
-                self.serialize_none()
-            }
-            fn serialize_unit_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                variant: &'static str,
-            ) -> Result<(), Error> {
-                self.serialize_str(variant)
-            }
-            fn serialize_newtype_struct<T: ?Sized + Serialize>(
-                self,
-                _: &'static str,
-                value: &T,
-            ) -> Result<(), Error> {
-                value.serialize(self)
-            }
-            fn serialize_newtype_variant<T: ?Sized + Serialize>(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: &T,
-            ) -> Result<(), Error> {
-                unsupported("newtype variants")
-            }
-            fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'a>, Error> {
-                self.out.push('[');
-                Ok(Compound {
-                    out: self.out,
-                    first: true,
-                })
-            }
-            fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
-                unsupported("tuples")
-            }
-            fn serialize_tuple_struct(
-                self,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeTupleStruct, Error> {
-                unsupported("tuple structs")
-            }
-            fn serialize_tuple_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeTupleVariant, Error> {
-                unsupported("tuple variants")
-            }
-            fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
-                unsupported("maps")
-            }
-            fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a>, Error> {
-                self.out.push('{');
-                Ok(Compound {
-                    out: self.out,
-                    first: true,
-                })
-            }
-            fn serialize_struct_variant(
-                self,
-                _: &'static str,
-                _: u32,
-                _: &'static str,
-                _: usize,
-            ) -> Result<Self::SerializeStructVariant, Error> {
-                unsupported("struct variants")
-            }
-        }
-
-        impl ser::SerializeSeq for Compound<'_> {
-            type Ok = ();
-            type Error = Error;
-            fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
-                self.comma();
-                value.serialize(Writer { out: self.out })
-            }
-            fn end(self) -> Result<(), Error> {
-                self.out.push(']');
-                Ok(())
-            }
-        }
-
-        impl ser::SerializeStruct for Compound<'_> {
-            type Ok = ();
-            type Error = Error;
-            fn serialize_field<T: ?Sized + Serialize>(
-                &mut self,
-                key: &'static str,
-                value: &T,
-            ) -> Result<(), Error> {
-                self.comma();
-                write_str(self.out, key);
-                self.out.push(':');
-                value.serialize(Writer { out: self.out })
-            }
-            fn end(self) -> Result<(), Error> {
-                self.out.push('}');
-                Ok(())
-            }
-        }
     }
 }

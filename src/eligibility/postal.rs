@@ -615,16 +615,13 @@ mod tests {
 
     #[test]
     fn file_loading() {
-        let dir = std::env::temp_dir().join(format!("elig-postal-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("nakano.tsv");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nakano.tsv");
         std::fs::write(&path, SAMPLE).unwrap();
         let table = PostalTable::from_tsv_file(&path).unwrap();
         assert_eq!(table.len(), 2);
-        std::fs::remove_file(&path).unwrap();
-        std::fs::remove_dir(&dir).unwrap();
 
-        let missing = PostalTable::from_tsv_file(&dir.join("missing.tsv")).unwrap_err();
+        let missing = PostalTable::from_tsv_file(&dir.path().join("missing.tsv")).unwrap_err();
         assert!(matches!(missing, PostalError::Io { .. }));
         assert!(missing.to_string().contains("missing.tsv"));
     }

@@ -19,15 +19,6 @@ use crate::store::sessions::{NewSession, Program, SessionMode};
 use crate::store::{Policy, Role};
 use tsudoi_hw::{CardId, Technology};
 
-/// A throwaway directory removed on drop.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The day the screenshots show (a Tuesday).
 const SCREENSHOT_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 24) {
     Some(d) => d,
@@ -47,12 +38,10 @@ const OPERATOR_PASSWORD: &str = "Unei-2026-report";
 /// Renders every screen at `width`×`height` into `out`; returns the files
 /// written. The headless platform must be installed ([`super::ui::init_headless`]).
 pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
-    let scratch = Scratch(std::env::temp_dir().join(format!(
-        "tsudoi-screens-{}-{}",
-        std::process::id(),
-        uuid::Uuid::new_v4()
-    )));
-    std::fs::create_dir_all(&scratch.0)?;
+    // The demo store is invented and thrown away with the folder on drop.
+    let scratch = tempfile::Builder::new()
+        .prefix("tsudoi-screens-")
+        .tempdir()?;
     // A fixed day, so the committed screenshots change only when the screens do.
     let today = SCREENSHOT_DAY;
     let clock = Arc::new(FixedClock::jst(today, 10, 30));
@@ -66,7 +55,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         ..demo::DemoSpec::year_ending(today, 2026)
     };
     let (mut store, manager, _) = demo::open_or_create(
-        &scratch.0.join("screens.db"),
+        &scratch.path().join("screens.db"),
         demo::DEMO_PASSWORD,
         &spec,
         policy,
@@ -95,7 +84,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     let mut operator = store.sign_in(OPERATOR, "Unei-first-2026")?;
     store.change_password(&mut operator, OPERATOR_PASSWORD)?;
     store.sign_out(&operator)?;
-    let media_root = scratch.0.join("system");
+    let media_root = scratch.path().join("system");
     fake_media(&media_root, &[])?;
 
     let config = KioskConfig {

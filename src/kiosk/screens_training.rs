@@ -16,15 +16,11 @@ use crate::store::Policy;
 /// Renders the training screens at `width`×`height` into `out`, with `day`
 /// as today; returns the files written.
 pub fn render(out: &Path, width: u32, height: u32, day: chrono::NaiveDate) -> Result<Vec<PathBuf>> {
-    let scratch = std::env::temp_dir().join(format!(
-        "tsudoi-training-screens-{}-{}",
-        std::process::id(),
-        uuid::Uuid::new_v4()
-    ));
-    std::fs::create_dir_all(&scratch)?;
-    let files = render_in(&scratch, out, width, height, day);
-    let _ = std::fs::remove_dir_all(&scratch);
-    files
+    // Removed on drop, also when a screen fails to render.
+    let scratch = tempfile::Builder::new()
+        .prefix("tsudoi-training-screens-")
+        .tempdir()?;
+    render_in(scratch.path(), out, width, height, day)
 }
 
 fn render_in(

@@ -11,6 +11,7 @@ use rusqlite::params;
 
 use super::{Export, csv, pdf};
 use crate::error::{Error, Result};
+use crate::jp_date;
 use crate::store::transparency::{CheckpointFinding, WardCheckpoint};
 use crate::store::{Actor, StaffSession, Store};
 
@@ -390,9 +391,9 @@ impl Store {
         }
         let mut lines = vec![format!(
             "施設: {site}　期間: {}〜{}　作成日: {}　作成者: {}",
-            from.format("%Y年%-m月%-d日"),
-            to.format("%Y年%-m月%-d日"),
-            today.format("%Y年%-m月%-d日"),
+            jp_date::ymd(from),
+            jp_date::ymd(to),
+            jp_date::ymd(today),
             staff.staff_id()
         )];
         lines.push(if report.checkpoints.0 == 0 {

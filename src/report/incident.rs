@@ -8,13 +8,14 @@ use std::path::Path;
 
 use super::{Export, csv, pdf};
 use crate::error::Result;
+use crate::jp_date;
 use crate::store::incidents::Incident;
 use crate::store::{StaffSession, Store};
 
 /// The items of the report, `(label, value)`, in order (the CSV's rows and
 /// the PDF's table).
 pub fn items(incident: &Incident) -> Vec<(&'static str, String)> {
-    let date = |d: chrono::NaiveDate| d.format("%Y年%-m月%-d日").to_string();
+    let date = jp_date::ymd;
     let mut items = vec![
         ("事故の番号", incident.id.clone()),
         ("種類", incident.kind.label().to_owned()),
@@ -100,7 +101,7 @@ impl Store {
             &[
                 format!(
                     "施設: {site}　作成日: {}　作成者（取扱責任者）: {}",
-                    today.format("%Y年%-m月%-d日"),
+                    jp_date::ymd(today),
                     manager.staff_id()
                 ),
                 "契約書第19条による報告です。種類・日付・人数・登録番号・措置のみで、参加者の氏名などは含みません。".to_owned(),

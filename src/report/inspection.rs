@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Month;
 use crate::error::Result;
+use crate::jp_date;
 use crate::store::{Actor, Role, StaffSession, Store};
 
 /// What the summary holds.
@@ -48,8 +49,8 @@ impl InspectionSummary {
             format!(
                 "施設：{}　{}現在（件数は{}から）",
                 self.site,
-                self.today.format("%Y年%-m月%-d日"),
-                self.since.format("%Y年%-m月%-d日")
+                jp_date::ymd(self.today),
+                jp_date::ymd(self.since)
             ),
             format!(
                 "スタッフ：取扱責任者{}人・取扱者{}人・運営者{}人（無効にしたアカウント{}）",

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::eligibility;
 use crate::error::{Error, Result};
+use crate::jp_date;
 use crate::store::sessions::Program;
 use crate::store::{StaffSession, Store};
 use suppress::{Cell, suppress_group, suppress_independent};
@@ -550,8 +551,8 @@ impl MonthlyReport {
         tables.push(program_table(
             "programs",
             format!(
-                "{}年{}月 事業別の利用状況",
-                self.month.year, self.month.month
+                "{} 事業別の利用状況",
+                jp_date::ym(self.month.year, self.month.month)
             ),
             &mc.sessions_held,
             &mc.visits,
@@ -579,8 +580,8 @@ impl MonthlyReport {
         tables.push(Table {
             id: "sessions",
             title: format!(
-                "{}年{}月 開催回ごとの参加者数",
-                self.month.year, self.month.month
+                "{} 開催回ごとの参加者数",
+                jp_date::ym(self.month.year, self.month.month)
             ),
             columns: vec![
                 "日付".into(),
@@ -602,8 +603,8 @@ impl MonthlyReport {
         tables.push(Table {
             id: "age-bands",
             title: format!(
-                "{}年{}月 年齢階級別の実人数（参加日の年齢）",
-                self.month.year, self.month.month
+                "{} 年齢階級別の実人数（参加日の年齢）",
+                jp_date::ym(self.month.year, self.month.month)
             ),
             columns: vec!["年齢階級".into(), "実人数".into()],
             rows,
@@ -619,7 +620,10 @@ impl MonthlyReport {
         rows.push(vec![text("合計"), Value::Count(s.total)]);
         tables.push(Table {
             id: "towns",
-            title: format!("{}年{}月 町名別の実人数", self.month.year, self.month.month),
+            title: format!(
+                "{} 町名別の実人数",
+                jp_date::ym(self.month.year, self.month.month)
+            ),
             columns: vec!["町名".into(), "実人数".into()],
             rows,
         });
@@ -642,8 +646,8 @@ impl MonthlyReport {
         tables.push(Table {
             id: "lottery",
             title: format!(
-                "{}年{}月 抽選を行った教室",
-                self.month.year, self.month.month
+                "{} 抽選を行った教室",
+                jp_date::ym(self.month.year, self.month.month)
             ),
             columns: ["教室", "定員", "申込者数", "当選者数", "補欠からの繰り上げ"]
                 .map(String::from)
@@ -681,8 +685,8 @@ impl MonthlyReport {
         tables.push(Table {
             id: "lottery-attendance",
             title: format!(
-                "{}年{}月 抽選のある教室の出席",
-                self.month.year, self.month.month
+                "{} 抽選のある教室の出席",
+                jp_date::ym(self.month.year, self.month.month)
             ),
             columns: ["教室", "開催回数", "延べ出席者数", "出席率"]
                 .map(String::from)

@@ -15,6 +15,7 @@ use krilla::text::{Font, TextDirection};
 use super::suppress::{Cell, suppress_independent};
 use super::{MonthlyReport, Value};
 use crate::error::{Error, Result};
+use crate::jp_date;
 
 /// BIZ UD PGothic (SIL OFL 1.1; licence in ui/fonts/).
 static FONT: &[u8] = include_bytes!("../../ui/fonts/BIZUDPGothic-Regular.ttf");
@@ -79,8 +80,8 @@ pub fn summary_pdf(
         MARGIN + 10.0,
         20.0,
         &format!(
-            "高齢者地域交流スペース 月次利用報告 {}年{}月",
-            m.year, m.month
+            "高齢者地域交流スペース 月次利用報告 {}",
+            jp_date::ym(m.year, m.month)
         ),
     );
     text(
@@ -88,13 +89,7 @@ pub fn summary_pdf(
         MARGIN,
         MARGIN + 34.0,
         11.0,
-        &format!(
-            "施設: {}　作成日: {}年{}月{}日",
-            report.site,
-            made_on.year(),
-            made_on.month(),
-            made_on.day()
-        ),
+        &format!("施設: {}　作成日: {}", report.site, jp_date::ymd(*made_on)),
     );
 
     // The month's table by program.

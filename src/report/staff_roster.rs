@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::{Export, csv, pdf};
 use crate::error::{Error, Result};
+use crate::jp_date;
 use crate::store::audit::AuditAction;
 use crate::store::{Role, StaffSession, Store};
 
@@ -147,7 +148,7 @@ impl Store {
             &[
                 format!(
                     "施設: {site}　作成日: {}　作成者: {}",
-                    today.format("%Y年%-m月%-d日"),
+                    jp_date::ymd(today),
                     manager.staff_id()
                 ),
                 "契約書第13条による届出です。スタッフIDと役割のみを記載し、参加者の情報は含みません。".to_owned(),

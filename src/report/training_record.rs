@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::{Export, csv, pdf};
 use crate::error::Result;
+use crate::jp_date;
 use crate::store::{StaffSession, Store};
 use crate::training::{Exercise, TrainingRow};
 
@@ -89,7 +90,7 @@ impl Store {
             &[
                 format!(
                     "施設: {site}　作成日: {}　作成者: {}",
-                    today.format("%Y年%-m月%-d日"),
+                    jp_date::ymd(today),
                     manager.staff_id()
                 ),
                 "研修モード（架空のデータ）で課題を終えたスタッフ、マニュアルの章を読んだスタッフと日付です。スタッフIDと日付のみで、参加者の情報は含みません。".to_owned(),

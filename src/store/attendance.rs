@@ -10,6 +10,7 @@ use super::participants::Basis;
 use super::{Actor, Store, record_in};
 use crate::eligibility;
 use crate::error::{Error, Result};
+use crate::jp_date;
 
 /// How a check-in was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +96,7 @@ impl CheckInOutcome {
             ),
             CheckInOutcome::NotEligible { reaches_age_on } => format!(
                 "この活動は60歳以上の方が対象です。{}から参加できます。受付にお声がけください。",
-                reaches_age_on.format("%Y年%-m月%-d日")
+                jp_date::ymd(*reaches_age_on)
             ),
             CheckInOutcome::ReverificationDue { .. } => {
                 "ご本人確認の時期です。受付で保険証などを見せてください。".to_owned()

@@ -23,7 +23,7 @@ impl LinkedCard {
     /// 「2026年6月2日 kanri01 が登録」.
     pub fn label(&self) -> String {
         let date = chrono::DateTime::parse_from_rfc3339(&self.linked_at)
-            .map(|d| d.format("%Y年%-m月%-d日").to_string())
+            .map(|d| crate::jp_date::ymd(d.date_naive()))
             .unwrap_or_else(|_| "日付不明".to_owned());
         format!("{date} {} が登録", self.linked_by)
     }

@@ -40,9 +40,12 @@ pub struct ClockBehind {
 
 /// A time as staff read it: 2026年12月2日 10:30:05.
 pub fn display_time(t: &DateTime<FixedOffset>) -> String {
-    t.with_timezone(&crate::clock::jst_offset())
-        .format("%Y年%-m月%-d日 %H:%M:%S")
-        .to_string()
+    let t = t.with_timezone(&crate::clock::jst_offset());
+    format!(
+        "{} {}",
+        crate::jp_date::ymd(t.date_naive()),
+        t.format("%H:%M:%S")
+    )
 }
 
 /// The latest time a store has seen: `meta.clock_seen`, or for a store

@@ -19,6 +19,7 @@ use super::sessions::Program;
 use super::{Actor, Cell, Keys, StaffSession, Store, open_str, record_in};
 use crate::eligibility;
 use crate::error::{Error, Result};
+use crate::jp_date;
 use crate::lottery::draw::{self, ClosedPool, Outcome, Transcript};
 use crate::lottery::rfc3797;
 
@@ -247,8 +248,8 @@ impl ApplyOutcome {
             } => match reaches_age_on {
                 Some(d) => format!(
                     "この教室は60歳以上の方が対象です。{}の回に参加できる年齢になるのは{}です。受付にお声がけください。",
-                    session_date.format("%-m月%-d日"),
-                    d.format("%Y年%-m月%-d日")
+                    jp_date::md(*session_date),
+                    jp_date::ymd(*d)
                 ),
                 None => "ご本人確認が必要です。受付で保険証などを見せてください。".to_owned(),
             },
@@ -290,16 +291,13 @@ impl ClassResult {
 
     /// The sentence shown to the resident.
     pub fn message(&self) -> String {
-        let when = self
-            .starts_on
-            .map(|d| d.format("%-m月%-d日").to_string())
-            .unwrap_or_default();
+        let when = self.starts_on.map(jp_date::md).unwrap_or_default();
         match self.status {
             ApplicationStatus::Applied => format!(
                 "「{}」受付番号 {} 番。抽選は{}です。",
                 self.title,
                 self.entry_number,
-                self.draw_on.format("%-m月%-d日")
+                jp_date::md(self.draw_on)
             ),
             ApplicationStatus::Won | ApplicationStatus::MovedUp => {
                 format!("「{}」当選です。{}から始まります。", self.title, when)
@@ -337,7 +335,7 @@ impl ClosingNotice {
             "申込数 {} 件　定員 {} 人　抽選日 {}\n\n",
             p.pool.len(),
             p.capacity,
-            self.draw_on.format("%Y年%-m月%-d日")
+            jp_date::ymd(self.draw_on)
         ));
         s.push_str("抽選は RFC 3797 の方法で行い、だれでも同じ計算で確かめられます。\n");
         s.push_str("結果を決める公開の乱数（締切のあとに発表されるもの）:\n");
@@ -932,7 +930,7 @@ impl Store {
         if today <= c.apply_until {
             return Err(refused(&format!(
                 "受付期間中（{}まで）は締め切れません。",
-                c.apply_until.format("%Y年%-m月%-d日")
+                jp_date::ymd(c.apply_until)
             )));
         }
         if announced_sources.is_empty() || announced_sources.len() > rfc3797::MAX_SOURCES {
@@ -1043,7 +1041,7 @@ impl Store {
         if today < c.draw_on {
             return Err(refused(&format!(
                 "抽選日（{}）より前には抽選できません。",
-                c.draw_on.format("%Y年%-m月%-d日")
+                jp_date::ymd(c.draw_on)
             )));
         }
         if sources.len() != c.announced_sources.len() {
@@ -1256,7 +1254,7 @@ impl Store {
         let mut s = String::new();
         s.push_str(&format!("【抽選結果】{}\n", c.title));
         if let Some(d) = c.starts_on() {
-            s.push_str(&format!("開始日 {}　", d.format("%Y年%-m月%-d日")));
+            s.push_str(&format!("開始日 {}　", jp_date::ymd(d)));
         }
         s.push_str(&format!(
             "定員 {} 人　申込 {} 件\n\n",

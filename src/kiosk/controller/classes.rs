@@ -3,10 +3,11 @@
 //! applies. Only the card holder's own data is shown, and everything is
 //! forgotten when the screen returns to waiting.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::keys::step_page;
 use super::{KioskController, Screen, Signal};
+use crate::jp_date;
 use crate::store::lottery::{ApplyOutcome, ClassResult, LotteryClass};
 
 /// An open class as a big button.
@@ -33,18 +34,15 @@ pub struct ResultRow {
     pub message: String,
 }
 
-/// "12月3日（木）".
-pub fn day_label(d: NaiveDate) -> String {
-    let wd =
-        ["月", "火", "水", "木", "金", "土", "日"][d.weekday().num_days_from_monday() as usize];
-    format!("{}月{}日（{wd}）", d.month(), d.day())
-}
-
 pub(super) fn class_row(c: &LotteryClass) -> ClassRow {
     let dates = match c.session_dates.as_slice() {
         [] => String::new(),
-        [one] => day_label(*one),
-        [first, ..] => format!("{}から 全{}回", day_label(*first), c.session_dates.len()),
+        [one] => jp_date::md_weekday(*one),
+        [first, ..] => format!(
+            "{}から 全{}回",
+            jp_date::md_weekday(*first),
+            c.session_dates.len()
+        ),
     };
     ClassRow {
         id: c.id.clone(),
@@ -53,8 +51,8 @@ pub(super) fn class_row(c: &LotteryClass) -> ClassRow {
         capacity: format!("定員 {}人", c.capacity),
         period: format!(
             "申し込み {}まで・抽選 {}",
-            day_label(c.apply_until),
-            day_label(c.draw_on)
+            jp_date::md_weekday(c.apply_until),
+            jp_date::md_weekday(c.draw_on)
         ),
         draw_on: c.draw_on,
     }
@@ -222,7 +220,7 @@ impl KioskController {
                 self.entry_number = entry_number.to_string();
                 self.result_message = format!(
                     "抽選日は{}です。抽選のあとに、このカードをタッチすると結果が見られます。",
-                    day_label(draw_on)
+                    jp_date::md_weekday(draw_on)
                 );
                 self.screen = Screen::ClassApplied;
                 Signal::Success

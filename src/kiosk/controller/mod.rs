@@ -18,7 +18,7 @@ mod sheet;
 mod training;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
-pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow, day_label};
+pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
@@ -478,11 +478,7 @@ impl KioskController {
 
     /// The date line of the waiting screen, e.g. "11月23日（月）".
     pub fn date_label(&self) -> String {
-        use chrono::Datelike;
-        let d = self.store.clock().today();
-        let wd =
-            ["月", "火", "水", "木", "金", "土", "日"][d.weekday().num_days_from_monday() as usize];
-        format!("{}月{}日（{wd}）", d.month(), d.day())
+        crate::jp_date::md_weekday(self.store.clock().today())
     }
 
     /// Today's activities not yet over, for the waiting screen (titles and

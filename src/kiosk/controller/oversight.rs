@@ -9,6 +9,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{KioskController, Screen, Transfer};
+use crate::jp_date;
 use crate::report::Month;
 use crate::store::incidents::{IncidentKind, MAX_PEOPLE, Measure, NewIncident};
 
@@ -83,16 +84,11 @@ pub struct IncidentForm {
 }
 
 fn day_label(d: NaiveDate, today: NaiveDate) -> String {
-    let base = format!(
-        "{}月{}日（{}）",
-        d.month(),
-        d.day(),
-        ["月", "火", "水", "木", "金", "土", "日"][d.weekday().num_days_from_monday() as usize]
-    );
+    let base = jp_date::md_weekday(d);
     match (today - d).num_days() {
         0 => format!("今日 {base}"),
         1 => format!("昨日 {base}"),
-        _ if d.year() != today.year() => format!("{}年{base}", d.year()),
+        _ if d.year() != today.year() => format!("{}{base}", jp_date::year(d)),
         _ => base,
     }
 }

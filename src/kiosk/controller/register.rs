@@ -8,6 +8,7 @@ use super::keys::type_key;
 use super::name_entry::NameEntry;
 use super::{KioskController, Screen, Signal};
 use crate::eligibility::{self, Era, PhoneNumber, PostalCode, from_era_ymd, to_wareki};
+use crate::jp_date;
 use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
 
 /// The wizard's steps, in order.
@@ -212,7 +213,7 @@ impl KioskController {
                     r.info = format!(
                         "{}（{}）　{}",
                         to_wareki(b),
-                        b.format("%Y年"),
+                        jp_date::year(b),
                         age.map_or_else(
                             || "まだ生まれていない日です".to_owned(),
                             |a| format!("{a}歳")
@@ -224,8 +225,7 @@ impl KioskController {
                         r.message = format!(
                             "{}歳になる日（{}）から参加できます。今日は登録できません。",
                             rules.minimum_age,
-                            eligibility::reaches_age_on(b, rules.minimum_age)
-                                .format("%Y年%-m月%-d日")
+                            jp_date::ymd(eligibility::reaches_age_on(b, rules.minimum_age))
                         );
                     }
                     ok

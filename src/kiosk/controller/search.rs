@@ -3,11 +3,12 @@
 use zeroize::Zeroizing;
 
 use super::address_entry::{AddressEntry, AddressStep, NumberField};
-use super::classes::{ClassRow, class_row, day_label};
+use super::classes::{ClassRow, class_row};
 use super::keys::type_key;
 use super::name_entry::NameEntry;
 use super::{KioskController, Screen, SessionRow, row};
 use crate::eligibility::{self, PhoneNumber, to_wareki};
+use crate::jp_date;
 use crate::store::Actor;
 use crate::store::attendance::{CheckInMethod, CheckInOutcome};
 use crate::store::lottery::ApplyOutcome;
@@ -283,7 +284,7 @@ impl KioskController {
                     s.message = format!(
                         "「{}」に申し込みました。受付番号 {entry_number}番（抽選 {}）。",
                         class.title,
-                        day_label(class.draw_on)
+                        jp_date::md_weekday(class.draw_on)
                     );
                 }
             }
@@ -496,10 +497,8 @@ impl KioskController {
                         label: Zeroizing::new(format!(
                             "{}（{}生まれ）",
                             p.kana.as_str(),
-                            p.birth_date.map_or_else(
-                                || "生年不明".to_owned(),
-                                |b| b.format("%Y年").to_string()
-                            )
+                            p.birth_date
+                                .map_or_else(|| "生年不明".to_owned(), jp_date::year)
                         )),
                         id: p.id,
                     })
@@ -548,7 +547,7 @@ impl KioskController {
                     let due = eligibility::reverification_due(v, today, &rules);
                     text.push_str(&format!(
                         "本人確認: {}{}",
-                        v.format("%Y年%-m月%-d日"),
+                        jp_date::ymd(v),
                         if due {
                             "（やり直しの時期です）"
                         } else {

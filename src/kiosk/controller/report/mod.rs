@@ -24,6 +24,7 @@ use chrono::Datelike;
 use super::keys::step_page;
 use super::{KioskController, Screen};
 use crate::error::{Error, Result};
+use crate::jp_date;
 use crate::report::csv::{self, Encoding};
 use crate::report::media::{self, LedgerEntry, LedgerFile, Medium};
 use crate::report::merge::WardRecipient;
@@ -341,8 +342,8 @@ impl MonthReport {
             Transfer::Handling => vec![
                 format!(
                     "個人情報の取扱状況報告：{}〜{}",
-                    self.period.0.format("%Y年%-m月%-d日"),
-                    self.period.1.format("%Y年%-m月%-d日")
+                    jp_date::ymd(self.period.0),
+                    jp_date::ymd(self.period.1)
                 ),
                 format!("書き出し先：{medium}"),
                 "ファイル：PDF 1、CSV 2、署名 3".into(),

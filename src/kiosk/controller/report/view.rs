@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::Error;
+use crate::jp_date;
 use crate::report::media::LedgerEntry;
 use crate::report::suppress::Cell;
 use crate::report::{Month, MonthCounts, Table, Value, Wording};
@@ -102,7 +103,7 @@ pub fn shift_month(m: Month, delta: i32) -> Month {
 
 /// "2026年10月".
 pub fn month_label(m: Month) -> String {
-    format!("{}年{}月", m.year, m.month)
+    jp_date::ym(m.year, m.month)
 }
 
 pub(super) fn tab_label(id: &str) -> &'static str {
@@ -284,13 +285,7 @@ pub fn chart(counts: &MonthCounts, month: Month) -> Vec<ChartWeek> {
 /// "2026年11月2日 10:05" from the ledger's RFC 3339 time.
 fn ledger_time(at: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(at) {
-        Ok(t) => format!(
-            "{}年{}月{}日 {}",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.format("%-H:%M")
-        ),
+        Ok(t) => format!("{} {}", jp_date::ymd(t.date_naive()), t.format("%-H:%M")),
         Err(_) => at.to_owned(),
     }
 }
