@@ -216,41 +216,43 @@ impl Store {
             Err(e) => return Err(e),
         };
         let (f, t) = (from.to_string(), to.to_string());
-        let count = |condition: &str| -> Result<u64> {
-            let n: i64 = self.conn().query_row(
-                &format!("SELECT count(*) FROM audit WHERE {IN_PERIOD} AND ({condition})"),
-                params![f, t],
-                |r| r.get(0),
-            )?;
-            Ok(u64::try_from(n).unwrap_or(0))
+        // One pass over the period's entries for every kind, and one for
+        // every staff member's row (a count per condition would read the
+        // year's log some thirty times).
+        let sums = |conditions: &mut dyn Iterator<Item = &str>| -> String {
+            conditions
+                .map(|c| format!("coalesce(sum(CASE WHEN ({c}) THEN 1 ELSE 0 END), 0)"))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
-        let mut kinds = Vec::new();
-        for k in KINDS {
-            kinds.push((k.label, count(k.condition)?));
-        }
-        let ids: Vec<String> = {
+        let kind_counts: Vec<i64> = self.conn().query_row(
+            &format!(
+                "SELECT {} FROM audit WHERE {IN_PERIOD}",
+                sums(&mut KINDS.iter().map(|k| k.condition))
+            ),
+            params![f, t],
+            |r| (0..KINDS.len()).map(|i| r.get(i)).collect(),
+        )?;
+        let kinds: Vec<(&'static str, u64)> = KINDS
+            .iter()
+            .zip(kind_counts)
+            .map(|(k, n)| (k.label, u64::try_from(n).unwrap_or(0)))
+            .collect();
+        let by_staff: Vec<(String, [u64; 6])> = {
             let mut stmt = self.conn().prepare(&format!(
-                "SELECT DISTINCT actor FROM audit WHERE {IN_PERIOD}
-                   AND actor NOT IN ('kiosk', '(unknown)') ORDER BY actor"
+                "SELECT actor, {} FROM audit WHERE {IN_PERIOD}
+                   AND actor NOT IN ('kiosk', '(unknown)') GROUP BY actor ORDER BY actor",
+                sums(&mut STAFF_CONDITIONS.iter().copied())
             ))?;
-            stmt.query_map(params![f, t], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
+            stmt.query_map(params![f, t], |r| {
+                let mut cells = [0u64; 6];
+                for (i, cell) in cells.iter_mut().enumerate() {
+                    *cell = u64::try_from(r.get::<_, i64>(i + 1)?).unwrap_or(0);
+                }
+                Ok((r.get(0)?, cells))
+            })?
+            .collect::<rusqlite::Result<_>>()?
         };
-        let mut by_staff = Vec::new();
-        for id in ids {
-            let mut cells = [0u64; 6];
-            for (cell, condition) in cells.iter_mut().zip(STAFF_CONDITIONS) {
-                let n: i64 = self.conn().query_row(
-                    &format!(
-                        "SELECT count(*) FROM audit WHERE {IN_PERIOD} AND actor = ?3 AND ({condition})"
-                    ),
-                    params![f, t, id],
-                    |r| r.get(0),
-                )?;
-                *cell = u64::try_from(n).unwrap_or(0);
-            }
-            by_staff.push((id, cells));
-        }
         let (media, failed): (i64, i64) = self.conn().query_row(
             &format!(
                 "SELECT count(*), coalesce(sum(verified = 0), 0) FROM media_ledger WHERE {IN_PERIOD}"

@@ -183,7 +183,7 @@ impl Store {
             s.require(true)?;
         }
         self.require_trusted_clock()?;
-        let session = self.session_by_id(session_id)?;
+        let session = self.session_for_check_in(session_id)?;
         let mut refusal = self.refusal_on(participant_id, session.date)?;
         let seat_refusal = match refusal {
             None => self.seat_refusal(participant_id, &session)?,

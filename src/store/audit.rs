@@ -232,12 +232,10 @@ impl ChainHead {
 
 /// Reads the current head from the last row.
 pub fn head(conn: &Connection) -> rusqlite::Result<ChainHead> {
+    // Cached: this runs on every tap (as does the insert below).
     let row: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(match row {
         Some((seq, mac)) => ChainHead {
@@ -276,20 +274,20 @@ fn append_entry(
 ) -> Result<ChainHead> {
     let mac = chain_mac(key, &prev.mac, &entry);
     append_leaf(conn, leaf_hash(&canonical(&entry)))?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit (seq, at, actor, action, record_id, fields, result, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            entry.seq,
-            entry.at,
-            entry.actor,
-            entry.action,
-            entry.record_id,
-            entry.fields,
-            entry.result,
-            mac.as_slice()
-        ],
-    )?;
+    )?
+    .execute(params![
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.record_id,
+        entry.fields,
+        entry.result,
+        mac.as_slice()
+    ])?;
     Ok(ChainHead {
         seq: entry.seq,
         mac,

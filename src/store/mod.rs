@@ -212,6 +212,10 @@ fn connect(path: &Path, create: bool) -> Result<Connection> {
     }
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // A tap runs about a dozen cached statements; the kiosk's screens run
+    // others between taps, which must not push the tap's out of rusqlite's
+    // default cache of 16.
+    conn.set_prepared_statement_cache_capacity(64);
     // WAL + FULL: every acknowledged check-in survives a power cut.
     // secure_delete: freed pages are zeroed, so deleted ciphertext does not linger.
     conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -244,6 +244,29 @@ impl Store {
             .ok_or(Error::NotFound { what: "活動" })
     }
 
+    /// The session for a check-in: its attendance is counted only when a
+    /// first-come capacity needs it (a count on every tap grew with the
+    /// day's check-ins). Otherwise `attendance` is 0.
+    pub(crate) fn session_for_check_in(&self, id: &str) -> Result<SessionInfo> {
+        let mut session = self
+            .conn()
+            .prepare_cached(
+                "SELECT s.id, s.program_id, s.date, s.start_time, s.end_time, s.title, s.capacity,
+                        s.mode, 0 FROM sessions s WHERE s.id = ?1",
+            )?
+            .query_row([id], from_row)
+            .optional()?
+            .ok_or(Error::NotFound { what: "活動" })?;
+        if session.mode == SessionMode::FirstCome && session.capacity.is_some() {
+            let n: i64 = self
+                .conn()
+                .prepare_cached("SELECT count(*) FROM attendance WHERE session_id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            session.attendance = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        Ok(session)
+    }
+
     /// How many sessions exist in all.
     pub fn session_count(&self) -> Result<u64> {
         Ok(self
