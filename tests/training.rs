@@ -861,3 +861,45 @@ fn training_left_idle_at_the_kiosk_ends_and_the_real_store_takes_taps_again() {
         assert_eq!(rows[0].item, TrainingItem::Exercise(Exercise::Register));
     });
 }
+
+#[test]
+fn training_starts_during_the_day_from_the_oversight_screen_and_the_day_goes_on_after() {
+    i_slint_backend_testing::init_no_event_loop();
+    let f = common::fixture_on(TODAY);
+    let real_path = f.path.clone();
+    let ui = KioskUi::new(KioskController::new(f.store, KioskConfig::default())).unwrap();
+    show(&ui);
+    ui.with_controller(|c| {
+        assert_eq!(c.screen(), Screen::Waiting);
+        sign_in(c, MANAGER, NEW_PASSWORD);
+        c.oversight_open();
+        assert_eq!(c.screen(), Screen::StaffOversight);
+    });
+    press(&ui, "研修モード");
+    // The staff member on the screen was signed out; the trainee signs in.
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffSignIn);
+    assert_eq!(
+        ui.with_controller(|c| c.staff_id().map(str::to_owned)),
+        None
+    );
+    type_text(&ui, MANAGER);
+    press(&ui, "パスワード");
+    type_text(&ui, NEW_PASSWORD);
+    press(&ui, "サインイン");
+    assert!(ui.with_controller(|c| c.in_training()));
+    assert_ne!(
+        ui.with_controller(|c| c.store().path().to_owned()),
+        real_path
+    );
+    assert_eq!(labelled(&ui, BANNER).len(), 1);
+    // After training the real store is back, still open for the day:
+    // residents' taps are taken again.
+    ui.with_controller(|c| {
+        c.training_finish();
+        c.cancel();
+        assert!(!c.in_training());
+        assert_eq!(c.store().path(), real_path.as_path());
+        assert!(c.store().is_unlocked());
+        assert_eq!(c.screen(), Screen::Waiting);
+    });
+}

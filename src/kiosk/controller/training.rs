@@ -140,9 +140,18 @@ impl KioskController {
 
     /// 「研修モード」 on the 準備中 screen: the sign-in form, whose
     /// 「サインイン」 then starts training for the staff member who signs in.
+    ///
+    /// Also from 「事故・点検」 → 「研修モード」 during the day: the staff
+    /// member signed in there is signed out first (the trainee signs in
+    /// again, with their own id), and the real store stays unlocked, parked.
     pub fn training_start(&mut self) {
-        if self.training.is_some() || !matches!(self.screen, Screen::Locked | Screen::Waiting) {
+        if self.training.is_some() {
             return;
+        }
+        match self.screen {
+            Screen::Locked | Screen::Waiting => {}
+            Screen::StaffOversight => self.sign_out(),
+            _ => return,
         }
         self.clear_result();
         self.clear_form();
