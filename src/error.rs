@@ -73,6 +73,10 @@ pub enum Error {
     )]
     UpgradeNeeded,
     #[error(
+        "この保存ファイルは契約の終了により消去されています。残っているのは消去証明書だけです（tsudoi erase certificate --out フォルダ で書き出せます）。"
+    )]
+    Erased,
+    #[error(
         "このアカウントは保存ファイルの更新で鍵が作り直されました。取扱責任者に回復キーでの再発行（tsudoi staff recover）を依頼してください。"
     )]
     ReissueNeeded,

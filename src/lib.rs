@@ -16,6 +16,7 @@ pub mod config;
 pub mod crypto;
 pub mod demo;
 pub mod eligibility;
+pub mod erasure;
 pub mod error;
 pub mod jp_date;
 pub mod kiosk;

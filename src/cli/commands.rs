@@ -34,7 +34,8 @@ pub fn exit_code(e: &Error) -> u8 {
         | Error::StoreMissing(_)
         | Error::StoreExists(_)
         | Error::Draw(_)
-        | Error::Refused(_) => 2,
+        | Error::Refused(_)
+        | Error::Erased => 2,
         _ => 1,
     }
 }
@@ -188,6 +189,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Training(a) => super::training::training(&ctx, &a),
         Command::Clock(c) => super::clock::clock(&ctx, c),
         Command::Incident(c) => super::incident::incident(&ctx, c),
+        Command::Erase(a) => super::erase::erase(&ctx, a),
         Command::Draw(a) => super::lottery::draw(a),
         Command::Lottery(c) => super::lottery::lottery(&ctx, c),
         Command::Run(a) => run_kiosk(&ctx, &a),

@@ -3,6 +3,7 @@
 
 mod clock;
 mod commands;
+mod erase;
 mod incident;
 mod lottery;
 mod personal;
@@ -78,6 +79,9 @@ pub enum Command {
     /// 個人情報に関する事故の記録と区への報告書（契約書第19条）（incidents）
     #[command(subcommand)]
     Incident(IncidentCmd),
+    /// 契約終了時の消去と消去証明書（取扱責任者と回復キー）／区による確認
+    /// （end-of-contract erasure with a certificate; the ward's check）
+    Erase(EraseArgs),
     /// (internal) the kiosk half of `bench --kiosk`, run as a child process
     #[command(hide = true)]
     KioskProbe {
@@ -568,6 +572,47 @@ pub enum AuditCmd {
         from: PathBuf,
         /// 書き出すフォルダ（なければ作る）
         #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EraseArgs {
+    #[command(subcommand)]
+    pub action: Option<EraseAction>,
+    /// 消去証明書の出力先フォルダ（新規または空。USBメモリなど）
+    #[arg(long)]
+    pub certificate_out: Option<PathBuf>,
+    /// 確認の入力を省く（スクリプト用）
+    #[arg(long)]
+    pub yes: bool,
+    /// 契約期間の初日（YYYY-MM-DD、証明書に記載）
+    #[arg(long)]
+    pub contract_from: Option<String>,
+    /// 契約期間の末日（YYYY-MM-DD、証明書に記載）
+    #[arg(long)]
+    pub contract_until: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EraseAction {
+    /// 【区の確認】消去済みの保存ファイルと消去証明書を確かめる（--store で保存ファイル）
+    Verify {
+        /// 消去証明書のフォルダ
+        #[arg(long)]
+        certificate: PathBuf,
+        /// 区が控えている監査ログのチェックポイント（月次報告のもの。複数可）
+        #[arg(long)]
+        checkpoint: Vec<PathBuf>,
+        /// 設置時の記録票に印刷された端末の公開鍵（16進64文字）
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// 消去済みの保存ファイルに残した消去証明書を、もう一度書き出す
+    Certificate {
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
         out: PathBuf,
     },
 }

@@ -915,7 +915,7 @@ impl Store {
 
 /// Refuses an output folder that already holds files (a report never mixes
 /// with another's files), and makes it when it is missing.
-pub(crate) fn prepare_out_dir(dir: &std::path::Path) -> Result<()> {
+pub fn prepare_out_dir(dir: &std::path::Path) -> Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(Error::Invalid(format!(
             "出力先 {} は空ではありません。空のフォルダを指定してください。",
@@ -959,7 +959,8 @@ impl Store {
     }
 }
 
-pub(crate) fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file and syncs it to the medium before returning.
+pub fn write_synced(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut f = std::fs::File::create(path)?;
     f.write_all(bytes)?;

@@ -72,22 +72,43 @@ impl Store {
 
 /// Writes `SHA256SUMS`, its signature and `SIGNER.txt` for `files` in `dir`.
 pub fn sign_dir(dir: &Path, files: &[String], key: &SigningKey, site: &str) -> Result<()> {
-    let mut manifest = String::new();
+    let mut contents = Vec::with_capacity(files.len());
     for name in files {
-        let bytes = std::fs::read(dir.join(name))?;
-        manifest.push_str(&format!("{}  {name}\n", hex(&Sha256::digest(&bytes))));
+        contents.push((name.clone(), std::fs::read(dir.join(name))?));
+    }
+    for (name, bytes) in signature_files(&contents, key, site) {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// `SHA256SUMS`, `SHA256SUMS.sig` and `SIGNER.txt` for files held in
+/// memory (name, bytes), as [`sign_dir`] writes them.
+pub fn signature_files(
+    files: &[(String, Vec<u8>)],
+    key: &SigningKey,
+    site: &str,
+) -> Vec<(String, Vec<u8>)> {
+    let mut manifest = String::new();
+    for (name, bytes) in files {
+        manifest.push_str(&format!("{}  {name}\n", hex(&Sha256::digest(bytes))));
     }
     let sig = key.sign(manifest.as_bytes());
-    std::fs::write(dir.join(MANIFEST), &manifest)?;
-    std::fs::write(dir.join(SIGNATURE), format!("{}\n", hex(&sig.to_bytes())))?;
-    std::fs::write(
-        dir.join(SIGNER),
-        format!(
-            "施設: {site}\n公開鍵（Ed25519）: {}\n確認: tsudoi report verify <このフォルダ> --public-key <設置時の記録票の公開鍵>\n",
-            public_key_text(&key.verifying_key())
+    vec![
+        (MANIFEST.to_owned(), manifest.into_bytes()),
+        (
+            SIGNATURE.to_owned(),
+            format!("{}\n", hex(&sig.to_bytes())).into_bytes(),
         ),
-    )?;
-    Ok(())
+        (
+            SIGNER.to_owned(),
+            format!(
+                "施設: {site}\n公開鍵（Ed25519）: {}\n確認: tsudoi report verify <このフォルダ> --public-key <設置時の記録票の公開鍵>\n",
+                public_key_text(&key.verifying_key())
+            )
+            .into_bytes(),
+        ),
+    ]
 }
 
 /// What `verify` found.

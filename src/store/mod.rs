@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cards;
 pub mod class_day;
 pub mod clock_guard;
+pub mod erase;
 pub mod incidents;
 pub mod lottery;
 pub mod participants;
@@ -331,6 +332,9 @@ impl Store {
             return Err(Error::StoreMissing(path.display().to_string()));
         }
         let mut conn = connect(path, false)?;
+        if erase::is_erased(&conn)? {
+            return Err(Error::Erased);
+        }
         schema::migrate_to(&mut conn, schema::CURRENT_VERSION)?;
         let bits: Option<String> = conn
             .query_row(

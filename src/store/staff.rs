@@ -1061,23 +1061,7 @@ impl Store {
             )?;
             return self.finish_recovery(keys, staff_id);
         }
-        let identity = Identity::from_recovery(recovery);
-        if recovery_public_key(self.conn())? != Some(identity.public()) {
-            return Err(wrong());
-        }
-        let grant = read_grant(self.conn(), "recovery")?
-            .ok_or_else(|| Error::Tampered("回復キーの鍵の割り当て".into()))?;
-        let ids = current_key_ids(self.conn())?;
-        let bundle = grant
-            .open(
-                &identity,
-                "recovery",
-                "recovery",
-                crate::crypto::ALL_KEYS,
-                &ids,
-            )
-            .map_err(|_| Error::Tampered("回復キーの鍵の割り当て".into()))?;
-        let keys = Keys::derive(bundle)?;
+        let keys = self.keys_from_recovery(recovery)?;
         check_staff_mac(&keys, staff_id, &row)?;
         let now = self.now();
         let kdf = self.policy().kdf;
@@ -1100,6 +1084,30 @@ impl Store {
         )?;
         tx.commit()?;
         self.finish_recovery(keys, staff_id)
+    }
+
+    /// Every key, opened from the recovery grant with the printed recovery
+    /// key (format 2 only). Nothing is recorded.
+    pub(crate) fn keys_from_recovery(&self, recovery: &RecoveryKey) -> Result<Keys> {
+        let identity = Identity::from_recovery(recovery);
+        if recovery_public_key(self.conn())? != Some(identity.public()) {
+            return Err(Error::Invalid(
+                "回復キーが違います。封筒に保管された回復キーを確かめてください。".into(),
+            ));
+        }
+        let grant = read_grant(self.conn(), "recovery")?
+            .ok_or_else(|| Error::Tampered("回復キーの鍵の割り当て".into()))?;
+        let ids = current_key_ids(self.conn())?;
+        let bundle = grant
+            .open(
+                &identity,
+                "recovery",
+                "recovery",
+                crate::crypto::ALL_KEYS,
+                &ids,
+            )
+            .map_err(|_| Error::Tampered("回復キーの鍵の割り当て".into()))?;
+        Keys::derive(bundle)
     }
 
     /// Folds waiting audit entries and records the recovery unlock.
