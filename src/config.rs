@@ -53,6 +53,23 @@ pub struct Config {
     pub hardware: tsudoi_hw::HardwareConfig,
     #[serde(default)]
     pub kiosk: KioskSection,
+    #[serde(default)]
+    pub retention: RetentionSection,
+}
+
+/// How long a record is kept without a visit (issue 14).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSection {
+    /// Whole fiscal years (April to March) without a visit after which a
+    /// record is due for deletion (`tsudoi participant due`). 1 to 10.
+    pub fiscal_years: u32,
+}
+
+impl Default for RetentionSection {
+    fn default() -> Self {
+        Self { fiscal_years: 3 }
+    }
 }
 
 /// The kiosk's day.

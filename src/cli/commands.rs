@@ -672,6 +672,56 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         }
+        ParticipantCmd::Disclose { id, out } => {
+            let (mut store, staff) = ctx.sign_in()?;
+            let d = store.export_disclosure(&staff, &id, &out)?;
+            println!(
+                "開示のPDFを {} に書き出しました（受付 {}回、申し込み {}件、扱った記録 {}件）。",
+                out.join(&d.file).display(),
+                d.counts.0,
+                d.counts.1,
+                d.counts.2
+            );
+            println!("印刷してご本人に渡し、ファイルは渡したあと削除してください。");
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::Due { years } => {
+            let years = years.unwrap_or(ctx.config.retention.fiscal_years);
+            let (store, staff) = ctx.sign_in()?;
+            let due = store.records_due(&staff, years)?;
+            if due.is_empty() {
+                println!("保存期間（来所のない年度が{years}年度）を過ぎた記録はありません。");
+            } else {
+                println!(
+                    "保存期間（来所のない年度が{years}年度）を過ぎた記録: {}件",
+                    due.len()
+                );
+                for d in &due {
+                    println!(
+                        "  {}  最後の来所（または登録）: {}",
+                        tsudoi::store::participants::short_id(&d.id),
+                        d.last_activity
+                    );
+                }
+                println!(
+                    "確かめたうえで tsudoi participant delete-due --years {years} --yes で削除します。"
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ParticipantCmd::DeleteDue { years, yes } => {
+            if !yes {
+                return Err(Error::Invalid(
+                    "削除は元に戻せません。tsudoi participant due で一覧を確かめたうえで --yes を付けてください。".into(),
+                ));
+            }
+            let years = years.unwrap_or(ctx.config.retention.fiscal_years);
+            let (mut store, staff) = ctx.sign_in()?;
+            let due = store.records_due(&staff, years)?;
+            let n = store.delete_due(&staff, years, &due)?;
+            println!("保存期間を過ぎた記録を{n}件削除しました。");
+            Ok(ExitCode::SUCCESS)
+        }
         ParticipantCmd::Delete { id, yes } => {
             if !yes {
                 return Err(Error::Invalid(

@@ -319,6 +319,28 @@ pub enum ParticipantCmd {
     Find(FindArgs),
     /// 一人の記録を見る（show one record）
     Show { id: String },
+    /// 本人からの開示請求: 保存しているすべての内容を本人に渡すPDFにする（本人確認のうえ）
+    Disclose {
+        id: String,
+        /// 出力先フォルダ（新規または空）
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 保存期間を過ぎた記録（来所のない年度が続いた方）の一覧
+    Due {
+        /// 来所のない年度の数（省略すると設定の retention.fiscal_years、標準3）
+        #[arg(long)]
+        years: Option<u32>,
+    },
+    /// 保存期間を過ぎた記録（participant due の一覧）を削除する
+    DeleteDue {
+        /// 来所のない年度の数（participant due と同じ値）
+        #[arg(long)]
+        years: Option<u32>,
+        /// 確認のため付ける（required to confirm）
+        #[arg(long)]
+        yes: bool,
+    },
     /// 記録を訂正する（correct a field）
     Update(UpdateArgs),
     /// 本人確認をやり直す（re-verify with an ID document）

@@ -7,6 +7,7 @@
 //! session titles, dates, age bands, town names and counts.
 
 pub mod csv;
+pub mod disclosure;
 pub mod handling;
 pub mod incident;
 pub mod inspection;

@@ -15,6 +15,7 @@ pub mod incidents;
 pub mod lottery;
 pub mod participants;
 pub mod rekey;
+pub mod retention;
 pub mod roster;
 pub mod schema;
 pub mod security_policy;
