@@ -76,6 +76,9 @@ pub struct BenchReport {
     pub inspection_summary_ms: f64,
     /// Audit entries in the synthetic year's log when they were measured.
     pub audit_entries_in_year: u64,
+    /// `tsudoi erase` on the synthetic year and `tsudoi erase verify` of
+    /// the result against the last report's checkpoint (≤ 10 s, issue 14).
+    pub erasure_s: f64,
 }
 
 /// Default size of the audit-log benchmark (`TSUDOI_BENCH_AUDIT_ENTRIES`).
@@ -245,7 +248,12 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
     let spec = DemoSpec::year_ending(today, 1);
 
     let started = Instant::now();
-    let (mut store, staff, summary) = demo::open_or_create(
+    if dir.join("bench.db").exists() {
+        return Err(crate::Error::Invalid(
+            "ベンチマーク用の保存ファイルが既にあります。".into(),
+        ));
+    }
+    let (mut store, staff, summary, recovery) = demo::create(
         &dir.join("bench.db"),
         password,
         &spec,
@@ -253,9 +261,6 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
         clock.clone(),
     )?;
     let demo_generation_s = started.elapsed().as_secs_f64();
-    let summary = summary.ok_or_else(|| {
-        crate::Error::Invalid("ベンチマーク用の保存ファイルが既にあります。".into())
-    })?;
 
     // Unlock with the default Argon2id parameters: a fresh open + sign-in.
     drop(store);
@@ -362,7 +367,45 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
         .unwrap_or(AUDIT_BENCH_ENTRIES)
         .max(2);
     let audit_log = audit_log(dir, audit_entries)?;
+    let peak_rss_mib = peak_rss_mib();
+
+    // The end of the contract on the synthetic year: the last report goes
+    // out (not timed), then erasure and the ward's check of it.
+    let this_month = crate::report::Month {
+        year: today.year(),
+        month: today.month(),
+    };
+    let checkpoint_dir = dir.join("last-report");
+    store.export_report(
+        &staff,
+        this_month,
+        &checkpoint_dir,
+        crate::report::csv::Encoding::Utf8Bom,
+        crate::report::Wording::default(),
+    )?;
+    let held = crate::erasure::HeldCheckpoint {
+        label: "last-report".into(),
+        bytes: std::fs::read(checkpoint_dir.join(format!(
+            "tsudoi-{this_month}-{}",
+            crate::report::CHECKPOINT_SUFFIX
+        )))?,
+    };
+    let t = Instant::now();
+    let erased = store.erase(&staff, &recovery, &Default::default())?;
+    let certificate_dir = dir.join("certificate");
+    std::fs::create_dir_all(&certificate_dir)?;
+    for (name, bytes) in &erased.files {
+        crate::report::write_synced(&certificate_dir.join(name), bytes)?;
+    }
+    let verdict = crate::erasure::verify(&dir.join("bench.db"), &certificate_dir, &[held], None)?;
+    let erasure_s = t.elapsed().as_secs_f64();
+    if !verdict.passed() {
+        return Err(crate::Error::Invalid(
+            "ベンチマークの消去の確認が合格しませんでした。".into(),
+        ));
+    }
     Ok(BenchReport {
+        erasure_s,
         audit_log,
         handling_report_ms: Timing::of(handling_times).p50_ms,
         inspection_summary_ms: Timing::of(inspection_times).p50_ms,
@@ -386,7 +429,7 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
         monthly_report_ms: Timing::of(report_times).p50_ms,
         participants: summary.participants,
         visits: summary.visits,
-        peak_rss_mib: peak_rss_mib(),
+        peak_rss_mib,
     })
 }
 

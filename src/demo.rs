@@ -180,6 +180,25 @@ pub fn open_or_create(
         let session = store.sign_in(DEMO_MANAGER, password)?;
         return Ok((store, session, None));
     }
+    let (store, session, summary, _recovery) = create(path, password, spec, policy, clock)?;
+    Ok((store, session, Some(summary)))
+}
+
+/// Creates a new demo store at `path` and keeps its recovery key (the
+/// erasure benchmark needs it). The file is built under a temporary name.
+pub fn create(
+    path: &Path,
+    password: &str,
+    spec: &DemoSpec,
+    policy: Policy,
+    clock: Arc<dyn Clock>,
+) -> Result<(
+    Store,
+    crate::store::StaffSession,
+    DemoSummary,
+    crate::crypto::RecoveryKey,
+)> {
+    let postal = PostalTable::shinjuku();
     // Build under a temporary name and rename at the end, so an interrupted
     // run never leaves a half-filled store that a later run would reuse.
     let partial = path.with_extension("partial");
@@ -188,8 +207,8 @@ pub fn open_or_create(
             std::fs::remove_file(&leftover)?;
         }
     }
-    let summary = {
-        let (mut store, mut session, _recovery) = Store::create(
+    let (summary, recovery) = {
+        let (mut store, mut session, recovery) = Store::create(
             &partial,
             "デモ施設（架空のデータ）",
             DEMO_MANAGER,
@@ -202,12 +221,12 @@ pub fn open_or_create(
         store.change_password(&mut session, password)?;
         let summary = generate(&mut store, &session, spec)?;
         store.checkpoint()?;
-        summary
+        (summary, recovery)
     };
     std::fs::rename(&partial, path)?;
     let mut store = Store::open(path, policy, postal, clock)?;
     let session = store.sign_in(DEMO_MANAGER, password)?;
-    Ok((store, session, Some(summary)))
+    Ok((store, session, summary, recovery))
 }
 
 fn wal_of(p: &Path) -> std::path::PathBuf {

@@ -1570,6 +1570,10 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             report.rekey_s
         );
         println!(
+            "erasure of the synthetic year with the ward's check (erase + erase verify): {:.2} s",
+            report.erasure_s
+        );
+        println!(
             "lottery draw ({} applicants, {} runs): p50 {:.1} ms  max {:.1} ms; verify p50 {:.1} ms",
             tsudoi::bench::LOTTERY_BENCH_APPLICANTS,
             report.lottery_draw.samples,
