@@ -41,8 +41,10 @@ fn generate(out: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(&completions)?;
     // One page for `tsudoi` and one per subcommand (tsudoi-run.1, ...);
     // hidden internal commands get none.
-    let cmd = cli::Cli::command()
-        .after_help("Files: /etc/tsudoi/tsudoi.toml (configuration), /var/lib/tsudoi/tsudoi.db (store). See /usr/share/doc/tsudoi.");
+    let cmd = cli::Cli::command().after_long_help(format!(
+        "{}\n\nFiles: /etc/tsudoi/tsudoi.toml (configuration), /var/lib/tsudoi/tsudoi.db (store). See /usr/share/doc/tsudoi.",
+        cli::EXIT_STATUS
+    ));
     clap_mangen::generate_to(cmd, &man)?;
     for (shell, name) in [
         (Shell::Bash, "tsudoi.bash"),

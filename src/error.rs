@@ -96,3 +96,98 @@ impl From<KeyslotError> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of failure an [`Error`] is: the command line's exit code and
+/// how the kiosk reacts follow from it, not from the wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The user typed or chose something wrong, or asked for something that
+    /// does not exist: fix the input and try again. Exit code 2.
+    InvalidInput,
+    /// The user may not do this now (wrong password, locked account, role
+    /// without the right, keys not held, clock not confirmed). Exit code 3.
+    NotAllowed,
+    /// Stored data is damaged or was tampered with. Exit code 4.
+    Damaged,
+    /// The disk, the file system or a device failed (full disk, I/O error,
+    /// no permission). Exit code 5.
+    Io,
+    /// Anything else (a file from a newer tsudoi, an internal failure).
+    /// Exit code 1.
+    Other,
+}
+
+impl ErrorKind {
+    /// The command line's exit code for this kind (documented in the README,
+    /// `docs/dev/commands.md` and `tsudoi --help`). 1 is also what commands
+    /// return for a check whose answer is "no" (not eligible, log not intact).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::InvalidInput => 2,
+            ErrorKind::NotAllowed => 3,
+            ErrorKind::Damaged => 4,
+            ErrorKind::Io => 5,
+            ErrorKind::Other => 1,
+        }
+    }
+}
+
+fn sqlite_kind(e: &rusqlite::Error) -> ErrorKind {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseCorrupt | C::NotADatabase) => ErrorKind::Damaged,
+        Some(
+            C::SystemIoFailure
+            | C::DiskFull
+            | C::CannotOpen
+            | C::ReadOnly
+            | C::PermissionDenied
+            | C::FileLockingProtocolFailed,
+        ) => ErrorKind::Io,
+        _ => ErrorKind::Other,
+    }
+}
+
+impl Error {
+    /// The kind of this failure.
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            Error::StoreMissing(_)
+            | Error::StoreExists(_)
+            | Error::Input(_)
+            | Error::Invalid(_)
+            | Error::WeakPassword(_)
+            | Error::NotFound { .. }
+            | Error::Ambiguous { .. }
+            | Error::DuplicateParticipant { .. }
+            | Error::CardInUse
+            | Error::NotEligible(_)
+            | Error::Draw(_)
+            | Error::Refused(_)
+            | Error::Erased
+            | Error::RecoveryKey(_) => K::InvalidInput,
+            Error::WrongCredentials
+            | Error::AccountLocked { .. }
+            | Error::AccountInactive
+            | Error::PasswordChangeRequired
+            | Error::Locked
+            | Error::NotPermitted { .. }
+            | Error::KeyNotHeld
+            | Error::UpgradeNeeded
+            | Error::ReissueNeeded
+            | Error::ClockBehind { .. } => K::NotAllowed,
+            Error::Tampered(_) | Error::KeyslotCorrupt(_) => K::Damaged,
+            Error::Crypto(c) => match c {
+                CryptoError::Random => K::Other,
+                CryptoError::TooLarge | CryptoError::InvalidAad => K::Other,
+                _ => K::Damaged,
+            },
+            Error::Io(_) => K::Io,
+            Error::Database(e) => sqlite_kind(e),
+            Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
+            Error::Migration(MigrationError::TooNew { .. }) => K::Other,
+        }
+    }
+}

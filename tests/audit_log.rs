@@ -207,7 +207,7 @@ fn operators_make_checkpoints_and_proofs_handlers_do_not() {
         ],
     ] {
         let out = as_staff("uketsuke01", args);
-        assert_eq!(code(&out), 1, "{args:?}");
+        assert_eq!(code(&out), 3, "{args:?}: not allowed");
         assert!(
             text(&out.stderr).contains("取扱者"),
             "{}",
@@ -323,7 +323,7 @@ fn a_log_cut_short_is_caught_by_an_older_checkpoint() {
         ],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("短くなっています"));
     assert!(!env.path("p").exists());
 
@@ -430,7 +430,7 @@ fn a_history_rewritten_with_the_right_keys_is_caught_by_an_older_checkpoint() {
         ],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4, "damaged data");
     assert!(
         text(&out.stderr).contains("一致しません"),
         "{}",
@@ -535,7 +535,7 @@ fn failed_sign_ins_while_locked_are_chained_until_folded() {
         env.init();
         for _ in 0..3 {
             let out = env.run(&["staff", "list"], Some("Wrong-pass-2026-x"));
-            assert_eq!(code(&out), 1);
+            assert_eq!(code(&out), 3, "wrong password: not allowed");
         }
         let db = env.store();
         let pending: i64 = raw(&db)

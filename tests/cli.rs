@@ -189,7 +189,7 @@ fn staff_workflow_from_the_terminal() {
 
     // Wrong password: clear message, non-zero.
     let out = env.run(&["participant", "show", &id], Some("Wrong-pass-20261"));
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 3, "wrong password: not allowed");
     assert!(text(&out.stderr).contains("パスワードが違います"));
 
     // The audit log verifies, then a changed row is found.

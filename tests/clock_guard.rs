@@ -302,7 +302,7 @@ fn the_command_line_shows_refuses_and_confirms() {
         &["checkin", "--participant", &pid, "--session", &sid],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("時計"), "{}", text(&out.stderr));
     assert_eq!(sqlite(&store, "SELECT count(*) FROM attendance"), "0");
 

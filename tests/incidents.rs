@@ -106,7 +106,7 @@ fn an_incident_is_recorded_reported_signed_and_counted_without_personal_data() {
         "tori01",
         &["incident", "report", &id, "--out", dir.to_str().unwrap()],
     );
-    assert_eq!(code(&out), 1, "{}", text(&out.stdout));
+    assert_eq!(code(&out), 3, "{}", text(&out.stdout));
     assert!(text(&out.stderr).contains("権限"), "{}", text(&out.stderr));
     assert!(!dir.exists());
     let out = env.staff(&["incident", "report", &id, "--out", dir.to_str().unwrap()]);
@@ -283,7 +283,7 @@ fn an_operator_records_a_lost_stick_but_sees_and_names_no_records() {
             &person,
         ],
     );
-    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("権限"));
     let out = env.run_as(
         "unei01",
@@ -357,7 +357,7 @@ fn a_row_changed_deleted_or_forged_with_sqlite3_is_caught() {
         &["incident", "show", &format!("{year}-001")],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4, "damaged data");
     assert!(
         text(&out.stderr).contains("書き換えられています"),
         "{}",
@@ -374,7 +374,7 @@ fn a_row_changed_deleted_or_forged_with_sqlite3_is_caught() {
         ],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4);
     assert!(!dir.exists());
     // The handling report says so rather than leaving it out.
     let handling = env.path("handling");
@@ -409,7 +409,7 @@ fn a_row_changed_deleted_or_forged_with_sqlite3_is_caught() {
         &format!("DELETE FROM incident WHERE id = '{year}-002'"),
     );
     let out = env.run(&["incident", "list"], Some(NEW_PASSWORD));
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4);
     assert!(
         text(&out.stderr).contains(&format!("{year}-002")),
         "{}",
@@ -428,7 +428,7 @@ fn a_row_changed_deleted_or_forged_with_sqlite3_is_caught() {
         &["incident", "show", &format!("{year}-002")],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4);
     assert!(text(&out.stderr).contains("書き換えられています"));
 }
 

@@ -136,7 +136,7 @@ fn a_policy_edited_with_sqlite3_is_refused_at_the_next_sign_in() {
         let before = sqlite3(&env, "SELECT count(*) FROM audit");
         sqlite3(&env, attack);
         let out = env.run(&["staff", "policy", "show"], Some(NEW_PASSWORD));
-        assert_eq!(code(&out), 1, "{attack}");
+        assert_eq!(code(&out), 4, "{attack}");
         let err = text(&out.stderr);
         assert!(
             err.contains("セキュリティ設定") && err.contains("書き換え"),
@@ -161,7 +161,7 @@ fn removing_both_policy_rows_after_a_change_is_refused() {
         "DELETE FROM meta WHERE key IN ('security_policy', 'security_policy_mac')",
     );
     let out = env.run(&["staff", "policy", "show"], Some(NEW_PASSWORD));
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4, "damaged data");
     assert!(
         text(&out.stderr).contains("セキュリティ設定"),
         "{}",

@@ -112,7 +112,7 @@ fn only_a_manager_writes_it_and_a_changed_role_is_refused() {
         &["report", "staff", "--out", dir.to_str().unwrap()],
         Some(NEW_PASSWORD),
     );
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 4, "damaged data");
     assert!(
         text(&out.stderr).contains("unei01"),
         "{}",

@@ -23,21 +23,10 @@ use super::{
     PolicyCmd, ReportAction, ReportArgs, ScreenshotArgs, SessionCmd, StaffCmd, secrets,
 };
 
-/// 2 for input the user can correct, 1 for everything else.
+/// The exit code of a failed command, by the error's kind
+/// ([`tsudoi::error::ErrorKind::exit_code`]).
 pub fn exit_code(e: &Error) -> u8 {
-    match e {
-        Error::Input(_)
-        | Error::Invalid(_)
-        | Error::WeakPassword(_)
-        | Error::NotFound { .. }
-        | Error::Ambiguous { .. }
-        | Error::StoreMissing(_)
-        | Error::StoreExists(_)
-        | Error::Draw(_)
-        | Error::Refused(_)
-        | Error::Erased => 2,
-        _ => 1,
-    }
+    e.kind().exit_code()
 }
 
 pub(super) struct Context {

@@ -78,7 +78,7 @@ fn run(ctx: &Context, a: EraseArgs) -> Result<ExitCode> {
         eprintln!(
             "証明書は保存ファイルに残っています。tsudoi erase certificate --out フォルダ で書き出してください。"
         );
-        return Ok(ExitCode::from(1));
+        return Ok(ExitCode::from(tsudoi::error::ErrorKind::Io.exit_code()));
     }
     println!(
         "消去しました。消去証明書を {} に書き出しました。",

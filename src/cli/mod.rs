@@ -15,9 +15,18 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The exit status of every command, in `tsudoi --help` and the man page.
+pub const EXIT_STATUS: &str = "終了コード（exit status）:
+  0  成功（success）
+  1  確かめた結果が「いいえ」（対象外、監査ログに異常、一致しない）、またはその他の失敗
+  2  入力の誤り。入力を直してやり直す（invalid input）
+  3  権限がない・パスワードが違う・ロック中・時計の確認待ち（not allowed）
+  4  保存されたデータが壊れている・改ざんされている（damaged data）
+  5  ディスク・ファイル・装置の読み書きの失敗（I/O, disk full）";
+
 /// つどい — 高齢者地域交流スペースの受付（tsudoi: the check-in kiosk）
 #[derive(Debug, Parser)]
-#[command(name = "tsudoi", version, about, long_about = None)]
+#[command(name = "tsudoi", version, about, long_about = None, after_long_help = EXIT_STATUS)]
 pub struct Cli {
     /// 保存ファイルの場所（store file）
     #[arg(long, global = true, env = "TSUDOI_STORE")]
