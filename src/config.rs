@@ -159,8 +159,9 @@ impl Default for SecurityConfig {
 impl Config {
     /// Reads a configuration file; errors name the problem in Japanese.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Invalid(format!("設定ファイル {} を読めません: {e}", path.display()))
+        let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+            what: format!("設定ファイル {} を読めません", path.display()),
+            source,
         })?;
         toml::from_str(&text).map_err(|e| {
             Error::Invalid(format!(

@@ -18,6 +18,14 @@ pub enum Error {
     Migration(#[from] MigrationError),
     #[error("ファイルを読み書きできません: {0}")]
     Io(#[from] std::io::Error),
+    /// A named file could not be read or written. `what` is its path or its
+    /// kind ("設定ファイル …"), never a personal value.
+    #[error("{what}: {source}")]
+    File {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Crypto(#[from] CryptoError),
     #[error("{0}")]
@@ -185,6 +193,12 @@ impl Error {
                 _ => K::Damaged,
             },
             Error::Io(_) => K::Io,
+            // A path that does not exist or a file that already does is
+            // the user's to correct; anything else is the disk's failure.
+            Error::File { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::AlreadyExists => K::InvalidInput,
+                _ => K::Io,
+            },
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,

@@ -397,3 +397,34 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         out.status
     );
 }
+
+#[test]
+fn exit_codes_follow_the_kind_of_failure() {
+    let env = Env::new();
+    env.init();
+    // 2: input to correct.
+    let out = env.run(
+        &["check", "--birth", "昭和99年1月1日", "--postal", "160-0022"],
+        None,
+    );
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    // 3: not allowed.
+    let out = env.run(&["staff", "list"], Some("Wrong-pass-20261"));
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    // 5: the disk refuses (a folder inside a character device).
+    let out = env.run(
+        &["audit", "checkpoint", "--out", "/dev/null/checkpoint.txt"],
+        Some(NEW_PASSWORD),
+    );
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    // The table is in the help (and so in the man page).
+    let help = text(&env.run(&["--help"], None).stdout);
+    for line in [
+        "2  入力の誤り",
+        "3  権限がない",
+        "4  保存されたデータが壊れている",
+        "5  ディスク",
+    ] {
+        assert!(help.contains(line), "{line} missing from --help:\n{help}");
+    }
+}

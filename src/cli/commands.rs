@@ -1057,7 +1057,10 @@ fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| Error::Invalid(format!("{} に書けません: {e}", path.display())))?;
+        .map_err(|source| Error::File {
+            what: format!("{} に書けません", path.display()),
+            source,
+        })?;
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(())
