@@ -207,21 +207,16 @@ pub fn create(
             std::fs::remove_file(&leftover)?;
         }
     }
-    let (summary, recovery) = {
-        let (mut store, mut session, recovery) = Store::create(
-            &partial,
-            "デモ施設（架空のデータ）",
-            DEMO_MANAGER,
-            password,
-            policy.clone(),
-            postal.clone(),
-            clock.clone(),
-        )?;
-        // The demo manager is documented, so the first-change rule is waived here.
-        store.change_password(&mut session, password)?;
-        let summary = generate(&mut store, &session, spec)?;
-        store.checkpoint()?;
-        (summary, recovery)
+    let built = build(&partial, password, spec, &policy, &postal, &clock);
+    let (summary, recovery) = match built {
+        Ok(done) => done,
+        Err(e) => {
+            // A half-made store (disk full, interrupted) is never left behind.
+            for leftover in [partial.clone(), wal_of(&partial), shm_of(&partial)] {
+                let _ = std::fs::remove_file(&leftover);
+            }
+            return Err(e);
+        }
     };
     std::fs::rename(&partial, path)?;
     let mut store = Store::open(path, policy, postal, clock)?;
@@ -728,4 +723,29 @@ fn hex(s: &str) -> Vec<u8> {
     (0..s.len() / 2)
         .filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok())
         .collect()
+}
+
+/// Fills a new store at `partial` with the synthetic data.
+fn build(
+    partial: &Path,
+    password: &str,
+    spec: &DemoSpec,
+    policy: &Policy,
+    postal: &PostalTable,
+    clock: &Arc<dyn Clock>,
+) -> Result<(DemoSummary, crate::crypto::RecoveryKey)> {
+    let (mut store, mut session, recovery) = Store::create(
+        partial,
+        "デモ施設（架空のデータ）",
+        DEMO_MANAGER,
+        password,
+        policy.clone(),
+        postal.clone(),
+        clock.clone(),
+    )?;
+    // The demo manager is documented, so the first-change rule is waived here.
+    store.change_password(&mut session, password)?;
+    let summary = generate(&mut store, &session, spec)?;
+    store.checkpoint()?;
+    Ok((summary, recovery))
 }

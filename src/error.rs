@@ -18,6 +18,12 @@ pub enum Error {
     Migration(#[from] MigrationError),
     #[error("ファイルを読み書きできません: {0}")]
     Io(#[from] std::io::Error),
+    /// No screen could be opened (no display, no framebuffer). `detail` is
+    /// the backends' own report, shown only with `--verbose`.
+    #[error(
+        "画面が見つかりません。画面のない端末では、データだけを作る tsudoi demo --no-ui か、画面をPNGに描く tsudoi screenshot --out フォルダ を使ってください（表示先は環境変数 SLINT_BACKEND で選べます。詳しい理由は --verbose で表示します）。"
+    )]
+    NoDisplay { detail: String },
     /// A named file could not be read or written. `what` is its path or its
     /// kind ("設定ファイル …"), never a personal value.
     #[error("{what}: {source}")]
@@ -158,6 +164,14 @@ fn sqlite_kind(e: &rusqlite::Error) -> ErrorKind {
 }
 
 impl Error {
+    /// Details for `--verbose` that the one-sentence message leaves out.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Error::NoDisplay { detail } => Some(detail),
+            _ => None,
+        }
+    }
+
     /// The kind of this failure.
     pub fn kind(&self) -> ErrorKind {
         use ErrorKind as K;
@@ -192,7 +206,7 @@ impl Error {
                 CryptoError::TooLarge | CryptoError::InvalidAad => K::Other,
                 _ => K::Damaged,
             },
-            Error::Io(_) => K::Io,
+            Error::Io(_) | Error::NoDisplay { .. } => K::Io,
             // A path that does not exist or a file that already does is
             // the user's to correct; anything else is the disk's failure.
             Error::File { source, .. } => match source.kind() {

@@ -428,3 +428,42 @@ fn exit_codes_follow_the_kind_of_failure() {
         assert!(help.contains(line), "{line} missing from --help:\n{help}");
     }
 }
+
+#[test]
+fn with_no_screen_the_kiosk_says_so_in_one_sentence() {
+    let env = Env::new();
+    env.init();
+    std::fs::write(
+        env.dir.path().join("config.toml"),
+        "[hardware]\nreader = \"simulated\"\n[hardware.gpio]\nenabled = false\n",
+    )
+    .unwrap();
+    // Env::cmd clears the environment: no DISPLAY, no WAYLAND_DISPLAY.
+    let run = |verbose: bool| {
+        let mut c = env.cmd(&["run"]);
+        if verbose {
+            c.arg("--verbose");
+        }
+        c.env("SLINT_BACKEND", "winit").output().unwrap()
+    };
+    let out = run(false);
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for hint in [
+        "画面が見つかりません",
+        "--no-ui",
+        "tsudoi screenshot",
+        "SLINT_BACKEND",
+    ] {
+        assert!(err.contains(hint), "{hint} missing: {err}");
+    }
+    // The backends' own report only under --verbose.
+    let out = run(true);
+    assert_eq!(code(&out), 5);
+    assert!(
+        text(&out.stderr).lines().count() > 1,
+        "{}",
+        text(&out.stderr)
+    );
+}

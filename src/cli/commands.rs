@@ -1161,9 +1161,9 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
 }
 
 pub(super) fn ui_error(e: slint::PlatformError) -> Error {
-    Error::Invalid(format!(
-        "画面を開けませんでした（{e}）。ディスプレイの設定か SLINT_BACKEND を確かめてください。"
-    ))
+    Error::NoDisplay {
+        detail: e.to_string(),
+    }
 }
 
 pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk::KioskConfig> {

@@ -37,6 +37,9 @@ pub struct Cli {
     /// スタッフID（staff id for commands that unlock the store）
     #[arg(long, global = true, env = "TSUDOI_STAFF")]
     pub staff: Option<String>,
+    /// エラーの詳しい理由も表示する（e.g. why no screen could be opened）
+    #[arg(long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -855,10 +858,14 @@ pub fn main() -> ExitCode {
     if !kiosk {
         quiet_on_closed_pipe();
     }
+    let verbose = cli.verbose;
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("エラー: {e}");
+            if let Some(detail) = e.detail().filter(|_| verbose) {
+                eprintln!("{detail}");
+            }
             ExitCode::from(commands::exit_code(&e))
         }
     }
