@@ -286,3 +286,39 @@ fn every_ascii_symbol_can_be_typed_into_a_password() {
     c.staff_start();
     assert!(!c.symbols(), "a new sign-in starts on the letters");
 }
+
+#[test]
+fn a_phone_is_named_and_a_store_failure_asks_for_staff_calmly() {
+    let (mut c, dir) = controller(true);
+    // A phone or watch: the resident is told what to use instead.
+    assert_eq!(c.on_card(Err(CardIdError::RandomIdentifier)), Signal::Error);
+    assert_eq!(c.screen(), Screen::CardError);
+    assert!(
+        c.result_message().contains("携帯電話や腕時計は使えません"),
+        "{}",
+        c.result_message()
+    );
+    c.on_timeout();
+
+    // The store breaks under the kiosk (here: the check-in table renamed
+    // away with sqlite3's SQL, as a damaged file or a full disk would fail).
+    let raw = rusqlite::Connection::open(dir.path().join("tsudoi.db")).unwrap();
+    raw.execute_batch("ALTER TABLE attendance RENAME TO attendance_gone")
+        .unwrap();
+    assert_eq!(
+        c.on_card(card(CARD)),
+        Signal::Attention,
+        "the attention light"
+    );
+    assert_eq!(c.screen(), Screen::KioskFault);
+    assert!(
+        c.result_message().contains("係の者"),
+        "{}",
+        c.result_message()
+    );
+    assert!(!c.result_message().contains("もう一度タッチ"));
+    // Like every resident screen, it goes back to waiting by itself.
+    assert_eq!(c.timeout(), Some(KioskConfig::default().resident_idle));
+    c.on_timeout();
+    assert_eq!(c.screen(), Screen::Waiting);
+}

@@ -130,8 +130,12 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     shot("08-not-eligible")?;
     ui.with_controller(|c| c.apply_outcome(CheckInOutcome::SessionFull));
     shot("09-session-full")?;
-    ui.on_card(card(4));
+    ui.on_card(Err(tsudoi_hw::CardIdError::Empty));
     shot("10-card-error")?;
+    ui.on_card(Err(tsudoi_hw::CardIdError::RandomIdentifier));
+    shot("90-phone-card")?;
+    ui.with_controller(|c| c.show_fault());
+    shot("91-kiosk-fault")?;
     clock.set(crate::clock::jst(today, 20, 0));
     ui.on_card(card(1));
     shot("11-no-session")?;

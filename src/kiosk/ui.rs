@@ -120,6 +120,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::SessionFull => UiScreen::SessionFull,
         S::NoSession => UiScreen::NoSession,
         S::CardError => UiScreen::CardError,
+        S::KioskFault => UiScreen::KioskFault,
         S::ClockUnconfirmed => UiScreen::ClockUnconfirmed,
         S::ChooseSession => UiScreen::ChooseSession,
         S::ClassCard => UiScreen::ClassCard,

@@ -161,17 +161,17 @@ impl KioskController {
         self.clear_result();
         let card = match card {
             Ok(c) => c,
-            Err(_) => return self.show(Screen::CardError, Signal::Error),
+            Err(e) => return self.card_unreadable(e),
         };
         let today = self.store.clock().today();
         let results = match self.store.lottery_results_for_card(&card) {
             Ok(Some(r)) => r,
             Ok(None) => return self.show(Screen::UnknownCard, Signal::Attention),
-            Err(_) => return self.show(Screen::CardError, Signal::Error),
+            Err(e) => return self.fault("a card's lottery results could not be read", &e),
         };
         let open = match self.store.open_classes(today) {
             Ok(o) => o,
-            Err(_) => return self.show(Screen::CardError, Signal::Error),
+            Err(e) => return self.fault("the open classes could not be read", &e),
         };
         self.class_results = results.iter().map(result_row).collect();
         self.classes = open.iter().map(class_row).collect();

@@ -56,6 +56,9 @@ pub enum Screen {
     SessionFull,
     NoSession,
     CardError,
+    /// The store failed during a resident's tap (a disk or database error):
+    /// 「係の者をお呼びください」, the attention light, a log line.
+    KioskFault,
     /// The clock was found behind the store's latest time at start-up: no
     /// check-in is recorded until staff confirm the time (`tsudoi clock confirm`).
     ClockUnconfirmed,
@@ -666,7 +669,7 @@ impl KioskController {
         self.clear_result();
         let card = match card {
             Ok(c) => c,
-            Err(_) => return self.show(Screen::CardError, Signal::Error),
+            Err(e) => return self.card_unreadable(e),
         };
         match self
             .store
@@ -696,8 +699,32 @@ impl KioskController {
             Err(Error::ClockBehind { .. }) => {
                 self.show(Screen::ClockUnconfirmed, Signal::Attention)
             }
-            Err(_) => self.show(Screen::CardError, Signal::Error),
+            Err(e) => self.fault("a card tap could not be checked in", &e),
         }
+    }
+
+    /// A card the reader could not use: the reason the resident can act on
+    /// (a phone or watch is named as such).
+    pub(super) fn card_unreadable(&mut self, e: tsudoi_hw::CardIdError) -> Signal {
+        let signal = self.show(Screen::CardError, Signal::Error);
+        if e == tsudoi_hw::CardIdError::RandomIdentifier {
+            self.result_message = e.to_string();
+        }
+        signal
+    }
+
+    /// The store failed during a resident's action: a calm screen asking for
+    /// staff, the attention light, and one log line (journald on the device)
+    /// with what failed and the error's kind; error texts carry no personal
+    /// value, so neither does the line.
+    pub(super) fn fault(&mut self, what: &str, e: &Error) -> Signal {
+        eprintln!("tsudoi kiosk: {what}: {e} ({:?})", e.kind());
+        self.show_fault()
+    }
+
+    /// The fault screen alone (also used by the screenshots).
+    pub fn show_fault(&mut self) -> Signal {
+        self.show(Screen::KioskFault, Signal::Attention)
     }
 
     /// The resident picked one of several sessions.
@@ -730,7 +757,7 @@ impl KioskController {
             Err(Error::ClockBehind { .. }) => {
                 self.show(Screen::ClockUnconfirmed, Signal::Attention)
             }
-            Err(_) => self.show(Screen::CardError, Signal::Error),
+            Err(e) => self.fault("a chosen session could not be checked in", &e),
         }
     }
 
@@ -786,6 +813,9 @@ impl KioskController {
                     Some("ご本人確認の時期です。受付で保険証などを見せてください。")
                 }
                 Screen::SessionFull => Some("この活動は定員に達しました。受付にお声がけください。"),
+                Screen::KioskFault => Some(
+                    "受付を記録できませんでした。係の者が確かめますので、このままお声がけください。",
+                ),
                 Screen::ClockUnconfirmed => Some(
                     "この端末の時計が正しいか確かめるまで、受付を記録できません。受付にお声がけください。",
                 ),
