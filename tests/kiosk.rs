@@ -156,10 +156,13 @@ fn reader_disconnected_shows_a_banner() {
     let (ui, _dir) = start(f);
     ui.on_reader_state(false);
     mock_elapsed_time(Duration::ZERO);
-    assert!(!labelled(&ui, "カードリーダーが接続されていません").is_empty());
+    const BANNER: &str = "カードリーダーが接続されていません。受付にお声がけください。";
+    assert!(!labelled(&ui, BANNER).is_empty());
+    assert!(!labelled(&ui, "いまはカードが使えません").is_empty());
     ui.on_reader_state(true);
     mock_elapsed_time(Duration::ZERO);
-    assert!(labelled(&ui, "カードリーダーが接続されていません").is_empty());
+    assert!(labelled(&ui, BANNER).is_empty());
+    assert!(!labelled(&ui, "カードをタッチしてください").is_empty());
 }
 
 #[test]

@@ -297,6 +297,8 @@ impl Shared {
             let screen = c.screen();
             g.set_screen(ui_screen(screen));
             g.set_reader_connected(c.reader_connected());
+            g.set_reader_banner(c.reader_banner().into());
+            g.set_waiting_prompt(c.waiting_prompt().into());
             g.set_date_label(c.date_label().into());
             if matches!(
                 screen,

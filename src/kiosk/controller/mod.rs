@@ -405,6 +405,33 @@ impl KioskController {
         self.reader_connected
     }
 
+    /// The red banner while the reader is away (the reader's own wording
+    /// from `tsudoi_hw`), or empty: not on the staff sign-in screens, which
+    /// need the whole height for the keyboard.
+    pub fn reader_banner(&self) -> String {
+        if self.reader_connected
+            || matches!(
+                self.screen,
+                Screen::StaffSignIn | Screen::StaffChangePassword
+            )
+        {
+            return String::new();
+        }
+        let state = tsudoi_hw::ReaderState::NotConnected {
+            reason: String::new(),
+        };
+        format!("{state}。受付にお声がけください。")
+    }
+
+    /// The waiting screen's big line: the reader's state in its own words.
+    pub fn waiting_prompt(&self) -> &'static str {
+        if self.reader_connected {
+            "カードをタッチしてください"
+        } else {
+            "いまはカードが使えません"
+        }
+    }
+
     pub fn staff_id(&self) -> Option<&str> {
         self.staff.as_ref().map(|s| s.staff_id())
     }
