@@ -1,0 +1,211 @@
+//! Crash storm (issue 16, the short version CI runs): several `tsudoi`
+//! processes write at once — hand check-ins, a registration, a monthly
+//! report export — and some are killed with SIGKILL at random moments.
+//! After every trial the file must pass `PRAGMA integrity_check` (read by
+//! the `sqlite3` command), the audit log must verify, and every check-in
+//! whose process said 「受付ができました」 must be in the file exactly once.
+//!
+//! `TSUDOI_CRASH_TRIALS=1000 cargo test --release --test crash_storm -- --nocapture`
+//! runs a longer campaign and prints the table row for the README.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::cli::{Env, days_from_today, text};
+use common::{NEW_PASSWORD, date, resident};
+use tsudoi::clock::SystemClock;
+use tsudoi::eligibility::PostalTable;
+use tsudoi::store::Store;
+
+const KANA: &[&str] = &[
+    "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ", "タ",
+    "チ", "ツ", "テ", "ト", "ナ", "ニ", "ヌ", "ネ", "ノ", "ハ", "ヒ", "フ", "ヘ", "ホ",
+];
+
+/// A small deterministic generator (xorshift64*), seeded per run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Registers `n` invented residents directly (fast) and returns their ids.
+fn residents(env: &Env, n: usize) -> Vec<String> {
+    let mut store = Store::open(
+        &env.store(),
+        common::policy(),
+        PostalTable::shinjuku(),
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let staff = store.sign_in("kanri01", NEW_PASSWORD).unwrap();
+    (0..n)
+        .map(|i| {
+            let a = KANA[i % KANA.len()];
+            let b = KANA[(i / KANA.len()) % KANA.len()];
+            let c = KANA[(i / (KANA.len() * KANA.len())) % KANA.len()];
+            let kana = format!("シケン {a}{b}{c}コ");
+            store
+                .register(
+                    &staff,
+                    resident(
+                        &kana,
+                        &kana,
+                        &format!("090-{:04}-{:04}", 3000 + i / 10_000, i % 10_000),
+                        date(1950, 1, 1),
+                    ),
+                )
+                .unwrap()
+        })
+        .collect()
+}
+
+fn spawn(env: &Env, args: &[&str], input: Option<&str>) -> Child {
+    let mut c = env.cmd(args);
+    c.env("TSUDOI_PASSWORD", NEW_PASSWORD)
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(input) = input {
+        use std::io::Write;
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(input.as_bytes());
+        }
+    }
+    child
+}
+
+fn sqlite(env: &Env, sql: &str) -> String {
+    let out = Command::new("sqlite3")
+        .arg(env.store())
+        .arg(sql)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn acknowledged_check_ins_survive_processes_killed_at_random() {
+    let trials: usize = std::env::var("TSUDOI_CRASH_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    const WRITERS: usize = 4;
+    let env = Env::new();
+    env.init();
+    let session = env.salon_today();
+    let session_id = sqlite(
+        &env,
+        &format!("SELECT id FROM sessions WHERE id LIKE '{session}%'"),
+    );
+    let people = residents(&env, trials * WRITERS);
+    let month = days_from_today(0)[..7].to_owned();
+    let mut rng = Rng(0x5EED_2026_1203 ^ std::process::id() as u64);
+    let (mut acknowledged, mut killed, mut lost) = (Vec::new(), 0usize, 0usize);
+    let started = Instant::now();
+
+    for trial in 0..trials {
+        let mut children: Vec<(Option<String>, Child)> = Vec::new();
+        for w in 0..WRITERS {
+            let id = &people[trial * WRITERS + w];
+            children.push((
+                Some(id.clone()),
+                spawn(
+                    &env,
+                    &["checkin", "--participant", id, "--session", &session],
+                    None,
+                ),
+            ));
+        }
+        let person = format!(
+            r#"{{"name": "嵐 試{trial}", "kana": "アラシ シ", "phone": "080-{:04}-{:04}",
+               "birth": "昭和30年1月1日", "postal": "160-0022"}}"#,
+            7000 + trial / 10_000,
+            trial % 10_000
+        );
+        children.push((
+            None,
+            spawn(&env, &["participant", "add", "--json", "-"], Some(&person)),
+        ));
+        let out = env.path(&format!("report-{trial}"));
+        children.push((
+            None,
+            spawn(
+                &env,
+                &["report", "--month", &month, "--out", out.to_str().unwrap()],
+                None,
+            ),
+        ));
+        // Kill about half of them at a random moment in their first 300 ms.
+        std::thread::sleep(Duration::from_millis(rng.below(300)));
+        for (_, child) in children.iter_mut() {
+            if rng.below(2) == 0 {
+                let _ = child.kill();
+                killed += 1;
+            }
+        }
+        for (id, child) in children {
+            let out = child.wait_with_output().unwrap();
+            if let Some(id) = id
+                && out.status.success()
+                && text(&out.stdout).contains("受付ができました")
+            {
+                acknowledged.push(id);
+            }
+        }
+
+        // The file after the storm, read by sqlite3 (not our code).
+        assert_eq!(
+            sqlite(&env, "PRAGMA integrity_check"),
+            "ok",
+            "trial {trial}"
+        );
+        for id in &acknowledged {
+            let n = sqlite(
+                &env,
+                &format!(
+                    "SELECT count(*) FROM attendance WHERE participant_id = '{id}' AND session_id = '{session_id}'"
+                ),
+            );
+            if n != "1" {
+                lost += 1;
+                eprintln!("trial {trial}: acknowledged check-in {id} found {n} times");
+            }
+        }
+    }
+    let verify = env.run(&["audit", "verify"], Some(NEW_PASSWORD));
+    assert!(
+        verify.status.success(),
+        "{}{}",
+        text(&verify.stdout),
+        text(&verify.stderr)
+    );
+    println!(
+        "crash storm: {trials} trials, {} processes, {killed} sent SIGKILL, {} check-ins acknowledged, {lost} lost, audit log intact, {:.0} s",
+        trials * (WRITERS + 2),
+        acknowledged.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(lost, 0);
+    assert!(
+        !acknowledged.is_empty(),
+        "no check-in survived to be acknowledged: the storm tested nothing"
+    );
+}
