@@ -519,6 +519,20 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.report_next();
     });
     shot("73-handling-report-confirm")?;
+    // 「保存期間を過ぎた記録」: a few invented records registered in 2022
+    // and never seen again, listed and deleted.
+    ui.with_controller(|c| {
+        demo::past_residents(c.store_mut(), demo::DEMO_MANAGER, RETENTION_DAY, 7, 2022)
+    })?;
+    ui.with_controller(|c| {
+        c.oversight_open();
+        c.oversight_retention();
+    });
+    shot("74-retention-list")?;
+    ui.with_controller(|c| c.retention_delete());
+    shot("75-retention-confirm")?;
+    ui.with_controller(|c| c.retention_confirm());
+    shot("76-retention-done")?;
     ui.with_controller(|c| c.sign_out());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());
@@ -540,6 +554,12 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     files.extend(super::screens_training::render(out, width, height, today)?);
     Ok(files)
 }
+
+/// When the records past the retention period were registered.
+const RETENTION_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2022, 6, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
 
 /// Picks the candidate written `text` on the name step, whichever page it is on.
 fn choose_name(c: &mut KioskController, text: &str) {

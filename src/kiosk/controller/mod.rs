@@ -13,6 +13,7 @@ mod name_entry;
 mod oversight;
 mod register;
 mod report;
+mod retention;
 mod search;
 mod sheet;
 mod training;
@@ -27,6 +28,7 @@ pub use report::{
     PreviewTable, ReportConfig, ReportStep, Transfer, Written,
 };
 pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
+pub use retention::{DUE_ROWS, Retention, RetentionStep};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
 pub use training::TrainingResult;
@@ -143,6 +145,9 @@ pub struct KioskConfig {
     /// When the space closes: the keys leave memory then (and at the latest
     /// 12 hours after the day's first sign-in, [`crate::store::MAX_KEY_HOLD`]).
     pub closing_time: Option<NaiveTime>,
+    /// Whole fiscal years without a visit after which a record is due for
+    /// deletion (`[retention] fiscal_years`; the store refuses outside 1–10).
+    pub retention_years: u32,
 }
 
 impl Default for KioskConfig {
@@ -154,6 +159,7 @@ impl Default for KioskConfig {
             early_check_in: chrono::Duration::minutes(30),
             report: ReportConfig::default(),
             closing_time: NaiveTime::from_hms_opt(21, 0, 0),
+            retention_years: 3,
         }
     }
 }
@@ -180,6 +186,7 @@ impl KioskConfig {
                 .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
             report: self.report,
             closing_time: self.closing_time,
+            retention_years: self.retention_years,
         }
     }
 }
@@ -1123,6 +1130,7 @@ impl KioskController {
             },
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
             Screen::StaffOversight => match &self.oversight {
+                Some(o) if o.retention.is_some() => "保存期間を過ぎた記録".into(),
                 Some(o) if o.summary_page.is_some() => "点検用のまとめ（立入検査用）".into(),
                 _ => "事故・点検（区への届出と報告）".into(),
             },

@@ -1,0 +1,265 @@
+//! The end of a record at the kiosk (issue 14): 「事故・点検」 →
+//! 「保存期間を過ぎた記録」 lists the records with no visit for three whole
+//! fiscal years by 登録番号 and date, and deletes them after a confirmation
+//! — through Slint's testing backend, as staff would tap. The store is
+//! checked with `sqlite3`. All people and numbers are invented.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use i_slint_backend_testing::mock_elapsed_time;
+use slint::{ComponentHandle, Model};
+use tsudoi::kiosk::controller::ReportConfig;
+use tsudoi::kiosk::ui::oversight::{Oversight, OversightStep};
+use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
+use tsudoi::store::Role;
+use tsudoi::store::participants::short_id;
+use tsudoi::store::sessions::{NewSession, Program, SessionMode};
+
+use common::media::fake_system;
+use common::ui::{labelled, press, sign_in};
+use common::*;
+
+const HANDLER: &str = "tori01";
+const OPERATOR: &str = "unei01";
+const FIRST: &str = "Hajime-2026-pass";
+const SECOND: &str = "Tsugi-2026-pass!";
+/// Records registered in 2022 and never seen again: due in fiscal 2026.
+const OLD: u32 = 7;
+
+struct Kiosk {
+    ui: KioskUi,
+    path: std::path::PathBuf,
+    /// The ids of the records due, oldest first, and the one kept.
+    due: Vec<String>,
+    kept: String,
+    _dir: tempfile::TempDir,
+}
+
+const GIVEN: [(&str, &str); 8] = [
+    ("一郎", "いちろう"),
+    ("二郎", "じろう"),
+    ("三郎", "さぶろう"),
+    ("四郎", "しろう"),
+    ("五郎", "ごろう"),
+    ("六郎", "ろくろう"),
+    ("七郎", "しちろう"),
+    ("八郎", "はちろう"),
+];
+
+fn someone(n: u32) -> tsudoi::store::participants::NewParticipant {
+    let (name, kana) = GIVEN[n as usize];
+    resident(
+        &format!("保存 {name}"),
+        &format!("ほぞん {kana}"),
+        &format!("090-5555-{:04}", 2000 + n),
+        date(1950, 5, 5),
+    )
+}
+
+/// Seven records registered on 1 June 2022, one of which came on
+/// 1 April 2023 (kept); then fiscal 2026 (10 November), a handler and an
+/// operator, and the kiosk on 800×480.
+fn kiosk() -> Kiosk {
+    let mut f = fixture_on(date(2022, 6, 1));
+    let m = f.manager.clone();
+    let mut due = Vec::new();
+    for n in 0..OLD {
+        due.push(f.store.register(&m, someone(n)).unwrap());
+    }
+    let kept = f.store.register(&m, someone(OLD)).unwrap();
+    let day = date(2023, 4, 1);
+    f.clock.set(tsudoi::clock::jst(day, 10, 0));
+    let session = f
+        .store
+        .add_session(
+            &m,
+            NewSession {
+                program: Program::Koryu,
+                date: day,
+                start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+                title: "交流サロン".into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    f.store.check_in_by_staff(&m, &kept, &session).unwrap();
+    f.store.sign_out(&m).unwrap();
+
+    f.clock.set(tsudoi::clock::jst(date(2026, 11, 10), 10, 0));
+    let m = f.store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
+    for (id, role) in [(HANDLER, Role::Handler), (OPERATOR, Role::Operator)] {
+        f.store.add_staff(&m, id, role, FIRST).unwrap();
+        let mut s = f.store.sign_in(id, FIRST).unwrap();
+        f.store.change_password(&mut s, SECOND).unwrap();
+        f.store.sign_out(&s).unwrap();
+    }
+    f.store.sign_out(&m).unwrap();
+    let root = f.dir.path().join("system");
+    fake_system(&root, &[("sdb", "TSUDOI")]);
+    let Fixture {
+        dir, path, store, ..
+    } = f;
+    i_slint_backend_testing::init_no_event_loop();
+    let config = KioskConfig {
+        report: ReportConfig {
+            media_root: root,
+            ward: None,
+        },
+        ..KioskConfig::default()
+    };
+    let ui = KioskUi::new(KioskController::new(store, config)).unwrap();
+    ui.window().show().unwrap();
+    ui.window()
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    mock_elapsed_time(Duration::ZERO);
+    Kiosk {
+        ui,
+        path,
+        due,
+        kept,
+        _dir: dir,
+    }
+}
+
+fn step(ui: &KioskUi) -> OversightStep {
+    ui.window().global::<Oversight>().get_step()
+}
+
+fn strings(m: slint::ModelRc<slint::SharedString>) -> Vec<String> {
+    m.iter().map(|s| s.to_string()).collect()
+}
+
+fn lines(ui: &KioskUi) -> Vec<String> {
+    strings(ui.window().global::<Oversight>().get_lines())
+}
+
+fn rows(ui: &KioskUi) -> Vec<String> {
+    strings(ui.window().global::<Oversight>().get_rows())
+}
+
+fn sqlite(path: &std::path::Path, sql: &str) -> String {
+    let out = Command::new("sqlite3").arg(path).arg(sql).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[test]
+fn a_handler_deletes_the_records_past_the_retention_period_after_a_confirmation() {
+    let k = kiosk();
+    let ui = &k.ui;
+    sign_in(ui, HANDLER, SECOND);
+    press(ui, "事故・点検");
+    press(ui, "保存期間を過ぎた記録");
+    assert_eq!(step(ui), OversightStep::Retention);
+    assert_eq!(
+        lines(ui),
+        [
+            "保存期間を過ぎた記録：7件（来所のない年度が3年度）",
+            "最後の来所（または登録）が2023年4月1日より前の記録です。"
+        ]
+    );
+    // 登録番号 and the date only, five to a page.
+    let mut listed = rows(ui);
+    assert_eq!(listed.len(), 5);
+    let first = k.due.iter().map(|id| short_id(id)).min().unwrap();
+    // Same day for all: in the order of their ids.
+    assert_eq!(
+        listed[0],
+        format!("登録番号 {first}　最後の来所（登録） 2022年6月1日")
+    );
+    assert_eq!(ui.window().global::<Oversight>().get_page_info(), "1/2");
+    press(ui, "次のページ");
+    listed.extend(rows(ui));
+    assert_eq!(listed.len(), OLD as usize);
+    for id in &k.due {
+        assert!(listed.iter().any(|r| r.contains(&short_id(id))), "{id}");
+    }
+    assert!(!listed.iter().any(|r| r.contains(&short_id(&k.kept))));
+    assert!(
+        !listed
+            .iter()
+            .any(|r| r.contains("保存 ") || r.contains("ほぞん"))
+    );
+
+    // 「削除する」 asks first; 「もどる」 deletes nothing.
+    press(ui, "削除する");
+    assert_eq!(step(ui), OversightStep::RetentionConfirm);
+    assert_eq!(lines(ui)[0], "7件の記録を削除します。元にはもどせません。");
+    press(ui, "もどる");
+    assert_eq!(step(ui), OversightStep::Retention);
+    assert_eq!(sqlite(&k.path, "SELECT count(*) FROM participants"), "8");
+
+    press(ui, "削除する");
+    press(ui, "削除を確定する");
+    assert_eq!(step(ui), OversightStep::RetentionDone);
+    assert_eq!(lines(ui)[0], "7件の記録を削除しました。");
+    assert_eq!(sqlite(&k.path, "SELECT id FROM participants"), k.kept);
+    assert_eq!(
+        sqlite(
+            &k.path,
+            "SELECT DISTINCT actor FROM audit WHERE action = 'delete' AND result = 'retention'"
+        ),
+        HANDLER
+    );
+    assert_eq!(
+        sqlite(
+            &k.path,
+            "SELECT count(*) FROM audit WHERE action = 'delete' AND result = 'retention'"
+        ),
+        "7"
+    );
+
+    press(ui, "事故・点検にもどる");
+    assert_eq!(step(ui), OversightStep::Menu);
+    press(ui, "保存期間を過ぎた記録");
+    assert_eq!(
+        lines(ui),
+        ["保存期間（来所のない年度が3年度）を過ぎた記録はありません。"]
+    );
+    // Nothing to delete: no 「削除する」.
+    assert!(labelled(ui, "削除する").is_empty());
+    press(ui, "もどる");
+    assert_eq!(step(ui), OversightStep::Menu);
+}
+
+#[test]
+fn an_operator_neither_sees_nor_reaches_the_retention_screen() {
+    let k = kiosk();
+    let ui = &k.ui;
+    sign_in(ui, OPERATOR, SECOND);
+    press(ui, "事故・点検");
+    assert!(labelled(ui, "保存期間を過ぎた記録").is_empty());
+    // Refused where the screen hides it, even when called anyway.
+    ui.with_controller(|c| {
+        c.oversight_retention();
+        c.retention_delete();
+        c.retention_confirm();
+    });
+    mock_elapsed_time(Duration::ZERO);
+    assert_eq!(step(ui), OversightStep::Menu);
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffOversight);
+    assert!(ui.with_controller(|c| c.oversight().is_some_and(|o| o.retention.is_none())));
+    assert_eq!(sqlite(&k.path, "SELECT count(*) FROM participants"), "8");
+}
+
+#[test]
+fn nothing_of_the_retention_screen_stays_after_sign_out() {
+    let k = kiosk();
+    let ui = &k.ui;
+    sign_in(ui, MANAGER, NEW_PASSWORD);
+    press(ui, "事故・点検");
+    press(ui, "保存期間を過ぎた記録");
+    assert!(!rows(ui).is_empty());
+    ui.with_controller(|c| c.sign_out());
+    mock_elapsed_time(Duration::ZERO);
+    assert!(rows(ui).is_empty());
+    assert!(lines(ui).is_empty());
+    assert!(ui.with_controller(|c| c.oversight().is_none()));
+}
