@@ -1,8 +1,10 @@
 //! The end of a record at the kiosk (issue 14): 「事故・点検」 →
 //! 「保存期間を過ぎた記録」 lists the records with no visit for three whole
 //! fiscal years by 登録番号 and date, and deletes them after a confirmation
-//! — through Slint's testing backend, as staff would tap. The store is
-//! checked with `sqlite3`. All people and numbers are invented.
+//! — and a record's disclosure PDF is written to a (fake) USB stick
+//! from 「直す・消す」 → 「開示用PDF」 — through Slint's testing backend,
+//! as staff would tap. The store is checked with `sqlite3`, the stick with
+//! `sha256sum` and `pdftotext`. All people and numbers are invented.
 
 mod common;
 
@@ -19,9 +21,10 @@ use tsudoi::store::Role;
 use tsudoi::store::participants::short_id;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 
-use common::media::fake_system;
-use common::ui::{labelled, press, sign_in};
+use common::media::{fake_system, stick};
+use common::ui::{labelled, open_record, press, sign_in};
 use common::*;
+use tsudoi::kiosk::ui::disclosure::{DiscloseStep, Disclosure};
 
 const HANDLER: &str = "tori01";
 const OPERATOR: &str = "unei01";
@@ -32,6 +35,7 @@ const OLD: u32 = 7;
 
 struct Kiosk {
     ui: KioskUi,
+    root: std::path::PathBuf,
     path: std::path::PathBuf,
     /// The ids of the records due, oldest first, and the one kept.
     due: Vec<String>,
@@ -53,8 +57,8 @@ const GIVEN: [(&str, &str); 8] = [
 fn someone(n: u32) -> tsudoi::store::participants::NewParticipant {
     let (name, kana) = GIVEN[n as usize];
     resident(
-        &format!("保存 {name}"),
-        &format!("ほぞん {kana}"),
+        &format!("森 {name}"),
+        &format!("もり {kana}"),
         &format!("090-5555-{:04}", 2000 + n),
         date(1950, 5, 5),
     )
@@ -108,7 +112,7 @@ fn kiosk() -> Kiosk {
     i_slint_backend_testing::init_no_event_loop();
     let config = KioskConfig {
         report: ReportConfig {
-            media_root: root,
+            media_root: root.clone(),
             ward: None,
         },
         ..KioskConfig::default()
@@ -121,6 +125,7 @@ fn kiosk() -> Kiosk {
     mock_elapsed_time(Duration::ZERO);
     Kiosk {
         ui,
+        root,
         path,
         due,
         kept,
@@ -185,7 +190,7 @@ fn a_handler_deletes_the_records_past_the_retention_period_after_a_confirmation(
     assert!(
         !listed
             .iter()
-            .any(|r| r.contains("保存 ") || r.contains("ほぞん"))
+            .any(|r| r.contains("森 ") || r.contains("モリ"))
     );
 
     // 「削除する」 asks first; 「もどる」 deletes nothing.
@@ -262,4 +267,92 @@ fn nothing_of_the_retention_screen_stays_after_sign_out() {
     assert!(rows(ui).is_empty());
     assert!(lines(ui).is_empty());
     assert!(ui.with_controller(|c| c.oversight().is_none()));
+}
+
+fn disclose_step(ui: &KioskUi) -> DiscloseStep {
+    ui.window().global::<Disclosure>().get_step()
+}
+
+fn disclose_lines(ui: &KioskUi) -> Vec<String> {
+    strings(ui.window().global::<Disclosure>().get_lines())
+}
+
+#[test]
+fn a_handler_writes_a_residents_disclosure_pdf_to_the_stick_for_printing() {
+    let k = kiosk();
+    let ui = &k.ui;
+    sign_in(ui, HANDLER, SECOND);
+    open_record(ui, &["ハ", "チ"], "モリ ハチロウ（1950年生まれ）");
+    press(ui, "直す・消す");
+    // No stick yet: the screen says so, and looks again when asked.
+    fake_system(&k.root, &[]);
+    press(ui, "開示用PDFをUSBメモリに");
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffDisclose);
+    assert_eq!(disclose_step(ui), DiscloseStep::Insert);
+    assert!(disclose_lines(ui)[0].starts_with("USBメモリが見つかりません。"));
+    assert!(labelled(ui, "開示用PDFを書き出す").is_empty());
+    fake_system(&k.root, &[("sdb", "TSUDOI")]);
+    press(ui, "もう一度さがす");
+    assert_eq!(disclose_step(ui), DiscloseStep::Ready);
+    assert_eq!(disclose_lines(ui)[0], "USBメモリ：TSUDOI（/dev/sdb1）");
+
+    press(ui, "開示用PDFを書き出す");
+    assert_eq!(
+        disclose_step(ui),
+        DiscloseStep::Done,
+        "{:?}",
+        disclose_lines(ui)
+    );
+    let folder = format!("tsudoi-disclosure-{}", short_id(&k.kept));
+    let file = format!("{folder}.pdf");
+    let shown = disclose_lines(ui);
+    assert!(shown.contains(&format!("フォルダ：{folder}")), "{shown:?}");
+    assert!(shown.contains(&format!("ファイル：{file}")), "{shown:?}");
+
+    // On the stick: the PDF and its sum, which sha256sum accepts.
+    let dir = stick(&k.root, "TSUDOI").join(&folder);
+    let sums = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(sums.status.success());
+    let text = Command::new("pdftotext")
+        .args([dir.join(&file).as_os_str(), std::ffi::OsStr::new("-")])
+        .output()
+        .unwrap();
+    assert!(text.status.success());
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("保有個人情報の開示"), "{text}");
+    assert!(text.contains(&short_id(&k.kept)), "{text}");
+    assert!(text.contains("090-5555-2007"), "{text}");
+
+    // The ledger has the file and its SHA-256, for the resident, by the
+    // handler; the audit log has the disclosure.
+    let sum = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    let sum = sum.split_whitespace().next().unwrap();
+    assert_eq!(
+        sqlite(
+            &k.path,
+            "SELECT staff_id, purpose, verified FROM media_ledger"
+        ),
+        format!("{HANDLER}|本人への開示|1")
+    );
+    let files = sqlite(&k.path, "SELECT files FROM media_ledger");
+    assert!(files.contains(&file) && files.contains(sum), "{files}");
+    assert_eq!(
+        sqlite(
+            &k.path,
+            &format!(
+                "SELECT actor FROM audit WHERE action = 'export' AND record_id = '{}' AND fields = 'disclosure'",
+                k.kept
+            )
+        ),
+        HANDLER
+    );
+
+    press(ui, "もどる");
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffEditMenu);
+    assert!(ui.with_controller(|c| c.disclosure().is_none()));
+    assert!(disclose_lines(ui).is_empty());
 }

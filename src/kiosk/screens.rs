@@ -320,6 +320,18 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.delete_start();
     });
     shot("58-confirm-delete")?;
+    // 開示: the record's disclosure PDF, written to a stick inserted late.
+    ui.with_controller(|c| {
+        c.cancel();
+        c.disclose_start();
+    });
+    shot("77-disclose-insert-usb")?;
+    fake_media(&media_root, &[("sdb", "TSUDOI")])?;
+    ui.with_controller(|c| c.disclose_scan());
+    shot("78-disclose-ready")?;
+    ui.with_controller(|c| c.disclose_write());
+    shot("79-disclose-written")?;
+    fake_media(&media_root, &[])?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();

@@ -9,6 +9,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
+pub mod disclosure;
 pub mod oversight;
 pub mod report;
 pub mod training;
@@ -144,6 +145,7 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffSheet => UiScreen::StaffSheet,
         S::StaffOversight => UiScreen::StaffOversight,
         S::StaffIncident => UiScreen::StaffIncident,
+        S::StaffDisclose => UiScreen::StaffDisclose,
     }
 }
 
@@ -488,6 +490,7 @@ impl Shared {
             }
             report::refresh(&window, &c);
             oversight::refresh(&window, &c);
+            disclosure::refresh(&window, &c);
             training::refresh(&window, &c);
             if c.wants_quit() {
                 // `tsudoi training` ended: the command line writes the record.
@@ -667,6 +670,7 @@ impl KioskUi {
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         report::wire(&window, &shared);
         oversight::wire(&window, &shared);
+        disclosure::wire(&window, &shared);
         training::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);

@@ -8,6 +8,7 @@ mod address_entry;
 mod cards;
 mod classes;
 mod clock;
+mod disclosure;
 mod keys;
 mod name_entry;
 mod oversight;
@@ -20,6 +21,7 @@ mod training;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
+pub use disclosure::{Disclose, DiscloseStep};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
@@ -99,6 +101,8 @@ pub enum Screen {
     StaffOversight,
     /// Recording an incident, step by step.
     StaffIncident,
+    /// A record's disclosure PDF written to a USB stick (開示).
+    StaffDisclose,
 }
 
 impl Screen {
@@ -121,6 +125,7 @@ impl Screen {
                 | Screen::StaffSheet
                 | Screen::StaffOversight
                 | Screen::StaffIncident
+                | Screen::StaffDisclose
         )
     }
 }
@@ -1063,6 +1068,7 @@ impl KioskController {
             | Screen::StaffEditMenu
             | Screen::StaffClasses
             | Screen::StaffCards
+            | Screen::StaffDisclose
             | Screen::StaffConfirmDelete => self.search_back(),
             _ => {}
         }
@@ -1123,6 +1129,7 @@ impl KioskController {
             Screen::StaffAddSession => "活動を追加".into(),
             Screen::StaffRecord => "記録".into(),
             Screen::StaffEditMenu => "記録を直す・消す".into(),
+            Screen::StaffDisclose => "開示用のPDFをUSBメモリに書き出す".into(),
             Screen::StaffCards => "カードの登録".into(),
             Screen::StaffSheet => match &self.sheet {
                 Some(v) => format!("出席簿　{}", v.sheet.title),
