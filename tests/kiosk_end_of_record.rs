@@ -4,7 +4,9 @@
 //! — and a record's disclosure PDF is written to a (fake) USB stick
 //! from 「直す・消す」 → 「開示用PDF」 — through Slint's testing backend,
 //! as staff would tap. The store is checked with `sqlite3`, the stick with
-//! `sha256sum` and `pdftotext`. All people and numbers are invented.
+//! `sha256sum` and `pdftotext`. 「契約終了の消去」 erases the store with the
+//! recovery key typed on screen and writes the certificate to the stick.
+//! All people and numbers are invented.
 
 mod common;
 
@@ -25,6 +27,7 @@ use common::media::{fake_system, stick};
 use common::ui::{labelled, open_record, press, sign_in};
 use common::*;
 use tsudoi::kiosk::ui::disclosure::{DiscloseStep, Disclosure};
+use tsudoi::kiosk::ui::erasure::{Erasure, ErasureStep};
 
 const HANDLER: &str = "tori01";
 const OPERATOR: &str = "unei01";
@@ -355,4 +358,170 @@ fn a_handler_writes_a_residents_disclosure_pdf_to_the_stick_for_printing() {
     assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffEditMenu);
     assert!(ui.with_controller(|c| c.disclosure().is_none()));
     assert!(disclose_lines(ui).is_empty());
+}
+
+fn erasure_step(ui: &KioskUi) -> ErasureStep {
+    ui.window().global::<Erasure>().get_step()
+}
+
+fn erasure_lines(ui: &KioskUi) -> Vec<String> {
+    strings(ui.window().global::<Erasure>().get_lines())
+}
+
+#[test]
+fn erasure_waits_for_the_last_monthly_report() {
+    let k = kiosk();
+    let ui = &k.ui;
+    // Handlers do not see it.
+    sign_in(ui, HANDLER, SECOND);
+    press(ui, "事故・点検");
+    assert!(labelled(ui, "契約終了の消去").is_empty());
+    ui.with_controller(|c| c.erasure_open());
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffOversight);
+    press(ui, "もどる");
+    press(ui, "サインアウト");
+
+    sign_in(ui, MANAGER, NEW_PASSWORD);
+    press(ui, "事故・点検");
+    press(ui, "契約終了の消去");
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffErasure);
+    assert_eq!(erasure_step(ui), ErasureStep::ReportDue);
+    assert_eq!(
+        erasure_lines(ui)[0],
+        "2023年4月の受付の記録が、まだ区への月次報告に出ていません。"
+    );
+    assert!(labelled(ui, "次へ（回復キー）").is_empty());
+    press(ui, "やめる（消去しない）");
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffOversight);
+    assert_eq!(sqlite(&k.path, "SELECT count(*) FROM participants"), "8");
+}
+
+#[test]
+fn a_manager_erases_the_store_with_the_recovery_key_and_the_certificate_goes_to_the_stick() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tsudoi.db");
+    let clock = std::sync::Arc::new(tsudoi::clock::FixedClock::jst(date(2026, 11, 10), 10, 0));
+    let (mut store, mut manager, recovery) = tsudoi::store::Store::create(
+        &path,
+        "テスト施設",
+        MANAGER,
+        PASSWORD,
+        policy(),
+        tsudoi::eligibility::PostalTable::shinjuku(),
+        clock,
+    )
+    .unwrap();
+    store.change_password(&mut manager, NEW_PASSWORD).unwrap();
+    store.register(&manager, someone(0)).unwrap();
+    store.sign_out(&manager).unwrap();
+    let key: String = recovery
+        .to_display()
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
+    drop(recovery);
+    let root = dir.path().join("system");
+    fake_system(&root, &[]);
+    i_slint_backend_testing::init_no_event_loop();
+    let config = KioskConfig {
+        report: ReportConfig {
+            media_root: root.clone(),
+            ward: None,
+        },
+        ..KioskConfig::default()
+    };
+    let ui = &KioskUi::new(KioskController::new(store, config)).unwrap();
+    ui.window().show().unwrap();
+    ui.window()
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    mock_elapsed_time(Duration::ZERO);
+
+    sign_in(ui, MANAGER, NEW_PASSWORD);
+    press(ui, "事故・点検");
+    press(ui, "契約終了の消去");
+    assert_eq!(erasure_step(ui), ErasureStep::Plan);
+    let plan = erasure_lines(ui);
+    assert!(
+        plan.iter().any(|l| l.starts_with("参加者の記録：1件　")),
+        "{plan:?}"
+    );
+    press(ui, "次へ（回復キー）");
+    assert_eq!(erasure_step(ui), ErasureStep::Key);
+    // A short key is refused and cleared.
+    for c in key.chars().take(3) {
+        press(ui, &c.to_string());
+    }
+    assert!(erasure_lines(ui).contains(&"入力した文字数：3／55".to_owned()));
+    press(ui, "回復キーを確かめる");
+    assert_eq!(erasure_step(ui), ErasureStep::Key);
+    let message = ui.window().global::<Erasure>().get_message();
+    assert!(message.contains("文字数が正しくありません"), "{message}");
+    assert!(erasure_lines(ui).contains(&"入力した文字数：0／55".to_owned()));
+    for c in key.chars() {
+        press(ui, &c.to_string());
+    }
+    // Only the count reaches the screen, never the key.
+    let shown = erasure_lines(ui).join("\n");
+    assert!(shown.contains("入力した文字数：55／55"), "{shown}");
+    assert!(!shown.contains(&key[..8]));
+    press(ui, "回復キーを確かめる");
+    assert_eq!(erasure_step(ui), ErasureStep::Confirm);
+    press(ui, "消去する");
+    assert_eq!(erasure_step(ui), ErasureStep::ConfirmAgain);
+    press(ui, "本当に消去する");
+    assert_eq!(erasure_step(ui), ErasureStep::Stick);
+    assert!(labelled(ui, "消去して証明書を書き出す").is_empty());
+    fake_system(&root, &[("sdb", "TSUDOI")]);
+    press(ui, "もう一度さがす");
+    assert_eq!(erasure_lines(ui)[0], "USBメモリ：TSUDOI（/dev/sdb1）");
+    press(ui, "消去して証明書を書き出す");
+
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::Erased);
+    let erased = strings(ui.window().global::<Erasure>().get_erased());
+    assert_eq!(erased[0], "この端末の個人情報と鍵をすべて消去しました。");
+    assert!(
+        erased[1].contains("tsudoi-erasure-certificate"),
+        "{erased:?}"
+    );
+    // The certificate folder on the stick checks with sha256sum, and its
+    // files are the ones the erased store holds.
+    let cert = stick(&root, "TSUDOI").join("tsudoi-erasure-certificate");
+    let sums = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&cert)
+        .output()
+        .unwrap();
+    assert!(sums.status.success());
+    let mut on_stick: Vec<String> = std::fs::read_dir(&cert)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_stick.sort();
+    let held = sqlite(&path, "SELECT name FROM erasure_certificate ORDER BY name");
+    assert_eq!(held, on_stick.join("\n"));
+    assert_eq!(
+        sqlite(
+            &path,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ),
+        "1"
+    );
+
+    // Nothing else runs: a card, the staff button, the idle timer.
+    ui.on_card(Ok(tsudoi_hw::CardId::new(
+        tsudoi_hw::Technology::Felica,
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    )
+    .unwrap()));
+    mock_elapsed_time(Duration::ZERO);
+    assert!(labelled(ui, "スタッフのサインイン").is_empty());
+    ui.with_controller(|c| {
+        c.staff_start();
+        c.back();
+        c.on_timeout();
+        c.tick();
+    });
+    mock_elapsed_time(Duration::from_secs(120));
+    assert_eq!(ui.with_controller(|c| c.screen()), Screen::Erased);
 }

@@ -10,6 +10,7 @@ use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
 pub mod disclosure;
+pub mod erasure;
 pub mod oversight;
 pub mod report;
 pub mod training;
@@ -146,6 +147,8 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffOversight => UiScreen::StaffOversight,
         S::StaffIncident => UiScreen::StaffIncident,
         S::StaffDisclose => UiScreen::StaffDisclose,
+        S::StaffErasure => UiScreen::StaffErasure,
+        S::Erased => UiScreen::Erased,
     }
 }
 
@@ -491,6 +494,7 @@ impl Shared {
             report::refresh(&window, &c);
             oversight::refresh(&window, &c);
             disclosure::refresh(&window, &c);
+            erasure::refresh(&window, &c);
             training::refresh(&window, &c);
             if c.wants_quit() {
                 // `tsudoi training` ended: the command line writes the record.
@@ -671,6 +675,7 @@ impl KioskUi {
         report::wire(&window, &shared);
         oversight::wire(&window, &shared);
         disclosure::wire(&window, &shared);
+        erasure::wire(&window, &shared);
         training::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);

@@ -9,6 +9,7 @@ mod cards;
 mod classes;
 mod clock;
 mod disclosure;
+mod erasure;
 mod keys;
 mod name_entry;
 mod oversight;
@@ -22,6 +23,7 @@ pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
 pub use disclosure::{Disclose, DiscloseStep};
+pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
@@ -103,6 +105,10 @@ pub enum Screen {
     StaffIncident,
     /// A record's disclosure PDF written to a USB stick (開示).
     StaffDisclose,
+    /// 「契約終了の消去」, step by step (managers).
+    StaffErasure,
+    /// The store has been erased: the kiosk does nothing else.
+    Erased,
 }
 
 impl Screen {
@@ -126,6 +132,7 @@ impl Screen {
                 | Screen::StaffOversight
                 | Screen::StaffIncident
                 | Screen::StaffDisclose
+                | Screen::StaffErasure
         )
     }
 }
@@ -308,6 +315,10 @@ pub struct KioskController {
     oversight: Option<Oversight>,
     /// The incident being recorded.
     incident: Option<IncidentForm>,
+    /// 「契約終了の消去」 while it is open.
+    erasure: Option<Erasure>,
+    /// Once the store is erased, what every screen says (empty before).
+    erased: Vec<String>,
     /// 研修モード: the practice under way (after `store`, so the practice
     /// store closes before its folder is removed).
     training: Option<crate::training::Practice>,
@@ -384,6 +395,8 @@ impl KioskController {
             sheet: None,
             oversight: None,
             incident: None,
+            erasure: None,
+            erased: Vec::new(),
             training: None,
             parked: None,
             training_request: false,
@@ -580,7 +593,7 @@ impl KioskController {
             Screen::Locked | Screen::Waiting if self.parked.is_some() => {
                 Some(self.config.staff_idle)
             }
-            Screen::Locked | Screen::Waiting => None,
+            Screen::Locked | Screen::Waiting | Screen::Erased => None,
             Screen::CheckedIn | Screen::AlreadyCheckedIn => Some(self.config.result_return),
             s if s.is_staff() => Some(self.config.staff_idle),
             _ => Some(self.config.resident_idle),
@@ -607,6 +620,11 @@ impl KioskController {
 
     fn go_waiting(&mut self) {
         self.clear_result();
+        if !self.erased.is_empty() {
+            // Nothing runs on an erased store.
+            self.screen = Screen::Erased;
+            return;
+        }
         self.waiting_page = 0;
         // Keys that cannot match a card (an operator's alone) leave the
         // kiosk closed to taps: 準備中 until a handler or manager signs in.
@@ -659,6 +677,9 @@ impl KioskController {
 
     /// A card was read (or could not be read).
     pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        if !self.erased.is_empty() {
+            return Signal::Attention;
+        }
         // A tap after closing time finds the kiosk closed, even if the
         // clock tick has not come round yet.
         self.end_of_day();
@@ -1040,6 +1061,7 @@ impl KioskController {
         self.sheet = None;
         self.oversight = None;
         self.incident = None;
+        self.erasure = None;
         self.go_waiting();
     }
 
@@ -1062,6 +1084,7 @@ impl KioskController {
             Screen::StaffRegister => self.reg_back(),
             Screen::StaffOversight => self.oversight_back(),
             Screen::StaffIncident => self.incident_back(),
+            Screen::StaffErasure => self.erasure_back(),
             Screen::StaffSearch
             | Screen::StaffRecord
             | Screen::StaffCorrect
@@ -1130,6 +1153,8 @@ impl KioskController {
             Screen::StaffRecord => "記録".into(),
             Screen::StaffEditMenu => "記録を直す・消す".into(),
             Screen::StaffDisclose => "開示用のPDFをUSBメモリに書き出す".into(),
+            Screen::StaffErasure => "契約終了の消去（取扱責任者）".into(),
+            Screen::Erased => "消去しました".into(),
             Screen::StaffCards => "カードの登録".into(),
             Screen::StaffSheet => match &self.sheet {
                 Some(v) => format!("出席簿　{}", v.sheet.title),

@@ -199,6 +199,7 @@ impl KioskController {
                 | Screen::StaffReport
                 | Screen::StaffIncident
                 | Screen::StaffOversight
+                | Screen::StaffErasure
         ) {
             return;
         }
@@ -233,6 +234,7 @@ impl KioskController {
         }
         self.incident = None;
         self.report = None;
+        self.erasure = None;
         self.oversight = Some(o);
         self.screen = Screen::StaffOversight;
     }

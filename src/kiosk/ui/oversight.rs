@@ -152,4 +152,5 @@ pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     wire!(on_retention_page, |c, d: i32| c.retention_page(d));
     wire!(on_retention_delete, |c| c.retention_delete());
     wire!(on_retention_confirm, |c| c.retention_confirm());
+    wire!(on_erasure, |c| c.erasure_open());
 }
