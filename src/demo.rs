@@ -561,6 +561,71 @@ type ClassSessions = std::collections::BTreeMap<(i32, u32, &'static str), Vec<(S
 /// Seat holders per lottery-class session id.
 type Seats = std::collections::HashMap<String, std::collections::HashSet<String>>;
 
+/// `count` more invented residents, registered on `day` (at 10:00) and
+/// never seen since: records past the retention period, for the retention
+/// screen's screenshots. The same seed gives the same ids; audited as the
+/// demo's records are. Returns their ids.
+pub fn past_residents(
+    store: &mut Store,
+    staff_id: &str,
+    day: NaiveDate,
+    count: usize,
+    seed: u64,
+) -> Result<Vec<String>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let bits = store.blind_bits();
+    let Some((code, town)) = store
+        .postal_table()
+        .residences()
+        .find(|r| r.town.is_some())
+        .map(|r| (r.code.digits().to_owned(), r.town.clone()))
+    else {
+        return Ok(Vec::new());
+    };
+    let at = crate::clock::jst(day, 10, 0).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let (tx, keys, _, _) = store.write_tx()?;
+    let mut ids = Vec::with_capacity(count);
+    for i in 0..count {
+        let id = uuid_from(&mut rng);
+        let (sur, sur_k) = SURNAMES[rng.random_range(0..SURNAMES.len())];
+        let (giv, giv_k) = GIVEN[rng.random_range(0..GIVEN.len())];
+        let phone = format!("0900{:07}", 5_550_000 + i);
+        let fields = insert_participant(
+            &tx,
+            keys,
+            bits,
+            &ParticipantRow {
+                id: &id,
+                name: &format!("{sur} {giv}"),
+                kana: &format!("{sur_k} {giv_k}"),
+                phone: &phone,
+                birth_date: Some(day - Duration::days(70 * 365 + 30 * i as i64)),
+                postal_code: Some(&code),
+                town: town.as_deref(),
+                address: None,
+                basis: Basis::SelfPresented,
+                document: Some(DocumentKind::ALL[i % 3]),
+                verified: Some((day, staff_id)),
+                consent_on: day,
+            },
+            &at,
+        )?;
+        record_in(
+            &tx,
+            keys,
+            &at,
+            staff_id,
+            AuditAction::Create,
+            &id,
+            &fields,
+            "demo",
+        )?;
+        ids.push(id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
 /// One drawn lottery class per week of lottery sessions: about 40 applicants
 /// among those eligible then, 30 seats, a waiting list of 10. Demo card 1's
 /// resident holds a seat in today's class, so a tap shows the class day.

@@ -1176,6 +1176,7 @@ pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk
             ..Default::default()
         },
         closing_time: Some(ctx.config.kiosk.closing_time()?),
+        retention_years: ctx.config.retention.fiscal_years,
         ..Default::default()
     }
     .clamped())

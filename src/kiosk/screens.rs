@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::NaiveTime;
+use chrono::{Datelike, NaiveTime};
 
 use super::controller::{KioskConfig, KioskController, ReportConfig};
 use super::ui::{KioskUi, render_png};
@@ -54,7 +54,8 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         target_visits: 200,
         ..demo::DemoSpec::year_ending(today, 2026)
     };
-    let (mut store, manager, _) = demo::open_or_create(
+    // The recovery key is kept for the erasure screens (the last ones).
+    let (mut store, manager, _, recovery) = demo::create(
         &scratch.path().join("screens.db"),
         demo::DEMO_PASSWORD,
         &spec,
@@ -324,6 +325,18 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.delete_start();
     });
     shot("58-confirm-delete")?;
+    // 開示: the record's disclosure PDF, written to a stick inserted late.
+    ui.with_controller(|c| {
+        c.cancel();
+        c.disclose_start();
+    });
+    shot("77-disclose-insert-usb")?;
+    fake_media(&media_root, &[("sdb", "TSUDOI")])?;
+    ui.with_controller(|c| c.disclose_scan());
+    shot("78-disclose-ready")?;
+    ui.with_controller(|c| c.disclose_write());
+    shot("79-disclose-written")?;
+    fake_media(&media_root, &[])?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();
@@ -523,6 +536,20 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.report_next();
     });
     shot("73-handling-report-confirm")?;
+    // 「保存期間を過ぎた記録」: a few invented records registered in 2022
+    // and never seen again, listed and deleted.
+    ui.with_controller(|c| {
+        demo::past_residents(c.store_mut(), demo::DEMO_MANAGER, RETENTION_DAY, 7, 2022)
+    })?;
+    ui.with_controller(|c| {
+        c.oversight_open();
+        c.oversight_retention();
+    });
+    shot("74-retention-list")?;
+    ui.with_controller(|c| c.retention_delete());
+    shot("75-retention-confirm")?;
+    ui.with_controller(|c| c.retention_confirm());
+    shot("76-retention-done")?;
     ui.with_controller(|c| c.sign_out());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());
@@ -540,10 +567,78 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     // The demo panel sits below the kiosk area: the window is that much taller.
     let path = out.join("19-demo-reader-panel.png");
     render_png(ui.window(), width, height + DEMO_PANEL_HEIGHT, &path)?;
-    files.push(path);
+    let demo_panel = path;
+    ui.set_demo_mode(false);
+
+    // 「契約終了の消去」, last: it erases the demo store.
+    ui.with_controller(|c| {
+        sign_in(c, demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
+        c.oversight_open();
+        c.erasure_open();
+    });
+    shot("100-erasure-report-due")?;
+    // The day's report, written after the day's last check-in.
+    clock.set(crate::clock::jst(today, 20, 0));
+    let report_dir = scratch.path().join("last-report");
+    ui.with_controller(|c| -> Result<()> {
+        c.erasure_back();
+        let store = c.store_mut();
+        let staff = store.sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD)?;
+        let month = crate::report::Month {
+            year: today.year(),
+            month: today.month(),
+        };
+        store.export_report(
+            &staff,
+            month,
+            &report_dir,
+            crate::report::csv::Encoding::Utf8Bom,
+            crate::report::Wording::default(),
+        )?;
+        store.sign_out(&staff)?;
+        c.erasure_open();
+        Ok(())
+    })?;
+    shot("101-erasure-plan")?;
+    let key: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(
+        recovery
+            .to_display()
+            .chars()
+            .filter(|c| *c != '-')
+            .collect(),
+    );
+    drop(recovery);
+    ui.with_controller(|c| {
+        c.erasure_next();
+        for k in key.chars().take(23) {
+            c.erasure_key(&k.to_string());
+        }
+    });
+    shot("102-erasure-key")?;
+    ui.with_controller(|c| {
+        for k in key.chars().skip(23) {
+            c.erasure_key(&k.to_string());
+        }
+        c.erasure_check_key();
+    });
+    shot("103-erasure-confirm")?;
+    ui.with_controller(|c| c.erasure_next());
+    shot("104-erasure-confirm-again")?;
+    fake_media(&media_root, &[("sdb", "TSUDOI")])?;
+    ui.with_controller(|c| c.erasure_next());
+    shot("105-erasure-stick")?;
+    ui.with_controller(|c| c.erasure_run());
+    shot("106-erased")?;
+    files.push(demo_panel);
     files.extend(super::screens_training::render(out, width, height, today)?);
     Ok(files)
 }
+
+/// When the records past the retention period were registered.
+const RETENTION_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2022, 6, 1) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
 
 /// Picks the candidate written `text` on the name step, whichever page it is on.
 fn choose_name(c: &mut KioskController, text: &str) {

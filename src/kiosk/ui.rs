@@ -9,6 +9,8 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
 use crate::store::sessions::Program;
 
+pub mod disclosure;
+pub mod erasure;
 pub mod oversight;
 pub mod report;
 pub mod training;
@@ -145,6 +147,9 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffSheet => UiScreen::StaffSheet,
         S::StaffOversight => UiScreen::StaffOversight,
         S::StaffIncident => UiScreen::StaffIncident,
+        S::StaffDisclose => UiScreen::StaffDisclose,
+        S::StaffErasure => UiScreen::StaffErasure,
+        S::Erased => UiScreen::Erased,
     }
 }
 
@@ -491,6 +496,8 @@ impl Shared {
             }
             report::refresh(&window, &c);
             oversight::refresh(&window, &c);
+            disclosure::refresh(&window, &c);
+            erasure::refresh(&window, &c);
             training::refresh(&window, &c);
             if c.wants_quit() {
                 // `tsudoi training` ended: the command line writes the record.
@@ -670,6 +677,8 @@ impl KioskUi {
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         report::wire(&window, &shared);
         oversight::wire(&window, &shared);
+        disclosure::wire(&window, &shared);
+        erasure::wire(&window, &shared);
         training::wire(&window, &shared);
         {
             let weak = Rc::downgrade(&shared);

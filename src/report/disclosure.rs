@@ -5,13 +5,15 @@
 //! what, never a value). Printing it is itself audited, so the next
 //! disclosure shows it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::params;
+use sha2::{Digest, Sha256};
 
+use super::media::{self, LedgerEntry, LedgerFile, Medium};
 use super::{pdf, prepare_out_dir, write_synced};
 use crate::eligibility;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::jp_date;
 use crate::store::audit::AuditAction;
 use crate::store::participants::short_id;
@@ -24,6 +26,27 @@ pub struct Disclosure {
     pub file: String,
     /// Rows printed per section: (check-ins, applications, audit entries).
     pub counts: (usize, usize, usize),
+}
+
+/// The media ledger's purpose for a disclosure written to a stick.
+pub const DISCLOSURE_PURPOSE: &str = "本人への開示";
+
+/// What a disclosure onto a USB stick wrote.
+#[derive(Debug, Clone)]
+pub struct DisclosureExport {
+    /// The folder on the stick.
+    pub dir: PathBuf,
+    /// The PDF's file name in it.
+    pub file: String,
+    /// The PDF's SHA-256 (hex), as read back and entered in the ledger.
+    pub sha256: String,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The Japanese name of an audit action as a resident would read it.
@@ -242,5 +265,64 @@ impl Store {
             "ok",
         )?;
         Ok(Disclosure { file, counts })
+    }
+}
+
+impl Store {
+    /// A disclosure onto a removable medium, for printing: the PDF of
+    /// [`Store::export_disclosure`] in a new folder
+    /// `tsudoi-disclosure-<登録番号>` (or `…-2`, …) with a `SHA256SUMS`,
+    /// flushed, read back from the stick and entered in the media ledger
+    /// with the purpose [`DISCLOSURE_PURPOSE`] (a failed read-back is
+    /// entered too, as not verified). Not signed: handlers hold no device
+    /// signing key. Managers and handlers.
+    pub fn export_disclosure_to_medium(
+        &mut self,
+        staff: &StaffSession,
+        id: &str,
+        medium: &Medium,
+    ) -> Result<DisclosureExport> {
+        staff.require(true)?;
+        let folder = format!("tsudoi-disclosure-{}", short_id(id));
+        let mut dir = medium.mount_point.join(&folder);
+        let mut n = 2;
+        while dir.exists() {
+            dir = medium.mount_point.join(format!("{folder}-{n}"));
+            n += 1;
+        }
+        let written = self.export_disclosure(staff, id, &dir)?;
+        let sha256 = sha256_hex(&std::fs::read(dir.join(&written.file))?);
+        write_synced(
+            &dir.join("SHA256SUMS"),
+            format!("{sha256}  {}\n", written.file).as_bytes(),
+        )?;
+        media::flush_and_forget(&dir)?;
+        let read_back = std::fs::read(dir.join(&written.file)).map(|b| sha256_hex(&b));
+        let verified = read_back.as_ref().is_ok_and(|s| *s == sha256);
+        self.insert_media_transfer(
+            staff,
+            &LedgerEntry {
+                at: self.now(),
+                staff_id: staff.staff_id().to_owned(),
+                medium: medium.name(),
+                destination: dir.display().to_string(),
+                purpose: DISCLOSURE_PURPOSE.to_owned(),
+                files: vec![LedgerFile {
+                    name: written.file.clone(),
+                    sha256: sha256.clone(),
+                }],
+                verified,
+            },
+        )?;
+        if !verified {
+            return Err(Error::Invalid(
+                "USBメモリから読み戻した内容が一致しません。別の媒体でやり直してください。".into(),
+            ));
+        }
+        Ok(DisclosureExport {
+            dir,
+            file: written.file,
+            sha256,
+        })
     }
 }

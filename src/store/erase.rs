@@ -185,6 +185,19 @@ impl Store {
         recovery: &RecoveryKey,
         request: &EraseRequest,
     ) -> Result<Erased> {
+        self.erase_in_place(manager, recovery, request)
+    }
+
+    /// [`Store::erase`] for a caller that keeps the store (the kiosk):
+    /// afterwards this store holds the erased file, read only, and no key;
+    /// every query but the certificate's fails. Refused as [`Store::erase`]
+    /// is, with the store untouched.
+    pub fn erase_in_place(
+        &mut self,
+        manager: &StaffSession,
+        recovery: &RecoveryKey,
+        request: &EraseRequest,
+    ) -> Result<Erased> {
         self.check_erasure_allowed(manager, recovery)?;
         let actor = Actor::Staff(manager.clone());
         let plan = self.erasure_plan(manager)?;
@@ -204,9 +217,9 @@ impl Store {
         self.checkpoint()?;
         let last_state_sha256 = sha256_hex(&std::fs::read(self.path())?);
 
-        destroy(&mut self)?;
+        destroy(self)?;
         let ids: Vec<[u8; 8]> = key_ids.iter().flatten().map(|id| id.0).collect();
-        let checks = self_check(&self, &ids)?;
+        let checks = self_check(self, &ids)?;
         let passed = checks.iter().all(|c| c.passed);
 
         let certificate = Certificate {
@@ -408,10 +421,11 @@ fn self_check(store: &Store, ids: &[[u8; 8]]) -> Result<Vec<CheckResult>> {
 
 /// Writes the certificate's files into a new SQLite file beside the store,
 /// syncs it and renames it over the store; removes the WAL and shared
-/// memory files and syncs the folder.
-fn replace_with_certificate(store: Store, files: &[(String, Vec<u8>)]) -> Result<()> {
+/// memory files and syncs the folder. The store is left on the erased
+/// file, opened read only.
+fn replace_with_certificate(store: &mut Store, files: &[(String, Vec<u8>)]) -> Result<()> {
     let path = store.path().to_owned();
-    let Store { conn, .. } = store;
+    let conn = std::mem::replace(&mut store.conn, Connection::open_in_memory()?);
     conn.close().map_err(|(_, e)| Error::Database(e))?;
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".erased-tmp");
@@ -451,6 +465,10 @@ fn replace_with_certificate(store: Store, files: &[(String, Vec<u8>)]) -> Result
         };
         std::fs::File::open(dir)?.sync_all()?;
     }
+    store.conn = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
     Ok(())
 }
 

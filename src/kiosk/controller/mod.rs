@@ -8,17 +8,22 @@ mod address_entry;
 mod cards;
 mod classes;
 mod clock;
+mod disclosure;
+mod erasure;
 mod keys;
 mod name_entry;
 mod oversight;
 mod register;
 mod report;
+mod retention;
 mod search;
 mod sheet;
 mod training;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
+pub use disclosure::{Disclose, DiscloseStep};
+pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
@@ -27,6 +32,7 @@ pub use report::{
     PreviewTable, ReportConfig, ReportStep, Transfer, Written,
 };
 pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
+pub use retention::{DUE_ROWS, Retention, RetentionStep};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
 pub use training::TrainingResult;
@@ -100,6 +106,12 @@ pub enum Screen {
     StaffOversight,
     /// Recording an incident, step by step.
     StaffIncident,
+    /// A record's disclosure PDF written to a USB stick (開示).
+    StaffDisclose,
+    /// 「契約終了の消去」, step by step (managers).
+    StaffErasure,
+    /// The store has been erased: the kiosk does nothing else.
+    Erased,
 }
 
 impl Screen {
@@ -122,6 +134,8 @@ impl Screen {
                 | Screen::StaffSheet
                 | Screen::StaffOversight
                 | Screen::StaffIncident
+                | Screen::StaffDisclose
+                | Screen::StaffErasure
         )
     }
 }
@@ -146,6 +160,9 @@ pub struct KioskConfig {
     /// When the space closes: the keys leave memory then (and at the latest
     /// 12 hours after the day's first sign-in, [`crate::store::MAX_KEY_HOLD`]).
     pub closing_time: Option<NaiveTime>,
+    /// Whole fiscal years without a visit after which a record is due for
+    /// deletion (`[retention] fiscal_years`; the store refuses outside 1–10).
+    pub retention_years: u32,
 }
 
 impl Default for KioskConfig {
@@ -157,6 +174,7 @@ impl Default for KioskConfig {
             early_check_in: chrono::Duration::minutes(30),
             report: ReportConfig::default(),
             closing_time: NaiveTime::from_hms_opt(21, 0, 0),
+            retention_years: 3,
         }
     }
 }
@@ -183,6 +201,7 @@ impl KioskConfig {
                 .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
             report: self.report,
             closing_time: self.closing_time,
+            retention_years: self.retention_years,
         }
     }
 }
@@ -299,6 +318,10 @@ pub struct KioskController {
     oversight: Option<Oversight>,
     /// The incident being recorded.
     incident: Option<IncidentForm>,
+    /// 「契約終了の消去」 while it is open.
+    erasure: Option<Erasure>,
+    /// Once the store is erased, what every screen says (empty before).
+    erased: Vec<String>,
     /// 研修モード: the practice under way (after `store`, so the practice
     /// store closes before its folder is removed).
     training: Option<crate::training::Practice>,
@@ -375,6 +398,8 @@ impl KioskController {
             sheet: None,
             oversight: None,
             incident: None,
+            erasure: None,
+            erased: Vec::new(),
             training: None,
             parked: None,
             training_request: false,
@@ -598,7 +623,7 @@ impl KioskController {
             Screen::Locked | Screen::Waiting if self.parked.is_some() => {
                 Some(self.config.staff_idle)
             }
-            Screen::Locked | Screen::Waiting => None,
+            Screen::Locked | Screen::Waiting | Screen::Erased => None,
             Screen::CheckedIn | Screen::AlreadyCheckedIn => Some(self.config.result_return),
             s if s.is_staff() => Some(self.config.staff_idle),
             _ => Some(self.config.resident_idle),
@@ -625,6 +650,11 @@ impl KioskController {
 
     fn go_waiting(&mut self) {
         self.clear_result();
+        if !self.erased.is_empty() {
+            // Nothing runs on an erased store.
+            self.screen = Screen::Erased;
+            return;
+        }
         self.waiting_page = 0;
         // Keys that cannot match a card (an operator's alone) leave the
         // kiosk closed to taps: 準備中 until a handler or manager signs in.
@@ -677,6 +707,9 @@ impl KioskController {
 
     /// A card was read (or could not be read).
     pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+        if !self.erased.is_empty() {
+            return Signal::Attention;
+        }
         // A tap after closing time finds the kiosk closed, even if the
         // clock tick has not come round yet.
         self.end_of_day();
@@ -1085,6 +1118,7 @@ impl KioskController {
         self.sheet = None;
         self.oversight = None;
         self.incident = None;
+        self.erasure = None;
         self.go_waiting();
     }
 
@@ -1107,12 +1141,14 @@ impl KioskController {
             Screen::StaffRegister => self.reg_back(),
             Screen::StaffOversight => self.oversight_back(),
             Screen::StaffIncident => self.incident_back(),
+            Screen::StaffErasure => self.erasure_back(),
             Screen::StaffSearch
             | Screen::StaffRecord
             | Screen::StaffCorrect
             | Screen::StaffEditMenu
             | Screen::StaffClasses
             | Screen::StaffCards
+            | Screen::StaffDisclose
             | Screen::StaffConfirmDelete => self.search_back(),
             _ => {}
         }
@@ -1173,6 +1209,9 @@ impl KioskController {
             Screen::StaffAddSession => "活動を追加".into(),
             Screen::StaffRecord => "記録".into(),
             Screen::StaffEditMenu => "記録を直す・消す".into(),
+            Screen::StaffDisclose => "開示用のPDFをUSBメモリに書き出す".into(),
+            Screen::StaffErasure => "契約終了の消去（取扱責任者）".into(),
+            Screen::Erased => "消去しました".into(),
             Screen::StaffCards => "カードの登録".into(),
             Screen::StaffSheet => match &self.sheet {
                 Some(v) => format!("出席簿　{}", v.sheet.title),
@@ -1180,6 +1219,7 @@ impl KioskController {
             },
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
             Screen::StaffOversight => match &self.oversight {
+                Some(o) if o.retention.is_some() => "保存期間を過ぎた記録".into(),
                 Some(o) if o.summary_page.is_some() => "点検用のまとめ（立入検査用）".into(),
                 _ => "事故・点検（区への届出と報告）".into(),
             },

@@ -8,6 +8,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use super::retention::Retention;
 use super::{KioskController, Screen, Transfer};
 use crate::jp_date;
 use crate::report::Month;
@@ -37,6 +38,11 @@ pub struct Oversight {
     pub manager: bool,
     /// The summary's page while it is shown; `None` on the menu.
     pub summary_page: Option<usize>,
+    /// Whether they handle personal data (managers and handlers): the
+    /// records past the retention period.
+    pub handles_people: bool,
+    /// 「保存期間を過ぎた記録」 while it is open.
+    pub retention: Option<Retention>,
 }
 
 impl Oversight {
@@ -193,6 +199,7 @@ impl KioskController {
                 | Screen::StaffReport
                 | Screen::StaffIncident
                 | Screen::StaffOversight
+                | Screen::StaffErasure
         ) {
             return;
         }
@@ -203,6 +210,7 @@ impl KioskController {
         let mut o = Oversight {
             reporting: staff.require_reporting().is_ok(),
             manager: staff.require_manager().is_ok(),
+            handles_people: staff.require(true).is_ok(),
             ..Oversight::default()
         };
         if o.reporting {
@@ -226,6 +234,7 @@ impl KioskController {
         }
         self.incident = None;
         self.report = None;
+        self.erasure = None;
         self.oversight = Some(o);
         self.screen = Screen::StaffOversight;
     }
@@ -243,13 +252,15 @@ impl KioskController {
             })
     }
 
-    /// 「もどる」 on the 「事故・点検」 screen: from the summary to the menu,
-    /// from the menu to the Today screen.
+    /// 「もどる」 on the 「事故・点検」 screen: from the summary (or the
+    /// retention screen's first step) to the menu, from the menu to the
+    /// Today screen.
     pub fn oversight_back(&mut self) {
         if self.screen != Screen::StaffOversight {
             return;
         }
         match self.oversight.as_mut() {
+            Some(o) if o.retention.is_some() => self.retention_back(),
             Some(o) if o.summary_page.is_some() => o.summary_page = None,
             _ => {
                 self.oversight = None;

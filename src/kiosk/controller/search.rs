@@ -51,6 +51,8 @@ pub struct Search {
     pub cards: Vec<super::CardRow>,
     /// The cards screen waits for a tap to add or replace a card.
     pub card_wait: Option<CardWait>,
+    /// The disclosure PDF being written to a stick.
+    pub disclosure: Option<super::Disclose>,
 }
 
 /// What the next tap on the cards screen does.
@@ -78,6 +80,7 @@ impl Search {
         self.confirm_seat = None;
         self.cards.clear();
         self.card_wait = None;
+        self.disclosure = None;
     }
 }
 
@@ -659,6 +662,11 @@ impl KioskController {
                 };
             }
             Screen::StaffConfirmDelete => {
+                s.message.clear();
+                self.screen = Screen::StaffEditMenu;
+            }
+            Screen::StaffDisclose => {
+                s.disclosure = None;
                 s.message.clear();
                 self.screen = Screen::StaffEditMenu;
             }

@@ -1,7 +1,8 @@
 //! The adapter of the 「事故・点検」 screens (`ui/oversight.slint`): copies
-//! the controller's [`ctl::Oversight`] or [`ctl::IncidentForm`] into the
-//! `Oversight` global and forwards its callbacks. No logic: everything is
-//! decided in `controller::oversight`.
+//! the controller's [`ctl::Oversight`] (with its [`ctl::Retention`]) or
+//! [`ctl::IncidentForm`] into the `Oversight` global and forwards its
+//! callbacks. No logic: everything is decided in `controller::oversight`
+//! and `controller::retention`.
 
 use std::rc::Rc;
 
@@ -11,7 +12,7 @@ use super::Shared;
 use super::generated::AppWindow;
 /// The global and its step enum, for tests.
 pub use super::generated::{Oversight, OversightStep};
-use crate::kiosk::controller::{self as ctl, IncidentStep, KioskController};
+use crate::kiosk::controller::{self as ctl, IncidentStep, KioskController, RetentionStep};
 use crate::store::incidents::{IncidentKind, Measure};
 
 fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
@@ -40,18 +41,37 @@ pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
 }
 
 fn show_menu(g: &Oversight<'_>, o: &ctl::Oversight) {
+    g.set_reporting(o.reporting);
+    g.set_manager(o.manager);
+    g.set_handles_people(o.handles_people);
+    if let Some(r) = &o.retention {
+        show_retention(g, r);
+        return;
+    }
     g.set_step(if o.summary_page.is_some() {
         OversightStep::Summary
     } else {
         OversightStep::Menu
     });
-    g.set_reporting(o.reporting);
-    g.set_manager(o.manager);
     g.set_lines(strings(o.visible_summary()));
+    g.set_rows(ModelRc::default());
     g.set_page_info(format!("{}/{}", o.summary_page.unwrap_or(0) + 1, o.summary_pages()).into());
     g.set_message(o.message.as_str().into());
     let buttons: Vec<&str> = o.incidents.iter().map(|(_, t)| t.as_str()).collect();
     g.set_incidents(strings(&buttons));
+}
+
+fn show_retention(g: &Oversight<'_>, r: &ctl::Retention) {
+    g.set_step(match r.step {
+        RetentionStep::List => OversightStep::Retention,
+        RetentionStep::Confirm => OversightStep::RetentionConfirm,
+        RetentionStep::Done => OversightStep::RetentionDone,
+    });
+    g.set_lines(strings(&r.lines()));
+    g.set_rows(strings(&r.rows()));
+    g.set_page_info(format!("{}/{}", r.page + 1, r.pages()).into());
+    g.set_message(r.message.as_str().into());
+    g.set_incidents(ModelRc::default());
 }
 
 fn show_form(g: &Oversight<'_>, f: &ctl::IncidentForm) {
@@ -79,7 +99,9 @@ fn clear(g: &Oversight<'_>) {
     g.set_step(OversightStep::Menu);
     g.set_reporting(false);
     g.set_manager(false);
+    g.set_handles_people(false);
     g.set_lines(ModelRc::default());
+    g.set_rows(ModelRc::default());
     g.set_page_info(SharedString::new());
     g.set_message(SharedString::new());
     g.set_incidents(ModelRc::default());
@@ -126,4 +148,9 @@ pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     wire!(on_measure, |c, i: i32| c.incident_measure(index(i)));
     wire!(on_next, |c| c.incident_next());
     wire!(on_save, |c| c.incident_save());
+    wire!(on_retention, |c| c.oversight_retention());
+    wire!(on_retention_page, |c, d: i32| c.retention_page(d));
+    wire!(on_retention_delete, |c| c.retention_delete());
+    wire!(on_retention_confirm, |c| c.retention_confirm());
+    wire!(on_erasure, |c| c.erasure_open());
 }
