@@ -534,3 +534,103 @@ fn erasure_is_refused_without_the_recovery_key_the_last_report_a_manager_or_a_ye
     );
     assert!(log.contains("kanri01 refused_recovery_key"), "{log}");
 }
+
+/// The synthetic year (4,000 invented residents, about 60,000 check-ins,
+/// classes, incidents, staff): the last report, then the erasure from the
+/// command line, then the ward's checks with their own tools.
+#[test]
+fn the_synthetic_year_is_erased_and_the_ward_checks_it_with_its_own_tools() {
+    use std::sync::Arc;
+    use tsudoi::clock::{Clock, SystemClock};
+    use tsudoi::demo::{DEMO_MANAGER, DEMO_PASSWORD, DemoSpec};
+
+    let env = Env::new();
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let today = clock.today();
+    let (mut store, manager, summary, recovery) = tsudoi::demo::create(
+        &env.store(),
+        DEMO_PASSWORD,
+        &DemoSpec::year_ending(today, 7),
+        tsudoi::store::Policy::default(),
+        clock,
+    )
+    .unwrap();
+    assert!(summary.visits > 10_000, "{summary:?}");
+    let month = tsudoi::report::Month {
+        year: chrono::Datelike::year(&today),
+        month: chrono::Datelike::month(&today),
+    };
+    let report = env.path("report");
+    store
+        .export_report(
+            &manager,
+            month,
+            &report,
+            tsudoi::report::csv::Encoding::Utf8Bom,
+            tsudoi::report::Wording::default(),
+        )
+        .unwrap();
+    drop(store);
+    let ward_checkpoint = report.join(format!("tsudoi-{month}-audit-checkpoint.txt"));
+
+    let cert = env.path("certificate");
+    let mut c = env.cmd(&[
+        "erase",
+        "--certificate-out",
+        cert.to_str().unwrap(),
+        "--yes",
+    ]);
+    c.env("TSUDOI_STAFF", DEMO_MANAGER)
+        .env("TSUDOI_PASSWORD", DEMO_PASSWORD)
+        .env("TSUDOI_RECOVERY_KEY", recovery.to_display().as_str());
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    let out = env
+        .cmd(&[
+            "erase",
+            "verify",
+            "--certificate",
+            cert.to_str().unwrap(),
+            "--checkpoint",
+            ward_checkpoint.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stdout));
+    let sums = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&cert)
+        .output()
+        .unwrap();
+    assert!(sums.status.success());
+    let script = r#"
+import sys, json
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+d = sys.argv[1]
+signer = open(d + "/SIGNER.txt", encoding="utf-8").read()
+key_hex = [l.split(": ")[1].strip() for l in signer.splitlines() if "Ed25519" in l][0]
+Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex)).verify(
+    bytes.fromhex(open(d + "/SHA256SUMS.sig").read().strip()), open(d + "/SHA256SUMS", "rb").read())
+c = json.load(open(d + "/tsudoi-erasure-certificate.json", encoding="utf-8"))
+counts = {e["kind"]: e["count"] for e in c["erased"]}
+assert counts["participants"] == 4000, counts
+assert counts["check_ins"] > 10000, counts
+print(counts["check_ins"])
+"#;
+    let out = python(script, &[&cert]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim().parse::<u64>().unwrap(),
+        summary.visits
+    );
+    assert_eq!(
+        sqlite(&env.store(), ".tables").trim(),
+        "erasure_certificate"
+    );
+}
