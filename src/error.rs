@@ -95,7 +95,7 @@ pub enum Error {
     )]
     ReissueNeeded,
     #[error(
-        "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません（tsudoi clock confirm）。"
+        "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません。登録・教室の申し込み・抽選・報告・消去もできません（tsudoi clock confirm）。"
     )]
     ClockBehind { now: String, seen: String },
 }

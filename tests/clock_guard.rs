@@ -265,10 +265,6 @@ fn the_command_line_shows_refuses_and_confirms() {
     // the clock had gone back a day.
     let now = chrono::Utc::now().with_timezone(&tsudoi::clock::jst_offset());
     let ahead = (now + Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    sqlite(
-        &store,
-        &format!("UPDATE meta SET value = '{ahead}' WHERE key = 'clock_seen'"),
-    );
     let today = now.format("%Y-%m-%d").to_string();
     env.staff(&[
         "session",
@@ -291,6 +287,11 @@ fn the_command_line_shows_refuses_and_confirms() {
             "birth": "1950-05-05", "postal": "160-0022"}"#,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // Registration waits for a trusted clock too, so it comes first.
+    sqlite(
+        &store,
+        &format!("UPDATE meta SET value = '{ahead}' WHERE key = 'clock_seen'"),
+    );
     let pid = sqlite(&store, "SELECT substr(id, 1, 8) FROM participants");
     let sid = sqlite(&store, "SELECT substr(id, 1, 8) FROM sessions");
 
@@ -327,4 +328,167 @@ fn the_command_line_shows_refuses_and_confirms() {
     assert_eq!(code(&env.run(&["clock", "show"], None)), 0);
     let audit = text(&env.staff(&["audit", "show"]).stdout);
     assert!(audit.contains("clock_confirm"), "{audit}");
+}
+
+/// Issue 16's clock campaign: the clock back a day, at 1970 (no saved time
+/// at boot), and back from a year ahead (a clock that ran forward, then was
+/// corrected): registration, applications, the lottery, the monthly report
+/// and erasure all refuse until staff confirm the time; nothing is recorded
+/// with an impossible time; confirming lets them run again.
+#[test]
+fn registration_lottery_reports_and_erasure_wait_for_a_confirmed_clock() {
+    use tsudoi::store::lottery::{NewLotteryClass, Priority};
+
+    let (mut f, pid, _) = day();
+    f.clock.set(tsudoi::clock::jst(date(2026, 6, 2), 15, 0));
+    let m = f.manager.clone();
+    let class_session = f
+        .store
+        .add_session(
+            &m,
+            NewSession {
+                program: Program::Kaigo,
+                date: date(2026, 7, 1),
+                start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(11, 0, 0).unwrap(),
+                title: "体操教室".into(),
+                capacity: Some(10),
+                mode: SessionMode::Lottery,
+            },
+        )
+        .unwrap();
+    let class = f
+        .store
+        .add_lottery_class(
+            &m,
+            NewLotteryClass {
+                program: Program::Kaigo,
+                title: "体操教室".into(),
+                kind: "体操".into(),
+                term: "2026前期".into(),
+                sessions: vec![class_session],
+                capacity: 10,
+                waitlist_size: None,
+                apply_from: date(2026, 6, 1),
+                apply_until: date(2026, 6, 10),
+                draw_on: date(2026, 6, 12),
+                one_per_term: false,
+                priority: Priority::None,
+                previous_class: None,
+            },
+        )
+        .unwrap();
+    drop(f.store);
+    let audit_rows = sqlite(&f.path, "SELECT count(*) FROM audit");
+
+    for (label, at) in [
+        ("a day back", tsudoi::clock::jst(date(2026, 6, 1), 15, 0)),
+        ("1970", tsudoi::clock::jst(date(1970, 1, 1), 9, 0)),
+    ] {
+        f.clock.set(at);
+        let mut store = reopen(&f.path, f.clock.clone());
+        assert!(store.clock_behind().is_some(), "{label}");
+        let staff = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        let refused = |r: Result<(), Error>, what: &str| {
+            assert!(
+                matches!(r, Err(Error::ClockBehind { .. })),
+                "{label}: {what} was not refused: {r:?}"
+            );
+        };
+        refused(
+            store
+                .register(
+                    &staff,
+                    resident(
+                        "時計 三郎",
+                        "トケイ サブロウ",
+                        "03-5555-0199",
+                        date(1950, 1, 1),
+                    ),
+                )
+                .map(drop),
+            "registration",
+        );
+        refused(
+            store.apply_on_behalf(&staff, &pid, &class, None).map(drop),
+            "an application",
+        );
+        refused(
+            store
+                .close_lottery_class(&staff, &class, vec!["宝くじ".into()])
+                .map(drop),
+            "closing the lottery",
+        );
+        refused(
+            store
+                .draw_lottery_class(&staff, &class, vec!["1".into()])
+                .map(drop),
+            "the draw",
+        );
+        refused(
+            store
+                .export_report(
+                    &staff,
+                    tsudoi::report::Month {
+                        year: 2026,
+                        month: 5,
+                    },
+                    &f.dir.path().join(format!("report-{}", label.len())),
+                    tsudoi::report::csv::Encoding::Utf8Bom,
+                    tsudoi::report::Wording::default(),
+                )
+                .map(drop),
+            "the monthly report",
+        );
+        refused(
+            store.check_erasure_allowed(&staff, &tsudoi::crypto::RecoveryKey::generate().unwrap()),
+            "erasure",
+        );
+        drop(store);
+    }
+    // Nothing but sign-ins was written while the clock was wrong, and no
+    // row carries a time before the store's latest.
+    assert_eq!(
+        sqlite(
+            &f.path,
+            "SELECT count(*) FROM audit WHERE action NOT IN ('sign_in')"
+        )
+        .parse::<u64>()
+        .unwrap(),
+        audit_rows.parse::<u64>().unwrap(),
+    );
+    assert_eq!(
+        sqlite(&f.path, "SELECT count(*) FROM participants"),
+        "1",
+        "no registration"
+    );
+
+    // A clock a year ahead records with that date (nothing can tell without
+    // a reference) ...
+    f.clock.set(tsudoi::clock::jst(date(2027, 6, 2), 10, 0));
+    let mut store = reopen(&f.path, f.clock.clone());
+    assert!(store.clock_behind().is_none());
+    store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
+    drop(store);
+    // ... and once corrected, the store refuses until staff confirm, then
+    // runs again.
+    f.clock.set(tsudoi::clock::jst(date(2026, 6, 3), 10, 0));
+    let mut store = reopen(&f.path, f.clock.clone());
+    assert!(store.clock_behind().is_some());
+    let staff = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
+    store
+        .confirm_clock(&staff, date(2026, 6, 3).and_hms_opt(10, 1, 0).unwrap())
+        .unwrap();
+    store
+        .register(
+            &staff,
+            resident(
+                "時計 三郎",
+                "トケイ サブロウ",
+                "03-5555-0199",
+                date(1950, 1, 1),
+            ),
+        )
+        .unwrap();
+    assert!(store.apply_on_behalf(&staff, &pid, &class, None).is_ok());
 }

@@ -853,6 +853,8 @@ impl Store {
         wording: Wording,
         ward: Option<&merge::WardRecipient>,
     ) -> Result<Export> {
+        // Which months are complete, and the report's date, follow today.
+        self.require_trusted_clock()?;
         let report = self.monthly_report(staff, month, wording)?;
         if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
             return Err(Error::Invalid(format!(

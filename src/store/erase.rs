@@ -139,6 +139,8 @@ impl Store {
         recovery: &RecoveryKey,
     ) -> Result<()> {
         manager.require_manager()?;
+        // The certificate's date and the last report's check follow today.
+        self.require_trusted_clock()?;
         let actor = Actor::Staff(manager.clone());
         if is_format_1(self.conn())? {
             return Err(Error::UpgradeNeeded);

@@ -294,6 +294,8 @@ impl Store {
     /// same phone and birth date (or kana) is refused as a probable duplicate.
     pub fn register(&mut self, staff: &StaffSession, p: NewParticipant) -> Result<String> {
         staff.require(true)?;
+        // Age and consent are decided on today's date: not on a clock that went back.
+        self.require_trusted_clock()?;
         let name = normalize_name(&p.name)?;
         let kana = normalize_kana(&p.kana)?;
         let address = p.address.as_deref().map(normalize_address).transpose()?;

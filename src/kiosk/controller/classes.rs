@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::keys::step_page;
 use super::{KioskController, Screen, Signal};
+use crate::error::Error;
 use crate::jp_date;
 use crate::store::lottery::{ApplyOutcome, ClassResult, LotteryClass};
 
@@ -203,7 +204,10 @@ impl KioskController {
         match outcome {
             Ok(Some(o)) => self.apply_class_outcome(&class.title, class.draw_on, o),
             Ok(None) => self.show(Screen::UnknownCard, Signal::Attention),
-            Err(_) => self.show(Screen::CardError, Signal::Error),
+            Err(Error::ClockBehind { .. }) => {
+                self.show(Screen::ClockUnconfirmed, Signal::Attention)
+            }
+            Err(e) => self.fault("an application could not be recorded", &e),
         }
     }
 
