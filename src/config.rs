@@ -172,8 +172,18 @@ impl Config {
         })
     }
 
-    /// The policy the store runs under, checked for sane values.
+    /// The policy the store runs under, checked for sane values; a value
+    /// out of range is refused naming the configuration file's setting.
     pub fn policy(&self) -> Result<Policy> {
+        self.checked_policy().map_err(|e| match e {
+            Error::Invalid(m) | Error::WeakPassword(m) => {
+                Error::Invalid(format!("設定ファイルの値が正しくありません: {m}"))
+            }
+            other => other,
+        })
+    }
+
+    fn checked_policy(&self) -> Result<Policy> {
         let s = &self.security;
         if !(1..=20).contains(&s.lockout_attempts) {
             return Err(Error::Invalid(

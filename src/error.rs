@@ -207,10 +207,13 @@ impl Error {
                 _ => K::Damaged,
             },
             Error::Io(_) | Error::NoDisplay { .. } => K::Io,
-            // A path that does not exist or a file that already does is
-            // the user's to correct; anything else is the disk's failure.
+            // A path that does not exist, a file that already does, or one
+            // that is not text is the user's to correct; anything else is
+            // the disk's failure.
             Error::File { source, .. } => match source.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::AlreadyExists => K::InvalidInput,
+                std::io::ErrorKind::NotFound
+                | std::io::ErrorKind::AlreadyExists
+                | std::io::ErrorKind::InvalidData => K::InvalidInput,
                 _ => K::Io,
             },
             Error::Database(e) => sqlite_kind(e),

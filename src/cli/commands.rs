@@ -179,6 +179,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Clock(c) => super::clock::clock(&ctx, c),
         Command::Incident(c) => super::incident::incident(&ctx, c),
         Command::Erase(a) => super::erase::erase(&ctx, a),
+        Command::Doctor => doctor(&ctx),
         Command::Draw(a) => super::lottery::draw(a),
         Command::Lottery(c) => super::lottery::lottery(&ctx, c),
         Command::Run(a) => run_kiosk(&ctx, &a),
@@ -1586,4 +1587,29 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `tsudoi doctor`: exit 0 when the file is sound, 4 when something is damaged.
+fn doctor(ctx: &Context) -> Result<ExitCode> {
+    let d = tsudoi::store::doctor::diagnose(ctx.store_path())?;
+    println!("保存ファイルの点検: {}", ctx.store_path().display());
+    for f in &d.findings {
+        println!(
+            "  [{}] {}: {}",
+            if f.ok { "正常" } else { "異常" },
+            f.check,
+            f.detail
+        );
+    }
+    if d.healthy() {
+        println!("結果: 異常はありません。");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "結果: 壊れているところがあります。この表示を設置業者と取扱責任者に見せてください。読める表の記録は残っています。"
+        );
+        Ok(ExitCode::from(
+            tsudoi::error::ErrorKind::Damaged.exit_code(),
+        ))
+    }
 }

@@ -94,6 +94,9 @@ pub enum Command {
     /// 契約終了時の消去と消去証明書（取扱責任者と回復キー）／区による確認
     /// （end-of-contract erasure with a certificate; the ward's check）
     Erase(EraseArgs),
+    /// 保存ファイルの点検: 壊れているところと、まだ読めるところ（鍵は不要、何も書きません）
+    /// （what a damaged store still holds）
+    Doctor,
     /// (internal) the kiosk half of `bench --kiosk`, run as a child process
     #[command(hide = true)]
     KioskProbe {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cards;
 pub mod class_day;
 pub mod clock_guard;
+pub mod doctor;
 pub mod erase;
 pub mod incidents;
 pub mod lottery;
