@@ -12,7 +12,9 @@ pub enum Error {
     StoreMissing(String),
     #[error("保存ファイルがすでにあります（{0}）。別の場所を指定してください。")]
     StoreExists(String),
-    #[error("保存ファイルを読み書きできません: {0}")]
+    #[error(
+        "保存ファイルを読み書きできません（{0}）。ディスクの空きを確かめてください。続くときは tsudoi doctor の表示を設置業者に見せてください。"
+    )]
     Database(#[from] rusqlite::Error),
     #[error("{0}")]
     Migration(#[from] MigrationError),

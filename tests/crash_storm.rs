@@ -209,3 +209,81 @@ fn acknowledged_check_ins_survive_processes_killed_at_random() {
         "no check-in survived to be acknowledged: the storm tested nothing"
     );
 }
+
+/// A disk that refuses to grow the files (here the file-size limit, set
+/// with util-linux's `prlimit`, stops the WAL from growing): the check-in
+/// is refused with a Japanese message and exit 5, nothing half-written
+/// stays, what was recorded before is intact, and once the disk takes
+/// writes again the same check-in goes through.
+#[test]
+fn a_full_disk_refuses_the_write_clearly_and_work_resumes_after() {
+    if Command::new("prlimit").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: prlimit (util-linux) is not installed");
+        return;
+    }
+    let env = Env::new();
+    env.init();
+    let session = env.salon_today();
+    let people = residents(&env, 2);
+    env.staff(&[
+        "checkin",
+        "--participant",
+        &people[0],
+        "--session",
+        &session,
+    ]);
+    // The WAL folded into the file, so the next write must grow the WAL.
+    sqlite(&env, "PRAGMA wal_checkpoint(TRUNCATE)");
+    let before = sqlite(&env, "SELECT count(*) FROM attendance");
+
+    let mut c = Command::new("prlimit");
+    c.arg("--fsize=4096")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_tsudoi"))
+        .args([
+            "checkin",
+            "--participant",
+            &people[1],
+            "--session",
+            &session,
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TSUDOI_STORE", env.store())
+        .env("TSUDOI_CONFIG", env.path("config.toml"))
+        .env("TSUDOI_STAFF", "kanri01")
+        .env("TSUDOI_PASSWORD", NEW_PASSWORD)
+        .env("HOME", env.dir.path());
+    let out = c.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{:?} {}{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let err = text(&out.stderr);
+    assert!(err.contains("読み書きできません"), "{err}");
+    assert!(!err.contains("panicked"));
+
+    assert_eq!(sqlite(&env, "PRAGMA integrity_check"), "ok");
+    assert_eq!(sqlite(&env, "SELECT count(*) FROM attendance"), before);
+    // Space again: the same check-in is recorded, once.
+    let out = env.staff(&[
+        "checkin",
+        "--participant",
+        &people[1],
+        "--session",
+        &session,
+    ]);
+    assert!(text(&out.stdout).contains("受付ができました"));
+    assert_eq!(
+        sqlite(&env, "SELECT count(*) FROM attendance")
+            .parse::<u64>()
+            .unwrap(),
+        before.parse::<u64>().unwrap() + 1
+    );
+    let verify = env.run(&["audit", "verify"], Some(NEW_PASSWORD));
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+}

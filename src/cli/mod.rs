@@ -844,6 +844,17 @@ pub struct BenchArgs {
 /// default). A store write under way is one transaction: SQLite rolls it
 /// back. The kiosk itself keeps ignoring SIGPIPE, so that a restarted
 /// journal can never stop it.
+/// A write past the file-size limit (`ulimit -f`, a quota) fails with
+/// EFBIG and the command says so in Japanese, instead of the process being
+/// killed by SIGXFSZ mid-write with no word to staff.
+fn errors_for_file_size_limits() {
+    // SAFETY: sets one signal's disposition to "ignore" before any other
+    // thread exists; no handler is installed.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
 fn quiet_on_closed_pipe() {
     // SAFETY: restores the default disposition of one signal before any
     // other thread exists; no handler is installed.
@@ -861,6 +872,7 @@ pub fn main() -> ExitCode {
     if !kiosk {
         quiet_on_closed_pipe();
     }
+    errors_for_file_size_limits();
     let verbose = cli.verbose;
     match commands::run(cli) {
         Ok(code) => code,
