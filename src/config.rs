@@ -55,6 +55,18 @@ pub struct Config {
     pub kiosk: KioskSection,
     #[serde(default)]
     pub retention: RetentionSection,
+    #[serde(default)]
+    pub contract: ContractSection,
+}
+
+/// The contract period, printed on the certificate of erasure.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContractSection {
+    /// The first day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// The last day (`YYYY-MM-DD`).
+    pub until: Option<String>,
 }
 
 /// How long a record is kept without a visit (issue 14).
@@ -228,6 +240,26 @@ impl Config {
         // `--config` must not lower a running store's guard.
         policy.security().check_floor()?;
         Ok(policy)
+    }
+
+    /// The contract period from `[contract]`, for the certificate of erasure.
+    pub fn contract(&self) -> Result<crate::store::erase::EraseRequest> {
+        let day = |s: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
+            s.as_deref()
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                        Error::Invalid(format!(
+                            "設定ファイルの [contract] の日付は 2026-04-01 のように書いてください（{}）。",
+                            d.trim()
+                        ))
+                    })
+                })
+                .transpose()
+        };
+        Ok(crate::store::erase::EraseRequest {
+            contract_from: day(&self.contract.from)?,
+            contract_until: day(&self.contract.until)?,
+        })
     }
 
     /// The ward's key for merged reports, if configured.

@@ -399,11 +399,19 @@ open(sys.argv[3] + "/vkey", "w").write(c["audit"]["vkey"] + "\n")
 fn a_tampered_certificate_or_a_foreign_checkpoint_fails_the_check() {
     let site = new_site();
     let ward_checkpoint = monthly_report(&site);
+    // The contract period from the configuration when no flag gives it.
+    let config = site.env.path("config.toml");
+    let mut text_config = std::fs::read_to_string(&config).unwrap();
+    text_config.push_str("[contract]\nfrom = \"2025-04-01\"\nuntil = \"2026-03-31\"\n");
+    std::fs::write(&config, text_config).unwrap();
     let out = erase(&site, "kanri01", NEW_PASSWORD, &site.recovery, &["--yes"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let cert = site.env.path("certificate");
     let json = cert.join("tsudoi-erasure-certificate.json");
     let original = std::fs::read_to_string(&json).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&original).unwrap();
+    assert_eq!(parsed["contract"]["from"], "2025-04-01");
+    assert_eq!(parsed["contract"]["until"], "2026-03-31");
 
     // A count changed: the sums no longer match.
     std::fs::write(&json, original.replace("\"count\": 1", "\"count\": 0")).unwrap();

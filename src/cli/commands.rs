@@ -1178,6 +1178,7 @@ pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk
         },
         closing_time: Some(ctx.config.kiosk.closing_time()?),
         retention_years: ctx.config.retention.fiscal_years,
+        contract: ctx.config.contract()?,
         ..Default::default()
     }
     .clamped())

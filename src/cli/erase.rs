@@ -35,13 +35,17 @@ fn run(ctx: &Context, a: EraseArgs) -> Result<ExitCode> {
                 .into(),
         )
     })?;
+    // The flags, else the configuration's [contract].
+    let configured = ctx.config.contract()?;
     let request = EraseRequest {
-        contract_from: a.contract_from.as_deref().map(parse_iso_date).transpose()?,
-        contract_until: a
-            .contract_until
-            .as_deref()
-            .map(parse_iso_date)
-            .transpose()?,
+        contract_from: match a.contract_from.as_deref() {
+            Some(d) => Some(parse_iso_date(d)?),
+            None => configured.contract_from,
+        },
+        contract_until: match a.contract_until.as_deref() {
+            Some(d) => Some(parse_iso_date(d)?),
+            None => configured.contract_until,
+        },
     };
     tsudoi::report::prepare_out_dir(&out)?;
     let (mut store, manager) = ctx.sign_in()?;

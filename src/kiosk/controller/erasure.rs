@@ -14,7 +14,6 @@ use zeroize::Zeroizing;
 use super::{KioskController, Screen};
 use crate::crypto::RecoveryKey;
 use crate::report::{media, prepare_out_dir, sign, write_synced};
-use crate::store::erase::EraseRequest;
 
 /// The recovery key's length in characters (without hyphens).
 pub const RECOVERY_KEY_CHARS: usize = 55;
@@ -301,7 +300,7 @@ impl KioskController {
         };
         let erased = match self
             .store
-            .erase_in_place(&staff, &key, &EraseRequest::default())
+            .erase_in_place(&staff, &key, &self.config.contract.clone())
         {
             Ok(erased) => erased,
             Err(err) => {

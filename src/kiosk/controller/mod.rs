@@ -163,6 +163,8 @@ pub struct KioskConfig {
     /// Whole fiscal years without a visit after which a record is due for
     /// deletion (`[retention] fiscal_years`; the store refuses outside 1–10).
     pub retention_years: u32,
+    /// The contract period for the certificate of erasure (`[contract]`).
+    pub contract: crate::store::erase::EraseRequest,
 }
 
 impl Default for KioskConfig {
@@ -175,6 +177,7 @@ impl Default for KioskConfig {
             report: ReportConfig::default(),
             closing_time: NaiveTime::from_hms_opt(21, 0, 0),
             retention_years: 3,
+            contract: crate::store::erase::EraseRequest::default(),
         }
     }
 }
@@ -202,6 +205,7 @@ impl KioskConfig {
             report: self.report,
             closing_time: self.closing_time,
             retention_years: self.retention_years,
+            contract: self.contract,
         }
     }
 }
