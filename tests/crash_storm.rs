@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::cli::{Env, days_from_today, text};
-use common::{NEW_PASSWORD, date, resident};
+use common::{NEW_PASSWORD, Rng, date, resident};
 use tsudoi::clock::SystemClock;
 use tsudoi::eligibility::PostalTable;
 use tsudoi::store::Store;
@@ -24,21 +24,6 @@ const KANA: &[&str] = &[
     "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ", "タ",
     "チ", "ツ", "テ", "ト", "ナ", "ニ", "ヌ", "ネ", "ノ", "ハ", "ヒ", "フ", "ヘ", "ホ",
 ];
-
-/// A small deterministic generator (xorshift64*), seeded per run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Registers `n` invented residents directly (fast) and returns their ids.
 fn residents(env: &Env, n: usize) -> Vec<String> {

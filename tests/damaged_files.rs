@@ -11,23 +11,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::NEW_PASSWORD;
 use common::cli::{Env, code, id_after, text};
-
-/// xorshift64*, seeded per run and printed, so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+use common::{NEW_PASSWORD, Rng};
 
 fn run_on(store: &Path, env: &Env, args: &[&str]) -> Output {
     let mut c = env.cmd(args);

@@ -193,15 +193,7 @@ fn a_disclosure_prints_everything_held_and_who_handled_it() {
     assert!(text(&page.stdout).contains("書き出し"));
 
     // An operator holds no key to a name: refused, nothing written.
-    let mut c = env.cmd(&["staff", "add", "unei01", "--role", "operator"]);
-    c.env("TSUDOI_PASSWORD", NEW_PASSWORD)
-        .env("TSUDOI_NEW_PASSWORD", "Hajimete-2026-pass");
-    assert!(c.output().unwrap().status.success());
-    let mut c = env.cmd(&["staff", "passwd"]);
-    c.env("TSUDOI_STAFF", "unei01")
-        .env("TSUDOI_PASSWORD", "Hajimete-2026-pass")
-        .env("TSUDOI_NEW_PASSWORD", "Shokuin-2026-pass");
-    assert!(c.output().unwrap().status.success());
+    env.add_staff("unei01", "operator");
     let third = env.path("third");
     let mut c = env.cmd(&[
         "participant",
@@ -211,7 +203,7 @@ fn a_disclosure_prints_everything_held_and_who_handled_it() {
         third.to_str().unwrap(),
     ]);
     c.env("TSUDOI_STAFF", "unei01")
-        .env("TSUDOI_PASSWORD", "Shokuin-2026-pass");
+        .env("TSUDOI_PASSWORD", NEW_PASSWORD);
     let out = c.output().unwrap();
     assert_ne!(code(&out), 0);
     assert!(!third.join(format!("tsudoi-disclosure-{id}.pdf")).exists());

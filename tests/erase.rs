@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::cli::{Env, code, days_from_today, id_after, text};
-use common::{NEW_PASSWORD, PASSWORD};
+use common::{NEW_PASSWORD, PASSWORD, contains};
 
 const PERSON: &str = r#"{"name": "消去 試験子", "kana": "しょうきょ しけんこ", "phone": "090-7777-3131",
   "birth": "昭和25年5月5日", "postal": "160-0022"}"#;
@@ -119,10 +119,6 @@ fn verify(site: &Site, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     site.env.cmd(&args).output().unwrap()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -495,16 +491,8 @@ fn erasure_is_refused_without_the_recovery_key_the_last_report_a_manager_or_a_ye
 
     // A handler and an operator, even with the recovery key.
     for (id, role) in [("tori01", "handler"), ("unei01", "operator")] {
-        let mut c = site.env.cmd(&["staff", "add", id, "--role", role]);
-        c.env("TSUDOI_PASSWORD", NEW_PASSWORD)
-            .env("TSUDOI_NEW_PASSWORD", PASSWORD);
-        assert!(c.output().unwrap().status.success());
-        let mut c = site.env.cmd(&["staff", "passwd"]);
-        c.env("TSUDOI_STAFF", id)
-            .env("TSUDOI_PASSWORD", PASSWORD)
-            .env("TSUDOI_NEW_PASSWORD", "Shokuin-2026-pass");
-        assert!(c.output().unwrap().status.success());
-        let out = erase(&site, id, "Shokuin-2026-pass", &site.recovery, &["--yes"]);
+        site.env.add_staff(id, role);
+        let out = erase(&site, id, NEW_PASSWORD, &site.recovery, &["--yes"]);
         assert_ne!(code(&out), 0);
         assert!(text(&out.stderr).contains("権限"), "{}", text(&out.stderr));
         still_there(&site);

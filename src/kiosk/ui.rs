@@ -194,9 +194,13 @@ fn result_rows(list: &[controller::ResultRow]) -> ModelRc<UiResultRow> {
     ModelRc::new(VecModel::from(v))
 }
 
-fn strings(list: &[&str]) -> ModelRc<SharedString> {
-    let v: Vec<SharedString> = list.iter().map(|s| SharedString::from(*s)).collect();
-    ModelRc::new(VecModel::from(v))
+/// A list of texts as a Slint model (every adapter's lists of lines and labels).
+pub(super) fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
+    ModelRc::new(VecModel::from(
+        list.iter()
+            .map(|s| SharedString::from(s.as_ref()))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// The name entry's properties; everything is cleared when no name is being

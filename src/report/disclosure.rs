@@ -8,7 +8,6 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::params;
-use sha2::{Digest, Sha256};
 
 use super::media::{self, LedgerEntry, LedgerFile, Medium};
 use super::{pdf, prepare_out_dir, write_synced};
@@ -40,13 +39,6 @@ pub struct DisclosureExport {
     pub file: String,
     /// The PDF's SHA-256 (hex), as read back and entered in the ledger.
     pub sha256: String,
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The Japanese name of an audit action as a resident would read it.
@@ -291,13 +283,14 @@ impl Store {
             n += 1;
         }
         let written = self.export_disclosure(staff, id, &dir)?;
-        let sha256 = sha256_hex(&std::fs::read(dir.join(&written.file))?);
+        let sha256 = crate::report::sign::sha256_hex(&std::fs::read(dir.join(&written.file))?);
         write_synced(
             &dir.join("SHA256SUMS"),
             format!("{sha256}  {}\n", written.file).as_bytes(),
         )?;
         media::flush_and_forget(&dir)?;
-        let read_back = std::fs::read(dir.join(&written.file)).map(|b| sha256_hex(&b));
+        let read_back =
+            std::fs::read(dir.join(&written.file)).map(|b| crate::report::sign::sha256_hex(&b));
         let verified = read_back.as_ref().is_ok_and(|s| *s == sha256);
         self.insert_media_transfer(
             staff,

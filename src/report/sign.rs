@@ -22,6 +22,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// SHA-256 of `bytes` in lowercase hex, as `sha256sum` prints it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 fn unhex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim();
     if !s.len().is_multiple_of(2) {
@@ -91,7 +96,7 @@ pub fn signature_files(
 ) -> Vec<(String, Vec<u8>)> {
     let mut manifest = String::new();
     for (name, bytes) in files {
-        manifest.push_str(&format!("{}  {name}\n", hex(&Sha256::digest(bytes))));
+        manifest.push_str(&format!("{}  {name}\n", sha256_hex(bytes)));
     }
     let sig = key.sign(manifest.as_bytes());
     vec![

@@ -12,7 +12,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags};
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::audit::{self, AuditAction};
@@ -217,7 +216,7 @@ impl Store {
         let consistency = consistency_proofs(self.conn(), checkpoint.size)?;
         let performed_at = self.now();
         self.checkpoint()?;
-        let last_state_sha256 = sha256_hex(&std::fs::read(self.path())?);
+        let last_state_sha256 = crate::report::sign::sha256_hex(&std::fs::read(self.path())?);
 
         destroy(self)?;
         let ids: Vec<[u8; 8]> = key_ids.iter().flatten().map(|id| id.0).collect();
@@ -286,13 +285,6 @@ impl Store {
             public_key,
         })
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A consistency proof from every earlier checkpoint (each `checkpoint`

@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, ModelRc, SharedString};
 
 use super::Shared;
 use super::generated::AppWindow;
@@ -14,13 +14,7 @@ use super::generated::AppWindow;
 pub use super::generated::{Erasure, ErasureStep};
 use crate::kiosk::controller::{self as ctl, KioskController};
 
-fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
-    ModelRc::new(VecModel::from(
-        list.iter()
-            .map(|s| SharedString::from(s.as_ref()))
-            .collect::<Vec<_>>(),
-    ))
-}
+use super::strings;
 
 /// Copies the state into the global; with none open, empties it.
 pub(super) fn refresh(window: &AppWindow, c: &KioskController) {

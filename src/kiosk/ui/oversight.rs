@@ -15,13 +15,7 @@ pub use super::generated::{Oversight, OversightStep};
 use crate::kiosk::controller::{self as ctl, IncidentStep, KioskController, RetentionStep};
 use crate::store::incidents::{IncidentKind, Measure};
 
-fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
-    ModelRc::new(VecModel::from(
-        list.iter()
-            .map(|s| SharedString::from(s.as_ref()))
-            .collect::<Vec<_>>(),
-    ))
-}
+use super::strings;
 
 /// Copies the state into the global; with neither open, empties it so
 /// nothing stays on screen after sign-out or the staff lock.

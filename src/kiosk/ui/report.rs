@@ -26,13 +26,7 @@ fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
 }
 
-fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
-    model(
-        list.iter()
-            .map(|s| SharedString::from(s.as_ref()))
-            .collect(),
-    )
-}
+use super::strings;
 
 fn step(s: ctl::ReportStep) -> ReportStep {
     match s {
