@@ -53,7 +53,7 @@ case $arch in
       [ -x target/debug/tsudoi ] || cargo build --locked --quiet --bin tsudoi
       cargo deb --no-build --profile dev -p tsudoi >/dev/null
     else
-      cargo deb --locked --no-default-features -p tsudoi >/dev/null
+      cargo deb --locked --strip --no-default-features -p tsudoi >/dev/null
     fi
     deb=$(ls -t target/debian/tsudoi_*_amd64.deb | head -n1)
     ;;

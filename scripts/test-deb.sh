@@ -35,14 +35,14 @@ ok "lintian: no errors"
 # 2. Metadata and contents.
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = tsudoi ] || fail "Package field"
-for dep in 'libc6 (>= 2.35)' libinput10 libudev1 libxkbcommon0 libfontconfig1 adduser; do
+for dep in 'libc6 (>= 2.35)' libinput10 libudev1 libxkbcommon0 libfontconfig1 adduser gpgv; do
   field Depends | grep -qF "$dep" || fail "Depends lacks $dep"
 done
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/tsudoi ./etc/tsudoi/tsudoi.toml \
   ./usr/lib/systemd/system/tsudoi.service ./usr/lib/systemd/system/tsudoi-media@.service \
   ./usr/lib/systemd/system/tsudoi-media-eject.service ./usr/lib/systemd/system/tsudoi-media-eject.path \
-  ./usr/libexec/tsudoi/tsudoi-media ./usr/lib/udev/rules.d/60-tsudoi.rules ./usr/lib/tmpfiles.d/tsudoi.conf \
+  ./usr/libexec/tsudoi/tsudoi-media ./usr/libexec/tsudoi/tsudoi-update ./usr/lib/udev/rules.d/60-tsudoi.rules ./usr/lib/tmpfiles.d/tsudoi.conf \
   ./usr/share/man/man1/tsudoi.1.gz ./usr/share/man/man1/tsudoi-run.1.gz ./usr/share/man/man1/tsudoi-report.1.gz \
   ./usr/share/bash-completion/completions/tsudoi ./usr/share/zsh/vendor-completions/_tsudoi \
   ./usr/share/fish/vendor_completions.d/tsudoi.fish \
@@ -116,6 +116,50 @@ ok "installed: user, groups, /var/lib/tsudoi 0700, units verify with man pages"
 /usr/bin/tsudoi --config /etc/tsudoi/tsudoi.toml check --birth 1950-01-01 --postal 160-0022 --on 2026-01-01 --json \
   | python3 -c 'import json,sys; assert json.load(sys.stdin)["eligible"] is True' || fail "the installed binary with the shipped config"
 ok "the installed binary reads the shipped configuration"
+
+# 3b. An update from a USB stick (tsudoi-update, the documented procedure):
+# only a package signed by the ward's update key and newer than the installed
+# one goes in. Keys made here with gpg; the signature checked by gpgv.
+upd=$tmp/update
+mkdir -p "$upd"
+export GNUPGHOME=$upd/gnupg
+mkdir -m 0700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key 'tsudoi update test <update@example.org>' ed25519 sign never 2>/dev/null
+gpg --batch --quiet --passphrase '' --quick-gen-key 'someone else <other@example.org>' ed25519 sign never 2>/dev/null
+gpg --batch --export update@example.org > "$upd/update-keyring.gpg"
+export TSUDOI_UPDATE_KEYRING=$upd/update-keyring.gpg
+installed=$(dpkg-query -W -f='${Version}' tsudoi)
+# The same package as a newer version (the control file's Version only).
+dpkg-deb -R "$deb" "$upd/pkg"
+sed -i "s/^Version: .*/Version: ${installed}+update1/" "$upd/pkg/DEBIAN/control"
+dpkg-deb --root-owner-group -Znone -b "$upd/pkg" "$upd/tsudoi_new.deb" >/dev/null
+rm -rf "$upd/pkg"
+update() { /usr/libexec/tsudoi/tsudoi-update "$1" 2>"$upd/err"; }
+now=$installed
+expect_refused() { # CODE WHAT FILE
+  local code=0
+  update "$3" || code=$?
+  [ "$code" = "$1" ] || { cat "$upd/err" >&2; fail "tsudoi-update $2: exit $code, expected $1"; }
+  [ "$(dpkg-query -W -f='${Version}' tsudoi)" = "$now" ] || fail "tsudoi-update $2 changed the installed version"
+  echo "  refused ($1): $2: $(tail -n1 "$upd/err")"
+}
+expect_refused 4 "without a signature" "$upd/tsudoi_new.deb"
+scripts/sign-deb.sh --key other@example.org "$upd/tsudoi_new.deb" --keyring "$upd/other.gpg" >/dev/null 2>&1
+expect_refused 4 "signed by another key" "$upd/tsudoi_new.deb"
+scripts/sign-deb.sh --key update@example.org "$upd/tsudoi_new.deb" --keyring "$TSUDOI_UPDATE_KEYRING" >/dev/null 2>&1
+cp "$upd/tsudoi_new.deb" "$upd/tampered.deb"; cp "$upd/tsudoi_new.deb.asc" "$upd/tampered.deb.asc"
+printf 'x' | dd of="$upd/tampered.deb" bs=1 seek=$(( $(stat -c %s "$upd/tampered.deb") / 2 )) conv=notrunc 2>/dev/null
+expect_refused 4 "one byte changed after signing" "$upd/tampered.deb"
+cp "$deb" "$upd/same.deb"
+scripts/sign-deb.sh --key update@example.org "$upd/same.deb" --keyring "$TSUDOI_UPDATE_KEYRING" >/dev/null 2>&1
+expect_refused 5 "the installed version again" "$upd/same.deb"
+TSUDOI_UPDATE_KEYRING=$upd/missing.gpg expect_refused 3 "with no update key on the device" "$upd/tsudoi_new.deb"
+update "$upd/tsudoi_new.deb" || { cat "$upd/err" >&2; fail "tsudoi-update of a signed newer package"; }
+[ "$(dpkg-query -W -f='${Version}' tsudoi)" = "${installed}+update1" ] || fail "the signed update was not installed"
+now=${installed}+update1
+expect_refused 5 "the older version back (a downgrade)" "$upd/same.deb"
+unset GNUPGHOME TSUDOI_UPDATE_KEYRING
+ok "tsudoi-update: installs a signed newer package; refuses unsigned, foreign-key, tampered, same-version and older ones and a device without a key"
 
 # 4. Remove keeps the config, purge removes it; the store folder stays (residents' data).
 dpkg --remove tsudoi >/dev/null

@@ -53,7 +53,7 @@ fi
 
 packages=(systemd systemd-sysv udev kmod dbus linux-image-arm64 usr-is-merged
   libinput10 libudev1 libxkbcommon0 libfontconfig1 adduser sqlite3 nftables
-  fake-hwclock util-linux e2fsprogs dosfstools)
+  fake-hwclock util-linux e2fsprogs dosfstools gpgv)
 command -v aarch64-linux-gnu-gcc >/dev/null ||
   { echo "image: aarch64-linux-gnu-gcc is missing (scripts/build-arm64.sh installs it)" >&2; exit 1; }
 

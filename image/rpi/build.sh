@@ -4,14 +4,16 @@
 # reaches Raspberry Pi's package archive; the build machines of the project
 # cannot, so there this script only lints (--lint).
 #
-#   image/rpi/build.sh tsudoi_0.1.0-1_arm64.deb      # on the arm64 host
+#   image/rpi/build.sh tsudoi_0.1.0-1_arm64.deb [update-keyring.gpg]  # on the arm64 host
 #   image/rpi/build.sh --lint                        # anywhere
 #
 # On the arm64 host, once:
 #   git clone https://github.com/raspberrypi/rpi-image-gen.git ~/rpi-image-gen
 #   cd ~/rpi-image-gen && sudo ./install_deps.sh
 # The image lands in ~/rpi-image-gen/work/tsudoi-kiosk/deploy/*.img; flash it
-# with rpi-imager or `dd` (see image/README.md).
+# with rpi-imager or `dd` (see image/README.md). The optional keyring is the
+# ward's public update key (image/README.md, "Updating"); without it the
+# kiosk refuses every update and can only be re-flashed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -42,7 +44,8 @@ if [ "${1:-}" = "--lint" ]; then
   lint
   exit
 fi
-deb=${1:?usage: build.sh TSUDOI_ARM64_DEB | --lint}
+deb=${1:?usage: build.sh TSUDOI_ARM64_DEB [UPDATE_KEYRING] | --lint}
+keyring=${2:-}
 [ "$(dpkg --print-architecture)" = arm64 ] || { echo "build.sh: run this on an arm64 host (see the comment at the top)" >&2; exit 1; }
 RIG=${RPI_IMAGE_GEN:-$HOME/rpi-image-gen}
 lint
@@ -50,6 +53,9 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp "$deb" "$stage/tsudoi.deb"
 cp -a "$here/../overlay" "$stage/overlay"
+if [ -n "$keyring" ]; then
+  install -D -m 0644 "$keyring" "$stage/overlay/etc/tsudoi/update-keyring.gpg"
+fi
 export TSUDOI_STAGE=$stage
 cd "$RIG"
 ./rpi-image-gen build -S "$here" -c tsudoi.yaml
