@@ -141,3 +141,183 @@ fn a_damaged_configuration_is_refused_naming_the_file() {
     }
     std::fs::write(&config, &original).unwrap();
 }
+
+/// The write-ahead log holds the last transactions until SQLite folds them
+/// into the file. A damaged WAL frame fails SQLite's checksum, and SQLite
+/// then ignores that frame and every later one: the store opens as it was
+/// before them. Each damaged copy must be refused, read exactly as
+/// undamaged, or read exactly as before the WAL's transactions; never
+/// anything else, never a panic. How often the last transactions are
+/// dropped is counted and printed (README, "Reliability").
+#[test]
+fn a_damaged_write_ahead_log_is_never_misread() {
+    let env = Env::new();
+    env.init();
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
+        Some(NEW_PASSWORD),
+        r#"{"name": "破損 記子", "kana": "はそん きこ", "phone": "090-2222-5555",
+            "birth": "昭和27年7月7日", "postal": "160-0022"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = id_after(&out, "登録番号: ");
+    let session = env.salon_today();
+    // Everything so far into the main file; the check-in stays in the WAL.
+    let fold = Command::new("sqlite3")
+        .arg(env.store())
+        .arg("PRAGMA wal_checkpoint(TRUNCATE)")
+        .output()
+        .unwrap();
+    assert!(fold.status.success());
+    let main_file = std::fs::read(env.store()).unwrap();
+    // A second connection keeps the WAL from being folded in when the
+    // check-in's process closes the store.
+    let mut holder = Command::new("sqlite3")
+        .arg(env.store())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let stdin = holder.stdin.as_mut().unwrap();
+        writeln!(stdin, "BEGIN; SELECT count(*) FROM meta;").unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    env.staff(&["checkin", "--participant", &id, "--session", &session]);
+    let wal = std::fs::read(env.path("tsudoi.db-wal")).unwrap();
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+    assert!(!wal.is_empty(), "the check-in is not in the WAL");
+
+    let show = |name: &str, wal: Option<&[u8]>| -> Output {
+        let path = env.path(&format!("{name}.db"));
+        std::fs::write(&path, &main_file).unwrap();
+        let wal_path = env.path(&format!("{name}.db-wal"));
+        let _ = std::fs::remove_file(env.path(&format!("{name}.db-shm")));
+        match wal {
+            Some(w) => std::fs::write(&wal_path, w).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&wal_path);
+            }
+        }
+        let out = run_on(&path, &env, &["session", "list"]);
+        for f in [
+            format!("{name}.db"),
+            format!("{name}.db-wal"),
+            format!("{name}.db-shm"),
+        ] {
+            let _ = std::fs::remove_file(env.path(&f));
+        }
+        out
+    };
+    let with_log = text(&show("intact", Some(&wal)).stdout);
+    let without_log = text(&show("before", None).stdout);
+    assert_ne!(
+        with_log, without_log,
+        "session list does not show the check-in"
+    );
+
+    let trials: u64 = std::env::var("TSUDOI_DAMAGE_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let mut rng = Rng(0x0A1_DA4A ^ u64::from(std::process::id()));
+    let (mut refused, mut same, mut dropped) = (0, 0, 0);
+    for trial in 0..trials {
+        let mut bytes = wal.clone();
+        let what = if rng.below(4) == 0 {
+            let len = rng.below(bytes.len() as u64) as usize;
+            bytes.truncate(len);
+            format!("WAL cut at {len}")
+        } else {
+            let at = rng.below(bytes.len() as u64) as usize;
+            let bit = rng.below(8) as u8;
+            bytes[at] ^= 1 << bit;
+            format!("bit {bit} of WAL byte {at} flipped")
+        };
+        let out = show(&format!("wal-{trial}"), Some(&bytes));
+        no_panic(&out, &what);
+        if !out.status.success() {
+            assert!(
+                !text(&out.stderr).trim().is_empty(),
+                "{what}: refused without a word"
+            );
+            refused += 1;
+        } else if text(&out.stdout) == with_log {
+            same += 1;
+        } else {
+            assert_eq!(text(&out.stdout), without_log, "{what}: misread");
+            dropped += 1;
+        }
+    }
+    println!(
+        "damaged WAL: {trials} copies, {refused} refused, {same} read as undamaged, {dropped} read as before the WAL's transactions (dropped by SQLite), 0 misread, 0 panics"
+    );
+}
+
+/// A signed report folder with one byte flipped or one file cut short in
+/// any of its files never passes `tsudoi report verify`.
+#[test]
+fn a_damaged_report_folder_never_verifies() {
+    let env = Env::new();
+    env.init();
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
+        Some(NEW_PASSWORD),
+        r#"{"name": "報告 試子", "kana": "ほうこく ためこ", "phone": "090-2222-6666",
+            "birth": "昭和25年5月5日", "postal": "160-0022"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = id_after(&out, "登録番号: ");
+    let session = env.salon_today();
+    env.staff(&["checkin", "--participant", &id, "--session", &session]);
+    let month = common::cli::days_from_today(0)[..7].to_owned();
+    let dir = env.path("report");
+    env.staff(&["report", "--month", &month, "--out", dir.to_str().unwrap()]);
+    let good = env.run(&["report", "verify", dir.to_str().unwrap()], None);
+    assert!(good.status.success(), "{}", text(&good.stderr));
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    let trials: u64 = std::env::var("TSUDOI_DAMAGE_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40)
+        .max(files.len() as u64 * 2);
+    let mut rng = Rng(0x4E90_47 ^ u64::from(std::process::id()));
+    for trial in 0..trials {
+        // Every file is damaged at least twice.
+        let file = &files[trial as usize % files.len()];
+        let original = std::fs::read(file).unwrap();
+        let mut bytes = original.clone();
+        let what = if bytes.is_empty() || rng.below(4) == 0 {
+            bytes.push(b'\n');
+            format!("{} grown by a byte", file.display())
+        } else if rng.below(3) == 0 {
+            let len = rng.below(bytes.len() as u64) as usize;
+            bytes.truncate(len);
+            format!("{} cut at {len}", file.display())
+        } else {
+            let at = rng.below(bytes.len() as u64) as usize;
+            bytes[at] ^= 1 << rng.below(8);
+            format!("{} byte {at} flipped", file.display())
+        };
+        std::fs::write(file, &bytes).unwrap();
+        let out = env.run(&["report", "verify", dir.to_str().unwrap()], None);
+        no_panic(&out, &what);
+        assert!(!out.status.success(), "{what}: still verifies");
+        assert!(
+            !text(&out.stderr).trim().is_empty(),
+            "{what}: refused without a word"
+        );
+        std::fs::write(file, &original).unwrap();
+    }
+    println!(
+        "damaged report folder: {trials} copies over {} files, all refused by report verify, 0 panics",
+        files.len()
+    );
+}

@@ -94,10 +94,17 @@ pub fn signature_files(
     key: &SigningKey,
     site: &str,
 ) -> Vec<(String, Vec<u8>)> {
+    let signer = format!(
+        "施設: {site}\n公開鍵（Ed25519）: {}\n確認: tsudoi report verify <このフォルダ> --public-key <設置時の記録票の公開鍵>\n",
+        public_key_text(&key.verifying_key())
+    )
+    .into_bytes();
     let mut manifest = String::new();
     for (name, bytes) in files {
         manifest.push_str(&format!("{}  {name}\n", sha256_hex(bytes)));
     }
+    // SIGNER.txt is listed too: its site name is not otherwise signed.
+    manifest.push_str(&format!("{}  {SIGNER}\n", sha256_hex(&signer)));
     let sig = key.sign(manifest.as_bytes());
     vec![
         (MANIFEST.to_owned(), manifest.into_bytes()),
@@ -105,14 +112,7 @@ pub fn signature_files(
             SIGNATURE.to_owned(),
             format!("{}\n", hex(&sig.to_bytes())).into_bytes(),
         ),
-        (
-            SIGNER.to_owned(),
-            format!(
-                "施設: {site}\n公開鍵（Ed25519）: {}\n確認: tsudoi report verify <このフォルダ> --public-key <設置時の記録票の公開鍵>\n",
-                public_key_text(&key.verifying_key())
-            )
-            .into_bytes(),
-        ),
+        (SIGNER.to_owned(), signer),
     ]
 }
 
@@ -130,7 +130,13 @@ pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verifie
         .map_err(|_| fail(format!("{MANIFEST} がありません。")))?;
     let sig_text = std::fs::read_to_string(dir.join(SIGNATURE))
         .map_err(|_| fail(format!("{SIGNATURE} がありません。")))?;
-    let sig_bytes: [u8; 64] = unhex(&sig_text)
+    // Only the exact form `sign` writes: lowercase hex and one newline. A
+    // lenient parse let a changed byte (an upper-case digit, other
+    // whitespace) pass as the same signature.
+    let sig_bytes: [u8; 64] = sig_text
+        .strip_suffix('\n')
+        .filter(|h| h.len() == 128 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .and_then(unhex)
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| fail("署名の形式が正しくありません。".into()))?;
     let signer_text = std::fs::read_to_string(dir.join(SIGNER)).unwrap_or_default();
@@ -170,7 +176,9 @@ pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verifie
                 "{name} の内容が署名のときと違います（改変または破損）。"
             )));
         }
-        files.push(name.to_owned());
+        if name != SIGNER {
+            files.push(name.to_owned());
+        }
     }
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
