@@ -320,7 +320,7 @@ impl SetupController {
                 "数字は2〜7だけです（0と1は使いません。OとIは英字です）。".into(),
             ],
             SetupStep::RecoveryCheck => vec![format!(
-                "記録票に書き写した回復キーの、最後のまとまり（{}文字）を入力してください。",
+                "書き写した回復キーの、最後のまとまり（{}文字）を入力してください。",
                 self.last_group().chars().count()
             )],
             SetupStep::DeviceKeys => vec![
@@ -589,8 +589,7 @@ impl SetupController {
         if *self.first != *self.second {
             self.second = Zeroizing::new(String::new());
             self.field = Field::Second;
-            self.message =
-                "2回入力したパスワードが一致しません。もう一度入力してください。".into();
+            self.message = "2回入力したパスワードが一致しません。もう一度入力してください。".into();
             return;
         }
         if let Err(e) = check_password_policy(&self.manager, &self.first) {
@@ -822,7 +821,10 @@ mod tests {
         assert!(!c.can_go_back());
         c.next();
         assert_eq!(c.step(), SetupStep::RecoveryCheck);
-        assert!(c.key_groups().is_empty(), "the key is not shown while checked");
+        assert!(
+            c.key_groups().is_empty(),
+            "the key is not shown while checked"
+        );
         assert!(c.shifted(), "capitals, as on the sheet");
         assert_eq!(*fake.kept.lock().unwrap(), 0, "not kept before the check");
         for k in ["u", "v", "2", "7"] {
@@ -834,7 +836,9 @@ mod tests {
         assert_eq!(*fake.kept.lock().unwrap(), 1);
         assert!(c.recovery_key.is_empty(), "the key is gone once confirmed");
         let lines = c.lines();
-        assert!(lines.contains(&"01234567 89abcdef 01234567 89abcdef 01234567 89abcdef 01234567 89abcdef".to_owned()));
+        assert!(lines.contains(
+            &"01234567 89abcdef 01234567 89abcdef 01234567 89abcdef 01234567 89abcdef".to_owned()
+        ));
         assert!(lines.iter().any(|l| l.starts_with("tsudoi/テスト施設+")));
         c.back();
         assert_eq!(c.step(), SetupStep::DeviceKeys, "no way back to the key");
@@ -911,7 +915,10 @@ mod tests {
         c.focus(Field::Second);
         typed(&mut c, "short-1");
         c.next();
-        assert_eq!(c.message(), "パスワードは13文字以上にしてください（今は7文字）。");
+        assert_eq!(
+            c.message(),
+            "パスワードは13文字以上にしてください（今は7文字）。"
+        );
         assert_eq!(c.first_shown(), "", "a refused password is cleared");
         assert_eq!(c.field(), Field::First);
         typed(&mut c, "kanri01-2026-pass");
@@ -951,7 +958,10 @@ mod tests {
         let job = c.create().unwrap();
         c.created(job.run());
         assert_eq!(c.step(), SetupStep::Confirm);
-        assert_eq!(c.message(), "作成できませんでした。ディスクがいっぱいです。");
+        assert_eq!(
+            c.message(),
+            "作成できませんでした。ディスクがいっぱいです。"
+        );
         // The passwords are still there: 「作成する」 again is enough.
         assert!(c.create().is_some());
     }
