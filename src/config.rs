@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! store = "/var/lib/tsudoi/tsudoi.db"
+//! site = "○○交流スペース"   # offered by the first-start wizard
 //!
 //! [eligibility]
 //! minimum_age = 60
@@ -42,6 +43,9 @@ use crate::store::Policy;
 pub struct Config {
     /// Where the store file is, unless `--store` or `TSUDOI_STORE` says otherwise.
     pub store: Option<PathBuf>,
+    /// The site's name that the first-start wizard on the touchscreen offers
+    /// (it has no kanji input); the store keeps the name it was made with.
+    pub site: Option<String>,
     #[serde(default)]
     pub eligibility: EligibilityConfig,
     #[serde(default)]

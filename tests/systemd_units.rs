@@ -155,10 +155,11 @@ fn service_keys(unit: &str) -> Vec<String> {
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
             in_service = line == "[Service]";
-        } else if in_service && !line.starts_with('#') {
-            if let Some((key, _)) = line.split_once('=') {
-                keys.push(key.trim().to_string());
-            }
+        } else if in_service
+            && !line.starts_with('#')
+            && let Some((key, _)) = line.split_once('=')
+        {
+            keys.push(key.trim().to_string());
         }
     }
     keys

@@ -1194,6 +1194,9 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     let settings = hw.settings().map_err(hw_error)?;
     let (reader, control) = hw.open_reader().map_err(hw_error)?;
     let config = kiosk_config(ctx, a)?;
+    if !ctx.store_path.exists() {
+        return setup_then_kiosk(ctx, config, reader, control, settings);
+    }
     let store = ctx.open()?;
     if store.clock_behind().is_some() {
         // The journal's record of why taps are refused (no personal data).
@@ -1209,6 +1212,75 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&hw.gpio));
     let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tsudoi run` without a store: 「はじめての設定」 on the touchscreen (the
+/// steps of `tsudoi init`), then, in the same window and event loop, the
+/// kiosk at the staff sign-in with the new manager's id typed in. The card
+/// reader starts with the kiosk: a tap during the wizard has nothing to do.
+fn setup_then_kiosk(
+    ctx: &Context,
+    config: tsudoi::kiosk::KioskConfig,
+    reader: Box<dyn tsudoi_hw::CardReader>,
+    control: Option<tsudoi_hw::SimulatedReaderControl>,
+    settings: tsudoi_hw::ReaderSettings,
+) -> Result<ExitCode> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use tsudoi::kiosk::controller::{SetupController, StoreCreator};
+    use tsudoi::kiosk::ui::setup::SetupUi;
+    use tsudoi::kiosk::{KioskController, KioskUi};
+
+    // The journal's record of why the wizard shows (no personal data).
+    eprintln!("保存ファイルがありません。画面で「はじめての設定」を開きます。");
+    let (path, policy, postal) = (
+        ctx.store_path.clone(),
+        ctx.config.policy()?,
+        ctx.config.postal_table()?,
+    );
+    let maker = StoreCreator {
+        path: path.clone(),
+        policy: policy.clone(),
+        postal: postal.clone(),
+        clock: ctx.clock.clone(),
+    };
+    let setup = SetupUi::new(SetupController::new(
+        Arc::new(maker),
+        ctx.config.site.as_deref(),
+    ))
+    .map_err(ui_error)?;
+    let kiosk: Rc<RefCell<Option<KioskUi>>> = Rc::default();
+    let failed: Rc<RefCell<Option<Error>>> = Rc::default();
+    let (clock, gpio) = (ctx.clock.clone(), ctx.config.hardware.gpio.clone());
+    {
+        let (kiosk, failed) = (kiosk.clone(), failed.clone());
+        setup.on_finished(move |window, manager| {
+            let started = (|| -> Result<KioskUi> {
+                let store = Store::open(&path, policy, postal, clock)?;
+                let ui = KioskUi::with_window(window, KioskController::new(store, config))
+                    .map_err(ui_error)?;
+                ui.on_reader_state(false);
+                let handle = tsudoi_hw::spawn_reader(reader, settings);
+                ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&gpio));
+                ui.with_controller(|c| c.staff_start_as(&manager));
+                Ok(ui)
+            })();
+            match started {
+                Ok(ui) => *kiosk.borrow_mut() = Some(ui),
+                Err(e) => {
+                    *failed.borrow_mut() = Some(e);
+                    let _ = slint::quit_event_loop();
+                }
+            }
+        });
+    }
+    // READY=1 and the watchdog's pings while the wizard shows, and after.
+    let _systemd = tsudoi::kiosk::service::notify_systemd();
+    slint::ComponentHandle::run(setup.window()).map_err(ui_error)?;
+    if let Some(e) = failed.take() {
+        return Err(e);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,11 +4,14 @@
 //! - [`ui`]: the adapter that copies the controller's state into the screens'
 //!   `Kiosk` global and forwards their callbacks; also headless rendering for
 //!   screenshots and tests.
+//! - [`ui::setup`]: the first-start wizard (「はじめての設定」) when there is
+//!   no store yet.
 //! - [`service`]: `READY=1` and watchdog pings for systemd.
 
 pub mod bench;
 pub mod controller;
 pub mod screens;
+pub mod screens_setup;
 pub mod screens_training;
 pub mod service;
 pub mod ui;

@@ -631,6 +631,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     shot("106-erased")?;
     files.push(demo_panel);
     files.extend(super::screens_training::render(out, width, height, today)?);
+    files.extend(super::screens_setup::render(out, width, height)?);
     Ok(files)
 }
 

@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod erasure;
 pub mod oversight;
 pub mod report;
+pub mod setup;
 pub mod training;
 
 #[allow(clippy::all)]
@@ -557,7 +558,16 @@ impl Shared {
 impl KioskUi {
     /// Creates the window (a Slint platform must exist or be creatable).
     pub fn new(controller: KioskController) -> Result<Self, slint::PlatformError> {
-        let window = AppWindow::new()?;
+        Self::with_window(AppWindow::new()?, controller)
+    }
+
+    /// The kiosk in a window that exists already: the one the first-start
+    /// wizard ([`setup::SetupUi`]) showed. Every `Kiosk` callback is wired
+    /// anew, replacing the wizard's.
+    pub fn with_window(
+        window: AppWindow,
+        controller: KioskController,
+    ) -> Result<Self, slint::PlatformError> {
         let shared = Rc::new(Shared {
             controller: RefCell::new(controller),
             window: window.as_weak(),

@@ -17,6 +17,7 @@ mod register;
 mod report;
 mod retention;
 mod search;
+mod setup;
 mod sheet;
 mod training;
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
@@ -34,6 +35,9 @@ pub use report::{
 pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use retention::{DUE_ROWS, Retention, RetentionStep};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
+pub use setup::{
+    CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
+};
 pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
 pub use training::TrainingResult;
 
@@ -902,6 +906,18 @@ impl KioskController {
             self.clear_form();
             self.training_request = false;
             self.screen = Screen::StaffSignIn;
+        }
+    }
+
+    /// The sign-in with `id` already typed, for the manager just made by
+    /// the first-start wizard (`setup`): only the first password is left.
+    pub fn staff_start_as(&mut self, id: &str) {
+        self.staff_start();
+        if self.screen == Screen::StaffSignIn {
+            self.first = Zeroizing::new(id.to_owned());
+            self.field = Field::Second;
+            self.staff_message =
+                "取扱責任者の最初のパスワードを入力して「サインイン」を押してください。".into();
         }
     }
 
