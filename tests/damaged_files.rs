@@ -288,7 +288,7 @@ fn a_damaged_report_folder_never_verifies() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(40)
         .max(files.len() as u64 * 2);
-    let mut rng = Rng(0x4E90_47 ^ u64::from(std::process::id()));
+    let mut rng = Rng(0x004E_9047 ^ u64::from(std::process::id()));
     for trial in 0..trials {
         // Every file is damaged at least twice.
         let file = &files[trial as usize % files.len()];
