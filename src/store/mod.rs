@@ -12,8 +12,10 @@ pub mod class_day;
 pub mod clock_guard;
 pub mod doctor;
 pub mod erase;
+pub mod groups;
 pub mod incidents;
 pub mod lottery;
+pub mod mimamori;
 pub mod participants;
 pub mod rekey;
 pub mod retention;
@@ -23,6 +25,7 @@ pub mod security_policy;
 pub mod sessions;
 pub mod staff;
 pub mod transparency;
+pub mod ward_roster;
 mod upgrade;
 
 use std::path::{Path, PathBuf};
