@@ -162,6 +162,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 _ => ExitCode::from(1),
             })
         }
+        Command::Group(c) => super::group::group(&ctx, c),
+        Command::Mimamori(a) => super::group::mimamori(&ctx, a),
         Command::Staff(c) => staff(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
         Command::Keys(super::KeysCmd::Rotate) => {

@@ -700,6 +700,50 @@ impl Store {
         Ok(())
     }
 
+    /// Checks a member in by hand to the group's meeting today (members
+    /// without a card, from the member list). The usual check-in rules and
+    /// audit entry apply.
+    pub fn check_in_group_member(
+        &mut self,
+        staff: &StaffSession,
+        group: &str,
+        member: &str,
+    ) -> Result<super::attendance::CheckInOutcome> {
+        staff.require(true)?;
+        let g = self.group(group)?;
+        let pid = self.resolve_id("participants", "参加者", member)?;
+        let is_member: bool = self.conn().query_row(
+            "SELECT count(*) > 0 FROM group_members WHERE group_id = ?1 AND participant_id = ?2",
+            params![g.id, pid],
+            |r| r.get(0),
+        )?;
+        if !is_member {
+            return Err(Error::Invalid(
+                "この方はこのグループの会員ではありません（会員でない方は tsudoi checkin で受付します）。"
+                    .into(),
+            ));
+        }
+        let today = date_text(self.clock().today());
+        let sid: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT s.id FROM group_sessions gs JOIN sessions s ON s.id = gs.session_id
+                 WHERE gs.group_id = ?1 AND s.date = ?2 ORDER BY s.start_time LIMIT 1",
+                params![g.id, today],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sid = sid.ok_or_else(|| {
+            Error::Invalid("このグループの集まりは今日はありません。".into())
+        })?;
+        self.check_in(
+            &super::Actor::Staff(staff.clone()),
+            &pid,
+            &sid,
+            super::attendance::CheckInMethod::Staff,
+        )
+    }
+
     /// A group's members in furigana order, decrypted for staff who handle
     /// personal data. Each member's record is audited as a view, like a
     /// participant shown at the desk.
