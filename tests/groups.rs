@@ -158,7 +158,10 @@ fn the_sample_roster_is_checked_then_imported_then_a_new_one_shows_its_differenc
             .unwrap()
             .stdout,
     );
-    assert!(ledger.contains(sha.split_whitespace().next().unwrap()), "{ledger}");
+    assert!(
+        ledger.contains(sha.split_whitespace().next().unwrap()),
+        "{ledger}"
+    );
     let audit = sqlite3(
         &db,
         "SELECT action || ':' || result FROM audit WHERE action IN ('roster_import', 'create', 'group_join')",
@@ -173,13 +176,19 @@ fn the_sample_roster_is_checked_then_imported_then_a_new_one_shows_its_differenc
     let list = text(&out.stdout);
     let rows: Vec<&str> = list.lines().skip(1).collect();
     assert_eq!(rows.len(), 3, "{list}");
-    assert!(rows[0].contains("カクウ サクラ") && rows[0].contains("03-5555-0103"), "{list}");
+    assert!(
+        rows[0].contains("カクウ サクラ") && rows[0].contains("03-5555-0103"),
+        "{list}"
+    );
     assert!(rows[1].contains("シケン ハナコ"), "{list}");
     assert!(rows[2].contains("ミホン イチロウ"), "{list}");
     assert!(list.contains("区から提供"), "{list}");
     // Each member shown is audited as a view of their record.
     assert_eq!(
-        sqlite3(&db, "SELECT count(*) FROM audit WHERE action = 'view' AND result LIKE 'group_%'"),
+        sqlite3(
+            &db,
+            "SELECT count(*) FROM audit WHERE action = 'view' AND result LIKE 'group_%'"
+        ),
         "3"
     );
 
@@ -200,8 +209,14 @@ fn the_sample_roster_is_checked_then_imported_then_a_new_one_shows_its_differenc
     let out = import(&env, &update, true);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("追加 1人、変更 1人、削除 2人"), "{stdout}");
-    assert!(stdout.contains("追加: 6行目  囲碁クラブ  新規 四郎"), "{stdout}");
-    assert!(stdout.contains("変更: 3行目  ローズ会  架空 さくら"), "{stdout}");
+    assert!(
+        stdout.contains("追加: 6行目  囲碁クラブ  新規 四郎"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("変更: 3行目  ローズ会  架空 さくら"),
+        "{stdout}"
+    );
     assert!(stdout.contains("（電話番号）"), "{stdout}");
     assert!(stdout.contains("削除: ローズ会  見本 一郎"), "{stdout}");
     assert!(stdout.contains("削除: 囲碁クラブ  試験 花子"), "{stdout}");
@@ -215,7 +230,10 @@ fn the_sample_roster_is_checked_then_imported_then_a_new_one_shows_its_differenc
     assert!(text(&out.stdout).contains("03-5555-0199"));
     assert!(!text(&out.stdout).contains("ミホン"));
     assert_eq!(
-        sqlite3(&db, "SELECT count(*) FROM audit WHERE result = 'ward_roster_removed'"),
+        sqlite3(
+            &db,
+            "SELECT count(*) FROM audit WHERE result = 'ward_roster_removed'"
+        ),
         "1"
     );
 }
@@ -231,8 +249,8 @@ fn every_problem_is_reported_by_line_and_nothing_is_stored() {
         "ローズ会,架空 さくら,カクウ サクラ,03-5555-01\n".as_bytes(), // 4 bad phone
         "ローズ会,例題 二郎,,080-5555-0104\n".as_bytes(),             // 5 no furigana
         "ローズ会,試験 花子,シケン ハナコ,0355550101\n".as_bytes(),   // 6 duplicate of 2
-        b"\xe8\xa9\xa6\xff\xfe,x,y,z\n",                               // 7 undecodable
-        b"\xef\xbb\xbf",                                               // 8 a BOM in the middle …
+        b"\xe8\xa9\xa6\xff\xfe,x,y,z\n",                              // 7 undecodable
+        b"\xef\xbb\xbf",                                              // 8 a BOM in the middle …
         "ローズ会,試作 三郎,しさく さぶろう,03-5555-0105\n".as_bytes(), // … of this line
         "ローズ会,\"架空 五郎,かくう ごろう,03-5555-0107".as_bytes(), // 9 cut short in a quote
     ];
@@ -246,7 +264,10 @@ fn every_problem_is_reported_by_line_and_nothing_is_stored() {
     assert!(stderr.contains("問題が7件"), "{stderr}");
     assert!(stderr.contains("何も取り込んでいません"), "{stderr}");
     for (line, reason) in [
-        (3, "グループ名が、登録されているどのグループとも一致しません"),
+        (
+            3,
+            "グループ名が、登録されているどのグループとも一致しません",
+        ),
         (4, "電話番号の形が正しくありません"),
         (5, "ふりがながありません"),
         (6, "2行目と同じ方です"),
@@ -262,13 +283,19 @@ fn every_problem_is_reported_by_line_and_nothing_is_stored() {
     }
     assert!(!stderr.contains("2行目:"), "{stderr}");
     assert_no_member_data("stderr", &stderr);
-    assert!(!stderr.contains("手芸の会") && !stderr.contains("五郎"), "{stderr}");
+    assert!(
+        !stderr.contains("手芸の会") && !stderr.contains("五郎"),
+        "{stderr}"
+    );
     assert!(text(&out.stdout).is_empty(), "{}", text(&out.stdout));
     assert_eq!(counts(&env), (0, 0, 0));
     // The refusal itself is audited, without values.
     let db = env.store();
     assert_eq!(
-        sqlite3(&db, "SELECT result FROM audit WHERE action = 'roster_import'"),
+        sqlite3(
+            &db,
+            "SELECT result FROM audit WHERE action = 'roster_import'"
+        ),
         "refused_7_problems"
     );
 
@@ -279,14 +306,22 @@ fn every_problem_is_reported_by_line_and_nothing_is_stored() {
 
     // No header, an empty file, a header only.
     for (name, bytes, reason) in [
-        ("noheader.csv", "ローズ会,試験 花子,しけん はなこ,03-5555-0101\n".as_bytes(), "見出し"),
+        (
+            "noheader.csv",
+            "ローズ会,試験 花子,しけん はなこ,03-5555-0101\n".as_bytes(),
+            "見出し",
+        ),
         ("empty.csv", b"".as_slice(), "空です"),
         ("headeronly.csv", HEADER.as_bytes(), "会員の行がありません"),
     ] {
         let file = roster(&files, name, bytes);
         let out = import(&env, &file, false);
         assert_eq!(code(&out), 2, "{name}");
-        assert!(text(&out.stderr).contains(reason), "{name}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(reason),
+            "{name}: {}",
+            text(&out.stderr)
+        );
         assert_no_member_data(name, &text(&out.stderr));
     }
     // A missing file is input to correct (exit 2), naming the path only.
@@ -299,10 +334,9 @@ fn every_problem_is_reported_by_line_and_nothing_is_stored() {
 fn a_file_cut_short_anywhere_inside_a_line_is_refused_whole() {
     let env = env_with_groups();
     let files = tempfile::tempdir().unwrap();
-    let sample = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ward-roster.csv"),
-    )
-    .unwrap();
+    let sample =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ward-roster.csv"))
+            .unwrap();
     // Every cut strictly inside a member line, before its last character
     // (a cut just before a line's end leaves a complete, shorter roster).
     let mut cuts = Vec::new();
@@ -352,7 +386,10 @@ fn cp932_files_read_like_utf8_ones_including_ibm_extension_kanji() {
     assert!(text(&out.stdout).contains("CP932"), "{}", text(&out.stdout));
     let out = env.staff(&["group", "members", "ローズ会"]);
     let list = text(&out.stdout);
-    assert!(list.contains("髙木 試子") && list.contains("タカギ タメコ"), "{list}");
+    assert!(
+        list.contains("髙木 試子") && list.contains("タカギ タメコ"),
+        "{list}"
+    );
     assert!(list.contains("03-5555-0201"), "{list}");
     assert!(list.contains("山﨑 ① 見郎"), "{list}");
 
@@ -361,18 +398,27 @@ fn cp932_files_read_like_utf8_ones_including_ibm_extension_kanji() {
     let file = roster(&files, "utf8.csv", utf8.as_bytes());
     let out = import(&env, &file, true);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("文字コード: UTF-8、"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("文字コード: UTF-8、"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(text(&out.stdout).contains("𠮷田 試美"));
 
     // A CP932 line pasted into a UTF-8 file is undecodable at its line.
-    let mut mixed = format!("{HEADER}囲碁クラブ,𠮷田 試美,よしだ ためみ,03-5555-0203\n").into_bytes();
+    let mut mixed =
+        format!("{HEADER}囲碁クラブ,𠮷田 試美,よしだ ためみ,03-5555-0203\n").into_bytes();
     let (sjis_line, _, _) =
         encoding_rs::SHIFT_JIS.encode("囲碁クラブ,試験 次子,しけん つぎこ,03-5555-0204\n");
     mixed.extend_from_slice(&sjis_line);
     let file = roster(&files, "mixed.csv", &mixed);
     let out = import(&env, &file, false);
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("3行目: 文字として読めないバイト"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("3行目: 文字として読めないバイト"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -388,8 +434,14 @@ fn formula_cells_are_kept_as_text_and_defused_in_csv_exports() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let out = env.staff(&["group", "members", "ローズ会"]);
     let list = text(&out.stdout);
-    assert!(list.contains("=HYPERLINK(\"http://example.invalid/\",\"x\")"), "{list}");
-    assert!(list.contains("@SUM(1+1)") && list.contains("+試験 三"), "{list}");
+    assert!(
+        list.contains("=HYPERLINK(\"http://example.invalid/\",\"x\")"),
+        "{list}"
+    );
+    assert!(
+        list.contains("@SUM(1+1)") && list.contains("+試験 三"),
+        "{list}"
+    );
 
     // The media ledger's CSV: the file name cell is defused.
     let csv = files.path().join("ledger.csv");
@@ -464,10 +516,23 @@ fn roles_operators_may_manage_groups_but_not_see_or_import_members() {
     let out = env.run_as("unei01", &["group", "list"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("ローズ会"));
-    assert!(text(&out.stdout).contains("会員 3人"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("会員 3人"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = env.run_as(
         "unei01",
-        &["group", "add", "--name", "書道の会", "--schedule", "第2木曜 10:00-12:00", "--room", "和室"],
+        &[
+            "group",
+            "add",
+            "--name",
+            "書道の会",
+            "--schedule",
+            "第2木曜 10:00-12:00",
+            "--room",
+            "和室",
+        ],
     );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let out = env.run_as("tanto01", &["group", "members", "ローズ会"]);
@@ -504,7 +569,10 @@ fn meetings_are_generated_cancelled_and_moved() {
     assert!((8..=10).contains(&n), "{n}");
     assert_eq!(count(&db, "sessions"), n);
     assert_eq!(
-        sqlite3(&db, "SELECT DISTINCT program_id || ' ' || title || ' ' || start_time FROM sessions"),
+        sqlite3(
+            &db,
+            "SELECT DISTINCT program_id || ' ' || title || ' ' || start_time FROM sessions"
+        ),
         "ikigai ローズ会 13:30"
     );
     let first = sqlite3(&db, "SELECT min(planned_date) FROM group_sessions");
@@ -515,7 +583,15 @@ fn meetings_are_generated_cancelled_and_moved() {
     env.staff(&["group", "cancel", "ローズ会", "--date", &first]);
     assert_eq!(count(&db, "sessions"), n - 1);
     env.staff(&[
-        "group", "move", "ローズ会", "--date", &second, "--to", &days_from_today(70), "--start", "10:00",
+        "group",
+        "move",
+        "ローズ会",
+        "--date",
+        &second,
+        "--to",
+        &days_from_today(70),
+        "--start",
+        "10:00",
     ]);
     assert_eq!(
         sqlite3(
@@ -529,7 +605,15 @@ fn meetings_are_generated_cancelled_and_moved() {
         format!("{} 10:00 15:30 moved", days_from_today(70))
     );
     // Generating again does not bring the cancelled meeting back.
-    let out = env.staff(&["group", "generate", "ローズ会", "--until", &until, "--from", &from]);
+    let out = env.staff(&[
+        "group",
+        "generate",
+        "ローズ会",
+        "--until",
+        &until,
+        "--from",
+        &from,
+    ]);
     assert!(text(&out.stdout).contains("0回"), "{}", text(&out.stdout));
     let out = env.staff(&["group", "sessions", "ローズ会", "--from", &from]);
     let list = text(&out.stdout);
@@ -541,12 +625,24 @@ fn meetings_are_generated_cancelled_and_moved() {
     );
     assert_eq!(code(&out), 2);
     let out = env.run(
-        &["group", "add", "--name", "x", "--schedule", "火曜の午後", "--room", "和室"],
+        &[
+            "group",
+            "add",
+            "--name",
+            "x",
+            "--schedule",
+            "火曜の午後",
+            "--room",
+            "和室",
+        ],
         Some(common::NEW_PASSWORD),
     );
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("第1・第3火曜"));
-    let audit = sqlite3(&db, "SELECT group_concat(action || ':' || result) FROM audit WHERE action LIKE 'group_%'");
+    let audit = sqlite3(
+        &db,
+        "SELECT group_concat(action || ':' || result) FROM audit WHERE action LIKE 'group_%'",
+    );
     assert!(audit.contains("group_create:ok"), "{audit}");
     assert!(audit.contains("group_sessions:cancelled"), "{audit}");
     assert!(audit.contains("group_sessions:moved"), "{audit}");
@@ -590,7 +686,10 @@ fn a_member_registered_at_the_desk_is_linked_not_duplicated() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(counts(&env), (2, 1, 2));
     assert_eq!(
-        sqlite3(&db, &format!("SELECT basis FROM participants WHERE id LIKE '{desk}%'")),
+        sqlite3(
+            &db,
+            &format!("SELECT basis FROM participants WHERE id LIKE '{desk}%'")
+        ),
         "self"
     );
 }
@@ -602,11 +701,24 @@ fn members_check_in_by_hand_to_todays_meeting() {
     let today = days_from_today(0);
     // A group meeting every day of the week today falls on.
     let weekday = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
-        .map(|d| ["月", "火", "水", "木", "金", "土", "日"][chrono::Datelike::weekday(&d).num_days_from_monday() as usize])
+        .map(|d| {
+            ["月", "火", "水", "木", "金", "土", "日"]
+                [chrono::Datelike::weekday(&d).num_days_from_monday() as usize]
+        })
         .unwrap();
     env.staff(&[
-        "group", "add", "--name", "ローズ会", "--schedule", &format!("毎週{weekday}曜 00:00-23:59"), "--room", "多目的室",
-        "--from", &today, "--until", &today,
+        "group",
+        "add",
+        "--name",
+        "ローズ会",
+        "--schedule",
+        &format!("毎週{weekday}曜 00:00-23:59"),
+        "--room",
+        "多目的室",
+        "--from",
+        &today,
+        "--until",
+        &today,
     ]);
     let files = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ward-roster.csv");
@@ -620,9 +732,19 @@ fn members_check_in_by_hand_to_todays_meeting() {
     let out = import(&env, &file, false);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let out = env.staff(&["group", "members", "ローズ会"]);
-    let member: String = text(&out.stdout).lines().nth(1).unwrap().chars().take(8).collect();
+    let member: String = text(&out.stdout)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(8)
+        .collect();
     let out = env.staff(&["group", "checkin", "ローズ会", "--member", &member]);
-    assert!(text(&out.stdout).contains("受付ができました"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("受付ができました"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = env.run(
         &["group", "checkin", "ローズ会", "--member", &member],
         Some(common::NEW_PASSWORD),
@@ -643,8 +765,16 @@ fn ten_thousand_members_import_in_one_transaction() {
     let groups = 20;
     for g in 0..groups {
         env.staff(&[
-            "group", "add", "--name", &format!("試験グループ{g:02}"), "--schedule", "第1・第3火曜 13:30-15:30", "--room", "多目的室",
-            "--until", &days_from_today(30),
+            "group",
+            "add",
+            "--name",
+            &format!("試験グループ{g:02}"),
+            "--schedule",
+            "第1・第3火曜 13:30-15:30",
+            "--room",
+            "多目的室",
+            "--until",
+            &days_from_today(30),
         ]);
     }
     let kana = ["ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ"];
@@ -668,7 +798,11 @@ fn ten_thousand_members_import_in_one_transaction() {
     let bad_file = roster(&files, "big-bad.csv", bad.as_bytes());
     let out = import(&env, &bad_file, false);
     assert_eq!(code(&out), 2);
-    assert!(text(&out.stderr).contains("10002行目: 電話番号"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("10002行目: 電話番号"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(counts(&env), (0, 0, 0));
 
     let started = std::time::Instant::now();

@@ -257,7 +257,8 @@ fn the_list_over_a_synthetic_year_matches_an_independent_computation() {
 
     // The year's attendance, written straight into the file.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
     let members: Vec<(String, String)> = conn
         .prepare("SELECT participant_id, group_id FROM group_members")
         .unwrap()
@@ -272,7 +273,12 @@ fn the_list_over_a_synthetic_year_matches_an_independent_computation() {
         )
         .unwrap()
         .query_map([today.to_string()], |r| {
-            Ok((r.get(0).unwrap(), r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap()))
+            Ok((
+                r.get(0).unwrap(),
+                r.get(1).unwrap(),
+                r.get(2).unwrap(),
+                r.get(3).unwrap(),
+            ))
         })
         .unwrap()
         .map(Result::unwrap)
@@ -344,9 +350,21 @@ fn the_list_over_a_synthetic_year_matches_an_independent_computation() {
     let first = f.store.watch_candidates(today, rule).unwrap();
     assert!(first.len() >= 5, "too few to test: {}", first.len());
     // Someone of a group with its own rule, and someone of an activity.
-    assert!(first.iter().any(|c| c.contexts.iter().any(|x| x.name == "囲碁クラブ")));
-    assert!(first.iter().any(|c| c.contexts.iter().any(|x| x.kind == "activity")));
-    assert!(!first.iter().any(|c| c.contexts.iter().any(|x| x.name == "書道の会")));
+    assert!(
+        first
+            .iter()
+            .any(|c| c.contexts.iter().any(|x| x.name == "囲碁クラブ"))
+    );
+    assert!(
+        first
+            .iter()
+            .any(|c| c.contexts.iter().any(|x| x.kind == "activity"))
+    );
+    assert!(
+        !first
+            .iter()
+            .any(|c| c.contexts.iter().any(|x| x.name == "書道の会"))
+    );
     let mine: Vec<String> = first.iter().map(line).collect();
     let mut theirs = python(&f.path, today, rule);
     theirs.sort();
@@ -417,13 +435,25 @@ fn the_list_over_a_synthetic_year_matches_an_independent_computation() {
     let list = f.store.watch_list(&f.manager, rule).unwrap();
     let after = f.store.audit_entries(100_000).unwrap();
     assert_eq!(after.len() - before, list.len());
-    assert!(after.iter().rev().take(list.len()).all(|e| e.action == "watch_list"));
-    assert!(list.iter().all(|e| e.phone.starts_with("03") || e.phone.starts_with("090")));
+    assert!(
+        after
+            .iter()
+            .rev()
+            .take(list.len())
+            .all(|e| e.action == "watch_list")
+    );
+    assert!(
+        list.iter()
+            .all(|e| e.phone.starts_with("03") || e.phone.starts_with("090"))
+    );
 
     // How long the list takes over the year (printed; the benchmark has the figure).
     let t = std::time::Instant::now();
     let n = f.store.watch_candidates(today, rule).unwrap().len();
-    eprintln!("見守り over the synthetic year: {n} listed in {:?} (debug build)", t.elapsed());
+    eprintln!(
+        "見守り over the synthetic year: {n} listed in {:?} (debug build)",
+        t.elapsed()
+    );
 }
 
 #[test]
@@ -438,8 +468,18 @@ fn the_command_line_lists_records_reminds_and_checks_roles() {
     env.add_staff("tanto01", "handler");
     // A weekly group that met for the last 10 weeks and meets today.
     env.staff(&[
-        "group", "add", "--name", "ローズ会", "--schedule", &weekly_today(), "--room", "多目的室",
-        "--from", &days_from_today(-70), "--until", &days_from_today(0),
+        "group",
+        "add",
+        "--name",
+        "ローズ会",
+        "--schedule",
+        &weekly_today(),
+        "--room",
+        "多目的室",
+        "--from",
+        &days_from_today(-70),
+        "--until",
+        &days_from_today(0),
     ]);
     let files = tempfile::tempdir().unwrap();
     let file = files.path().join("r.csv");
@@ -466,7 +506,10 @@ fn the_command_line_lists_records_reminds_and_checks_roles() {
     );
     let out = Command::new("sqlite3").arg(&db).arg(&sql).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let first: String = sqlite(&db, "SELECT participant_id FROM group_members ORDER BY participant_id LIMIT 1 OFFSET 0");
+    let first: String = sqlite(
+        &db,
+        "SELECT participant_id FROM group_members ORDER BY participant_id LIMIT 1 OFFSET 0",
+    );
 
     let out = env.staff(&["mimamori", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -486,10 +529,16 @@ fn the_command_line_lists_records_reminds_and_checks_roles() {
     assert!(shown.contains(&phone), "{shown}");
 
     let short: String = first.chars().take(8).collect();
-    let out = env.run_as("tanto01", &["mimamori", "record", &short, "--outcome", "no-answer"]);
+    let out = env.run_as(
+        "tanto01",
+        &["mimamori", "record", &short, "--outcome", "no-answer"],
+    );
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains("相談センター"));
-    let out = env.run_as("tanto01", &["mimamori", "record", &short, "--outcome", "no-answer"]);
+    let out = env.run_as(
+        "tanto01",
+        &["mimamori", "record", &short, "--outcome", "no-answer"],
+    );
     assert!(
         text(&out.stdout).contains("試験町高齢者総合相談センターにお知らせ"),
         "{}",
@@ -503,11 +552,28 @@ fn the_command_line_lists_records_reminds_and_checks_roles() {
     assert!(text(&out.stdout).contains("試験町高齢者総合相談センター"));
 
     // Operators: neither the list nor a record; a bad outcome is input.
-    let out = env.run_as("unei01", &["mimamori", "record", &short, "--outcome", "well"]);
+    let out = env.run_as(
+        "unei01",
+        &["mimamori", "record", &short, "--outcome", "well"],
+    );
     assert_eq!(code(&out), 3);
-    let out = env.run_as("tanto01", &["mimamori", "record", &short, "--outcome", "fine"]);
+    let out = env.run_as(
+        "tanto01",
+        &["mimamori", "record", &short, "--outcome", "fine"],
+    );
     assert_eq!(code(&out), 2);
-    let out = env.run_as("tanto01", &["mimamori", "record", &short, "--outcome", "well", "--on", &days_from_today(3)]);
+    let out = env.run_as(
+        "tanto01",
+        &[
+            "mimamori",
+            "record",
+            &short,
+            "--outcome",
+            "well",
+            "--on",
+            &days_from_today(3),
+        ],
+    );
     assert_eq!(code(&out), 2);
 
     // 辞退: off the list.
@@ -517,13 +583,26 @@ fn the_command_line_lists_records_reminds_and_checks_roles() {
     assert_eq!(list.as_array().unwrap().len(), 0);
 
     // Per group: 一郎 (absent one week) is listed when the group says 1 week.
-    env.staff(&["group", "watch", "ローズ会", "--visits", "3", "--weeks", "8", "--absent-weeks", "1"]);
+    env.staff(&[
+        "group",
+        "watch",
+        "ローズ会",
+        "--visits",
+        "3",
+        "--weeks",
+        "8",
+        "--absent-weeks",
+        "1",
+    ]);
     let out = env.staff(&["mimamori", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_ne!(list[0]["participant_id"], first.as_str());
 
-    let audit = sqlite(&db, "SELECT group_concat(action || ':' || result, ' ') FROM audit WHERE action LIKE 'watch_%'");
+    let audit = sqlite(
+        &db,
+        "SELECT group_concat(action || ':' || result, ' ') FROM audit WHERE action LIKE 'watch_%'",
+    );
     assert_eq!(audit.matches("watch_call:no_answer").count(), 2, "{audit}");
     assert!(audit.contains("watch_call:declined"), "{audit}");
     assert!(audit.contains("watch_list:listed"), "{audit}");
@@ -544,7 +623,7 @@ fn sqlite(db: &Path, sql: &str) -> String {
 /// "毎週X曜 13:30-15:30" for today's weekday (system clock).
 fn weekly_today() -> String {
     let today = NaiveDate::parse_from_str(&days_from_today(0), "%Y-%m-%d").unwrap();
-    let w = ["月", "火", "水", "木", "金", "土", "日"][today.weekday().num_days_from_monday() as usize];
+    let w =
+        ["月", "火", "水", "木", "金", "土", "日"][today.weekday().num_days_from_monday() as usize];
     format!("毎週{w}曜 13:30-15:30")
 }
-

@@ -19,7 +19,11 @@ use super::{GroupCmd, MimamoriAction, MimamoriArgs};
 
 /// The last day of the fiscal year (April–March) that holds `d`.
 fn fiscal_year_end(d: NaiveDate) -> NaiveDate {
-    let year = if d.month() >= 4 { d.year() + 1 } else { d.year() };
+    let year = if d.month() >= 4 {
+        d.year() + 1
+    } else {
+        d.year()
+    };
     NaiveDate::from_ymd_opt(year, 3, 31).unwrap_or(d)
 }
 
@@ -48,7 +52,10 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
                     until,
                 },
             )?;
-            println!("グループを追加しました。グループ番号: {}（{id}）", short_id(&id));
+            println!(
+                "グループを追加しました。グループ番号: {}（{id}）",
+                short_id(&id)
+            );
             println!(
                 "予定: {}。{}から{}までの集まりを{n}回作りました。",
                 schedule.display(),
@@ -91,7 +98,12 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
             let (mut store, staff) = ctx.sign_in()?;
             let g = store.group(&group)?;
             let members = store.group_members(&staff, &group)?;
-            println!("{}（{}）会員 {}人", g.name, g.schedule.display(), members.len());
+            println!(
+                "{}（{}）会員 {}人",
+                g.name,
+                g.schedule.display(),
+                members.len()
+            );
             for m in &members {
                 println!(
                     "{}  {}  {}  {}  {}{}",
@@ -121,8 +133,12 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
                     "moved" => format!(
                         "変更 → {} {}–{}",
                         s.date.map(jp_date::md_weekday).unwrap_or_default(),
-                        s.start.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
-                        s.end.map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+                        s.start
+                            .map(|t| t.format("%H:%M").to_string())
+                            .unwrap_or_default(),
+                        s.end
+                            .map(|t| t.format("%H:%M").to_string())
+                            .unwrap_or_default()
                     ),
                     _ => "予定どおり".to_owned(),
                 };
@@ -333,7 +349,9 @@ fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
         );
     }
     if dry_run {
-        println!("確認だけです（--dry-run）。何も保存していません。取り込むには --dry-run を付けずに実行してください。");
+        println!(
+            "確認だけです（--dry-run）。何も保存していません。取り込むには --dry-run を付けずに実行してください。"
+        );
     } else {
         println!(
             "取り込みました。媒体受渡し管理簿に「{}」として記録しました（{}）。",

@@ -91,9 +91,7 @@ impl Schedule {
                 }
                 let n: u8 = part.parse().map_err(|_| schedule_error())?;
                 if !(1..=5).contains(&n) {
-                    return Err(Error::Invalid(
-                        "第何週は1〜5で入力してください。".into(),
-                    ));
+                    return Err(Error::Invalid("第何週は1〜5で入力してください。".into()));
                 }
                 if !weeks.contains(&n) {
                     weeks.push(n);
@@ -151,11 +149,7 @@ impl Schedule {
     fn weeks_code(&self) -> String {
         match &self.weeks {
             Weeks::Every => "every".into(),
-            Weeks::Nth(w) => w
-                .iter()
-                .map(u8::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
+            Weeks::Nth(w) => w.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
         }
     }
 
@@ -319,7 +313,8 @@ const GROUP_SELECT: &str = "SELECT id, name, weeks, weekday, start_time, end_tim
     FROM hobby_groups g";
 
 fn group_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(GroupInfo, ())> {
-    let bad = || rusqlite::Error::InvalidColumnType(2, "schedule".into(), rusqlite::types::Type::Text);
+    let bad =
+        || rusqlite::Error::InvalidColumnType(2, "schedule".into(), rusqlite::types::Type::Text);
     let schedule = Schedule::from_columns(
         &r.get::<_, String>(2)?,
         r.get(3)?,
@@ -359,9 +354,11 @@ impl Store {
         let room = plain_label(&g.room, "部屋")?;
         let exists: Option<String> = self
             .conn()
-            .query_row("SELECT id FROM hobby_groups WHERE name = ?1", [&name], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT id FROM hobby_groups WHERE name = ?1",
+                [&name],
+                |r| r.get(0),
+            )
             .optional()?;
         if exists.is_some() {
             return Err(Error::Invalid(
@@ -460,17 +457,27 @@ impl Store {
         let key = name_or_id.trim();
         let by_name = self
             .conn()
-            .query_row(&format!("{GROUP_SELECT} WHERE name = ?1"), [key], group_from_row)
+            .query_row(
+                &format!("{GROUP_SELECT} WHERE name = ?1"),
+                [key],
+                group_from_row,
+            )
             .optional()?;
         if let Some((g, ())) = by_name {
             return Ok(g);
         }
         let id = self
             .resolve_id("hobby_groups", "グループ", key)
-            .map_err(|_| Error::NotFound { what: "グループ" })?;
+            .map_err(|_| Error::NotFound {
+                what: "グループ"
+            })?;
         Ok(self
             .conn()
-            .query_row(&format!("{GROUP_SELECT} WHERE id = ?1"), [&id], group_from_row)?
+            .query_row(
+                &format!("{GROUP_SELECT} WHERE id = ?1"),
+                [&id],
+                group_from_row,
+            )?
             .0)
     }
 
@@ -498,9 +505,8 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (planned, status, sid, date, start, end, attendance) = row?;
-            let d = |s: Option<String>| {
-                s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-            };
+            let d =
+                |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
             let t = |s: Option<String>| s.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok());
             out.push(GroupSession {
                 planned_date: NaiveDate::parse_from_str(&planned, "%Y-%m-%d")
@@ -517,7 +523,11 @@ impl Store {
     }
 
     /// The group meeting planned on `planned` (its session row id and status).
-    fn group_meeting(&self, group_id: &str, planned: NaiveDate) -> Result<(String, Option<String>)> {
+    fn group_meeting(
+        &self,
+        group_id: &str,
+        planned: NaiveDate,
+    ) -> Result<(String, Option<String>)> {
         self.conn()
             .query_row(
                 "SELECT id, session_id FROM group_sessions WHERE group_id = ?1 AND planned_date = ?2",
@@ -733,9 +743,8 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let sid = sid.ok_or_else(|| {
-            Error::Invalid("このグループの集まりは今日はありません。".into())
-        })?;
+        let sid =
+            sid.ok_or_else(|| Error::Invalid("このグループの集まりは今日はありません。".into()))?;
         self.check_in(
             &super::Actor::Staff(staff.clone()),
             &pid,

@@ -237,7 +237,9 @@ impl Store {
                     Some((r, n, k)) => (*r, n.clone(), *k),
                     None => (
                         default,
-                        ctx.split_once('|').map(|(_, t)| t.to_owned()).unwrap_or_default(),
+                        ctx.split_once('|')
+                            .map(|(_, t)| t.to_owned())
+                            .unwrap_or_default(),
                         "activity",
                     ),
                 };

@@ -25,8 +25,8 @@ pub mod security_policy;
 pub mod sessions;
 pub mod staff;
 pub mod transparency;
-pub mod ward_roster;
 mod upgrade;
+pub mod ward_roster;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

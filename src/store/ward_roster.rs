@@ -342,7 +342,9 @@ pub fn parse(bytes: &[u8]) -> ParsedRoster {
             n => match normalize_name(n) {
                 Ok(n) => Some(Zeroizing::new(n)),
                 Err(_) => {
-                    reasons.push("氏名は50文字以内で、改行や制御文字を含めずに書いてください。".into());
+                    reasons.push(
+                        "氏名は50文字以内で、改行や制御文字を含めずに書いてください。".into(),
+                    );
                     None
                 }
             },
@@ -480,6 +482,9 @@ struct Stored {
     phone: Zeroizing<String>,
 }
 
+/// The cells a roster line changes in a stored record, new values in the clear.
+type Changes = Vec<(&'static str, Zeroizing<String>)>;
+
 /// Who a roster line's member is, once matched.
 #[derive(Debug, Clone)]
 enum Target {
@@ -589,7 +594,7 @@ impl Store {
         let mut new_people: Vec<&RosterLine> = Vec::new();
         let mut new_by_key: HashMap<(String, String), usize> = HashMap::new();
         let mut joins: Vec<(String, Target, usize)> = Vec::new(); // group id, who, line
-        let mut changes: HashMap<String, (usize, Vec<(&'static str, String)>)> = HashMap::new();
+        let mut changes: HashMap<String, Changes> = HashMap::new();
         let mut leaves: Vec<(String, String)> = Vec::new();
         let mut sorted_groups: Vec<(&String, &String)> = groups.iter().collect();
         sorted_groups.sort();
@@ -619,15 +624,15 @@ impl Store {
                 if let Some(pid) = same {
                     matched.insert(pid.clone());
                     let Some(s) = stored.get(&pid) else { continue };
-                    let mut diff: Vec<(&'static str, String)> = Vec::new();
+                    let mut diff: Changes = Vec::new();
                     if s.name.as_str() != l.name.as_str() {
-                        diff.push(("name", l.name.to_string()));
+                        diff.push(("name", l.name.clone()));
                     }
                     if s.kana.as_str() != l.kana.as_str() {
-                        diff.push(("kana", l.kana.to_string()));
+                        diff.push(("kana", l.kana.clone()));
                     }
                     if s.phone.as_str() != l.phone.digits() {
-                        diff.push(("phone", l.phone.digits().to_owned()));
+                        diff.push(("phone", Zeroizing::new(l.phone.digits().to_owned())));
                     }
                     let entry = || DiffEntry {
                         line: Some(l.line),
@@ -645,13 +650,16 @@ impl Store {
                         report.diff.linked.push(entry());
                     } else {
                         report.diff.changed.push(entry());
-                        changes.insert(pid.clone(), (l.line, diff));
+                        changes.insert(pid.clone(), diff);
                     }
                     continue;
                 }
                 let target = match by_key.get(&key).and_then(|v| v.first()) {
                     Some(pid) => {
-                        if stored.get(pid).is_some_and(|s| s.basis == Basis::SelfPresented) {
+                        if stored
+                            .get(pid)
+                            .is_some_and(|s| s.basis == Basis::SelfPresented)
+                        {
                             report.diff.linked.push(DiffEntry {
                                 line: Some(l.line),
                                 group: gname.clone(),
@@ -723,7 +731,9 @@ impl Store {
             .map(|(_, p)| p.clone())
             .filter(|p| {
                 remaining.get(p.as_str()) == Some(&0)
-                    && stored.get(p).is_some_and(|s| s.basis == Basis::WardProvided)
+                    && stored
+                        .get(p)
+                        .is_some_and(|s| s.basis == Basis::WardProvided)
             })
             .collect();
         to_delete.sort();
@@ -815,10 +825,9 @@ impl Store {
                 &result,
             )?;
         }
-        let mut changed: Vec<(&String, &(usize, Vec<(&'static str, String)>))> =
-            changes.iter().collect();
-        changed.sort();
-        for (pid, (_, diff)) in changed {
+        let mut changed: Vec<(&String, &Changes)> = changes.iter().collect();
+        changed.sort_by(|a, b| a.0.cmp(b.0));
+        for (pid, diff) in changed {
             let cols: Vec<(&str, Option<&str>)> =
                 diff.iter().map(|(c, v)| (*c, Some(v.as_str()))).collect();
             rewrite_participant(&tx, keys, bits, pid, &cols, &now)?;
