@@ -236,6 +236,25 @@ fn the_sample_roster_is_checked_then_imported_then_a_new_one_shows_its_differenc
         ),
         "1"
     );
+
+    // One group's roster alone leaves the other group as it is.
+    let one = format!("{HEADER}ローズ会,試験 花子,しけん はなこ,03-5555-0101\n");
+    let one = roster(&files, "roster-3.csv", one.as_bytes());
+    let out = import(&env, &one, false);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("追加 0人、変更 0人、削除 1人、変わらない方 1人"),
+        "{stdout}"
+    );
+    assert_eq!(counts(&env), (4, 4, 3));
+
+    // A file with a header and blank lines only is refused, not read as
+    // "everyone removed".
+    let blank = roster(&files, "blank.csv", format!("{HEADER}\n,,,\n\n").as_bytes());
+    let out = import(&env, &blank, false);
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("会員の行がありません"));
+    assert_eq!(counts(&env), (4, 4, 3));
 }
 
 #[test]
@@ -680,7 +699,7 @@ fn a_member_registered_at_the_desk_is_linked_not_duplicated() {
     let file = roster(
         &files,
         "r2.csv",
-        format!("{HEADER}囲碁クラブ,例題 二郎,れいだい じろう,080-5555-0104\n").as_bytes(),
+        format!("{HEADER}ローズ会,例題 二郎,れいだい じろう,080-5555-0104\n").as_bytes(),
     );
     let out = import(&env, &file, false);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));

@@ -395,7 +395,7 @@ pub fn parse(bytes: &[u8]) -> ParsedRoster {
             _ => problems.push(problem(reasons.join(""))),
         }
     }
-    if raw.len() <= 1 && problems.is_empty() {
+    if out.lines.is_empty() && problems.is_empty() {
         problems.push(Problem {
             line: 1,
             reason: "見出しの行だけで、会員の行がありません。".into(),
@@ -445,7 +445,8 @@ pub struct RosterDiff {
     pub added: Vec<DiffEntry>,
     /// Members whose name, furigana or phone changed.
     pub changed: Vec<DiffEntry>,
-    /// Members no longer on the roster.
+    /// Members no longer on their group's roster (groups the file does
+    /// not mention keep their members).
     pub removed: Vec<DiffEntry>,
     /// Warnings: members who match a person registered at the desk and are
     /// linked to that record, not duplicated (and whose desk record is not
@@ -498,7 +499,8 @@ impl Store {
     /// false, stores it in one transaction: new members are sealed like
     /// every participant (basis `ward`: name, furigana and phone only);
     /// a member who matches a stored person (same furigana and phone) is
-    /// linked to that record; members no longer listed leave their group,
+    /// linked to that record; members no longer listed in a group the file
+    /// lists leave it (groups it does not mention are left as they are),
     /// and a ward-provided record in no group any more is deleted. The
     /// import is entered in the media ledger and the audit log (one entry
     /// per person touched, one for the import).
@@ -599,6 +601,11 @@ impl Store {
         let mut sorted_groups: Vec<(&String, &String)> = groups.iter().collect();
         sorted_groups.sort();
         for (gname, gid) in sorted_groups {
+            // A group the file does not mention is left as it is: the ward
+            // may send one group's roster at a time.
+            if !parsed.lines.iter().any(|l| &l.group == gname) {
+                continue;
+            }
             let existing: Vec<String> = members.get(gid).cloned().unwrap_or_default();
             let mut matched: HashSet<String> = HashSet::new();
             for l in parsed.lines.iter().filter(|l| &l.group == gname) {
