@@ -79,6 +79,114 @@ pub struct BenchReport {
     /// `tsudoi erase` on the synthetic year and `tsudoi erase verify` of
     /// the result against the last report's checkpoint (≤ 10 s, issue 14).
     pub erasure_s: f64,
+    /// Hobby groups (issue 15): the ward's roster and 見守り.
+    pub groups: GroupsBench,
+}
+
+/// The ward's roster of [`ROSTER_BENCH_MEMBERS`] members in
+/// [`ROSTER_BENCH_GROUPS`] groups imported into a new store (target ≤ 2 s),
+/// the same file checked again against what is stored (`--dry-run`), and
+/// the 見守り list over the synthetic year (target ≤ 100 ms).
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupsBench {
+    pub roster_members: u32,
+    /// Read, checked, compared and stored in one transaction (sealing,
+    /// blind indexes, audit entries, the ledger row, the WAL checkpoint).
+    pub roster_import_s: f64,
+    /// The same roster again with `--dry-run`: every stored member opened
+    /// and compared, nothing written but the audit entry.
+    pub roster_dry_run_s: f64,
+    /// The 見守り rule over the synthetic year's attendance (ids and dates),
+    /// p50 of 5.
+    pub watch_candidates_ms: f64,
+    /// The list as staff get it: the rule, each listed person's name,
+    /// furigana and phone opened, one audit entry each. p50 of 5.
+    pub watch_list_ms: f64,
+    /// People on the list.
+    pub watch_listed: usize,
+}
+
+/// Members in the roster benchmark.
+pub const ROSTER_BENCH_MEMBERS: u32 = 10_000;
+/// Groups in the roster benchmark.
+pub const ROSTER_BENCH_GROUPS: u32 = 40;
+
+/// A synthetic roster: invented names, furigana and mobile numbers.
+pub fn synthetic_roster(members: u32, groups: u32) -> String {
+    const KANA: [char; 10] = ['ア', 'イ', 'ウ', 'エ', 'オ', 'カ', 'キ', 'ク', 'ケ', 'コ'];
+    let mut out = String::from("グループ名,氏名,ふりがな,電話番号\r\n");
+    for i in 0..members {
+        let kana: String = format!("{i:05}")
+            .chars()
+            .map(|c| KANA[c.to_digit(10).unwrap_or(0) as usize])
+            .collect();
+        out.push_str(&format!(
+            "試験グループ{:02},試験 会員{i:05},シケン {kana},090-{:04}-{:04}\r\n",
+            i % groups.max(1),
+            5000 + i / 10_000,
+            i % 10_000
+        ));
+    }
+    out
+}
+
+/// The roster part of [`GroupsBench`], on a new store in `dir`.
+fn roster_import(dir: &Path, clock: Arc<dyn Clock>) -> Result<(f64, f64)> {
+    use crate::store::groups::{NewGroup, Schedule};
+    use crate::store::ward_roster::ImportSource;
+    let path = dir.join("roster-bench.db");
+    let _ = std::fs::remove_file(&path);
+    let password = "bench-password-2026!";
+    let (mut store, mut manager, _recovery) = Store::create(
+        &path,
+        "ベンチマーク",
+        "kanri01",
+        password,
+        Policy::default(),
+        PostalTable::shinjuku(),
+        clock.clone(),
+    )?;
+    store.change_password(&mut manager, "bench-password-2027!")?;
+    let today = clock.today();
+    for g in 0..ROSTER_BENCH_GROUPS {
+        store.add_group(
+            &manager,
+            NewGroup {
+                name: format!("試験グループ{g:02}"),
+                schedule: Schedule::parse("第1・第3火曜 13:30-15:30")?,
+                room: "多目的室".into(),
+                from: today,
+                until: today + chrono::Duration::days(60),
+            },
+        )?;
+    }
+    let roster = synthetic_roster(ROSTER_BENCH_MEMBERS, ROSTER_BENCH_GROUPS);
+    let source = ImportSource {
+        file_name: "roster.csv".into(),
+        medium: "benchmark".into(),
+        sha256: crate::report::sign::sha256_hex(roster.as_bytes()),
+    };
+    let t = Instant::now();
+    let r = store.import_roster(&manager, roster.as_bytes(), &source, false)?;
+    let import_s = t.elapsed().as_secs_f64();
+    if !r.applied || r.diff.added.len() != ROSTER_BENCH_MEMBERS as usize {
+        return Err(crate::Error::Invalid(
+            "ベンチマークの名簿を取り込めませんでした。".into(),
+        ));
+    }
+    let t = Instant::now();
+    let r = store.import_roster(&manager, roster.as_bytes(), &source, true)?;
+    let dry_run_s = t.elapsed().as_secs_f64();
+    if r.diff.unchanged != ROSTER_BENCH_MEMBERS as usize {
+        return Err(crate::Error::Invalid(
+            "ベンチマークの名簿の比較が合いません。".into(),
+        ));
+    }
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("roster-bench.db{suffix}")));
+    }
+    Ok((import_s, dry_run_s))
 }
 
 /// Default size of the audit-log benchmark (`TSUDOI_BENCH_AUDIT_ENTRIES`).
@@ -355,6 +463,28 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
         inspection_times.push(t.elapsed());
         audit_entries_in_year = summary.audit_entries;
     }
+    // 見守り over the synthetic year, before re-keying and erasure.
+    let rule = crate::store::groups::WatchRule::default();
+    let mut candidate_times = Vec::new();
+    let mut list_times = Vec::new();
+    let mut watch_listed = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        watch_listed = store.watch_candidates(today, rule)?.len();
+        candidate_times.push(t.elapsed());
+        let t = Instant::now();
+        store.watch_list(&staff, rule)?;
+        list_times.push(t.elapsed());
+    }
+    let (roster_import_s, roster_dry_run_s) = roster_import(dir, clock.clone())?;
+    let groups = GroupsBench {
+        roster_members: ROSTER_BENCH_MEMBERS,
+        roster_import_s,
+        roster_dry_run_s,
+        watch_candidates_ms: Timing::of(candidate_times).p50_ms,
+        watch_list_ms: Timing::of(list_times).p50_ms,
+        watch_listed,
+    };
     let t = Instant::now();
     store.rotate_keys(&staff)?;
     let rekey_s = t.elapsed().as_secs_f64();
@@ -405,6 +535,7 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
         ));
     }
     Ok(BenchReport {
+        groups,
         erasure_s,
         audit_log,
         handling_report_ms: Timing::of(handling_times).p50_ms,

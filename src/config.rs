@@ -27,6 +27,12 @@
 //!
 //! [kiosk]
 //! closing_time = "21:00"   # the keys leave memory then (12 h after sign-in at the latest)
+//!
+//! [mimamori]
+//! visits = 3          # 見守り: at least 3 visits …
+//! weeks = 8           # … in the last 8 weeks …
+//! absent_weeks = 3    # … and none in the last 3 weeks
+//! center = "大久保高齢者総合相談センター"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -61,6 +67,50 @@ pub struct Config {
     pub retention: RetentionSection,
     #[serde(default)]
     pub contract: ContractSection,
+    #[serde(default)]
+    pub mimamori: MimamoriSection,
+}
+
+/// 見守り (issue 15): the rule for activities outside the hobby groups
+/// (each group has its own, `tsudoi group watch`), and the office the
+/// reminder names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MimamoriSection {
+    /// At least this many visits …
+    pub visits: u32,
+    /// … in this many weeks …
+    pub weeks: u32,
+    /// … and none in this many weeks.
+    pub absent_weeks: u32,
+    /// The ward's 高齢者総合相談センター named by the reminder.
+    pub center: String,
+}
+
+impl Default for MimamoriSection {
+    fn default() -> Self {
+        let r = crate::store::groups::WatchRule::default();
+        Self {
+            visits: r.visits,
+            weeks: r.weeks,
+            absent_weeks: r.absent_weeks,
+            center: "区の高齢者総合相談センター".into(),
+        }
+    }
+}
+
+impl MimamoriSection {
+    /// The rule, checked.
+    pub fn rule(&self) -> Result<crate::store::groups::WatchRule> {
+        let r = crate::store::groups::WatchRule {
+            visits: self.visits,
+            weeks: self.weeks,
+            absent_weeks: self.absent_weeks,
+        };
+        r.validate()
+            .map_err(|e| Error::Invalid(format!("設定ファイルの [mimamori]: {e}")))?;
+        Ok(r)
+    }
 }
 
 /// The contract period, printed on the certificate of erasure.

@@ -162,6 +162,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 _ => ExitCode::from(1),
             })
         }
+        Command::Group(c) => super::group::group(&ctx, c),
+        Command::Mimamori(a) => super::group::mimamori(&ctx, a),
         Command::Staff(c) => staff(&ctx, c),
         Command::Audit(c) => audit(&ctx, c),
         Command::Keys(super::KeysCmd::Rotate) => {
@@ -1639,6 +1641,15 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         println!(
             "erasure of the synthetic year with the ward's check (erase + erase verify): {:.2} s",
             report.erasure_s
+        );
+        let g = &report.groups;
+        println!(
+            "ward's roster of {} members: import {:.2} s (target 2 s), checked again with --dry-run {:.2} s",
+            g.roster_members, g.roster_import_s, g.roster_dry_run_s
+        );
+        println!(
+            "見守り over the synthetic year: the rule {:.1} ms, the list with phones opened and audited {:.1} ms (target 100 ms; {} listed)",
+            g.watch_candidates_ms, g.watch_list_ms, g.watch_listed
         );
         println!(
             "lottery draw ({} applicants, {} runs): p50 {:.1} ms  max {:.1} ms; verify p50 {:.1} ms",

@@ -4,6 +4,7 @@
 mod clock;
 mod commands;
 mod erase;
+mod group;
 mod incident;
 mod lottery;
 mod personal;
@@ -58,6 +59,12 @@ pub enum Command {
     Session(SessionCmd),
     /// 受付（手入力）（check a participant in by hand）
     Checkin(CheckinArgs),
+    /// 高齢者自主活動グループと区の会員名簿（いきがいつくり支援）（hobby groups and the ward's roster）
+    #[command(subcommand)]
+    Group(GroupCmd),
+    /// 見守り: おやすみが続いている方の一覧と、電話の結果の記録（取扱責任者・取扱者）
+    /// （regulars who stopped coming, and call outcomes）
+    Mimamori(MimamoriArgs),
     /// スタッフアカウント（staff accounts）
     #[command(subcommand)]
     Staff(StaffCmd),
@@ -152,6 +159,143 @@ pub struct IncidentAddArgs {
     /// 続報のとき、前の報告の事故の番号
     #[arg(long)]
     pub follows: Option<String>,
+}
+
+/// Hobby groups (いきがいつくり支援). Group names, rooms and schedules are
+/// not personal; members' names and phones come only from the ward's file.
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// グループを追加し、予定から集まりの回を作る（add a group and generate its meetings）
+    Add(GroupAddArgs),
+    /// グループの一覧（list the groups）
+    List,
+    /// 区の会員名簿（CSV）を確かめて取り込む。問題が1つでもあれば何も取り込まない
+    /// （import the ward's roster; exit 0 imported, 2 refused with every problem on stderr）
+    Import {
+        /// 名簿のファイル（UTF-8 か CP932 の CSV。見出し: グループ名,氏名,ふりがな,電話番号）
+        file: PathBuf,
+        /// 確かめて、追加・変更・削除される方を表示するだけ（何も保存しない）
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// グループの会員名簿（ふりがな順。取扱責任者・取扱者）（members, furigana order）
+    Members {
+        /// グループ名（または番号）
+        group: String,
+    },
+    /// グループの集まりの回の一覧（meetings of a group）
+    Sessions {
+        group: String,
+        /// この日から（YYYY-MM-DD、省略時は今日）
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// 予定から集まりの回をさらに作る（中止にした回は作り直さない）（generate more meetings）
+    Generate {
+        group: String,
+        /// YYYY-MM-DD まで
+        #[arg(long)]
+        until: String,
+        /// YYYY-MM-DD から（省略時は今日）
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// 予定の日の集まりを中止にする（cancel a meeting）
+    Cancel {
+        group: String,
+        /// 予定の日（YYYY-MM-DD）
+        #[arg(long)]
+        date: String,
+    },
+    /// 予定の日の集まりを別の日・時刻に移す（move a meeting）
+    Move {
+        group: String,
+        /// 予定の日（YYYY-MM-DD）
+        #[arg(long)]
+        date: String,
+        /// 移した先の日（YYYY-MM-DD）
+        #[arg(long)]
+        to: String,
+        /// 開始時刻 HH:MM（省略時は予定のとおり）
+        #[arg(long)]
+        start: Option<String>,
+        /// 終了時刻 HH:MM（省略時は予定のとおり）
+        #[arg(long)]
+        end: Option<String>,
+    },
+    /// 代表者を会員から選ぶ（取扱責任者・取扱者）（set the representative）
+    Representative {
+        group: String,
+        /// 会員の登録番号（先頭8文字でよい）
+        #[arg(long)]
+        member: String,
+    },
+    /// 見守りの条件をグループごとに変える（標準: 8週に3回以上来た方が3週来ていない）
+    Watch {
+        group: String,
+        /// この回数以上来た方を見る
+        #[arg(long)]
+        visits: u32,
+        /// 見る期間（週）
+        #[arg(long)]
+        weeks: u32,
+        /// この週数来ていなければ一覧に出す
+        #[arg(long)]
+        absent_weeks: u32,
+    },
+    /// カードのない会員を、今日の集まりに名簿から受付する（check a member in by hand）
+    Checkin {
+        group: String,
+        /// 会員の登録番号（group members に表示。先頭8文字でよい）
+        #[arg(long)]
+        member: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct GroupAddArgs {
+    /// グループ名（例: ローズ会）
+    #[arg(long)]
+    pub name: String,
+    /// 予定（例: "第1・第3火曜 13:30-15:30"、"毎週金曜 10:00-12:00"）
+    #[arg(long)]
+    pub schedule: String,
+    /// 部屋（例: 多目的室）
+    #[arg(long)]
+    pub room: String,
+    /// 集まりの回をこの日から作る（YYYY-MM-DD、省略時は今日）
+    #[arg(long)]
+    pub from: Option<String>,
+    /// 集まりの回をこの日まで作る（YYYY-MM-DD、省略時は年度末の3月31日）
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+/// `tsudoi mimamori`: the list; `tsudoi mimamori record`: a call's outcome.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct MimamoriArgs {
+    #[command(subcommand)]
+    pub action: Option<MimamoriAction>,
+    /// JSONで出力（output JSON）
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MimamoriAction {
+    /// 電話の結果を記録する（record a call's outcome）
+    Record {
+        /// 一覧に表示された登録番号（先頭8文字でよい）
+        participant: String,
+        /// 結果: well（元気だった）, unwell（体調をくずしていた）, hospital（入院・施設）,
+        /// no-answer（連絡がつかない）, declined（辞退）
+        #[arg(long, value_enum)]
+        outcome: tsudoi::store::mimamori::Outcome,
+        /// 電話をした日（YYYY-MM-DD、省略時は今日）
+        #[arg(long)]
+        on: Option<String>,
+    },
 }
 
 /// The clock guard: the Pi has no real-time clock.

@@ -941,6 +941,26 @@ mod tests {
     }
 
     #[test]
+    fn format_md_member_vector() {
+        // FORMAT.md section 11: a hobby-group member's phone cell.
+        let aad = CellAad {
+            table: "participants",
+            column: "phone",
+            row_id: "m",
+            rev: 2,
+            bound: "",
+        }
+        .encode(&KeyId([1, 2, 3, 4, 5, 6, 7, 8]))
+        .unwrap();
+        let line = format!(
+            "{:<44} = {}",
+            "member phone cell aad (m, rev 2)",
+            HEXLOWER.encode(&aad)
+        );
+        assert!(include_str!("FORMAT.md").contains(&line), "{line}");
+    }
+
+    #[test]
     fn format_md_policy_vector() {
         let text = "v1 lockout_attempts=5 lockout_minutes=15 kdf_m=47104 kdf_t=4 kdf_p=1 reverify_months=12";
         let mac = HEXLOWER.encode(&PolicyKey::new(&counting_key()).mac(text).unwrap());

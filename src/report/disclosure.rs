@@ -61,6 +61,10 @@ fn action_label(action: &str) -> &str {
         "print" => "印刷",
         "erase" => "住所などの消去",
         "incident" => "事故の記録",
+        "group_join" => "グループへの参加（区の名簿）",
+        "group_leave" => "グループからの退会（区の名簿）",
+        "watch_list" => "見守りの一覧での表示",
+        "watch_call" => "見守りの電話の記録",
         other => other,
     }
 }

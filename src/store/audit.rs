@@ -77,6 +77,22 @@ pub enum AuditAction {
     /// A staff member's completed training exercise was written to the
     /// training record (issue 19).
     Training,
+    /// A hobby group was added (issue 15).
+    GroupCreate,
+    /// A group's representative or 見守り rule changed.
+    GroupUpdate,
+    /// A group's meetings were generated, cancelled or moved.
+    GroupSessions,
+    /// The ward's roster was checked (dry run, refused) or imported.
+    RosterImport,
+    /// A person already registered joined a group through the roster.
+    GroupJoin,
+    /// A person left a group because the roster no longer lists them.
+    GroupLeave,
+    /// The 見守り list was shown (record id: the person listed).
+    WatchList,
+    /// The outcome of a 見守り call was recorded.
+    WatchCall,
 }
 
 impl AuditAction {
@@ -119,6 +135,14 @@ impl AuditAction {
             Self::ClockConfirm => "clock_confirm",
             Self::Incident => "incident",
             Self::Training => "training",
+            Self::GroupCreate => "group_create",
+            Self::GroupUpdate => "group_update",
+            Self::GroupSessions => "group_sessions",
+            Self::RosterImport => "roster_import",
+            Self::GroupJoin => "group_join",
+            Self::GroupLeave => "group_leave",
+            Self::WatchList => "watch_list",
+            Self::WatchCall => "watch_call",
         }
     }
 }

@@ -12,8 +12,10 @@ pub mod class_day;
 pub mod clock_guard;
 pub mod doctor;
 pub mod erase;
+pub mod groups;
 pub mod incidents;
 pub mod lottery;
+pub mod mimamori;
 pub mod participants;
 pub mod rekey;
 pub mod retention;
@@ -24,6 +26,7 @@ pub mod sessions;
 pub mod staff;
 pub mod transparency;
 mod upgrade;
+pub mod ward_roster;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

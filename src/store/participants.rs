@@ -240,7 +240,7 @@ pub fn normalize_address(input: &str) -> Result<String> {
     Ok(s.to_owned())
 }
 
-fn kana_key(kana: &str) -> String {
+pub(crate) fn kana_key(kana: &str) -> String {
     kana.chars().filter(|c| *c != ' ' && *c != '・').collect()
 }
 

@@ -308,10 +308,77 @@ CREATE TABLE training_record (
 "#,
         fill: None,
     },
+    Migration {
+        to: 9,
+        why: "hobby groups of いきがいつくり支援 (issue 15): groups with a regular schedule, their \
+              sessions (generated, cancelled, moved), members from the ward's roster (members are \
+              participants with basis 'ward', sealed like every participant), 見守り call outcomes",
+        sql: r#"
+-- A self-run hobby group (高齢者自主活動グループ). Nothing here is personal:
+-- the representative is a participant id. The schedule is stored as a rule:
+-- `weeks` is 'every' or the weeks of the month ('1,3'), `weekday` 0 = Monday.
+CREATE TABLE hobby_groups (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL UNIQUE,
+    program_id        TEXT NOT NULL REFERENCES programs(id),
+    weeks             TEXT NOT NULL,
+    weekday           INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    start_time        TEXT NOT NULL,
+    end_time          TEXT NOT NULL,
+    room              TEXT NOT NULL,
+    representative_id TEXT REFERENCES participants(id) ON DELETE SET NULL,
+    watch_visits      INTEGER NOT NULL DEFAULT 3 CHECK (watch_visits BETWEEN 1 AND 52),
+    watch_weeks       INTEGER NOT NULL DEFAULT 8 CHECK (watch_weeks BETWEEN 1 AND 52),
+    watch_absent_weeks INTEGER NOT NULL DEFAULT 3 CHECK (watch_absent_weeks BETWEEN 1 AND 52),
+    created_at        TEXT NOT NULL,
+    CHECK (start_time < end_time)
+) STRICT;
+
+-- A group's meeting on one planned date. `session_id` is the row in
+-- `sessions` the kiosk shows; a cancelled meeting has none (the session row
+-- is deleted) but keeps its planned date, so generating again skips it.
+CREATE TABLE group_sessions (
+    id            TEXT PRIMARY KEY,
+    group_id      TEXT NOT NULL REFERENCES hobby_groups(id) ON DELETE CASCADE,
+    planned_date  TEXT NOT NULL,
+    session_id    TEXT UNIQUE REFERENCES sessions(id),
+    status        TEXT NOT NULL CHECK (status IN ('scheduled', 'moved', 'cancelled')),
+    updated_at    TEXT NOT NULL,
+    UNIQUE (group_id, planned_date)
+) STRICT;
+
+-- Who belongs to which group. The person is a participant row (basis
+-- 'ward' when the ward's roster brought them, 'self' when they were
+-- already registered at the desk and were linked).
+CREATE TABLE group_members (
+    group_id        TEXT NOT NULL REFERENCES hobby_groups(id) ON DELETE CASCADE,
+    participant_id  TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    source          TEXT NOT NULL CHECK (source IN ('ward_roster')),
+    added_at        TEXT NOT NULL,
+    PRIMARY KEY (group_id, participant_id)
+) STRICT;
+CREATE INDEX group_members_participant ON group_members (participant_id);
+
+-- 見守り: the outcome of a call to someone who stopped coming, from a fixed
+-- list. No free text.
+CREATE TABLE watch_calls (
+    id              TEXT PRIMARY KEY,
+    participant_id  TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    outcome         TEXT NOT NULL CHECK (outcome IN
+                      ('well', 'unwell', 'hospital', 'no_answer', 'declined')),
+    called_on       TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL
+) STRICT;
+CREATE INDEX watch_calls_participant ON watch_calls (participant_id);
+CREATE INDEX attendance_participant ON attendance (participant_id);
+"#,
+        fill: None,
+    },
 ];
 
 /// The version a fully migrated file has.
-pub const CURRENT_VERSION: u32 = 8;
+pub const CURRENT_VERSION: u32 = 9;
 
 /// Reads the file's schema version.
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -381,7 +448,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(
             migrate_to(&mut conn, CURRENT_VERSION).unwrap(),
-            vec![1, 2, 3, 4, 5, 6, 7, 8]
+            vec![1, 2, 3, 4, 5, 6, 7, 8, 9]
         );
         assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
         assert!(migrate_to(&mut conn, CURRENT_VERSION).unwrap().is_empty());
