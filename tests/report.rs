@@ -390,7 +390,7 @@ fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
             .all(|e| e.verified && e.staff_id == MANAGER && e.medium.contains("TSUDOI"))
     );
     assert_eq!(ledger[0].purpose, "区への月次報告");
-    assert_eq!(ledger[0].files.len(), 9);
+    assert_eq!(ledger[0].files.len(), 10, "the nine files and SIGNER.txt");
     let csv = tsudoi::report::media::ledger_csv(&ledger);
     assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF]);
     let text = String::from_utf8_lossy(&csv);
