@@ -25,6 +25,7 @@ packages=(
   lintian           # scripts/test-deb.sh: Debian's package checker
   man-db            # scripts/test-deb.sh: renders the generated man pages
   bsdextrautils     # scripts/test-deb.sh: col
+  gpg gpgv          # scripts/test-deb.sh: signs and checks an update for tsudoi-update
   strace            # tests: counts the fsyncs of one check-in (tests/fsync_per_check_in.rs)
   xvfb xdotool      # tests: `tsudoi training` in a real window, clicked (tests/training_window.rs)
 )
