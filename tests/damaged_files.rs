@@ -21,6 +21,21 @@ fn run_on(store: &Path, env: &Env, args: &[&str]) -> Output {
     c.output().unwrap()
 }
 
+/// One in four: cut short at a random length; otherwise one random bit
+/// flipped. Says which.
+fn damage(bytes: &mut Vec<u8>, rng: &mut Rng) -> String {
+    if rng.below(4) == 0 {
+        let len = rng.below(bytes.len() as u64) as usize;
+        bytes.truncate(len);
+        format!("cut at {len}")
+    } else {
+        let at = rng.below(bytes.len() as u64) as usize;
+        let bit = rng.below(8) as u8;
+        bytes[at] ^= 1 << bit;
+        format!("bit {bit} of byte {at} flipped")
+    }
+}
+
 fn no_panic(out: &Output, what: &str) {
     let err = text(&out.stderr);
     assert!(
@@ -72,16 +87,7 @@ fn a_damaged_store_is_refused_or_read_correctly_never_silently_misread() {
     let (mut refused, mut same, mut doctor_found) = (0, 0, 0);
     for trial in 0..trials {
         let mut bytes = original.clone();
-        let what = if rng.below(4) == 0 {
-            let len = rng.below(bytes.len() as u64) as usize;
-            bytes.truncate(len);
-            format!("cut at {len}")
-        } else {
-            let at = rng.below(bytes.len() as u64) as usize;
-            let bit = rng.below(8) as u8;
-            bytes[at] ^= 1 << bit;
-            format!("bit {bit} of byte {at} flipped")
-        };
+        let what = damage(&mut bytes, &mut rng);
         let path = env.path(&format!("damaged-{trial}.db"));
         std::fs::write(&path, &bytes).unwrap();
 
@@ -227,16 +233,7 @@ fn a_damaged_write_ahead_log_is_never_misread() {
     let (mut refused, mut same, mut dropped) = (0, 0, 0);
     for trial in 0..trials {
         let mut bytes = wal.clone();
-        let what = if rng.below(4) == 0 {
-            let len = rng.below(bytes.len() as u64) as usize;
-            bytes.truncate(len);
-            format!("WAL cut at {len}")
-        } else {
-            let at = rng.below(bytes.len() as u64) as usize;
-            let bit = rng.below(8) as u8;
-            bytes[at] ^= 1 << bit;
-            format!("bit {bit} of WAL byte {at} flipped")
-        };
+        let what = format!("WAL {}", damage(&mut bytes, &mut rng));
         let out = show(&format!("wal-{trial}"), Some(&bytes));
         no_panic(&out, &what);
         if !out.status.success() {

@@ -152,17 +152,26 @@ fn person(n: u32) -> String {
     )
 }
 
+/// A new store with its manager signed in once; `None` (the test skips)
+/// without a C compiler for the shim.
+fn store_under_test() -> Option<Env> {
+    if shim().is_none() {
+        eprintln!("SKIPPED: no C compiler for the fault shim");
+        return None;
+    }
+    let env = Env::new();
+    env.init();
+    Some(env)
+}
+
 /// Trials until a run no longer reaches the fault (at most `limit`).
 const LIMIT: u32 = 400;
 
 #[test]
 fn reads_that_fail_are_refused_and_never_misread() {
-    if shim().is_none() {
-        eprintln!("SKIPPED: no C compiler for the fault shim");
+    let Some(env) = store_under_test() else {
         return;
-    }
-    let env = Env::new();
-    env.init();
+    };
     let id = add_person(&env, 1);
     let session = env.salon_today();
     env.staff(&["checkin", "--participant", &id, "--session", &session]);
@@ -206,12 +215,9 @@ fn reads_that_fail_are_refused_and_never_misread() {
 
 #[test]
 fn a_failed_sync_never_loses_an_acknowledged_check_in() {
-    if shim().is_none() {
-        eprintln!("SKIPPED: no C compiler for the fault shim");
+    let Some(env) = store_under_test() else {
         return;
-    }
-    let env = Env::new();
-    env.init();
+    };
     let session = env.salon_today();
     let attendance = || -> u32 {
         sqlite(&env.store(), "SELECT count(*) FROM attendance")
@@ -266,12 +272,9 @@ fn a_failed_sync_never_loses_an_acknowledged_check_in() {
 
 #[test]
 fn a_disk_that_fills_during_registration_stores_all_or_nothing() {
-    if shim().is_none() {
-        eprintln!("SKIPPED: no C compiler for the fault shim");
+    let Some(env) = store_under_test() else {
         return;
-    }
-    let env = Env::new();
-    env.init();
+    };
     let count = || sqlite(&env.store(), "SELECT count(*) FROM participants");
     let mut refused = 0;
     for after in 0..LIMIT {
@@ -317,12 +320,9 @@ fn a_disk_that_fills_during_registration_stores_all_or_nothing() {
 
 #[test]
 fn a_report_export_onto_a_full_stick_never_leaves_a_report_that_verifies() {
-    if shim().is_none() {
-        eprintln!("SKIPPED: no C compiler for the fault shim");
+    let Some(env) = store_under_test() else {
         return;
-    }
-    let env = Env::new();
-    env.init();
+    };
     let id = add_person(&env, 1);
     let session = env.salon_today();
     env.staff(&["checkin", "--participant", &id, "--session", &session]);
@@ -368,12 +368,9 @@ fn a_report_export_onto_a_full_stick_never_leaves_a_report_that_verifies() {
 
 #[test]
 fn re_keying_on_a_full_disk_keeps_every_record_readable() {
-    if shim().is_none() {
-        eprintln!("SKIPPED: no C compiler for the fault shim");
+    let Some(env) = store_under_test() else {
         return;
-    }
-    let env = Env::new();
-    env.init();
+    };
     let id = add_person(&env, 1);
     let good = text(&env.staff(&["participant", "show", &id]).stdout);
     let mut refused = 0;

@@ -639,6 +639,14 @@ impl Store {
         Ok(())
     }
 
+    /// Whether `participant_id` is a member of the group `group_id`.
+    fn is_group_member(&self, group_id: &str, participant_id: &str) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) > 0 FROM group_members WHERE group_id = ?1 AND participant_id = ?2",
+            params![group_id, participant_id],
+            |r| r.get(0),
+        )?)
+    }
     /// Sets the group's representative, a member of it (by id prefix).
     pub fn set_group_representative(
         &mut self,
@@ -649,12 +657,7 @@ impl Store {
         staff.require(true)?;
         let g = self.group(group)?;
         let pid = self.resolve_id("participants", "参加者", member)?;
-        let is_member: bool = self.conn().query_row(
-            "SELECT count(*) > 0 FROM group_members WHERE group_id = ?1 AND participant_id = ?2",
-            params![g.id, pid],
-            |r| r.get(0),
-        )?;
-        if !is_member {
+        if !self.is_group_member(&g.id, &pid)? {
             return Err(Error::Invalid(
                 "代表者はそのグループの会員から選んでください。".into(),
             ));
@@ -722,12 +725,7 @@ impl Store {
         staff.require(true)?;
         let g = self.group(group)?;
         let pid = self.resolve_id("participants", "参加者", member)?;
-        let is_member: bool = self.conn().query_row(
-            "SELECT count(*) > 0 FROM group_members WHERE group_id = ?1 AND participant_id = ?2",
-            params![g.id, pid],
-            |r| r.get(0),
-        )?;
-        if !is_member {
+        if !self.is_group_member(&g.id, &pid)? {
             return Err(Error::Invalid(
                 "この方はこのグループの会員ではありません（会員でない方は tsudoi checkin で受付します）。"
                     .into(),

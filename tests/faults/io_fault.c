@@ -90,61 +90,40 @@ static int fails(int fd, int kind) {
 /* The next definition of `name` (libc's), looked up once. */
 #define REAL(name, type) static type real_##name; if (!real_##name) real_##name = (type)dlsym(RTLD_NEXT, #name)
 
-int open(const char *path, int flags, ...) {
-    REAL(open, open_fn);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
+/* open, open64, openat and openat64 differ only in their name and a
+ * leading dirfd; each records whether the new fd is watched. The mode is
+ * there only when the flags create a file. */
+#define MODE_ARG(flags, mode)                      \
+    mode_t mode = 0;                               \
+    if ((flags) & (O_CREAT | O_TMPFILE)) {         \
+        va_list ap;                                \
+        va_start(ap, flags);                       \
+        mode = va_arg(ap, mode_t);                 \
+        va_end(ap);                                \
     }
-    int fd = real_open(path, flags, mode);
-    watch(fd, path);
-    return fd;
-}
 
-int open64(const char *path, int flags, ...) {
-    REAL(open64, open_fn);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
+#define OPEN_WRAPPER(name)                         \
+    int name(const char *path, int flags, ...) {   \
+        REAL(name, open_fn);                       \
+        MODE_ARG(flags, mode);                     \
+        int fd = real_##name(path, flags, mode);   \
+        watch(fd, path);                           \
+        return fd;                                 \
     }
-    int fd = real_open64(path, flags, mode);
-    watch(fd, path);
-    return fd;
-}
 
-int openat(int dirfd, const char *path, int flags, ...) {
-    REAL(openat, openat_fn);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
+#define OPENAT_WRAPPER(name)                                \
+    int name(int dirfd, const char *path, int flags, ...) { \
+        REAL(name, openat_fn);                              \
+        MODE_ARG(flags, mode);                              \
+        int fd = real_##name(dirfd, path, flags, mode);     \
+        watch(fd, path);                                    \
+        return fd;                                          \
     }
-    int fd = real_openat(dirfd, path, flags, mode);
-    watch(fd, path);
-    return fd;
-}
 
-int openat64(int dirfd, const char *path, int flags, ...) {
-    REAL(openat64, openat_fn);
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    int fd = real_openat64(dirfd, path, flags, mode);
-    watch(fd, path);
-    return fd;
-}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
+OPENAT_WRAPPER(openat)
+OPENAT_WRAPPER(openat64)
 
 int close(int fd) {
     REAL(close, fd_fn);
