@@ -2,7 +2,8 @@
 # Builds the Debian arm64 appliance image (cached), boots it in
 # qemu-system-aarch64 -M virt -cpu cortex-a72 (virtio-gpu, virtio keyboard
 # and tablet, serial console, no network), and checks: the kiosk's waiting
-# screen (QMP screendump), a tap and its result screen, a power cut (SIGKILL)
+# screen (QMP screendump), a card tap (the PN532 emulator on the host behind
+# QEMU's usb-serial device) and its result screen, a power cut (SIGKILL)
 # and the check-in surviving it with an intact store and audit chain, and the
 # watchdog restarting a frozen UI. Prints boot-to-ready and other figures.
 #
@@ -19,5 +20,8 @@ out=$(image/debian/build.sh "$@" | tee -a /dev/stderr | tail -n1)
 # qemu-user (no host build needed); TSUDOI_HOST_BIN may name another tsudoi
 # of the same version.
 host_bin=${TSUDOI_HOST_BIN:-$repo/scripts/run-arm64.sh}
+# The card reader: the PN532 emulator on the host, on QEMU's usb-serial socket.
+cargo build --quiet -p tsudoi-hw --features emulator --example pn532-socket
+emulator=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/examples/pn532-socket
 # (Kept per image: a new package may draw its screens differently.)
-exec python3 image/test_boot.py "$out" "$repo/target/image/refs/$(cat "$out/.key")" "$host_bin"
+exec python3 image/test_boot.py "$out" "$repo/target/image/refs/$(cat "$out/.key")" "$host_bin" "$emulator"

@@ -6,8 +6,11 @@ would use it. Driven by image/test-boot.sh (which builds the image first).
 2. screendump over QMP: the nearest of the kiosk's own reference screenshots
    (rendered headless by `tsudoi screenshot` of the same arm64 build under
    qemu-user) is a waiting screen;
-3. a tap: key "1" on the virtio keyboard is the demo's registered card; the
-   screen becomes a check-in result and the store counts one more check-in;
+3. a tap: the demo's registered card is placed on the PN532 emulator (on the
+   host, behind QEMU's usb-serial device: the kiosk reads it through the real
+   libnfc driver at /dev/ttyUSB0); the screen becomes a check-in result and
+   the store counts one more check-in. Then a touch on the screen (the demo
+   panel's card 1, via the virtio tablet) is tried and reported;
 4. SIGKILL of QEMU (a power cut), boot again: the check-in is still there,
    PRAGMA integrity_check says ok and `tsudoi audit verify` passes;
 5. the UI thread is frozen on purpose: systemd's watchdog restarts the kiosk.
@@ -18,6 +21,8 @@ import json, os, re, shutil, signal, socket, subprocess, sys, time
 OUT = sys.argv[1]          # the image folder (image/debian/build.sh)
 REFS = sys.argv[2]         # folder for reference screenshots
 HOST_BIN = sys.argv[3]     # runs tsudoi on the host (scripts/run-arm64.sh), for `tsudoi screenshot`
+EMULATOR = sys.argv[4]     # the PN532 emulator on a socket (hw/examples/pn532_socket.rs), host build
+KNOWN_CARD = "0401020304050607"  # the demo's registered resident (src/demo, cards::KNOWN_RESIDENT)
 RUN = os.path.join(OUT, "run")
 WAITING = {"01-waiting", "19-demo-reader-panel"}
 RESULT = {"04-checked-in", "05-already-checked-in"}
@@ -46,9 +51,10 @@ class Vm:
         self.console = os.path.join(RUN, f"console{n}.log")
         self.qmp_path = os.path.join(RUN, "qmp.sock")
         self.ctl_path = os.path.join(RUN, "ctl.sock")
+        self.nfc_path = os.path.join(RUN, "nfc.sock")
         # A console file left by an earlier run would be read before QEMU
         # truncates it.
-        for p in (self.qmp_path, self.ctl_path, self.console):
+        for p in (self.qmp_path, self.ctl_path, self.nfc_path, self.console):
             if os.path.exists(p):
                 os.unlink(p)
         args = [
@@ -61,6 +67,10 @@ class Vm:
             "-device", "virtio-serial-pci", "-device", "qemu-xhci,id=xhci",
             "-chardev", f"socket,id=ctl,path={self.ctl_path},server=on,wait=off",
             "-device", "virtserialport,chardev=ctl,name=tsudoi.ctl",
+            # The card reader: a PN532 board on a USB-serial adapter, as
+            # /dev/ttyUSB0 in the guest; the emulator on the host answers.
+            "-chardev", f"socket,id=nfc,path={self.nfc_path},server=on,wait=off",
+            "-device", "usb-serial,chardev=nfc,bus=xhci.0",
             "-display", "none", "-nic", "none", "-serial", f"file:{self.console}",
             "-qmp", f"unix:{self.qmp_path},server=on,wait=off", "-no-reboot",
         ]
@@ -68,6 +78,36 @@ class Vm:
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL)
         VMS.append(self.proc)
         self.qmp = None
+        self.reader = self.start_reader()
+
+    def start_reader(self):
+        """The emulated PN532, connected to QEMU's socket once it exists."""
+        deadline = time.monotonic() + 60
+        while not os.path.exists(self.nfc_path):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                fail("QEMU made no socket for the card reader")
+            time.sleep(0.1)
+        p = subprocess.Popen([EMULATOR, self.nfc_path], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+        VMS.append(p)
+        line = p.stdout.readline().strip()
+        if line != "ok connected":
+            fail(f"the PN532 emulator did not connect: {line!r}")
+        return p
+
+    def reader_cmd(self, command):
+        self.reader.stdin.write(command + "\n")
+        self.reader.stdin.flush()
+        line = self.reader.stdout.readline().strip()
+        if not line.startswith("ok"):
+            fail(f"the PN532 emulator refused {command!r}: {line!r}")
+        return line
+
+    def card_tap(self, uid, hold=1.5):
+        """A card held on the reader for `hold` seconds, then lifted."""
+        self.reader_cmd(f"place 14443a {uid}")
+        time.sleep(hold)
+        self.reader_cmd("remove")
         self.ctl = None
         self.ready_seen = 0
 
@@ -150,6 +190,8 @@ class Vm:
     def power_cut(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+        self.reader.kill()
+        self.reader.wait()
 
 
 def read_ppm(path):
@@ -190,9 +232,10 @@ def nearest(img, refs):
     return scores[0][1], scores[0][0], scores[1]
 
 
-def expect_screen(vm, name, allowed, refs, timeout=60, fatal=True):
+def expect_screen(vm, name, allowed, refs, timeout=60, fatal=True, counted=True):
     """Takes the screen until it looks like one of `allowed` (under emulation
-    a screen change can take seconds)."""
+    a screen change can take seconds). Not `fatal`: the test goes on, failed
+    unless not `counted` (a step that is only reported)."""
     deadline = time.monotonic() + timeout
     while True:
         img = vm.screen(name)
@@ -204,8 +247,9 @@ def expect_screen(vm, name, allowed, refs, timeout=60, fatal=True):
     if best not in allowed:
         msg = f"{name}: the screen looks like {best}, expected one of {sorted(allowed)}; see {RUN}/{name}.png"
         if not fatal:
-            failures.append(msg)
-            print(f"test-boot: FAILED: {msg}", flush=True)
+            if counted:
+                failures.append(msg)
+                print(f"test-boot: FAILED: {msg}", flush=True)
             return None
         fail(msg)
     return img
@@ -279,22 +323,30 @@ def main():
     if "integrity=ok" not in before or "audit_exit=0" not in before:
         fail(f"store check before the tap: {before}")
 
-    # The tap: a touch (virtio tablet) on the demo reader panel's first
-    # button, 「1 登録済みカード」, at the bottom left of the screen.
-    touch(vm, w, h, 130, h - 27)
+    # The tap: the registered card on the emulated PN532. The reader thread
+    # inside the VM polls it through libnfc, as it would a board on the Pi.
+    polled = int(vm.reader_cmd("commands").split()[1])
+    print(f"test-boot: PN532 commands from the kiosk so far: {polled}", flush=True)
+    vm.card_tap(KNOWN_CARD)
     # On failure, go on to the power cut and the watchdog; the test still fails.
-    if expect_screen(vm, "boot1-after-tap", RESULT, refs, fatal=False) is None:
-        # The keyboard's key 1 is the same card in the demo.
-        vm.qmp_cmd("send-key", keys=[{"type": "qcode", "data": "1"}], **{"hold-time": 300})
-        if expect_screen(vm, "boot1-after-key", RESULT, refs, fatal=False) is not None:
-            print("test-boot: key 1 on the keyboard made the check-in; the touch did not", flush=True)
+    expect_screen(vm, "boot1-after-tap", RESULT, refs, fatal=False)
     print(f"test-boot: {vm.agent('kiosklog', 'KIOSKLOG')}", flush=True)
     after = vm.agent("check", "CHECK")
     print(f"test-boot: after the tap: {after}", flush=True)
     n1 = int(re.search(r"attendance=(\d+)", after)[1])
     if n1 != n0 + 1:
-        failures.append(f"the tap did not add exactly one check-in ({n0} -> {n1})")
+        failures.append(f"the card tap did not add exactly one check-in ({n0} -> {n1}; "
+                        f"PN532 commands: {vm.reader_cmd('commands')})")
         print(f"test-boot: FAILED: {failures[-1]}", flush=True)
+    else:
+        figures["card_tap"] = "registered card on the emulated PN532 (libnfc, /dev/ttyUSB0): checked in once"
+    # The touchscreen: the demo panel's card 1 (the same resident, so an
+    # "already checked in" screen) once the result screen has gone back to
+    # waiting. Reported, not required: see image/README.md ("Input in the VM").
+    expect_screen(vm, "boot1-back-to-waiting", WAITING, refs, timeout=90, fatal=False, counted=False)
+    touch(vm, w, h, 130, h - 27)
+    touched = expect_screen(vm, "boot1-after-touch", RESULT, refs, timeout=30, fatal=False, counted=False)
+    figures["touch_on_screen"] = "answered" if touched is not None else "no answer (known gap, image/README.md)"
     try:
         usb_stick(vm)
     except StepFailed as e:

@@ -72,6 +72,10 @@ pub struct Pn532Emulator {
     state: Arc<Mutex<State>>,
     dir: PathBuf,
     link: PathBuf,
+    /// Where the board's serial line is: `None` for a new pseudo-terminal
+    /// (reached through `link`), or a Unix socket to connect to, such as a
+    /// virtual machine's serial port (QEMU `-chardev socket`).
+    socket: Option<PathBuf>,
     port: Mutex<Option<Port>>,
 }
 
@@ -84,6 +88,19 @@ static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 impl Pn532Emulator {
     /// Creates the pseudo-terminal and starts answering on it.
     pub fn start() -> io::Result<Pn532Emulator> {
+        Pn532Emulator::new(None)
+    }
+
+    /// Connects the board's serial line to the Unix socket at `socket` and
+    /// starts answering there: the other end is a serial port elsewhere, such
+    /// as QEMU's `-chardev socket,server=on` behind a `usb-serial` device, so
+    /// the libnfc inside a virtual machine talks to this board. There is no
+    /// device path on this side; [`Pn532Emulator::replug`] reconnects.
+    pub fn connect(socket: &Path) -> io::Result<Pn532Emulator> {
+        Pn532Emulator::new(Some(socket.to_path_buf()))
+    }
+
+    fn new(socket: Option<PathBuf>) -> io::Result<Pn532Emulator> {
         let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("tsudoi-pn532-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
@@ -92,6 +109,7 @@ impl Pn532Emulator {
             state: Arc::new(Mutex::new(State::default())),
             dir,
             link,
+            socket,
             port: Mutex::new(None),
         };
         emu.replug()?;
@@ -141,6 +159,10 @@ impl Pn532Emulator {
     /// Plugs the board (back) in on a new pseudo-terminal at the same path.
     pub fn replug(&self) -> io::Result<()> {
         self.unplug();
+        if let Some(socket) = &self.socket {
+            let stream = std::os::unix::net::UnixStream::connect(socket)?;
+            return self.serve_on(File::from(std::os::fd::OwnedFd::from(stream)), None, true);
+        }
         let pty = nix::pty::openpty(None, None).map_err(io::Error::from)?;
         // Raw mode before libnfc opens it: with echo on, the emulator would
         // read its own answers back.
@@ -149,18 +171,23 @@ impl Pn532Emulator {
         tcsetattr(&pty.slave, SetArg::TCSANOW, &t).map_err(io::Error::from)?;
         let slave_path = nix::unistd::ttyname(&pty.slave).map_err(io::Error::from)?;
         std::os::unix::fs::symlink(&slave_path, &self.link)?;
+        // Keeping the slave open means libnfc closing and reopening the port
+        // does not hang up the master side.
+        self.serve_on(File::from(pty.master), Some(File::from(pty.slave)), false)
+    }
+
+    /// Answers on `line` from a thread of its own; `keep` is held open as
+    /// long as the thread runs. On a socket, end of file is the other side
+    /// going away (on a pseudo-terminal's master it never comes).
+    fn serve_on(&self, line: File, keep: Option<File>, eof_ends: bool) -> io::Result<()> {
         let stop = Arc::new(AtomicBool::new(false));
         let thread_stop = Arc::clone(&stop);
         let state = Arc::clone(&self.state);
-        let master = File::from(pty.master);
-        // Keeping the slave open means libnfc closing and reopening the port
-        // does not hang up the master side.
-        let slave = File::from(pty.slave);
         let thread = std::thread::Builder::new()
             .name("pn532-emulator".into())
             .spawn(move || {
-                serve(master, &state, &thread_stop);
-                drop(slave);
+                serve(line, &state, &thread_stop, eof_ends);
+                drop(keep);
             })?;
         *lock(&self.port) = Some(Port {
             stop,
@@ -393,7 +420,7 @@ fn answer(state: &Mutex<State>, stop: &AtomicBool, body: &[u8]) -> Option<Vec<u8
     }
 }
 
-fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool) {
+fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool, eof_ends: bool) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 512];
     let mut last: Vec<u8> = Vec::new();
@@ -410,6 +437,7 @@ fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool) {
             continue;
         }
         let n = match master.read(&mut chunk) {
+            Ok(0) if eof_ends => return,
             Ok(0) => continue,
             Ok(n) => n,
             // EIO: no slave open right now; wait for the next open.

@@ -240,3 +240,60 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
         .find(|p| p.is_file())
         .ok_or(())
 }
+
+/// The emulator behind a Unix socket (as `image/test-boot.sh` puts it behind
+/// QEMU's usb-serial device): here a pseudo-terminal stands in for the VM's
+/// serial port and two threads carry the bytes between it and the socket.
+#[test]
+fn over_a_socket_the_board_answers_libnfc_like_on_a_pseudo_terminal() {
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixListener;
+
+    let dir = std::env::temp_dir().join(format!("tsudoi-pn532-socket-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("nfc.sock");
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path).expect("bind");
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let mut t = nix::sys::termios::tcgetattr(&pty.slave).expect("tcgetattr");
+    nix::sys::termios::cfmakeraw(&mut t);
+    nix::sys::termios::tcsetattr(&pty.slave, nix::sys::termios::SetArg::TCSANOW, &t)
+        .expect("raw");
+    let serial = nix::unistd::ttyname(&pty.slave).expect("ttyname");
+
+    let emu = Pn532Emulator::connect(&path).expect("connect");
+    let (socket, _) = listener.accept().expect("accept");
+    let mut master_in = std::fs::File::from(pty.master);
+    let mut master_out = master_in.try_clone().expect("clone");
+    let mut socket_in = socket.try_clone().expect("clone");
+    let mut socket_out = socket;
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok(n @ 1..) = master_in.read(&mut buf) {
+            if socket_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+    });
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok(n @ 1..) = socket_in.read(&mut buf) {
+            if master_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+    });
+
+    let handle = spawn_reader(
+        Box::new(NfcReader::new(&format!("pn532_uart:{}", serial.display()))),
+        settings(Duration::from_secs(30)),
+    );
+    expect_state(&handle, &emu, true);
+    emu.place(EmulatedCard::Iso14443A(UID.to_vec()));
+    match next(&handle, &emu) {
+        ReaderEvent::Card(card) => assert_eq!(card.uid(), UID),
+        other => panic!("expected a card, got {other:?}"),
+    }
+    drop(pty.slave);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1080,6 +1080,16 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
         .unwrap_or_else(|| demo::DEMO_PASSWORD.to_owned());
     let today = ctx.clock.today();
     let at = parse_time(&a.at)?;
+    // A wrong [hardware] section is reported before the demo store is made.
+    let reader = if a.use_reader {
+        let hw = &ctx.config.hardware;
+        let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
+        let settings = hw.settings().map_err(hw_error)?;
+        let (reader, control) = hw.open_reader().map_err(hw_error)?;
+        Some((reader, control, settings))
+    } else {
+        None
+    };
     // The demo clock stands still at `--at` today, so the day's activities are open.
     let clock: Arc<dyn Clock> = Arc::new(tsudoi::clock::FixedClock::new(tsudoi::clock::jst(
         today,
@@ -1145,19 +1155,32 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     ))
     .map_err(ui_error)?;
     ui.set_demo_mode(true);
-    // The demo's cards go through the simulated reader's thread, as real taps
-    // would; a short cooldown lets a visitor try the same card twice.
-    let (reader, control) = tsudoi_hw::SimulatedReader::new();
-    let settings = tsudoi_hw::ReaderSettings {
-        cooldown: std::time::Duration::from_secs(2),
-        ..tsudoi_hw::ReaderSettings::default()
-    };
-    let handle = tsudoi_hw::spawn_reader(Box::new(reader), settings);
-    ui.attach_reader(
-        handle,
-        Some(control),
-        tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
-    );
+    match reader {
+        // The configured reader (a demonstration at the site, or the VM
+        // test's emulated PN532); the panel's cards go straight to the kiosk
+        // unless the configured reader is the simulated one.
+        Some((reader, control, settings)) => {
+            ui.attach_reader(
+                tsudoi_hw::spawn_reader(reader, settings),
+                control,
+                tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
+            );
+        }
+        // The demo's cards go through the simulated reader's thread, as real
+        // taps would; a short cooldown lets a visitor try the same card twice.
+        None => {
+            let (reader, control) = tsudoi_hw::SimulatedReader::new();
+            let settings = tsudoi_hw::ReaderSettings {
+                cooldown: std::time::Duration::from_secs(2),
+                ..tsudoi_hw::ReaderSettings::default()
+            };
+            ui.attach_reader(
+                tsudoi_hw::spawn_reader(Box::new(reader), settings),
+                Some(control),
+                tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
+            );
+        }
+    }
     let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)

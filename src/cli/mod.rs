@@ -941,6 +941,9 @@ pub struct DemoArgs {
     /// デモの時計を今日のこの時刻に止める（HH:MM。省略時は 10:30）
     #[arg(long, default_value = "10:30")]
     pub at: String,
+    /// 設定ファイルの [hardware] のカードリーダーで本物のカードも読む（画面下のボタンもそのまま使える）
+    #[arg(long)]
+    pub use_reader: bool,
     #[command(flatten)]
     pub kiosk: KioskArgs,
 }
