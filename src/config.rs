@@ -8,7 +8,8 @@
 //! [eligibility]
 //! minimum_age = 60
 //! reverify_after_months = 12
-//! postal_table = "/etc/tsudoi/postal-codes.tsv"   # another ward's table
+//! postal_table = "/etc/tsudoi/postal-codes.tsv"   # another ward's table …
+//! postal_table_sha256 = "3f5c…"                   # … and its `sha256sum` (required with it)
 //!
 //! [security]
 //! lockout_attempts = 5
@@ -40,7 +41,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::crypto::KdfParams;
-use crate::eligibility::{PostalTable, Rules};
+use crate::eligibility::{PostalError, PostalTable, Rules};
 use crate::error::{Error, Result};
 use crate::store::Policy;
 
@@ -184,6 +185,9 @@ pub struct EligibilityConfig {
     pub reverify_after_months: u32,
     /// A TSV of another ward's postal codes (same format as the shipped one).
     pub postal_table: Option<PathBuf>,
+    /// The table file's SHA-256 as `sha256sum` prints it; required with
+    /// `postal_table`, so a damaged or altered table is refused, not used.
+    pub postal_table_sha256: Option<String>,
 }
 
 impl Default for EligibilityConfig {
@@ -193,6 +197,7 @@ impl Default for EligibilityConfig {
             minimum_age: r.minimum_age,
             reverify_after_months: r.reverify_after_months,
             postal_table: None,
+            postal_table_sha256: None,
         }
     }
 }
@@ -327,9 +332,20 @@ impl Config {
 
     /// The ward's postal table: the configured file, or Shinjuku's built-in one.
     pub fn postal_table(&self) -> Result<PostalTable> {
-        match &self.eligibility.postal_table {
-            Some(p) => PostalTable::from_tsv_file(p).map_err(|e| Error::Invalid(e.to_string())),
-            None => Ok(PostalTable::shinjuku()),
+        let e = &self.eligibility;
+        match (&e.postal_table, &e.postal_table_sha256) {
+            (Some(p), Some(sha)) => PostalTable::from_tsv_file_checked(p, sha).map_err(|e| match e {
+                PostalError::Damaged { .. } => Error::DamagedFile(e.to_string()),
+                PostalError::Io { .. } => Error::Io(std::io::Error::other(e.to_string())),
+                other => Error::Invalid(other.to_string()),
+            }),
+            (Some(_), None) => Err(Error::Invalid(
+                "設定の postal_table を使うときは、そのファイルの SHA-256（sha256sum ファイル名 の出力の先頭64桁）を postal_table_sha256 に書いてください。壊れた表を使わないためです。".into(),
+            )),
+            (None, Some(_)) => Err(Error::Invalid(
+                "設定の postal_table_sha256 だけがあり、postal_table がありません。両方を書くか、両方を消してください。".into(),
+            )),
+            (None, None) => Ok(PostalTable::shinjuku()),
         }
     }
 }

@@ -80,6 +80,10 @@ pub enum Error {
         "記録が壊れているか、書き換えられています（{0}）。何も表示・変更していません。取扱責任者に連絡してください。"
     )]
     Tampered(String),
+    /// A file the kiosk relies on (not the store) is damaged or was altered:
+    /// its checksum does not match. The sentence names the file.
+    #[error("{0}")]
+    DamagedFile(String),
     #[error(
         "この操作に必要な鍵（個人情報の鍵）を持っていません。取扱責任者か取扱者がサインインしてください。"
     )]
@@ -202,7 +206,7 @@ impl Error {
             | Error::UpgradeNeeded
             | Error::ReissueNeeded
             | Error::ClockBehind { .. } => K::NotAllowed,
-            Error::Tampered(_) | Error::KeyslotCorrupt(_) => K::Damaged,
+            Error::Tampered(_) | Error::KeyslotCorrupt(_) | Error::DamagedFile(_) => K::Damaged,
             Error::Crypto(c) => match c {
                 CryptoError::Random => K::Other,
                 CryptoError::TooLarge | CryptoError::InvalidAad => K::Other,

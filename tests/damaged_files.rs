@@ -318,3 +318,84 @@ fn a_damaged_report_folder_never_verifies() {
         files.len()
     );
 }
+
+/// Another ward's postal table, named in the configuration with its
+/// `sha256sum`: an intact table is used; a table with one bit flipped or cut
+/// short is refused with exit 4 and a sentence naming the table (a flipped
+/// digit would otherwise still parse and put a resident in the wrong town);
+/// a table without its checksum in the configuration is refused (exit 2).
+#[test]
+fn a_damaged_postal_table_is_refused_never_used() {
+    let env = Env::new();
+    let table = env.path("postal.tsv");
+    // A synthetic two-town ward (the codes are Shinjuku's format, not a real ward's table).
+    std::fs::write(
+        &table,
+        "# ward: 試験区\npostal_code\ttown\tlabel\n1600000\t\t\n1600022\t試験町\t試験町\n1600023\t見本町\t見本町\n",
+    )
+    .unwrap();
+    let sha = Command::new("sha256sum").arg(&table).output().unwrap();
+    assert!(sha.status.success());
+    let sha = text(&sha.stdout)[..64].to_owned();
+    let base = std::fs::read_to_string(env.path("config.toml")).unwrap();
+    let with = |extra: &str| {
+        std::fs::write(
+            env.path("config.toml"),
+            format!(
+                "{base}\n[eligibility]\npostal_table = \"{}\"\n{extra}",
+                table.display()
+            ),
+        )
+        .unwrap();
+    };
+    let check = || {
+        env.run(
+            &[
+                "check",
+                "--birth",
+                "昭和30年1月1日",
+                "--postal",
+                "160-0022",
+                "--on",
+                "2026-12-02",
+                "--json",
+            ],
+            None,
+        )
+    };
+
+    with("");
+    let out = check();
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("postal_table_sha256"));
+
+    with(&format!("postal_table_sha256 = \"{sha}\"\n"));
+    let out = check();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("試験町"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let original = std::fs::read(&table).unwrap();
+    let mut rng = Rng(0x0090_57A1);
+    for trial in 0..40 {
+        let mut bytes = original.clone();
+        let what = format!("postal table {}", damage(&mut bytes, &mut rng));
+        std::fs::write(&table, &bytes).unwrap();
+        let out = check();
+        no_panic(&out, &what);
+        assert_eq!(
+            code(&out),
+            4,
+            "{what} (trial {trial}): {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains("郵便番号表") && text(&out.stdout).is_empty(),
+            "{what}: {}",
+            text(&out.stderr)
+        );
+    }
+}

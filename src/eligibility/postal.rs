@@ -171,6 +171,25 @@ pub enum PostalError {
     #[error("郵便番号表に郵便番号が1件もありません。ファイルを確認してください。")]
     EmptyTable,
 
+    /// The table file's SHA-256 is not the one written in the configuration:
+    /// the file is damaged or was changed after the ward checked it. A flipped
+    /// digit would still parse, and put residents in the wrong town or
+    /// outside the ward, so the whole table is refused.
+    #[error(
+        "郵便番号表のファイル（{}）が設定に書かれたハッシュ（postal_table_sha256）と一致しません。ファイルが壊れているか、書き換えられています。区から受け取った表を入れ直してください。",
+        .path.display()
+    )]
+    Damaged {
+        /// The file that was read.
+        path: PathBuf,
+    },
+
+    /// The expected SHA-256 in the configuration is not 64 hexadecimal digits.
+    #[error(
+        "設定の postal_table_sha256 は64桁の16進数で書いてください（sha256sum の出力の先頭の部分）。"
+    )]
+    BadChecksum,
+
     /// The table file could not be read.
     #[error("郵便番号表のファイル（{}）を読み込めませんでした：{source}", .path.display())]
     Io {
@@ -291,6 +310,38 @@ impl PostalTable {
         let text = std::fs::read_to_string(path).map_err(|source| PostalError::Io {
             path: path.to_owned(),
             source,
+        })?;
+        PostalTable::from_tsv(&text)
+    }
+
+    /// Reads a table file whose SHA-256 (as `sha256sum` prints it, upper or
+    /// lower case) must be `sha256_hex`; any other content is refused before
+    /// it is parsed.
+    pub fn from_tsv_file_checked(
+        path: &Path,
+        sha256_hex: &str,
+    ) -> Result<PostalTable, PostalError> {
+        use sha2::Digest;
+        let expected = sha256_hex.trim().to_ascii_lowercase();
+        if expected.len() != 64 || !expected.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(PostalError::BadChecksum);
+        }
+        let bytes = std::fs::read(path).map_err(|source| PostalError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let actual: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if actual != expected {
+            return Err(PostalError::Damaged {
+                path: path.to_owned(),
+            });
+        }
+        let text = String::from_utf8(bytes).map_err(|_| PostalError::TableLine {
+            line: 1,
+            problem: "UTF-8 ではない文字があります".into(),
         })?;
         PostalTable::from_tsv(&text)
     }
