@@ -148,8 +148,9 @@ fn a_damaged_configuration_is_refused_naming_the_file() {
     std::fs::write(&config, &original).unwrap();
 }
 
-/// The write-ahead log holds the last transactions until SQLite folds them
-/// into the file. A damaged WAL frame fails SQLite's checksum, and SQLite
+/// The write-ahead log holds a transaction only when another process read
+/// the store at the moment it committed (otherwise each commit is folded
+/// into the main file at once; `tests/durability.rs`), until the next commit. A damaged WAL frame fails SQLite's checksum, and SQLite
 /// then ignores that frame and every later one: the store opens as it was
 /// before them. Each damaged copy must be refused, read exactly as
 /// undamaged, or read exactly as before the WAL's transactions; never

@@ -189,3 +189,114 @@ fn record(line: &str, acked: &mut Vec<(String, usize)>) {
         acked.push((s.to_owned(), i));
     }
 }
+
+/// Where a committed check-in lives while the kiosk keeps the store open:
+/// in the main file at once, with the write-ahead log empty, so a damaged
+/// `tsudoi.db-wal` (SQLite silently drops a frame that fails its checksum and
+/// every later one) holds nothing to lose. Only while another process reads
+/// at the moment of the commit does the check-in wait in the WAL; the next
+/// commit after that reader has gone folds it in. The main file alone is
+/// read by `sqlite3`, with no WAL beside it.
+#[test]
+fn a_committed_check_in_is_in_the_main_file_while_the_kiosk_keeps_the_store_open() {
+    let today = common::date(2026, 6, 2);
+    let mut f = fixture_on(today);
+    let session = f
+        .store
+        .add_session(
+            &f.manager,
+            NewSession {
+                program: Program::Koryu,
+                date: today,
+                start: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                end: chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+                title: "交流サロン".into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    let born = common::date(1950, 5, 5);
+    let people: Vec<String> = [
+        ("折込 一子", "オリコミ イチコ", "03-5555-0201"),
+        ("折込 二郎", "オリコミ ジロウ", "03-5555-0202"),
+        ("折込 三子", "オリコミ ミツコ", "03-5555-0203"),
+    ]
+    .iter()
+    .map(|(name, kana, phone)| {
+        f.store
+            .register(&f.manager, resident(name, kana, phone, born))
+            .unwrap()
+    })
+    .collect();
+    let wal = f.dir.path().join("tsudoi.db-wal");
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    // The main file alone, as a copy without its WAL: what survives if the
+    // WAL is damaged.
+    let main_file_count = |name: &str| -> String {
+        let copy = f.dir.path().join(name);
+        std::fs::copy(&f.path, &copy).unwrap();
+        let out = Command::new("sqlite3")
+            .arg(&copy)
+            .arg("SELECT count(*) FROM attendance")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let check_in = |store: &mut tsudoi::store::Store, pid: &str| {
+        store
+            .check_in(
+                &Actor::Kiosk,
+                pid,
+                &session,
+                tsudoi::store::attendance::CheckInMethod::Card,
+            )
+            .unwrap()
+    };
+
+    check_in(&mut f.store, &people[0]);
+    assert_eq!(wal_len(), 0, "the check-in waits in the WAL");
+    assert_eq!(main_file_count("copy1.db"), "1");
+
+    // Another process (sqlite3) holds a read transaction: the fold cannot
+    // run, the check-in waits in the WAL, and the tap is not held up by it.
+    let mut reader = Command::new("sqlite3")
+        .arg(&f.path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let stdin = reader.stdin.as_mut().unwrap();
+        writeln!(stdin, "BEGIN; SELECT count(*) FROM attendance;").unwrap();
+        stdin.flush().unwrap();
+    }
+    let mut line = String::new();
+    BufReader::new(reader.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "1");
+    let started = Instant::now();
+    check_in(&mut f.store, &people[1]);
+    let held = started.elapsed();
+    assert!(wal_len() > 0);
+    assert_eq!(main_file_count("copy2.db"), "1");
+    drop(reader.stdin.take());
+    reader.wait().unwrap();
+
+    // The reader has gone: the next commit folds both in.
+    check_in(&mut f.store, &people[2]);
+    assert_eq!(wal_len(), 0);
+    assert_eq!(main_file_count("copy3.db"), "3");
+    println!("a check-in beside a reading process took {held:?} (the fold does not wait)");
+    assert!(
+        held < Duration::from_secs(2),
+        "the tap waited {held:?} for the reader"
+    );
+}

@@ -224,8 +224,9 @@ fn a_failed_sync_never_loses_an_acknowledged_check_in() {
             .parse()
             .unwrap()
     };
-    let mut refused = 0;
+    let (mut refused, mut trials) = (0, 0);
     for (n, after) in (0..LIMIT).enumerate() {
+        trials += 1;
         let id = add_person(&env, 100 + n as u32);
         let args = ["checkin", "--participant", &id, "--session", &session];
         let before = attendance();
@@ -266,7 +267,7 @@ fn a_failed_sync_never_loses_an_acknowledged_check_in() {
             break;
         }
     }
-    println!("failed fsync during check-in: {refused} refused, none lost");
+    println!("failed fsync during check-in: {trials} trials, {refused} refused, none lost");
     assert!(refused > 0, "the fault never made a difference");
 }
 

@@ -216,8 +216,8 @@ fn connect(path: &Path, create: bool) -> Result<Connection> {
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    fold_each_commit(&mut conn)?;
     // A tap runs about a dozen cached statements; the kiosk's screens run
     // others between taps, which must not push the tap's out of rusqlite's
     // default cache of 16.
@@ -229,6 +229,55 @@ fn connect(path: &Path, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(conn)
+}
+
+/// How long a statement waits for another process's lock before giving up
+/// (SQLITE_BUSY), as `busy_timeout` would.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+/// Folds every committed transaction into the main file at once
+/// (`wal_checkpoint(TRUNCATE)` from SQLite's WAL hook, which runs after the
+/// commit), so the write-ahead log is empty between transactions.
+///
+/// Why: SQLite drops a WAL frame that fails its checksum and every later
+/// one, silently. While acknowledged check-ins waited in the WAL (SQLite
+/// folds it only every ~1000 pages), one damaged bit in `tsudoi.db-wal` lost
+/// them all (the damaged-WAL campaign in `tests/damaged_files.rs`). Now a
+/// transaction stays in the WAL only while another process reads at the
+/// moment it commits; the next commit folds it.
+///
+/// The fold never waits: it runs with the busy handler switched to "give up
+/// at once", so a resident's tap is not held up by a staff command reading
+/// the store; what cannot be folded now is folded by a later commit. The
+/// commit itself is already durable (WAL, `synchronous=FULL`) before the
+/// hook runs, and a failed fold is not an error of the commit.
+fn fold_each_commit(conn: &mut Connection) -> rusqlite::Result<()> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let folding = Arc::new(AtomicBool::new(false));
+    let in_hook = Arc::clone(&folding);
+    let mut waited = Duration::ZERO;
+    conn.busy_handler(Some(move |attempt: i32| {
+        if folding.load(Ordering::SeqCst) {
+            return false;
+        }
+        if attempt == 0 {
+            waited = Duration::ZERO;
+        }
+        // SQLite's own timeout backs off to 100 ms steps; 1–50 ms here.
+        let step = Duration::from_millis((u64::try_from(attempt).unwrap_or(0) + 1).min(50));
+        if waited >= BUSY_WAIT {
+            return false;
+        }
+        std::thread::sleep(step);
+        waited += step;
+        true
+    }))?;
+    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, _pages| {
+        in_hook.store(true, Ordering::SeqCst);
+        let _ = wal.checkpoint_v2(rusqlite::wal::CheckpointMode::TRUNCATE);
+        in_hook.store(false, Ordering::SeqCst);
+        Ok(())
+    }))
 }
 
 pub(crate) fn now_text(clock: &dyn Clock) -> String {
