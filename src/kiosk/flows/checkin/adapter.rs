@@ -11,7 +11,9 @@ use crate::kiosk::controller::{KioskController, Screen, SessionRow};
 use crate::kiosk::ui::Shared;
 /// The flow's global, for tests.
 pub use crate::kiosk::ui::generated::CheckIn;
-use crate::kiosk::ui::generated::{AppWindow, CheckInRow, CheckInScreen, CheckInTone};
+use crate::kiosk::ui::generated::{
+    AppWindow, CheckInRow, CheckInScreen, CheckInTone, CheckInWords,
+};
 
 /// The flow's Slint screen for a screen of the registry, `None` outside the flow.
 fn ui_screen(s: Screen) -> CheckInScreen {
@@ -93,6 +95,23 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
 /// Wires `CheckIn`'s callbacks to the controller.
 pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<CheckIn>();
+    let w = wording::WORDS;
+    g.set_words(CheckInWords {
+        today: w.today.into(),
+        page: w.page.into(),
+        classes: w.classes.into(),
+        purpose: w.purpose.into(),
+        staff: w.staff.into(),
+        sign_in: w.sign_in.into(),
+        locked: w.locked.into(),
+        locked_hint: w.locked_hint.into(),
+        training: w.training.into(),
+        name: w.name.into(),
+        back: w.back.into(),
+        notice: w.notice.into(),
+        choose: w.choose.into(),
+        cancel: w.cancel.into(),
+    });
     g.set_purpose_text(wording::PURPOSE.into());
     let weak = Rc::downgrade(shared);
     g.on_show_purpose(move || {

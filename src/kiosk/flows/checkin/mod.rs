@@ -15,11 +15,12 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::kiosk::controller::{KioskController, Screen, SessionRow, Signal, row};
-use crate::store::Actor;
 use crate::store::attendance::{CheckInMethod, CheckInOutcome};
 use crate::store::class_day::CardCheckIn;
+use crate::store::{Actor, Store};
+use tsudoi_hw::{CardId, CardIdError};
 
 /// Rows of the waiting screen's list per page: what fits under the big
 /// "touch your card" panel at 800×480 (1280×800 scales the same layout).
@@ -40,8 +41,9 @@ pub struct WaitingList {
 }
 
 /// What a tap (or a choice among sessions) came to: the result screen's
-/// whole content, before it is put into words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// whole content, before it is put into words. `Debug` shows the variant
+/// alone: the kana is personal data and never reaches a log.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Outcome {
     CheckedIn {
         kana: Zeroizing<String>,
@@ -70,6 +72,24 @@ pub enum Outcome {
         class_title: String,
         waiting_rank: Option<u32>,
     },
+}
+
+impl std::fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Outcome::CheckedIn { .. } => "CheckedIn",
+            Outcome::AlreadyCheckedIn { .. } => "AlreadyCheckedIn",
+            Outcome::UnknownCard => "UnknownCard",
+            Outcome::ReverificationDue => "ReverificationDue",
+            Outcome::NotEligible { .. } => "NotEligible",
+            Outcome::SessionFull => "SessionFull",
+            Outcome::NoSession => "NoSession",
+            Outcome::CardError(_) => "CardError",
+            Outcome::Fault => "Fault",
+            Outcome::ClockUnconfirmed => "ClockUnconfirmed",
+            Outcome::NoSeat { .. } => "NoSeat",
+        })
+    }
 }
 
 impl Outcome {
@@ -166,9 +186,101 @@ pub enum Tone {
     Stop,
 }
 
+/// What the check-in flow needs from the store: two calls, so that its
+/// decisions can be tested over a fake (`tests/checkin_flow.rs`).
+pub trait CheckInStore {
+    /// A card tap now: the holder, the sessions open for check-in now (from
+    /// `early` before their start), and the check-in where the rules say
+    /// ([`Store::check_in_by_card`], the one place that decides it for the
+    /// kiosk and the tests).
+    fn check_in_by_card(&mut self, card: &CardId, early: chrono::Duration) -> Result<CardCheckIn>;
+    /// The holder chose one of several sessions: a card check-in there.
+    fn check_in_chosen(&mut self, participant_id: &str, session_id: &str)
+    -> Result<CheckInOutcome>;
+}
+
+impl CheckInStore for Store {
+    fn check_in_by_card(&mut self, card: &CardId, early: chrono::Duration) -> Result<CardCheckIn> {
+        Store::check_in_by_card(self, card, early)
+    }
+
+    fn check_in_chosen(
+        &mut self,
+        participant_id: &str,
+        session_id: &str,
+    ) -> Result<CheckInOutcome> {
+        self.check_in(
+            &Actor::Kiosk,
+            participant_id,
+            session_id,
+            CheckInMethod::Card,
+        )
+    }
+}
+
+/// What a tap or a choice comes to, before a screen shows it.
+pub enum Tap {
+    /// A result screen.
+    Done(Outcome),
+    /// Several sessions are open: the holder chooses. `notice` is the class
+    /// running now that the holder has no seat in (its title and the
+    /// holder's place on the waiting list).
+    Choose {
+        participant_id: String,
+        choices: Vec<SessionRow>,
+        notice: Option<(String, Option<u32>)>,
+    },
+    /// The store failed: what failed (for the log) and the error. The
+    /// resident sees the calm fault screen.
+    Failed(&'static str, Error),
+}
+
+/// A card tap (or a card the reader could not use), decided over `store`.
+pub fn tap(
+    store: &mut impl CheckInStore,
+    card: std::result::Result<CardId, CardIdError>,
+    early: chrono::Duration,
+) -> Tap {
+    let card = match card {
+        Ok(c) => c,
+        Err(e) => return Tap::Done(Outcome::CardError(e)),
+    };
+    match store.check_in_by_card(&card, early) {
+        Ok(CardCheckIn::UnknownCard) => Tap::Done(Outcome::UnknownCard),
+        Ok(CardCheckIn::NoSession) => Tap::Done(Outcome::NoSession),
+        Ok(CardCheckIn::Decided(outcome)) => Tap::Done(Outcome::from_check_in(outcome)),
+        Ok(CardCheckIn::Choose {
+            participant_id,
+            sessions,
+            notice,
+        }) => Tap::Choose {
+            participant_id,
+            choices: sessions.iter().map(row).collect(),
+            notice: match notice {
+                Some(CheckInOutcome::NoSeat {
+                    class_title,
+                    waiting_rank,
+                }) => Some((class_title, waiting_rank)),
+                _ => None,
+            },
+        },
+        Err(Error::ClockBehind { .. }) => Tap::Done(Outcome::ClockUnconfirmed),
+        Err(e) => Tap::Failed("a card tap could not be checked in", e),
+    }
+}
+
+/// The holder's choice of session, decided over `store`.
+pub fn chosen(store: &mut impl CheckInStore, participant_id: &str, session_id: &str) -> Tap {
+    match store.check_in_chosen(participant_id, session_id) {
+        Ok(outcome) => Tap::Done(Outcome::from_check_in(outcome)),
+        Err(Error::ClockBehind { .. }) => Tap::Done(Outcome::ClockUnconfirmed),
+        Err(e) => Tap::Failed("a chosen session could not be checked in", e),
+    }
+}
+
 /// The flow's state inside [`KioskController`]; nothing in it outlives the
 /// return to the waiting screen but the page of the waiting list.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct CheckIn {
     /// The card holder while they choose between sessions (nothing else is kept).
     pub(in crate::kiosk) pending: Option<String>,
@@ -291,7 +403,7 @@ impl KioskController {
     }
 
     /// A card was read (or could not be read).
-    pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
+    pub fn on_card(&mut self, card: std::result::Result<CardId, CardIdError>) -> Signal {
         if !self.erased.is_empty() {
             return Signal::Attention;
         }
@@ -312,39 +424,31 @@ impl KioskController {
             return self.class_card(card);
         }
         self.clear_result();
-        let card = match card {
-            Ok(c) => c,
-            Err(e) => return self.show_outcome(Outcome::CardError(e)),
-        };
-        match self
-            .store
-            .check_in_by_card(&card, self.config.early_check_in)
-        {
-            Ok(CardCheckIn::UnknownCard) => {
-                self.note_unknown_card();
-                self.show_outcome(Outcome::UnknownCard)
+        let decided = tap(&mut self.store, card, self.config.early_check_in);
+        self.show_tap(decided)
+    }
+
+    /// Shows what a tap or a choice came to.
+    fn show_tap(&mut self, decided: Tap) -> Signal {
+        match decided {
+            Tap::Done(outcome) => {
+                if outcome == Outcome::UnknownCard {
+                    self.note_unknown_card();
+                }
+                self.show_outcome(outcome)
             }
-            Ok(CardCheckIn::NoSession) => self.show_outcome(Outcome::NoSession),
-            Ok(CardCheckIn::Decided(outcome)) => self.apply_outcome(outcome),
-            Ok(CardCheckIn::Choose {
+            Tap::Choose {
                 participant_id,
-                sessions,
+                choices,
                 notice,
-            }) => {
-                self.check_in.choices = sessions.iter().map(row).collect();
+            } => {
                 self.check_in.pending = Some(participant_id);
-                self.check_in.notice = match notice {
-                    Some(CheckInOutcome::NoSeat {
-                        class_title,
-                        waiting_rank,
-                    }) => Some((class_title, waiting_rank)),
-                    _ => None,
-                };
+                self.check_in.choices = choices;
+                self.check_in.notice = notice;
                 self.screen = Screen::ChooseSession;
                 Signal::Attention
             }
-            Err(Error::ClockBehind { .. }) => self.show_outcome(Outcome::ClockUnconfirmed),
-            Err(e) => self.fault("a card tap could not be checked in", &e),
+            Tap::Failed(what, e) => self.fault(what, &e),
         }
     }
 
@@ -382,14 +486,8 @@ impl KioskController {
         }
         self.check_in.choices.clear();
         self.check_in.notice = None;
-        match self
-            .store
-            .check_in(&Actor::Kiosk, &pid, session_id, CheckInMethod::Card)
-        {
-            Ok(outcome) => self.apply_outcome(outcome),
-            Err(Error::ClockBehind { .. }) => self.show_outcome(Outcome::ClockUnconfirmed),
-            Err(e) => self.fault("a chosen session could not be checked in", &e),
-        }
+        let decided = chosen(&mut self.store, &pid, session_id);
+        self.show_tap(decided)
     }
 
     /// Shows the screen for a check-in outcome (also used by the screenshots).

@@ -6,6 +6,55 @@ use zeroize::Zeroizing;
 use super::{Outcome, Tone};
 use crate::jp_date;
 
+/// The flow's fixed words: buttons, titles, accessible labels (the tests
+/// find controls by these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    /// Above the waiting list.
+    pub today: &'static str,
+    /// The waiting list's page number, for screen readers.
+    pub page: &'static str,
+    /// The waiting screen's button into class mode.
+    pub classes: &'static str,
+    /// The purpose of the records: its button and its screen's title.
+    pub purpose: &'static str,
+    /// The waiting screen's small staff button …
+    pub staff: &'static str,
+    /// … its accessible label, and the 準備中 screen's button.
+    pub sign_in: &'static str,
+    pub locked: &'static str,
+    pub locked_hint: &'static str,
+    /// 研修モード on the 準備中 screen.
+    pub training: &'static str,
+    /// The accessible label of the card holder's name on a result.
+    pub name: &'static str,
+    pub back: &'static str,
+    /// The accessible label of the notice above the choices.
+    pub notice: &'static str,
+    /// The choice screen's title.
+    pub choose: &'static str,
+    /// Leaves the choice screen.
+    pub cancel: &'static str,
+}
+
+/// The flow's fixed words.
+pub const WORDS: Words = Words {
+    today: "今日の活動",
+    page: "ページ",
+    classes: "教室のもうしこみ・抽選の結果",
+    purpose: "記録の使いみち",
+    staff: "スタッフ",
+    sign_in: "スタッフのサインイン",
+    locked: "準備中です",
+    locked_hint: "受付を始めるには、スタッフがサインインしてください。",
+    training: "研修モード（架空のデータで練習）",
+    name: "お名前",
+    back: "もどる",
+    notice: "お知らせ",
+    choose: "参加する活動を選んでください",
+    cancel: "やめる",
+};
+
 /// The purpose of the records (also agreed to at registration).
 pub const PURPOSE: &str = crate::store::participants::PURPOSE_STATEMENT;
 
@@ -65,8 +114,8 @@ pub fn choose_notice(class_title: &str, waiting_rank: Option<u32>) -> String {
 }
 
 /// The result screen: colours, headline, the card holder's own name, the
-/// activity, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// activity, and what to do. No `Debug`: it holds the card holder's name.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ResultText {
     pub tone: Tone,
     pub headline: &'static str,

@@ -33,6 +33,8 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     g.set_first_caption(labels.first.into());
     g.set_second_caption(labels.second.into());
     g.set_action(labels.action.into());
+    g.set_cancel_label(wording::CANCEL.into());
+    g.set_guide_label(wording::GUIDE_LABEL.into());
     g.set_first_text(c.first_shown().into());
     g.set_second_text(c.second_masked().into());
     g.set_field(ui_field(c.field()));

@@ -26,8 +26,8 @@ pub enum Field {
 const MAX_FIELD: usize = 64;
 
 /// The flow's state inside [`KioskController`]; cleared whenever the form
-/// closes, so nothing typed stays.
-#[derive(Debug, Default)]
+/// closes, so nothing typed stays. No `Debug`: it holds a password.
+#[derive(Default)]
 pub struct SignIn {
     pub(in crate::kiosk) first: Zeroizing<String>,
     pub(in crate::kiosk) second: Zeroizing<String>,

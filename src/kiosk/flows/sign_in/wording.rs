@@ -13,6 +13,12 @@ pub struct FormLabels {
     pub action: &'static str,
 }
 
+/// Leaves the form (the sign-in: back to waiting; the password change: signs out).
+pub const CANCEL: &str = "やめる";
+
+/// The accessible label of the line above the keyboard.
+pub const GUIDE_LABEL: &str = "案内";
+
 /// The sign-in screen.
 pub const SIGN_IN: FormLabels = FormLabels {
     title: "スタッフのサインイン",
