@@ -205,11 +205,19 @@ fn the_kiosk_asks_residents_to_see_staff_instead_of_recording() {
     );
     assert_eq!(c.screen(), Screen::ClockUnconfirmed);
     assert!(
-        c.result_message().contains("時計"),
+        c.check_in_text()
+            .map(|t| t.message)
+            .unwrap_or_default()
+            .contains("時計"),
         "{}",
-        c.result_message()
+        c.check_in_text().map(|t| t.message).unwrap_or_default()
     );
-    assert!(c.result_message().contains("受付にお声がけください"));
+    assert!(
+        c.check_in_text()
+            .map(|t| t.message)
+            .unwrap_or_default()
+            .contains("受付にお声がけください")
+    );
     assert_eq!(sqlite(&f.path, "SELECT count(*) FROM attendance"), "0");
 
     // Staff sign in on the screen; Today shows the device's time to compare

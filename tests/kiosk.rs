@@ -8,8 +8,10 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::ui::{Kiosk, UiScreen};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
+use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
+use tsudoi::kiosk::flows::sign_in::adapter::SignIn;
+use tsudoi::kiosk::ui::Kiosk;
+use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
 
@@ -87,22 +89,22 @@ fn attendance(ui: &KioskUi) -> u64 {
 fn known_card_checks_in_once_then_says_already_checked_in() {
     let (f, _) = kiosk_fixture();
     let (ui, _dir) = start(f);
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert!(!labelled(&ui, "カードをタッチしてください").is_empty());
     let before = attendance(&ui);
 
     assert_eq!(ui.on_card(card(CARD)), Signal::Success);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
-    let g = ui.window().global::<Kiosk>();
-    assert_eq!(g.get_result_name(), "ヤマダ ハナコ さん");
-    assert_eq!(g.get_result_title(), "交流サロン");
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
+    let g = ui.window().global::<CheckIn>();
+    assert_eq!(g.get_name(), "ヤマダ ハナコ さん");
+    assert_eq!(g.get_detail(), "交流サロン");
     assert!(!labelled(&ui, "受付しました").is_empty());
     assert_eq!(attendance(&ui), before + 1);
 
     assert_eq!(ui.on_card(card(CARD)), Signal::AlreadyCheckedIn);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::AlreadyCheckedIn);
+    assert_eq!(ui.ui_screen(), Some(Screen::AlreadyCheckedIn));
     assert!(!labelled(&ui, "受付は済んでいます").is_empty());
     assert_eq!(attendance(&ui), before + 1, "still one row");
 }
@@ -113,12 +115,16 @@ fn unknown_card_asks_for_staff_and_resets_when_idle() {
     let (ui, _dir) = start(f);
     assert_eq!(ui.on_card(card("04AABBCCDDEEFF")), Signal::Attention);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
     assert!(!labelled(&ui, "受付にお声がけください").is_empty());
     mock_elapsed_time(Duration::from_secs(19));
-    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
     mock_elapsed_time(Duration::from_secs(2));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "idle reset within 30 s");
+    assert_eq!(
+        ui.ui_screen(),
+        Some(Screen::Waiting),
+        "idle reset within 30 s"
+    );
 }
 
 #[test]
@@ -127,11 +133,11 @@ fn checked_in_screen_returns_to_waiting_by_itself() {
     let (ui, _dir) = start(f);
     ui.on_card(card(CARD));
     mock_elapsed_time(Duration::from_secs(4));
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
     mock_elapsed_time(Duration::from_secs(2));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
-    let g = ui.window().global::<Kiosk>();
-    assert_eq!(g.get_result_name(), "", "the name is gone from the screen");
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
+    let g = ui.window().global::<CheckIn>();
+    assert_eq!(g.get_name(), "", "the name is gone from the screen");
 }
 
 #[test]
@@ -141,11 +147,11 @@ fn several_sessions_now_offer_big_choices() {
     let (ui, _dir) = start(f);
     assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::ChooseSession);
+    assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
     let before = attendance(&ui);
     press(&ui, "体操教室");
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
-    assert_eq!(ui.window().global::<Kiosk>().get_result_title(), "体操教室");
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
+    assert_eq!(ui.window().global::<CheckIn>().get_detail(), "体操教室");
     assert_eq!(attendance(&ui), before + 1);
     let _ = class;
 }
@@ -172,15 +178,20 @@ fn staff_sign_in_on_the_keyboard_shows_today_and_locks_when_idle() {
     ui.on_card(card(CARD));
     mock_elapsed_time(Duration::from_secs(6));
     press(&ui, "スタッフのサインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffSignIn);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffSignIn));
     type_text(&ui, MANAGER);
     press(&ui, "パスワード");
     type_text(&ui, NEW_PASSWORD);
-    let g = ui.window().global::<Kiosk>();
-    assert!(!g.get_second_text().contains('C'), "password is masked");
+    assert!(
+        !ui.window()
+            .global::<SignIn>()
+            .get_second_text()
+            .contains('C'),
+        "password is masked"
+    );
     press(&ui, "サインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
-    let today = g.get_today();
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
+    let today = ui.window().global::<Kiosk>().get_today();
     let row = today.row_data(0).unwrap();
     assert_eq!(row.count, 1);
     assert_eq!(row.names, "ヤマダ ハナコ");
@@ -188,9 +199,13 @@ fn staff_sign_in_on_the_keyboard_shows_today_and_locks_when_idle() {
     // A resident's tap while staff are at the screen changes nothing.
     assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
     mock_elapsed_time(Duration::from_secs(4 * 60 + 59));
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     mock_elapsed_time(Duration::from_secs(2));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "locked after 5 minutes");
+    assert_eq!(
+        ui.ui_screen(),
+        Some(Screen::Waiting),
+        "locked after 5 minutes"
+    );
     assert_eq!(
         ui.with_controller(|c| c.staff_id().map(str::to_owned)),
         None
@@ -208,9 +223,9 @@ fn sign_out_is_one_tap() {
     press(&ui, "パスワード");
     type_text(&ui, NEW_PASSWORD);
     press(&ui, "サインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     press(&ui, "サインアウト");
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
 }
 
 #[test]
@@ -225,8 +240,8 @@ fn failed_sign_ins_lock_the_account_with_the_remaining_time() {
         type_text(&ui, "wrong-pass");
         press(&ui, "サインイン");
     }
-    let g = ui.window().global::<Kiosk>();
-    let msg = g.get_staff_message().to_string();
+    let g = ui.window().global::<SignIn>();
+    let msg = g.get_guide().to_string();
     assert!(msg.contains("ロックされています"), "{msg}");
     assert!(msg.contains("15分"), "{msg}");
     // Even the right password is refused while locked, with the time left.
@@ -234,12 +249,8 @@ fn failed_sign_ins_lock_the_account_with_the_remaining_time() {
     press(&ui, "パスワード");
     type_text(&ui, NEW_PASSWORD);
     press(&ui, "サインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffSignIn);
-    assert!(
-        g.get_staff_message().contains("あと9分"),
-        "{}",
-        g.get_staff_message()
-    );
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffSignIn));
+    assert!(g.get_guide().contains("あと9分"), "{}", g.get_guide());
 }
 
 #[test]
@@ -259,7 +270,7 @@ fn first_sign_in_forces_a_password_change() {
     press(&ui, "パスワード");
     type_text(&ui, "Hajimete-2026-pass");
     press(&ui, "サインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffChangePassword);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffChangePassword));
     press(&ui, "新しいパスワード");
     // Symbols come from the 「記号」 keys (every one is checked in kiosk_controller).
     let password = r#"Ata{rashii}#2026\pw"#;
@@ -267,7 +278,7 @@ fn first_sign_in_forces_a_password_change() {
     press(&ui, "もう一度");
     type_text(&ui, password);
     press(&ui, "変更する");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     press(&ui, "サインアウト");
     press(&ui, "スタッフのサインイン");
     type_text(&ui, "uketsuke01");
@@ -276,7 +287,7 @@ fn first_sign_in_forces_a_password_change() {
     press(&ui, "サインイン");
     assert_eq!(
         ui.ui_screen(),
-        UiScreen::StaffToday,
+        Some(Screen::StaffToday),
         "the new password works"
     );
 }
@@ -292,16 +303,16 @@ fn locked_store_starts_locked_and_a_staff_sign_in_starts_the_day() {
     let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
     ui.window().show().unwrap();
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     press(&ui, "スタッフのサインイン");
     type_text(&ui, MANAGER);
     press(&ui, "パスワード");
     type_text(&ui, NEW_PASSWORD);
     press(&ui, "サインイン");
     press(&ui, "サインアウト");
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert_eq!(ui.on_card(card(CARD)), Signal::Success);
     drop(dir);
 }
@@ -316,12 +327,12 @@ fn add_a_session_from_today() {
     type_text(&ui, NEW_PASSWORD);
     press(&ui, "サインイン");
     press(&ui, "活動を追加");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffAddSession);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffAddSession));
     press(&ui, "介護予防");
     press(&ui, "体操教室");
     press(&ui, "開始を30分遅く");
     press(&ui, "この活動を追加する");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     let sessions = ui.with_controller(|c| {
         let today = c.store().clock().today();
         c.store().sessions_on(today).unwrap()
@@ -349,7 +360,7 @@ fn every_control_has_a_role_label_and_action() {
 
 fn sign_in_manager(ui: &KioskUi) {
     sign_in(ui, MANAGER, NEW_PASSWORD);
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
 }
 
 fn info(ui: &KioskUi) -> String {
@@ -367,7 +378,7 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     let (ui, _dir) = start(f);
     sign_in_manager(&ui);
     press(&ui, "新しい方の登録");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRegister);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRegister));
     press(&ui, "後期高齢者医療被保険者証");
     // The furigana first, on the kana keyboard …
     for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
@@ -447,7 +458,7 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     let new_card = "04DEADBEEF0102";
     assert_eq!(ui.on_card(card(new_card)), Signal::Success);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     assert_eq!(g.get_name_kana(), "", "nothing typed stays on screen");
     assert_eq!(g.get_name_text(), "");
 
@@ -505,7 +516,7 @@ fn search_by_kana_and_phone_then_check_in_by_hand() {
     let (ui, _dir) = start(f);
     sign_in_manager(&ui);
     press(&ui, "さがす");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffSearch);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffSearch));
     for k in ["タ", "ナ", "カ"] {
         press(&ui, k);
     }
@@ -515,7 +526,7 @@ fn search_by_kana_and_phone_then_check_in_by_hand() {
     assert_eq!(hits.row_count(), 1, "only the matching person");
     assert!(hits.row_data(0).unwrap().title.contains("タナカ イチロウ"));
     press(&ui, "タナカ イチロウ（1948年生まれ）");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(g.get_record_text().contains("昭和23年8月8日"));
     let before = attendance(&ui);
     press(&ui, "交流サロンに受付");
@@ -572,7 +583,7 @@ fn correct_a_phone_and_re_verify_from_the_record() {
         c.store_mut().sign_out(&s).unwrap();
     });
     assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
-    assert_eq!(ui.ui_screen(), UiScreen::ReverificationDue);
+    assert_eq!(ui.ui_screen(), Some(Screen::ReverificationDue));
     press(&ui, "もどる");
 
     sign_in_manager(&ui);
@@ -586,12 +597,12 @@ fn correct_a_phone_and_re_verify_from_the_record() {
 
     press(&ui, "直す・消す");
     press(&ui, "電話を直す");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
     for d in "09012345678".chars() {
         press(&ui, &d.to_string());
     }
     press(&ui, "訂正する");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(
         g.get_record_text().contains("090"),
         "{}",
@@ -599,14 +610,14 @@ fn correct_a_phone_and_re_verify_from_the_record() {
     );
 
     press(&ui, "本人確認をやり直す");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRegister);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRegister));
     press(&ui, "マイナンバーカード");
     // The birth date on record is filled in: 昭和25年4月1日.
     assert!(info(&ui).starts_with("昭和25年4月1日"), "{}", info(&ui));
     press(&ui, "次へ");
     assert!(info(&ui).contains("新宿"), "{}", info(&ui));
     press(&ui, "次へ");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(g.get_search_message().contains("本人確認を記録しました"));
     assert!(!g.get_record_text().contains("やり直しの時期"));
 
@@ -665,9 +676,9 @@ fn choosing_a_session_sounds_like_a_tap_and_staff_buttons_stay_quiet() {
     // Two sessions now: the tap asks (attention), the choice checks in (success).
     ui.on_card(card(CARD));
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::ChooseSession);
+    assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
     press(&ui, "囲碁の会");
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
     assert_eq!(*heard.borrow(), vec![Signal::Attention, Signal::Success]);
     // A check-in by hand on the staff screens plays nothing.
     press(&ui, "もどる");
@@ -688,9 +699,9 @@ fn the_demo_panel_taps_the_demo_cards() {
     ui.set_demo_mode(true);
     mock_elapsed_time(Duration::ZERO);
     press(&ui, "デモ: 2 未登録カード");
-    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
     press(&ui, "デモ: 4 読み取り失敗");
-    assert_eq!(ui.ui_screen(), UiScreen::CardError);
+    assert_eq!(ui.ui_screen(), Some(Screen::CardError));
 }
 
 /// Lets real time pass for the reader thread while Slint's mock clock keeps
@@ -733,7 +744,7 @@ fn taps_on_the_reader_thread_reach_the_screen_and_the_buzzer() {
 
     // A card held on the reader checks in once, with the success tone.
     control.place(&card(CARD).unwrap());
-    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::CheckedIn));
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == Some(Screen::CheckedIn)));
     std::thread::sleep(Duration::from_millis(300));
     mock_elapsed_time(Duration::from_millis(20));
     assert_eq!(attendance(&ui), 1);
@@ -743,7 +754,7 @@ fn taps_on_the_reader_thread_reach_the_screen_and_the_buzzer() {
     // Lifted and tapped again after the cooldown: already checked in, its own tone.
     std::thread::sleep(Duration::from_millis(700));
     control.place(&card(CARD).unwrap());
-    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::AlreadyCheckedIn));
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == Some(Screen::AlreadyCheckedIn)));
     control.remove();
     assert_eq!(attendance(&ui), 1);
     assert_eq!(
@@ -765,9 +776,9 @@ fn the_demo_panel_taps_through_the_simulated_reader() {
     ui.set_demo_mode(true);
     let (_control, feedback) = attach_simulated(&ui);
     press(&ui, "デモ: 2 未登録カード");
-    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::UnknownCard));
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == Some(Screen::UnknownCard)));
     press(&ui, "デモ: 4 読み取り失敗");
-    assert!(wait_for(&ui, |ui| ui.ui_screen() == UiScreen::CardError));
+    assert!(wait_for(&ui, |ui| ui.ui_screen() == Some(Screen::CardError)));
     assert_eq!(feedback.signals(), vec![Signal::Attention, Signal::Error]);
 }
 
@@ -797,7 +808,7 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     press(&ui, "タカハシ イチロウ（1949年生まれ）");
     press(&ui, "直す・消す");
     press(&ui, "氏名・ふりがなを直す");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
     let g = ui.window().global::<Kiosk>();
     // The furigana on record is the starting point; the name on record is shown.
     assert_eq!(g.get_name_kana(), "タカハシ イチロウ");
@@ -808,7 +819,7 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     );
     // Nothing changed yet: nothing to save.
     press(&ui, "訂正する");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
     assert!(g.get_name_message().contains("変更がありません"));
 
     // The card says 髙橋 and the given name is read イチオ.
@@ -827,7 +838,7 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     press(&ui, "髙橋");
     assert_eq!(g.get_name_text(), "髙橋 一男");
     press(&ui, "訂正する");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(g.get_search_message().contains("訂正しました"));
     assert!(
         g.get_record_text()
@@ -860,7 +871,7 @@ fn delete_a_record_at_the_persons_request_after_asking_once_more() {
     );
     press(&ui, "直す・消す");
     press(&ui, "記録を消す");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffConfirmDelete);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffConfirmDelete));
     let g = ui.window().global::<Kiosk>();
     assert_eq!(
         labelled(&ui, "記録を消しますか")[0]
@@ -870,10 +881,10 @@ fn delete_a_record_at_the_persons_request_after_asking_once_more() {
     );
     // Changing one's mind deletes nothing.
     press(&ui, "やめる");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffEditMenu);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffEditMenu));
     press(&ui, "記録を消す");
     press(&ui, "記録を消す（元に戻せません）");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffSearch);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffSearch));
     assert_eq!(g.get_search_message(), "記録を消しました。");
     assert_eq!(g.get_record_name(), "");
     assert_eq!(
@@ -911,5 +922,5 @@ fn delete_a_record_at_the_persons_request_after_asking_once_more() {
     press(&ui, "サインアウト");
     assert_eq!(ui.on_card(card(CARD)), Signal::Attention);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+    assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
 }

@@ -13,8 +13,9 @@ use chrono::NaiveDate;
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
-use tsudoi::kiosk::ui::{Kiosk, UiScreen};
-use tsudoi::kiosk::{KioskUi, Signal};
+use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
+use tsudoi::kiosk::ui::Kiosk;
+use tsudoi::kiosk::{KioskUi, Screen, Signal};
 
 use common::class_day::{CARDS, CLASS, ClassDay, card};
 use common::ui::{Running, labelled, open_record, press, sign_in, start_day};
@@ -70,17 +71,17 @@ fn seat_holders_tap_into_their_class_while_the_salon_is_open() {
     let (winner, moved_up) = (d.winner, d.moved_up);
     let r = start(d.f);
     let ui = &r.ui;
-    let g = ui.window().global::<Kiosk>();
+    let g = ui.window().global::<CheckIn>();
 
     assert_eq!(tap(ui, winner), Signal::Success);
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
-    assert_eq!(g.get_result_title(), CLASS);
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
+    assert_eq!(g.get_detail(), CLASS);
     back_to_waiting(ui);
 
     // Moved up from the waiting list: a seat like any other.
     assert_eq!(tap(ui, moved_up), Signal::Success);
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
-    assert_eq!(g.get_result_title(), CLASS);
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
+    assert_eq!(g.get_detail(), CLASS);
 
     assert_eq!(raw_attendance(r.dir.path(), &today_class).len(), 2);
     assert!(raw_attendance(r.dir.path(), &salon).is_empty());
@@ -93,11 +94,11 @@ fn residents_without_a_seat_are_told_why_and_may_join_the_salon() {
     let (waiting, never, cancelled) = (d.waiting, d.never, d.cancelled);
     let r = start(d.f);
     let ui = &r.ui;
-    let g = ui.window().global::<Kiosk>();
+    let g = ui.window().global::<CheckIn>();
 
     // On the waiting list: told so, with the number, and offered the salon only.
     assert_eq!(tap(ui, waiting), Signal::Attention);
-    assert_eq!(ui.ui_screen(), UiScreen::ChooseSession);
+    assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
     let n = notice(ui);
     assert!(n.contains("申し込んで当選した方の教室です"), "{n}");
     assert!(n.contains("補欠 2番"), "{n}");
@@ -109,14 +110,14 @@ fn residents_without_a_seat_are_told_why_and_may_join_the_salon() {
     assert_eq!(offered, ["交流サロン"]);
     assert!(labelled(ui, CLASS).is_empty());
     press(ui, "交流サロン");
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
-    assert_eq!(g.get_result_title(), "交流サロン");
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
+    assert_eq!(g.get_detail(), "交流サロン");
     back_to_waiting(ui);
 
     // Never applied, and a winner who cancelled: the reason without a number.
     for hex in [never, cancelled] {
         assert_eq!(tap(ui, hex), Signal::Attention);
-        assert_eq!(ui.ui_screen(), UiScreen::ChooseSession);
+        assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
         let n = notice(ui);
         assert!(n.contains("申し込んで当選した方の教室です"), "{n}");
         assert!(!n.contains("補欠"), "{n}");
@@ -134,24 +135,21 @@ fn without_an_open_activity_the_class_is_refused_on_its_own_screen() {
     let (waiting, cancelled, winner) = (d.waiting, d.cancelled, d.winner);
     let r = start(d.f);
     let ui = &r.ui;
-    let g = ui.window().global::<Kiosk>();
+    let g = ui.window().global::<CheckIn>();
 
     assert_eq!(tap(ui, cancelled), Signal::Attention);
-    assert_eq!(ui.ui_screen(), UiScreen::NoSeat);
-    assert_eq!(g.get_result_title(), CLASS);
-    assert!(
-        g.get_result_message()
-            .contains("申し込んで当選した方の教室です")
-    );
+    assert_eq!(ui.ui_screen(), Some(Screen::NoSeat));
+    assert_eq!(g.get_detail(), CLASS);
+    assert!(g.get_message().contains("申し込んで当選した方の教室です"));
     back_to_waiting(ui);
 
     assert_eq!(tap(ui, waiting), Signal::Attention);
-    assert_eq!(ui.ui_screen(), UiScreen::NoSeat);
-    assert!(g.get_result_message().contains("補欠 2番"));
+    assert_eq!(ui.ui_screen(), Some(Screen::NoSeat));
+    assert!(g.get_message().contains("補欠 2番"));
     back_to_waiting(ui);
 
     assert_eq!(tap(ui, winner), Signal::Success);
-    assert_eq!(ui.ui_screen(), UiScreen::CheckedIn);
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
 }
 
 #[test]
@@ -265,7 +263,7 @@ fn the_attendance_sheet_and_the_report_agree_with_the_raw_rows() {
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     press(ui, &format!("{CLASS}の出席簿"));
-    assert_eq!(ui.ui_screen(), UiScreen::StaffSheet);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffSheet));
     let raw = raw_sheet(r.dir.path(), &class);
     assert_eq!(raw.len(), 2);
     let lines: Vec<(String, String)> = g
@@ -293,7 +291,7 @@ fn the_attendance_sheet_and_the_report_agree_with_the_raw_rows() {
         "{summary}"
     );
     press(ui, "もどる");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
 
     // The monthly report: 延べ出席者数 for December is the raw count; with
     // fewer than 10 it is hidden, and so is the rate.
@@ -327,7 +325,7 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
     sign_in(ui, MANAGER, NEW_PASSWORD);
     open_record(ui, &["オ", "オ", "タ"], "オオタ キヨシ（1950年生まれ）");
     press(ui, "カード");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffCards);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffCards));
     let cards = g.get_record_cards();
     assert_eq!(cards.row_count(), 1);
     let label = cards.row_data(0).unwrap().label.to_string();
@@ -358,17 +356,17 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
     assert!(g.get_search_message().contains("解除しました"));
     assert_eq!(g.get_record_cards().row_count(), 0);
     press(ui, "もどる");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     press(ui, "もどる");
     press(ui, "もどる");
     press(ui, "もどる");
     press(ui, "サインアウト");
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
 
     // Both old cards are now unknown cards.
     for hex in [never, "04FFEEDDCCBBAA"] {
         assert_eq!(tap(ui, hex), Signal::Attention);
-        assert_eq!(ui.ui_screen(), UiScreen::UnknownCard);
+        assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
         back_to_waiting(ui);
     }
     // The audit log names the unlink and the replacement, never the card.
@@ -409,7 +407,7 @@ fn an_application_pointed_at_someone_else_seats_nobody() {
     let ui = &r.ui;
     // The edited application opens for no one: the tap is refused, nothing recorded.
     assert_ne!(tap(ui, never), Signal::Success);
-    assert_ne!(ui.ui_screen(), UiScreen::CheckedIn);
+    assert_ne!(ui.ui_screen(), Some(Screen::CheckedIn));
     back_to_waiting(ui);
     assert_ne!(tap(ui, winner), Signal::Success);
     assert!(raw_attendance(r.dir.path(), &today_class).is_empty());

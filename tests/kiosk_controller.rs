@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::NaiveTime;
+use tsudoi::kiosk::flows::checkin::wording::ResultText;
 use tsudoi::kiosk::{Field, KioskConfig, KioskController, Screen, Signal};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, CardIdError, Technology};
@@ -12,6 +13,11 @@ use tsudoi_hw::{CardId, CardIdError, Technology};
 use common::*;
 
 const CARD: &str = "04556677889900";
+
+/// The result screen's words.
+fn said(c: &KioskController) -> ResultText {
+    c.check_in_text().expect("a result shows")
+}
 
 fn card(hex: &str) -> Result<CardId, CardIdError> {
     CardId::from_hex(Technology::Iso14443A, hex)
@@ -77,11 +83,11 @@ fn session_opens_for_check_in_half_an_hour_early_and_returns_to_waiting() {
     // 10:00, the class starts 10:15: check-in is open.
     assert_eq!(c.on_card(card(CARD)), Signal::Success);
     assert_eq!(c.screen(), Screen::CheckedIn);
-    assert_eq!(c.result_title(), "体操教室");
+    assert_eq!(said(&c).detail, "体操教室");
     assert_eq!(c.timeout(), Some(KioskConfig::default().result_return));
     c.on_timeout();
     assert_eq!(c.screen(), Screen::Waiting);
-    assert_eq!(c.result_name(), "");
+    assert!(c.check_in_text().is_none(), "the name is gone");
 }
 
 #[test]
@@ -89,7 +95,7 @@ fn no_session_now_and_unusable_cards_say_what_to_do() {
     let (mut c, _dir) = controller(false);
     assert_eq!(c.on_card(card(CARD)), Signal::Attention);
     assert_eq!(c.screen(), Screen::NoSession);
-    assert!(c.result_message().contains("受付にお声がけください"));
+    assert!(said(&c).message.contains("受付にお声がけください"));
     assert_eq!(c.on_card(Err(CardIdError::RandomIdentifier)), Signal::Error);
     assert_eq!(c.screen(), Screen::CardError);
     assert_eq!(c.timeout(), Some(KioskConfig::default().resident_idle));
@@ -129,7 +135,7 @@ fn the_keyboard_masks_passwords_and_never_shows_them() {
         "",
         "a failed attempt clears the password"
     );
-    assert!(c.staff_message().contains("違います"));
+    assert!(c.sign_in_message().contains("違います"));
     c.cancel();
     assert_eq!(c.screen(), Screen::Waiting);
     assert_eq!(c.first_shown(), "", "nothing typed survives");
@@ -159,7 +165,13 @@ fn staff_screens_lock_on_timeout() {
 /// so the system locale (LANG=en_GB on Raspberry Pi OS) cannot switch it.
 #[test]
 fn the_ui_language_does_not_follow_the_locale() {
-    for f in ["ui/app.slint", "ui/widgets.slint", "ui/theme.slint"] {
+    for f in [
+        "ui/app.slint",
+        "ui/checkin.slint",
+        "ui/sign-in.slint",
+        "ui/widgets.slint",
+        "ui/theme.slint",
+    ] {
         let text = std::fs::read_to_string(f).unwrap();
         assert!(!text.contains("@tr("), "{f} marks strings for translation");
     }
@@ -294,9 +306,9 @@ fn a_phone_is_named_and_a_store_failure_asks_for_staff_calmly() {
     assert_eq!(c.on_card(Err(CardIdError::RandomIdentifier)), Signal::Error);
     assert_eq!(c.screen(), Screen::CardError);
     assert!(
-        c.result_message().contains("携帯電話や腕時計は使えません"),
+        said(&c).message.contains("携帯電話や腕時計は使えません"),
         "{}",
-        c.result_message()
+        said(&c).message
     );
     c.on_timeout();
 
@@ -311,12 +323,8 @@ fn a_phone_is_named_and_a_store_failure_asks_for_staff_calmly() {
         "the attention light"
     );
     assert_eq!(c.screen(), Screen::KioskFault);
-    assert!(
-        c.result_message().contains("係の者"),
-        "{}",
-        c.result_message()
-    );
-    assert!(!c.result_message().contains("もう一度タッチ"));
+    assert!(said(&c).message.contains("係の者"), "{}", said(&c).message);
+    assert!(!said(&c).message.contains("もう一度タッチ"));
     // Like every resident screen, it goes back to waiting by itself.
     assert_eq!(c.timeout(), Some(KioskConfig::default().resident_idle));
     c.on_timeout();

@@ -12,8 +12,7 @@ use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::ComponentHandle;
 use tsudoi::clock::jst;
 use tsudoi::kiosk::controller::WAITING_TICK;
-use tsudoi::kiosk::ui::UiScreen;
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
+use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
 
@@ -102,18 +101,18 @@ fn audit_results(f: &Fixture, action: &str) -> Vec<String> {
 #[test]
 fn at_closing_time_the_keys_go_and_the_kiosk_shows_preparing_until_staff_sign_in() {
     let (ui, f) = kiosk(Some((21, 0)));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert_eq!(ui.on_card(card()), Signal::Success);
     mock_elapsed_time(Duration::from_secs(10));
     assert_eq!(attendance(&ui), 1);
 
     // A minute before closing nothing changes.
     at(&f, 20, 59);
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert!(ui.with_controller(|c| c.store().is_unlocked()));
 
     at(&f, 21, 0);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     assert!(!labelled(&ui, "準備中です").is_empty());
     assert!(!ui.with_controller(|c| c.store().is_unlocked()));
     assert_eq!(audit_results(&f, "keys_dropped"), ["closing_time"]);
@@ -121,7 +120,7 @@ fn at_closing_time_the_keys_go_and_the_kiosk_shows_preparing_until_staff_sign_in
     // A tap in the empty room checks nobody in.
     ui.on_card(card());
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     let checked_in = std::process::Command::new("sqlite3")
         .arg(&f.path)
         .arg("SELECT count(*) FROM attendance")
@@ -132,11 +131,11 @@ fn at_closing_time_the_keys_go_and_the_kiosk_shows_preparing_until_staff_sign_in
     // Staff working late sign in again: the kiosk takes taps until the
     // 12-hour cap (closing has passed for this unlock).
     sign_in(&ui, MANAGER, NEW_PASSWORD);
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     press(&ui, "サインアウト");
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     at(&f, 23, 0);
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
 }
 
 #[test]
@@ -146,7 +145,7 @@ fn a_tap_after_closing_finds_the_kiosk_closed_before_the_tick_comes() {
     // No tick has run since closing: the tap itself ends the day.
     assert_ne!(ui.on_card(card()), Signal::Success);
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     assert_eq!(attendance_rows(&f), "0");
 }
 
@@ -163,10 +162,10 @@ fn attendance_rows(f: &Fixture) -> String {
 fn with_no_closing_time_the_keys_go_twelve_hours_after_the_first_sign_in() {
     let (ui, f) = kiosk(None);
     at(&f, 21, 59);
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     // Unlocked at 10:00 by the fixture's sign-in: 22:00 is 12 hours on.
     at(&f, 22, 0);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     assert_eq!(audit_results(&f, "keys_dropped"), ["max_hold"]);
 }
 
@@ -175,9 +174,9 @@ fn staff_on_a_staff_screen_at_closing_time_are_signed_out() {
     let (ui, f) = kiosk(Some((21, 0)));
     f.clock.set(jst(date(TODAY.0, TODAY.1, TODAY.2), 20, 50));
     sign_in(&ui, MANAGER, NEW_PASSWORD);
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     at(&f, 21, 0);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     assert!(ui.with_controller(|c| c.staff_id().is_none()));
     // The sign-in at 20:50 did not restart the day: keys were already held.
     assert_eq!(audit_results(&f, "keys_dropped"), ["closing_time"]);
@@ -222,16 +221,16 @@ fn an_operator_alone_does_not_open_the_kiosk_to_taps() {
     .unwrap();
     ui.window().show().unwrap();
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     sign_in(&ui, "unei01", NEW_PASSWORD);
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     assert!(!labelled(&ui, "カードの受付を始めるには、取扱責任者か取扱者がサインインしてください（運営者の鍵では参加者を確かめられません）。").is_empty());
     press(&ui, "サインアウト");
     // Still 準備中: the operator's keys cannot match a card.
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     ui.on_card(card());
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::Locked);
+    assert_eq!(ui.ui_screen(), Some(Screen::Locked));
     assert_eq!(
         ui.with_controller(|c| c.store().attendance_count().unwrap()),
         0
@@ -239,10 +238,10 @@ fn an_operator_alone_does_not_open_the_kiosk_to_taps() {
     // A handler's or manager's sign-in opens it.
     sign_in(&ui, MANAGER, NEW_PASSWORD);
     press(&ui, "サインアウト");
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     // The card is recognised now (no activity is open in this store, so the
     // resident is told so rather than left on 準備中).
     ui.on_card(card());
     mock_elapsed_time(Duration::ZERO);
-    assert_eq!(ui.ui_screen(), UiScreen::NoSession);
+    assert_eq!(ui.ui_screen(), Some(Screen::NoSession));
 }

@@ -10,8 +10,8 @@ use chrono::{NaiveDate, NaiveTime};
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
-use tsudoi::kiosk::ui::{Kiosk, UiScreen};
-use tsudoi::kiosk::{KioskUi, Signal};
+use tsudoi::kiosk::ui::Kiosk;
+use tsudoi::kiosk::{KioskUi, Screen, Signal};
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
@@ -136,9 +136,9 @@ fn tap(ui: &KioskUi, hex: &str) -> Signal {
 
 /// Class mode, then the card: the class list.
 fn open_classes(ui: &KioskUi, hex: &str) {
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     press(ui, "教室のもうしこみ・抽選の結果");
-    assert_eq!(ui.ui_screen(), UiScreen::ClassCard);
+    assert_eq!(ui.ui_screen(), Some(Screen::ClassCard));
     tap(ui, hex);
 }
 
@@ -185,7 +185,7 @@ fn class_mode_and_a_known_card_show_the_open_classes() {
     let r = start(l.f);
     let ui = &r.ui;
     open_classes(ui, KNOWN);
-    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    assert_eq!(ui.ui_screen(), Some(Screen::Classes));
     // The resident's own result and the classes, two to a page (no hidden
     // scrolling): the second page is said in words and turned with a button.
     let g = ui.window().global::<Kiosk>();
@@ -229,7 +229,7 @@ fn a_card_tap_outside_class_mode_still_checks_in() {
         .unwrap();
     let r = start(l.f);
     assert_eq!(tap(&r.ui, KNOWN), Signal::Success);
-    assert_eq!(r.ui.ui_screen(), UiScreen::CheckedIn);
+    assert_eq!(r.ui.ui_screen(), Some(Screen::CheckedIn));
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     assert_eq!(applications(ui, &l.class), 0);
     open_classes(ui, KNOWN);
     press_class(ui, "転倒予防教室");
-    assert_eq!(ui.ui_screen(), UiScreen::ClassApplied);
+    assert_eq!(ui.ui_screen(), Some(Screen::ClassApplied));
     // The tap and the application each sound.
     assert_eq!(*heard.borrow(), [Signal::Success, Signal::Success]);
     let g = ui.window().global::<Kiosk>();
@@ -256,11 +256,11 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     assert_eq!(applications(ui, &l.class), 1, "recorded in the store");
 
     press(ui, "もどる");
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert_eq!(g.get_entry_number(), "");
     open_classes(ui, KNOWN);
     press_class(ui, "転倒予防教室");
-    assert_eq!(ui.ui_screen(), UiScreen::ClassRefused);
+    assert_eq!(ui.ui_screen(), Some(Screen::ClassRefused));
     assert_eq!(heard.borrow().last(), Some(&Signal::Attention));
     let expected = ApplyOutcome::Duplicate { entry_number: 1 }.message();
     assert_eq!(g.get_result_message(), expected.as_str());
@@ -274,10 +274,10 @@ fn no_address_on_file_asks_for_staff_and_records_nothing() {
     let r = start(l.f);
     let ui = &r.ui;
     open_classes(ui, NO_ADDRESS);
-    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    assert_eq!(ui.ui_screen(), Some(Screen::Classes));
     assert!(result_labels(ui).is_empty(), "no one else's applications");
     press(ui, "転倒予防教室");
-    assert_eq!(ui.ui_screen(), UiScreen::ClassNeedsAddress);
+    assert_eq!(ui.ui_screen(), Some(Screen::ClassNeedsAddress));
     let g = ui.window().global::<Kiosk>();
     assert!(g.get_result_message().contains("スタッフ"));
     assert!(!labelled(ui, "ご住所の登録がいります").is_empty());
@@ -290,7 +290,7 @@ fn an_unknown_card_in_class_mode_gets_the_unknown_card_screen() {
     let l = lottery_fixture();
     let r = start(l.f);
     open_classes(&r.ui, UNKNOWN);
-    assert_eq!(r.ui.ui_screen(), UiScreen::UnknownCard);
+    assert_eq!(r.ui.ui_screen(), Some(Screen::UnknownCard));
     let g = r.ui.window().global::<Kiosk>();
     assert_eq!(g.get_classes().row_count(), 0);
 }
@@ -346,7 +346,7 @@ fn after_the_draw_the_card_shows_won_waiting_or_not_selected() {
     let mut seen = Vec::new();
     for hex in std::iter::once(KNOWN.to_owned()).chain(extra) {
         open_classes(ui, &hex);
-        assert_eq!(ui.ui_screen(), UiScreen::Classes);
+        assert_eq!(ui.ui_screen(), Some(Screen::Classes));
         let labels = result_labels(ui);
         assert!(!labels.is_empty());
         for label in &labels {
@@ -379,28 +379,32 @@ fn class_screens_reset_to_waiting_when_idle_and_forget_the_card() {
     // The card prompt itself times out.
     press(ui, "教室のもうしこみ・抽選の結果");
     mock_elapsed_time(Duration::from_secs(21));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     // The class list.
     open_classes(ui, KNOWN);
-    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    assert_eq!(ui.ui_screen(), Some(Screen::Classes));
     mock_elapsed_time(Duration::from_secs(19));
-    assert_eq!(ui.ui_screen(), UiScreen::Classes);
+    assert_eq!(ui.ui_screen(), Some(Screen::Classes));
     mock_elapsed_time(Duration::from_secs(2));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "idle reset within 30 s");
+    assert_eq!(
+        ui.ui_screen(),
+        Some(Screen::Waiting),
+        "idle reset within 30 s"
+    );
     let g = ui.window().global::<Kiosk>();
     assert_eq!(g.get_classes().row_count(), 0);
     assert_eq!(g.get_class_results().row_count(), 0);
     // The entry number screen.
     open_classes(ui, KNOWN);
     press_class(ui, "転倒予防教室");
-    assert_eq!(ui.ui_screen(), UiScreen::ClassApplied);
+    assert_eq!(ui.ui_screen(), Some(Screen::ClassApplied));
     mock_elapsed_time(Duration::from_secs(21));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert_eq!(g.get_entry_number(), "");
     assert_eq!(g.get_result_title(), "");
     // Back in normal mode: a tap is a check-in again (no session now).
     tap(ui, KNOWN);
-    assert_eq!(ui.ui_screen(), UiScreen::NoSession);
+    assert_eq!(ui.ui_screen(), Some(Screen::NoSession));
 }
 
 #[test]
@@ -431,7 +435,7 @@ fn every_control_on_the_class_screens_has_a_role_label_and_action() {
 
 fn sign_in_manager(ui: &KioskUi) {
     sign_in(ui, MANAGER, NEW_PASSWORD);
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
 }
 
 #[test]
@@ -442,7 +446,7 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     // At the kiosk the resident is sent to the desk for the address.
     open_classes(ui, NO_ADDRESS);
     press(ui, "転倒予防教室");
-    assert_eq!(ui.ui_screen(), UiScreen::ClassNeedsAddress);
+    assert_eq!(ui.ui_screen(), Some(Screen::ClassNeedsAddress));
     press(ui, "もどる");
 
     // At the desk: find the person, apply on their behalf.
@@ -455,10 +459,10 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     press(ui, "この内容でさがす");
     press(ui, "スズキ イチロウ（1950年生まれ）");
     press(ui, "教室に申し込む");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffClasses);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffClasses));
     press(ui, "転倒予防教室");
     // First application: the address, town from the postal code on record.
-    assert_eq!(ui.ui_screen(), UiScreen::StaffCorrect);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
     let g = ui.window().global::<Kiosk>();
     assert_eq!(g.get_address_town(), "新宿区新宿");
     assert_eq!(g.get_address_for_class(), "転倒予防教室");
@@ -486,7 +490,7 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     assert_eq!(g.get_name_text(), "大久保 ハイツ");
     press(ui, "申し込む");
 
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(
         g.get_search_message()
             .contains("「転倒予防教室」に申し込みました。受付番号 1番"),
@@ -525,7 +529,7 @@ fn a_second_application_at_the_desk_needs_no_address_and_refusals_are_said() {
     // Already applied to 脳トレ教室: refused with the reason, nothing changes.
     let before = applications(ui, &l.earlier);
     press(ui, "脳トレ教室");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffClasses);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffClasses));
     let g = ui.window().global::<Kiosk>();
     assert!(
         g.get_search_message().contains("申し込み"),
@@ -535,7 +539,7 @@ fn a_second_application_at_the_desk_needs_no_address_and_refusals_are_said() {
     assert_eq!(applications(ui, &l.earlier), before);
     // The other class: the address is on file, so it is applied at once.
     press(ui, "転倒予防教室");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffRecord);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(
         g.get_search_message().contains("受付番号 1番"),
         "{}",

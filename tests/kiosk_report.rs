@@ -17,7 +17,7 @@ use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::{
     CellKind, LEDGER_PURPOSE, ReportConfig, ReportStep, TABLE_ROWS, Transfer,
 };
-use tsudoi::kiosk::ui::{Kiosk, UiScreen};
+use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::report::csv::Encoding;
 use tsudoi::report::sign;
@@ -606,13 +606,13 @@ fn operator_signs_in(ui: &KioskUi) {
     press(ui, "パスワード");
     type_text(ui, OPERATOR_FIRST);
     press(ui, "サインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffChangePassword);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffChangePassword));
     press(ui, "新しいパスワード");
     type_text(ui, OPERATOR_PASSWORD);
     press(ui, "もう一度");
     type_text(ui, OPERATOR_PASSWORD);
     press(ui, "変更する");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
 }
 
 /// Every text the screen shows or tells a screen reader, and every string
@@ -703,7 +703,7 @@ fn operator_sees_the_month_with_hidden_cells_marked_and_the_chart_by_week_and_pr
     assert!(labelled(&ui, "さがす").is_empty());
     assert!(labelled(&ui, "新しい方の登録").is_empty());
     press(&ui, "月の報告");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffReport);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffReport));
     assert_eq!(value(&ui, "対象の月"), "2026年10月");
     assert_eq!(value(&ui, "表の名前"), "2026年10月 事業別の利用状況");
 
@@ -940,13 +940,13 @@ fn handlers_get_no_report_button() {
     press(&ui, "パスワード");
     type_text(&ui, HANDLER_PASSWORD);
     press(&ui, "サインイン");
-    assert_eq!(ui.ui_screen(), UiScreen::StaffToday);
+    assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
     assert!(labelled(&ui, "月の報告").is_empty());
     assert!(!labelled(&ui, "さがす").is_empty(), "handlers do search");
     ui.with_controller(|c| c.report_start());
     assert_eq!(
         ui.ui_screen(),
-        UiScreen::StaffToday,
+        Some(Screen::StaffToday),
         "the controller refuses too"
     );
     drop(rest.dir);
@@ -962,7 +962,11 @@ fn the_staff_lock_clears_the_report_from_the_screen() {
     let g = ui.window().global::<tsudoi::kiosk::ui::report::Report>();
     assert!(g.get_weeks().row_count() > 0);
     mock_elapsed_time(Duration::from_secs(5 * 60 + 1));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting, "locked after 5 minutes");
+    assert_eq!(
+        ui.ui_screen(),
+        Some(Screen::Waiting),
+        "locked after 5 minutes"
+    );
     assert_eq!(g.get_weeks().row_count(), 0);
     assert_eq!(g.get_rows().row_count(), 0);
     assert_eq!(g.get_heading(), "");

@@ -11,7 +11,6 @@ use chrono::NaiveTime;
 use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::ComponentHandle;
 use tsudoi::kiosk::controller::Screen;
-use tsudoi::kiosk::ui::UiScreen;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
 use tsudoi::store::Role;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
@@ -112,7 +111,7 @@ fn kiosk() -> KioskUi {
     mock_elapsed_time(Duration::ZERO);
     assert_eq!(ui.on_card(card()), Signal::Success);
     mock_elapsed_time(Duration::from_secs(10));
-    assert_eq!(ui.ui_screen(), UiScreen::Waiting);
+    assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     ui
 }
 
@@ -133,20 +132,20 @@ fn each_account_sees_and_starts_only_its_roles_screens() {
         sign_in(&ui, account.id(), NEW_PASSWORD);
         match account {
             Account::Deactivated => {
-                assert_eq!(ui.ui_screen(), UiScreen::StaffSignIn);
-                let message = ui.with_controller(|c| c.staff_message().to_owned());
+                assert_eq!(ui.ui_screen(), Some(Screen::StaffSignIn));
+                let message = ui.with_controller(|c| c.sign_in_message().to_owned());
                 assert!(message.contains("このアカウントは無効です"), "{message}");
                 press(&ui, "やめる");
                 continue;
             }
             Account::Locked => {
-                assert_eq!(ui.ui_screen(), UiScreen::StaffSignIn);
-                let message = ui.with_controller(|c| c.staff_message().to_owned());
+                assert_eq!(ui.ui_screen(), Some(Screen::StaffSignIn));
+                let message = ui.with_controller(|c| c.sign_in_message().to_owned());
                 assert!(message.contains("ロックされています"), "{message}");
                 press(&ui, "やめる");
                 continue;
             }
-            _ => assert_eq!(ui.ui_screen(), UiScreen::StaffToday, "{account:?}"),
+            _ => assert_eq!(ui.ui_screen(), Some(Screen::StaffToday), "{account:?}"),
         }
         let people = account != Account::Operator;
         let reports = account != Account::Handler;
@@ -188,6 +187,6 @@ fn each_account_sees_and_starts_only_its_roles_screens() {
             }
         }
         press(&ui, "サインアウト");
-        assert_eq!(ui.ui_screen(), UiScreen::Waiting, "{account:?}");
+        assert_eq!(ui.ui_screen(), Some(Screen::Waiting), "{account:?}");
     }
 }

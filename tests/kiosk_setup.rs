@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::{SetupController, StoreCreator};
+use tsudoi::kiosk::ui::AppWindow;
 use tsudoi::kiosk::ui::setup::{Setup, SetupStep, SetupUi};
-use tsudoi::kiosk::ui::{AppWindow, UiScreen};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi};
+use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::store::Store;
 
 use common::cli::{Env, code, text};
@@ -247,27 +247,24 @@ fn the_wizard_makes_a_store_and_the_kiosk_goes_on_to_the_sign_in() {
     press(w, "サインインへ");
     let borrowed = kiosk.borrow();
     let k = borrowed.as_ref().expect("the kiosk took the window");
-    assert_eq!(k.ui_screen(), UiScreen::StaffSignIn);
-    let g = k.window().global::<tsudoi::kiosk::ui::Kiosk>();
+    assert_eq!(k.ui_screen(), Some(Screen::StaffSignIn));
+    let g = k
+        .window()
+        .global::<tsudoi::kiosk::flows::sign_in::adapter::SignIn>();
     assert_eq!(g.get_first_text(), common::MANAGER, "the id is typed in");
     type_text(k.window(), FIRST);
     press(k.window(), "サインイン");
     assert_eq!(
         k.ui_screen(),
-        UiScreen::StaffChangePassword,
+        Some(Screen::StaffChangePassword),
         "{}",
-        g.get_staff_message()
+        g.get_guide()
     );
     type_text(k.window(), CHOSEN);
     press(k.window(), "もう一度");
     type_text(k.window(), CHOSEN);
     press(k.window(), "変更する");
-    assert_eq!(
-        k.ui_screen(),
-        UiScreen::StaffToday,
-        "{}",
-        g.get_staff_message()
-    );
+    assert_eq!(k.ui_screen(), Some(Screen::StaffToday), "{}", g.get_guide());
 
     // Now the command line opens the store with the chosen password.
     let list = env.run(&["staff", "list"], Some(CHOSEN));

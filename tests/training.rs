@@ -441,7 +441,7 @@ fn training_from_the_kiosk_never_touches_the_real_store_and_records_at_sign_in()
     press(&ui, "課題を見る");
     assert!(!ui.with_controller(|c| c.chapters_open()));
     ui.with_controller(|c| c.training_finish());
-    let message = ui.with_controller(|c| c.staff_message().to_owned());
+    let message = ui.with_controller(|c| c.sign_in_message().to_owned());
     assert!(message.contains("課題 1/6・読んだ章 2"), "{message}");
     assert!(!practice_path.exists(), "the practice store is deleted");
     assert_eq!(ui.with_controller(|c| c.screen()), Screen::StaffSignIn);

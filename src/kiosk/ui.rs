@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::controller::{self, Field, KioskController, SESSION_TITLES, Signal};
+use super::controller::{self, KioskController, SESSION_TITLES, Screen, Signal};
+use super::flows::{self, Flow};
 use crate::store::sessions::Program;
 
 pub mod disclosure;
@@ -17,7 +18,7 @@ pub mod setup;
 pub mod training;
 
 #[allow(clippy::all)]
-mod generated {
+pub(in crate::kiosk) mod generated {
     slint::include_modules!();
 }
 
@@ -29,7 +30,8 @@ pub use generated::{
 /// Called after every card tap with what the buzzer and lights should do.
 pub type FeedbackHook = Box<dyn Fn(Signal)>;
 
-struct Shared {
+/// The adapters' shared handle on the controller and the window.
+pub(in crate::kiosk) struct Shared {
     controller: RefCell<KioskController>,
     window: slint::Weak<AppWindow>,
     timer: slint::Timer,
@@ -109,31 +111,21 @@ pub struct KioskUi {
     shared: Rc<Shared>,
 }
 
-fn ui_screen(s: controller::Screen) -> UiScreen {
-    use controller::Screen as S;
+/// The window's top-level screen: a flow with its own global, or a screen
+/// not moved into a flow yet.
+fn ui_screen(s: Screen) -> UiScreen {
+    use Screen as S;
+    match s.flow() {
+        Flow::CheckIn => return UiScreen::CheckIn,
+        Flow::SignIn => return UiScreen::SignIn,
+        Flow::Classes | Flow::Staff | Flow::Erased => {}
+    }
     match s {
-        S::Locked => UiScreen::Locked,
-        S::Waiting => UiScreen::Waiting,
-        S::Purpose => UiScreen::Purpose,
-        S::CheckedIn => UiScreen::CheckedIn,
-        S::AlreadyCheckedIn => UiScreen::AlreadyCheckedIn,
-        S::UnknownCard => UiScreen::UnknownCard,
-        S::ReverificationDue => UiScreen::ReverificationDue,
-        S::NotEligible => UiScreen::NotEligible,
-        S::SessionFull => UiScreen::SessionFull,
-        S::NoSession => UiScreen::NoSession,
-        S::CardError => UiScreen::CardError,
-        S::KioskFault => UiScreen::KioskFault,
-        S::ClockUnconfirmed => UiScreen::ClockUnconfirmed,
-        S::ChooseSession => UiScreen::ChooseSession,
         S::ClassCard => UiScreen::ClassCard,
         S::Classes => UiScreen::Classes,
         S::ClassApplied => UiScreen::ClassApplied,
         S::ClassNeedsAddress => UiScreen::ClassNeedsAddress,
         S::ClassRefused => UiScreen::ClassRefused,
-        S::NoSeat => UiScreen::NoSeat,
-        S::StaffSignIn => UiScreen::StaffSignIn,
-        S::StaffChangePassword => UiScreen::StaffChangePassword,
         S::StaffToday => UiScreen::StaffToday,
         S::StaffAddSession => UiScreen::StaffAddSession,
         S::StaffRegister => UiScreen::StaffRegister,
@@ -151,7 +143,42 @@ fn ui_screen(s: controller::Screen) -> UiScreen {
         S::StaffDisclose => UiScreen::StaffDisclose,
         S::StaffErasure => UiScreen::StaffErasure,
         S::Erased => UiScreen::Erased,
+        // The flows' screens returned above.
+        _ => UiScreen::CheckIn,
     }
+}
+
+/// The screen the window shows, read back from its globals (for tests):
+/// the inverse of [`ui_screen`] and of the flows' own screens.
+fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
+    use Screen as S;
+    Some(match window.global::<Kiosk>().get_screen() {
+        UiScreen::CheckIn => return flows::checkin::adapter::shown(window, c),
+        UiScreen::SignIn => return flows::sign_in::adapter::shown(window),
+        UiScreen::Setup => return None,
+        UiScreen::ClassCard => S::ClassCard,
+        UiScreen::Classes => S::Classes,
+        UiScreen::ClassApplied => S::ClassApplied,
+        UiScreen::ClassNeedsAddress => S::ClassNeedsAddress,
+        UiScreen::ClassRefused => S::ClassRefused,
+        UiScreen::StaffToday => S::StaffToday,
+        UiScreen::StaffAddSession => S::StaffAddSession,
+        UiScreen::StaffRegister => S::StaffRegister,
+        UiScreen::StaffSearch => S::StaffSearch,
+        UiScreen::StaffRecord => S::StaffRecord,
+        UiScreen::StaffCorrect => S::StaffCorrect,
+        UiScreen::StaffEditMenu => S::StaffEditMenu,
+        UiScreen::StaffClasses => S::StaffClasses,
+        UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
+        UiScreen::StaffReport => S::StaffReport,
+        UiScreen::StaffCards => S::StaffCards,
+        UiScreen::StaffSheet => S::StaffSheet,
+        UiScreen::StaffOversight => S::StaffOversight,
+        UiScreen::StaffIncident => S::StaffIncident,
+        UiScreen::StaffDisclose => S::StaffDisclose,
+        UiScreen::StaffErasure => S::StaffErasure,
+        UiScreen::Erased => S::Erased,
+    })
 }
 
 fn rows(list: &[controller::SessionRow]) -> ModelRc<UiSessionRow> {
@@ -306,23 +333,16 @@ impl Shared {
             let g = window.global::<Kiosk>();
             let screen = c.screen();
             g.set_screen(ui_screen(screen));
-            g.set_reader_connected(c.reader_connected());
             g.set_reader_banner(c.reader_banner().into());
-            g.set_waiting_prompt(c.waiting_prompt().into());
             g.set_date_label(c.date_label().into());
-            if matches!(
-                screen,
-                controller::Screen::Waiting | controller::Screen::Locked
-            ) {
-                let list = c.waiting_list();
-                g.set_sessions(rows(&list.rows));
-                g.set_sessions_page(list.page.into());
-                g.set_sessions_empty(list.empty.into());
-            }
-            g.set_choices(rows(c.choices()));
-            g.set_result_name(c.result_name().into());
-            g.set_result_title(c.result_title().into());
-            g.set_result_message(c.result_message().into());
+            g.set_header(if c.shows_site() {
+                g.get_site()
+            } else {
+                c.staff_header().into()
+            });
+            g.set_choices(rows(c.record_choices()));
+            g.set_result_title(c.class_title().into());
+            g.set_result_message(c.class_message().into());
             let page = c.class_page();
             g.set_classes(class_rows(page.classes));
             g.set_class_results(result_rows(page.results));
@@ -331,17 +351,8 @@ impl Shared {
             g.set_class_has_next(page.has_next);
             g.set_class_says_classes(page.says_classes);
             g.set_entry_number(c.entry_number().into());
-            g.set_first_text(c.first_shown().into());
-            g.set_second_text(c.second_masked().into());
-            g.set_field(match c.field() {
-                Field::First => 0,
-                Field::Second => 1,
-            });
-            g.set_shifted(c.shifted());
-            g.set_symbols(c.symbols());
             g.set_staff_message(c.staff_message().into());
             g.set_staff_id(c.staff_id().unwrap_or_default().into());
-            g.set_staff_header(c.staff_header().into());
             g.set_staff_handles_people(c.staff_handles_people());
             g.set_today(rows(c.today_rows()));
             g.set_clock_question(c.clock_question().into());
@@ -499,11 +510,9 @@ impl Shared {
                 // The address steps say what to do in their own words.
                 g.set_name_hint(a.hint().into());
             }
-            report::refresh(&window, &c);
-            oversight::refresh(&window, &c);
-            disclosure::refresh(&window, &c);
-            erasure::refresh(&window, &c);
-            training::refresh(&window, &c);
+            for adapter in flows::ADAPTERS {
+                (adapter.refresh)(&window, &c);
+            }
             if c.wants_quit() {
                 // `tsudoi training` ended: the command line writes the record.
                 let _ = slint::quit_event_loop();
@@ -525,7 +534,7 @@ impl Shared {
         }
     }
 
-    fn act(self: &Rc<Self>, f: impl FnOnce(&mut KioskController)) {
+    pub(in crate::kiosk) fn act(self: &Rc<Self>, f: impl FnOnce(&mut KioskController)) {
         f(&mut self.controller.borrow_mut());
         self.refresh();
     }
@@ -533,7 +542,10 @@ impl Shared {
     /// A button that finishes what a card tap began (choosing a session,
     /// applying to a class): on resident screens its result plays its signal;
     /// staff screens stay quiet.
-    fn resident_action(self: &Rc<Self>, f: impl FnOnce(&mut KioskController) -> Signal) {
+    pub(in crate::kiosk) fn resident_action(
+        self: &Rc<Self>,
+        f: impl FnOnce(&mut KioskController) -> Signal,
+    ) {
         let (resident, signal) = {
             let mut c = self.controller.borrow_mut();
             let resident = !c.screen().is_staff();
@@ -580,7 +592,7 @@ impl KioskUi {
         {
             let c = shared.controller.borrow();
             g.set_site(c.store().site().unwrap_or_default().into());
-            g.set_purpose_text(c.purpose_text().into());
+            g.set_purpose_text(flows::checkin::wording::PURPOSE.into());
         }
         let programs: Vec<&str> = Program::ALL.iter().map(|p| p.label()).collect();
         g.set_programs(strings(&programs));
@@ -603,17 +615,13 @@ impl KioskUi {
                 });
             }};
         }
-        wire!(on_show_purpose, |c| c.show_purpose());
-        wire!(on_back, |c| c.back());
+        // A record's check-in by hand (the resident's choice is `CheckIn.choose`).
+        wire!(on_choose, |c, id: SharedString| {
+            c.choose(&id);
+        });
         {
-            // A resident's choice of session or class ends like a card tap:
-            // its result sounds and lights up the same way.
-            let weak = Rc::downgrade(&shared);
-            g.on_choose(move |id| {
-                if let Some(s) = weak.upgrade() {
-                    s.resident_action(|c| c.choose(&id));
-                }
-            });
+            // A resident's application to a class ends like a card tap: its
+            // result sounds and lights up the same way.
             let weak = Rc::downgrade(&shared);
             g.on_apply_class(move |id| {
                 if let Some(s) = weak.upgrade() {
@@ -621,18 +629,11 @@ impl KioskUi {
                 }
             });
         }
-        wire!(on_class_mode, |c| c.class_mode());
         wire!(on_class_page_step, |c, d: i32| c.class_page_step(d));
-        wire!(on_staff_start, |c| c.staff_start());
         wire!(on_key, |c, k: SharedString| c.key(&k));
         wire!(on_backspace, |c| c.backspace());
         wire!(on_toggle_shift, |c| c.toggle_shift());
         wire!(on_toggle_symbols, |c| c.toggle_symbols());
-        wire!(on_focus, |c, i: i32| c.focus(if i == 0 {
-            Field::First
-        } else {
-            Field::Second
-        }));
         wire!(on_submit, |c| c.submit());
         wire!(on_cancel, |c| c.cancel());
         wire!(on_sign_out, |c| c.sign_out());
@@ -689,11 +690,9 @@ impl KioskUi {
         wire!(on_reg_step_date, |c, part: i32, d: i32| c
             .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
-        report::wire(&window, &shared);
-        oversight::wire(&window, &shared);
-        disclosure::wire(&window, &shared);
-        erasure::wire(&window, &shared);
-        training::wire(&window, &shared);
+        for adapter in flows::ADAPTERS {
+            (adapter.wire)(&window, &shared);
+        }
         {
             let weak = Rc::downgrade(&shared);
             g.on_demo_tap(move |n| {
@@ -778,9 +777,10 @@ impl KioskUi {
         r
     }
 
-    /// The current screen as the UI shows it.
-    pub fn ui_screen(&self) -> UiScreen {
-        self.window.global::<Kiosk>().get_screen()
+    /// The screen the window shows, read back from its globals (`None`
+    /// only while the first-start wizard shows).
+    pub fn ui_screen(&self) -> Option<Screen> {
+        shown(&self.window, &self.shared.controller.borrow())
     }
 }
 

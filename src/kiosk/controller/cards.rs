@@ -99,7 +99,7 @@ impl KioskController {
     }
 
     /// A tap on the cards screen: replaces or adds, as staff asked.
-    pub(super) fn cards_tap(
+    pub(in crate::kiosk) fn cards_tap(
         &mut self,
         card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>,
     ) -> Signal {

@@ -9,6 +9,7 @@ use super::keys::step_page;
 use super::{KioskController, Screen, Signal};
 use crate::error::Error;
 use crate::jp_date;
+use crate::kiosk::flows::checkin::Outcome;
 use crate::store::lottery::{ApplyOutcome, ClassResult, LotteryClass};
 
 /// An open class as a big button.
@@ -35,7 +36,7 @@ pub struct ResultRow {
     pub message: String,
 }
 
-pub(super) fn class_row(c: &LotteryClass) -> ClassRow {
+pub(in crate::kiosk) fn class_row(c: &LotteryClass) -> ClassRow {
     let dates = match c.session_dates.as_slice() {
         [] => String::new(),
         [one] => jp_date::md_weekday(*one),
@@ -150,24 +151,24 @@ impl KioskController {
     }
 
     /// True on the screens where a card tap belongs to class mode.
-    pub(super) fn in_class_mode(&self) -> bool {
+    pub(in crate::kiosk) fn in_class_mode(&self) -> bool {
         matches!(self.screen, Screen::ClassCard | Screen::Classes)
     }
 
     /// A card tapped in class mode: that resident's results and the open classes.
-    pub(super) fn class_card(
+    pub(in crate::kiosk) fn class_card(
         &mut self,
         card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>,
     ) -> Signal {
         self.clear_result();
         let card = match card {
             Ok(c) => c,
-            Err(e) => return self.card_unreadable(e),
+            Err(e) => return self.show_outcome(Outcome::CardError(e)),
         };
         let today = self.store.clock().today();
         let results = match self.store.lottery_results_for_card(&card) {
             Ok(Some(r)) => r,
-            Ok(None) => return self.show(Screen::UnknownCard, Signal::Attention),
+            Ok(None) => return self.show_outcome(Outcome::UnknownCard),
             Err(e) => return self.fault("a card's lottery results could not be read", &e),
         };
         let open = match self.store.open_classes(today) {
@@ -176,7 +177,7 @@ impl KioskController {
         };
         self.class_results = results.iter().map(result_row).collect();
         self.classes = open.iter().map(class_row).collect();
-        self.result_message = if self.classes.is_empty() {
+        self.class_message = if self.classes.is_empty() {
             "いま申し込める教室はありません。".to_owned()
         } else {
             "申し込む教室を押してください。".to_owned()
@@ -203,10 +204,8 @@ impl KioskController {
         self.clear_result();
         match outcome {
             Ok(Some(o)) => self.apply_class_outcome(&class.title, class.draw_on, o),
-            Ok(None) => self.show(Screen::UnknownCard, Signal::Attention),
-            Err(Error::ClockBehind { .. }) => {
-                self.show(Screen::ClockUnconfirmed, Signal::Attention)
-            }
+            Ok(None) => self.show_outcome(Outcome::UnknownCard),
+            Err(Error::ClockBehind { .. }) => self.show_outcome(Outcome::ClockUnconfirmed),
             Err(e) => self.fault("an application could not be recorded", &e),
         }
     }
@@ -218,11 +217,11 @@ impl KioskController {
         draw_on: NaiveDate,
         outcome: ApplyOutcome,
     ) -> Signal {
-        self.result_title = title.to_owned();
+        self.class_title = title.to_owned();
         match outcome {
             ApplyOutcome::Applied { entry_number, .. } => {
                 self.entry_number = entry_number.to_string();
-                self.result_message = format!(
+                self.class_message = format!(
                     "抽選日は{}です。抽選のあとに、このカードをタッチすると結果が見られます。",
                     jp_date::md_weekday(draw_on)
                 );
@@ -232,12 +231,12 @@ impl KioskController {
             ApplyOutcome::NeedsAddress => {
                 // No kanji keyboard here: staff apply on the resident's behalf
                 // with the address (`tsudoi lottery apply`).
-                self.result_message = "はじめての申し込みには、ご住所の登録がいります。受付のスタッフにお声がけください。スタッフが代わりに申し込みます。".to_owned();
+                self.class_message = "はじめての申し込みには、ご住所の登録がいります。受付のスタッフにお声がけください。スタッフが代わりに申し込みます。".to_owned();
                 self.screen = Screen::ClassNeedsAddress;
                 Signal::Attention
             }
             other => {
-                self.result_message = other.message();
+                self.class_message = other.message();
                 self.screen = Screen::ClassRefused;
                 Signal::Attention
             }

@@ -8,7 +8,7 @@ pub(super) const MAX_CHARS: usize = 40;
 /// Applies one key to `text`: a modifier changes the last character, 「空白」
 /// adds a space, ⌫ deletes one character, anything else is added if
 /// `accepts` takes all of its characters and the field has room.
-pub(super) fn type_key(text: &mut String, key: &str, accepts: impl Fn(char) -> bool) {
+pub(in crate::kiosk) fn type_key(text: &mut String, key: &str, accepts: impl Fn(char) -> bool) {
     match key {
         "゛" => modify_last(text, &DAKUTEN),
         "゜" => modify_last(text, &HANDAKUTEN),
@@ -23,7 +23,7 @@ pub(super) fn type_key(text: &mut String, key: &str, accepts: impl Fn(char) -> b
 }
 
 /// The page `delta` pages from `page`, kept within `pages` (at least one).
-pub(super) fn step_page(page: usize, delta: i32, pages: usize) -> usize {
+pub(in crate::kiosk) fn step_page(page: usize, delta: i32, pages: usize) -> usize {
     let last = pages.saturating_sub(1) as i64;
     (page as i64 + i64::from(delta)).clamp(0, last) as usize
 }

@@ -1,6 +1,9 @@
 //! The kiosk's logic, with no UI: which screen shows, what it says, what a
-//! card tap or a button does. The Slint adapter (`super::ui`) only copies the
-//! [`View`] into the screen's globals and forwards callbacks here.
+//! card tap or a button does. [`KioskController`] holds every flow's state;
+//! the flows moved into [`crate::kiosk::flows`] add their actions there, the
+//! others are still in this folder. The Slint adapters (`super::ui`, and each
+//! flow's `adapter.rs`) only copy the state into the screens' globals and
+//! forward callbacks here.
 
 use std::time::Duration;
 
@@ -41,108 +44,16 @@ pub use setup::{
 pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
 pub use training::TrainingResult;
 
+pub use crate::kiosk::flows::checkin::{WAITING_ROWS, WAITING_TICK, WaitingList};
+pub use crate::kiosk::flows::sign_in::Field;
+pub use crate::kiosk::flows::{Flow, Screen};
+
 use chrono::{NaiveTime, Timelike};
-use zeroize::Zeroizing;
 
-use crate::error::Error;
-use crate::store::attendance::{CheckInMethod, CheckInOutcome};
-use crate::store::class_day::CardCheckIn;
-use crate::store::participants::PURPOSE_STATEMENT;
+use crate::kiosk::flows::checkin::CheckIn;
+use crate::kiosk::flows::sign_in::SignIn;
 use crate::store::sessions::{NewSession, Program, SessionInfo, SessionMode};
-use crate::store::{Actor, StaffSession, Store};
-
-/// Every screen of the kiosk. Resident screens need no sign-in; staff screens do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// The store is locked: a staff member must sign in to start the day.
-    Locked,
-    Waiting,
-    Purpose,
-    CheckedIn,
-    AlreadyCheckedIn,
-    UnknownCard,
-    ReverificationDue,
-    NotEligible,
-    SessionFull,
-    NoSession,
-    CardError,
-    /// The store failed during a resident's tap (a disk or database error):
-    /// 「係の者をお呼びください」, the attention light, a log line.
-    KioskFault,
-    /// The clock was found behind the store's latest time at start-up: no
-    /// check-in is recorded until staff confirm the time (`tsudoi clock confirm`).
-    ClockUnconfirmed,
-    ChooseSession,
-    /// Class mode: asks for the card whose classes and results to show.
-    ClassCard,
-    /// The card holder's lottery results and the open classes.
-    Classes,
-    /// An application was recorded: the entry number in big type.
-    ClassApplied,
-    /// The first application needs the address: staff take it at the desk.
-    ClassNeedsAddress,
-    /// An application was refused (duplicate, not eligible, closed, other class).
-    ClassRefused,
-    /// A lottery class is running and the card holder holds no seat in it.
-    NoSeat,
-    StaffSignIn,
-    StaffChangePassword,
-    StaffToday,
-    StaffAddSession,
-    StaffRegister,
-    StaffSearch,
-    StaffRecord,
-    StaffCorrect,
-    /// 「直す・消す」 on a record: which field to correct, or delete.
-    StaffEditMenu,
-    /// The classes taking applications, to apply on the person's behalf.
-    StaffClasses,
-    /// 「記録を消す」: asks before deleting.
-    StaffConfirmDelete,
-    /// The monthly report: preview, chart, USB export, media ledger.
-    StaffReport,
-    /// A record's cards: take one off, replace one, add one.
-    StaffCards,
-    /// A lottery class's attendance sheet (出席簿).
-    StaffSheet,
-    /// 「事故・点検」: record an incident, the inspection summary, the
-    /// ward's reports.
-    StaffOversight,
-    /// Recording an incident, step by step.
-    StaffIncident,
-    /// A record's disclosure PDF written to a USB stick (開示).
-    StaffDisclose,
-    /// 「契約終了の消去」, step by step (managers).
-    StaffErasure,
-    /// The store has been erased: the kiosk does nothing else.
-    Erased,
-}
-
-impl Screen {
-    pub fn is_staff(self) -> bool {
-        matches!(
-            self,
-            Screen::StaffSignIn
-                | Screen::StaffChangePassword
-                | Screen::StaffToday
-                | Screen::StaffAddSession
-                | Screen::StaffRegister
-                | Screen::StaffSearch
-                | Screen::StaffRecord
-                | Screen::StaffCorrect
-                | Screen::StaffEditMenu
-                | Screen::StaffClasses
-                | Screen::StaffConfirmDelete
-                | Screen::StaffReport
-                | Screen::StaffCards
-                | Screen::StaffSheet
-                | Screen::StaffOversight
-                | Screen::StaffIncident
-                | Screen::StaffDisclose
-                | Screen::StaffErasure
-        )
-    }
-}
+use crate::store::{StaffSession, Store};
 
 /// What the buzzer and lights should do after a tap: the hardware layer's
 /// signal, played by its `Feedback`.
@@ -230,31 +141,6 @@ pub struct SessionRow {
     pub class_id: String,
 }
 
-/// Rows of the waiting screen's list per page: what fits under the big
-/// "touch your card" panel at 800×480 (1280×800 scales the same layout).
-pub const WAITING_ROWS: usize = 3;
-
-/// How often the waiting screen turns its page and catches up with the clock.
-pub const WAITING_TICK: Duration = Duration::from_secs(8);
-
-/// The waiting screen's list of activities.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WaitingList {
-    /// The activities on the current page.
-    pub rows: Vec<SessionRow>,
-    /// "1/2" when there is more than one page, else empty.
-    pub page: String,
-    /// What to say when there is nothing to list.
-    pub empty: &'static str,
-}
-
-/// Which sign-in field the on-screen keyboard types into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    First,
-    Second,
-}
-
 /// Titles staff can pick for a new session (no Japanese typing needed).
 pub const SESSION_TITLES: [&str; 6] = [
     "交流サロン",
@@ -287,72 +173,67 @@ impl Default for SessionForm {
 
 /// The kiosk.
 pub struct KioskController {
-    store: Store,
-    config: KioskConfig,
-    screen: Screen,
-    reader_connected: bool,
-    staff: Option<StaffSession>,
-    /// The card holder while they choose between sessions (nothing else is kept).
-    pending: Option<String>,
-    choices: Vec<SessionRow>,
-    result_name: Zeroizing<String>,
-    result_title: String,
-    result_message: String,
-    first: Zeroizing<String>,
-    second: Zeroizing<String>,
-    field: Field,
-    shifted: bool,
-    /// The sign-in keyboard shows symbols instead of letters.
-    symbols: bool,
-    staff_message: String,
-    today: Vec<SessionRow>,
-    form: SessionForm,
-    reg: Option<Registration>,
-    search: Option<Search>,
+    pub(in crate::kiosk) store: Store,
+    pub(in crate::kiosk) config: KioskConfig,
+    pub(in crate::kiosk) screen: Screen,
+    pub(in crate::kiosk) reader_connected: bool,
+    pub(in crate::kiosk) staff: Option<StaffSession>,
+    /// The waiting and check-in flow ([`crate::kiosk::flows::checkin`]).
+    pub(in crate::kiosk) check_in: CheckIn,
+    /// The staff sign-in flow ([`crate::kiosk::flows::sign_in`]).
+    pub(in crate::kiosk) sign_in: SignIn,
+    /// A record's sessions, for a check-in by hand.
+    pub(in crate::kiosk) choices: Vec<SessionRow>,
+    /// The class screens' title and sentence (not moved into a flow yet).
+    pub(in crate::kiosk) class_title: String,
+    pub(in crate::kiosk) class_message: String,
+    pub(in crate::kiosk) staff_message: String,
+    pub(in crate::kiosk) today: Vec<SessionRow>,
+    pub(in crate::kiosk) form: SessionForm,
+    pub(in crate::kiosk) reg: Option<Registration>,
+    pub(in crate::kiosk) search: Option<Search>,
     /// The card shown on the class list, until it applies or the screen resets.
-    class_holder: Option<tsudoi_hw::CardId>,
-    classes: Vec<ClassRow>,
-    class_results: Vec<ResultRow>,
+    pub(in crate::kiosk) class_holder: Option<tsudoi_hw::CardId>,
+    pub(in crate::kiosk) classes: Vec<ClassRow>,
+    pub(in crate::kiosk) class_results: Vec<ResultRow>,
     /// The page of the class list (results first, then the open classes).
-    class_page: usize,
-    entry_number: String,
-    /// The page of the waiting screen's activity list.
-    waiting_page: usize,
+    pub(in crate::kiosk) class_page: usize,
+    pub(in crate::kiosk) entry_number: String,
     /// The monthly report screen's state (counts only).
-    report: Option<MonthReport>,
+    pub(in crate::kiosk) report: Option<MonthReport>,
     /// The open attendance sheet.
-    sheet: Option<SheetView>,
+    pub(in crate::kiosk) sheet: Option<SheetView>,
     /// The 「事故・点検」 screen's state (counts and incident numbers).
-    oversight: Option<Oversight>,
+    pub(in crate::kiosk) oversight: Option<Oversight>,
     /// The incident being recorded.
-    incident: Option<IncidentForm>,
+    pub(in crate::kiosk) incident: Option<IncidentForm>,
     /// 「契約終了の消去」 while it is open.
-    erasure: Option<Erasure>,
+    pub(in crate::kiosk) erasure: Option<Erasure>,
     /// Once the store is erased, what every screen says (empty before).
-    erased: Vec<String>,
+    pub(in crate::kiosk) erased: Vec<String>,
     /// 研修モード: the practice under way (after `store`, so the practice
     /// store closes before its folder is removed).
-    training: Option<crate::training::Practice>,
+    pub(in crate::kiosk) training: Option<crate::training::Practice>,
     /// The real store while training runs on a practice store at this kiosk.
-    parked: Option<Store>,
+    pub(in crate::kiosk) parked: Option<Store>,
     /// The sign-in form was opened by 「研修モード」.
-    training_request: bool,
+    pub(in crate::kiosk) training_request: bool,
     /// The training guide is shown over the current screen.
-    guide_open: bool,
+    pub(in crate::kiosk) guide_open: bool,
     /// The guide shows the staff manual's chapters (to mark those read)
     /// instead of the exercises.
-    chapters_open: bool,
+    pub(in crate::kiosk) chapters_open: bool,
     /// A training that ended at this kiosk, to record at the trainee's sign-in.
-    training_pending: Option<TrainingResult>,
+    pub(in crate::kiosk) training_pending: Option<TrainingResult>,
     /// A training that ended under `tsudoi training`.
-    training_result: Option<TrainingResult>,
+    pub(in crate::kiosk) training_result: Option<TrainingResult>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
     format!("{}〜{}", s.start.format("%-H:%M"), s.end.format("%-H:%M"))
 }
 
-fn row(s: &SessionInfo) -> SessionRow {
+pub(in crate::kiosk) fn row(s: &SessionInfo) -> SessionRow {
     SessionRow {
         id: s.id.clone(),
         time: time_range(s),
@@ -363,8 +244,6 @@ fn row(s: &SessionInfo) -> SessionRow {
         class_id: String::new(),
     }
 }
-
-const MAX_FIELD: usize = 64;
 
 impl KioskController {
     /// A kiosk on `store`. A locked store starts on [`Screen::Locked`]: a staff
@@ -381,16 +260,11 @@ impl KioskController {
             screen,
             reader_connected: true,
             staff: None,
-            pending: None,
+            check_in: CheckIn::default(),
+            sign_in: SignIn::default(),
             choices: Vec::new(),
-            result_name: Zeroizing::new(String::new()),
-            result_title: String::new(),
-            result_message: String::new(),
-            first: Zeroizing::new(String::new()),
-            second: Zeroizing::new(String::new()),
-            field: Field::First,
-            shifted: false,
-            symbols: false,
+            class_title: String::new(),
+            class_message: String::new(),
             staff_message: String::new(),
             today: Vec::new(),
             form: SessionForm::default(),
@@ -401,7 +275,6 @@ impl KioskController {
             class_results: Vec::new(),
             class_page: 0,
             entry_number: String::new(),
-            waiting_page: 0,
             report: None,
             sheet: None,
             oversight: None,
@@ -438,33 +311,6 @@ impl KioskController {
         self.reader_connected
     }
 
-    /// The red banner while the reader is away (the reader's own wording
-    /// from `tsudoi_hw`), or empty: not on the staff sign-in screens, which
-    /// need the whole height for the keyboard.
-    pub fn reader_banner(&self) -> String {
-        if self.reader_connected
-            || matches!(
-                self.screen,
-                Screen::StaffSignIn | Screen::StaffChangePassword
-            )
-        {
-            return String::new();
-        }
-        let state = tsudoi_hw::ReaderState::NotConnected {
-            reason: String::new(),
-        };
-        format!("{state}。受付にお声がけください。")
-    }
-
-    /// The waiting screen's big line: the reader's state in its own words.
-    pub fn waiting_prompt(&self) -> &'static str {
-        if self.reader_connected {
-            "カードをタッチしてください"
-        } else {
-            "いまはカードが使えません"
-        }
-    }
-
     pub fn staff_id(&self) -> Option<&str> {
         self.staff.as_ref().map(|s| s.staff_id())
     }
@@ -477,58 +323,22 @@ impl KioskController {
             .is_some_and(|s| s.role().handles_personal_data())
     }
 
-    pub fn result_name(&self) -> &str {
-        &self.result_name
-    }
-
-    pub fn result_title(&self) -> &str {
-        &self.result_title
-    }
-
-    pub fn result_message(&self) -> &str {
-        &self.result_message
-    }
-
-    pub fn choices(&self) -> &[SessionRow] {
+    /// A record's sessions, for a check-in by hand.
+    pub fn record_choices(&self) -> &[SessionRow] {
         &self.choices
     }
 
-    pub fn purpose_text(&self) -> &'static str {
-        PURPOSE_STATEMENT
+    /// The class screens' title (the class) and sentence.
+    pub fn class_title(&self) -> &str {
+        &self.class_title
+    }
+
+    pub fn class_message(&self) -> &str {
+        &self.class_message
     }
 
     pub fn staff_message(&self) -> &str {
         &self.staff_message
-    }
-
-    pub fn first_field(&self) -> &str {
-        &self.first
-    }
-
-    /// The second field as dots: passwords never reach the screen.
-    pub fn second_masked(&self) -> String {
-        "●".repeat(self.second.chars().count())
-    }
-
-    /// The first field as typed (staff id), or as dots on the password-change screen.
-    pub fn first_shown(&self) -> String {
-        if self.screen == Screen::StaffChangePassword {
-            "●".repeat(self.first.chars().count())
-        } else {
-            self.first.to_string()
-        }
-    }
-
-    pub fn field(&self) -> Field {
-        self.field
-    }
-
-    pub fn shifted(&self) -> bool {
-        self.shifted
-    }
-
-    pub fn symbols(&self) -> bool {
-        self.symbols
     }
 
     pub fn today_rows(&self) -> &[SessionRow] {
@@ -544,41 +354,6 @@ impl KioskController {
         crate::jp_date::md_weekday(self.store.clock().today())
     }
 
-    /// Today's activities not yet over, for the waiting screen (titles and
-    /// times only, no counts), one page at a time: [`Self::tick`] turns the
-    /// pages when they do not all fit.
-    pub fn waiting_list(&self) -> WaitingList {
-        let now = self.store.clock().now();
-        let all = self.store.sessions_on(now.date_naive()).unwrap_or_default();
-        let upcoming: Vec<SessionRow> = all
-            .iter()
-            .filter(|s| s.end > now.time())
-            .map(|s| SessionRow { count: 0, ..row(s) })
-            .collect();
-        let pages = upcoming.len().div_ceil(WAITING_ROWS).max(1);
-        let page = self.waiting_page % pages;
-        let empty = if !upcoming.is_empty() {
-            ""
-        } else if all.is_empty() {
-            "今日の活動はありません。"
-        } else {
-            "今日の活動は終わりました。"
-        };
-        WaitingList {
-            rows: upcoming
-                .into_iter()
-                .skip(page * WAITING_ROWS)
-                .take(WAITING_ROWS)
-                .collect(),
-            page: if pages > 1 {
-                format!("{}/{}", page + 1, pages)
-            } else {
-                String::new()
-            },
-            empty,
-        }
-    }
-
     /// The waiting screen's clock tick (every [`WAITING_TICK`]): the next page
     /// of activities. Returns whether the screen shows something that changed
     /// with time (the waiting or locked screen), so the adapter redraws only then.
@@ -587,7 +362,7 @@ impl KioskController {
             return true;
         }
         if matches!(self.screen, Screen::Waiting | Screen::Locked) {
-            self.waiting_page = self.waiting_page.wrapping_add(1);
+            self.check_in.waiting_page = self.check_in.waiting_page.wrapping_add(1);
             true
         } else {
             false
@@ -599,7 +374,7 @@ impl KioskController {
     /// signed out, whatever is on screen is cleared, and the kiosk shows
     /// 準備中 until a staff member signs in again. Returns whether that
     /// happened now.
-    fn end_of_day(&mut self) -> bool {
+    pub(in crate::kiosk) fn end_of_day(&mut self) -> bool {
         if let Some(real) = self.parked.as_mut() {
             // The real store's keys leave at closing time even while it is
             // parked behind a training.
@@ -656,14 +431,14 @@ impl KioskController {
         }
     }
 
-    fn go_waiting(&mut self) {
+    pub(in crate::kiosk) fn go_waiting(&mut self) {
         self.clear_result();
         if !self.erased.is_empty() {
             // Nothing runs on an erased store.
             self.screen = Screen::Erased;
             return;
         }
-        self.waiting_page = 0;
+        self.check_in.waiting_page = 0;
         // Keys that cannot match a card (an operator's alone) leave the
         // kiosk closed to taps: 準備中 until a handler or manager signs in.
         self.screen = if self.store.can_check_in_by_card() {
@@ -673,12 +448,11 @@ impl KioskController {
         };
     }
 
-    fn clear_result(&mut self) {
-        self.pending = None;
+    pub(in crate::kiosk) fn clear_result(&mut self) {
+        self.check_in.clear();
         self.choices.clear();
-        self.result_name = Zeroizing::new(String::new());
-        self.result_title.clear();
-        self.result_message.clear();
+        self.class_title.clear();
+        self.class_message.clear();
         self.class_holder = None;
         self.classes.clear();
         self.class_results.clear();
@@ -686,12 +460,8 @@ impl KioskController {
         self.entry_number.clear();
     }
 
-    fn clear_form(&mut self) {
-        self.first = Zeroizing::new(String::new());
-        self.second = Zeroizing::new(String::new());
-        self.field = Field::First;
-        self.shifted = false;
-        self.symbols = false;
+    pub(in crate::kiosk) fn clear_form(&mut self) {
+        self.sign_in = SignIn::default();
         self.staff_message.clear();
     }
 
@@ -699,240 +469,7 @@ impl KioskController {
         self.reader_connected = connected;
     }
 
-    /// The purpose of the data collection, one tap from waiting.
-    pub fn show_purpose(&mut self) {
-        if matches!(self.screen, Screen::Waiting) {
-            self.screen = Screen::Purpose;
-        }
-    }
-
-    /// "もどる" on any resident screen.
-    pub fn back(&mut self) {
-        if !self.screen.is_staff() {
-            self.go_waiting();
-        }
-    }
-
-    /// A card was read (or could not be read).
-    pub fn on_card(&mut self, card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>) -> Signal {
-        if !self.erased.is_empty() {
-            return Signal::Attention;
-        }
-        // A tap after closing time finds the kiosk closed, even if the
-        // clock tick has not come round yet.
-        self.end_of_day();
-        if self.screen == Screen::StaffRegister {
-            return self.reg_card(card);
-        }
-        if self.screen == Screen::StaffCards {
-            return self.cards_tap(card);
-        }
-        if self.screen.is_staff() || self.screen == Screen::Locked {
-            // Staff are at the screen, or the day has not started.
-            return Signal::Attention;
-        }
-        if self.in_class_mode() {
-            return self.class_card(card);
-        }
-        self.clear_result();
-        let card = match card {
-            Ok(c) => c,
-            Err(e) => return self.card_unreadable(e),
-        };
-        match self
-            .store
-            .check_in_by_card(&card, self.config.early_check_in)
-        {
-            Ok(CardCheckIn::UnknownCard) => {
-                self.note_unknown_card();
-                self.show(Screen::UnknownCard, Signal::Attention)
-            }
-            Ok(CardCheckIn::NoSession) => self.show(Screen::NoSession, Signal::Attention),
-            Ok(CardCheckIn::Decided(outcome)) => self.apply_outcome(outcome),
-            Ok(CardCheckIn::Choose {
-                participant_id,
-                sessions,
-                notice,
-            }) => {
-                self.choices = sessions.iter().map(row).collect();
-                self.pending = Some(participant_id);
-                if let Some(notice) = notice {
-                    self.result_message = format!(
-                        "{}ほかの活動に参加するときは、選んでください。",
-                        notice.message()
-                    );
-                }
-                self.show(Screen::ChooseSession, Signal::Attention)
-            }
-            Err(Error::ClockBehind { .. }) => {
-                self.show(Screen::ClockUnconfirmed, Signal::Attention)
-            }
-            Err(e) => self.fault("a card tap could not be checked in", &e),
-        }
-    }
-
-    /// A card the reader could not use: the reason the resident can act on
-    /// (a phone or watch is named as such).
-    pub(super) fn card_unreadable(&mut self, e: tsudoi_hw::CardIdError) -> Signal {
-        let signal = self.show(Screen::CardError, Signal::Error);
-        if e == tsudoi_hw::CardIdError::RandomIdentifier {
-            self.result_message = e.to_string();
-        }
-        signal
-    }
-
-    /// The store failed during a resident's action: a calm screen asking for
-    /// staff, the attention light, and one log line (journald on the device)
-    /// with what failed and the error's kind; error texts carry no personal
-    /// value, so neither does the line.
-    pub(super) fn fault(&mut self, what: &str, e: &Error) -> Signal {
-        eprintln!("tsudoi kiosk: {what}: {e} ({:?})", e.kind());
-        self.show_fault()
-    }
-
-    /// The fault screen alone (also used by the screenshots).
-    pub fn show_fault(&mut self) -> Signal {
-        self.show(Screen::KioskFault, Signal::Attention)
-    }
-
-    /// The resident picked one of several sessions.
-    pub fn choose(&mut self, session_id: &str) -> Signal {
-        if self.screen == Screen::StaffRecord {
-            self.check_in_by_hand(session_id);
-            return Signal::Success;
-        }
-        if self.screen != Screen::ChooseSession {
-            return Signal::Attention;
-        }
-        let Some(pid) = self.pending.take() else {
-            self.go_waiting();
-            return Signal::Attention;
-        };
-        if !self.choices.iter().any(|c| c.id == session_id) {
-            self.go_waiting();
-            return Signal::Attention;
-        }
-        self.choices.clear();
-        self.check_in(&pid, session_id)
-    }
-
-    fn check_in(&mut self, pid: &str, session_id: &str) -> Signal {
-        match self
-            .store
-            .check_in(&Actor::Kiosk, pid, session_id, CheckInMethod::Card)
-        {
-            Ok(outcome) => self.apply_outcome(outcome),
-            Err(Error::ClockBehind { .. }) => {
-                self.show(Screen::ClockUnconfirmed, Signal::Attention)
-            }
-            Err(e) => self.fault("a chosen session could not be checked in", &e),
-        }
-    }
-
-    /// Shows the screen for a check-in outcome (also used by the screenshots).
-    pub fn apply_outcome(&mut self, outcome: CheckInOutcome) -> Signal {
-        self.result_message = outcome.message();
-        match outcome {
-            CheckInOutcome::CheckedIn {
-                kana,
-                session_title,
-            } => {
-                self.result_name = Zeroizing::new(format!("{} さん", kana.as_str()));
-                self.result_title = session_title;
-                self.result_message = "ようこそ。受付ができました。".into();
-                self.show(Screen::CheckedIn, Signal::Success)
-            }
-            CheckInOutcome::AlreadyCheckedIn {
-                kana,
-                session_title,
-            } => {
-                self.result_name = Zeroizing::new(format!("{} さん", kana.as_str()));
-                self.result_title = session_title;
-                self.result_message =
-                    "今日の受付はもう済んでいます。そのままお入りください。".into();
-                self.show(Screen::AlreadyCheckedIn, Signal::AlreadyCheckedIn)
-            }
-            CheckInOutcome::NotEligible { .. } => self.show(Screen::NotEligible, Signal::Error),
-            CheckInOutcome::ReverificationDue { .. } => {
-                self.show(Screen::ReverificationDue, Signal::Attention)
-            }
-            CheckInOutcome::SessionFull => self.show(Screen::SessionFull, Signal::Error),
-            CheckInOutcome::NoSeat {
-                ref class_title, ..
-            } => {
-                self.result_title = class_title.clone();
-                self.show(Screen::NoSeat, Signal::Attention)
-            }
-        }
-    }
-
-    fn show(&mut self, screen: Screen, signal: Signal) -> Signal {
-        if self.result_message.is_empty() || !matches!(screen, Screen::NotEligible | Screen::NoSeat)
-        {
-            let fixed = match screen {
-                Screen::UnknownCard => Some("受付にお声がけください。カードの登録をします。"),
-                Screen::CardError => Some(
-                    "カードが読み取れませんでした。もう一度ゆっくりタッチしてください。うまくいかないときは受付にお声がけください。",
-                ),
-                Screen::NoSession => Some(
-                    "いまの時間に受付できる活動はありません。時間を確かめるか、受付にお声がけください。",
-                ),
-                Screen::ReverificationDue => {
-                    Some("ご本人確認の時期です。受付で保険証などを見せてください。")
-                }
-                Screen::SessionFull => Some("この活動は定員に達しました。受付にお声がけください。"),
-                Screen::KioskFault => Some(
-                    "受付を記録できませんでした。係の者が確かめますので、このままお声がけください。",
-                ),
-                Screen::ClockUnconfirmed => Some(
-                    "この端末の時計が正しいか確かめるまで、受付を記録できません。受付にお声がけください。",
-                ),
-                _ => None,
-            };
-            if let Some(m) = fixed {
-                self.result_message = m.to_owned();
-            }
-        }
-        self.screen = screen;
-        signal
-    }
-
     // ---- staff ----
-
-    /// The staff button on the waiting or locked screen.
-    pub fn staff_start(&mut self) {
-        if matches!(self.screen, Screen::Waiting | Screen::Locked) {
-            self.clear_result();
-            self.clear_form();
-            self.training_request = false;
-            self.screen = Screen::StaffSignIn;
-        }
-    }
-
-    /// The sign-in with `id` already typed, for the manager just made by
-    /// the first-start wizard (`setup`): only the first password is left.
-    pub fn staff_start_as(&mut self, id: &str) {
-        self.staff_start();
-        if self.screen == Screen::StaffSignIn {
-            self.first = Zeroizing::new(id.to_owned());
-            self.field = Field::Second;
-            self.staff_message =
-                "取扱責任者の最初のパスワードを入力して「サインイン」を押してください。".into();
-        }
-    }
-
-    pub fn focus(&mut self, field: Field) {
-        self.field = field;
-    }
-
-    pub fn toggle_shift(&mut self) {
-        self.shifted = !self.shifted;
-    }
-
-    /// 「記号」: the letter rows become the ASCII symbols, and back.
-    pub fn toggle_symbols(&mut self) {
-        self.symbols = !self.symbols;
-    }
 
     /// A key of the on-screen keyboard.
     pub fn key(&mut self, text: &str) {
@@ -944,32 +481,8 @@ impl KioskController {
             self.search_key(text);
             return;
         }
-        if !matches!(
-            self.screen,
-            Screen::StaffSignIn | Screen::StaffChangePassword
-        ) {
-            return;
-        }
-        // Staff ids and passwords are printable ASCII, one key at a time.
-        let mut chars = text.chars();
-        let (Some(c), None) = (chars.next(), chars.next()) else {
-            return;
-        };
-        if !c.is_ascii_graphic() {
-            return;
-        }
-        let text = if self.shifted {
-            c.to_ascii_uppercase()
-        } else {
-            c
-        }
-        .to_string();
-        let target = match self.field {
-            Field::First => &mut self.first,
-            Field::Second => &mut self.second,
-        };
-        if target.chars().count() + text.chars().count() <= MAX_FIELD {
-            target.push_str(&text);
+        if self.screen.flow() == Flow::SignIn {
+            self.sign_in_key(text);
         }
     }
 
@@ -982,100 +495,20 @@ impl KioskController {
             self.search_backspace();
             return;
         }
-        let target = match self.field {
-            Field::First => &mut self.first,
-            Field::Second => &mut self.second,
-        };
-        target.pop();
+        if self.screen.flow() == Flow::SignIn {
+            self.sign_in_backspace();
+        }
     }
 
-    /// "サインイン" / "変更する".
+    /// The staff screens' submit button (「追加する」, 「次へ」, 「さがす」, 「保存する」).
     pub fn submit(&mut self) {
         match self.screen {
-            Screen::StaffSignIn => self.sign_in(),
-            Screen::StaffChangePassword => self.change_password(),
+            Screen::StaffSignIn | Screen::StaffChangePassword => self.sign_in_submit(),
             Screen::StaffAddSession => self.add_session(),
             Screen::StaffRegister => self.reg_next(),
             Screen::StaffSearch => self.search_run(),
             Screen::StaffCorrect => self.edit_save(),
             _ => {}
-        }
-    }
-
-    fn sign_in(&mut self) {
-        let id = self.first.trim().to_owned();
-        let password = std::mem::replace(&mut self.second, Zeroizing::new(String::new()));
-        if id.is_empty() || password.is_empty() {
-            self.staff_message = "スタッフIDとパスワードを入力してください。".into();
-            return;
-        }
-        // The upgrade to format 2 makes a new recovery key that must be shown
-        // once: it runs at a manager's sign-in on the command line, not here.
-        if self.store.needs_format_upgrade().unwrap_or(false) {
-            self.staff_message = "保存ファイルの更新が必要です。取扱責任者がコマンド（tsudoi staff list など）で一度サインインしてください。".into();
-            return;
-        }
-        if self.training_request {
-            self.training_sign_in(&id, &password);
-            return;
-        }
-        match self.store.sign_in(&id, &password) {
-            Ok(session) => {
-                let must_change = session.must_change_password();
-                self.staff = Some(session);
-                self.clear_form();
-                if must_change {
-                    self.staff_message =
-                        "初めてのサインインです。新しいパスワードを2回入力してください。".into();
-                    self.screen = Screen::StaffChangePassword;
-                } else {
-                    self.open_today();
-                    if let Some(m) = self
-                        .staff
-                        .clone()
-                        .and_then(|s| self.record_pending_training(&s))
-                    {
-                        self.staff_message = m;
-                    } else if !self.store.can_check_in_by_card() {
-                        self.staff_message = "カードの受付を始めるには、取扱責任者か取扱者がサインインしてください（運営者の鍵では参加者を確かめられません）。".into();
-                    }
-                }
-            }
-            Err(e) => {
-                self.field = Field::Second;
-                self.staff_message = training::sign_in_failure(e);
-            }
-        }
-    }
-
-    fn change_password(&mut self) {
-        if *self.first != *self.second {
-            self.second = Zeroizing::new(String::new());
-            self.field = Field::Second;
-            self.staff_message =
-                "2回入力したパスワードが一致しません。もう一度入力してください。".into();
-            return;
-        }
-        let Some(mut session) = self.staff.take() else {
-            self.go_waiting();
-            return;
-        };
-        let result = self.store.change_password(&mut session, &self.first);
-        self.staff = Some(session);
-        match result {
-            Ok(()) => {
-                self.clear_form();
-                self.open_today();
-            }
-            Err(e) => {
-                self.first = Zeroizing::new(String::new());
-                self.second = Zeroizing::new(String::new());
-                self.field = Field::First;
-                self.staff_message = match e {
-                    Error::WeakPassword(m) => m,
-                    _ => "パスワードを変更できませんでした。".into(),
-                };
-            }
         }
     }
 
@@ -1129,7 +562,7 @@ impl KioskController {
     }
 
     /// Forgets everything the staff screens held and shows the resident side.
-    fn leave_staff_screens(&mut self) {
+    pub(in crate::kiosk) fn leave_staff_screens(&mut self) {
         self.clear_form();
         self.today.clear();
         self.reg = None;
@@ -1142,17 +575,10 @@ impl KioskController {
         self.go_waiting();
     }
 
-    /// Leaves the sign-in screen without signing in.
+    /// 「やめる」 / 「もどる」 on a staff screen: one step back.
     pub fn cancel(&mut self) {
         match self.screen {
-            Screen::StaffSignIn => {
-                self.clear_form();
-                self.training_request = false;
-                // A training that just ended is not recorded without the sign-in.
-                self.training_pending = None;
-                self.go_waiting();
-            }
-            Screen::StaffChangePassword => self.sign_out(),
+            Screen::StaffSignIn | Screen::StaffChangePassword => self.sign_in_cancel(),
             Screen::StaffAddSession => self.open_today(),
             Screen::StaffSheet => {
                 self.sheet = None;

@@ -119,7 +119,7 @@ impl KioskController {
     }
 
     /// A key of the kana keyboard or the digit pad.
-    pub(super) fn reg_key(&mut self, key: &str) {
+    pub(in crate::kiosk) fn reg_key(&mut self, key: &str) {
         let Some(r) = self.reg.as_mut() else {
             return;
         };
@@ -137,7 +137,7 @@ impl KioskController {
         self.validate_registration();
     }
 
-    pub(super) fn reg_backspace(&mut self) {
+    pub(in crate::kiosk) fn reg_backspace(&mut self) {
         if let Some(r) = self.reg.as_mut() {
             match r.step {
                 RegStep::Name => {
@@ -185,7 +185,7 @@ impl KioskController {
     }
 
     /// Re-checks the current step and sets its message, info and validity.
-    pub(super) fn validate_registration(&mut self) {
+    pub(in crate::kiosk) fn validate_registration(&mut self) {
         let today = self.store.clock().today();
         let rules = self.store.policy().rules.clone();
         let birth = self.birth();
@@ -277,7 +277,7 @@ impl KioskController {
     }
 
     /// "次へ" (or "同意を得て登録する" on the consent step).
-    pub(super) fn reg_next(&mut self) {
+    pub(in crate::kiosk) fn reg_next(&mut self) {
         self.validate_registration();
         let Some(r) = self.reg.as_mut() else {
             return;
@@ -321,7 +321,7 @@ impl KioskController {
     }
 
     /// "もどる": the previous step, or Today from the first.
-    pub(super) fn reg_back(&mut self) {
+    pub(in crate::kiosk) fn reg_back(&mut self) {
         let Some(r) = self.reg.as_mut() else {
             return;
         };
@@ -384,7 +384,7 @@ impl KioskController {
     }
 
     /// A card tapped on the card step is linked to the new participant.
-    pub(super) fn reg_card(
+    pub(in crate::kiosk) fn reg_card(
         &mut self,
         card: Result<tsudoi_hw::CardId, tsudoi_hw::CardIdError>,
     ) -> Signal {

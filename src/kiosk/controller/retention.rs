@@ -195,7 +195,7 @@ impl KioskController {
     /// 「もどる」 while the retention screen is open: from the confirmation
     /// to the list, from the list to the menu; after deleting, the menu is
     /// read again.
-    pub(super) fn retention_back(&mut self) {
+    pub(in crate::kiosk) fn retention_back(&mut self) {
         let Some(o) = self.oversight.as_mut() else {
             return;
         };

@@ -135,7 +135,7 @@ impl KioskController {
         }
     }
 
-    pub(super) fn search_key(&mut self, key: &str) {
+    pub(in crate::kiosk) fn search_key(&mut self, key: &str) {
         if let Some(s) = self.search.as_mut() {
             match s.edit.as_mut() {
                 Some(Edit::Name(n)) => n.key(key),
@@ -147,7 +147,7 @@ impl KioskController {
         }
     }
 
-    pub(super) fn search_backspace(&mut self) {
+    pub(in crate::kiosk) fn search_backspace(&mut self) {
         self.search_key("⌫");
     }
 
@@ -353,7 +353,9 @@ impl KioskController {
     }
 
     /// The signed-in staff member and the open record's id.
-    pub(super) fn staff_and_record(&self) -> Option<(crate::store::StaffSession, String)> {
+    pub(in crate::kiosk) fn staff_and_record(
+        &self,
+    ) -> Option<(crate::store::StaffSession, String)> {
         let staff = self.staff.clone()?;
         let id = self.search.as_ref()?.record.as_ref()?.0.clone();
         Some((staff, id))
@@ -368,7 +370,7 @@ impl KioskController {
     }
 
     /// Saves the correction (audited by the store) and shows the record again.
-    pub(super) fn edit_save(&mut self) {
+    pub(in crate::kiosk) fn edit_save(&mut self) {
         let Some(staff) = self.staff.clone() else {
             return;
         };
@@ -473,7 +475,7 @@ impl KioskController {
     }
 
     /// "さがす": runs the search (audited by the store).
-    pub(super) fn search_run(&mut self) {
+    pub(in crate::kiosk) fn search_run(&mut self) {
         let Some(staff) = self.staff.clone() else {
             return;
         };
@@ -640,7 +642,7 @@ impl KioskController {
     }
 
     /// "もどる" on the search screens.
-    pub(super) fn search_back(&mut self) {
+    pub(in crate::kiosk) fn search_back(&mut self) {
         let Some(s) = self.search.as_mut() else {
             self.open_today();
             return;

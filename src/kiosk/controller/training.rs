@@ -13,7 +13,6 @@
 use zeroize::Zeroizing;
 
 use super::{Field, KioskController, Screen};
-use crate::error::Error;
 use crate::store::StaffSession;
 use crate::training::{BANNER, Chapter, Exercise, Manual, Practice};
 
@@ -157,19 +156,18 @@ impl KioskController {
         self.clear_form();
         self.training_request = true;
         self.screen = Screen::StaffSignIn;
-        self.staff_message = "研修モード: ご自分のスタッフIDとパスワードを入れてください。研修は架空のデータで行い、本番の記録は見えず、変わりません。".into();
+        self.sign_in.message = "研修モード: ご自分のスタッフIDとパスワードを入れてください。研修は架空のデータで行い、本番の記録は見えず、変わりません。".into();
     }
 
     /// 「サインイン」 after 「研修モード」: checks the staff member's real
     /// sign-in (audited in the real store), signs out again at once, parks
     /// the real store and starts the kiosk on a new practice store.
-    pub(super) fn training_sign_in(&mut self, id: &str, password: &str) {
+    pub(in crate::kiosk) fn training_sign_in(&mut self, id: &str, password: &str) {
         let was_locked = !self.store.is_unlocked();
         let session = match self.store.sign_in(id, password) {
             Ok(s) => s,
             Err(e) => {
-                self.field = Field::Second;
-                self.staff_message = sign_in_failure(e);
+                self.sign_in_refused(e);
                 return;
             }
         };
@@ -182,7 +180,7 @@ impl KioskController {
             self.store.lock();
         }
         if must_change {
-            self.staff_message = "はじめてのサインインでは研修を始められません。先にふつうにサインインして、パスワードを決めてください。".into();
+            self.sign_in.message = "はじめてのサインインでは研修を始められません。先にふつうにサインインして、パスワードを決めてください。".into();
             return;
         }
         let today = self.store.clock().today();
@@ -198,7 +196,7 @@ impl KioskController {
                 self.guide_open = true;
             }
             Err(e) => {
-                self.staff_message = format!("研修用のデータを作れませんでした（{e}）。");
+                self.sign_in.message = format!("研修用のデータを作れませんでした（{e}）。");
             }
         }
     }
@@ -234,9 +232,9 @@ impl KioskController {
         self.training = None;
         self.go_waiting();
         self.screen = Screen::StaffSignIn;
-        self.first = Zeroizing::new(result.trainee.clone());
-        self.field = Field::Second;
-        self.staff_message = if result.is_empty() {
+        self.sign_in.first = Zeroizing::new(result.trainee.clone());
+        self.sign_in.field = Field::Second;
+        self.sign_in.message = if result.is_empty() {
             "研修を終えました。終えた課題も読んだ章もないので、記録はありません。「やめる」でもどります。"
                 .into()
         } else {
@@ -253,7 +251,7 @@ impl KioskController {
     /// as if 「研修を終わる」 had been pressed, and the kiosk waits for
     /// residents on the real store. What was done stays pending: it is
     /// recorded when the trainee next signs in at this kiosk.
-    pub(super) fn training_end_idle(&mut self) {
+    pub(in crate::kiosk) fn training_end_idle(&mut self) {
         if self.parked.is_none() {
             return;
         }
@@ -273,7 +271,7 @@ impl KioskController {
     }
 
     /// A card no one has registered was tapped.
-    pub(super) fn note_unknown_card(&mut self) {
+    pub(in crate::kiosk) fn note_unknown_card(&mut self) {
         if let Some(p) = self.training.as_mut() {
             p.unknown_card_tapped(&self.store);
         }
@@ -281,7 +279,10 @@ impl KioskController {
 
     /// After a successful sign-in: the record of a training that just ended
     /// at this kiosk, if this is the trainee. Returns the message to show.
-    pub(super) fn record_pending_training(&mut self, session: &StaffSession) -> Option<String> {
+    pub(in crate::kiosk) fn record_pending_training(
+        &mut self,
+        session: &StaffSession,
+    ) -> Option<String> {
         let pending = self.training_pending.take()?;
         if pending.trainee != session.staff_id() || pending.is_empty() {
             return None;
@@ -296,18 +297,5 @@ impl KioskController {
             ),
             Err(_) => "研修の記録を残せませんでした。取扱責任者に連絡してください。".into(),
         })
-    }
-}
-
-/// The sign-in form's message for a failed sign-in (no detail for errors
-/// staff cannot act on).
-pub(super) fn sign_in_failure(e: Error) -> String {
-    match e {
-        Error::WrongCredentials
-        | Error::AccountLocked { .. }
-        | Error::AccountInactive
-        | Error::ReissueNeeded
-        | Error::Tampered(_) => e.to_string(),
-        _ => "サインインできませんでした。取扱責任者に連絡してください。".into(),
     }
 }

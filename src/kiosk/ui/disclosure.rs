@@ -15,7 +15,7 @@ use crate::kiosk::controller::{self as ctl, KioskController};
 
 /// Copies the state into the global; with none open, empties it so
 /// nothing stays on screen after sign-out or the staff lock.
-pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
+pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<Disclosure>();
     match c.disclosure() {
         Some(d) => {
@@ -40,7 +40,7 @@ pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
 }
 
 /// Connects the global's callbacks to the controller.
-pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
+pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<Disclosure>();
     macro_rules! wire {
         ($on:ident, |$c:ident| $body:expr) => {{

@@ -17,7 +17,7 @@ use crate::kiosk::controller::{self as ctl, KioskController};
 use super::strings;
 
 /// Copies the state into the global; with none open, empties it.
-pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
+pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<Erasure>();
     g.set_erased(strings(c.erased_lines()));
     match c.erasure() {
@@ -46,7 +46,7 @@ pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
 }
 
 /// Connects the global's callbacks to the controller.
-pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
+pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<Erasure>();
     macro_rules! wire {
         ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{

@@ -19,7 +19,7 @@ use super::strings;
 
 /// Copies the state into the global; with neither open, empties it so
 /// nothing stays on screen after sign-out or the staff lock.
-pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
+pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<Oversight>();
     let kinds: Vec<&str> = IncidentKind::ALL.iter().map(|k| k.label()).collect();
     let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.short()).collect();
@@ -106,7 +106,7 @@ fn clear(g: &Oversight<'_>) {
 }
 
 /// Connects the global's callbacks to the controller.
-pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
+pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<Oversight>();
     macro_rules! wire {
         ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{

@@ -52,7 +52,7 @@ fn kind(k: CellKind) -> ReportCellKind {
 
 /// Copies the report state into the `Report` global; with no report open,
 /// empties it so nothing stays on screen after sign-out or the staff lock.
-pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
+pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<Report>();
     g.set_available(c.report_available());
     match c.month_report() {
@@ -178,7 +178,7 @@ fn clear(g: &Report<'_>) {
 }
 
 /// Connects the `Report` global's callbacks to the controller.
-pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
+pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<Report>();
     macro_rules! wire {
         ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{

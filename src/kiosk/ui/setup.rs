@@ -166,7 +166,7 @@ impl SetupUi {
         let k = window.global::<Kiosk>();
         k.set_screen(UiScreen::Setup);
         k.set_reader_banner(SharedString::new());
-        k.set_staff_header(SharedString::new());
+        k.set_header(SharedString::new());
         macro_rules! wire {
             ($g:expr, $on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{
                 let weak = Rc::downgrade(&shared);

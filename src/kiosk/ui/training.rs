@@ -13,7 +13,7 @@ use super::generated::{AppWindow, ChapterRow, TrainingRow};
 use crate::kiosk::controller::KioskController;
 use crate::training::{Exercise, Manual, PRACTICE_PASSWORD, SAMPLE_ID};
 
-pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
+pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<Training>();
     g.set_banner(c.training_banner().into());
     g.set_guide_open(c.guide_open() && c.in_training());
@@ -75,7 +75,7 @@ pub(super) fn refresh(window: &AppWindow, c: &KioskController) {
     g.set_chapters_right(ModelRc::new(VecModel::from(right)));
 }
 
-pub(super) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
+pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<Training>();
     macro_rules! wire {
         ($on:ident, |$c:ident| $body:expr) => {{

@@ -1,0 +1,225 @@
+//! Every sentence the waiting and check-in flow shows a resident, in one
+//! place. The `.slint` side only lays these out.
+
+use zeroize::Zeroizing;
+
+use super::{Outcome, Tone};
+use crate::jp_date;
+
+/// The flow's fixed words: buttons, titles, accessible labels (the tests
+/// find controls by these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    /// Above the waiting list.
+    pub today: &'static str,
+    /// The waiting list's page number, for screen readers.
+    pub page: &'static str,
+    /// The waiting screen's button into class mode.
+    pub classes: &'static str,
+    /// The purpose of the records: its button and its screen's title.
+    pub purpose: &'static str,
+    /// The waiting screen's small staff button …
+    pub staff: &'static str,
+    /// … its accessible label, and the 準備中 screen's button.
+    pub sign_in: &'static str,
+    pub locked: &'static str,
+    pub locked_hint: &'static str,
+    /// 研修モード on the 準備中 screen.
+    pub training: &'static str,
+    /// The accessible label of the card holder's name on a result.
+    pub name: &'static str,
+    pub back: &'static str,
+    /// The accessible label of the notice above the choices.
+    pub notice: &'static str,
+    /// The choice screen's title.
+    pub choose: &'static str,
+    /// Leaves the choice screen.
+    pub cancel: &'static str,
+}
+
+/// The flow's fixed words.
+pub const WORDS: Words = Words {
+    today: "今日の活動",
+    page: "ページ",
+    classes: "教室のもうしこみ・抽選の結果",
+    purpose: "記録の使いみち",
+    staff: "スタッフ",
+    sign_in: "スタッフのサインイン",
+    locked: "準備中です",
+    locked_hint: "受付を始めるには、スタッフがサインインしてください。",
+    training: "研修モード（架空のデータで練習）",
+    name: "お名前",
+    back: "もどる",
+    notice: "お知らせ",
+    choose: "参加する活動を選んでください",
+    cancel: "やめる",
+};
+
+/// The purpose of the records (also agreed to at registration).
+pub const PURPOSE: &str = crate::store::participants::PURPOSE_STATEMENT;
+
+/// The waiting list when there is no activity today.
+pub const NO_ACTIVITIES: &str = "今日の活動はありません。";
+/// The waiting list after the day's last activity.
+pub const ACTIVITIES_OVER: &str = "今日の活動は終わりました。";
+
+/// The waiting screen's big line.
+pub fn waiting_prompt(reader_connected: bool) -> &'static str {
+    if reader_connected {
+        "カードをタッチしてください"
+    } else {
+        "いまはカードが使えません"
+    }
+}
+
+/// The red banner while the card reader is away: the reader's own wording
+/// from `tsudoi_hw` (written once, there), and what to do.
+pub fn reader_banner() -> String {
+    let state = tsudoi_hw::ReaderState::NotConnected {
+        reason: String::new(),
+    };
+    format!("{state}。受付にお声がけください。")
+}
+
+/// Beside the waiting list's page number ("1/2"): the pages turn by themselves.
+pub fn page_note(page: &str) -> String {
+    if page.is_empty() {
+        String::new()
+    } else {
+        format!("（{page}）つづきは自動で出ます")
+    }
+}
+
+/// A session as a button of the choice screen: its title and time.
+pub fn choice_label(title: &str, time: &str) -> String {
+    format!("{title}　{time}")
+}
+
+/// A lottery class is running and the card holder has no seat in it.
+fn no_seat(class_title: &str, waiting_rank: Option<u32>) -> String {
+    match waiting_rank {
+        Some(rank) => format!(
+            "「{class_title}」は、申し込んで当選した方の教室です。いまは補欠 {rank}番です。空きが出たらご連絡します。"
+        ),
+        None => format!("「{class_title}」は、申し込んで当選した方の教室です。"),
+    }
+}
+
+/// Above the choices when a lottery class running now is not among them.
+pub fn choose_notice(class_title: &str, waiting_rank: Option<u32>) -> String {
+    format!(
+        "{}ほかの活動に参加するときは、選んでください。",
+        no_seat(class_title, waiting_rank)
+    )
+}
+
+/// The result screen: colours, headline, the card holder's own name, the
+/// activity, and what to do. No `Debug`: it holds the card holder's name.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResultText {
+    pub tone: Tone,
+    pub headline: &'static str,
+    /// 「… さん」 on a check-in, else empty.
+    pub name: Zeroizing<String>,
+    /// The activity or class, else empty.
+    pub detail: String,
+    pub message: String,
+}
+
+/// The words of a tap's result.
+pub fn result(outcome: &Outcome) -> ResultText {
+    let (headline, name, detail, message): (&'static str, Option<&str>, &str, String) =
+        match outcome {
+            Outcome::CheckedIn {
+                kana,
+                session_title,
+            } => (
+                "受付しました",
+                Some(kana.as_str()),
+                session_title,
+                "ようこそ。受付ができました。".into(),
+            ),
+            Outcome::AlreadyCheckedIn {
+                kana,
+                session_title,
+            } => (
+                "受付は済んでいます",
+                Some(kana.as_str()),
+                session_title,
+                "今日の受付はもう済んでいます。そのままお入りください。".into(),
+            ),
+            Outcome::UnknownCard => (
+                "受付にお声がけください",
+                None,
+                "",
+                "受付にお声がけください。カードの登録をします。".into(),
+            ),
+            Outcome::ReverificationDue => (
+                "ご本人確認をお願いします",
+                None,
+                "",
+                "ご本人確認の時期です。受付で保険証などを見せてください。".into(),
+            ),
+            Outcome::NotEligible { reaches_age_on } => (
+                "今日は受付できません",
+                None,
+                "",
+                format!(
+                    "この活動は60歳以上の方が対象です。{}から参加できます。受付にお声がけください。",
+                    jp_date::ymd(*reaches_age_on)
+                ),
+            ),
+            Outcome::SessionFull => (
+                "定員になりました",
+                None,
+                "",
+                "この活動は定員に達しました。受付にお声がけください。".into(),
+            ),
+            Outcome::NoSession => (
+                "いまは受付の時間ではありません",
+                None,
+                "",
+                "いまの時間に受付できる活動はありません。時間を確かめるか、受付にお声がけください。"
+                    .into(),
+            ),
+            // A phone or watch is named as such, in the reader's own words.
+            Outcome::CardError(e @ tsudoi_hw::CardIdError::RandomIdentifier) => {
+                ("もう一度タッチしてください", None, "", e.to_string())
+            }
+            Outcome::CardError(_) => (
+                "もう一度タッチしてください",
+                None,
+                "",
+                "カードが読み取れませんでした。もう一度ゆっくりタッチしてください。うまくいかないときは受付にお声がけください。".into(),
+            ),
+            Outcome::Fault => (
+                "係の者をお呼びください",
+                None,
+                "",
+                "受付を記録できませんでした。係の者が確かめますので、このままお声がけください。"
+                    .into(),
+            ),
+            Outcome::ClockUnconfirmed => (
+                "時計の確認が必要です",
+                None,
+                "",
+                "この端末の時計が正しいか確かめるまで、受付を記録できません。受付にお声がけください。".into(),
+            ),
+            Outcome::NoSeat {
+                class_title,
+                waiting_rank,
+            } => (
+                "当選した方の教室です",
+                None,
+                class_title,
+                no_seat(class_title, *waiting_rank),
+            ),
+        };
+    ResultText {
+        tone: outcome.tone(),
+        headline,
+        name: Zeroizing::new(name.map(|k| format!("{k} さん")).unwrap_or_default()),
+        detail: detail.to_owned(),
+        message,
+    }
+}

@@ -1,0 +1,180 @@
+//! The kiosk's flows and the registry of their screens.
+//!
+//! A flow is one folder here: `mod.rs` holds its state and its controller
+//! actions (`impl KioskController` blocks, no UI), `wording.rs` every
+//! Japanese sentence it shows, `adapter.rs` the copy of its state into its
+//! own Slint global (`ui/<flow>.slint`) and the wiring of that global's
+//! callbacks. This file is the registry: [`Screen`] lists every screen with
+//! its flow (one line per screen), and [`ADAPTERS`] every flow's adapter
+//! (one line per flow).
+//!
+//! Moved so far (issue 17, phase 1): the waiting and check-in flow
+//! ([`checkin`]) and the staff sign-in ([`sign_in`]). The screens still
+//! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
+//! `controller/` and in the `Kiosk` global until their flows move.
+
+pub mod checkin;
+pub mod sign_in;
+
+use std::rc::Rc;
+
+use crate::kiosk::controller::KioskController;
+use crate::kiosk::ui::{AppWindow, Shared};
+
+/// The kiosk's flows: which part of the code owns a screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Waiting for a card, the result of a tap, choosing among sessions
+    /// ([`checkin`]).
+    CheckIn,
+    /// The staff sign-in and the first password change ([`sign_in`]).
+    SignIn,
+    /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
+    Classes,
+    /// The staff screens not moved yet: today, registration, search, record
+    /// and corrections, report, oversight, disclosure, erasure.
+    Staff,
+    /// The store has been erased: the kiosk does nothing else.
+    Erased,
+}
+
+impl Flow {
+    /// Staff flows need a sign-in (or lead to one) and lock when idle.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Flow::SignIn | Flow::Staff)
+    }
+}
+
+/// Declares [`Screen`] and [`Screen::flow`] from one list of
+/// `Screen => Flow` lines, so that a new screen is one line here.
+macro_rules! screens {
+    ($( $(#[$doc:meta])* $screen:ident => $flow:ident, )*) => {
+        /// Every screen of the kiosk and, in [`Screen::flow`], the flow that
+        /// owns it. Resident screens need no sign-in; staff screens do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Screen {
+            $( $(#[$doc])* $screen, )*
+        }
+
+        impl Screen {
+            /// The flow that owns the screen.
+            pub fn flow(self) -> Flow {
+                match self {
+                    $( Screen::$screen => Flow::$flow, )*
+                }
+            }
+        }
+    };
+}
+
+screens! {
+    /// The store is locked: a staff member must sign in to start the day.
+    Locked => CheckIn,
+    Waiting => CheckIn,
+    Purpose => CheckIn,
+    CheckedIn => CheckIn,
+    AlreadyCheckedIn => CheckIn,
+    UnknownCard => CheckIn,
+    ReverificationDue => CheckIn,
+    NotEligible => CheckIn,
+    SessionFull => CheckIn,
+    NoSession => CheckIn,
+    CardError => CheckIn,
+    /// The store failed during a resident's tap (a disk or database error):
+    /// 「係の者をお呼びください」, the attention light, a log line.
+    KioskFault => CheckIn,
+    /// The clock was found behind the store's latest time at start-up: no
+    /// check-in is recorded until staff confirm the time (`tsudoi clock confirm`).
+    ClockUnconfirmed => CheckIn,
+    ChooseSession => CheckIn,
+    /// A lottery class is running and the card holder holds no seat in it.
+    NoSeat => CheckIn,
+    /// Class mode: asks for the card whose classes and results to show.
+    ClassCard => Classes,
+    /// The card holder's lottery results and the open classes.
+    Classes => Classes,
+    /// An application was recorded: the entry number in big type.
+    ClassApplied => Classes,
+    /// The first application needs the address: staff take it at the desk.
+    ClassNeedsAddress => Classes,
+    /// An application was refused (duplicate, not eligible, closed, other class).
+    ClassRefused => Classes,
+    StaffSignIn => SignIn,
+    StaffChangePassword => SignIn,
+    StaffToday => Staff,
+    StaffAddSession => Staff,
+    StaffRegister => Staff,
+    StaffSearch => Staff,
+    StaffRecord => Staff,
+    StaffCorrect => Staff,
+    /// 「直す・消す」 on a record: which field to correct, or delete.
+    StaffEditMenu => Staff,
+    /// The classes taking applications, to apply on the person's behalf.
+    StaffClasses => Staff,
+    /// 「記録を消す」: asks before deleting.
+    StaffConfirmDelete => Staff,
+    /// The monthly report: preview, chart, USB export, media ledger.
+    StaffReport => Staff,
+    /// A record's cards: take one off, replace one, add one.
+    StaffCards => Staff,
+    /// A lottery class's attendance sheet (出席簿).
+    StaffSheet => Staff,
+    /// 「事故・点検」: record an incident, the inspection summary, the
+    /// ward's reports.
+    StaffOversight => Staff,
+    /// Recording an incident, step by step.
+    StaffIncident => Staff,
+    /// A record's disclosure PDF written to a USB stick (開示).
+    StaffDisclose => Staff,
+    /// 「契約終了の消去」, step by step (managers).
+    StaffErasure => Staff,
+    /// The store has been erased: the kiosk does nothing else.
+    Erased => Erased,
+}
+
+impl Screen {
+    /// Whether the screen belongs to a staff flow.
+    pub fn is_staff(self) -> bool {
+        self.flow().is_staff()
+    }
+}
+
+/// A flow's adapter: copies the controller's state into the flow's Slint
+/// global, and wires that global's callbacks to the controller.
+pub(in crate::kiosk) struct Adapter {
+    pub wire: fn(&AppWindow, &Rc<Shared>),
+    pub refresh: fn(&AppWindow, &KioskController),
+}
+
+/// Every flow's adapter, one line per flow; the window's own `Kiosk` global
+/// (the screens not moved yet) is wired by `ui.rs`.
+pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
+    Adapter {
+        wire: checkin::adapter::wire,
+        refresh: checkin::adapter::refresh,
+    },
+    Adapter {
+        wire: sign_in::adapter::wire,
+        refresh: sign_in::adapter::refresh,
+    },
+    Adapter {
+        wire: crate::kiosk::ui::report::wire,
+        refresh: crate::kiosk::ui::report::refresh,
+    },
+    Adapter {
+        wire: crate::kiosk::ui::oversight::wire,
+        refresh: crate::kiosk::ui::oversight::refresh,
+    },
+    Adapter {
+        wire: crate::kiosk::ui::disclosure::wire,
+        refresh: crate::kiosk::ui::disclosure::refresh,
+    },
+    Adapter {
+        wire: crate::kiosk::ui::erasure::wire,
+        refresh: crate::kiosk::ui::erasure::refresh,
+    },
+    Adapter {
+        wire: crate::kiosk::ui::training::wire,
+        refresh: crate::kiosk::ui::training::refresh,
+    },
+];
