@@ -330,3 +330,32 @@ fn a_phone_is_named_and_a_store_failure_asks_for_staff_calmly() {
     c.on_timeout();
     assert_eq!(c.screen(), Screen::Waiting);
 }
+
+/// The kiosk's clock tick folds what was committed into the main file: after
+/// a tap and one tick, the write-ahead log is empty and `sqlite3` finds the
+/// check-in in the main file alone (a damaged WAL could no longer lose it).
+#[test]
+fn the_clock_tick_folds_a_check_in_into_the_main_file() {
+    let (mut c, dir) = controller(true);
+    assert_eq!(c.on_card(card(CARD)), Signal::Success);
+    let wal = dir.path().join("tsudoi.db-wal");
+    let wal_len = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(wal_len() > 0, "the check-in is in the WAL first");
+    c.tick();
+    assert_eq!(wal_len(), 0);
+    // Copied by `cp` (another process): an open and close of the store file
+    // in this process would drop SQLite's POSIX locks on it.
+    let copy = dir.path().join("main-only.db");
+    let cp = std::process::Command::new("cp")
+        .arg(dir.path().join("tsudoi.db"))
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(cp.success());
+    let out = std::process::Command::new("sqlite3")
+        .arg(&copy)
+        .arg("SELECT count(*) FROM attendance")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+}

@@ -211,13 +211,17 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// How long a statement waits for another process's lock before giving up
+/// (SQLITE_BUSY).
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
 fn connect(path: &Path, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let mut conn = Connection::open_with_flags(path, flags)?;
-    fold_each_commit(&mut conn)?;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_WAIT)?;
     // A tap runs about a dozen cached statements; the kiosk's screens run
     // others between taps, which must not push the tap's out of rusqlite's
     // default cache of 16.
@@ -229,55 +233,6 @@ fn connect(path: &Path, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(conn)
-}
-
-/// How long a statement waits for another process's lock before giving up
-/// (SQLITE_BUSY), as `busy_timeout` would.
-const BUSY_WAIT: Duration = Duration::from_secs(5);
-
-/// Folds every committed transaction into the main file at once
-/// (`wal_checkpoint(TRUNCATE)` from SQLite's WAL hook, which runs after the
-/// commit), so the write-ahead log is empty between transactions.
-///
-/// Why: SQLite drops a WAL frame that fails its checksum and every later
-/// one, silently. While acknowledged check-ins waited in the WAL (SQLite
-/// folds it only every ~1000 pages), one damaged bit in `tsudoi.db-wal` lost
-/// them all (the damaged-WAL campaign in `tests/damaged_files.rs`). Now a
-/// transaction stays in the WAL only while another process reads at the
-/// moment it commits; the next commit folds it.
-///
-/// The fold never waits: it runs with the busy handler switched to "give up
-/// at once", so a resident's tap is not held up by a staff command reading
-/// the store; what cannot be folded now is folded by a later commit. The
-/// commit itself is already durable (WAL, `synchronous=FULL`) before the
-/// hook runs, and a failed fold is not an error of the commit.
-fn fold_each_commit(conn: &mut Connection) -> rusqlite::Result<()> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let folding = Arc::new(AtomicBool::new(false));
-    let in_hook = Arc::clone(&folding);
-    let mut waited = Duration::ZERO;
-    conn.busy_handler(Some(move |attempt: i32| {
-        if folding.load(Ordering::SeqCst) {
-            return false;
-        }
-        if attempt == 0 {
-            waited = Duration::ZERO;
-        }
-        // SQLite's own timeout backs off to 100 ms steps; 1–50 ms here.
-        let step = Duration::from_millis((u64::try_from(attempt).unwrap_or(0) + 1).min(50));
-        if waited >= BUSY_WAIT {
-            return false;
-        }
-        std::thread::sleep(step);
-        waited += step;
-        true
-    }))?;
-    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, _pages| {
-        in_hook.store(true, Ordering::SeqCst);
-        let _ = wal.checkpoint_v2(rusqlite::wal::CheckpointMode::TRUNCATE);
-        in_hook.store(false, Ordering::SeqCst);
-        Ok(())
-    }))
 }
 
 pub(crate) fn now_text(clock: &dyn Clock) -> String {
@@ -638,6 +593,39 @@ impl Store {
     pub fn audit_entries(&self, limit: i64) -> Result<Vec<audit::AuditEntry>> {
         self.keys()?;
         Ok(audit::entries(&self.conn, limit)?)
+    }
+
+    /// Folds what the write-ahead log holds into the main file and empties
+    /// the log, without waiting: if another process is reading or writing at
+    /// this moment, it gives up at once and returns `Ok(false)` (a later call
+    /// folds it). Does nothing when the log is empty. The kiosk calls it on
+    /// its clock tick, off the tap's path.
+    ///
+    /// Why: SQLite drops a WAL frame that fails its checksum and every later
+    /// one, silently, and folds the log into the file by itself only every
+    /// ~1000 pages. Until then one damaged bit in `tsudoi.db-wal` lost every
+    /// check-in since the last fold (the damaged-WAL campaign in
+    /// `tests/damaged_files.rs`). Folding after each commit instead costs a
+    /// tap three more fsyncs (`tests/fsync_per_check_in.rs` keeps it at one).
+    pub fn fold_wal(&self) -> Result<bool> {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0 {
+            return Ok(true);
+        }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        // (busy, log frames, frames folded): busy = 1 when it gave up.
+        let folded = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            });
+        self.conn.busy_timeout(BUSY_WAIT)?;
+        match folded {
+            Ok(busy) => Ok(busy == 0),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Flushes the WAL into the main file and truncates it.

@@ -358,6 +358,10 @@ impl KioskController {
     /// of activities. Returns whether the screen shows something that changed
     /// with time (the waiting or locked screen), so the adapter redraws only then.
     pub fn tick(&mut self) -> bool {
+        // Whatever was committed since the last tick goes into the main file,
+        // out of reach of a damaged write-ahead log ([`Store::fold_wal`]);
+        // a failure here is a disk fault the next write will report.
+        let _ = self.store.fold_wal();
         if self.end_of_day() {
             return true;
         }
