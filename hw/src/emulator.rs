@@ -16,7 +16,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -70,7 +70,8 @@ impl Port {
 /// The emulated PN532 board. Dropping it unplugs it and removes its files.
 pub struct Pn532Emulator {
     state: Arc<Mutex<State>>,
-    dir: PathBuf,
+    /// Holds `link`; removed by `TempDir`'s own drop, after `Drop` unplugs.
+    _dir: tempfile::TempDir,
     link: PathBuf,
     /// Where the board's serial line is: `None` for a new pseudo-terminal
     /// (reached through `link`), or a Unix socket to connect to, such as a
@@ -82,8 +83,6 @@ pub struct Pn532Emulator {
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
-
-static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 
 impl Pn532Emulator {
     /// Creates the pseudo-terminal and starts answering on it.
@@ -101,13 +100,11 @@ impl Pn532Emulator {
     }
 
     fn new(socket: Option<PathBuf>) -> io::Result<Pn532Emulator> {
-        let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("tsudoi-pn532-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        let link = dir.join("ttyPN532");
+        let dir = tempfile::Builder::new().prefix("tsudoi-pn532-").tempdir()?;
+        let link = dir.path().join("ttyPN532");
         let emu = Pn532Emulator {
             state: Arc::new(Mutex::new(State::default())),
-            dir,
+            _dir: dir,
             link,
             socket,
             port: Mutex::new(None),
@@ -200,7 +197,6 @@ impl Pn532Emulator {
 impl Drop for Pn532Emulator {
     fn drop(&mut self) {
         self.unplug();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

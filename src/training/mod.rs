@@ -167,16 +167,15 @@ mod tests {
 /// own, or a new file the caller named (with its WAL and shared memory).
 #[derive(Debug)]
 enum Scratch {
-    Folder(PathBuf),
+    /// Removed by `TempDir`'s own drop.
+    Folder(tempfile::TempDir),
     File(PathBuf),
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
         match self {
-            Scratch::Folder(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
+            Scratch::Folder(_) => {}
             Scratch::File(file) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let mut p = file.as_os_str().to_owned();
@@ -264,13 +263,10 @@ impl Practice {
                 (Scratch::File(f.to_owned()), f.to_owned())
             }
             None => {
-                let dir = std::env::temp_dir().join(format!(
-                    "tsudoi-training-{}-{}",
-                    std::process::id(),
-                    uuid::Uuid::new_v4()
-                ));
-                std::fs::create_dir_all(&dir)?;
-                let path = dir.join("practice.db");
+                let dir = tempfile::Builder::new()
+                    .prefix("tsudoi-training-")
+                    .tempdir()?;
+                let path = dir.path().join("practice.db");
                 (Scratch::Folder(dir), path)
             }
         };
@@ -317,7 +313,8 @@ impl Practice {
     /// The practice store's folder or file (removed when this is dropped).
     pub fn location(&self) -> &Path {
         match &self.scratch {
-            Scratch::Folder(p) | Scratch::File(p) => p,
+            Scratch::Folder(d) => d.path(),
+            Scratch::File(p) => p,
         }
     }
 
