@@ -19,7 +19,8 @@ export CARGO_TARGET_DIR="$PWD/fuzz/target"
 # BUILD_LOCK: a lock file that serialises builds on a shared machine.
 build=(nice -n 10 cargo afl build --release --locked -q)
 if [ -n "${BUILD_LOCK:-}" ]; then build=(flock "$BUILD_LOCK" "${build[@]}"); fi
-(cd fuzz && "${build[@]}")
+# FUZZ_NO_BUILD=1: use the binary as built (a series of campaigns).
+[ -n "${FUZZ_NO_BUILD:-}" ] || (cd fuzz && "${build[@]}")
 bin=fuzz/target/release/tsudoi-fuzz
 out=fuzz/out/$target
 rm -rf "$out"

@@ -257,8 +257,7 @@ fn over_a_socket_the_board_answers_libnfc_like_on_a_pseudo_terminal() {
     let pty = nix::pty::openpty(None, None).expect("openpty");
     let mut t = nix::sys::termios::tcgetattr(&pty.slave).expect("tcgetattr");
     nix::sys::termios::cfmakeraw(&mut t);
-    nix::sys::termios::tcsetattr(&pty.slave, nix::sys::termios::SetArg::TCSANOW, &t)
-        .expect("raw");
+    nix::sys::termios::tcsetattr(&pty.slave, nix::sys::termios::SetArg::TCSANOW, &t).expect("raw");
     let serial = nix::unistd::ttyname(&pty.slave).expect("ttyname");
 
     let emu = Pn532Emulator::connect(&path).expect("connect");
