@@ -450,20 +450,8 @@ fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool, eof_ends: bo
         }
         buf.extend_from_slice(&chunk[..n]);
         while let Some(frame) = take_frame(&mut buf) {
-            let out = match frame {
-                // The host's ACK (also its way to abort) needs no answer.
-                Frame::Ack => continue,
-                Frame::Nack => last.clone(),
-                Frame::Info(body) => {
-                    let reply = match answer(state, stop, &body) {
-                        Some(data) => response(&data),
-                        None => ERROR_FRAME.to_vec(),
-                    };
-                    last = reply.clone();
-                    let mut out = ACK.to_vec();
-                    out.extend(reply);
-                    out
-                }
+            let Some(out) = reply(frame, state, stop, &mut last) else {
+                continue;
             };
             if master.write_all(&out).is_err() {
                 return;
@@ -473,6 +461,60 @@ fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool, eof_ends: bo
             buf.clear();
         }
     }
+}
+
+/// The bytes the chip sends back for one host frame (`None`: nothing);
+/// `last` keeps the last reply, which a NACK asks for again.
+fn reply(
+    frame: Frame,
+    state: &Mutex<State>,
+    stop: &AtomicBool,
+    last: &mut Vec<u8>,
+) -> Option<Vec<u8>> {
+    match frame {
+        // The host's ACK (also its way to abort) needs no answer.
+        Frame::Ack => None,
+        Frame::Nack => Some(last.clone()),
+        Frame::Info(body) => {
+            let data = match answer(state, stop, &body) {
+                Some(data) => response(&data),
+                None => ERROR_FRAME.to_vec(),
+            };
+            *last = data.clone();
+            let mut out = ACK.to_vec();
+            out.extend(data);
+            Some(out)
+        }
+    }
+}
+
+/// Feeds `bytes` from the host to the emulated chip, in the serial
+/// thread's 512-byte reads, and returns what it answers: the same parsing
+/// and answering as [`Pn532Emulator`]'s port, without a port or threads.
+/// For the fuzzer (`fuzz/`) and its corpus replay test; the stop flag is
+/// set so InAutoPoll answers at once instead of waiting for a card.
+#[doc(hidden)]
+pub fn fuzz_host_bytes(bytes: &[u8], card: Option<EmulatedCard>) -> Vec<u8> {
+    let state = Mutex::new(State {
+        card,
+        ..State::default()
+    });
+    let stop = AtomicBool::new(true);
+    let mut buf = Vec::new();
+    let mut last = Vec::new();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(512) {
+        buf.extend_from_slice(chunk);
+        while let Some(frame) = take_frame(&mut buf) {
+            if let Some(answer) = reply(frame, &state, &stop, &mut last) {
+                out.extend(answer);
+            }
+        }
+        if buf.len() > 4096 {
+            buf.clear();
+        }
+    }
+    out
 }
 
 #[cfg(test)]

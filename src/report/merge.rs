@@ -97,13 +97,35 @@ pub fn seal_counts(report: &MonthlyReport, ward: &WardRecipient) -> Result<Vec<u
         .map_err(|e| Error::Invalid(format!("人数データを暗号化できません: {e}")))
 }
 
+/// The largest count a site's file may hold.
+const MAX_COUNT: u64 = 1_000_000_000;
+
+fn has_number_above(value: &serde_json::Value, max: u64) -> bool {
+    match value {
+        serde_json::Value::Number(n) => n.as_u64().is_none_or(|n| n > max),
+        serde_json::Value::Array(items) => items.iter().any(|v| has_number_above(v, max)),
+        serde_json::Value::Object(map) => map.values().any(|v| has_number_above(v, max)),
+        _ => false,
+    }
+}
+
 fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
     let json = Zeroizing::new(age::decrypt(&identity.0, bytes).map_err(|_| {
         Error::Invalid(
             "人数データを開けません。区の秘密鍵が違うか、ファイルが壊れています。".into(),
         )
     })?);
-    let counts: SealedCounts = serde_json::from_slice(&json)
+    let value: serde_json::Value = serde_json::from_slice(&json)
+        .map_err(|_| Error::Invalid("人数データの形式が正しくありません。".into()))?;
+    // No site counts a billion people or visits; a larger number is a
+    // faulty file, and left in, sums of such counts overflowed (a panic in
+    // the suppression's totals; found by fuzzing, fuzz/regressions/merge).
+    if has_number_above(&value, MAX_COUNT) {
+        return Err(Error::DamagedFile(
+            "人数データに大きすぎる値があります。施設の報告を出力し直してください。".into(),
+        ));
+    }
+    let counts: SealedCounts = serde_json::from_value(value)
         .map_err(|_| Error::Invalid("人数データの形式が正しくありません。".into()))?;
     if counts.format != FORMAT {
         return Err(Error::Invalid(
@@ -113,13 +135,29 @@ fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
     Ok(counts)
 }
 
+/// Adds a site's count to the total. Counts are decrypted from a site's
+/// file, so a faulty (or altered, then re-signed) site could send absurd
+/// ones: a sum past `u64::MAX` is refused rather than wrapped or a panic.
+/// (`fuzz/regressions/merge` holds the input that found it.)
+fn add(into: &mut u64, from: u64, dir: &Path) -> Result<()> {
+    *into = into.checked_add(from).ok_or_else(|| {
+        Error::DamagedFile(format!(
+            "{} の人数データの値が大きすぎて合計できません。施設の報告を出力し直してください。",
+            dir.display()
+        ))
+    })?;
+    Ok(())
+}
+
 fn add_map<K: Ord + Clone>(
     into: &mut std::collections::BTreeMap<K, u64>,
     from: &std::collections::BTreeMap<K, u64>,
-) {
+    dir: &Path,
+) -> Result<()> {
     for (k, v) in from {
-        *into.entry(k.clone()).or_default() += v;
+        add(into.entry(k.clone()).or_default(), *v, dir)?;
     }
+    Ok(())
 }
 
 /// What a merge combined.
@@ -189,28 +227,36 @@ pub fn merge_dirs(
             return Err(Error::Invalid("違う月の報告が混ざっています。".into()));
         }
         let m = &counts.month_counts;
-        add_map(&mut total_month.sessions_held, &m.sessions_held);
-        add_map(&mut total_month.visits, &m.visits);
-        add_map(&mut total_month.distinct_by_program, &m.distinct_by_program);
-        total_month.distinct_total += m.distinct_total;
-        total_month.new_registrations += m.new_registrations;
+        add_map(&mut total_month.sessions_held, &m.sessions_held, dir)?;
+        add_map(&mut total_month.visits, &m.visits, dir)?;
+        add_map(
+            &mut total_month.distinct_by_program,
+            &m.distinct_by_program,
+            dir,
+        )?;
+        add(&mut total_month.distinct_total, m.distinct_total, dir)?;
+        add(&mut total_month.new_registrations, m.new_registrations, dir)?;
         total_month
             .per_session
             .extend(m.per_session.iter().cloned());
         for (a, b) in total_month.by_age_band.iter_mut().zip(m.by_age_band) {
-            *a += b;
+            add(a, b, dir)?;
         }
-        add_map(&mut total_month.by_town, &m.by_town);
+        add_map(&mut total_month.by_town, &m.by_town, dir)?;
         total_month.lottery.extend(m.lottery.iter().cloned());
         total_month
             .class_attendance
             .extend(m.class_attendance.iter().cloned());
         let y = &counts.year_counts;
-        add_map(&mut total_year.sessions_held, &y.sessions_held);
-        add_map(&mut total_year.visits, &y.visits);
-        add_map(&mut total_year.distinct_by_program, &y.distinct_by_program);
-        total_year.distinct_total += y.distinct_total;
-        total_year.new_registrations += y.new_registrations;
+        add_map(&mut total_year.sessions_held, &y.sessions_held, dir)?;
+        add_map(&mut total_year.visits, &y.visits, dir)?;
+        add_map(
+            &mut total_year.distinct_by_program,
+            &y.distinct_by_program,
+            dir,
+        )?;
+        add(&mut total_year.distinct_total, y.distinct_total, dir)?;
+        add(&mut total_year.new_registrations, y.new_registrations, dir)?;
         sites.push((counts.site, verified.public_key));
     }
     let month = month.ok_or_else(|| Error::Invalid("報告がありません。".into()))?;
