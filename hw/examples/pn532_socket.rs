@@ -60,14 +60,19 @@ fn main() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
+/// The card as the reader would report it: `CardId::from_hex` checks the
+/// digits and length, as for a card id anywhere else.
 fn card(kind: &str, hex: &str) -> Option<EmulatedCard> {
-    let bytes = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect::<Option<Vec<u8>>>()?;
+    use tsudoi_hw::{CardId, Technology};
     match kind {
-        "14443a" if matches!(bytes.len(), 4 | 7 | 8 | 10) => Some(EmulatedCard::Iso14443A(bytes)),
-        "felica" => Some(EmulatedCard::Felica(bytes.try_into().ok()?)),
+        "14443a" => {
+            let id = CardId::from_hex(Technology::Iso14443A, hex).ok()?;
+            Some(EmulatedCard::Iso14443A(id.uid().to_vec()))
+        }
+        "felica" => {
+            let id = CardId::from_hex(Technology::Felica, hex).ok()?;
+            Some(EmulatedCard::Felica(id.uid().try_into().ok()?))
+        }
         _ => None,
     }
 }

@@ -1155,32 +1155,24 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     ))
     .map_err(ui_error)?;
     ui.set_demo_mode(true);
-    match reader {
-        // The configured reader (a demonstration at the site, or the VM
-        // test's emulated PN532); the panel's cards go straight to the kiosk
-        // unless the configured reader is the simulated one.
-        Some((reader, control, settings)) => {
-            ui.attach_reader(
-                tsudoi_hw::spawn_reader(reader, settings),
-                control,
-                tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
-            );
-        }
-        // The demo's cards go through the simulated reader's thread, as real
-        // taps would; a short cooldown lets a visitor try the same card twice.
-        None => {
-            let (reader, control) = tsudoi_hw::SimulatedReader::new();
-            let settings = tsudoi_hw::ReaderSettings {
-                cooldown: std::time::Duration::from_secs(2),
-                ..tsudoi_hw::ReaderSettings::default()
-            };
-            ui.attach_reader(
-                tsudoi_hw::spawn_reader(Box::new(reader), settings),
-                Some(control),
-                tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
-            );
-        }
-    }
+    // The configured reader (a demonstration at the site, or the VM test's
+    // emulated PN532): the panel's cards go straight to the kiosk unless it
+    // is the simulated one. Otherwise the demo's cards go through the
+    // simulated reader's thread, as real taps would; a short cooldown lets a
+    // visitor try the same card twice.
+    let (reader, control, settings) = reader.unwrap_or_else(|| {
+        let (reader, control) = tsudoi_hw::SimulatedReader::new();
+        let settings = tsudoi_hw::ReaderSettings {
+            cooldown: std::time::Duration::from_secs(2),
+            ..tsudoi_hw::ReaderSettings::default()
+        };
+        (Box::new(reader), Some(control), settings)
+    });
+    ui.attach_reader(
+        tsudoi_hw::spawn_reader(reader, settings),
+        control,
+        tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
+    );
     let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)

@@ -321,7 +321,6 @@ impl PostalTable {
         path: &Path,
         sha256_hex: &str,
     ) -> Result<PostalTable, PostalError> {
-        use sha2::Digest;
         let expected = sha256_hex.trim().to_ascii_lowercase();
         if expected.len() != 64 || !expected.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(PostalError::BadChecksum);
@@ -330,11 +329,7 @@ impl PostalTable {
             path: path.to_owned(),
             source,
         })?;
-        let actual: String = sha2::Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        if actual != expected {
+        if crate::report::sign::sha256_hex(&bytes) != expected {
             return Err(PostalError::Damaged {
                 path: path.to_owned(),
             });
