@@ -278,8 +278,20 @@ const ERROR_FRAME: [u8; 8] = [0x00, 0x00, 0xFF, 0x01, 0xFF, 0x7F, 0x81, 0x00];
 
 /// A chip-to-host frame around `data` (response code first).
 fn response(data: &[u8]) -> Vec<u8> {
-    let len = (data.len() + 1) as u8;
-    let mut f = vec![0x00, 0x00, 0xFF, len, len.wrapping_neg(), 0xD5];
+    // TFI plus data; the chip's buffer caps it well below u16::MAX, and so
+    // does the host's (an extended frame from the host is at most 65,535).
+    let len = data.len() + 1;
+    let mut f = match u8::try_from(len) {
+        Ok(short) if short < 0xFF => vec![0x00, 0x00, 0xFF, short, short.wrapping_neg()],
+        // A long answer (a Diagnose echo of an extended frame) goes back in
+        // an extended frame, as the chip sends it, not with a wrapped length.
+        _ => {
+            let [m, l] = u16::try_from(len).unwrap_or(u16::MAX).to_be_bytes();
+            let lcs = m.wrapping_add(l).wrapping_neg();
+            vec![0x00, 0x00, 0xFF, 0xFF, 0xFF, m, l, lcs]
+        }
+    };
+    f.push(0xD5);
     f.extend_from_slice(data);
     let sum = data.iter().fold(0xD5u8, |a, b| a.wrapping_add(*b));
     f.push(sum.wrapping_neg());
@@ -520,6 +532,34 @@ pub fn fuzz_host_bytes(bytes: &[u8], card: Option<EmulatedCard>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_answer_goes_back_in_an_extended_frame() {
+        // Diagnose (communication line test) with 300 bytes, sent by the host
+        // in an extended frame: the echo must not wrap its length to a byte.
+        let mut body = vec![0xd4, 0x00, 0x00];
+        body.extend((0..300u16).map(|i| (i % 251) as u8));
+        let state = Mutex::new(State::default());
+        let stop = AtomicBool::new(false);
+        let r = answer(&state, &stop, &body).unwrap();
+        let f = response(&r);
+        assert_eq!(&f[..5], &[0x00, 0x00, 0xff, 0xff, 0xff]);
+        let len = usize::from(u16::from_be_bytes([f[5], f[6]]));
+        assert_eq!(len, r.len() + 1);
+        assert_eq!(f[5].wrapping_add(f[6]).wrapping_add(f[7]), 0);
+        assert_eq!(f[8], 0xd5);
+        assert_eq!(&f[9..9 + r.len()], &r[..]);
+        let sum = f[8..9 + r.len() + 1]
+            .iter()
+            .fold(0u8, |a, b| a.wrapping_add(*b));
+        assert_eq!(sum, 0, "data checksum");
+        assert_eq!(f.last(), Some(&0x00));
+        // The emulator's own parser reads it back as one information frame.
+        let mut buf = f.clone();
+        assert!(
+            matches!(take_frame(&mut buf), Some(Frame::Info(ref v)) if v[0] == 0xd5 && v[1..] == r[..])
+        );
+    }
 
     #[test]
     fn frames_from_the_trace_are_parsed_and_answered_like_the_chip() {
