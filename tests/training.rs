@@ -664,6 +664,18 @@ fn tsudoi_training_refuses_the_real_store_and_leaves_its_bytes_alone() {
     assert!(err.contains("開きません"), "{err}");
     assert_eq!(store_files(&env), before, "the real store's bytes changed");
 
+    // The real store under another name (a hard link) is the real store too.
+    let link = env.path("link.db");
+    std::fs::hard_link(&real, &link).unwrap();
+    let out = env.run(
+        &["training", "--practice-store", link.to_str().unwrap()],
+        Some(NEW_PASSWORD),
+    );
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("本番の保存ファイル"));
+    std::fs::remove_file(&link).unwrap();
+    assert_eq!(store_files(&env), before, "the real store's bytes changed");
+
     // Another existing store (a copy of the real one under another name)
     // is refused too, and left as it was.
     let copy = env.path("copy.db");

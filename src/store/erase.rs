@@ -216,7 +216,7 @@ impl Store {
         let consistency = consistency_proofs(self.conn(), checkpoint.size)?;
         let performed_at = self.now();
         self.checkpoint()?;
-        let last_state_sha256 = crate::report::sign::sha256_hex(&std::fs::read(self.path())?);
+        let last_state_sha256 = self.file_sha256()?;
 
         destroy(self)?;
         let ids: Vec<[u8; 8]> = key_ids.iter().flatten().map(|id| id.0).collect();

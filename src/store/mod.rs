@@ -187,6 +187,13 @@ pub struct Store {
     /// The clock was behind the store's latest time at opening: no check-in
     /// is recorded until staff confirm the time (`clock_guard`).
     clock_behind: Option<clock_guard::ClockBehind>,
+    /// The store file, open for reading for as long as the store is: POSIX
+    /// drops every lock a process holds on a file when it closes any
+    /// descriptor of that file, so reading the file through a descriptor
+    /// opened and closed on the way would let another process take this
+    /// connection's locks for gone (and delete the WAL under it). Declared
+    /// last so that it closes after the connection.
+    file: std::fs::File,
 }
 
 /// How long keys may stay in memory after the sign-in that unlocked them,
@@ -269,6 +276,7 @@ impl Store {
             std::fs::create_dir_all(dir)?;
         }
         let mut conn = connect(path, true)?;
+        let file = std::fs::File::open(path)?;
         restrict_permissions(path);
         schema::migrate_to(&mut conn, schema::CURRENT_VERSION)?;
 
@@ -286,6 +294,7 @@ impl Store {
             new_recovery_key: None,
             unlocked_at: None,
             clock_behind: None,
+            file,
         };
         let now = store.now();
         let session = {
@@ -341,6 +350,7 @@ impl Store {
             return Err(Error::StoreMissing(path.display().to_string()));
         }
         let mut conn = connect(path, false)?;
+        let file = std::fs::File::open(path)?;
         if erase::is_erased(&conn)? {
             return Err(Error::Erased);
         }
@@ -377,11 +387,29 @@ impl Store {
             new_recovery_key: None,
             unlocked_at: None,
             clock_behind,
+            file,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The SHA-256 of the store file's bytes as they are on disk now (call
+    /// [`Store::checkpoint`] first for a file that holds everything). Read
+    /// through the descriptor the store keeps open, never a new one, so this
+    /// process's SQLite locks stay in place (see the `file` field).
+    pub fn file_sha256(&self) -> Result<String> {
+        use std::os::unix::fs::FileExt;
+        let len = self.file.metadata()?.len();
+        let mut bytes = vec![
+            0u8;
+            usize::try_from(len).map_err(|_| Error::Invalid(
+                "保存ファイルが大きすぎます。".into()
+            ))?
+        ];
+        self.file.read_exact_at(&mut bytes, 0)?;
+        Ok(crate::report::sign::sha256_hex(&bytes))
     }
 
     pub fn policy(&self) -> &Policy {

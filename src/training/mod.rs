@@ -207,10 +207,20 @@ pub struct Practice {
 /// (a real store, or anything else) is refused, and nothing is opened or
 /// written to find that out. The message says why in plain Japanese.
 pub fn refuse_practice_path(path: &Path, real_store: &Path) -> Result<()> {
+    // The same file by path, or by inode (a hard link or a bind mount): the
+    // header of the real store must never be read below, because closing a
+    // descriptor of it would drop this process's SQLite locks on it.
+    let same_inode = || {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(path), std::fs::metadata(real_store)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    };
     let same = match (path.canonicalize(), real_store.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => path == real_store,
-    };
+    } || same_inode();
     if same {
         return Err(Error::Refused(format!(
             "{} は本番の保存ファイルです。研修モードでは本番の保存ファイルを開きません（本番のデータは研修から見えず、研修で行ったことは本番に入りません）。",

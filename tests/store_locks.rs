@@ -1,0 +1,97 @@
+//! The store's SQLite locks survive the store reading its own file.
+//!
+//! POSIX drops every lock a process holds on a file when the process closes
+//! any descriptor of that file. A `std::fs::read` of the open store therefore
+//! made this process's connection invisible to other processes: the next
+//! `sqlite3` (or `tsudoi` command) to close took itself for the last
+//! connection, folded the WAL and deleted it, and this connection's next
+//! commit went to the deleted file — acknowledged, and gone. The erasure
+//! hashed the store file that way. The first test performs the attack
+//! against the old way, so the second one is known to catch it.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use tsudoi::store::sessions::{NewSession, Program, SessionMode};
+
+fn time(h: u32, m: u32) -> chrono::NaiveTime {
+    chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn sqlite3(path: &std::path::Path, sql: &str) -> String {
+    let out = Command::new("sqlite3").arg(path).arg(sql).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A store with something in its WAL, and the WAL's path.
+fn store_with_wal() -> (Fixture, std::path::PathBuf) {
+    let mut f = fixture_on(date(2026, 12, 3));
+    f.store
+        .add_session(
+            &f.manager,
+            NewSession {
+                program: Program::Koryu,
+                title: "交流サロン".into(),
+                date: date(2026, 12, 3),
+                start: time(9, 0),
+                end: time(17, 0),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    let wal = f.dir.path().join("tsudoi.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    (f, wal)
+}
+
+#[test]
+fn reading_the_open_store_through_a_new_descriptor_lets_another_process_delete_its_wal() {
+    let (f, wal) = store_with_wal();
+    let _ = std::fs::read(&f.path).unwrap();
+    sqlite3(&f.path, "SELECT count(*) FROM sessions");
+    assert!(
+        !wal.exists(),
+        "the hazard this file guards against did not happen: the second test proves nothing"
+    );
+}
+
+#[test]
+fn hashing_the_open_store_keeps_its_locks_and_its_commits() {
+    let (mut f, wal) = store_with_wal();
+    let hash = f.store.file_sha256().unwrap();
+    // The hash is of the file's bytes (sha256sum, not our code).
+    let out = Command::new("sha256sum").arg(&f.path).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(&hash));
+
+    // Another process opens and closes the store: this one is still
+    // connected, so the WAL stays.
+    assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "1");
+    assert!(
+        wal.exists(),
+        "another process deleted the WAL under the open store"
+    );
+    // And the next commit is one other processes see.
+    f.store
+        .add_session(
+            &f.manager,
+            NewSession {
+                program: Program::Koryu,
+                title: "交流サロン（午後）".into(),
+                date: date(2026, 12, 3),
+                start: time(13, 0),
+                end: time(16, 0),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "2");
+}
