@@ -10,80 +10,15 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use common::cli::{Env, days_from_today, text};
-use common::{NEW_PASSWORD, Rng, date, resident};
-use tsudoi::clock::SystemClock;
-use tsudoi::eligibility::PostalTable;
-use tsudoi::store::Store;
-
-const KANA: &[&str] = &[
-    "ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ", "タ",
-    "チ", "ツ", "テ", "ト", "ナ", "ニ", "ヌ", "ネ", "ノ", "ハ", "ヒ", "フ", "ヘ", "ホ",
-];
-
-/// Registers `n` invented residents directly (fast) and returns their ids.
-fn residents(env: &Env, n: usize) -> Vec<String> {
-    let mut store = Store::open(
-        &env.store(),
-        common::policy(),
-        PostalTable::shinjuku(),
-        Arc::new(SystemClock),
-    )
-    .unwrap();
-    let staff = store.sign_in("kanri01", NEW_PASSWORD).unwrap();
-    (0..n)
-        .map(|i| {
-            let a = KANA[i % KANA.len()];
-            let b = KANA[(i / KANA.len()) % KANA.len()];
-            let c = KANA[(i / (KANA.len() * KANA.len())) % KANA.len()];
-            let kana = format!("シケン {a}{b}{c}コ");
-            store
-                .register(
-                    &staff,
-                    resident(
-                        &kana,
-                        &kana,
-                        &format!("090-{:04}-{:04}", 3000 + i / 10_000, i % 10_000),
-                        date(1950, 1, 1),
-                    ),
-                )
-                .unwrap()
-        })
-        .collect()
-}
-
-fn spawn(env: &Env, args: &[&str], input: Option<&str>) -> Child {
-    let mut c = env.cmd(args);
-    c.env("TSUDOI_PASSWORD", NEW_PASSWORD)
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    if let Some(input) = input {
-        use std::io::Write;
-        if let Some(mut stdin) = child.stdin.take() {
-            let _ = stdin.write_all(input.as_bytes());
-        }
-    }
-    child
-}
+use common::storm::{newcomer, residents, spawn};
+use common::{NEW_PASSWORD, Rng};
 
 fn sqlite(env: &Env, sql: &str) -> String {
-    let out = Command::new("sqlite3")
-        .arg(env.store())
-        .arg(sql)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    text(&out.stdout).trim().to_owned()
+    common::storm::sqlite(&env.store(), sql)
 }
 
 #[test]
@@ -116,18 +51,19 @@ fn acknowledged_check_ins_survive_processes_killed_at_random() {
                     &env,
                     &["checkin", "--participant", id, "--session", &session],
                     None,
+                    &[],
                 ),
             ));
         }
-        let person = format!(
-            r#"{{"name": "嵐 試{trial}", "kana": "アラシ シ", "phone": "080-{:04}-{:04}",
-               "birth": "昭和30年1月1日", "postal": "160-0022"}}"#,
-            7000 + trial / 10_000,
-            trial % 10_000
-        );
+        let person = newcomer(trial);
         children.push((
             None,
-            spawn(&env, &["participant", "add", "--json", "-"], Some(&person)),
+            spawn(
+                &env,
+                &["participant", "add", "--json", "-"],
+                Some(&person),
+                &[],
+            ),
         ));
         let out = env.path(&format!("report-{trial}"));
         children.push((
@@ -136,6 +72,7 @@ fn acknowledged_check_ins_survive_processes_killed_at_random() {
                 &env,
                 &["report", "--month", &month, "--out", out.to_str().unwrap()],
                 None,
+                &[],
             ),
         ));
         // Kill about half of them at a random moment in their first 300 ms.

@@ -5,6 +5,7 @@
 pub mod class_day;
 pub mod cli;
 pub mod media;
+pub mod storm;
 pub mod ui;
 
 use std::path::{Path, PathBuf};
