@@ -6,7 +6,7 @@ use crate::store::attendance::CheckInOutcome;
 use crate::store::groups::GroupMeeting;
 
 /// The Today screen's button (two short lines: seven buttons share 800 px).
-pub const OPEN: &str = "グループ・\n見守り";
+pub const OPEN: &str = "グループ\n見守り";
 /// Its accessible label.
 pub const OPEN_LABEL: &str = "グループ・見守り";
 pub const MENU_TITLE: &str = "グループの受付・見守り";

@@ -62,11 +62,12 @@ pub fn last_outcome(e: &WatchEntry) -> String {
 
 /// The row's third line: contexts and the latest outcome.
 pub fn detail(e: &WatchEntry) -> String {
-    let mut s = format!("{}　{}", contexts(e), last_outcome(e));
+    let line = format!("{}　{}", contexts(e), last_outcome(e));
     if e.candidate.no_answer >= NO_ANSWER_REMINDER {
-        s.push_str(&format!("　【{REMIND_MARK}】"));
+        format!("【{REMIND_MARK}】{line}")
+    } else {
+        line
     }
-    s
 }
 
 /// The accessible label of a row (what a test or a screen reader presses).
