@@ -123,7 +123,7 @@ fn render_in(
                 _ => false,
             };
             // Everyone misses a week now and then.
-            if stopped || (i + weeks_ago as usize) % 5 == 0 {
+            if stopped || (i + weeks_ago as usize).is_multiple_of(5) {
                 continue;
             }
             let at = crate::clock::jst(date, 13, 30 + i as u32)
