@@ -830,7 +830,7 @@ impl Store {
         let g = self.group(group)?;
         if g.representative.is_none() {
             return Err(Error::Invalid(
-                "このグループには代表者が決まっていません（取扱責任者が tsudoi group representative で決めます）。"
+                "このグループには代表者が決まっていません（取扱責任者か取扱者が tsudoi group representative で決めます）。"
                     .into(),
             ));
         }

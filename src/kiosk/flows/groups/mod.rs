@@ -3,7 +3,8 @@
 //! by hand, and the same list handed to the group's representative.
 //!
 //! **Representative mode.** 「代表者にわたす」 is offered only for a group
-//! whose representative managers have set (`tsudoi group representative`).
+//! whose representative a manager or handler has set
+//! (`tsudoi group representative`).
 //! Handing over is audited (`group_handover`), then the staff member is
 //! **signed out**: the kiosk holds no staff session while the representative
 //! has the tablet, so no staff action can run whatever is pressed. The
