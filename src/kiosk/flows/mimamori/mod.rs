@@ -115,8 +115,6 @@ pub struct Mimamori {
     pub(in crate::kiosk) day: Option<NaiveDate>,
     pub(in crate::kiosk) today: Option<NaiveDate>,
     pub(in crate::kiosk) notice: Option<CallNotice>,
-    /// The list could not be read: why.
-    pub(in crate::kiosk) error: Option<String>,
 }
 
 impl Mimamori {
@@ -255,10 +253,6 @@ impl Mimamori {
 
     pub fn notice(&self) -> Option<&CallNotice> {
         self.notice.as_ref()
-    }
-
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
     }
 
     /// Whether the chosen person's calls call for the reminder.
