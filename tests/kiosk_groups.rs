@@ -716,3 +716,101 @@ fn a_ward_member_links_a_card_at_the_kiosk_and_taps_in() {
     assert_eq!(row.card.as_str(), "カードあり");
     assert_eq!(row.status.as_str(), "受付済み");
 }
+
+#[test]
+fn the_store_refuses_what_the_screens_never_offer() {
+    let today = date(TODAY.0, TODAY.1, TODAY.2);
+    let Fixture {
+        path,
+        clock,
+        mut store,
+        manager,
+        dir: _dir,
+    } = fixture_on(today);
+    store
+        .add_staff(&manager, OPERATOR, Role::Operator, PASSWORD)
+        .unwrap();
+    let mut other = reopen(&path, clock.clone());
+    let mut operator = other.sign_in(OPERATOR, PASSWORD).unwrap();
+    other.change_password(&mut operator, NEW_PASSWORD).unwrap();
+    for (name, schedule) in [
+        ("ローズ会", "毎週火曜 10:00–12:00"),
+        ("囲碁クラブ", "毎週金曜 10:00–12:00"),
+    ] {
+        store
+            .add_group(
+                &manager,
+                NewGroup {
+                    name: name.into(),
+                    schedule: Schedule::parse(schedule).unwrap(),
+                    room: "和室".into(),
+                    from: today,
+                    until: today + Days::days(30),
+                },
+            )
+            .unwrap();
+    }
+    store
+        .import_roster(
+            &manager,
+            ROSTER.as_bytes(),
+            &ImportSource {
+                file_name: "roster.csv".into(),
+                medium: "test".into(),
+                sha256: "0".repeat(64),
+            },
+            false,
+        )
+        .unwrap();
+    let member = store.group_members(&manager, "ローズ会").unwrap()[0]
+        .participant_id
+        .clone();
+    let outsider = store
+        .register(
+            &manager,
+            resident(
+                "試験 外子",
+                "しけん そとこ",
+                "03-5555-0909",
+                date(1950, 5, 5),
+            ),
+        )
+        .unwrap();
+    // No representative yet: no hand-over; an operator never hands over.
+    assert!(store.hand_over_group(&manager, "ローズ会").is_err());
+    store
+        .set_group_representative(&manager, "ローズ会", &member)
+        .unwrap();
+    assert!(matches!(
+        other.hand_over_group(&operator, "ローズ会"),
+        Err(tsudoi::Error::NotPermitted { .. })
+    ));
+    store.hand_over_group(&manager, "ローズ会").unwrap();
+    // The kiosk's check-in for a representative takes members of that
+    // group, on its meeting day, and no one else.
+    assert!(
+        store
+            .check_in_group_member_at_kiosk("ローズ会", &outsider)
+            .is_err()
+    );
+    assert!(
+        store
+            .check_in_group_member_at_kiosk("囲碁クラブ", &member)
+            .is_err(),
+        "not a member of 囲碁クラブ (and it does not meet on Tuesdays)"
+    );
+    assert!(matches!(
+        store.check_in_group_member_at_kiosk("ローズ会", &member),
+        Ok(tsudoi::store::attendance::CheckInOutcome::CheckedIn { .. })
+    ));
+    // The meetings list opens nothing personal and is the same for any role.
+    let meetings = other.group_meetings_on(today).unwrap();
+    assert_eq!(meetings.len(), 1);
+    assert_eq!(meetings[0].name, "ローズ会");
+    assert_eq!(meetings[0].attendance, 1);
+    assert!(meetings[0].has_representative);
+    assert_eq!(
+        other.checked_in_to(&meetings[0].session_id).unwrap(),
+        vec![member]
+    );
+}
