@@ -1196,6 +1196,10 @@ pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk
         closing_time: Some(ctx.config.kiosk.closing_time()?),
         retention_years: ctx.config.retention.fiscal_years,
         contract: ctx.config.contract()?,
+        mimamori: tsudoi::kiosk::flows::mimamori::WatchConfig {
+            rule: ctx.config.mimamori.rule()?,
+            center: ctx.config.mimamori.center.clone(),
+        },
         ..Default::default()
     }
     .clamped())

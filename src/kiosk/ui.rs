@@ -118,6 +118,8 @@ fn ui_screen(s: Screen) -> UiScreen {
     match s.flow() {
         Flow::CheckIn => return UiScreen::CheckIn,
         Flow::SignIn => return UiScreen::SignIn,
+        Flow::Groups => return UiScreen::Groups,
+        Flow::Mimamori => return UiScreen::Mimamori,
         Flow::Classes | Flow::Staff | Flow::Erased => {}
     }
     match s {
@@ -155,6 +157,8 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
     Some(match window.global::<Kiosk>().get_screen() {
         UiScreen::CheckIn => return flows::checkin::adapter::shown(window, c),
         UiScreen::SignIn => return flows::sign_in::adapter::shown(window),
+        UiScreen::Groups => return flows::groups::adapter::shown(window),
+        UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::ClassCard => S::ClassCard,
         UiScreen::Classes => S::Classes,

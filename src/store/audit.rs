@@ -93,6 +93,9 @@ pub enum AuditAction {
     WatchList,
     /// The outcome of a 見守り call was recorded.
     WatchCall,
+    /// Staff handed a group's member list (no phones) to its representative
+    /// at the kiosk (record id: the group).
+    GroupHandover,
 }
 
 impl AuditAction {
@@ -143,6 +146,7 @@ impl AuditAction {
             Self::GroupLeave => "group_leave",
             Self::WatchList => "watch_list",
             Self::WatchCall => "watch_call",
+            Self::GroupHandover => "group_handover",
         }
     }
 }

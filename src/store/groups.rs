@@ -274,6 +274,22 @@ pub struct GroupSession {
     pub attendance: u32,
 }
 
+/// A group's meeting on one day, as the kiosk's 「グループの受付」 lists it:
+/// nothing personal (names of groups, rooms, times, a head count).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMeeting {
+    pub group_id: String,
+    pub name: String,
+    pub room: String,
+    pub session_id: String,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub attendance: u32,
+    /// Whether the group has a representative (who may be handed the
+    /// member list without phones).
+    pub has_representative: bool,
+}
+
 /// A member as staff see them. Debug output is redacted.
 pub struct Member {
     pub participant_id: String,
@@ -479,6 +495,62 @@ impl Store {
                 group_from_row,
             )?
             .0)
+    }
+
+    /// The groups meeting on `date` (their session rows on that day), by
+    /// start time then name. No personal data, no audit entry.
+    pub fn group_meetings_on(&self, date: NaiveDate) -> Result<Vec<GroupMeeting>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT g.id, g.name, g.room, s.id, s.start_time, s.end_time,
+               (SELECT count(*) FROM attendance a WHERE a.session_id = s.id),
+               g.representative_id IS NOT NULL
+             FROM group_sessions gs
+             JOIN hobby_groups g ON g.id = gs.group_id
+             JOIN sessions s ON s.id = gs.session_id
+             WHERE s.date = ?1
+             ORDER BY s.start_time, g.name",
+        )?;
+        let rows = stmt.query_map([date_text(date)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, u32>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (group_id, name, room, session_id, start, end, attendance, rep) = row?;
+            let time = |t: &str| {
+                NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| Error::Invalid("保存された時刻が壊れています。".into()))
+            };
+            out.push(GroupMeeting {
+                group_id,
+                name,
+                room,
+                session_id,
+                start: time(&start)?,
+                end: time(&end)?,
+                attendance,
+                has_representative: rep,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The record ids checked in to a session (ids only: nothing is
+    /// decrypted, so nothing is audited).
+    pub fn checked_in_to(&self, session_id: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT participant_id FROM attendance WHERE session_id = ?1")?;
+        let rows = stmt.query_map([session_id], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// A group's meetings from `from` on, by planned date.
@@ -731,24 +803,91 @@ impl Store {
                     .into(),
             ));
         }
-        let today = date_text(self.clock().today());
-        let sid: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT s.id FROM group_sessions gs JOIN sessions s ON s.id = gs.session_id
-                 WHERE gs.group_id = ?1 AND s.date = ?2 ORDER BY s.start_time LIMIT 1",
-                params![g.id, today],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let sid =
-            sid.ok_or_else(|| Error::Invalid("このグループの集まりは今日はありません。".into()))?;
+        let sid = self.group_session_today(&g.id)?;
         self.check_in(
             &super::Actor::Staff(staff.clone()),
             &pid,
             &sid,
             super::attendance::CheckInMethod::Staff,
         )
+    }
+
+    /// Whether any hobby group is registered (the kiosk offers
+    /// 「グループ・見守り」 only then).
+    pub fn has_groups(&self) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM hobby_groups)", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// Staff hand the member list of today's meeting to the group's
+    /// representative at the kiosk (audited `group_handover`, record id the
+    /// group). Refused when the group has no representative.
+    pub fn hand_over_group(&mut self, staff: &StaffSession, group: &str) -> Result<()> {
+        staff.require(true)?;
+        let g = self.group(group)?;
+        if g.representative.is_none() {
+            return Err(Error::Invalid(
+                "このグループには代表者が決まっていません（取扱責任者か取扱者が tsudoi group representative で決めます）。"
+                    .into(),
+            ));
+        }
+        let now = self.now();
+        let (tx, keys, _, _) = self.write_tx()?;
+        record_in(
+            &tx,
+            keys,
+            &now,
+            staff.staff_id(),
+            AuditAction::GroupHandover,
+            &g.id,
+            &[],
+            "handed_over",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A member checked in by the group's representative at the kiosk,
+    /// after staff handed them the list ([`Self::hand_over_group`]) and
+    /// signed out: the same checks as [`Self::check_in_group_member`] (a
+    /// member of the group, its meeting today), recorded by the kiosk
+    /// (actor `kiosk`, method `staff`: by hand, not by card).
+    pub fn check_in_group_member_at_kiosk(
+        &mut self,
+        group: &str,
+        participant_id: &str,
+    ) -> Result<super::attendance::CheckInOutcome> {
+        let g = self.group(group)?;
+        if !self.is_group_member(&g.id, participant_id)? {
+            return Err(Error::Invalid(
+                "この方はこのグループの会員ではありません。".into(),
+            ));
+        }
+        let sid = self.group_session_today(&g.id)?;
+        self.check_in(
+            &super::Actor::Kiosk,
+            participant_id,
+            &sid,
+            super::attendance::CheckInMethod::Staff,
+        )
+    }
+
+    /// The session of the group's meeting today (the earliest, if two).
+    fn group_session_today(&self, group_id: &str) -> Result<String> {
+        let today = date_text(self.clock().today());
+        let sid: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT s.id FROM group_sessions gs JOIN sessions s ON s.id = gs.session_id
+                 WHERE gs.group_id = ?1 AND s.date = ?2 ORDER BY s.start_time LIMIT 1",
+                params![group_id, today],
+                |r| r.get(0),
+            )
+            .optional()?;
+        sid.ok_or_else(|| Error::Invalid("このグループの集まりは今日はありません。".into()))
     }
 
     /// A group's members in furigana order, decrypted for staff who handle

@@ -80,6 +80,9 @@ pub struct KioskConfig {
     pub retention_years: u32,
     /// The contract period for the certificate of erasure (`[contract]`).
     pub contract: crate::store::erase::EraseRequest,
+    /// 見守り: the rule outside the groups and the centre the reminder
+    /// names (`[mimamori]`).
+    pub mimamori: crate::kiosk::flows::mimamori::WatchConfig,
 }
 
 impl Default for KioskConfig {
@@ -93,6 +96,7 @@ impl Default for KioskConfig {
             closing_time: NaiveTime::from_hms_opt(21, 0, 0),
             retention_years: 3,
             contract: crate::store::erase::EraseRequest::default(),
+            mimamori: Default::default(),
         }
     }
 }
@@ -121,6 +125,7 @@ impl KioskConfig {
             closing_time: self.closing_time,
             retention_years: self.retention_years,
             contract: self.contract,
+            mimamori: self.mimamori,
         }
     }
 }
@@ -182,6 +187,10 @@ pub struct KioskController {
     pub(in crate::kiosk) check_in: CheckIn,
     /// The staff sign-in flow ([`crate::kiosk::flows::sign_in`]).
     pub(in crate::kiosk) sign_in: SignIn,
+    /// 「グループの受付」 ([`crate::kiosk::flows::groups`]).
+    pub(in crate::kiosk) groups: crate::kiosk::flows::groups::Groups,
+    /// 「おやすみが続いている方」 ([`crate::kiosk::flows::mimamori`]).
+    pub(in crate::kiosk) mimamori: crate::kiosk::flows::mimamori::Mimamori,
     /// A record's sessions, for a check-in by hand.
     pub(in crate::kiosk) choices: Vec<SessionRow>,
     /// The class screens' title and sentence (not moved into a flow yet).
@@ -262,6 +271,8 @@ impl KioskController {
             staff: None,
             check_in: CheckIn::default(),
             sign_in: SignIn::default(),
+            groups: Default::default(),
+            mimamori: Default::default(),
             choices: Vec::new(),
             class_title: String::new(),
             class_message: String::new(),
@@ -507,7 +518,9 @@ impl KioskController {
     /// The staff screens' submit button (「追加する」, 「次へ」, 「さがす」, 「保存する」).
     pub fn submit(&mut self) {
         match self.screen {
-            Screen::StaffSignIn | Screen::StaffChangePassword => self.sign_in_submit(),
+            Screen::StaffSignIn | Screen::StaffChangePassword | Screen::RepresentativeSignIn => {
+                self.sign_in_submit()
+            }
             Screen::StaffAddSession => self.add_session(),
             Screen::StaffRegister => self.reg_next(),
             Screen::StaffSearch => self.search_run(),
@@ -576,6 +589,8 @@ impl KioskController {
         self.oversight = None;
         self.incident = None;
         self.erasure = None;
+        self.groups = Default::default();
+        self.mimamori = Default::default();
         self.go_waiting();
     }
 
@@ -592,6 +607,11 @@ impl KioskController {
             Screen::StaffOversight => self.oversight_back(),
             Screen::StaffIncident => self.incident_back(),
             Screen::StaffErasure => self.erasure_back(),
+            Screen::RepresentativeSignIn => self.sign_in_cancel(),
+            Screen::StaffGroups | Screen::StaffGroupMembers => self.groups_back(),
+            Screen::StaffWatch | Screen::StaffWatchCall => self.mimamori_back(),
+            // The representative's list has no way back but a staff sign-in.
+            Screen::GroupRepresentative => {}
             Screen::StaffSearch
             | Screen::StaffRecord
             | Screen::StaffCorrect
@@ -686,7 +706,10 @@ impl KioskController {
                 Some(r) => format!("新しい方の登録（{}/7）", r.step.number()),
                 None => String::new(),
             },
-            _ => String::new(),
+            _ => self
+                .groups_header()
+                .or_else(|| self.mimamori_header())
+                .unwrap_or_default(),
         }
     }
 

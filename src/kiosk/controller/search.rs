@@ -499,12 +499,11 @@ impl KioskController {
                     .into_iter()
                     .take(30)
                     .map(|p| Hit {
-                        label: Zeroizing::new(format!(
-                            "{}（{}生まれ）",
-                            p.kana.as_str(),
-                            p.birth_date
-                                .map_or_else(|| "生年不明".to_owned(), jp_date::year)
-                        )),
+                        // Members from the ward's roster have no birth date.
+                        label: Zeroizing::new(match p.birth_date {
+                            Some(b) => format!("{}（{}生まれ）", p.kana.as_str(), jp_date::year(b)),
+                            None => format!("{}（生年月日の登録なし）", p.kana.as_str()),
+                        }),
                         id: p.id,
                     })
                     .collect();

@@ -9,11 +9,15 @@
 //! (one line per flow).
 //!
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow
-//! ([`checkin`]) and the staff sign-in ([`sign_in`]). The screens still
+//! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
+//! the start (issue 15): 「グループの受付」 ([`groups`]) and
+//! 「おやすみが続いている方」 ([`mimamori`]). The screens still
 //! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
+pub mod groups;
+pub mod mimamori;
 pub mod sign_in;
 
 use std::rc::Rc;
@@ -29,6 +33,12 @@ pub enum Flow {
     CheckIn,
     /// The staff sign-in and the first password change ([`sign_in`]).
     SignIn,
+    /// 「グループの受付」: today's group meetings, a member list, the list
+    /// in the representative's hands ([`groups`]).
+    Groups,
+    /// 「おやすみが続いている方」: the 見守り list and a call's outcome
+    /// ([`mimamori`]).
+    Mimamori,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
     /// The staff screens not moved yet: today, registration, search, record
@@ -41,7 +51,10 @@ pub enum Flow {
 impl Flow {
     /// Staff flows need a sign-in (or lead to one) and lock when idle.
     pub fn is_staff(self) -> bool {
-        matches!(self, Flow::SignIn | Flow::Staff)
+        matches!(
+            self,
+            Flow::SignIn | Flow::Staff | Flow::Groups | Flow::Mimamori
+        )
     }
 }
 
@@ -101,6 +114,20 @@ screens! {
     ClassRefused => Classes,
     StaffSignIn => SignIn,
     StaffChangePassword => SignIn,
+    /// The staff sign-in that ends representative mode (「スタッフにもどす」);
+    /// 「やめる」 returns to the representative's list.
+    RepresentativeSignIn => SignIn,
+    /// 「グループ・見守り」: today's group meetings, and the way to 見守り.
+    StaffGroups => Groups,
+    /// A meeting's member list: furigana order, big rows, a tap checks in.
+    StaffGroupMembers => Groups,
+    /// The member list in the group representative's hands: no phones, no
+    /// staff session, nothing else reachable.
+    GroupRepresentative => Groups,
+    /// 「おやすみが続いている方」: the 見守り list.
+    StaffWatch => Mimamori,
+    /// A call's outcome and day.
+    StaffWatchCall => Mimamori,
     StaffToday => Staff,
     StaffAddSession => Staff,
     StaffRegister => Staff,
@@ -156,6 +183,14 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: sign_in::adapter::wire,
         refresh: sign_in::adapter::refresh,
+    },
+    Adapter {
+        wire: groups::adapter::wire,
+        refresh: groups::adapter::refresh,
+    },
+    Adapter {
+        wire: mimamori::adapter::wire,
+        refresh: mimamori::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::report::wire,

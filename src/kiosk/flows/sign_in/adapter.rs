@@ -26,6 +26,7 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<SignIn>();
     let (screen, labels) = match c.screen() {
         Screen::StaffSignIn => (SignInScreen::SignIn, wording::SIGN_IN),
+        Screen::RepresentativeSignIn => (SignInScreen::HandBack, wording::SIGN_IN),
         Screen::StaffChangePassword => (SignInScreen::ChangePassword, wording::CHANGE_PASSWORD),
         _ => (SignInScreen::None, wording::SIGN_IN),
     };
@@ -89,6 +90,7 @@ pub(in crate::kiosk) fn shown(window: &AppWindow) -> Option<Screen> {
     match window.global::<SignIn>().get_screen() {
         SignInScreen::None => None,
         SignInScreen::SignIn => Some(Screen::StaffSignIn),
+        SignInScreen::HandBack => Some(Screen::RepresentativeSignIn),
         SignInScreen::ChangePassword => Some(Screen::StaffChangePassword),
     }
 }

@@ -144,7 +144,7 @@ impl KioskController {
     /// 「サインイン」 / 「変更する」.
     pub fn sign_in_submit(&mut self) {
         match self.screen {
-            Screen::StaffSignIn => self.sign_in(),
+            Screen::StaffSignIn | Screen::RepresentativeSignIn => self.sign_in(),
             Screen::StaffChangePassword => self.change_password(),
             _ => {}
         }
@@ -162,6 +162,8 @@ impl KioskController {
                 self.go_waiting();
             }
             Screen::StaffChangePassword => self.sign_out(),
+            // Ending representative mode was not confirmed: the list again.
+            Screen::RepresentativeSignIn => self.groups_resume(),
             _ => {}
         }
     }
@@ -186,6 +188,8 @@ impl KioskController {
         match self.store.sign_in(&id, &password) {
             Ok(session) => {
                 let must_change = session.must_change_password();
+                // A sign-in that ends representative mode drops the list.
+                self.groups = Default::default();
                 self.staff = Some(session);
                 self.clear_form();
                 if must_change {

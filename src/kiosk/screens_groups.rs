@@ -1,0 +1,230 @@
+//! 「グループの受付」 and 「おやすみが続いている方」 for `tsudoi screenshot`
+//! (110 upward), on their own small invented store: two hobby groups
+//! meeting on the screenshots' Tuesday, a roster of invented members,
+//! sixteen weeks of meetings in which two regulars stopped coming.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+
+use super::controller::{KioskConfig, KioskController};
+use super::ui::{KioskUi, render_png};
+use crate::clock::FixedClock;
+use crate::crypto::KdfParams;
+use crate::eligibility::PostalTable;
+use crate::error::{Error, Result};
+use crate::store::groups::{NewGroup, Schedule};
+use crate::store::mimamori::Outcome;
+use crate::store::ward_roster::ImportSource;
+use crate::store::{Policy, Store};
+
+const MANAGER: &str = "kanri01";
+const FIRST_PASSWORD: &str = "Groups-first-2026";
+const PASSWORD: &str = "Groups-screens-2026";
+
+/// The invented roster: ローズ会 (nine members: three pages) and 囲碁クラブ.
+const ROSTER: &str = "グループ名,氏名,ふりがな,電話番号
+ローズ会,青木 花子,あおき はなこ,03-5555-0101
+ローズ会,石井 和子,いしい かずこ,03-5555-0102
+ローズ会,上田 節子,うえだ せつこ,090-5555-0103
+ローズ会,江藤 幸子,えとう さちこ,03-5555-0104
+ローズ会,小川 道子,おがわ みちこ,080-5555-0105
+ローズ会,加藤 信子,かとう のぶこ,03-5555-0106
+ローズ会,木村 洋子,きむら ようこ,03-5555-0107
+ローズ会,久保 恵子,くぼ けいこ,090-5555-0108
+ローズ会,佐藤 良子,さとう よしこ,03-5555-0109
+囲碁クラブ,田中 一郎,たなか いちろう,03-5555-0201
+囲碁クラブ,中村 次郎,なかむら じろう,03-5555-0202
+囲碁クラブ,野口 三郎,のぐち さぶろう,03-5555-0203
+";
+
+/// Renders the screens at `width`×`height` into `out`, with `day` (a
+/// Tuesday) as today; returns the files written.
+pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec<PathBuf>> {
+    let scratch = tempfile::Builder::new()
+        .prefix("tsudoi-groups-screens-")
+        .tempdir()?;
+    render_in(scratch.path(), out, width, height, day)
+}
+
+fn render_in(
+    scratch: &Path,
+    out: &Path,
+    width: u32,
+    height: u32,
+    day: NaiveDate,
+) -> Result<Vec<PathBuf>> {
+    let start = day - Duration::weeks(16);
+    let clock = Arc::new(FixedClock::jst(start, 9, 0));
+    let policy = Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    };
+    let (mut store, mut manager, _recovery) = Store::create(
+        &scratch.join("groups.db"),
+        "デモ施設",
+        MANAGER,
+        FIRST_PASSWORD,
+        policy,
+        PostalTable::shinjuku(),
+        clock.clone(),
+    )?;
+    store.change_password(&mut manager, PASSWORD)?;
+    for (name, schedule, room) in [
+        ("ローズ会", "毎週火曜 13:30–15:30", "多目的室"),
+        ("囲碁クラブ", "毎週火曜 10:00–12:00", "和室"),
+    ] {
+        store.add_group(
+            &manager,
+            NewGroup {
+                name: name.into(),
+                schedule: Schedule::parse(schedule)?,
+                room: room.into(),
+                from: start,
+                until: day + Duration::days(30),
+            },
+        )?;
+    }
+    let report = store.import_roster(
+        &manager,
+        ROSTER.as_bytes(),
+        &ImportSource {
+            file_name: "roster.csv".into(),
+            medium: "端末内のファイル".into(),
+            sha256: "0".repeat(64),
+        },
+        false,
+    )?;
+    if !report.problems.is_empty() {
+        return Err(Error::Invalid("見本の名簿を取り込めませんでした。".into()));
+    }
+    let members = store.group_members(&manager, "ローズ会")?;
+    let id = |i: usize| -> Result<String> {
+        members
+            .get(i)
+            .map(|m| m.participant_id.clone())
+            .ok_or(Error::NotFound { what: "会員" })
+    };
+    store.set_group_representative(&manager, "ローズ会", &id(0)?)?;
+    // Sixteen weeks of ローズ会: most come every week; 木村 (6) stopped
+    // five weeks ago, 久保 (7) four weeks ago.
+    let sessions = store.group_sessions("ローズ会", start)?;
+    for s in sessions.iter().filter(|s| s.planned_date < day) {
+        let (Some(sid), Some(date)) = (&s.session_id, s.date) else {
+            continue;
+        };
+        clock.set(crate::clock::jst(date, 13, 40));
+        let weeks_ago = (day - date).num_weeks();
+        for i in 0..members.len() {
+            let stopped = match i {
+                6 => weeks_ago < 5,
+                7 => weeks_ago < 4,
+                _ => false,
+            };
+            // Everyone misses a week now and then.
+            if stopped || (i + weeks_ago as usize).is_multiple_of(5) {
+                continue;
+            }
+            let at = crate::clock::jst(date, 13, 30 + i as u32)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            store.check_in_at(&id(i)?, sid, at)?;
+        }
+    }
+    // One call to 久保 that found nobody: a second one brings the reminder.
+    clock.set(crate::clock::jst(day - Duration::days(6), 15, 0));
+    store.record_watch_call(
+        &manager,
+        &id(7)?,
+        Outcome::NoAnswer,
+        day - Duration::days(6),
+    )?;
+    // Today: two members came already, one with a card.
+    clock.set(crate::clock::jst(day, 13, 35));
+    let card = tsudoi_hw::CardId::from_hex(tsudoi_hw::Technology::Iso14443A, "04C1D2E3F40506")
+        .map_err(|_| Error::Invalid("見本のカード".into()))?;
+    store.link_card(&manager, &id(1)?, &card)?;
+    store.check_in_group_member(&manager, "ローズ会", &id(1)?)?;
+    store.check_in_group_member(&manager, "ローズ会", &id(3)?)?;
+    store.sign_out(&manager)?;
+
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    let mut shot = |name: &str| -> Result<()> {
+        let path = out.join(format!("{name}.png"));
+        render_png(ui.window(), width, height, &path)?;
+        files.push(path);
+        Ok(())
+    };
+    let sign_in = |c: &mut KioskController| {
+        c.staff_start();
+        for k in MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+    };
+    let rose = |c: &KioskController| -> String {
+        c.groups()
+            .meetings()
+            .iter()
+            .find(|m| m.name == "ローズ会")
+            .map(|m| m.session_id.clone())
+            .unwrap_or_default()
+    };
+    ui.with_controller(sign_in);
+    shot("130-staff-today-groups")?;
+    ui.with_controller(|c| c.groups_open());
+    shot("131-groups-menu")?;
+    ui.with_controller(|c| {
+        let sid = rose(c);
+        c.groups_choose(&sid);
+    });
+    shot("132-group-members")?;
+    let fifth = id(4)?;
+    ui.with_controller(|c| {
+        c.groups_page(1);
+        c.groups_check_in(&fifth);
+    });
+    shot("133-group-member-checked-in")?;
+    ui.with_controller(|c| c.groups_hand_over());
+    shot("134-group-representative")?;
+    ui.with_controller(|c| {
+        c.groups_page(1);
+        c.groups_page(1);
+    });
+    shot("135-group-representative-last-page")?;
+    ui.with_controller(|c| c.groups_hand_back());
+    shot("136-group-hand-back-sign-in")?;
+    ui.with_controller(|c| {
+        c.cancel();
+        c.groups_hand_back();
+        for k in MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+        c.groups_open();
+        c.mimamori_open();
+    });
+    shot("137-mimamori-list")?;
+    let kubo = id(7)?;
+    ui.with_controller(|c| {
+        c.mimamori_choose(&kubo);
+        c.mimamori_outcome(3);
+    });
+    shot("138-mimamori-call")?;
+    ui.with_controller(|c| c.mimamori_record());
+    shot("139-mimamori-reminder")?;
+    ui.with_controller(|c| c.mimamori_back());
+    shot("140-mimamori-list-after-call")?;
+    Ok(files)
+}
