@@ -95,3 +95,33 @@ fn hashing_the_open_store_keeps_its_locks_and_its_commits() {
         .unwrap();
     assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "2");
 }
+
+/// Two stores on one file in one process (the kiosk's and a test's, or the
+/// training mode's switch): dropping one must not cost the other its locks.
+/// A descriptor the store kept open and closed on drop did exactly that.
+#[test]
+fn dropping_one_store_keeps_the_other_stores_commits() {
+    let (mut f, wal) = store_with_wal();
+    let other = reopen(&f.path, f.clock.clone());
+    drop(other);
+    assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "1");
+    assert!(
+        wal.exists(),
+        "another process deleted the WAL under the open store"
+    );
+    f.store
+        .add_session(
+            &f.manager,
+            NewSession {
+                program: Program::Koryu,
+                title: "交流サロン（午後）".into(),
+                date: date(2026, 12, 3),
+                start: time(13, 0),
+                end: time(16, 0),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "2");
+}

@@ -812,16 +812,6 @@ impl Store {
         )
     }
 
-    /// Whether any hobby group is registered (the kiosk offers
-    /// 「グループ・見守り」 only then).
-    pub fn has_groups(&self) -> Result<bool> {
-        Ok(self
-            .conn()
-            .query_row("SELECT EXISTS (SELECT 1 FROM hobby_groups)", [], |r| {
-                r.get(0)
-            })?)
-    }
-
     /// Staff hand the member list of today's meeting to the group's
     /// representative at the kiosk (audited `group_handover`, record id the
     /// group). Refused when the group has no representative.

@@ -187,13 +187,6 @@ pub struct Store {
     /// The clock was behind the store's latest time at opening: no check-in
     /// is recorded until staff confirm the time (`clock_guard`).
     clock_behind: Option<clock_guard::ClockBehind>,
-    /// The store file, open for reading for as long as the store is: POSIX
-    /// drops every lock a process holds on a file when it closes any
-    /// descriptor of that file, so reading the file through a descriptor
-    /// opened and closed on the way would let another process take this
-    /// connection's locks for gone (and delete the WAL under it). Declared
-    /// last so that it closes after the connection.
-    file: std::fs::File,
 }
 
 /// How long keys may stay in memory after the sign-in that unlocked them,
@@ -276,7 +269,6 @@ impl Store {
             std::fs::create_dir_all(dir)?;
         }
         let mut conn = connect(path, true)?;
-        let file = std::fs::File::open(path)?;
         restrict_permissions(path);
         schema::migrate_to(&mut conn, schema::CURRENT_VERSION)?;
 
@@ -294,7 +286,6 @@ impl Store {
             new_recovery_key: None,
             unlocked_at: None,
             clock_behind: None,
-            file,
         };
         let now = store.now();
         let session = {
@@ -350,7 +341,6 @@ impl Store {
             return Err(Error::StoreMissing(path.display().to_string()));
         }
         let mut conn = connect(path, false)?;
-        let file = std::fs::File::open(path)?;
         if erase::is_erased(&conn)? {
             return Err(Error::Erased);
         }
@@ -387,7 +377,6 @@ impl Store {
             new_recovery_key: None,
             unlocked_at: None,
             clock_behind,
-            file,
         })
     }
 
@@ -396,19 +385,23 @@ impl Store {
     }
 
     /// The SHA-256 of the store file's bytes as they are on disk now (call
-    /// [`Store::checkpoint`] first for a file that holds everything). Read
-    /// through the descriptor the store keeps open, never a new one, so this
-    /// process's SQLite locks stay in place (see the `file` field).
+    /// [`Store::checkpoint`] first for a file that holds everything).
+    ///
+    /// POSIX drops every lock a process holds on a file when the process
+    /// closes any descriptor of it, and SQLite's connections (this one, and
+    /// any other in this process) hold theirs on this file. So the file is
+    /// read through a descriptor that is never closed: it is leaked, as
+    /// SQLite itself keeps a closed connection's descriptor while others
+    /// hold locks. This is called once, by the erasure, so one descriptor
+    /// is all it costs (`tests/store_locks.rs`).
     pub fn file_sha256(&self) -> Result<String> {
-        use std::os::unix::fs::FileExt;
-        let len = self.file.metadata()?.len();
-        let mut bytes = vec![
-            0u8;
-            usize::try_from(len).map_err(|_| Error::Invalid(
-                "保存ファイルが大きすぎます。".into()
-            ))?
-        ];
-        self.file.read_exact_at(&mut bytes, 0)?;
+        use std::io::Read;
+        let mut file = std::fs::File::open(&self.path)?;
+        let mut bytes = Vec::new();
+        let read = file.read_to_end(&mut bytes);
+        // Never closed (see above), whether the read worked or not.
+        let _ = std::os::fd::IntoRawFd::into_raw_fd(file);
+        read?;
         Ok(crate::report::sign::sha256_hex(&bytes))
     }
 

@@ -354,11 +354,10 @@ impl Groups {
 
 impl KioskController {
     /// Whether the Today screen offers 「グループ・見守り」: for roles that
-    /// handle personal data, once a hobby group is registered.
+    /// handle personal data. Also on a site with no hobby group yet: 見守り
+    /// covers the regulars of every activity, not only the groups'.
     pub fn groups_available(&self) -> bool {
-        self.screen == Screen::StaffToday
-            && self.staff_handles_people()
-            && self.store.has_groups().unwrap_or(false)
+        self.screen == Screen::StaffToday && self.staff_handles_people()
     }
 
     /// The flow's state (for the adapter and tests).
