@@ -306,7 +306,11 @@ fn the_groups_table_matches_a_recount_hides_small_cells_and_merges() {
 
     // The new file is signed with the others; every old file is still there.
     let groups_csv = dir.join("tsudoi-2026-10-groups.csv");
-    assert!(export.files.contains(&"tsudoi-2026-10-groups.csv".to_owned()));
+    assert!(
+        export
+            .files
+            .contains(&"tsudoi-2026-10-groups.csv".to_owned())
+    );
     for old in ["programs", "sessions", "age-bands", "towns", "fiscal-year"] {
         assert!(dir.join(format!("tsudoi-2026-10-{old}.csv")).exists());
     }
@@ -344,7 +348,10 @@ fn the_groups_table_matches_a_recount_hides_small_cells_and_merges() {
     let text = pdftotext(&dir.join("tsudoi-2026-10-summary.pdf"));
     assert!(text.contains("自主活動グループと見守り"), "{text}");
     assert!(text.contains("グループ数 3"), "{text}");
-    assert!(text.contains("会員数（実人数）42（区から提供 秘匿・窓口で登録済み <10）"), "{text}");
+    assert!(
+        text.contains("会員数（実人数）42（区から提供 秘匿・窓口で登録済み <10）"),
+        "{text}"
+    );
     assert!(text.contains("見守りの電話 26件"), "{text}");
     // Nothing about a person in any byte of the folder.
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -418,6 +425,8 @@ fn the_groups_table_matches_a_recount_hides_small_cells_and_merges() {
     let doubled = (2 * raw[5]).to_string();
     assert_eq!(
         cells,
-        ["6", "秘匿", "<10", "84", "18", &doubled, "24", "<10", "0", "秘匿", "0", "52"]
+        [
+            "6", "秘匿", "<10", "84", "18", &doubled, "24", "<10", "0", "秘匿", "0", "52"
+        ]
     );
 }

@@ -92,7 +92,7 @@ fn returned(roster: &crate::store::roster_return::ReturnState) -> Returned {
         )
     } else if roster.returns_since_import > 0 {
         format!(
-            "区から提供された会員名簿を区の公開鍵で暗号化して返還（{}回、最後は {}）",
+            "返還済み（{}回、最後は {}。区の公開鍵で暗号化した会員名簿）",
             roster.returns_since_import,
             roster
                 .last_return
