@@ -979,6 +979,62 @@ mod tests {
     }
 
     #[test]
+    fn group_checkins_are_shown_only_when_no_small_meeting_could_be_worked_out() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
+        let month = |sessions: &[(u32, &str, u64)], meetings: &[(u32, &str)]| MonthCounts {
+            per_session: sessions
+                .iter()
+                .map(|(day, t, n)| (d(*day), Program::Ikigai, (*t).to_owned(), *n))
+                .collect(),
+            groups: GroupCounts {
+                meetings: meetings
+                    .iter()
+                    .map(|(day, t)| (d(*day), (*t).to_owned()))
+                    .collect(),
+                checkins: sessions
+                    .iter()
+                    .filter(|(day, t, _)| meetings.contains(&(*day, *t)))
+                    .map(|s| s.2)
+                    .sum(),
+                ..GroupCounts::default()
+            },
+            ..MonthCounts::default()
+        };
+        // Every meeting shown: the total adds nothing.
+        let mc = month(
+            &[(1, "ローズ会", 30), (8, "ローズ会", 25), (9, "講座", 50)],
+            &[(1, "ローズ会"), (8, "ローズ会")],
+        );
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Shown(55));
+        // 4 is hidden and 25 with it, both meetings: 4 + x = 29 pins neither.
+        let mc = month(
+            &[
+                (1, "ローズ会", 30),
+                (8, "ローズ会", 25),
+                (15, "ローズ会", 4),
+                (9, "講座", 50),
+            ],
+            &[(1, "ローズ会"), (8, "ローズ会"), (15, "ローズ会")],
+        );
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Shown(59));
+        // 4 is the only hidden meeting (the class's 20 was hidden with it):
+        // 34 − 30 would be 4.
+        let mc = month(
+            &[
+                (1, "ローズ会", 30),
+                (15, "ローズ会", 4),
+                (9, "講座", 50),
+                (10, "講座", 20),
+            ],
+            &[(1, "ローズ会"), (15, "ローズ会")],
+        );
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Secondary);
+        // A small total is small.
+        let mc = month(&[(1, "ローズ会", 4)], &[(1, "ローズ会")]);
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Small);
+    }
+
+    #[test]
     fn weeks_start_on_monday_and_are_clipped_to_the_month() {
         let m = Month::parse("2026-10").unwrap();
         let d = |day| NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
