@@ -507,7 +507,7 @@ fn the_ledger_pages_newest_first_and_its_csv_goes_onto_the_stick_and_into_the_le
     assert!(
         r.ledger
             .iter()
-            .all(|e| e.verified && e.files == 10 && e.staff_id == OPERATOR)
+            .all(|e| e.verified && e.files == 11 && e.staff_id == OPERATOR)
     );
     assert!(
         r.ledger[0].when.starts_with("2026年11月10日"),

@@ -161,7 +161,10 @@ impl KioskController {
                 e.month = month;
                 e.step = ErasureStep::ReportDue;
             }
-            Ok(None) if self.store.roster_return_state().is_ok_and(|r| r.due) => {
+            Ok(None)
+                if !self.config.contract.roster_not_returned
+                    && self.store.roster_return_state().is_ok_and(|r| r.due) =>
+            {
                 e.roster_due = true;
                 e.step = ErasureStep::ReportDue;
             }
@@ -244,7 +247,10 @@ impl KioskController {
             return;
         }
         let outcome = match RecoveryKey::parse(&e.key) {
-            Ok(key) => self.store.check_erasure_allowed(&staff, &key),
+            Ok(key) => {
+                let request = self.config.contract.clone();
+                self.store.check_erasure_allowed_for(&staff, &key, &request)
+            }
             Err(err) => Err(err.into()),
         };
         let Some(e) = self.erasure.as_mut() else {
