@@ -185,7 +185,8 @@ pub fn summary_pdf(
     );
     y += 20.0;
     for line in group_lines(report) {
-        for part in wrap(&line, ((A4_W - 2.0 * MARGIN) / 10.5) as usize * 2) {
+        // Proportional glyphs: wrap a little before the measured width.
+        for part in wrap(&line, ((A4_W - 2.0 * MARGIN) / 11.5) as usize * 2) {
             text(&mut surface, MARGIN, y, 10.5, &part);
             y += 17.0;
         }
