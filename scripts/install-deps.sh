@@ -28,6 +28,7 @@ packages=(
   gpg gpgv          # scripts/test-deb.sh: signs and checks an update for tsudoi-update
   strace            # tests: counts the fsyncs of one check-in (tests/fsync_per_check_in.rs)
   xvfb xdotool      # tests: `tsudoi training` in a real window, clicked (tests/training_window.rs)
+  age               # tests: the ward opens the returned roster with its own key (tests/groups_return.rs)
 )
 
 missing=()

@@ -318,6 +318,7 @@ impl Config {
         Ok(crate::store::erase::EraseRequest {
             contract_from: day(&self.contract.from)?,
             contract_until: day(&self.contract.until)?,
+            roster_not_returned: false,
         })
     }
 

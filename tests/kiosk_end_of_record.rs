@@ -525,3 +525,78 @@ fn a_manager_erases_the_store_with_the_recovery_key_and_the_certificate_goes_to_
     mock_elapsed_time(Duration::from_secs(120));
     assert_eq!(ui.with_controller(|c| c.screen()), Screen::Erased);
 }
+
+/// The ward's roster must go back before the erasure (contract clause 11):
+/// the kiosk says so instead of the counts, and goes on once it has.
+#[test]
+fn erasure_waits_for_the_wards_roster_to_be_returned() {
+    use tsudoi::report::merge::{WardRecipient, generate_ward_key};
+    use tsudoi::store::groups::{NewGroup, Schedule};
+    use tsudoi::store::ward_roster::ImportSource;
+    let mut f = fixture_on(date(2026, 11, 10));
+    let m = f.manager.clone();
+    f.store
+        .add_group(
+            &m,
+            NewGroup {
+                name: "ローズ会".into(),
+                schedule: Schedule::parse("第1・第3火曜 13:30-15:30").unwrap(),
+                room: "多目的室".into(),
+                from: date(2026, 11, 10),
+                until: date(2026, 12, 31),
+            },
+        )
+        .unwrap();
+    let r = f
+        .store
+        .import_roster(
+            &m,
+            "グループ名,氏名,ふりがな,電話番号\nローズ会,森 一郎,もり いちろう,090-5555-3001\n"
+                .as_bytes(),
+            &ImportSource {
+                file_name: "roster.csv".into(),
+                medium: "test".into(),
+                sha256: "0".repeat(64),
+            },
+            false,
+        )
+        .unwrap();
+    assert!(r.problems.is_empty());
+    f.store.sign_out(&m).unwrap();
+    let Fixture {
+        dir, path, store, ..
+    } = f;
+    i_slint_backend_testing::init_no_event_loop();
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
+    ui.window().show().unwrap();
+    ui.window()
+        .window()
+        .set_size(slint::PhysicalSize::new(800, 480));
+    let ui = &ui;
+    sign_in(ui, MANAGER, NEW_PASSWORD);
+    press(ui, "事故・点検");
+    press(ui, "契約終了の消去");
+    assert_eq!(erasure_step(ui), ErasureStep::ReportDue);
+    let lines = erasure_lines(ui);
+    assert!(
+        lines[0].contains("会員名簿が、最後に変わってから区に返還されていません"),
+        "{lines:?}"
+    );
+    assert!(lines[1].contains("tsudoi group return"), "{lines:?}");
+    assert!(labelled(ui, "次へ（回復キー）").is_empty());
+    press(ui, "やめる（消去しない）");
+
+    // Returned (as the command does): the erasure shows its counts.
+    let (_, public) = generate_ward_key();
+    let ward = WardRecipient::parse(&public).unwrap();
+    ui.with_controller(|c| {
+        let store = c.store_mut();
+        let m = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
+        store
+            .return_roster(&m, &dir.path().join("return"), "test", &ward)
+            .unwrap();
+    });
+    press(ui, "契約終了の消去");
+    assert_eq!(erasure_step(ui), ErasureStep::Plan);
+    assert_eq!(sqlite(&path, "SELECT count(*) FROM participants"), "1");
+}

@@ -369,10 +369,10 @@ fn export_writes_a_verifiable_folder_on_the_stick_and_enters_it_in_the_ledger() 
     let dir = stick(&rest.root, "TSUDOI").join("tsudoi-report-2026-10");
     let key = c.store().device_public_key().unwrap().unwrap();
     let verified = sign::verify_dir(&dir, Some(&sign::parse_public_key(&key).unwrap())).unwrap();
-    assert_eq!(verified.files.len(), 9);
+    assert_eq!(verified.files.len(), 10);
     let lines = c.month_report().unwrap().result_lines().join("\n");
     assert!(lines.contains("tsudoi-report-2026-10"), "{lines}");
-    assert!(lines.contains("9件（ほかに署名のファイル3件）"), "{lines}");
+    assert!(lines.contains("10件（ほかに署名のファイル3件）"), "{lines}");
     assert!(
         lines.contains(&key[..16]) && !lines.contains(&key[..17]),
         "{lines}"
@@ -384,7 +384,7 @@ fn export_writes_a_verifiable_folder_on_the_stick_and_enters_it_in_the_ledger() 
     assert!(ledger[0].verified);
     assert_eq!(ledger[0].staff_id, OPERATOR);
     assert_eq!(ledger[0].purpose, "区への月次報告");
-    assert_eq!(ledger[0].files.len(), 10, "the nine files and SIGNER.txt");
+    assert_eq!(ledger[0].files.len(), 11, "the ten files and SIGNER.txt");
     let verdict = c.store_mut().verify_audit(&Actor::Kiosk).unwrap();
     assert!(matches!(
         verdict,
@@ -507,7 +507,7 @@ fn the_ledger_pages_newest_first_and_its_csv_goes_onto_the_stick_and_into_the_le
     assert!(
         r.ledger
             .iter()
-            .all(|e| e.verified && e.files == 10 && e.staff_id == OPERATOR)
+            .all(|e| e.verified && e.files == 11 && e.staff_id == OPERATOR)
     );
     assert!(
         r.ledger[0].when.starts_with("2026年11月10日"),

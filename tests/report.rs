@@ -135,7 +135,7 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
             Wording::default(),
         )
         .unwrap();
-    assert_eq!(export.files.len(), 9);
+    assert_eq!(export.files.len(), 10, "nine files and the groups table");
 
     // No personal value of any participant in any byte of any file.
     let conn = rusqlite::Connection::open(&f.path).unwrap();
@@ -242,7 +242,7 @@ fn export_is_signed_contains_nothing_personal_and_opens_as_a_table() {
 
     // verify: intact passes, with the right key; one changed byte fails; a wrong key fails.
     let key = sign::parse_public_key(&export.public_key).unwrap();
-    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 9);
+    assert_eq!(sign::verify_dir(&out, Some(&key)).unwrap().files.len(), 10);
     let other = sign::parse_public_key(&"ab".repeat(32));
     if let Ok(other) = other {
         assert!(sign::verify_dir(&out, Some(&other)).is_err());
@@ -390,7 +390,7 @@ fn export_to_a_usb_stick_is_read_back_and_entered_in_the_ledger() {
             .all(|e| e.verified && e.staff_id == MANAGER && e.medium.contains("TSUDOI"))
     );
     assert_eq!(ledger[0].purpose, "区への月次報告");
-    assert_eq!(ledger[0].files.len(), 10, "the nine files and SIGNER.txt");
+    assert_eq!(ledger[0].files.len(), 11, "the ten files and SIGNER.txt");
     let csv = tsudoi::report::media::ledger_csv(&ledger);
     assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF]);
     let text = String::from_utf8_lossy(&csv);

@@ -46,12 +46,13 @@ fn run(ctx: &Context, a: EraseArgs) -> Result<ExitCode> {
             Some(d) => Some(parse_iso_date(d)?),
             None => configured.contract_until,
         },
+        roster_not_returned: a.roster_not_returned,
     };
     tsudoi::report::prepare_out_dir(&out)?;
     let (mut store, manager) = ctx.sign_in()?;
     let plan = store.erasure_plan(&manager)?;
     let key = tsudoi::crypto::RecoveryKey::parse(&secrets::recovery_key()?)?;
-    store.check_erasure_allowed(&manager, &key)?;
+    store.check_erasure_allowed_for(&manager, &key, &request)?;
     println!("この端末のすべての個人情報と鍵を消去します。元に戻せません。");
     for c in &plan.counts {
         println!("  {}: {}件", c.label, c.count);

@@ -94,6 +94,7 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         GroupCmd::Import { file, dry_run } => import(ctx, &file, dry_run),
+        GroupCmd::Return { out } => return_roster(ctx, &out),
         GroupCmd::Members { group } => {
             let (mut store, staff) = ctx.sign_in()?;
             let g = store.group(&group)?;
@@ -252,6 +253,37 @@ fn medium_of(path: &Path) -> String {
         .max_by_key(|m| m.mount_point.as_os_str().len())
         .map(|m| m.name())
         .unwrap_or_else(|| "端末内のファイル".to_owned())
+}
+
+/// `tsudoi group return --out DIR`: the roster back to the ward.
+fn return_roster(ctx: &Context, out: &Path) -> Result<ExitCode> {
+    let ward = ctx.config.ward_recipient()?.ok_or_else(|| {
+        Error::Invalid(
+            "区の公開鍵が設定されていません。区から受け取った age1 で始まる公開鍵を、設定ファイルの [report] ward_public_key に入れてください。名簿は暗号化せずには書き出しません。"
+                .into(),
+        )
+    })?;
+    let (mut store, staff) = ctx.sign_in()?;
+    staff.require_manager()?;
+    // The medium is where the folder will be: its parent exists.
+    let medium = medium_of(out.parent().unwrap_or(out));
+    let r = store.return_roster(&staff, out, &medium, &ward)?;
+    println!(
+        "区から提供された会員名簿を、区の公開鍵で暗号化して {} に書き出しました（{}人、{}行）。",
+        r.dir.display(),
+        r.people,
+        r.lines
+    );
+    for f in &r.files {
+        println!("  {f}");
+    }
+    println!("署名: 端末の公開鍵 {}", r.public_key);
+    println!(
+        "受渡し管理簿に「{}」として記録しました。",
+        tsudoi::store::roster_return::RETURN_DESTINATION
+    );
+    println!("区での開き方: age -d -i 区の秘密鍵 {} > 名簿.csv", r.file);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn entry_line(e: &DiffEntry) -> String {

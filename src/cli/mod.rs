@@ -178,6 +178,14 @@ pub enum GroupCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// 契約終了時に、区から提供された会員名簿を区に返す。区の公開鍵で暗号化したCSV（取り込みと同じ形式）と
+    /// 署名付きの SHA256SUMS を書き出し、受渡し管理簿に記録する（取扱責任者のみ）
+    /// （return the ward's roster, encrypted to the ward's age key; managers only）
+    Return {
+        /// 出力先フォルダ（新規または空。USBメモリなど）
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// グループの会員名簿（ふりがな順。取扱責任者・取扱者）（members, furigana order）
     Members {
         /// グループ名（または番号）
@@ -774,6 +782,9 @@ pub struct EraseArgs {
     /// 契約期間の末日（YYYY-MM-DD、証明書に記載）
     #[arg(long)]
     pub contract_until: Option<String>,
+    /// 区の指示により、グループの会員名簿を返還せずに消去する（証明書と監査ログに記録）
+    #[arg(long)]
+    pub roster_not_returned: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -93,6 +93,12 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             media_root: media_root.clone(),
             ward: None,
         },
+        // The demo's ward roster is erased as on the ward's instruction: its
+        // return is a command (`tsudoi group return`), not a screen.
+        contract: crate::store::erase::EraseRequest {
+            roster_not_returned: true,
+            ..Default::default()
+        },
         ..KioskConfig::default()
     };
     let ui = KioskUi::new(KioskController::new(store, config))

@@ -39,6 +39,15 @@ impl WardRecipient {
     }
 }
 
+impl WardRecipient {
+    /// Encrypts `bytes` to the ward (age, X25519): only the ward's
+    /// identity opens it (`age -d -i ward.key`).
+    pub fn seal(&self, bytes: &[u8]) -> Result<Vec<u8>> {
+        age::encrypt(&self.0, bytes)
+            .map_err(|e| Error::Invalid(format!("区の公開鍵で暗号化できません: {e}")))
+    }
+}
+
 /// The ward's secret identity, read from the file `ward-key` wrote.
 pub struct WardIdentity(age::x25519::Identity);
 
@@ -247,6 +256,16 @@ pub fn merge_dirs(
         total_month
             .class_attendance
             .extend(m.class_attendance.iter().cloned());
+        // Reports made before groups existed carry none (all zero).
+        let (tg, g) = (&mut total_month.groups, &m.groups);
+        add(&mut tg.groups, g.groups, dir)?;
+        add(&mut tg.members_ward, g.members_ward, dir)?;
+        add(&mut tg.members_desk, g.members_desk, dir)?;
+        add(&mut tg.checkins, g.checkins, dir)?;
+        tg.meetings.extend(g.meetings.iter().cloned());
+        for (a, b) in tg.calls.iter_mut().zip(g.calls) {
+            add(a, b, dir)?;
+        }
         let y = &counts.year_counts;
         add_map(&mut total_year.sessions_held, &y.sessions_held, dir)?;
         add_map(&mut total_year.visits, &y.visits, dir)?;
@@ -281,7 +300,7 @@ pub fn merge_dirs(
     let name = format!("tsudoi-{month}-ward-summary.pdf");
     std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today, None)?)?;
     files.push(name);
-    for table in report.tables() {
+    for table in report.published_tables() {
         let name = format!("tsudoi-{month}-ward-{}.csv", table.id);
         std::fs::write(
             out.join(&name),

@@ -185,7 +185,35 @@ pub struct MonthCounts {
     /// Lottery classes with sessions this month, and who came.
     #[serde(default)]
     pub class_attendance: Vec<ClassAttendanceCounts>,
+    /// いきがいつくり支援's hobby groups and 見守り calls (issue 15). Absent
+    /// from the sealed counts of reports made before groups existed.
+    #[serde(default)]
+    pub groups: GroupCounts,
 }
+
+/// The hobby groups of いきがいつくり支援 and the 見守り calls in one month.
+/// Counts only: no group's members, no person.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCounts {
+    /// Groups registered by the end of the month.
+    pub groups: u64,
+    /// Members (distinct people) with basis `ward` (the ward's roster), who
+    /// joined a group by the end of the month and are members when the
+    /// report is made.
+    pub members_ward: u64,
+    /// The same for members linked to a record made at the desk (basis `self`).
+    pub members_desk: u64,
+    /// (date, title) of each group meeting held in the month: they are also
+    /// rows of `per_session` (program いきがいつくり支援).
+    pub meetings: Vec<(NaiveDate, String)>,
+    /// Check-ins to those meetings.
+    pub checkins: u64,
+    /// 見守り calls made in the month, by outcome in [`OUTCOMES`] order.
+    pub calls: [u64; 5],
+}
+
+/// The 見守り outcomes in the report's order (the store's fixed list).
+pub const OUTCOMES: [crate::store::mimamori::Outcome; 5] = crate::store::mimamori::Outcome::ALL;
 
 /// Attendance at one lottery class's sessions in the month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -434,6 +462,7 @@ impl Store {
         mc.class_attendance = rows
             .filter(|r| r.as_ref().map_or(true, |c| c.sessions > 0))
             .collect::<rusqlite::Result<_>>()?;
+        mc.groups = group_counts(conn, &from, &to)?;
 
         // Fiscal year to date.
         let (fy_from, fy_to) = (iso(month.fiscal_year_start()), to.clone());
@@ -479,6 +508,71 @@ impl Store {
             wording,
         })
     }
+}
+
+/// The month's hobby-group and 見守り counts, straight from the tables.
+fn group_counts(conn: &rusqlite::Connection, from: &str, to: &str) -> Result<GroupCounts> {
+    let mut g = GroupCounts::default();
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM hobby_groups WHERE substr(created_at, 1, 10) <= ?1",
+        [to],
+        |r| r.get(0),
+    )?;
+    g.groups = n as u64;
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.basis, count(DISTINCT m.participant_id) FROM group_members m
+         JOIN participants p ON p.id = m.participant_id
+         WHERE substr(m.added_at, 1, 10) <= ?1 GROUP BY p.basis",
+    )?;
+    for row in stmt.query_map([to], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        match row? {
+            (basis, n) if basis == "ward" => g.members_ward = n as u64,
+            (_, n) => g.members_desk += n as u64,
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.date, s.title, count(a.id) FROM group_sessions g
+         JOIN sessions s ON s.id = g.session_id LEFT JOIN attendance a ON a.session_id = s.id
+         WHERE s.date BETWEEN ?1 AND ?2 GROUP BY s.id ORDER BY s.date, s.start_time, s.title",
+    )?;
+    for row in stmt.query_map([from, to], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (date, title, n) = row?;
+        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .map_err(|_| Error::Invalid("活動の日付が壊れています。".into()))?;
+        g.meetings.push((date, title));
+        g.checkins += n as u64;
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT outcome, count(*) FROM watch_calls WHERE called_on BETWEEN ?1 AND ?2 GROUP BY outcome",
+    )?;
+    for row in stmt.query_map([from, to], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (outcome, n) = row?;
+        let i = OUTCOMES
+            .iter()
+            .position(|o| o.code() == outcome)
+            .ok_or_else(|| Error::Tampered("watch_calls の outcome".into()))?;
+        g.calls[i] = n as u64;
+    }
+    Ok(g)
+}
+
+/// Whether a hidden (`<10`) cell of `cells`, which add up to `total`, has
+/// only one possible value.
+fn small_cell_recoverable(cells: &[Cell], total: u64, threshold: u64) -> bool {
+    cells.iter().enumerate().any(|(i, c)| {
+        *c == Cell::Small && {
+            let (lo, hi) = suppress::feasible_range(cells, total, threshold, i);
+            lo >= hi
+        }
+    })
 }
 
 fn get(m: &BTreeMap<Program, u64>, p: Program) -> u64 {
@@ -712,6 +806,117 @@ impl MonthlyReport {
     }
 }
 
+/// The group table's file stem: `tsudoi-2026-10-groups.csv`.
+pub const GROUPS_TABLE: &str = "groups";
+
+impl MonthlyReport {
+    /// Every table written to the report folder: [`MonthlyReport::tables`]
+    /// (the operator screen's tabs), then the hobby groups and 見守り
+    /// ([`MonthlyReport::group_table`]).
+    pub fn published_tables(&self) -> Vec<Table> {
+        let mut tables = self.tables();
+        tables.push(self.group_table());
+        tables
+    }
+
+    /// いきがいつくり支援's hobby groups and the 見守り calls of the month,
+    /// suppressed like the other tables: groups and meetings are not about
+    /// people and are shown; members (by basis, with their total) and calls
+    /// (by outcome, with their total) are additive groups
+    /// ([`suppress_group`]); the meetings' check-ins are a sum over rows of
+    /// the per-session table, so they are shown only when no hidden cell of
+    /// that table could be worked out with them ([`group_checkins_cell`]).
+    pub fn group_table(&self) -> Table {
+        let t = self.wording.threshold;
+        let g = &self.month_counts.groups;
+        let members = suppress_group(&[g.members_ward, g.members_desk], t);
+        let calls = suppress_group(&g.calls, t);
+        let row = |item: &str, detail: &str, v: Value| vec![text(item), text(detail), v];
+        let mut rows = vec![
+            row("グループ数", "登録されているグループ", shown(g.groups)),
+            row(
+                "会員数（実人数）",
+                "区から提供された方",
+                Value::Count(members.cells[0]),
+            ),
+            row(
+                "会員数（実人数）",
+                "窓口で登録済みの方",
+                Value::Count(members.cells[1]),
+            ),
+            row("会員数（実人数）", "合計", Value::Count(members.total)),
+            row(
+                "集まりの開催回数",
+                "グループの集まり",
+                shown(g.meetings.len() as u64),
+            ),
+            row(
+                "延べ参加者数",
+                "グループの集まり",
+                Value::Count(group_checkins_cell(&self.month_counts, t)),
+            ),
+        ];
+        for (o, c) in OUTCOMES.iter().zip(&calls.cells) {
+            rows.push(row("見守りの電話（件数）", o.label(), Value::Count(*c)));
+        }
+        rows.push(row(
+            "見守りの電話（件数）",
+            "合計",
+            Value::Count(calls.total),
+        ));
+        Table {
+            id: GROUPS_TABLE,
+            title: format!(
+                "{} いきがいつくり支援 自主活動グループと見守り",
+                jp_date::ym(self.month.year, self.month.month)
+            ),
+            columns: ["項目", "内訳", "数"].map(String::from).to_vec(),
+            rows,
+        }
+    }
+}
+
+/// The published cell of the group meetings' check-ins. They are the sum of
+/// some rows of the per-session table (program いきがいつくり支援), whose
+/// hidden cells were made safe against that program's total only: with a
+/// second sum published, the meetings' rows and the other rows each have a
+/// known total. The count is shown only when, for each part, every `<10`
+/// cell still has two or more possible values; else `秘匿`.
+pub fn group_checkins_cell(mc: &MonthCounts, threshold: u64) -> Cell {
+    let g = &mc.groups;
+    if (1..=threshold).contains(&g.checkins) {
+        return Cell::Small;
+    }
+    let ikigai: Vec<&(NaiveDate, Program, String, u64)> = mc
+        .per_session
+        .iter()
+        .filter(|s| s.1 == Program::Ikigai)
+        .collect();
+    let counts: Vec<u64> = ikigai.iter().map(|s| s.3).collect();
+    let published = suppress_group(&counts, threshold).cells;
+    let meetings: std::collections::BTreeSet<(NaiveDate, &str)> =
+        g.meetings.iter().map(|(d, t)| (*d, t.as_str())).collect();
+    let (mut inside, mut outside) = (Vec::new(), Vec::new());
+    let (mut sum_inside, mut sum_outside) = (0u64, 0u64);
+    for (s, cell) in ikigai.iter().zip(published) {
+        if meetings.contains(&(s.0, s.2.as_str())) {
+            inside.push(cell);
+            sum_inside = sum_inside.saturating_add(s.3);
+        } else {
+            outside.push(cell);
+            sum_outside = sum_outside.saturating_add(s.3);
+        }
+    }
+    if sum_inside != g.checkins
+        || small_cell_recoverable(&inside, sum_inside, threshold)
+        || small_cell_recoverable(&outside, sum_outside, threshold)
+    {
+        Cell::Secondary
+    } else {
+        Cell::Shown(g.checkins)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -771,6 +976,62 @@ mod tests {
         assert_eq!(row(1), ["来た人が少ない", "4", "<10", "秘匿"]);
         // 20 visits could be shown, but 20 / rate / 4 sessions gives 6 holders.
         assert_eq!(row(2), ["当選者が少ない", "4", "20", "秘匿"]);
+    }
+
+    #[test]
+    fn group_checkins_are_shown_only_when_no_small_meeting_could_be_worked_out() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 10, day).unwrap();
+        let month = |sessions: &[(u32, &str, u64)], meetings: &[(u32, &str)]| MonthCounts {
+            per_session: sessions
+                .iter()
+                .map(|(day, t, n)| (d(*day), Program::Ikigai, (*t).to_owned(), *n))
+                .collect(),
+            groups: GroupCounts {
+                meetings: meetings
+                    .iter()
+                    .map(|(day, t)| (d(*day), (*t).to_owned()))
+                    .collect(),
+                checkins: sessions
+                    .iter()
+                    .filter(|(day, t, _)| meetings.contains(&(*day, *t)))
+                    .map(|s| s.2)
+                    .sum(),
+                ..GroupCounts::default()
+            },
+            ..MonthCounts::default()
+        };
+        // Every meeting shown: the total adds nothing.
+        let mc = month(
+            &[(1, "ローズ会", 30), (8, "ローズ会", 25), (9, "講座", 50)],
+            &[(1, "ローズ会"), (8, "ローズ会")],
+        );
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Shown(55));
+        // 4 is hidden and 25 with it, both meetings: 4 + x = 29 pins neither.
+        let mc = month(
+            &[
+                (1, "ローズ会", 30),
+                (8, "ローズ会", 25),
+                (15, "ローズ会", 4),
+                (9, "講座", 50),
+            ],
+            &[(1, "ローズ会"), (8, "ローズ会"), (15, "ローズ会")],
+        );
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Shown(59));
+        // 4 is the only hidden meeting (the class's 20 was hidden with it):
+        // 34 − 30 would be 4.
+        let mc = month(
+            &[
+                (1, "ローズ会", 30),
+                (15, "ローズ会", 4),
+                (9, "講座", 50),
+                (10, "講座", 20),
+            ],
+            &[(1, "ローズ会"), (15, "ローズ会")],
+        );
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Secondary);
+        // A small total is small.
+        let mc = month(&[(1, "ローズ会", 4)], &[(1, "ローズ会")]);
+        assert_eq!(group_checkins_cell(&mc, 9), Cell::Small);
     }
 
     #[test]
@@ -884,7 +1145,7 @@ impl Store {
         let checkpoint_name = format!("tsudoi-{month}-{CHECKPOINT_SUFFIX}");
         write_synced(&dir.join(&checkpoint_name), checkpoint.text.as_bytes())?;
         files.push(checkpoint_name);
-        for table in report.tables() {
+        for table in report.published_tables() {
             let name = format!("tsudoi-{month}-{}.csv", table.id);
             let bytes = csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?;
             write_synced(&dir.join(&name), &bytes)?;

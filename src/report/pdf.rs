@@ -123,7 +123,7 @@ pub fn summary_pdf(
     let cells = suppress_independent(&counts, w.threshold);
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f32;
     let chart_top = y + 20.0;
-    let chart_h = 220.0;
+    let chart_h = 150.0;
     let bar_w = (A4_W - 2.0 * MARGIN) / weeks.len().max(1) as f32;
     fill(&mut surface, 120, 120, 120);
     rect(
@@ -173,9 +173,27 @@ pub fn summary_pdf(
         );
     }
 
-    // Notes.
-    let mut y = chart_top + chart_h + 60.0;
+    // いきがいつくり支援's hobby groups and 見守り: the groups table in words.
+    let mut y = chart_top + chart_h + 52.0;
     fill(&mut surface, 0, 0, 0);
+    text(
+        &mut surface,
+        MARGIN,
+        y,
+        13.0,
+        "いきがいつくり支援 自主活動グループと見守り",
+    );
+    y += 20.0;
+    for line in group_lines(report) {
+        // Proportional glyphs: wrap a little before the measured width.
+        for part in wrap(&line, ((A4_W - 2.0 * MARGIN) / 11.5) as usize * 2) {
+            text(&mut surface, MARGIN, y, 10.5, &part);
+            y += 17.0;
+        }
+    }
+
+    // Notes.
+    y += 14.0;
     for line in [
         format!(
             "「{}」: 1〜{}人の欄は、個人が特定されないよう人数を伏せています。",
@@ -187,7 +205,7 @@ pub fn summary_pdf(
         ),
         "実人数は期間中に1回以上参加した人の数です。年齢は参加日の年齢です。".to_owned(),
         "個人を特定できる情報（氏名・電話番号・住所・生年月日）は含みません。".to_owned(),
-        "内訳（開催回別・年齢階級別・町名別・年度累計）は同じフォルダのCSVファイルにあります。"
+        "内訳（開催回別・年齢階級別・町名別・年度累計・グループ）は同じフォルダのCSVファイルにあります。"
             .to_owned(),
         "ファイルの真正性: tsudoi report verify <フォルダ> --public-key <端末の公開鍵>".to_owned(),
     ] {
@@ -209,6 +227,42 @@ pub fn summary_pdf(
     document
         .finish()
         .map_err(|e| Error::Invalid(format!("PDFを作れませんでした: {e:?}")))
+}
+
+/// The groups table ([`MonthlyReport::group_table`]) as three sentences,
+/// with the table's own (suppressed) cells.
+fn group_lines(report: &MonthlyReport) -> Vec<String> {
+    let w = &report.wording;
+    let table = report.group_table();
+    let cell = |i: usize| -> String {
+        table
+            .rows
+            .get(i)
+            .and_then(|r| r.get(2))
+            .map(|v| w.render(v))
+            .unwrap_or_default()
+    };
+    let calls: Vec<String> = table
+        .rows
+        .iter()
+        .skip(6)
+        .take(5)
+        .map(|r| match (r.get(1), r.get(2)) {
+            (Some(detail), Some(v)) => format!("{} {}", w.render(detail), w.render(v)),
+            _ => String::new(),
+        })
+        .collect();
+    vec![
+        format!(
+            "グループ数 {}　会員数（実人数）{}（区から提供 {}・窓口で登録済み {}）",
+            cell(0),
+            cell(3),
+            cell(1),
+            cell(2)
+        ),
+        format!("集まりの開催回数 {}　延べ参加者数 {}", cell(4), cell(5)),
+        format!("見守りの電話 {}件（{}）", cell(11), calls.join("・")),
+    ]
 }
 
 /// A plain A4 table for the ward's paperwork (the staff roster and the

@@ -57,6 +57,11 @@ pub struct EraseRequest {
     pub contract_from: Option<NaiveDate>,
     /// The contract's last day.
     pub contract_until: Option<NaiveDate>,
+    /// The ward instructed that its roster need not come back (contract
+    /// clause 11: 甲が別に指示したとき): erase even though the hobby groups'
+    /// roster was not returned since its last change. Recorded in the audit
+    /// log and on the certificate.
+    pub roster_not_returned: bool,
 }
 
 /// Files held in memory: (name, bytes).
@@ -72,6 +77,40 @@ pub struct Erased {
     pub files: NamedFiles,
     /// The device public key that signed (64 hex).
     pub public_key: String,
+}
+
+/// Why the erasure waits for the roster's return (exit 2).
+pub const ROSTER_NOT_RETURNED: &str = "区から提供されたグループの会員名簿が、最後に変わってから区に返還されていません（契約書第11条）。先に tsudoi group return --out フォルダ で名簿を区の鍵で暗号化して書き出し、区に返してから消去してください。区の指示で返還しないときは、tsudoi erase に --roster-not-returned を付けて消去します（消去証明書と監査ログに記録されます）。";
+
+/// The certificate's `returned`: the returns since the last import, or the
+/// ward's instruction not to return.
+fn returned(roster: &crate::store::roster_return::ReturnState) -> Returned {
+    let note = if roster.due {
+        format!(
+            "区の指示により返還せずに消去（グループの会員 {}件、区から提供された記録 {}件）",
+            roster.memberships, roster.ward_records
+        )
+    } else if roster.returns_since_import > 0 {
+        format!(
+            "返還済み（{}回、最後は {}。区の公開鍵で暗号化した会員名簿）",
+            roster.returns_since_import,
+            roster
+                .last_return
+                .as_deref()
+                .map(|t| t.chars().take(10).collect::<String>())
+                .unwrap_or_default()
+        )
+    } else {
+        "なし（区から預かった名簿はこの端末にありません）".to_owned()
+    };
+    Returned {
+        ward_rosters: if roster.due {
+            0
+        } else {
+            roster.returns_since_import
+        },
+        note,
+    }
 }
 
 fn count(conn: &Connection, table: &str) -> Result<u64> {
@@ -137,6 +176,21 @@ impl Store {
         manager: &StaffSession,
         recovery: &RecoveryKey,
     ) -> Result<()> {
+        self.check_erasure_allowed_for(manager, recovery, &EraseRequest::default())
+    }
+
+    /// [`Store::check_erasure_allowed`] for a request: also refused (and
+    /// recorded, `refused_roster_not_returned`) while the ward's roster has
+    /// not been returned since it last changed
+    /// ([`Store::roster_return_state`]), unless the request says the ward
+    /// instructed otherwise (the erasure then records
+    /// `roster_not_returned_ward_instruction`).
+    pub fn check_erasure_allowed_for(
+        &mut self,
+        manager: &StaffSession,
+        recovery: &RecoveryKey,
+        request: &EraseRequest,
+    ) -> Result<()> {
         manager.require_manager()?;
         // The certificate's date and the last report's check follow today.
         self.require_trusted_clock()?;
@@ -165,6 +219,16 @@ impl Store {
             return Err(Error::Refused(format!(
                 "{month} の受付の記録がまだ区への月次報告に出ていません。先に tsudoi report --month {month} --out フォルダ で最後の月次報告を書き出してから消去してください。"
             )));
+        }
+        if self.roster_return_state()?.due && !request.roster_not_returned {
+            self.record(
+                &actor,
+                AuditAction::Erase,
+                "store",
+                &[],
+                "refused_roster_not_returned",
+            )?;
+            return Err(Error::Refused(ROSTER_NOT_RETURNED.to_owned()));
         }
         Ok(())
     }
@@ -199,8 +263,19 @@ impl Store {
         recovery: &RecoveryKey,
         request: &EraseRequest,
     ) -> Result<Erased> {
-        self.check_erasure_allowed(manager, recovery)?;
+        self.check_erasure_allowed_for(manager, recovery, request)?;
         let actor = Actor::Staff(manager.clone());
+        let roster = self.roster_return_state()?;
+        let returned = returned(&roster);
+        if roster.due {
+            self.record(
+                &actor,
+                AuditAction::Erase,
+                "store",
+                &[],
+                "roster_not_returned_ward_instruction",
+            )?;
+        }
         let plan = self.erasure_plan(manager)?;
         let key_ids = self.keys()?.bundle.key_ids();
         let signing = Zeroizing::new(self.device_signing_key()?.to_bytes());
@@ -233,10 +308,7 @@ impl Store {
             device: device::device(),
             medium,
             erased: plan.counts,
-            returned: Returned {
-                ward_rosters: 0,
-                note: "なし（区から預かった名簿はこの端末にありません）".to_owned(),
-            },
+            returned,
             method: method(&key_ids),
             tool: Tool {
                 name: "tsudoi".to_owned(),

@@ -20,6 +20,7 @@ pub mod participants;
 pub mod rekey;
 pub mod retention;
 pub mod roster;
+pub mod roster_return;
 pub mod schema;
 pub mod security_policy;
 pub mod sessions;

@@ -327,14 +327,16 @@ pub fn parse(bytes: &[u8]) -> ParsedRoster {
                 .unwrap_or("")
         };
         let mut reasons: Vec<String> = Vec::new();
-        let group: String = get(Column::Group)
+        // A leading ' before =, +, - or @ is the guard every CSV tsudoi
+        // writes (the roster's return too): not part of the value.
+        let group: String = super::roster_return::unguard(get(Column::Group).trim())
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
         if group.is_empty() {
             reasons.push("グループ名がありません。".into());
         }
-        let name = match get(Column::Name).trim() {
+        let name = match super::roster_return::unguard(get(Column::Name).trim()) {
             "" => {
                 reasons.push("氏名がありません。".into());
                 None

@@ -1,6 +1,6 @@
 //! 「契約終了の消去」 under 「事故・点検」 (issue 14; contract clauses 11
 //! and 12), managers only: the counts that will go (or the monthly report
-//! still to write), the recovery key typed on screen, two confirmations,
+//! still to write, or the ward's roster still to return), the recovery key typed on screen, two confirmations,
 //! then with one USB stick inserted the erasure
 //! ([`crate::store::Store::erase_in_place`]) and the signed certificate
 //! written to the stick and read back. Afterwards the kiosk does nothing
@@ -25,7 +25,8 @@ const FOLDER: &str = "tsudoi-erasure-certificate";
 pub enum ErasureStep {
     /// What will be erased, kind by kind.
     Plan,
-    /// The last monthly report has not been written: nothing else.
+    /// The last monthly report has not been written, or the ward's roster
+    /// not returned since it changed: nothing else.
     ReportDue,
     /// The recovery key on the on-screen keyboard.
     Key,
@@ -44,6 +45,9 @@ pub struct Erasure {
     pub counts: Vec<String>,
     /// The month whose report is still due (`YYYY-MM`).
     pub month: String,
+    /// On [`ErasureStep::ReportDue`]: the report is done, but the ward's
+    /// roster has not been returned since it last changed.
+    pub roster_due: bool,
     key: Zeroizing<String>,
     /// The one stick found on the stick step.
     pub medium: Option<media::Medium>,
@@ -68,6 +72,10 @@ impl Erasure {
                 lines.extend(self.counts.chunks(2).map(|pair| pair.join("　")));
                 lines
             }
+            ErasureStep::ReportDue if self.roster_due => vec![
+                "区から提供されたグループの会員名簿が、最後に変わってから区に返還されていません（契約書第11条）。".into(),
+                "先に取扱責任者がコマンド tsudoi group return --out フォルダ で名簿を区の鍵で暗号化して書き出し、区に返してから消去してください。".into(),
+            ],
             ErasureStep::ReportDue => vec![
                 format!(
                     "{}の受付の記録が、まだ区への月次報告に出ていません。",
@@ -143,6 +151,7 @@ impl KioskController {
             step: ErasureStep::Plan,
             counts: Vec::new(),
             month: String::new(),
+            roster_due: false,
             key: Zeroizing::new(String::new()),
             medium: None,
             message: String::new(),
@@ -150,6 +159,13 @@ impl KioskController {
         match self.store.report_due_before_erasure() {
             Ok(Some(month)) => {
                 e.month = month;
+                e.step = ErasureStep::ReportDue;
+            }
+            Ok(None)
+                if !self.config.contract.roster_not_returned
+                    && self.store.roster_return_state().is_ok_and(|r| r.due) =>
+            {
+                e.roster_due = true;
                 e.step = ErasureStep::ReportDue;
             }
             Ok(None) => match self.store.erasure_plan(&staff) {
@@ -231,7 +247,10 @@ impl KioskController {
             return;
         }
         let outcome = match RecoveryKey::parse(&e.key) {
-            Ok(key) => self.store.check_erasure_allowed(&staff, &key),
+            Ok(key) => {
+                let request = self.config.contract.clone();
+                self.store.check_erasure_allowed_for(&staff, &key, &request)
+            }
             Err(err) => Err(err.into()),
         };
         let Some(e) = self.erasure.as_mut() else {

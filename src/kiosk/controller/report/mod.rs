@@ -883,7 +883,7 @@ fn folder_name(dir: &std::path::Path) -> String {
 
 /// Refuses a CP932 export before anything touches the stick.
 fn cp932_preflight(report: &MonthlyReport) -> Result<()> {
-    for table in report.tables() {
+    for table in report.published_tables() {
         let name = format!("tsudoi-{}-{}.csv", report.month, table.id);
         csv::encode(
             &csv::to_csv_text(&table, &report.wording),
