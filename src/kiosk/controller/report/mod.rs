@@ -312,7 +312,13 @@ impl MonthReport {
             .unwrap_or_else(|| "（未選択）".into());
         match self.transfer {
             Transfer::Report => {
-                let mut files = "PDF 1、CSV 6".to_owned();
+                // Counted from the report itself, so the line follows the
+                // tables it publishes (it said 6 after the groups table made 8).
+                let csvs = self
+                    .report
+                    .as_ref()
+                    .map_or(0, |r| r.published_tables().len());
+                let mut files = format!("PDF 1、CSV {csvs}");
                 if ward {
                     files.push_str("、区の集計用（暗号化）1");
                 }
