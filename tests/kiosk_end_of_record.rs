@@ -566,8 +566,18 @@ fn erasure_waits_for_the_wards_roster_to_be_returned() {
     let Fixture {
         dir, path, store, ..
     } = f;
+    let (identity, public) = generate_ward_key();
+    let root = dir.path().join("system");
+    fake_system(&root, &[]);
     i_slint_backend_testing::init_no_event_loop();
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
+    let config = KioskConfig {
+        report: ReportConfig {
+            media_root: root.clone(),
+            ward: Some(WardRecipient::parse(&public).unwrap()),
+        },
+        ..KioskConfig::default()
+    };
+    let ui = KioskUi::new(KioskController::new(store, config)).unwrap();
     ui.window().show().unwrap();
     ui.window()
         .window()
@@ -584,18 +594,70 @@ fn erasure_waits_for_the_wards_roster_to_be_returned() {
     );
     assert!(lines[1].contains("tsudoi group return"), "{lines:?}");
     assert!(labelled(ui, "次へ（回復キー）").is_empty());
-    press(ui, "やめる（消去しない）");
 
-    // Returned (as the command does): the erasure shows its counts.
-    let (_, public) = generate_ward_key();
-    let ward = WardRecipient::parse(&public).unwrap();
-    ui.with_controller(|c| {
-        let store = c.store_mut();
-        let m = store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
-        store
-            .return_roster(&m, &dir.path().join("return"), "test", &ward)
-            .unwrap();
-    });
+    // Returned from the kiosk: no stick, a clear sentence and nothing written.
+    press(ui, "名簿を区に返す（USBメモリへ）");
+    assert_eq!(erasure_step(ui), ErasureStep::ReportDue);
+    let message = ui.window().global::<Erasure>().get_message().to_string();
+    assert!(message.contains("USBメモリが見つかりません"), "{message}");
+    assert_eq!(sqlite(&path, "SELECT count(*) FROM media_ledger"), "1");
+    // With one stick: the roster goes to it, encrypted to the ward, signed,
+    // in the ledger and the audit log, and the erasure shows its counts.
+    fake_system(&root, &[("sdb", "TSUDOI")]);
+    press(ui, "名簿を区に返す（USBメモリへ）");
+    assert_eq!(erasure_step(ui), ErasureStep::Plan);
+    let message = ui.window().global::<Erasure>().get_message().to_string();
+    assert!(message.contains("tsudoi-ward-roster"), "{message}");
+    let folder = stick(&root, "TSUDOI").join("tsudoi-ward-roster");
+    let sums = Command::new("sha256sum")
+        .args(["-c", "SHA256SUMS"])
+        .current_dir(&folder)
+        .output()
+        .unwrap();
+    assert!(
+        sums.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sums.stdout)
+    );
+    let sealed: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "age"))
+        .collect();
+    assert_eq!(sealed.len(), 1);
+    let bytes = std::fs::read(&sealed[0]).unwrap();
+    assert!(!common::contains(&bytes, "森".as_bytes()));
+    // Opened by the ward with the age command (Debian's age), not our code.
+    let key_file = dir.path().join("ward.key");
+    std::fs::write(&key_file, identity.as_bytes()).unwrap();
+    let opened = Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key_file)
+        .arg(&sealed[0])
+        .output()
+        .unwrap();
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    assert!(String::from_utf8_lossy(&opened.stdout).contains("ローズ会,森 一郎"));
+    assert_eq!(
+        sqlite(
+            &path,
+            "SELECT count(*) FROM media_ledger WHERE destination LIKE '区へ返還%'"
+        ),
+        "1"
+    );
+    assert_eq!(
+        sqlite(
+            &path,
+            "SELECT count(*) FROM audit WHERE action = 'export' AND record_id LIKE 'roster_return:%' AND actor = 'kanri01'"
+        ),
+        "1"
+    );
+    press(ui, "やめる（消去しない）");
     press(ui, "契約終了の消去");
     assert_eq!(erasure_step(ui), ErasureStep::Plan);
     assert_eq!(sqlite(&path, "SELECT count(*) FROM participants"), "1");

@@ -19,6 +19,8 @@ use crate::report::{media, prepare_out_dir, sign, write_synced};
 pub const RECOVERY_KEY_CHARS: usize = 55;
 /// The certificate's folder on the stick.
 const FOLDER: &str = "tsudoi-erasure-certificate";
+/// The returned roster's folder on the stick.
+const ROSTER_FOLDER: &str = "tsudoi-ward-roster";
 
 /// The steps of the erasure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +76,7 @@ impl Erasure {
             }
             ErasureStep::ReportDue if self.roster_due => vec![
                 "区から提供されたグループの会員名簿が、最後に変わってから区に返還されていません（契約書第11条）。".into(),
-                "先に取扱責任者がコマンド tsudoi group return --out フォルダ で名簿を区の鍵で暗号化して書き出し、区に返してから消去してください。".into(),
+                "先に名簿を区の鍵で暗号化して書き出し、区に返してから消去してください。USBメモリを1本だけ差して「名簿を区に返す」を押すと書き出します（コマンド tsudoi group return --out フォルダ でも書き出せます）。".into(),
             ],
             ErasureStep::ReportDue => vec![
                 format!(
@@ -121,6 +123,17 @@ fn month_label(month: &str) -> String {
     }
 }
 
+/// `name` in the stick's top folder, or `name-2`, `name-3`… if taken.
+fn free_folder(medium: &media::Medium, name: &str) -> std::path::PathBuf {
+    let mut dir = medium.mount_point.join(name);
+    let mut n = 2;
+    while dir.exists() {
+        dir = medium.mount_point.join(format!("{name}-{n}"));
+        n += 1;
+    }
+    dir
+}
+
 fn one_stick(root: &std::path::Path) -> Option<media::Medium> {
     match media::removable_media(root).as_slice() {
         [one] => Some(one.clone()),
@@ -147,6 +160,15 @@ impl KioskController {
         if self.screen != Screen::StaffOversight || staff.require_manager().is_err() {
             return;
         }
+        let e = self.erasure_state(&staff);
+        self.oversight = None;
+        self.erasure = Some(e);
+        self.screen = Screen::StaffErasure;
+    }
+
+    /// Where the erasure stands now: the report or the roster it waits
+    /// for, else the counts it would erase.
+    fn erasure_state(&mut self, staff: &crate::store::StaffSession) -> Erasure {
         let mut e = Erasure {
             step: ErasureStep::Plan,
             counts: Vec::new(),
@@ -168,7 +190,7 @@ impl KioskController {
                 e.roster_due = true;
                 e.step = ErasureStep::ReportDue;
             }
-            Ok(None) => match self.store.erasure_plan(&staff) {
+            Ok(None) => match self.store.erasure_plan(staff) {
                 Ok(plan) => {
                     e.counts = plan
                         .counts
@@ -180,9 +202,7 @@ impl KioskController {
             },
             Err(e2) => e.message = format!("月次報告を確かめられませんでした。{e2}"),
         }
-        self.oversight = None;
-        self.erasure = Some(e);
-        self.screen = Screen::StaffErasure;
+        e
     }
 
     fn erasure_parts(&mut self) -> Option<&mut Erasure> {
@@ -265,6 +285,59 @@ impl KioskController {
         }
     }
 
+    /// 「名簿を区に返す」 on the step that waits for the roster: the ward's
+    /// roster, encrypted to the ward's key, to the one stick inserted
+    /// ([`crate::store::Store::return_roster`]: signed, read back, in the
+    /// media ledger and the audit log); then the erasure goes on to its
+    /// counts. Managers only, like the erasure itself.
+    pub fn erasure_return_roster(&mut self) {
+        let Some(staff) = self.staff.clone() else {
+            return;
+        };
+        let root = self.config.report.media_root.clone();
+        let ward = self.config.report.ward.clone();
+        let Some(e) = self.erasure_parts() else {
+            return;
+        };
+        if e.step != ErasureStep::ReportDue || !e.roster_due {
+            return;
+        }
+        let Some(ward) = ward else {
+            e.message = "区の公開鍵が設定されていないので、名簿を書き出せません。設定ファイルの [report] ward_public_key に区の公開鍵（age1 で始まる）を入れてもらってください。名簿は暗号化せずには書き出しません。".into();
+            return;
+        };
+        let Some(medium) = one_stick(&root) else {
+            e.message =
+                "USBメモリが見つかりません。1本だけ差して、もう一度「名簿を区に返す」を押してください。"
+                    .into();
+            return;
+        };
+        let dir = free_folder(&medium, ROSTER_FOLDER);
+        match self
+            .store
+            .return_roster(&staff, &dir, &medium.name(), &ward)
+        {
+            Ok(r) => {
+                let folder = dir
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let done = format!(
+                    "名簿（{}人）を区の鍵で暗号化して、USBメモリのフォルダ「{folder}」に書き出しました。区に渡してください。",
+                    r.people
+                );
+                let mut e = self.erasure_state(&staff);
+                e.message = done;
+                self.erasure = Some(e);
+            }
+            Err(err) => {
+                if let Some(e) = self.erasure.as_mut() {
+                    e.message = format!("名簿を書き出せませんでした。{err}");
+                }
+            }
+        }
+    }
+
     /// 「もう一度さがす」 on the stick step.
     pub fn erasure_scan(&mut self) {
         let root = self.config.report.media_root.clone();
@@ -330,12 +403,7 @@ impl KioskController {
             }
         };
         drop(key);
-        let mut dir = medium.mount_point.join(FOLDER);
-        let mut n = 2;
-        while dir.exists() {
-            dir = medium.mount_point.join(format!("{FOLDER}-{n}"));
-            n += 1;
-        }
+        let dir = free_folder(&medium, FOLDER);
         let folder = dir
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())

@@ -34,6 +34,7 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
             g.set_message(e.message.as_str().into());
             g.set_can_go_on(!e.counts.is_empty());
             g.set_stick_found(e.medium.is_some());
+            g.set_can_return_roster(e.step == ctl::ErasureStep::ReportDue && e.roster_due);
         }
         None => {
             g.set_step(ErasureStep::Plan);
@@ -41,6 +42,7 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
             g.set_message(SharedString::new());
             g.set_can_go_on(false);
             g.set_stick_found(false);
+            g.set_can_return_roster(false);
         }
     }
 }
@@ -67,4 +69,5 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     wire!(on_check_key, |c| c.erasure_check_key());
     wire!(on_scan, |c| c.erasure_scan());
     wire!(on_run, |c| c.erasure_run());
+    wire!(on_return_roster, |c| c.erasure_return_roster());
 }
