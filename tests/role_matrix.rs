@@ -129,6 +129,21 @@ fn site() -> Site {
     let participant = id_after(&out, "登録番号: ");
     let session = env.salon_today();
     let class = env.lottery_class(-1, 5, 6);
+    env.staff(&[
+        "group",
+        "add",
+        "--name",
+        "ローズ会",
+        "--schedule",
+        "毎週火曜 13:30–15:30",
+        "--room",
+        "多目的室",
+    ]);
+    std::fs::write(
+        env.path("roster.csv"),
+        "グループ名,氏名,ふりがな,電話番号\nローズ会,試験 春子,しけん はるこ,090-1111-5555\n",
+    )
+    .unwrap();
     Site {
         env,
         participant,
@@ -196,6 +211,19 @@ fn each_account_may_run_exactly_the_commands_of_its_role() {
             r#"{"address": "新宿区西新宿二丁目8番1号"}"#,
             Who::Personal,
         ),
+        (args(&["group", "list"]), "", Who::Anyone),
+        (args(&["group", "members", "ローズ会"]), "", Who::Personal),
+        (args(&["mimamori"]), "", Who::Personal),
+        (
+            args(&[
+                "group",
+                "import",
+                s.env.path("roster.csv").to_str().unwrap(),
+                "--dry-run",
+            ]),
+            "",
+            Who::Personal,
+        ),
         (args(&["staff", "list"]), "", Who::Manager),
         (
             args(&["staff", "policy", "set", "--lockout-attempts", "5"]),
@@ -248,7 +276,15 @@ fn each_account_may_run_exactly_the_commands_of_its_role() {
             if !allowed {
                 // A refusal shows nothing of the resident.
                 let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
-                for v in ["秋子", "あきこ", "1111-22", "西新宿"] {
+                for v in [
+                    "秋子",
+                    "あきこ",
+                    "1111-22",
+                    "西新宿",
+                    "春子",
+                    "はるこ",
+                    "1111-55",
+                ] {
                     assert!(!all.contains(v), "{account:?} {a:?}: {all}");
                 }
             }
