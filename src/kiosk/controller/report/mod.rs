@@ -420,8 +420,9 @@ impl MonthReport {
         self.message.clear();
         match store.monthly_report(staff, self.month, Wording::default()) {
             Ok(report) => {
+                // Every table the export writes, the groups' included.
                 self.tables = report
-                    .tables()
+                    .published_tables()
                     .iter()
                     .map(|t| preview_table(t, &report.wording))
                     .collect();

@@ -115,6 +115,7 @@ pub(super) fn tab_label(id: &str) -> &'static str {
         "lottery" => "抽選",
         "lottery-attendance" => "出席",
         "fiscal-year" => "年度累計",
+        "groups" => "団体",
         _ => "表",
     }
 }
