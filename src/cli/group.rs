@@ -243,17 +243,6 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
     }
 }
 
-/// Where the file lies: the USB stick it is on, or this device.
-fn medium_of(path: &Path) -> String {
-    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    tsudoi::report::media::removable_media(Path::new("/"))
-        .into_iter()
-        .filter(|m| full.starts_with(&m.mount_point))
-        .max_by_key(|m| m.mount_point.as_os_str().len())
-        .map(|m| m.name())
-        .unwrap_or_else(|| "端末内のファイル".to_owned())
-}
-
 fn entry_line(e: &DiffEntry) -> String {
     format!(
         "{}{}  {}（{}）{}",
@@ -286,7 +275,7 @@ fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        medium: medium_of(file),
+        medium: tsudoi::report::media::medium_of(Path::new("/"), file),
         sha256: tsudoi::report::sign::sha256_hex(&bytes),
     };
     let (mut store, staff) = ctx.sign_in()?;
