@@ -49,7 +49,10 @@ impl RosterStore for Fake {
             diff.added
                 .push(entry(i + 2, "試験 花子", "しけん はなこ", vec![]));
         }
+        // As the store does: a desk-registered match is added and linked.
         for i in 0..self.linked {
+            diff.added
+                .push(entry(i + 20, "見本 一郎", "みほん いちろう", vec![]));
             diff.linked
                 .push(entry(i + 20, "見本 一郎", "みほん いちろう", vec![]));
         }
@@ -175,7 +178,9 @@ fn a_clean_file_shows_differences_then_imports_the_same_bytes() {
         Line::Entry(Kind::Linked, _) => {}
         other => panic!("{other:?}"),
     }
+    assert_eq!(r.lines().len(), 4, "the match shows once: {:?}", r.lines());
     let first = w::row(&r.lines()[0]);
+    assert_eq!(first.head, "20行目　ローズ会");
     assert!(first.warns);
     assert_eq!(first.tag, "注意");
     let changed = w::row(&r.lines()[3]);
@@ -183,7 +188,7 @@ fn a_clean_file_shows_differences_then_imports_the_same_bytes() {
     assert_eq!(changed.detail, "変わる所: ふりがな・電話番号");
     assert_eq!(changed.head, "30行目　ローズ会");
     let c = r.counts().unwrap();
-    assert!(w::differences_summary(c).starts_with("追加 2人　変更 1人　削除 0人　変わらない 4人"));
+    assert!(w::differences_summary(c).starts_with("追加 3人　変更 1人　削除 0人　変わらない 4人"));
     assert!(w::differences_guide(c).contains("窓口で登録済み"));
     assert_eq!(r.pages(), 2);
     r.import(&mut fake, &root);

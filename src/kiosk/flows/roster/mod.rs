@@ -423,12 +423,25 @@ impl Roster {
 }
 
 /// The differences as rows: the desk-registered matches first (staff
-/// decide on them), then added, changed, removed.
+/// decide on them), then added, changed, removed. The store lists a match
+/// among the added members too: it shows once, as the warning.
 fn differences(report: ImportReport) -> Vec<Line> {
     let d = report.diff;
+    let linked: Vec<Option<usize>> = d.linked.iter().map(|e| e.line).collect();
+    let (matched, added): (Vec<DiffEntry>, Vec<DiffEntry>) = d
+        .added
+        .into_iter()
+        .partition(|e| e.line.is_some() && linked.contains(&e.line));
+    let shown: Vec<Option<usize>> = matched.iter().map(|e| e.line).collect();
     let mut out = Vec::new();
-    out.extend(d.linked.into_iter().map(|e| Line::Entry(Kind::Linked, e)));
-    out.extend(d.added.into_iter().map(|e| Line::Entry(Kind::Added, e)));
+    out.extend(matched.into_iter().map(|e| Line::Entry(Kind::Linked, e)));
+    out.extend(
+        d.linked
+            .into_iter()
+            .filter(|e| !shown.contains(&e.line))
+            .map(|e| Line::Entry(Kind::Linked, e)),
+    );
+    out.extend(added.into_iter().map(|e| Line::Entry(Kind::Added, e)));
     out.extend(d.changed.into_iter().map(|e| Line::Entry(Kind::Changed, e)));
     out.extend(d.removed.into_iter().map(|e| Line::Entry(Kind::Removed, e)));
     out
