@@ -221,7 +221,7 @@ fn a_clean_file_shows_its_differences_then_is_imported() {
         "SELECT group_concat(result) FROM audit WHERE action = 'roster_import'",
     );
     assert!(audit.contains("applied_added_6"), "{audit}");
-    assert_eq!(s.ui.with_controller(|c| c.roster().holds_bytes()), false);
+    assert!(!s.ui.with_controller(|c| c.roster().holds_bytes()));
     press(&s.ui, "おわる");
     assert_eq!(s.ui.ui_screen(), Some(Screen::StaffGroups));
 }
