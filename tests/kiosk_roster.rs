@@ -265,3 +265,20 @@ fn operators_cannot_reach_the_roster_import() {
         "0"
     );
 }
+
+#[test]
+fn signing_out_on_the_differences_wipes_the_file_and_stores_nothing() {
+    let sample = std::fs::read(SAMPLE).unwrap();
+    let s = site(&sample);
+    sign_in(&s.ui, HANDLER, NEW_PASSWORD);
+    open(&s.ui);
+    press(&s.ui, FILE);
+    assert!(s.ui.with_controller(|c| c.roster().holds_bytes()));
+    s.ui.with_controller(|c| {
+        c.sign_out();
+        assert!(!c.roster().holds_bytes());
+        c.roster_import();
+    });
+    assert!(s.ui.window().global::<Roster>().get_rows().row_count() == 0);
+    stored_nothing(&s.path);
+}
