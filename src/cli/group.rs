@@ -244,17 +244,6 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
     }
 }
 
-/// Where the file lies: the USB stick it is on, or this device.
-fn medium_of(path: &Path) -> String {
-    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    tsudoi::report::media::removable_media(Path::new("/"))
-        .into_iter()
-        .filter(|m| full.starts_with(&m.mount_point))
-        .max_by_key(|m| m.mount_point.as_os_str().len())
-        .map(|m| m.name())
-        .unwrap_or_else(|| "端末内のファイル".to_owned())
-}
-
 /// `tsudoi group return --out DIR`: the roster back to the ward.
 fn return_roster(ctx: &Context, out: &Path) -> Result<ExitCode> {
     let ward = ctx.config.ward_recipient()?.ok_or_else(|| {
@@ -266,7 +255,7 @@ fn return_roster(ctx: &Context, out: &Path) -> Result<ExitCode> {
     let (mut store, staff) = ctx.sign_in()?;
     staff.require_manager()?;
     // The medium is where the folder will be: its parent exists.
-    let medium = medium_of(out.parent().unwrap_or(out));
+    let medium = tsudoi::report::media::medium_of(Path::new("/"), out.parent().unwrap_or(out));
     let r = store.return_roster(&staff, out, &medium, &ward)?;
     println!(
         "区から提供された会員名簿を、区の公開鍵で暗号化して {} に書き出しました（{}人、{}行）。",
@@ -318,7 +307,7 @@ fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        medium: medium_of(file),
+        medium: tsudoi::report::media::medium_of(Path::new("/"), file),
         sha256: tsudoi::report::sign::sha256_hex(&bytes),
     };
     let (mut store, staff) = ctx.sign_in()?;

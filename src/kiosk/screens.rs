@@ -722,7 +722,7 @@ fn last_month_visits(
 
 /// A system root as /proc and /sys show it with these USB sticks mounted
 /// (disk name, filesystem label) under `<root>/media/<label>`.
-fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
+pub(super) fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
     std::fs::create_dir_all(root.join("proc"))?;
     std::fs::create_dir_all(root.join("dev/disk/by-label"))?;
     let mut mounts = String::from("/dev/mmcblk0p2 / ext4 rw,relatime 0 0\n");

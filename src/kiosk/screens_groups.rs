@@ -2,20 +2,24 @@
 //! (110 upward), on their own small invented store: two hobby groups
 //! meeting on the screenshots' Tuesday, a roster of invented members,
 //! sixteen weeks of meetings in which two regulars stopped coming.
+//! 「名簿の取り込み」 (141 upward) reads a new roster from a fake USB stick:
+//! one file with problems, one with every kind of difference (a member
+//! matching a person registered at the desk among them).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 
-use super::controller::{KioskConfig, KioskController};
+use super::controller::{KioskConfig, KioskController, ReportConfig};
 use super::ui::{KioskUi, render_png};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
-use crate::eligibility::PostalTable;
+use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
 use crate::store::groups::{NewGroup, Schedule};
 use crate::store::mimamori::Outcome;
+use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
 use crate::store::ward_roster::ImportSource;
 use crate::store::{Policy, Store};
 
@@ -37,6 +41,32 @@ const ROSTER: &str = "グループ名,氏名,ふりがな,電話番号
 囲碁クラブ,田中 一郎,たなか いちろう,03-5555-0201
 囲碁クラブ,中村 次郎,なかむら じろう,03-5555-0202
 囲碁クラブ,野口 三郎,のぐち さぶろう,03-5555-0203
+";
+
+/// The ward's next roster: 青木's phone changed, 佐藤 left, two new members,
+/// one of whom (森) was registered at the desk already.
+const NEXT_ROSTER: &str = "グループ名,氏名,ふりがな,電話番号
+ローズ会,青木 花子,あおき はなこ,03-5555-0111
+ローズ会,石井 和子,いしい かずこ,03-5555-0102
+ローズ会,上田 節子,うえだ せつこ,090-5555-0103
+ローズ会,江藤 幸子,えとう さちこ,03-5555-0104
+ローズ会,小川 道子,おがわ みちこ,080-5555-0105
+ローズ会,加藤 信子,かとう のぶこ,03-5555-0106
+ローズ会,木村 洋子,きむら ようこ,03-5555-0107
+ローズ会,久保 恵子,くぼ けいこ,090-5555-0108
+ローズ会,森 和枝,もり かずえ,03-5555-0110
+ローズ会,山本 春子,やまもと はるこ,03-5555-0112
+囲碁クラブ,田中 一郎,たなか いちろう,03-5555-0201
+囲碁クラブ,中村 次郎,なかむら じろう,03-5555-0202
+囲碁クラブ,野口 三郎,のぐち さぶろう,03-5555-0203
+";
+
+/// A roster with problems: a short phone, an unknown group, a missing name.
+const BAD_ROSTER: &str = "グループ名,氏名,ふりがな,電話番号
+ローズ会,青木 花子,あおき はなこ,03-5555
+手芸の会,石井 和子,いしい かずこ,03-5555-0102
+ローズ会,,うえだ せつこ,090-5555-0103
+ローズ会,江藤 幸子,えとう さちこ,03-5555-0104
 ";
 
 /// Renders the screens at `width`×`height` into `out`, with `day` (a
@@ -148,7 +178,16 @@ fn render_in(
     store.check_in_group_member(&manager, "ローズ会", &id(3)?)?;
     store.sign_out(&manager)?;
 
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+    let media_root = scratch.join("system");
+    super::screens::fake_media(&media_root, &[])?;
+    let config = KioskConfig {
+        report: ReportConfig {
+            media_root: media_root.clone(),
+            ward: None,
+        },
+        ..KioskConfig::default()
+    };
+    let ui = KioskUi::new(KioskController::new(store, config))
         .map_err(|e| Error::Invalid(e.to_string()))?;
     slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
     let mut files = Vec::new();
@@ -226,5 +265,49 @@ fn render_in(
     shot("139-mimamori-reminder")?;
     ui.with_controller(|c| c.mimamori_back());
     shot("140-mimamori-list-after-call")?;
+
+    // 「名簿の取り込み」: 森 registered at the desk first.
+    ui.with_controller(|c| -> Result<()> {
+        let staff = c.staff.clone().ok_or(Error::Invalid("サインイン".into()))?;
+        let invalid = || Error::Invalid("見本".into());
+        c.store.register(
+            &staff,
+            NewParticipant {
+                name: "森 和枝".into(),
+                kana: "もり かずえ".into(),
+                phone: PhoneNumber::parse("03-5555-0110").map_err(|_| invalid())?,
+                basis: Basis::SelfPresented,
+                id_check: Some(IdCheck {
+                    birth_date: NaiveDate::from_ymd_opt(1950, 4, 1).ok_or_else(invalid)?,
+                    postal: PostalCode::parse("160-0022").map_err(|_| invalid())?,
+                    document: DocumentKind::HealthInsurance,
+                }),
+                address: None,
+            },
+        )?;
+        c.mimamori_back();
+        c.roster_open();
+        Ok(())
+    })?;
+    shot("141-roster-insert-usb")?;
+    super::screens::fake_media(&media_root, &[("sdb", "KUYAKUSHO")])?;
+    let on_stick = media_root.join("media/KUYAKUSHO");
+    std::fs::write(on_stick.join("meibo-2026-12.csv"), NEXT_ROSTER)?;
+    std::fs::write(on_stick.join("meibo-old.csv"), BAD_ROSTER)?;
+    ui.with_controller(|c| c.roster_scan());
+    shot("142-roster-choose-file")?;
+    ui.with_controller(|c| c.roster_choose(1));
+    shot("143-roster-problems")?;
+    ui.with_controller(|c| {
+        c.roster_back();
+        c.roster_choose(0);
+    });
+    shot("144-roster-differences")?;
+    ui.with_controller(|c| c.roster_page(1));
+    shot("145-roster-differences-page-2")?;
+    ui.with_controller(|c| c.roster_import());
+    shot("146-roster-imported")?;
+    ui.with_controller(|c| c.roster_back());
+    shot("147-groups-menu-after-import")?;
     Ok(files)
 }

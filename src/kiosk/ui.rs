@@ -120,6 +120,7 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::SignIn => return UiScreen::SignIn,
         Flow::Groups => return UiScreen::Groups,
         Flow::Mimamori => return UiScreen::Mimamori,
+        Flow::Roster => return UiScreen::Roster,
         Flow::Classes | Flow::Staff | Flow::Erased => {}
     }
     match s {
@@ -159,6 +160,7 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::SignIn => return flows::sign_in::adapter::shown(window),
         UiScreen::Groups => return flows::groups::adapter::shown(window),
         UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
+        UiScreen::Roster => return flows::roster::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::ClassCard => S::ClassCard,
         UiScreen::Classes => S::Classes,

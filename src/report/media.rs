@@ -121,6 +121,21 @@ pub fn removable_media(root: &Path) -> Vec<Medium> {
     out
 }
 
+/// The name of the removable medium a file was read from, for the media
+/// ledger (its label and device, as [`Medium::name`]), or 「端末内のファイル」
+/// when the file is on no removable medium. `root` as for
+/// [`removable_media`]. Used by `tsudoi group import` and the kiosk's
+/// 「名簿の取り込み」.
+pub fn medium_of(root: &Path, path: &Path) -> String {
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    removable_media(root)
+        .into_iter()
+        .filter(|m| full.starts_with(&m.mount_point) || path.starts_with(&m.mount_point))
+        .max_by_key(|m| m.mount_point.as_os_str().len())
+        .map(|m| m.name())
+        .unwrap_or_else(|| "端末内のファイル".to_owned())
+}
+
 /// One file as recorded in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerFile {

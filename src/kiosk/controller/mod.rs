@@ -191,6 +191,8 @@ pub struct KioskController {
     pub(in crate::kiosk) groups: crate::kiosk::flows::groups::Groups,
     /// 「おやすみが続いている方」 ([`crate::kiosk::flows::mimamori`]).
     pub(in crate::kiosk) mimamori: crate::kiosk::flows::mimamori::Mimamori,
+    /// 「名簿の取り込み」 ([`crate::kiosk::flows::roster`]).
+    pub(in crate::kiosk) roster: crate::kiosk::flows::roster::Roster,
     /// A record's sessions, for a check-in by hand.
     pub(in crate::kiosk) choices: Vec<SessionRow>,
     /// The class screens' title and sentence (not moved into a flow yet).
@@ -273,6 +275,7 @@ impl KioskController {
             sign_in: SignIn::default(),
             groups: Default::default(),
             mimamori: Default::default(),
+            roster: Default::default(),
             choices: Vec::new(),
             class_title: String::new(),
             class_message: String::new(),
@@ -591,6 +594,8 @@ impl KioskController {
         self.erasure = None;
         self.groups = Default::default();
         self.mimamori = Default::default();
+        // Wipes a roster file's bytes.
+        self.roster = Default::default();
         self.go_waiting();
     }
 
@@ -610,6 +615,7 @@ impl KioskController {
             Screen::RepresentativeSignIn => self.sign_in_cancel(),
             Screen::StaffGroups | Screen::StaffGroupMembers => self.groups_back(),
             Screen::StaffWatch | Screen::StaffWatchCall => self.mimamori_back(),
+            Screen::StaffRoster => self.roster_back(),
             // The representative's list has no way back but a staff sign-in.
             Screen::GroupRepresentative => {}
             Screen::StaffSearch
@@ -709,6 +715,7 @@ impl KioskController {
             _ => self
                 .groups_header()
                 .or_else(|| self.mimamori_header())
+                .or_else(|| self.roster_header())
                 .unwrap_or_default(),
         }
     }

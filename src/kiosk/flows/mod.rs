@@ -11,13 +11,14 @@
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
-//! 「おやすみが続いている方」 ([`mimamori`]). The screens still
+//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]). The screens still
 //! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
 pub mod groups;
 pub mod mimamori;
+pub mod roster;
 pub mod sign_in;
 
 use std::rc::Rc;
@@ -39,6 +40,8 @@ pub enum Flow {
     /// 「おやすみが続いている方」: the 見守り list and a call's outcome
     /// ([`mimamori`]).
     Mimamori,
+    /// 「名簿の取り込み」: the ward's roster from a USB stick ([`roster`]).
+    Roster,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
     /// The staff screens not moved yet: today, registration, search, record
@@ -53,7 +56,7 @@ impl Flow {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Flow::SignIn | Flow::Staff | Flow::Groups | Flow::Mimamori
+            Flow::SignIn | Flow::Staff | Flow::Groups | Flow::Mimamori | Flow::Roster
         )
     }
 }
@@ -128,6 +131,9 @@ screens! {
     StaffWatch => Mimamori,
     /// A call's outcome and day.
     StaffWatchCall => Mimamori,
+    /// 「名簿の取り込み」: the files on the stick, a file's problems or its
+    /// differences, the import.
+    StaffRoster => Roster,
     StaffToday => Staff,
     StaffAddSession => Staff,
     StaffRegister => Staff,
@@ -191,6 +197,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: mimamori::adapter::wire,
         refresh: mimamori::adapter::refresh,
+    },
+    Adapter {
+        wire: roster::adapter::wire,
+        refresh: roster::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::report::wire,
