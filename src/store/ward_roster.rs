@@ -526,7 +526,7 @@ impl Store {
             if !groups.contains_key(&l.group) {
                 problems.push(Problem {
                     line: l.line,
-                    reason: "グループ名が、登録されているどのグループとも一致しません（tsudoi group list で名前を確かめるか、先に tsudoi group add で登録してください）。".into(),
+                    reason: "グループ名が、登録されているどのグループとも一致しません（登録されているグループの名前と同じか確かめるか、先にグループを登録してください）。".into(),
                 });
             }
         }
