@@ -18,7 +18,7 @@ use common::storm::{newcomer, residents, spawn};
 use common::{NEW_PASSWORD, Rng};
 
 fn sqlite(env: &Env, sql: &str) -> String {
-    common::storm::sqlite(&env.store(), sql)
+    common::sqlite3(&env.store(), sql)
 }
 
 #[test]

@@ -7,8 +7,9 @@
 
 mod common;
 
+use common::sqlite3 as sqlite;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::{Duration as Days, NaiveDate};
@@ -67,20 +68,6 @@ struct Site {
     /// Record ids of the members, in furigana order.
     members: Vec<String>,
     _dir: tempfile::TempDir,
-}
-
-fn sqlite(db: &Path, sql: &str) -> String {
-    let out = Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// The store: the three roles, ローズ会 meeting every Tuesday 10:00–12:00

@@ -7,8 +7,9 @@
 
 mod common;
 
+use common::sqlite3 as sqlite;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::Duration as Days;
@@ -42,20 +43,6 @@ struct Site {
     path: PathBuf,
     root: PathBuf,
     _dir: tempfile::TempDir,
-}
-
-fn sqlite(db: &Path, sql: &str) -> String {
-    let out = Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("the sqlite3 command");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// The store with the three roles and the sample's two groups; a stick

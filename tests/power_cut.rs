@@ -25,7 +25,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::cli::{Env, days_from_today, text};
-use common::storm::{newcomer, residents, spawn, sqlite, sqlite_with};
+use common::sqlite3 as sqlite;
+use common::storm::{newcomer, residents, spawn, sqlite_with};
 use common::{NEW_PASSWORD, Rng};
 
 /// The shim, compiled once per test run; `None` (and the test skips) when

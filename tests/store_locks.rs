@@ -11,6 +11,8 @@
 
 mod common;
 
+use common::sqlite3;
+
 use std::process::Command;
 
 use common::*;
@@ -20,33 +22,28 @@ fn time(h: u32, m: u32) -> chrono::NaiveTime {
     chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap()
 }
 
-fn sqlite3(path: &std::path::Path, sql: &str) -> String {
-    let out = Command::new("sqlite3").arg(path).arg(sql).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// A store with something in its WAL, and the WAL's path.
-fn store_with_wal() -> (Fixture, std::path::PathBuf) {
-    let mut f = fixture_on(date(2026, 12, 3));
+/// 交流サロン on the fixture's day, from `start` to `end` o'clock.
+fn add_salon(f: &mut Fixture, title: &str, start: u32, end: u32) {
     f.store
         .add_session(
             &f.manager,
             NewSession {
                 program: Program::Koryu,
-                title: "交流サロン".into(),
+                title: title.into(),
                 date: date(2026, 12, 3),
-                start: time(9, 0),
-                end: time(17, 0),
+                start: time(start, 0),
+                end: time(end, 0),
                 capacity: None,
                 mode: SessionMode::Open,
             },
         )
         .unwrap();
+}
+
+/// A store with something in its WAL, and the WAL's path.
+fn store_with_wal() -> (Fixture, std::path::PathBuf) {
+    let mut f = fixture_on(date(2026, 12, 3));
+    add_salon(&mut f, "交流サロン", 9, 17);
     let wal = f.dir.path().join("tsudoi.db-wal");
     assert!(std::fs::metadata(&wal).unwrap().len() > 0);
     (f, wal)
@@ -79,20 +76,7 @@ fn hashing_the_open_store_keeps_its_locks_and_its_commits() {
         "another process deleted the WAL under the open store"
     );
     // And the next commit is one other processes see.
-    f.store
-        .add_session(
-            &f.manager,
-            NewSession {
-                program: Program::Koryu,
-                title: "交流サロン（午後）".into(),
-                date: date(2026, 12, 3),
-                start: time(13, 0),
-                end: time(16, 0),
-                capacity: None,
-                mode: SessionMode::Open,
-            },
-        )
-        .unwrap();
+    add_salon(&mut f, "交流サロン（午後）", 13, 16);
     assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "2");
 }
 
@@ -109,19 +93,6 @@ fn dropping_one_store_keeps_the_other_stores_commits() {
         wal.exists(),
         "another process deleted the WAL under the open store"
     );
-    f.store
-        .add_session(
-            &f.manager,
-            NewSession {
-                program: Program::Koryu,
-                title: "交流サロン（午後）".into(),
-                date: date(2026, 12, 3),
-                start: time(13, 0),
-                end: time(16, 0),
-                capacity: None,
-                mode: SessionMode::Open,
-            },
-        )
-        .unwrap();
+    add_salon(&mut f, "交流サロン（午後）", 13, 16);
     assert_eq!(sqlite3(&f.path, "SELECT count(*) FROM sessions"), "2");
 }

@@ -125,3 +125,9 @@ impl Rng {
         self.next() % n.max(1)
     }
 }
+
+/// One answer from the `sqlite3` command (not our code) on the file at `db`,
+/// trimmed; the command must succeed.
+pub fn sqlite3(db: &Path, sql: &str) -> String {
+    storm::sqlite_with(db, sql, &[])
+}

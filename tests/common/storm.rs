@@ -83,12 +83,7 @@ pub fn spawn(env: &Env, args: &[&str], input: Option<&str>, extra: &[(&str, &Pat
     child
 }
 
-/// One answer from the `sqlite3` command on the file at `db`.
-pub fn sqlite(db: &Path, sql: &str) -> String {
-    sqlite_with(db, sql, &[])
-}
-
-/// [`sqlite`] with `extra` in the command's environment.
+/// [`super::sqlite3`] with `extra` in the command's environment.
 pub fn sqlite_with(db: &Path, sql: &str, extra: &[(&str, &Path)]) -> String {
     let mut c = Command::new("sqlite3");
     c.arg(db).arg(sql);
