@@ -5,7 +5,8 @@
 //! only small types and traits from here; the raw card identifier is handed to
 //! the store, which keeps nothing but a keyed hash of it.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 mod card;
 pub mod config;
 #[cfg(feature = "emulator")]

@@ -28,6 +28,9 @@
 //! assert!(c.is_complete());
 //! ```
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 mod composer;
 mod kana;
 mod table;
