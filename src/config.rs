@@ -58,7 +58,7 @@ pub struct Config {
     #[serde(default)]
     pub security: SecurityConfig,
     #[serde(default)]
-    pub report: ReportConfig,
+    pub report: ReportSection,
     /// The card reader, buzzer and LEDs (see hw/README.md).
     #[serde(default)]
     pub hardware: tsudoi_hw::HardwareConfig,
@@ -172,7 +172,7 @@ impl KioskSection {
 /// Monthly reports.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct ReportConfig {
+pub struct ReportSection {
     /// The ward's age public key (`age1…`); when set, exports carry the raw
     /// counts encrypted to it so the ward can merge sites.
     pub ward_public_key: Option<String>,

@@ -16,7 +16,7 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::controller::ReportConfig;
+use tsudoi::kiosk::controller::UsbExport;
 use tsudoi::kiosk::ui::oversight::{Oversight, OversightStep};
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::store::Role;
@@ -114,7 +114,7 @@ fn kiosk() -> Kiosk {
     } = f;
     i_slint_backend_testing::init_no_event_loop();
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: root.clone(),
             ward: None,
         },
@@ -424,7 +424,7 @@ fn a_manager_erases_the_store_with_the_recovery_key_and_the_certificate_goes_to_
     fake_system(&root, &[]);
     i_slint_backend_testing::init_no_event_loop();
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: root.clone(),
             ward: None,
         },
@@ -571,7 +571,7 @@ fn erasure_waits_for_the_wards_roster_to_be_returned() {
     fake_system(&root, &[]);
     i_slint_backend_testing::init_no_event_loop();
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: root.clone(),
             ward: Some(WardRecipient::parse(&public).unwrap()),
         },

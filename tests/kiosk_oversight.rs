@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::controller::ReportConfig;
+use tsudoi::kiosk::controller::UsbExport;
 use tsudoi::kiosk::ui::oversight::{Oversight, OversightStep};
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::store::Role;
@@ -63,7 +63,7 @@ fn kiosk() -> Kiosk {
     store.sign_out(&manager).unwrap();
     i_slint_backend_testing::init_no_event_loop();
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: root.clone(),
             ward: None,
         },
@@ -113,7 +113,7 @@ fn write_to_stick(ui: &KioskUi) -> Vec<String> {
         ui.with_controller(|c| c.month_report().map(|r| r.message.clone()))
     );
     ui.window()
-        .global::<tsudoi::kiosk::ui::report::Report>()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>()
         .get_result()
         .iter()
         .map(|s| s.to_string())
@@ -264,7 +264,7 @@ fn the_operator_reads_the_inspection_summary_and_sends_the_handling_report() {
     press(ui, "取扱状況報告 先月");
     let summary: Vec<String> = ui
         .window()
-        .global::<tsudoi::kiosk::ui::report::Report>()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>()
         .get_summary()
         .iter()
         .map(|s| s.to_string())

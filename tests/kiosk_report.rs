@@ -15,7 +15,7 @@ use i_slint_backend_testing::{
 };
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::{
-    CellKind, LEDGER_PURPOSE, ReportConfig, ReportStep, TABLE_ROWS, Transfer,
+    CellKind, LEDGER_PURPOSE, ReportStep, TABLE_ROWS, Transfer, UsbExport,
 };
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
@@ -195,7 +195,7 @@ fn report_fixture(extra_title: Option<&str>) -> ReportFixture {
 
 fn config(root: &Path, ward: Option<tsudoi::report::merge::WardRecipient>) -> KioskConfig {
     KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: root.to_owned(),
             ward,
         },
@@ -631,10 +631,12 @@ fn everything_on_screen(ui: &KioskUi) -> String {
             out.push('\n');
         }
     }
-    let g = ui.window().global::<tsudoi::kiosk::ui::report::Report>();
+    let g = ui
+        .window()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>();
     for s in [
         g.get_heading(),
-        g.get_title(),
+        g.get_caption(),
         g.get_message(),
         g.get_rows_info(),
     ] {
@@ -660,7 +662,7 @@ fn everything_on_screen(ui: &KioskUi) -> String {
     for e in g.get_ledger().iter() {
         out.push_str(&format!(
             "{} {} {} {}\n",
-            e.when, e.staff, e.medium, e.purpose
+            e.when, e.staff, e.detail, e.summary
         ));
     }
     for t in ui.window().global::<Kiosk>().get_today().iter() {
@@ -680,9 +682,9 @@ fn assert_nothing_personal(ui: &KioskUi, needles: &[String]) {
     }
 }
 
-fn report_step(ui: &KioskUi) -> tsudoi::kiosk::ui::report::ReportStep {
+fn report_step(ui: &KioskUi) -> tsudoi::kiosk::flows::report::adapter::ReportStep {
     ui.window()
-        .global::<tsudoi::kiosk::ui::report::Report>()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>()
         .get_step()
 }
 
@@ -713,13 +715,15 @@ fn operator_sees_the_month_with_hidden_cells_marked_and_the_chart_by_week_and_pr
     assert_eq!(value(&ui, "介護予防 延べ参加者数"), "秘匿");
     assert_eq!(value(&ui, "地域交流支援 延べ参加者数"), "64");
     assert_eq!(value(&ui, "合計 延べ参加者数"), "131");
-    let g = ui.window().global::<tsudoi::kiosk::ui::report::Report>();
+    let g = ui
+        .window()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>();
     let kinds: Vec<_> = g
         .get_rows()
         .iter()
         .map(|row| row.cells.row_data(2).unwrap().kind)
         .collect();
-    use tsudoi::kiosk::ui::report::ReportCellKind as K;
+    use tsudoi::kiosk::flows::report::adapter::ReportCellKind as K;
     assert_eq!(kinds[..3], [K::Small, K::Number, K::Hidden]);
     assert!(value(&ui, "表の見かた").contains("1〜9人"));
     assert_nothing_personal(&ui, &rest.needles);
@@ -776,14 +780,16 @@ fn operator_exports_to_the_stick_from_the_screen_and_the_ward_can_verify_it() {
     press(&ui, "USBメモリに書き出す");
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Media
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Media
     );
-    let g = ui.window().global::<tsudoi::kiosk::ui::report::Report>();
+    let g = ui
+        .window()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>();
     assert!(g.get_media().row_data(0).unwrap().selected);
     press(&ui, "次へ");
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Options
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Options
     );
     assert!(!labelled(&ui, "UTF-8（標準）").is_empty());
     assert!(!labelled(&ui, "CP932（Shift_JIS）").is_empty());
@@ -794,13 +800,13 @@ fn operator_exports_to_the_stick_from_the_screen_and_the_ward_can_verify_it() {
     // 「書き出しています…」 is drawn before the work starts.
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Writing
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Writing
     );
     assert!(!labelled(&ui, "書き出しています…").is_empty());
     mock_elapsed_time(Duration::from_millis(200));
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Done
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Done
     );
     assert!(!labelled(&ui, "書き出して、読み戻しを確かめました").is_empty());
     let result: Vec<String> = g.get_result().iter().map(|s| s.to_string()).collect();
@@ -836,7 +842,7 @@ fn operator_exports_to_the_stick_from_the_screen_and_the_ward_can_verify_it() {
     press(&ui, "管理簿を見る");
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Ledger
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Ledger
     );
     let entry = value(&ui, "管理簿の記録");
     assert!(
@@ -884,7 +890,7 @@ fn no_stick_asks_for_one_and_a_second_look_finds_it() {
     press(&ui, "もどる");
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Preview
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Preview
     );
     drop(rest.dir);
 }
@@ -897,12 +903,14 @@ fn two_sticks_offer_a_choice_and_the_chosen_one_is_written() {
     operator_signs_in(&ui);
     press(&ui, "月の報告");
     press(&ui, "USBメモリに書き出す");
-    let g = ui.window().global::<tsudoi::kiosk::ui::report::Report>();
+    let g = ui
+        .window()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>();
     assert_eq!(g.get_media().row_count(), 2);
     press(&ui, "次へ");
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Media,
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Media,
         "choose first"
     );
     assert!(g.get_message().contains("選んでください"));
@@ -916,7 +924,7 @@ fn two_sticks_offer_a_choice_and_the_chosen_one_is_written() {
     mock_elapsed_time(Duration::from_millis(200));
     assert_eq!(
         report_step(&ui),
-        tsudoi::kiosk::ui::report::ReportStep::Done
+        tsudoi::kiosk::flows::report::adapter::ReportStep::Done
     );
     assert!(
         stick(&rest.root, "KUYAKUSHO")
@@ -959,7 +967,9 @@ fn the_staff_lock_clears_the_report_from_the_screen() {
     operator_signs_in(&ui);
     press(&ui, "月の報告");
     press(&ui, "グラフ");
-    let g = ui.window().global::<tsudoi::kiosk::ui::report::Report>();
+    let g = ui
+        .window()
+        .global::<tsudoi::kiosk::flows::report::adapter::Report>();
     assert!(g.get_weeks().row_count() > 0);
     mock_elapsed_time(Duration::from_secs(5 * 60 + 1));
     assert_eq!(

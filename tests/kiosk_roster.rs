@@ -15,7 +15,7 @@ use std::time::Duration;
 use chrono::Duration as Days;
 use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::controller::{ReportConfig, Screen};
+use tsudoi::kiosk::controller::{Screen, UsbExport};
 use tsudoi::kiosk::flows::roster::adapter::Roster;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi};
 use tsudoi::store::Role;
@@ -87,7 +87,7 @@ fn site(file: &[u8]) -> Site {
     fake_system(&root, &[("sdb", "TSUDOI")]);
     std::fs::write(stick(&root, "TSUDOI").join("meibo.csv"), file).unwrap();
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: root.clone(),
             ward: None,
         },

@@ -1189,7 +1189,7 @@ pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk
         resident_idle: std::time::Duration::from_secs(a.idle_seconds),
         staff_idle: std::time::Duration::from_secs(a.staff_lock_minutes.saturating_mul(60)),
         // The monthly report's exports carry the counts sealed to the ward's key.
-        report: tsudoi::kiosk::controller::ReportConfig {
+        usb: tsudoi::kiosk::controller::UsbExport {
             ward: ctx.config.ward_recipient()?,
             ..Default::default()
         },

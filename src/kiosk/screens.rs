@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveTime};
 
-use super::controller::{KioskConfig, KioskController, ReportConfig};
+use super::controller::{KioskConfig, KioskController, UsbExport};
 use super::ui::{KioskUi, render_png};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
@@ -89,7 +89,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     fake_media(&media_root, &[])?;
 
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: media_root.clone(),
             ward: None,
         },

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 
-use super::controller::{KioskConfig, KioskController, ReportConfig};
+use super::controller::{KioskConfig, KioskController, UsbExport};
 use super::ui::{KioskUi, render_png};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
@@ -181,7 +181,7 @@ fn render_in(
     let media_root = scratch.join("system");
     super::screens::fake_media(&media_root, &[])?;
     let config = KioskConfig {
-        report: ReportConfig {
+        usb: UsbExport {
             media_root: media_root.clone(),
             ward: None,
         },

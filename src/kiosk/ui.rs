@@ -13,7 +13,6 @@ use crate::store::sessions::Program;
 pub mod disclosure;
 pub mod erasure;
 pub mod oversight;
-pub mod report;
 pub mod setup;
 pub mod training;
 
@@ -121,6 +120,7 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Groups => return UiScreen::Groups,
         Flow::Mimamori => return UiScreen::Mimamori,
         Flow::Roster => return UiScreen::Roster,
+        Flow::Report => return UiScreen::Report,
         Flow::Classes | Flow::Staff | Flow::Erased => {}
     }
     match s {
@@ -138,7 +138,6 @@ fn ui_screen(s: Screen) -> UiScreen {
         S::StaffEditMenu => UiScreen::StaffEditMenu,
         S::StaffClasses => UiScreen::StaffClasses,
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
-        S::StaffReport => UiScreen::StaffReport,
         S::StaffCards => UiScreen::StaffCards,
         S::StaffSheet => UiScreen::StaffSheet,
         S::StaffOversight => UiScreen::StaffOversight,
@@ -161,6 +160,7 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Groups => return flows::groups::adapter::shown(window),
         UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
         UiScreen::Roster => return flows::roster::adapter::shown(window),
+        UiScreen::Report => return flows::report::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::ClassCard => S::ClassCard,
         UiScreen::Classes => S::Classes,
@@ -176,7 +176,6 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::StaffEditMenu => S::StaffEditMenu,
         UiScreen::StaffClasses => S::StaffClasses,
         UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
-        UiScreen::StaffReport => S::StaffReport,
         UiScreen::StaffCards => S::StaffCards,
         UiScreen::StaffSheet => S::StaffSheet,
         UiScreen::StaffOversight => S::StaffOversight,
@@ -236,6 +235,24 @@ pub(super) fn strings<S: AsRef<str>>(list: &[S]) -> ModelRc<SharedString> {
             .collect::<Vec<_>>(),
     ))
 }
+
+/// Wires a global's callback to a controller action, then refreshes the
+/// window: `wire!(g, shared, on_back, |c| c.report_back())`, with the
+/// callback's arguments after `c` (`|c, i: i32| …`). Every flow's adapter
+/// uses it; the window is held weakly, so a closed window does nothing.
+macro_rules! wire {
+    ($g:expr, $shared:expr, $on:ident, |$c:ident $(, $arg:ident $(: $t:ty)?)*| $body:expr) => {{
+        let weak = std::rc::Rc::downgrade($shared);
+        $g.$on(move |$($arg $(: $t)?),*| {
+            if let Some(s) = weak.upgrade() {
+                s.act(|$c| {
+                    $body;
+                });
+            }
+        });
+    }};
+}
+pub(in crate::kiosk) use wire;
 
 /// The name entry's properties; everything is cleared when no name is being
 /// entered, so nothing typed stays on screen.

@@ -96,7 +96,7 @@ impl KioskController {
         if self.screen != Screen::StaffEditMenu || !self.staff_handles_people() {
             return;
         }
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         if let Some(s) = self.search.as_mut()
             && s.record.is_some()
         {
@@ -111,7 +111,7 @@ impl KioskController {
         if self.screen != Screen::StaffDisclose {
             return;
         }
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         if let Some(s) = self.search.as_mut()
             && s.disclosure
                 .as_ref()
@@ -129,7 +129,7 @@ impl KioskController {
         let Some((staff, pid)) = self.staff_and_record() else {
             return;
         };
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let Some(medium) = self
             .disclosure()
             .filter(|d| d.step == DiscloseStep::Ready)

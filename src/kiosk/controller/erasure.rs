@@ -214,7 +214,7 @@ impl KioskController {
 
     /// 「次へ」 / 「消去する」 / 「本当に消去する」.
     pub fn erasure_next(&mut self) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         if let Some(e) = self.erasure_parts() {
             e.message.clear();
             match e.step {
@@ -294,8 +294,8 @@ impl KioskController {
         let Some(staff) = self.staff.clone() else {
             return;
         };
-        let root = self.config.report.media_root.clone();
-        let ward = self.config.report.ward.clone();
+        let root = self.config.usb.media_root.clone();
+        let ward = self.config.usb.ward.clone();
         let Some(e) = self.erasure_parts() else {
             return;
         };
@@ -340,7 +340,7 @@ impl KioskController {
 
     /// 「もう一度さがす」 on the stick step.
     pub fn erasure_scan(&mut self) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         if let Some(e) = self.erasure_parts()
             && e.step == ErasureStep::Stick
         {
@@ -365,7 +365,7 @@ impl KioskController {
         let Some(staff) = self.staff.clone() else {
             return;
         };
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let Some(e) = self.erasure_parts() else {
             return;
         };

@@ -13,16 +13,20 @@ mod classes;
 mod clock;
 mod disclosure;
 mod erasure;
-mod keys;
+pub(in crate::kiosk) mod keys;
 mod name_entry;
 mod oversight;
 mod register;
-mod report;
 mod retention;
 mod search;
 mod setup;
 mod sheet;
 mod training;
+pub use crate::kiosk::flows::report::{
+    CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
+    PreviewTable, ReportStep, Transfer, UsbExport, Written,
+};
+pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
@@ -31,11 +35,6 @@ pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
-pub use report::{
-    CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
-    PreviewTable, ReportConfig, ReportStep, Transfer, Written,
-};
-pub use report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use retention::{DUE_ROWS, Retention, RetentionStep};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use setup::{
@@ -70,8 +69,8 @@ pub struct KioskConfig {
     pub staff_idle: Duration,
     /// A session can be checked in to from this long before its start.
     pub early_check_in: chrono::Duration,
-    /// Where the monthly report finds USB sticks, and the ward's key.
-    pub report: ReportConfig,
+    /// Where the exports find USB sticks, and the ward's key.
+    pub usb: UsbExport,
     /// When the space closes: the keys leave memory then (and at the latest
     /// 12 hours after the day's first sign-in, [`crate::store::MAX_KEY_HOLD`]).
     pub closing_time: Option<NaiveTime>,
@@ -92,7 +91,7 @@ impl Default for KioskConfig {
             result_return: Duration::from_secs(5),
             staff_idle: Duration::from_secs(5 * 60),
             early_check_in: chrono::Duration::minutes(30),
-            report: ReportConfig::default(),
+            usb: UsbExport::default(),
             closing_time: NaiveTime::from_hms_opt(21, 0, 0),
             retention_years: 3,
             contract: crate::store::erase::EraseRequest::default(),
@@ -121,7 +120,7 @@ impl KioskConfig {
             early_check_in: self
                 .early_check_in
                 .clamp(chrono::Duration::zero(), chrono::Duration::hours(2)),
-            report: self.report,
+            usb: self.usb,
             closing_time: self.closing_time,
             retention_years: self.retention_years,
             contract: self.contract,

@@ -308,7 +308,7 @@ impl KioskController {
         let period = if this_year {
             (month.fiscal_year_start(), today)
         } else {
-            let last = super::report::shift_month(month, -1);
+            let last = crate::kiosk::flows::report::shift_month(month, -1);
             (last.first_day(), last.last_day())
         };
         self.oversight = None;

@@ -11,13 +11,15 @@
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
-//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]). The screens still
+//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
+//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]). The screens still
 //! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
 pub mod groups;
 pub mod mimamori;
+pub mod report;
 pub mod roster;
 pub mod sign_in;
 
@@ -42,10 +44,13 @@ pub enum Flow {
     Mimamori,
     /// 「名簿の取り込み」: the ward's roster from a USB stick ([`roster`]).
     Roster,
+    /// 「月の報告」: the month's tables and chart, exports to a USB stick
+    /// with the media ledger ([`report`]).
+    Report,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
     /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections, report, oversight, disclosure, erasure.
+    /// and corrections, oversight, disclosure, erasure.
     Staff,
     /// The store has been erased: the kiosk does nothing else.
     Erased,
@@ -56,7 +61,12 @@ impl Flow {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Flow::SignIn | Flow::Staff | Flow::Groups | Flow::Mimamori | Flow::Roster
+            Flow::SignIn
+                | Flow::Staff
+                | Flow::Groups
+                | Flow::Mimamori
+                | Flow::Roster
+                | Flow::Report
         )
     }
 }
@@ -147,7 +157,7 @@ screens! {
     /// 「記録を消す」: asks before deleting.
     StaffConfirmDelete => Staff,
     /// The monthly report: preview, chart, USB export, media ledger.
-    StaffReport => Staff,
+    StaffReport => Report,
     /// A record's cards: take one off, replace one, add one.
     StaffCards => Staff,
     /// A lottery class's attendance sheet (出席簿).
@@ -203,8 +213,8 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: roster::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::report::wire,
-        refresh: crate::kiosk::ui::report::refresh,
+        wire: report::adapter::wire,
+        refresh: report::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::oversight::wire,

@@ -463,7 +463,7 @@ impl KioskController {
         if !self.roster_available() {
             return;
         }
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         self.roster = Roster::default();
         self.roster.scan(&root);
         self.screen = Screen::StaffRoster;
@@ -476,7 +476,7 @@ impl KioskController {
         {
             return;
         }
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         self.roster.scan(&root);
     }
 
@@ -488,7 +488,7 @@ impl KioskController {
         let Some(staff) = self.staff.clone() else {
             return;
         };
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let mut store = StaffStore {
             store: &mut self.store,
             staff: &staff,
@@ -504,7 +504,7 @@ impl KioskController {
         let Some(staff) = self.staff.clone() else {
             return;
         };
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let mut store = StaffStore {
             store: &mut self.store,
             staff: &staff,
@@ -525,7 +525,7 @@ impl KioskController {
         if self.screen != Screen::StaffRoster {
             return;
         }
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         match self.roster.step {
             Step::Problems | Step::Differences | Step::Failed => self.roster.scan(&root),
             Step::Insert | Step::NoFiles | Step::Choose | Step::Imported => {

@@ -1,10 +1,9 @@
 //! What the report screen shows, built from the report's tables and counts:
-//! the preview cells with their kinds, the chart's bars, ledger lines, and
-//! the Japanese messages for failed writes. Pure functions, no state.
+//! the preview cells with their kinds, the chart's bars, ledger lines. Pure
+//! functions, no state; the words are in [`super::wording`].
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::Error;
 use crate::jp_date;
 use crate::report::media::LedgerEntry;
 use crate::report::suppress::Cell;
@@ -12,6 +11,7 @@ use crate::report::{Month, MonthCounts, Table, Value, Wording};
 use crate::store::sessions::Program;
 
 use super::TABLE_ROWS;
+use super::wording::{self, tab_label};
 
 /// How a preview cell is published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,25 +98,6 @@ pub fn shift_month(m: Month, delta: i32) -> Month {
     Month {
         year: index.div_euclid(12),
         month: index.rem_euclid(12) as u32 + 1,
-    }
-}
-
-/// "2026年10月".
-pub fn month_label(m: Month) -> String {
-    jp_date::ym(m.year, m.month)
-}
-
-pub(super) fn tab_label(id: &str) -> &'static str {
-    match id {
-        "programs" => "事業別",
-        "sessions" => "開催回",
-        "age-bands" => "年齢",
-        "towns" => "町名",
-        "lottery" => "抽選",
-        "lottery-attendance" => "出席",
-        "fiscal-year" => "年度累計",
-        "groups" => "団体",
-        _ => "表",
     }
 }
 
@@ -240,7 +221,7 @@ pub fn preview_table(table: &Table, wording: &Wording) -> PreviewTable {
 
 /// "10/5〜".
 fn week_label(d: NaiveDate) -> String {
-    format!("{}/{}〜", d.month(), d.day())
+    wording::week_label(d.month(), d.day())
 }
 
 /// The chart of visits by week and program.
@@ -274,7 +255,7 @@ pub fn chart(counts: &MonthCounts, month: Month) -> Vec<ChartWeek> {
                         program: *p,
                         value,
                         level: value as f32 / max as f32,
-                        label: format!("{label} {}", p.label()),
+                        label: wording::bar_label(&label, *p),
                     })
                     .collect(),
                 label,
@@ -302,45 +283,11 @@ pub(super) fn ledger_row(e: &LedgerEntry) -> LedgerRow {
     }
 }
 
-/// What staff read when writing to the stick failed: what is wrong and what
-/// to do. Never the OS's English text, never a path beyond the stick's.
-pub fn failure_message(e: &Error) -> String {
-    use std::io::ErrorKind;
-    match e {
-        Error::Io(io) => match io.kind() {
-            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
-                "USBメモリに書き込めません（書き込み禁止になっているか、書き込む権限がありません）。USBメモリの書き込み禁止のつまみを確かめるか、別のUSBメモリでやり直してください。".into()
-            }
-            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
-                "USBメモリの空きが足りません。空きのあるUSBメモリでやり直してください。".into()
-            }
-            ErrorKind::NotFound => removed_message(),
-            _ => "USBメモリに書き込めませんでした。抜けていないか確かめ、差し込み直してからやり直してください。続くときは別のUSBメモリを使ってください。".into(),
-        },
-        Error::Invalid(m) if m.contains("CP932") => {
-            let advice = "文字コードを「UTF-8（標準）」にしてやり直してください。";
-            let m = m.replace("--encoding utf8-bom で出力してください。", advice);
-            if m.contains(advice) {
-                m
-            } else {
-                format!("{m}{advice}")
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
-pub(super) fn removed_message() -> String {
-    "USBメモリが見つかりません。抜けていないか確かめ、差し込み直してから選び直してください。".into()
-}
-
-pub(super) fn mismatch_message() -> String {
-    "USBメモリから読み戻した内容が、書いた内容と一致しませんでした。このUSBメモリは使わず、別のUSBメモリでやり直してください（管理簿には「不一致」と記録しました）。".into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
+    use crate::kiosk::flows::report::wording::{failure_message, month_label};
     use crate::report::csv::{self, Encoding};
 
     #[test]

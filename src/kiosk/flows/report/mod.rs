@@ -8,32 +8,41 @@
 //! memory to count age bands and towns, and hands back numbers, dates,
 //! titles, bands and town names. No name, kana or phone is read. The state
 //! is dropped when staff sign out or the staff screens lock.
+//!
+//! The same steps (a stick, the confirm, writing with read-back, the
+//! result) also write the 「事故・点検」 screen's exports ([`Transfer`]).
+//!
+//! Screens: the `=> Report` line of the registry; words in [`wording`].
 
+pub mod adapter;
 mod view;
+pub mod wording;
 
+use view::ledger_row;
 pub use view::{
     CellKind, ChartBar, ChartWeek, LedgerRow, PreviewCell, PreviewColumn, PreviewTable, chart,
-    failure_message, month_label, preview_table, shift_month,
+    preview_table, shift_month,
 };
-use view::{ledger_row, mismatch_message, removed_message};
+pub use wording::{LEDGER_PURPOSE, PURPOSES, failure_message, month_label};
+use wording::{mismatch_message, removed_message};
 
 use std::path::PathBuf;
 
 use chrono::Datelike;
 
-use super::keys::step_page;
-use super::{KioskController, Screen};
 use crate::error::{Error, Result};
-use crate::jp_date;
+use crate::kiosk::controller::keys::step_page;
+use crate::kiosk::controller::{KioskController, Screen};
 use crate::report::csv::{self, Encoding};
 use crate::report::media::{self, LedgerEntry, LedgerFile, Medium};
 use crate::report::merge::WardRecipient;
 use crate::report::{Month, MonthlyReport, Wording};
 use crate::store::{StaffSession, Store};
 
-/// Where the report screens find USB sticks and whom the export is sealed for.
+/// Where the kiosk's exports find USB sticks, and whom the report is also
+/// sealed for (`[report] ward_public_key`).
 #[derive(Debug, Clone)]
-pub struct ReportConfig {
+pub struct UsbExport {
     /// The system root whose `proc/mounts` and `sys/block` list the mounted
     /// media: `/` on the device, a fake tree in tests. The kiosk never mounts
     /// anything itself; the system image does.
@@ -43,7 +52,7 @@ pub struct ReportConfig {
     pub ward: Option<WardRecipient>,
 }
 
-impl Default for ReportConfig {
+impl Default for UsbExport {
     fn default() -> Self {
         Self {
             media_root: PathBuf::from("/"),
@@ -99,12 +108,7 @@ impl Transfer {
 
     /// What the media ledger records as the purpose.
     fn purpose(self) -> &'static str {
-        match self {
-            Transfer::Report | Transfer::Ledger => LEDGER_PURPOSE,
-            Transfer::Handling => "区への取扱状況報告",
-            Transfer::Roster => "区への取扱者の届出",
-            Transfer::Incident => "区への事故報告",
-        }
+        wording::transfer_purpose(self)
     }
 }
 
@@ -122,11 +126,6 @@ pub struct Written {
     /// The first 16 hex characters of the device's public key (reports only).
     pub key_prefix: Option<String>,
 }
-
-/// Purposes an operator can pick for the report (the ledger CSV has its own).
-pub const PURPOSES: [&str; 2] = ["区への月次報告", "その他（区の指示による）"];
-/// The purpose recorded when the ledger itself is written to a stick.
-pub const LEDGER_PURPOSE: &str = "受渡し管理簿の印刷";
 
 /// Preview rows per page; everything on screen scales with the window, so
 /// the same number fits at 800×480 and 1280×800.
@@ -206,7 +205,7 @@ impl MonthReport {
     /// The short labels of the tabs: the tables, then the chart.
     pub fn tab_labels(&self) -> Vec<&'static str> {
         let mut v: Vec<&'static str> = self.tables.iter().map(|t| t.tab).collect();
-        v.push("グラフ");
+        v.push(wording::CHART_TAB);
         v
     }
 
@@ -243,7 +242,7 @@ impl MonthReport {
             Some(t) if t.rows.len() > TABLE_ROWS => {
                 let from = self.row_page * TABLE_ROWS + 1;
                 let to = (from + TABLE_ROWS - 1).min(t.rows.len());
-                format!("{from}〜{to}行目／全{}行", t.rows.len())
+                wording::rows_info(from, to, t.rows.len())
             }
             _ => String::new(),
         }
@@ -253,10 +252,7 @@ impl MonthReport {
     pub fn title(&self) -> String {
         match self.table() {
             Some(t) => t.title.clone(),
-            None => format!(
-                "{} 週ごとの延べ参加者数（画面で確かめる用）",
-                month_label(self.month)
-            ),
+            None => wording::chart_title(self.month),
         }
     }
 
@@ -276,32 +272,12 @@ impl MonthReport {
 
     /// The heading of the current step.
     pub fn step_title(&self) -> String {
-        let ledger = self.transfer != Transfer::Report;
-        match self.step {
-            ReportStep::Preview => month_label(self.month),
-            ReportStep::Media if self.transfer == Transfer::Ledger => {
-                "管理簿の書き出し先（1/2）".into()
-            }
-            ReportStep::Media if ledger => "書き出し先のUSBメモリ（1/2）".into(),
-            ReportStep::Media => "書き出し先のUSBメモリ（1/3）".into(),
-            ReportStep::Options => "書き出しの設定（2/3）".into(),
-            ReportStep::Confirm if ledger => "内容を確かめてください（2/2）".into(),
-            ReportStep::Confirm => "内容を確かめてください（3/3）".into(),
-            ReportStep::Writing => "書き出しています…".into(),
-            ReportStep::Done => "書き出しました".into(),
-            ReportStep::Failed => "書き出せませんでした".into(),
-            ReportStep::Ledger => "受渡し管理簿（新しい順）".into(),
-        }
+        wording::heading(self)
     }
 
     /// One line under the encoding buttons.
     pub fn encoding_note(&self) -> &'static str {
-        match self.encoding {
-            Encoding::Utf8Bom => "UTF-8（BOM付き）：Excelでそのまま開けます。ふつうはこちらです。",
-            Encoding::Cp932 => {
-                "CP932（Shift_JIS）：区のシステムが求めるときだけ。表せない文字があると止まります。"
-            }
-        }
+        wording::encoding_note(self.encoding)
     }
 
     /// What the confirm screen lists.
@@ -309,107 +285,27 @@ impl MonthReport {
         let medium = self
             .chosen_medium()
             .map(Medium::name)
-            .unwrap_or_else(|| "（未選択）".into());
-        match self.transfer {
-            Transfer::Report => {
-                // Counted from the report itself, so the line follows the
-                // tables it publishes (it said 6 after the groups table made 8).
-                let csvs = self
-                    .report
-                    .as_ref()
-                    .map_or(0, |r| r.published_tables().len());
-                let mut files = format!("PDF 1、CSV {csvs}");
-                if ward {
-                    files.push_str("、区の集計用（暗号化）1");
-                }
-                files.push_str("、署名 3");
-                vec![
-                    format!("月：{}", month_label(self.month)),
-                    format!("書き出し先：{medium}"),
-                    format!(
-                        "文字コード：{}",
-                        match self.encoding {
-                            Encoding::Utf8Bom => "UTF-8（標準）",
-                            Encoding::Cp932 => "CP932（Shift_JIS）",
-                        }
-                    ),
-                    format!("目的：{}", PURPOSES[self.purpose.min(PURPOSES.len() - 1)]),
-                    format!("ファイル：{files}"),
-                    "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
-                ]
-            }
-            Transfer::Ledger => vec![
-                "受渡し管理簿の全件（CSV、UTF-8）".into(),
-                format!("書き出し先：{medium}"),
-                format!("目的：{LEDGER_PURPOSE}"),
-                "スタッフIDと媒体の名前だけで、参加者の情報は入っていません。".into(),
-                "この書き出しも管理簿に記録します。".into(),
-            ],
-            Transfer::Handling => vec![
-                format!(
-                    "個人情報の取扱状況報告：{}〜{}",
-                    jp_date::ymd(self.period.0),
-                    jp_date::ymd(self.period.1)
-                ),
-                format!("書き出し先：{medium}"),
-                "ファイル：PDF 1、CSV 2、署名 3".into(),
-                "件数とスタッフIDだけで、参加者の情報は入っていません。監査ログを確かめた結果も書きます。".into(),
-                "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
-            ],
-            Transfer::Roster => vec![
-                "取扱責任者・取扱者の届出（スタッフ名簿）".into(),
-                format!("書き出し先：{medium}"),
-                "ファイル：PDF 1、CSV 1、署名 3".into(),
-                "スタッフIDと役割だけで、参加者の情報は入っていません。".into(),
-                "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
-            ],
-            Transfer::Incident => vec![
-                format!(
-                    "事故報告書：{}",
-                    self.incident.as_deref().unwrap_or("（未選択）")
-                ),
-                format!("書き出し先：{medium}"),
-                "ファイル：PDF 1、CSV 1、署名 3".into(),
-                "種類・日付・人数・登録番号・措置だけで、氏名などは入っていません。".into(),
-                "書いたあと読み戻して確かめ、受渡し管理簿に記録します。".into(),
-            ],
-        }
+            .unwrap_or_else(|| wording::UNCHOSEN.into());
+        // Counted from the report itself, so the line follows the tables it
+        // publishes (it said 6 after the groups table made 8).
+        let csvs = self
+            .report
+            .as_ref()
+            .map_or(0, |r| r.published_tables().len());
+        wording::summary(self, &medium, csvs, ward)
     }
 
     /// The label of the button that leaves the result screen.
     pub fn back_label(&self) -> &'static str {
-        match self.transfer {
-            Transfer::Report => "報告にもどる",
-            Transfer::Ledger => "管理簿にもどる",
-            _ => "事故・点検にもどる",
-        }
+        wording::back_label(self.transfer)
     }
 
     /// What the result screen lists.
     pub fn result_lines(&self) -> Vec<String> {
-        let Some(w) = &self.written else {
-            return Vec::new();
-        };
-        let mut lines = vec![
-            format!("{} に書き、読み戻して確かめました。", w.medium),
-            format!("フォルダ：{}", w.folder),
-        ];
-        match w.transfer {
-            Transfer::Report | Transfer::Handling | Transfer::Roster | Transfer::Incident => {
-                lines.push(format!(
-                    "ファイル：{}件（ほかに署名のファイル{}件）",
-                    w.files, w.signature_files
-                ));
-                if let Some(k) = &w.key_prefix {
-                    lines.push(format!(
-                        "端末の公開鍵（先頭16文字）：{k}　設置時の記録票と同じか確かめてください。"
-                    ));
-                }
-            }
-            Transfer::Ledger => lines.push(format!("ファイル：{}件（受渡し管理簿）", w.files)),
-        }
-        lines.push("管理簿に記録しました。".into());
-        lines
+        self.written
+            .as_ref()
+            .map(wording::result_lines)
+            .unwrap_or_default()
     }
 
     fn compute(&mut self, store: &Store, staff: &StaffSession) {
@@ -430,7 +326,7 @@ impl MonthReport {
                 self.report = Some(report);
             }
             Err(e) => {
-                self.message = format!("この月の集計ができませんでした。{e}");
+                self.message = wording::not_counted(&e);
             }
         }
         self.tab = self.tab.min(self.tables.len());
@@ -441,8 +337,7 @@ impl MonthReport {
         self.message.clear();
         if found.len() > MAX_MEDIA {
             found.truncate(MAX_MEDIA);
-            self.message =
-                "USBメモリがたくさん差し込まれています。使わないものを抜いて「もう一度さがす」を押してください。".into();
+            self.message = wording::TOO_MANY_STICKS.into();
         }
         // Keep the choice if the same stick is still there; one stick is chosen for you.
         let before = self.chosen_medium().cloned();
@@ -480,7 +375,7 @@ impl KioskController {
             return;
         };
         if let Err(e) = staff.require_reporting() {
-            self.staff_message = format!("月の報告は運営者と取扱責任者が使えます。{e}");
+            self.staff_message = format!("{}{e}", wording::NOT_ALLOWED);
             return;
         }
         let today = self.store.clock().today();
@@ -578,7 +473,7 @@ impl KioskController {
 
     /// "USBメモリに書き出す" on the preview: looks for sticks.
     pub fn report_export_start(&mut self) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let Some((_, r)) = self.report_parts() else {
             return;
         };
@@ -594,7 +489,7 @@ impl KioskController {
 
     /// "もう一度さがす".
     pub fn report_media_retry(&mut self) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         if let Some((_, r)) = self.report_parts()
             && r.step == ReportStep::Media
         {
@@ -620,10 +515,11 @@ impl KioskController {
         match r.step {
             ReportStep::Media if r.chosen_medium().is_none() => {
                 r.message = if r.media.is_empty() {
-                    "USBメモリを差し込んでください。".into()
+                    wording::INSERT_STICK
                 } else {
-                    "書き出すUSBメモリを選んでください。".into()
-                };
+                    wording::CHOOSE_STICK
+                }
+                .into();
             }
             ReportStep::Media => {
                 r.message.clear();
@@ -667,8 +563,8 @@ impl KioskController {
 
     /// Writes, flushes, reads back and records; then the result or the reason.
     pub fn report_write(&mut self) {
-        let root = self.config.report.media_root.clone();
-        let ward = self.config.report.ward.clone();
+        let root = self.config.usb.media_root.clone();
+        let ward = self.config.usb.ward.clone();
         let Some((staff, r)) = self.report_parts() else {
             return;
         };
@@ -689,7 +585,7 @@ impl KioskController {
         let preflight = match (&r.report, encoding) {
             (Some(report), Encoding::Cp932) => cp932_preflight(report),
             (None, _) if transfer == Transfer::Report => {
-                Err(Error::Invalid("この月の集計がありません。".into()))
+                Err(Error::Invalid(wording::NO_COUNTS.into()))
             }
             _ => Ok(()),
         };
@@ -797,7 +693,7 @@ impl KioskController {
 
     /// "やり直す" after a failure: back to choosing the stick.
     pub fn report_retry(&mut self) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         if let Some((_, r)) = self.report_parts()
             && r.step == ReportStep::Failed
         {
@@ -825,7 +721,7 @@ impl KioskController {
             }
             Err(e) => {
                 r.ledger.clear();
-                r.message = format!("管理簿を読めませんでした。{e}");
+                r.message = wording::ledger_unreadable(&e);
             }
         }
         r.ledger_page = 0;
@@ -843,13 +739,13 @@ impl KioskController {
 
     /// An export started from the 「事故・点検」 screen: the report screen
     /// opens on choosing the stick, and goes back there when done.
-    pub(in crate::kiosk::controller) fn report_open_for(
+    pub(in crate::kiosk) fn report_open_for(
         &mut self,
         transfer: Transfer,
         period: (chrono::NaiveDate, chrono::NaiveDate),
         incident: Option<String>,
     ) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let today = self.store.clock().today();
         let latest = Month {
             year: today.year(),
@@ -867,7 +763,7 @@ impl KioskController {
 
     /// "管理簿をUSBメモリに書き出す": the ledger CSV, for printing elsewhere.
     pub fn report_ledger_export(&mut self) {
-        let root = self.config.report.media_root.clone();
+        let root = self.config.usb.media_root.clone();
         let Some((_, r)) = self.report_parts() else {
             return;
         };
