@@ -11,11 +11,13 @@
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
-//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]). The screens still
-//! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
+//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]); lottery
+//! classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]). The
+//! screens still marked [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
+pub mod classes;
 pub mod groups;
 pub mod mimamori;
 pub mod roster;
@@ -42,8 +44,13 @@ pub enum Flow {
     Mimamori,
     /// 「名簿の取り込み」: the ward's roster from a USB stick ([`roster`]).
     Roster,
-    /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
+    /// Lottery classes at the kiosk: class mode, the card holder's results
+    /// and the open classes, an application's result ([`classes`]).
     Classes,
+    /// The classes flow's staff screens: a class's attendance sheet
+    /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
+    /// behind a sign-in).
+    ClassesStaff,
     /// The staff screens not moved yet: today, registration, search, record
     /// and corrections, report, oversight, disclosure, erasure.
     Staff,
@@ -56,7 +63,12 @@ impl Flow {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Flow::SignIn | Flow::Staff | Flow::Groups | Flow::Mimamori | Flow::Roster
+            Flow::SignIn
+                | Flow::Staff
+                | Flow::Groups
+                | Flow::Mimamori
+                | Flow::Roster
+                | Flow::ClassesStaff
         )
     }
 }
@@ -151,7 +163,7 @@ screens! {
     /// A record's cards: take one off, replace one, add one.
     StaffCards => Staff,
     /// A lottery class's attendance sheet (出席簿).
-    StaffSheet => Staff,
+    StaffSheet => ClassesStaff,
     /// 「事故・点検」: record an incident, the inspection summary, the
     /// ward's reports.
     StaffOversight => Staff,
@@ -189,6 +201,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: sign_in::adapter::wire,
         refresh: sign_in::adapter::refresh,
+    },
+    Adapter {
+        wire: classes::adapter::wire,
+        refresh: classes::adapter::refresh,
     },
     Adapter {
         wire: groups::adapter::wire,
