@@ -14,6 +14,7 @@ use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
+use tsudoi::kiosk::flows::classes::adapter::Classes;
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 
@@ -259,7 +260,7 @@ fn the_attendance_sheet_and_the_report_agree_with_the_raw_rows() {
     let class = d.class.clone();
     let r = start(d.f);
     let ui = &r.ui;
-    let g = ui.window().global::<Kiosk>();
+    let g = ui.window().global::<Classes>();
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     press(ui, &format!("{CLASS}の出席簿"));

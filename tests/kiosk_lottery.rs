@@ -10,6 +10,7 @@ use chrono::{NaiveDate, NaiveTime};
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
+use tsudoi::kiosk::flows::classes::adapter::{Classes, ClassesRow};
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
@@ -144,19 +145,19 @@ fn open_classes(ui: &KioskUi, hex: &str) {
 
 /// Presses an open class's button, turning the class list's pages to find it.
 fn press_class(ui: &KioskUi, title: &str) {
-    let g = ui.window().global::<Kiosk>();
-    while labelled(ui, title).is_empty() && g.get_class_has_next() {
+    let g = ui.window().global::<Classes>();
+    while labelled(ui, title).is_empty() && g.get_has_next() {
         press(ui, "つぎのページ");
     }
     press(ui, title);
 }
 
 /// Every open class on the list, page by page, back on the first page after.
-fn all_classes(ui: &KioskUi) -> Vec<tsudoi::kiosk::ui::UiClassRow> {
-    let g = ui.window().global::<Kiosk>();
+fn all_classes(ui: &KioskUi) -> Vec<ClassesRow> {
+    let g = ui.window().global::<Classes>();
     let mut all: Vec<_> = g.get_classes().iter().collect();
     let mut pages = 1;
-    while g.get_class_has_next() {
+    while g.get_has_next() {
         press(ui, "つぎのページ");
         all.extend(g.get_classes().iter());
         pages += 1;
@@ -168,8 +169,8 @@ fn all_classes(ui: &KioskUi) -> Vec<tsudoi::kiosk::ui::UiClassRow> {
 }
 
 fn result_labels(ui: &KioskUi) -> Vec<String> {
-    let g = ui.window().global::<Kiosk>();
-    g.get_class_results()
+    let g = ui.window().global::<Classes>();
+    g.get_results()
         .iter()
         .map(|r| r.label.to_string())
         .collect()
@@ -188,16 +189,16 @@ fn class_mode_and_a_known_card_show_the_open_classes() {
     assert_eq!(ui.ui_screen(), Some(Screen::Classes));
     // The resident's own result and the classes, two to a page (no hidden
     // scrolling): the second page is said in words and turned with a button.
-    let g = ui.window().global::<Kiosk>();
-    assert_eq!(g.get_class_page(), "1/2");
+    let g = ui.window().global::<Classes>();
+    assert_eq!(g.get_page(), "1/2");
     assert!(!labelled(ui, "脳トレ教室").is_empty());
     assert!(labelled(ui, "転倒予防教室").is_empty());
     press(ui, "つぎのページ");
-    assert_eq!(g.get_class_page(), "2/2");
+    assert_eq!(g.get_page(), "2/2");
     assert!(!labelled(ui, "転倒予防教室").is_empty());
-    assert!(!g.get_class_has_next());
+    assert!(!g.get_has_next());
     press(ui, "まえのページ");
-    assert_eq!(g.get_class_page(), "1/2");
+    assert_eq!(g.get_page(), "1/2");
     // Both classes as big buttons, with their dates, capacity and period.
     let classes = all_classes(ui);
     assert_eq!(classes.len(), 2);
@@ -246,10 +247,11 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     assert_eq!(ui.ui_screen(), Some(Screen::ClassApplied));
     // The tap and the application each sound.
     assert_eq!(*heard.borrow(), [Signal::Success, Signal::Success]);
-    let g = ui.window().global::<Kiosk>();
+    let g = ui.window().global::<Classes>();
     assert_eq!(g.get_entry_number(), "1");
-    assert_eq!(g.get_result_title(), "転倒予防教室");
-    assert!(g.get_result_message().contains("11月20日（金）"));
+    assert_eq!(g.get_entry(), "受付番号 1番");
+    assert_eq!(g.get_headline(), "申し込みました　転倒予防教室");
+    assert!(g.get_message().contains("11月20日（金）"));
     let number = labelled(ui, "受付番号");
     assert_eq!(number.len(), 1);
     assert_eq!(number[0].accessible_value().unwrap_or_default(), "1");
@@ -263,7 +265,8 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     assert_eq!(ui.ui_screen(), Some(Screen::ClassRefused));
     assert_eq!(heard.borrow().last(), Some(&Signal::Attention));
     let expected = ApplyOutcome::Duplicate { entry_number: 1 }.message();
-    assert_eq!(g.get_result_message(), expected.as_str());
+    assert_eq!(g.get_message(), expected.as_str());
+    assert_eq!(g.get_detail(), "転倒予防教室");
     assert!(!labelled(ui, "申し込みできませんでした").is_empty());
     assert_eq!(applications(ui, &l.class), 1, "nothing added");
 }
@@ -278,8 +281,8 @@ fn no_address_on_file_asks_for_staff_and_records_nothing() {
     assert!(result_labels(ui).is_empty(), "no one else's applications");
     press(ui, "転倒予防教室");
     assert_eq!(ui.ui_screen(), Some(Screen::ClassNeedsAddress));
-    let g = ui.window().global::<Kiosk>();
-    assert!(g.get_result_message().contains("スタッフ"));
+    let g = ui.window().global::<Classes>();
+    assert!(g.get_message().contains("スタッフ"));
     assert!(!labelled(ui, "ご住所の登録がいります").is_empty());
     assert_eq!(applications(ui, &l.class), 0);
     assert_eq!(applications(ui, &l.earlier), 1);
@@ -291,7 +294,7 @@ fn an_unknown_card_in_class_mode_gets_the_unknown_card_screen() {
     let r = start(l.f);
     open_classes(&r.ui, UNKNOWN);
     assert_eq!(r.ui.ui_screen(), Some(Screen::UnknownCard));
-    let g = r.ui.window().global::<Kiosk>();
+    let g = r.ui.window().global::<Classes>();
     assert_eq!(g.get_classes().row_count(), 0);
 }
 
@@ -391,9 +394,9 @@ fn class_screens_reset_to_waiting_when_idle_and_forget_the_card() {
         Some(Screen::Waiting),
         "idle reset within 30 s"
     );
-    let g = ui.window().global::<Kiosk>();
+    let g = ui.window().global::<Classes>();
     assert_eq!(g.get_classes().row_count(), 0);
-    assert_eq!(g.get_class_results().row_count(), 0);
+    assert_eq!(g.get_results().row_count(), 0);
     // The entry number screen.
     open_classes(ui, KNOWN);
     press_class(ui, "転倒予防教室");
@@ -401,7 +404,7 @@ fn class_screens_reset_to_waiting_when_idle_and_forget_the_card() {
     mock_elapsed_time(Duration::from_secs(21));
     assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     assert_eq!(g.get_entry_number(), "");
-    assert_eq!(g.get_result_title(), "");
+    assert_eq!(g.get_headline(), "");
     // Back in normal mode: a tap is a check-in again (no session now).
     tap(ui, KNOWN);
     assert_eq!(ui.ui_screen(), Some(Screen::NoSession));

@@ -22,8 +22,8 @@ pub(in crate::kiosk) mod generated {
 }
 
 pub use generated::{
-    AppWindow, CardRow as UiCardRow, ClassRow as UiClassRow, Kiosk, ResultRow as UiResultRow,
-    Screen as UiScreen, SessionRow as UiSessionRow, SheetLine as UiSheetLine,
+    AppWindow, CardRow as UiCardRow, ClassRow as UiClassRow, Kiosk, Screen as UiScreen,
+    SessionRow as UiSessionRow,
 };
 
 /// Called after every card tap with what the buzzer and lights should do.
@@ -121,14 +121,10 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Mimamori => return UiScreen::Mimamori,
         Flow::Roster => return UiScreen::Roster,
         Flow::Report => return UiScreen::Report,
-        Flow::Classes | Flow::Staff | Flow::Erased => {}
+        Flow::Classes | Flow::ClassesStaff => return UiScreen::Classes,
+        Flow::Staff | Flow::Erased => {}
     }
     match s {
-        S::ClassCard => UiScreen::ClassCard,
-        S::Classes => UiScreen::Classes,
-        S::ClassApplied => UiScreen::ClassApplied,
-        S::ClassNeedsAddress => UiScreen::ClassNeedsAddress,
-        S::ClassRefused => UiScreen::ClassRefused,
         S::StaffToday => UiScreen::StaffToday,
         S::StaffAddSession => UiScreen::StaffAddSession,
         S::StaffRegister => UiScreen::StaffRegister,
@@ -139,7 +135,6 @@ fn ui_screen(s: Screen) -> UiScreen {
         S::StaffClasses => UiScreen::StaffClasses,
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
         S::StaffCards => UiScreen::StaffCards,
-        S::StaffSheet => UiScreen::StaffSheet,
         S::StaffOversight => UiScreen::StaffOversight,
         S::StaffIncident => UiScreen::StaffIncident,
         S::StaffDisclose => UiScreen::StaffDisclose,
@@ -161,12 +156,8 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
         UiScreen::Roster => return flows::roster::adapter::shown(window),
         UiScreen::Report => return flows::report::adapter::shown(window),
+        UiScreen::Classes => return flows::classes::adapter::shown(window),
         UiScreen::Setup => return None,
-        UiScreen::ClassCard => S::ClassCard,
-        UiScreen::Classes => S::Classes,
-        UiScreen::ClassApplied => S::ClassApplied,
-        UiScreen::ClassNeedsAddress => S::ClassNeedsAddress,
-        UiScreen::ClassRefused => S::ClassRefused,
         UiScreen::StaffToday => S::StaffToday,
         UiScreen::StaffAddSession => S::StaffAddSession,
         UiScreen::StaffRegister => S::StaffRegister,
@@ -177,7 +168,6 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::StaffClasses => S::StaffClasses,
         UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
         UiScreen::StaffCards => S::StaffCards,
-        UiScreen::StaffSheet => S::StaffSheet,
         UiScreen::StaffOversight => S::StaffOversight,
         UiScreen::StaffIncident => S::StaffIncident,
         UiScreen::StaffDisclose => S::StaffDisclose,
@@ -202,26 +192,20 @@ fn rows(list: &[controller::SessionRow]) -> ModelRc<UiSessionRow> {
     ModelRc::new(VecModel::from(v))
 }
 
-fn class_rows(list: &[controller::ClassRow]) -> ModelRc<UiClassRow> {
+/// The classes taking applications, on the desk's list (their words from
+/// the classes flow).
+fn class_rows(list: &[flows::classes::ClassRow]) -> ModelRc<UiClassRow> {
     let v: Vec<UiClassRow> = list
         .iter()
-        .map(|c| UiClassRow {
-            id: c.id.as_str().into(),
-            title: c.title.as_str().into(),
-            dates: c.dates.as_str().into(),
-            capacity: c.capacity.as_str().into(),
-            period: c.period.as_str().into(),
-        })
-        .collect();
-    ModelRc::new(VecModel::from(v))
-}
-
-fn result_rows(list: &[controller::ResultRow]) -> ModelRc<UiResultRow> {
-    let v: Vec<UiResultRow> = list
-        .iter()
-        .map(|r| UiResultRow {
-            label: r.label.as_str().into(),
-            message: r.message.as_str().into(),
+        .map(|c| {
+            let t = flows::classes::wording::class_text(c);
+            UiClassRow {
+                id: c.id.as_str().into(),
+                title: c.title.as_str().into(),
+                dates: t.dates.into(),
+                capacity: t.capacity.into(),
+                period: t.period.into(),
+            }
         })
         .collect();
     ModelRc::new(VecModel::from(v))
@@ -364,16 +348,6 @@ impl Shared {
                 c.staff_header().into()
             });
             g.set_choices(rows(c.record_choices()));
-            g.set_result_title(c.class_title().into());
-            g.set_result_message(c.class_message().into());
-            let page = c.class_page();
-            g.set_classes(class_rows(page.classes));
-            g.set_class_results(result_rows(page.results));
-            g.set_class_page(page.page.into());
-            g.set_class_has_prev(page.has_prev);
-            g.set_class_has_next(page.has_next);
-            g.set_class_says_classes(page.says_classes);
-            g.set_entry_number(c.entry_number().into());
             g.set_staff_message(c.staff_message().into());
             g.set_staff_id(c.staff_id().unwrap_or_default().into());
             g.set_staff_handles_people(c.staff_handles_people());
@@ -500,27 +474,6 @@ impl Shared {
             g.set_record_has_address(c.record_has_address());
             g.set_record_confirm_seat(c.confirm_check_in_pending());
             g.set_cards_waiting(c.card_waiting());
-            match c.sheet() {
-                Some(v) => {
-                    g.set_sheet_summary(v.summary().into());
-                    let lines: Vec<UiSheetLine> = v
-                        .lines()
-                        .into_iter()
-                        .map(|l| UiSheetLine {
-                            who: l.who.into(),
-                            marks: l.marks.into(),
-                            to_call: l.to_call,
-                        })
-                        .collect();
-                    g.set_sheet_lines(ModelRc::new(VecModel::from(lines)));
-                    g.set_sheet_page(v.page_label().into());
-                }
-                None => {
-                    g.set_sheet_summary(SharedString::new());
-                    g.set_sheet_lines(ModelRc::default());
-                    g.set_sheet_page(SharedString::new());
-                }
-            }
             g.set_record_name(c.record_name().unwrap_or_default().into());
             set_address_entry(&g, c.address_entry());
             let name_message = match (screen, c.registration(), c.search()) {
@@ -642,17 +595,6 @@ impl KioskUi {
         wire!(on_choose, |c, id: SharedString| {
             c.choose(&id);
         });
-        {
-            // A resident's application to a class ends like a card tap: its
-            // result sounds and lights up the same way.
-            let weak = Rc::downgrade(&shared);
-            g.on_apply_class(move |id| {
-                if let Some(s) = weak.upgrade() {
-                    s.resident_action(|c| c.apply_class(&id));
-                }
-            });
-        }
-        wire!(on_class_page_step, |c, d: i32| c.class_page_step(d));
         wire!(on_key, |c, k: SharedString| c.key(&k));
         wire!(on_backspace, |c| c.backspace());
         wire!(on_toggle_shift, |c| c.toggle_shift());
@@ -684,7 +626,6 @@ impl KioskUi {
         wire!(on_card_add, |c| c.card_add());
         wire!(on_sheet_open, |c, id: SharedString| c.sheet_open(&id));
         wire!(on_clock_confirm, |c| c.clock_confirm());
-        wire!(on_sheet_page_step, |c, d: i32| c.sheet_page(d));
         wire!(on_address_remove, |c| c.address_remove());
         wire!(on_staff_classes_start, |c| c.staff_classes_start());
         wire!(on_staff_apply, |c, id: SharedString| c.staff_apply(&id));

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 mod address_entry;
 mod cards;
-mod classes;
 mod clock;
 mod disclosure;
 mod erasure;
@@ -20,7 +19,6 @@ mod register;
 mod retention;
 mod search;
 mod setup;
-mod sheet;
 mod training;
 pub use crate::kiosk::flows::report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
@@ -29,7 +27,6 @@ pub use crate::kiosk::flows::report::{
 pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
-pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
 pub use disclosure::{Disclose, DiscloseStep};
 pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
@@ -40,8 +37,9 @@ pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use setup::{
     CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
 };
-pub use sheet::{SHEET_ROWS, SheetLine, SheetView};
 pub use training::TrainingResult;
+
+pub(in crate::kiosk) use keys::step_page;
 
 pub use crate::kiosk::flows::checkin::{WAITING_ROWS, WAITING_TICK, WaitingList};
 pub use crate::kiosk::flows::sign_in::Field;
@@ -194,25 +192,16 @@ pub struct KioskController {
     pub(in crate::kiosk) roster: crate::kiosk::flows::roster::Roster,
     /// A record's sessions, for a check-in by hand.
     pub(in crate::kiosk) choices: Vec<SessionRow>,
-    /// The class screens' title and sentence (not moved into a flow yet).
-    pub(in crate::kiosk) class_title: String,
-    pub(in crate::kiosk) class_message: String,
     pub(in crate::kiosk) staff_message: String,
     pub(in crate::kiosk) today: Vec<SessionRow>,
     pub(in crate::kiosk) form: SessionForm,
     pub(in crate::kiosk) reg: Option<Registration>,
     pub(in crate::kiosk) search: Option<Search>,
-    /// The card shown on the class list, until it applies or the screen resets.
-    pub(in crate::kiosk) class_holder: Option<tsudoi_hw::CardId>,
-    pub(in crate::kiosk) classes: Vec<ClassRow>,
-    pub(in crate::kiosk) class_results: Vec<ResultRow>,
-    /// The page of the class list (results first, then the open classes).
-    pub(in crate::kiosk) class_page: usize,
-    pub(in crate::kiosk) entry_number: String,
+    /// Lottery classes: class mode, the results, the attendance sheet
+    /// ([`crate::kiosk::flows::classes`]).
+    pub(in crate::kiosk) classes: crate::kiosk::flows::classes::Classes,
     /// The monthly report screen's state (counts only).
     pub(in crate::kiosk) report: Option<MonthReport>,
-    /// The open attendance sheet.
-    pub(in crate::kiosk) sheet: Option<SheetView>,
     /// The 「事故・点検」 screen's state (counts and incident numbers).
     pub(in crate::kiosk) oversight: Option<Oversight>,
     /// The incident being recorded.
@@ -276,20 +265,13 @@ impl KioskController {
             mimamori: Default::default(),
             roster: Default::default(),
             choices: Vec::new(),
-            class_title: String::new(),
-            class_message: String::new(),
             staff_message: String::new(),
             today: Vec::new(),
             form: SessionForm::default(),
             reg: None,
             search: None,
-            class_holder: None,
-            classes: Vec::new(),
-            class_results: Vec::new(),
-            class_page: 0,
-            entry_number: String::new(),
+            classes: Default::default(),
             report: None,
-            sheet: None,
             oversight: None,
             incident: None,
             erasure: None,
@@ -339,15 +321,6 @@ impl KioskController {
     /// A record's sessions, for a check-in by hand.
     pub fn record_choices(&self) -> &[SessionRow] {
         &self.choices
-    }
-
-    /// The class screens' title (the class) and sentence.
-    pub fn class_title(&self) -> &str {
-        &self.class_title
-    }
-
-    pub fn class_message(&self) -> &str {
-        &self.class_message
     }
 
     pub fn staff_message(&self) -> &str {
@@ -468,13 +441,7 @@ impl KioskController {
     pub(in crate::kiosk) fn clear_result(&mut self) {
         self.check_in.clear();
         self.choices.clear();
-        self.class_title.clear();
-        self.class_message.clear();
-        self.class_holder = None;
         self.classes.clear();
-        self.class_results.clear();
-        self.class_page = 0;
-        self.entry_number.clear();
     }
 
     pub(in crate::kiosk) fn clear_form(&mut self) {
@@ -587,7 +554,7 @@ impl KioskController {
         self.reg = None;
         self.search = None;
         self.report = None;
-        self.sheet = None;
+        self.classes.sheet = None;
         self.oversight = None;
         self.incident = None;
         self.erasure = None;
@@ -603,10 +570,7 @@ impl KioskController {
         match self.screen {
             Screen::StaffSignIn | Screen::StaffChangePassword => self.sign_in_cancel(),
             Screen::StaffAddSession => self.open_today(),
-            Screen::StaffSheet => {
-                self.sheet = None;
-                self.open_today();
-            }
+            Screen::StaffSheet => self.sheet_back(),
             Screen::StaffRegister => self.reg_back(),
             Screen::StaffOversight => self.oversight_back(),
             Screen::StaffIncident => self.incident_back(),
@@ -688,10 +652,6 @@ impl KioskController {
             Screen::StaffErasure => "契約終了の消去（取扱責任者）".into(),
             Screen::Erased => "消去しました".into(),
             Screen::StaffCards => "カードの登録".into(),
-            Screen::StaffSheet => match &self.sheet {
-                Some(v) => format!("出席簿　{}", v.sheet.title),
-                None => String::new(),
-            },
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
             Screen::StaffOversight => match &self.oversight {
                 Some(o) if o.retention.is_some() => "保存期間を過ぎた記録".into(),
@@ -715,6 +675,7 @@ impl KioskController {
                 .groups_header()
                 .or_else(|| self.mimamori_header())
                 .or_else(|| self.roster_header())
+                .or_else(|| self.classes_header())
                 .unwrap_or_default(),
         }
     }

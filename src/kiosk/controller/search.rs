@@ -3,12 +3,12 @@
 use zeroize::Zeroizing;
 
 use super::address_entry::{AddressEntry, AddressStep, NumberField};
-use super::classes::{ClassRow, class_row};
 use super::keys::type_key;
 use super::name_entry::NameEntry;
 use super::{KioskController, Screen, SessionRow, row};
 use crate::eligibility::{self, PhoneNumber, to_wareki};
 use crate::jp_date;
+use crate::kiosk::flows::classes::{self, ClassRow};
 use crate::store::Actor;
 use crate::store::attendance::{CheckInMethod, CheckInOutcome};
 use crate::store::lottery::ApplyOutcome;
@@ -242,12 +242,8 @@ impl KioskController {
         };
         match open {
             Ok(list) => {
-                s.classes = list.iter().map(class_row).collect();
-                s.message = if s.classes.is_empty() {
-                    "いま申し込める教室はありません。".into()
-                } else {
-                    "申し込む教室を押してください。".into()
-                };
+                s.classes = list.iter().map(ClassRow::new).collect();
+                s.message = classes::wording::list_prompt(!s.classes.is_empty()).into();
                 self.screen = Screen::StaffClasses;
             }
             Err(e) => s.message = e.to_string(),
@@ -284,11 +280,8 @@ impl KioskController {
                 s.apply_to = None;
                 self.search_open(&pid);
                 if let Some(s) = self.search.as_mut() {
-                    s.message = format!(
-                        "「{}」に申し込みました。受付番号 {entry_number}番（抽選 {}）。",
-                        class.title,
-                        jp_date::md_weekday(class.draw_on)
-                    );
+                    s.message =
+                        classes::wording::staff_applied(&class.title, entry_number, class.draw_on);
                 }
             }
             Ok(ApplyOutcome::NeedsAddress) => match &s.record_town {
@@ -299,11 +292,12 @@ impl KioskController {
                     self.screen = Screen::StaffCorrect;
                 }
                 None => {
-                    s.message = "はじめての申し込みには住所がいりますが、町名がわかりません。先に本人確認をやり直してください。".into();
+                    s.message = classes::wording::STAFF_NO_TOWN.into();
                 }
             },
             Ok(other) => {
-                s.message = other.message();
+                s.message =
+                    classes::wording::refusal(&classes::Outcome::from_apply(other, class.draw_on));
                 s.apply_to = None;
                 if self.screen == Screen::StaffCorrect {
                     s.edit = None;

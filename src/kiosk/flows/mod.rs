@@ -12,11 +12,13 @@
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
-//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]). The screens still
-//! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
+//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]) and
+//! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]).
+//! The screens still marked [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
+pub mod classes;
 pub mod groups;
 pub mod mimamori;
 pub mod report;
@@ -47,8 +49,13 @@ pub enum Flow {
     /// 「月の報告」: the month's tables and chart, exports to a USB stick
     /// with the media ledger ([`report`]).
     Report,
-    /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
+    /// Lottery classes at the kiosk: class mode, the card holder's results
+    /// and the open classes, an application's result ([`classes`]).
     Classes,
+    /// The classes flow's staff screens: a class's attendance sheet
+    /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
+    /// behind a sign-in).
+    ClassesStaff,
     /// The staff screens not moved yet: today, registration, search, record
     /// and corrections, oversight, disclosure, erasure.
     Staff,
@@ -67,6 +74,7 @@ impl Flow {
                 | Flow::Mimamori
                 | Flow::Roster
                 | Flow::Report
+                | Flow::ClassesStaff
         )
     }
 }
@@ -161,7 +169,7 @@ screens! {
     /// A record's cards: take one off, replace one, add one.
     StaffCards => Staff,
     /// A lottery class's attendance sheet (出席簿).
-    StaffSheet => Staff,
+    StaffSheet => ClassesStaff,
     /// 「事故・点検」: record an incident, the inspection summary, the
     /// ward's reports.
     StaffOversight => Staff,
@@ -199,6 +207,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: sign_in::adapter::wire,
         refresh: sign_in::adapter::refresh,
+    },
+    Adapter {
+        wire: classes::adapter::wire,
+        refresh: classes::adapter::refresh,
     },
     Adapter {
         wire: groups::adapter::wire,

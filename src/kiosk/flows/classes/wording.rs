@@ -1,0 +1,285 @@
+//! Every sentence the classes flow shows, in one place: the class list,
+//! the residents' results (当選 / 補欠 N番 / 今回は選ばれませんでした …),
+//! what an application came to ([`Outcome`]), and the attendance sheet.
+//! Each is a function of data, so that issue 18 can give each result its
+//! spoken sentence. The `.slint` side only lays these out.
+
+use chrono::NaiveDate;
+
+use super::{ClassRow, Outcome};
+use crate::jp_date;
+use crate::store::class_day::{ABSENCES_TO_CALL, AttendanceSheet, SheetRow};
+use crate::store::lottery::{ApplicationStatus, ClassResult};
+
+/// The flow's fixed words: buttons, titles, accessible labels (the tests
+/// find controls by these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    /// Class mode: the big line, and what the tap will show.
+    pub card: &'static str,
+    pub card_hint: &'static str,
+    pub back: &'static str,
+    /// Above the card holder's results.
+    pub results: &'static str,
+    /// The class list's page buttons, their accessible labels, and the
+    /// page number's label.
+    pub prev: &'static str,
+    pub prev_label: &'static str,
+    pub next: &'static str,
+    pub next_label: &'static str,
+    pub page: &'static str,
+    /// Accessible labels of the applied screen's headline and number.
+    pub applied: &'static str,
+    pub entry: &'static str,
+    /// The attendance sheet: its summary's label, the empty sheet, the page buttons.
+    pub sheet_summary: &'static str,
+    pub sheet_empty: &'static str,
+    pub sheet_prev: &'static str,
+    pub sheet_prev_label: &'static str,
+    pub sheet_next: &'static str,
+    pub sheet_next_label: &'static str,
+}
+
+/// The flow's fixed words.
+pub const WORDS: Words = Words {
+    card: "カードをタッチしてください",
+    card_hint: "教室のもうしこみと、抽選の結果を見られます。",
+    back: "もどる",
+    results: "抽選の結果",
+    prev: "◀ まえ",
+    prev_label: "まえのページ",
+    next: "つぎ ▶",
+    next_label: "つぎのページ",
+    page: "ページ",
+    applied: "申し込みました",
+    entry: "受付番号",
+    sheet_summary: "出席のまとめ",
+    sheet_empty: "当選した方はいません。",
+    sheet_prev: "▲",
+    sheet_prev_label: "前のページ",
+    sheet_next: "▼",
+    sheet_next_label: "次のページ",
+};
+
+/// A class's words on its big button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassText {
+    /// "12月3日（木）から 全4回".
+    pub dates: String,
+    /// "定員 20人".
+    pub capacity: String,
+    /// "申し込み 11月15日（日）まで・抽選 11月20日（金）".
+    pub period: String,
+    /// The button's three lines, whole.
+    pub button: String,
+}
+
+/// A class taking applications, in words.
+pub fn class_text(c: &ClassRow) -> ClassText {
+    let dates = match c.session_dates.as_slice() {
+        [] => String::new(),
+        [one] => jp_date::md_weekday(*one),
+        [first, ..] => format!(
+            "{}から 全{}回",
+            jp_date::md_weekday(*first),
+            c.session_dates.len()
+        ),
+    };
+    let capacity = format!("定員 {}人", c.capacity);
+    let period = format!(
+        "申し込み {}まで・抽選 {}",
+        jp_date::md_weekday(c.apply_until),
+        jp_date::md_weekday(c.draw_on)
+    );
+    ClassText {
+        button: format!("{}\n{dates}　{capacity}\n{period}", c.title),
+        dates,
+        capacity,
+        period,
+    }
+}
+
+/// The line above the classes on the list (and on the desk's list).
+pub fn list_prompt(has_classes: bool) -> &'static str {
+    if has_classes {
+        "申し込む教室を押してください。"
+    } else {
+        "いま申し込める教室はありません。"
+    }
+}
+
+/// A result in a word or two, in big type: 当選 / 補欠 N番 /
+/// 今回は選ばれませんでした, and the states around them.
+pub fn result_label(r: &ClassResult) -> String {
+    match r.status {
+        ApplicationStatus::Applied => "抽選待ち".to_owned(),
+        ApplicationStatus::Withdrawn => "取り下げ".to_owned(),
+        ApplicationStatus::Won => "当選".to_owned(),
+        ApplicationStatus::MovedUp => "当選（繰り上げ）".to_owned(),
+        ApplicationStatus::Waiting => format!("補欠 {}番", r.waiting_rank.unwrap_or_default()),
+        ApplicationStatus::NotSelected => "今回は選ばれませんでした".to_owned(),
+        ApplicationStatus::Cancelled => "辞退".to_owned(),
+    }
+}
+
+/// The sentence under a result, with the class's title.
+pub fn result_message(r: &ClassResult) -> String {
+    let when = r.starts_on.map(jp_date::md).unwrap_or_default();
+    match r.status {
+        ApplicationStatus::Applied => format!(
+            "「{}」受付番号 {} 番。抽選は{}です。",
+            r.title,
+            r.entry_number,
+            jp_date::md(r.draw_on)
+        ),
+        ApplicationStatus::Won | ApplicationStatus::MovedUp => {
+            format!("「{}」当選です。{}から始まります。", r.title, when)
+        }
+        ApplicationStatus::Waiting => format!(
+            "「{}」補欠 {}番です。空きが出たらご連絡します。",
+            r.title,
+            r.waiting_rank.unwrap_or_default()
+        ),
+        ApplicationStatus::NotSelected => format!(
+            "「{}」今回は選ばれませんでした。またのお申し込みをお待ちしています。",
+            r.title
+        ),
+        ApplicationStatus::Withdrawn => format!("「{}」申し込みを取り下げました。", r.title),
+        ApplicationStatus::Cancelled => format!("「{}」参加を辞退されました。", r.title),
+    }
+}
+
+/// An application's result screen in words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeText {
+    /// The big line, whole.
+    pub headline: String,
+    /// The class's title under it (empty when the headline holds it).
+    pub detail: String,
+    /// 「受付番号 12番」 in very large type, or empty.
+    pub entry: String,
+    /// The entry number alone (the number's accessible value), or empty.
+    pub entry_number: String,
+    pub message: String,
+}
+
+/// What an application to `title` came to, as the resident reads it.
+pub fn outcome(title: &str, o: &Outcome) -> OutcomeText {
+    match o {
+        Outcome::Applied {
+            entry_number,
+            draw_on,
+        } => OutcomeText {
+            headline: format!("申し込みました　{title}"),
+            detail: String::new(),
+            entry: format!("受付番号 {entry_number}番"),
+            entry_number: entry_number.to_string(),
+            message: format!(
+                "抽選日は{}です。抽選のあとに、このカードをタッチすると結果が見られます。",
+                jp_date::md_weekday(*draw_on)
+            ),
+        },
+        Outcome::NeedsAddress => OutcomeText {
+            headline: "ご住所の登録がいります".to_owned(),
+            detail: title.to_owned(),
+            entry: String::new(),
+            entry_number: String::new(),
+            // No kanji keyboard at the kiosk: staff apply on the resident's
+            // behalf with the address.
+            message: "はじめての申し込みには、ご住所の登録がいります。受付のスタッフにお声がけください。スタッフが代わりに申し込みます。".to_owned(),
+        },
+        refused => OutcomeText {
+            headline: "申し込みできませんでした".to_owned(),
+            detail: title.to_owned(),
+            entry: String::new(),
+            entry_number: String::new(),
+            message: refusal(refused),
+        },
+    }
+}
+
+/// Why an application was refused (at the kiosk and at the desk); empty
+/// for an application that was recorded or waits for the address.
+pub fn refusal(o: &Outcome) -> String {
+    match o {
+        Outcome::Applied { .. } | Outcome::NeedsAddress => String::new(),
+        Outcome::Duplicate { entry_number } => format!(
+            "この教室にはもう申し込まれています（受付番号 {entry_number} 番）。申し込みは1回だけです。"
+        ),
+        Outcome::NotEligible {
+            session_date,
+            reaches_age_on,
+        } => match reaches_age_on {
+            Some(d) => format!(
+                "この教室は60歳以上の方が対象です。{}の回に参加できる年齢になるのは{}です。受付にお声がけください。",
+                jp_date::md(*session_date),
+                jp_date::ymd(*d)
+            ),
+            None => "ご本人確認が必要です。受付で保険証などを見せてください。".to_owned(),
+        },
+        Outcome::Closed => "この教室の申し込みは受け付けていません（受付期間外です）。".to_owned(),
+        Outcome::OtherClass { other_title } => format!(
+            "この種類の教室は1期に1つだけ申し込めます。すでに「{other_title}」に申し込まれています。"
+        ),
+    }
+}
+
+/// At the desk: an application on the person's behalf was recorded.
+pub fn staff_applied(title: &str, entry_number: u32, draw_on: NaiveDate) -> String {
+    format!(
+        "「{title}」に申し込みました。受付番号 {entry_number}番（抽選 {}）。",
+        jp_date::md_weekday(draw_on)
+    )
+}
+
+/// At the desk: a first application needs the address, but the town is not
+/// known from the postal code on record.
+pub const STAFF_NO_TOWN: &str = "はじめての申し込みには住所がいりますが、町名がわかりません。先に本人確認をやり直してください。";
+
+/// The attendance sheet's title bar.
+pub fn sheet_header(title: &str) -> String {
+    format!("出席簿　{title}")
+}
+
+/// The series so far: sessions, dates, rate, who to call.
+pub fn sheet_summary(sheet: &AttendanceSheet) -> String {
+    let dates: Vec<String> = sheet
+        .dates
+        .iter()
+        .map(|d| d.format("%-m/%-d").to_string())
+        .collect();
+    let rate = match sheet.rate_percent() {
+        Some(r) => format!(
+            "出席率 {r:.1}%（延べ {} / {}）",
+            sheet.attended(),
+            sheet.possible()
+        ),
+        None => "まだ始まっていません".to_owned(),
+    };
+    let to_call = sheet.to_call().count();
+    let call = if to_call > 0 {
+        format!(
+            "。続けて{ABSENCES_TO_CALL}回以上休んでいる方 {to_call}人：ようすをうかがいましょう"
+        )
+    } else {
+        String::new()
+    };
+    format!("{}回（{}）　{rate}{call}", dates.len(), dates.join(" "))
+}
+
+/// 「12番 ヤマダ ハナコ」 (the furigana only for roles that handle people).
+pub fn sheet_who(r: &SheetRow) -> String {
+    match r.kana.as_deref().map(String::as_str) {
+        Some(name) if !name.is_empty() => format!("{}番 {name}", r.entry_number),
+        _ => format!("{}番", r.entry_number),
+    }
+}
+
+/// 「○○×× 出席 2/4 続けて2回休み」.
+pub fn sheet_marks(r: &SheetRow) -> String {
+    let mut marks = format!("{}　出席 {}/{}", r.marks_text(), r.attended(), r.held());
+    if r.absences_in_row > 0 {
+        marks.push_str(&format!("　続けて{}回休み", r.absences_in_row));
+    }
+    marks
+}
