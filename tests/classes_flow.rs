@@ -5,12 +5,12 @@
 
 use chrono::NaiveDate;
 use tsudoi::Error;
+use tsudoi::kiosk::Signal;
 use tsudoi::kiosk::flows::classes::{
     ClassRow, ClassStore, Classes, ITEMS_PER_PAGE, Outcome, SHEET_ROWS, SheetView, Step, apply,
     card_tap, wording,
 };
 use tsudoi::kiosk::flows::{Flow, Screen, checkin};
-use tsudoi::kiosk::Signal;
 use tsudoi::store::StaffSession;
 use tsudoi::store::class_day::{ABSENCES_TO_CALL, AttendanceSheet, SheetRow};
 use tsudoi::store::lottery::{
@@ -167,7 +167,10 @@ fn a_known_card_in_class_mode_shows_its_own_results_and_the_open_classes() {
         "転倒予防教室\n12月3日（木）から 全2回　定員 1人\n申し込み 11月15日（日）まで・抽選 11月20日（金）"
     );
     assert_eq!(wording::list_prompt(true), "申し込む教室を押してください。");
-    assert_eq!(wording::list_prompt(false), "いま申し込める教室はありません。");
+    assert_eq!(
+        wording::list_prompt(false),
+        "いま申し込める教室はありません。"
+    );
 }
 
 #[test]
@@ -368,6 +371,8 @@ fn results_after_the_draw_won_waiting_or_not_selected() {
     for (status, rank, label, message) in cases {
         let r = result("転倒予防教室", status, rank);
         assert_eq!(wording::result_label(&r), label);
+        // The printed result notice says the same.
+        assert_eq!(r.label(), label);
         assert_eq!(wording::result_message(&r), message);
     }
 }
@@ -404,7 +409,11 @@ fn the_class_list_pages_two_at_a_time_results_first() {
     assert_eq!(p.classes[0].title, "E");
     // Nothing open: the line that says so, on the last page.
     let mut flow = Classes::default();
-    flow.list(card(), vec![result("A", ApplicationStatus::Won, None)], vec![]);
+    flow.list(
+        card(),
+        vec![result("A", ApplicationStatus::Won, None)],
+        vec![],
+    );
     let p = flow.page();
     assert_eq!(p.page, "", "one page: no page number");
     assert!(p.says_classes);
@@ -446,10 +455,20 @@ fn the_attendance_sheet_pages_marks_and_says_whom_to_call() {
     let dates = vec![d(12, 3), d(12, 10), d(12, 17)];
     let mut rows = vec![
         sheet_row(1, Some("ヤマダ ハナコ"), &[Some(true), Some(true), None], 0),
-        sheet_row(2, Some("スズキ イチロウ"), &[Some(false), Some(false), None], 2),
+        sheet_row(
+            2,
+            Some("スズキ イチロウ"),
+            &[Some(false), Some(false), None],
+            2,
+        ),
     ];
     for n in 3..=7 {
-        rows.push(sheet_row(n, Some("シケン タロウ"), &[Some(true), Some(false), None], 1));
+        rows.push(sheet_row(
+            n,
+            Some("シケン タロウ"),
+            &[Some(true), Some(false), None],
+            1,
+        ));
     }
     let sheet = AttendanceSheet {
         class_id: "c1".into(),
@@ -472,7 +491,10 @@ fn the_attendance_sheet_pages_marks_and_says_whom_to_call() {
     assert_eq!(wording::sheet_marks(first), "○○－　出席 2/2");
     assert!(!SheetView::to_call(first));
     let second = &v.rows()[1];
-    assert_eq!(wording::sheet_marks(second), "××－　出席 0/2　続けて2回休み");
+    assert_eq!(
+        wording::sheet_marks(second),
+        "××－　出席 0/2　続けて2回休み"
+    );
     assert!(SheetView::to_call(second), "two absences in a row: call");
     v.step(1);
     assert_eq!(v.page_label(), "2/2");

@@ -274,7 +274,9 @@ pub struct ClassResult {
 }
 
 impl ClassResult {
-    /// 当選 / 補欠 N番 / 今回は選ばれませんでした, and the states around them.
+    /// 当選 / 補欠 N番 / 今回は選ばれませんでした, and the states around them,
+    /// on the printed result notice (the kiosk says the same through
+    /// `kiosk::flows::classes::wording`).
     pub fn label(&self) -> String {
         match self.status {
             ApplicationStatus::Applied => "抽選待ち".to_owned(),
@@ -286,33 +288,6 @@ impl ClassResult {
             }
             ApplicationStatus::NotSelected => "今回は選ばれませんでした".to_owned(),
             ApplicationStatus::Cancelled => "辞退".to_owned(),
-        }
-    }
-
-    /// The sentence shown to the resident.
-    pub fn message(&self) -> String {
-        let when = self.starts_on.map(jp_date::md).unwrap_or_default();
-        match self.status {
-            ApplicationStatus::Applied => format!(
-                "「{}」受付番号 {} 番。抽選は{}です。",
-                self.title,
-                self.entry_number,
-                jp_date::md(self.draw_on)
-            ),
-            ApplicationStatus::Won | ApplicationStatus::MovedUp => {
-                format!("「{}」当選です。{}から始まります。", self.title, when)
-            }
-            ApplicationStatus::Waiting => format!(
-                "「{}」補欠 {}番です。空きが出たらご連絡します。",
-                self.title,
-                self.waiting_rank.unwrap_or_default()
-            ),
-            ApplicationStatus::NotSelected => format!(
-                "「{}」今回は選ばれませんでした。またのお申し込みをお待ちしています。",
-                self.title
-            ),
-            ApplicationStatus::Withdrawn => format!("「{}」申し込みを取り下げました。", self.title),
-            ApplicationStatus::Cancelled => format!("「{}」参加を辞退されました。", self.title),
         }
     }
 }

@@ -9,11 +9,11 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::{ClassRow, SheetView, wording};
 use crate::kiosk::controller::{KioskController, Screen};
 use crate::kiosk::ui::Shared;
-/// The flow's global, for tests.
-pub use crate::kiosk::ui::generated::{Classes, ClassesRow};
 use crate::kiosk::ui::generated::{
     AppWindow, ClassesResult, ClassesScreen, ClassesSheetLine, ClassesWords,
 };
+/// The flow's global, for tests.
+pub use crate::kiosk::ui::generated::{Classes, ClassesRow};
 
 /// The flow's Slint screen for a screen of the registry, `None` outside the flow.
 fn ui_screen(s: Screen) -> ClassesScreen {
