@@ -4,6 +4,7 @@
 use crate::config::ConfigError;
 use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
 use crate::eligibility::InputError;
+use crate::report::ReportError;
 use crate::store::schema::MigrationError;
 
 /// Everything the store and the services can refuse or fail with.
@@ -105,6 +106,10 @@ pub enum Error {
     /// kind is [`ConfigError::kind`].
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// A report could not be exported, verified or merged; its kind is
+    /// [`ReportError::kind`].
+    #[error(transparent)]
+    Report(#[from] ReportError),
     #[error(
         "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません。登録・教室の申し込み・抽選・報告・消去もできません（tsudoi clock confirm）。"
     )]
@@ -228,6 +233,7 @@ impl Error {
                 _ => K::Io,
             },
             Error::Config(e) => e.kind(),
+            Error::Report(e) => e.kind(),
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,
