@@ -380,7 +380,7 @@ fn a_signed_report_folder_changed_by_one_byte_is_damaged_data() {
         std::fs::write(dir.join(sign::MANIFEST), &list).unwrap();
         let hex: String = sig.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
         std::fs::write(dir.join(sign::SIGNATURE), format!("{hex}\n")).unwrap();
-        refused(&verify(&dir, &["--public-key", &public]), 4, says);
+        refused(&verify(&dir, &["--public-key", public.as_str()]), 4, says);
     }
 }
 
@@ -486,7 +486,7 @@ fn merge_refusals_exit_by_kind() {
     );
     let only_b = sign::public_key_text(&device.verifying_key());
     refused(
-        &merge(&[&a, &good], "x8", &["--public-key", &only_b]),
+        &merge(&[&a, &good], "x8", &["--public-key", only_b.as_str()]),
         2,
         "は登録された端末の署名ではありません",
     );
