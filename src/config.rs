@@ -42,8 +42,109 @@ use serde::Deserialize;
 
 use crate::crypto::KdfParams;
 use crate::eligibility::{PostalError, PostalTable, Rules};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::Policy;
+
+/// What is wrong with the configuration file. Each message names the
+/// setting and what to write instead; none carries a personal value (the
+/// file holds none). [`ConfigError::kind`] gives the command line's exit code.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read. [`ErrorKind::InvalidInput`] (exit 2)
+    /// when it does not exist or is not text; [`ErrorKind::Io`] (exit 5)
+    /// when the disk or the permissions fail.
+    #[error(
+        "設定ファイル {} を読めません: {source}。ファイルの場所と読み取りの権限を確かめてください。",
+        .path.display()
+    )]
+    Read {
+        /// The file given with `--config` or `TSUDOI_CONFIG`.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or has an unknown key or a value of the
+    /// wrong type. [`ErrorKind::InvalidInput`] (exit 2).
+    #[error(
+        "設定ファイル {} の書き方に誤りがあります: {message}。その箇所を直してから、もう一度実行してください。",
+        .path.display()
+    )]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The TOML parser's description of the mistake.
+        message: String,
+    },
+    /// A `[security]` or `[eligibility]` value is out of its range, or
+    /// below the store's floor (lockout, Argon2id, age, re-verification).
+    /// The inner sentence names the setting and its range.
+    /// [`ErrorKind::InvalidInput`] (exit 2).
+    #[error("設定ファイルの値が正しくありません: {0}")]
+    OutOfRange(String),
+    /// The `[mimamori]` rule is out of range. [`ErrorKind::InvalidInput`] (exit 2).
+    #[error("設定ファイルの [mimamori]: {0}")]
+    Mimamori(String),
+    /// `[kiosk] closing_time` is not `HH:MM`. [`ErrorKind::InvalidInput`] (exit 2).
+    #[error("[kiosk] closing_time は「21:00」のように時:分で書いてください（いまの値: {value}）。")]
+    ClosingTime {
+        /// The value as written (its first 20 characters).
+        value: String,
+    },
+    /// A `[contract]` date is not `YYYY-MM-DD`. [`ErrorKind::InvalidInput`] (exit 2).
+    #[error("設定ファイルの [contract] の日付は 2026-04-01 のように書いてください（{value}）。")]
+    ContractDate {
+        /// The value as written.
+        value: String,
+    },
+    /// `postal_table` is set without `postal_table_sha256`.
+    /// [`ErrorKind::InvalidInput`] (exit 2).
+    #[error(
+        "設定の postal_table を使うときは、そのファイルの SHA-256（sha256sum ファイル名 の出力の先頭64桁）を postal_table_sha256 に書いてください。壊れた表を使わないためです。"
+    )]
+    PostalTableWithoutSha256,
+    /// `postal_table_sha256` is set without `postal_table`.
+    /// [`ErrorKind::InvalidInput`] (exit 2).
+    #[error(
+        "設定の postal_table_sha256 だけがあり、postal_table がありません。両方を書くか、両方を消してください。"
+    )]
+    Sha256WithoutPostalTable,
+    /// The configured postal table was refused: [`ErrorKind::Damaged`]
+    /// (exit 4) when its SHA-256 does not match (damaged or altered),
+    /// [`ErrorKind::InvalidInput`] (exit 2) for a malformed table or
+    /// checksum.
+    #[error("{0}")]
+    PostalTable(PostalError),
+    /// The configured postal table could not be read (the disk, the
+    /// permissions, a missing file). [`ErrorKind::Io`] (exit 5).
+    #[error("ファイルを読み書きできません: {0}")]
+    PostalTableRead(PostalError),
+}
+
+impl ConfigError {
+    /// The kind of this failure, which decides the exit code.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ConfigError::Read { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidData => {
+                    ErrorKind::InvalidInput
+                }
+                _ => ErrorKind::Io,
+            },
+            ConfigError::PostalTable(PostalError::Damaged { .. }) => ErrorKind::Damaged,
+            ConfigError::PostalTableRead(_) => ErrorKind::Io,
+            ConfigError::Syntax { .. }
+            | ConfigError::OutOfRange(_)
+            | ConfigError::Mimamori(_)
+            | ConfigError::ClosingTime { .. }
+            | ConfigError::ContractDate { .. }
+            | ConfigError::PostalTableWithoutSha256
+            | ConfigError::Sha256WithoutPostalTable
+            | ConfigError::PostalTable(_) => ErrorKind::InvalidInput,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,7 +210,7 @@ impl MimamoriSection {
             absent_weeks: self.absent_weeks,
         };
         r.validate()
-            .map_err(|e| Error::Invalid(format!("設定ファイルの [mimamori]: {e}")))?;
+            .map_err(|e| ConfigError::Mimamori(e.to_string()))?;
         Ok(r)
     }
 }
@@ -161,10 +262,10 @@ impl KioskSection {
     /// The closing time, checked.
     pub fn closing_time(&self) -> Result<chrono::NaiveTime> {
         chrono::NaiveTime::parse_from_str(self.closing_time.trim(), "%H:%M").map_err(|_| {
-            Error::Invalid(format!(
-                "[kiosk] closing_time は「21:00」のように時:分で書いてください（いまの値: {}）。",
-                self.closing_time.chars().take(20).collect::<String>()
-            ))
+            ConfigError::ClosingTime {
+                value: self.closing_time.chars().take(20).collect(),
+            }
+            .into()
         })
     }
 }
@@ -230,16 +331,16 @@ impl Default for SecurityConfig {
 impl Config {
     /// Reads a configuration file; errors name the problem in Japanese.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-            what: format!("設定ファイル {} を読めません", path.display()),
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
             source,
         })?;
         toml::from_str(&text).map_err(|e| {
-            Error::Invalid(format!(
-                "設定ファイル {} の書き方に誤りがあります: {}",
-                path.display(),
-                e.message()
-            ))
+            ConfigError::Syntax {
+                path: path.to_owned(),
+                message: e.message().to_owned(),
+            }
+            .into()
         })
     }
 
@@ -247,43 +348,42 @@ impl Config {
     /// out of range is refused naming the configuration file's setting.
     pub fn policy(&self) -> Result<Policy> {
         self.checked_policy().map_err(|e| match e {
-            Error::Invalid(m) | Error::WeakPassword(m) => {
-                Error::Invalid(format!("設定ファイルの値が正しくありません: {m}"))
-            }
+            // The store's floor refuses with its own sentence (naming the
+            // setting and its range); the kind, not the wording, says it is
+            // the file's value.
+            e if e.kind() == ErrorKind::InvalidInput => ConfigError::OutOfRange(match e {
+                Error::Config(ConfigError::OutOfRange(m)) => m,
+                other => other.to_string(),
+            })
+            .into(),
             other => other,
         })
     }
 
     fn checked_policy(&self) -> Result<Policy> {
+        let range = |m: &str| Err(ConfigError::OutOfRange(m.to_owned()).into());
         let s = &self.security;
         if !(1..=20).contains(&s.lockout_attempts) {
-            return Err(Error::Invalid(
-                "lockout_attempts は1〜20にしてください。".into(),
-            ));
+            return range("lockout_attempts は1〜20にしてください。");
         }
         if !(1..=1440).contains(&s.lockout_minutes) {
-            return Err(Error::Invalid(
-                "lockout_minutes は1〜1440にしてください。".into(),
-            ));
+            return range("lockout_minutes は1〜1440にしてください。");
         }
         if !(8..=24).contains(&s.blind_index_bits) {
-            return Err(Error::Invalid(
-                "blind_index_bits は8〜24にしてください。".into(),
-            ));
+            return range("blind_index_bits は8〜24にしてください。");
         }
         let e = &self.eligibility;
         if !(1..=120).contains(&e.reverify_after_months) || !(1..=120).contains(&e.minimum_age) {
-            return Err(Error::Invalid(
-                "minimum_age と reverify_after_months は1〜120にしてください。".into(),
-            ));
+            return range("minimum_age と reverify_after_months は1〜120にしてください。");
         }
         let kdf = KdfParams {
             m_cost_kib: s.kdf_memory_kib,
             t_cost: s.kdf_iterations,
             p_cost: s.kdf_parallelism,
         };
-        kdf.validate()
-            .map_err(|e| Error::Invalid(format!("鍵導出（Argon2id）の設定が不正です: {e}")))?;
+        kdf.validate().map_err(|e| {
+            ConfigError::OutOfRange(format!("鍵導出（Argon2id）の設定が不正です: {e}"))
+        })?;
         let policy = Policy {
             lockout_attempts: s.lockout_attempts,
             lockout_duration: chrono::Duration::minutes(i64::from(s.lockout_minutes)),
@@ -307,10 +407,10 @@ impl Config {
             s.as_deref()
                 .map(|d| {
                     chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                        Error::Invalid(format!(
-                            "設定ファイルの [contract] の日付は 2026-04-01 のように書いてください（{}）。",
-                            d.trim()
-                        ))
+                        ConfigError::ContractDate {
+                            value: d.trim().to_owned(),
+                        }
+                        .into()
                     })
                 })
                 .transpose()
@@ -335,17 +435,14 @@ impl Config {
     pub fn postal_table(&self) -> Result<PostalTable> {
         let e = &self.eligibility;
         match (&e.postal_table, &e.postal_table_sha256) {
-            (Some(p), Some(sha)) => PostalTable::from_tsv_file_checked(p, sha).map_err(|e| match e {
-                PostalError::Damaged { .. } => Error::DamagedFile(e.to_string()),
-                PostalError::Io { .. } => Error::Io(std::io::Error::other(e.to_string())),
-                other => Error::Invalid(other.to_string()),
-            }),
-            (Some(_), None) => Err(Error::Invalid(
-                "設定の postal_table を使うときは、そのファイルの SHA-256（sha256sum ファイル名 の出力の先頭64桁）を postal_table_sha256 に書いてください。壊れた表を使わないためです。".into(),
-            )),
-            (None, Some(_)) => Err(Error::Invalid(
-                "設定の postal_table_sha256 だけがあり、postal_table がありません。両方を書くか、両方を消してください。".into(),
-            )),
+            (Some(p), Some(sha)) => {
+                PostalTable::from_tsv_file_checked(p, sha).map_err(|e| match e {
+                    PostalError::Io { .. } => ConfigError::PostalTableRead(e).into(),
+                    other => ConfigError::PostalTable(other).into(),
+                })
+            }
+            (Some(_), None) => Err(ConfigError::PostalTableWithoutSha256.into()),
+            (None, Some(_)) => Err(ConfigError::Sha256WithoutPostalTable.into()),
             (None, None) => Ok(PostalTable::shinjuku()),
         }
     }

@@ -1,8 +1,10 @@
 //! Errors staff can read: each says what is wrong and what to do, in Japanese,
 //! and never carries a personal value.
 
+use crate::config::ConfigError;
 use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
 use crate::eligibility::InputError;
+use crate::report::ReportError;
 use crate::store::schema::MigrationError;
 
 /// Everything the store and the services can refuse or fail with.
@@ -100,6 +102,14 @@ pub enum Error {
         "このアカウントは保存ファイルの更新で鍵が作り直されました。取扱責任者に回復キーでの再発行（tsudoi staff recover）を依頼してください。"
     )]
     ReissueNeeded,
+    /// The configuration file is unreadable or holds a wrong value; its
+    /// kind is [`ConfigError::kind`].
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A report could not be exported, verified or merged; its kind is
+    /// [`ReportError::kind`].
+    #[error(transparent)]
+    Report(#[from] ReportError),
     #[error(
         "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません。登録・教室の申し込み・抽選・報告・消去もできません（tsudoi clock confirm）。"
     )]
@@ -222,6 +232,8 @@ impl Error {
                 | std::io::ErrorKind::InvalidData => K::InvalidInput,
                 _ => K::Io,
             },
+            Error::Config(e) => e.kind(),
+            Error::Report(e) => e.kind(),
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,

@@ -1435,7 +1435,7 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         let trusted = public_keys
             .iter()
             .map(|k| sign::parse_public_key(k))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>, _>>()?;
         let wording = Wording {
             threshold: *threshold,
             ..Wording::default()

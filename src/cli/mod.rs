@@ -22,7 +22,7 @@ pub const EXIT_STATUS: &str = "終了コード（exit status）:
   1  確かめた結果が「いいえ」（対象外、監査ログに異常、一致しない）、またはその他の失敗
   2  入力の誤り。入力を直してやり直す（invalid input）
   3  権限がない・パスワードが違う・ロック中・時計の確認待ち（not allowed）
-  4  保存されたデータが壊れている・改ざんされている（damaged data）
+  4  保存されたデータが壊れている・改ざんされている（署名付きのフォルダも。damaged data）
   5  ディスク・ファイル・装置の読み書きの失敗（I/O, disk full）";
 
 /// つどい — 高齢者地域交流スペースの受付（tsudoi: the check-in kiosk）

@@ -2,8 +2,8 @@
 //! default (without it Excel assumes Shift_JIS and garbles the text), or CP932
 //! on request, refusing characters CP932 cannot hold instead of replacing them.
 
-use super::{Table, Wording};
-use crate::error::{Error, Result};
+use super::{ReportError, Table, Wording};
+use crate::error::Result;
 
 /// The text encoding of the CSV files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +17,7 @@ impl Encoding {
         match s.trim().to_ascii_lowercase().as_str() {
             "utf8-bom" | "utf-8-bom" | "utf8" => Ok(Encoding::Utf8Bom),
             "cp932" | "shift_jis" | "sjis" => Ok(Encoding::Cp932),
-            _ => Err(Error::Invalid(
-                "--encoding は utf8-bom（標準）か cp932 にしてください。".into(),
-            )),
+            _ => Err(ReportError::BadEncoding.into()),
         }
     }
 }
@@ -67,11 +65,12 @@ pub fn encode(text: &str, encoding: Encoding, file_name: &str) -> Result<Vec<u8>
                     let mut buf = [0u8; 4];
                     let (_, _, bad) = encoding_rs::SHIFT_JIS.encode(ch.encode_utf8(&mut buf));
                     if bad {
-                        return Err(Error::Invalid(format!(
-                            "「{ch}」（U+{:04X}）はCP932（Shift_JIS）で表せません（{file_name} の{}行目）。--encoding utf8-bom で出力してください。",
-                            ch as u32,
-                            line_no + 1
-                        )));
+                        return Err(ReportError::NotCp932 {
+                            ch,
+                            file: file_name.to_owned(),
+                            line: line_no + 1,
+                        }
+                        .into());
                     }
                 }
             }

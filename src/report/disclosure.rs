@@ -12,7 +12,7 @@ use rusqlite::params;
 use super::media::{self, LedgerEntry, LedgerFile, Medium};
 use super::{pdf, prepare_out_dir, write_synced};
 use crate::eligibility;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::jp_date;
 use crate::store::audit::AuditAction;
 use crate::store::participants::short_id;
@@ -312,9 +312,7 @@ impl Store {
             },
         )?;
         if !verified {
-            return Err(Error::Invalid(
-                "USBメモリから読み戻した内容が一致しません。別の媒体でやり直してください。".into(),
-            ));
+            return Err(super::ReportError::ReadBackMismatch { detail: None }.into());
         }
         Ok(DisclosureExport {
             dir,

@@ -190,9 +190,7 @@ impl Store {
     ) -> Result<HandlingReport> {
         staff.require_reporting()?;
         if to < from {
-            return Err(Error::Invalid(
-                "期間の終わり（--to）が始め（--from）より前です。".into(),
-            ));
+            return Err(super::ReportError::BadPeriod.into());
         }
         let log = self.verify_audit_log(&Actor::Staff(staff.clone()), checkpoints)?;
         let audit: Vec<String> = log.to_string().lines().map(str::to_owned).collect();

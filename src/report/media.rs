@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::audit::AuditAction;
 use crate::store::{StaffSession, Store, record_in};
 
@@ -200,8 +200,8 @@ impl Store {
         entry: &LedgerEntry,
     ) -> Result<()> {
         let id = uuid::Uuid::new_v4().to_string();
-        let files =
-            serde_json::to_string(&entry.files).map_err(|e| Error::Invalid(e.to_string()))?;
+        let files = serde_json::to_string(&entry.files)
+            .map_err(|e| super::ReportError::Internal(e.to_string()))?;
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;
         tx.execute(

@@ -15,8 +15,8 @@ use age::secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{Month, MonthCounts, MonthlyReport, Wording, YearCounts, csv, pdf, sign};
-use crate::error::{Error, Result};
+use super::{MergeError, Month, MonthCounts, MonthlyReport, Wording, YearCounts, csv, pdf, sign};
+use crate::error::Result;
 
 /// The ward's public key (an age X25519 recipient, `age1…`).
 #[derive(Clone)]
@@ -30,12 +30,10 @@ impl std::fmt::Debug for WardRecipient {
 
 impl WardRecipient {
     pub fn parse(s: &str) -> Result<WardRecipient> {
-        s.trim().parse().map(WardRecipient).map_err(|_| {
-            Error::Invalid(
-                "区の公開鍵は age1 で始まる文字列です。区から受け取ったものを確かめてください。"
-                    .into(),
-            )
-        })
+        s.trim()
+            .parse()
+            .map(WardRecipient)
+            .map_err(|_| MergeError::WardKey.into())
     }
 }
 
@@ -43,8 +41,7 @@ impl WardRecipient {
     /// Encrypts `bytes` to the ward (age, X25519): only the ward's
     /// identity opens it (`age -d -i ward.key`).
     pub fn seal(&self, bytes: &[u8]) -> Result<Vec<u8>> {
-        age::encrypt(&self.0, bytes)
-            .map_err(|e| Error::Invalid(format!("区の公開鍵で暗号化できません: {e}")))
+        age::encrypt(&self.0, bytes).map_err(|e| MergeError::Seal(e.to_string()).into())
     }
 }
 
@@ -53,18 +50,18 @@ pub struct WardIdentity(age::x25519::Identity);
 
 impl WardIdentity {
     pub fn from_file(path: &Path) -> Result<WardIdentity> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-            Error::Invalid(format!(
-                "区の秘密鍵のファイル {} を読めません: {e}",
-                path.display()
-            ))
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+            MergeError::IdentityRead {
+                path: path.to_owned(),
+                source,
+            }
         })?);
         text.lines()
             .map(str::trim)
             .find(|l| l.starts_with("AGE-SECRET-KEY-"))
             .and_then(|l| l.parse().ok())
             .map(WardIdentity)
-            .ok_or_else(|| Error::Invalid("区の秘密鍵のファイルの形式が正しくありません。".into()))
+            .ok_or_else(|| MergeError::IdentityFormat.into())
     }
 }
 
@@ -100,10 +97,9 @@ pub fn seal_counts(report: &MonthlyReport, ward: &WardRecipient) -> Result<Vec<u
             month_counts: report.month_counts.clone(),
             year_counts: report.year_counts.clone(),
         })
-        .map_err(|e| Error::Invalid(e.to_string()))?,
+        .map_err(|e| super::ReportError::Internal(e.to_string()))?,
     );
-    age::encrypt(&ward.0, &json)
-        .map_err(|e| Error::Invalid(format!("人数データを暗号化できません: {e}")))
+    age::encrypt(&ward.0, &json).map_err(|e| MergeError::SealCounts(e.to_string()).into())
 }
 
 /// The largest count a site's file may hold.
@@ -119,27 +115,20 @@ fn has_number_above(value: &serde_json::Value, max: u64) -> bool {
 }
 
 fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
-    let json = Zeroizing::new(age::decrypt(&identity.0, bytes).map_err(|_| {
-        Error::Invalid(
-            "人数データを開けません。区の秘密鍵が違うか、ファイルが壊れています。".into(),
-        )
-    })?);
-    let value: serde_json::Value = serde_json::from_slice(&json)
-        .map_err(|_| Error::Invalid("人数データの形式が正しくありません。".into()))?;
+    let json =
+        Zeroizing::new(age::decrypt(&identity.0, bytes).map_err(|_| MergeError::CountsUnreadable)?);
+    let value: serde_json::Value =
+        serde_json::from_slice(&json).map_err(|_| MergeError::CountsFormat)?;
     // No site counts a billion people or visits; a larger number is a
     // faulty file, and left in, sums of such counts overflowed (a panic in
     // the suppression's totals; found by fuzzing, fuzz/regressions/merge).
     if has_number_above(&value, MAX_COUNT) {
-        return Err(Error::DamagedFile(
-            "人数データに大きすぎる値があります。施設の報告を出力し直してください。".into(),
-        ));
+        return Err(MergeError::CountTooLarge.into());
     }
-    let counts: SealedCounts = serde_json::from_value(value)
-        .map_err(|_| Error::Invalid("人数データの形式が正しくありません。".into()))?;
+    let counts: SealedCounts =
+        serde_json::from_value(value).map_err(|_| MergeError::CountsFormat)?;
     if counts.format != FORMAT {
-        return Err(Error::Invalid(
-            "人数データの版が違います。tsudoiを更新してください。".into(),
-        ));
+        return Err(MergeError::CountsVersion.into());
     }
     Ok(counts)
 }
@@ -149,12 +138,11 @@ fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
 /// ones: a sum past `u64::MAX` is refused rather than wrapped or a panic.
 /// (`fuzz/regressions/merge` holds the input that found it.)
 fn add(into: &mut u64, from: u64, dir: &Path) -> Result<()> {
-    *into = into.checked_add(from).ok_or_else(|| {
-        Error::DamagedFile(format!(
-            "{} の人数データの値が大きすぎて合計できません。施設の報告を出力し直してください。",
-            dir.display()
-        ))
-    })?;
+    *into = into
+        .checked_add(from)
+        .ok_or_else(|| MergeError::SumOverflow {
+            dir: dir.to_owned(),
+        })?;
     Ok(())
 }
 
@@ -191,9 +179,7 @@ pub fn merge_dirs(
     today: chrono::NaiveDate,
 ) -> Result<Merged> {
     if dirs.len() < 2 {
-        return Err(Error::Invalid(
-            "合計するには2つ以上の報告フォルダを指定してください。".into(),
-        ));
+        return Err(MergeError::TooFewDirs.into());
     }
     let mut sites = Vec::new();
     let mut total_month = MonthCounts::default();
@@ -206,34 +192,26 @@ pub fn merge_dirs(
                 .iter()
                 .any(|k| sign::public_key_text(k) == verified.public_key)
         {
-            return Err(Error::Invalid(format!(
-                "{} は登録された端末の署名ではありません（公開鍵 {}）。",
-                dir.display(),
-                verified.public_key
-            )));
+            return Err(MergeError::UntrustedSigner {
+                dir: dir.clone(),
+                key: verified.public_key,
+            }
+            .into());
         }
         if sites
             .iter()
             .any(|(_, k): &(String, String)| *k == verified.public_key)
         {
-            return Err(Error::Invalid(format!(
-                "同じ施設の報告が2回指定されています: {}",
-                dir.display()
-            )));
+            return Err(MergeError::DuplicateSite { dir: dir.clone() }.into());
         }
         let sealed = verified
             .files
             .iter()
             .find(|f| f.ends_with("-counts.json.age"))
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "{} には人数データ（区の公開鍵で暗号化したもの）がありません。施設の設定に区の公開鍵を入れて出力し直してください。",
-                    dir.display()
-                ))
-            })?;
+            .ok_or_else(|| MergeError::NoCounts { dir: dir.clone() })?;
         let counts = open_counts(&std::fs::read(dir.join(sealed))?, identity)?;
         if *month.get_or_insert(counts.month) != counts.month {
-            return Err(Error::Invalid("違う月の報告が混ざっています。".into()));
+            return Err(MergeError::MixedMonths.into());
         }
         let m = &counts.month_counts;
         add_map(&mut total_month.sessions_held, &m.sessions_held, dir)?;
@@ -278,7 +256,7 @@ pub fn merge_dirs(
         add(&mut total_year.new_registrations, y.new_registrations, dir)?;
         sites.push((counts.site, verified.public_key));
     }
-    let month = month.ok_or_else(|| Error::Invalid("報告がありません。".into()))?;
+    let month = month.ok_or(MergeError::NoReports)?;
     total_month
         .per_session
         .sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
@@ -290,10 +268,10 @@ pub fn merge_dirs(
         wording,
     };
     if out.exists() && std::fs::read_dir(out)?.next().is_some() {
-        return Err(Error::Invalid(format!(
-            "出力先 {} は空ではありません。",
-            out.display()
-        )));
+        return Err(MergeError::OutDirNotEmpty {
+            dir: out.to_owned(),
+        }
+        .into());
     }
     std::fs::create_dir_all(out)?;
     let mut files = Vec::new();

@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod disclosure;
+pub mod error;
 pub mod handling;
 pub mod incident;
 pub mod inspection;
@@ -24,6 +25,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+pub use self::error::{MergeError, ReportError, VerifyError};
 use crate::eligibility;
 use crate::error::{Error, Result};
 use crate::jp_date;
@@ -41,10 +43,9 @@ pub struct Month {
 impl Month {
     pub fn parse(s: &str) -> Result<Month> {
         let bad = || {
-            Error::Invalid(format!(
-                "月は 2026-10 のように入力してください（入力: {}）。",
-                s.trim()
-            ))
+            Error::from(ReportError::BadMonth {
+                given: s.trim().to_owned(),
+            })
         };
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
@@ -329,10 +330,11 @@ impl Store {
         })?;
         for row in rows {
             let (date, program, title, n) = row?;
-            let program = Program::parse(&program)
-                .ok_or_else(|| Error::Invalid("活動の事業区分が壊れています。".into()))?;
+            let program = Program::parse(&program).ok_or(ReportError::DamagedSession {
+                what: "事業区分",
+            })?;
             let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                .map_err(|_| Error::Invalid("活動の日付が壊れています。".into()))?;
+                .map_err(|_| ReportError::DamagedSession { what: "日付" })?;
             *mc.sessions_held.entry(program).or_default() += 1;
             *mc.visits.entry(program).or_default() += n as u64;
             mc.per_session.push((date, program, title, n as u64));
@@ -544,7 +546,7 @@ fn group_counts(conn: &rusqlite::Connection, from: &str, to: &str) -> Result<Gro
     })? {
         let (date, title, n) = row?;
         let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| Error::Invalid("活動の日付が壊れています。".into()))?;
+            .map_err(|_| ReportError::DamagedSession { what: "日付" })?;
         g.meetings.push((date, title));
         g.checkins += n as u64;
     }
@@ -1118,10 +1120,10 @@ impl Store {
         self.require_trusted_clock()?;
         let report = self.monthly_report(staff, month, wording)?;
         if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-            return Err(Error::Invalid(format!(
-                "出力先 {} は空ではありません。空のフォルダを指定してください。",
-                dir.display()
-            )));
+            return Err(ReportError::OutDirNotEmpty {
+                dir: dir.to_owned(),
+            }
+            .into());
         }
         std::fs::create_dir_all(dir)?;
         let mut files = Vec::new();
@@ -1181,10 +1183,10 @@ impl Store {
 /// with another's files), and makes it when it is missing.
 pub fn prepare_out_dir(dir: &std::path::Path) -> Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        return Err(Error::Invalid(format!(
-            "出力先 {} は空ではありません。空のフォルダを指定してください。",
-            dir.display()
-        )));
+        return Err(ReportError::OutDirNotEmpty {
+            dir: dir.to_owned(),
+        }
+        .into());
     }
     std::fs::create_dir_all(dir)?;
     Ok(())
@@ -1270,9 +1272,7 @@ impl Store {
     ) -> Result<Export> {
         let purpose = purpose.trim();
         if purpose.is_empty() || purpose.chars().count() > 100 {
-            return Err(Error::Invalid(
-                "持ち出しの目的を100文字以内で入力してください。".into(),
-            ));
+            return Err(ReportError::BadPurpose.into());
         }
         let mut dir = medium.mount_point.join(folder);
         let mut n = 2;
@@ -1305,10 +1305,8 @@ impl Store {
                 verified: verified.is_ok(),
             },
         )?;
-        verified.map_err(|e| {
-            Error::Invalid(format!(
-                "USBメモリから読み戻した内容が一致しません。別の媒体でやり直してください。（{e}）"
-            ))
+        verified.map_err(|e| ReportError::ReadBackMismatch {
+            detail: Some(e.to_string()),
         })?;
         Ok(export)
     }

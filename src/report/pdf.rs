@@ -13,8 +13,8 @@ use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 
 use super::suppress::{Cell, suppress_independent};
-use super::{MonthlyReport, Value};
-use crate::error::{Error, Result};
+use super::{MonthlyReport, ReportError, Value};
+use crate::error::Result;
 use crate::jp_date;
 
 /// BIZ UD PGothic (SIL OFL 1.1; licence in ui/fonts/).
@@ -54,10 +54,10 @@ pub fn summary_pdf(
     checkpoint: Option<&str>,
 ) -> Result<Vec<u8>> {
     let font = Font::new(FONT.into(), 0)
-        .ok_or_else(|| Error::Invalid("PDF用のフォントを読み込めません。".into()))?;
+        .ok_or_else(|| ReportError::Pdf("PDF用のフォントを読み込めません。".into()))?;
     let mut document = Document::new();
     let settings = PageSettings::from_wh(A4_W, A4_H)
-        .ok_or_else(|| Error::Invalid("PDFの用紙設定が不正です。".into()))?;
+        .ok_or_else(|| ReportError::Pdf("PDFの用紙設定が不正です。".into()))?;
     let mut page = document.start_page_with(settings);
     let mut surface = page.surface();
     let text = |surface: &mut Surface<'_>, x: f32, y: f32, size: f32, s: &str| {
@@ -226,7 +226,7 @@ pub fn summary_pdf(
     page.finish();
     document
         .finish()
-        .map_err(|e| Error::Invalid(format!("PDFを作れませんでした: {e:?}")))
+        .map_err(|e| ReportError::Pdf(format!("PDFを作れませんでした: {e:?}")).into())
 }
 
 /// The groups table ([`MonthlyReport::group_table`]) as three sentences,
@@ -296,10 +296,10 @@ pub fn table_pdf(
     widths: &[f32],
 ) -> Result<Vec<u8>> {
     let font = Font::new(FONT.into(), 0)
-        .ok_or_else(|| Error::Invalid("PDF用のフォントを読み込めません。".into()))?;
+        .ok_or_else(|| ReportError::Pdf("PDF用のフォントを読み込めません。".into()))?;
     let mut document = Document::new();
     let settings = PageSettings::from_wh(A4_W, A4_H)
-        .ok_or_else(|| Error::Invalid("PDFの用紙設定が不正です。".into()))?;
+        .ok_or_else(|| ReportError::Pdf("PDFの用紙設定が不正です。".into()))?;
     const ROW: f32 = 22.0;
     const SIZE: f32 = 10.5;
     let fit = |s: &str, width: f32| -> String {
@@ -394,5 +394,5 @@ pub fn table_pdf(
     }
     document
         .finish()
-        .map_err(|e| Error::Invalid(format!("PDFを作れませんでした: {e:?}")))
+        .map_err(|e| ReportError::Pdf(format!("PDFを作れませんでした: {e:?}")).into())
 }

@@ -11,6 +11,7 @@ use std::path::Path;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
 
+use super::VerifyError;
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -42,12 +43,12 @@ pub fn public_key_text(key: &VerifyingKey) -> String {
     hex(key.as_bytes())
 }
 
-pub fn parse_public_key(s: &str) -> Result<VerifyingKey> {
-    let bad = || {
-        Error::Invalid(
-            "公開鍵は64文字の16進数で入力してください（設置時の記録票に印刷されています）。".into(),
-        )
-    };
+/// A public key as printed on the set-up sheet (64 hexadecimal digits).
+///
+/// # Errors
+/// [`VerifyError::BadPublicKey`].
+pub fn parse_public_key(s: &str) -> Result<VerifyingKey, VerifyError> {
+    let bad = || VerifyError::BadPublicKey;
     let bytes: [u8; 32] = unhex(s).ok_or_else(bad)?.try_into().map_err(|_| bad())?;
     VerifyingKey::from_bytes(&bytes).map_err(|_| bad())
 }
@@ -124,12 +125,15 @@ pub struct Verified {
 }
 
 /// Checks the signature and every sum. With `expected`, the signer must be that key.
-pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verified> {
-    let fail = |what: String| Error::Invalid(format!("検証できませんでした: {what}"));
-    let manifest = std::fs::read(dir.join(MANIFEST))
-        .map_err(|_| fail(format!("{MANIFEST} がありません。")))?;
-    let sig_text = std::fs::read_to_string(dir.join(SIGNATURE))
-        .map_err(|_| fail(format!("{SIGNATURE} がありません。")))?;
+///
+/// # Errors
+/// A [`VerifyError`]: damaged or altered folders are
+/// [`crate::error::ErrorKind::Damaged`], a folder that is not a signed
+/// report or a missing key is input to correct.
+pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verified, VerifyError> {
+    let manifest = std::fs::read(dir.join(MANIFEST)).map_err(|_| VerifyError::NoManifest)?;
+    let sig_text =
+        std::fs::read_to_string(dir.join(SIGNATURE)).map_err(|_| VerifyError::NoSignature)?;
     // Only the exact form `sign` writes: lowercase hex and one newline. A
     // lenient parse let a changed byte (an upper-case digit, other
     // whitespace) pass as the same signature.
@@ -138,7 +142,7 @@ pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verifie
         .filter(|h| h.len() == 128 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
         .and_then(unhex)
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| fail("署名の形式が正しくありません。".into()))?;
+        .ok_or(VerifyError::SignatureFormat)?;
     let signer_text = std::fs::read_to_string(dir.join(SIGNER)).unwrap_or_default();
     let claimed = signer_text.lines().find_map(|l| {
         l.split_once("公開鍵（Ed25519）: ")
@@ -146,35 +150,27 @@ pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verifie
     });
     let key = match (expected, claimed) {
         (Some(k), _) => *k,
-        (None, Some(k)) => parse_public_key(&k)?,
-        (None, None) => {
-            return Err(fail(
-                "署名した端末の公開鍵がわかりません。--public-key で指定してください。".into(),
-            ));
-        }
+        (None, Some(k)) => parse_public_key(&k).map_err(|_| VerifyError::SignerKey)?,
+        (None, None) => return Err(VerifyError::UnknownSigner),
     };
     key.verify(&manifest, &Signature::from_bytes(&sig_bytes))
-        .map_err(|_| {
-            fail(
-                "署名が一致しません。ファイルの一覧が書き換えられたか、別の端末の署名です。".into(),
-            )
-        })?;
-    let manifest =
-        String::from_utf8(manifest).map_err(|_| fail("一覧の文字が壊れています。".into()))?;
+        .map_err(|_| VerifyError::SignatureMismatch)?;
+    let manifest = String::from_utf8(manifest).map_err(|_| VerifyError::ManifestNotText)?;
     let mut files = Vec::new();
     for line in manifest.lines() {
-        let (sum, name) = line
-            .split_once("  ")
-            .ok_or_else(|| fail("一覧の行の形式が正しくありません。".into()))?;
+        let (sum, name) = line.split_once("  ").ok_or(VerifyError::ManifestLine)?;
         if name.contains('/') || name.contains('\\') || name.starts_with('.') {
-            return Err(fail(format!("一覧に不正なファイル名があります: {name}")));
+            return Err(VerifyError::BadFileName {
+                name: name.to_owned(),
+            });
         }
-        let bytes =
-            std::fs::read(dir.join(name)).map_err(|_| fail(format!("{name} がありません。")))?;
+        let bytes = std::fs::read(dir.join(name)).map_err(|_| VerifyError::FileMissing {
+            name: name.to_owned(),
+        })?;
         if hex(&Sha256::digest(&bytes)) != sum {
-            return Err(fail(format!(
-                "{name} の内容が署名のときと違います（改変または破損）。"
-            )));
+            return Err(VerifyError::FileChanged {
+                name: name.to_owned(),
+            });
         }
         if name != SIGNER {
             files.push(name.to_owned());
@@ -183,7 +179,7 @@ pub fn verify_dir(dir: &Path, expected: Option<&VerifyingKey>) -> Result<Verifie
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if ![MANIFEST, SIGNATURE, SIGNER].contains(&name.as_str()) && !files.contains(&name) {
-            return Err(fail(format!("署名されていないファイルがあります: {name}")));
+            return Err(VerifyError::UnsignedFile { name });
         }
     }
     Ok(Verified {

@@ -391,9 +391,9 @@ pub fn failure_message(e: &Error) -> String {
             ErrorKind::NotFound => removed_message(),
             _ => "USBメモリに書き込めませんでした。抜けていないか確かめ、差し込み直してからやり直してください。続くときは別のUSBメモリを使ってください。".into(),
         },
-        Error::Invalid(m) if m.contains("CP932") => {
+        Error::Report(crate::report::ReportError::NotCp932 { .. }) => {
             let advice = "文字コードを「UTF-8（標準）」にしてやり直してください。";
-            let m = m.replace("--encoding utf8-bom で出力してください。", advice);
+            let m = e.to_string().replace("--encoding utf8-bom で出力してください。", advice);
             if m.contains(advice) {
                 m
             } else {

@@ -1,0 +1,662 @@
+//! Errors by layer (issue 17): each typed error of the configuration and
+//! report layers driven through the command line, as a script meets it.
+//! The exit code follows from the variant (2 invalid input, 3 not allowed,
+//! 4 damaged data, 5 I/O), and the message on stderr is Japanese and says
+//! what to do. Where an attacker's or a faulty device's edit is the cause,
+//! the test makes the edit.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::cli::{Env, code, text};
+use ed25519_dalek::{Signer, SigningKey};
+use tsudoi::report::sign;
+
+/// The small Argon2 parameters every test store uses.
+const BASE: &str = "[security]\nkdf_memory_kib = 19456\nkdf_iterations = 2\nkdf_parallelism = 1\n";
+
+/// Asserts the exit code, a Japanese message naming what to do, and that
+/// `fragment` is in it.
+fn refused(out: &Output, exit: i32, fragment: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(code(out), exit, "{err}");
+    assert!(err.starts_with("エラー: "), "{err}");
+    assert!(
+        err.chars()
+            .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                || ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "not Japanese: {err}"
+    );
+    assert!(
+        ["ください", "してください", "確かめて", "直して"]
+            .iter()
+            .any(|w| err.contains(w)),
+        "says nothing to do: {err}"
+    );
+    assert!(err.contains(fragment), "{fragment:?} not in {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn check(env: &Env) -> Output {
+    env.run(
+        &[
+            "check",
+            "--birth",
+            "昭和30年1月1日",
+            "--postal",
+            "160-0022",
+            "--on",
+            "2026-12-02",
+        ],
+        None,
+    )
+}
+
+/// The configuration file with `extra` after the test's `[security]` lines
+/// (`extra` may start with its own `[section]`).
+fn config(env: &Env, extra: &str) {
+    std::fs::write(env.path("config.toml"), format!("{BASE}{extra}")).unwrap();
+}
+
+#[test]
+fn configuration_errors_exit_by_kind() {
+    let env = Env::new();
+
+    // ConfigError::Read: the file given does not exist.
+    let out = env.run(
+        &[
+            "--config",
+            env.path("nowhere.toml").to_str().unwrap(),
+            "check",
+            "--birth",
+            "1950-01-01",
+            "--postal",
+            "1600022",
+        ],
+        None,
+    );
+    refused(&out, 2, "設定ファイル");
+
+    // ConfigError::Syntax: an unknown key.
+    config(&env, "lockout = 3\n");
+    refused(&check(&env), 2, "書き方に誤りがあります");
+
+    // ConfigError::OutOfRange: values out of range, edited into the file.
+    config(&env, "lockout_attempts = 0\n");
+    refused(&check(&env), 2, "lockout_attempts は1〜20にしてください。");
+    config(&env, "lockout_minutes = 100000\n");
+    refused(&check(&env), 2, "設定ファイルの値が正しくありません: ");
+    // Below the store's floor (its own sentence, the same prefix).
+    std::fs::write(
+        env.path("config.toml"),
+        "[security]\nkdf_memory_kib = 8192\nkdf_iterations = 1\nkdf_parallelism = 1\n",
+    )
+    .unwrap();
+    refused(&check(&env), 2, "設定ファイルの値が正しくありません: ");
+    config(&env, "[eligibility]\nminimum_age = 500\n");
+    refused(
+        &check(&env),
+        2,
+        "minimum_age と reverify_after_months は1〜120",
+    );
+
+    // ConfigError::Mimamori: the 見守り rule out of range.
+    config(&env, "[mimamori]\nvisits = 0\n");
+    refused(
+        &env.run(&["mimamori"], None),
+        2,
+        "設定ファイルの [mimamori]",
+    );
+
+    // ConfigError::ClosingTime: `tsudoi run` refuses before any window.
+    config(&env, "[kiosk]\nclosing_time = \"25時\"\n");
+    refused(&env.run(&["run"], None), 2, "closing_time");
+
+    // ConfigError::ContractDate.
+    config(&env, "[contract]\nfrom = \"令和8年4月1日\"\n");
+    let out = env.run(
+        &[
+            "erase",
+            "--certificate-out",
+            env.path("cert").to_str().unwrap(),
+        ],
+        None,
+    );
+    refused(&out, 2, "[contract] の日付は 2026-04-01 のように");
+
+    // ConfigError::PostalTableWithoutSha256 and Sha256WithoutPostalTable.
+    let table = env.path("postal.tsv");
+    std::fs::write(
+        &table,
+        "postal_code\ttown\tlabel\n1600022\t試験町\t試験町\n",
+    )
+    .unwrap();
+    let path = table.to_str().unwrap().to_owned();
+    config(&env, &format!("[eligibility]\npostal_table = \"{path}\"\n"));
+    refused(&check(&env), 2, "postal_table_sha256 に書いてください");
+    config(
+        &env,
+        &format!(
+            "[eligibility]\npostal_table_sha256 = \"{}\"\n",
+            "0".repeat(64)
+        ),
+    );
+    refused(&check(&env), 2, "両方を書くか、両方を消してください");
+
+    // ConfigError::PostalTable: a table whose SHA-256 no longer matches
+    // (one byte changed after the ward checked it) is damaged data, 4.
+    let sha = sha256sum(&table);
+    config(
+        &env,
+        &format!("[eligibility]\npostal_table = \"{path}\"\npostal_table_sha256 = \"{sha}\"\n"),
+    );
+    assert_eq!(code(&check(&env)), 0, "{}", text(&check(&env).stderr));
+    let mut bytes = std::fs::read(&table).unwrap();
+    let at = bytes.len() - 2;
+    bytes[at] ^= 1;
+    std::fs::write(&table, &bytes).unwrap();
+    refused(&check(&env), 4, "入れ直してください");
+    // A checksum that is not one: input, 2.
+    config(
+        &env,
+        &format!("[eligibility]\npostal_table = \"{path}\"\npostal_table_sha256 = \"xyz\"\n"),
+    );
+    refused(&check(&env), 2, "postal_table_sha256 は64桁の16進数で");
+
+    // ConfigError::PostalTableRead: the table cannot be read, 5.
+    std::fs::remove_file(&table).unwrap();
+    config(
+        &env,
+        &format!("[eligibility]\npostal_table = \"{path}\"\npostal_table_sha256 = \"{sha}\"\n"),
+    );
+    let out = check(&env);
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("郵便番号表のファイル"));
+}
+
+/// `sha256sum FILE`'s first field, from the tool itself.
+fn sha256sum(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .unwrap();
+    text(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// A folder signed by `key`, as an export writes it (a site's device that
+/// is faulty, or not the one registered, signs what it sends).
+fn signed_folder(dir: &Path, files: &[(&str, Vec<u8>)], key: &SigningKey) {
+    std::fs::create_dir_all(dir).unwrap();
+    let files: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|(n, b)| ((*n).to_owned(), b.clone()))
+        .collect();
+    for (name, bytes) in files
+        .iter()
+        .cloned()
+        .chain(sign::signature_files(&files, key, "試験会場"))
+    {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
+
+/// `age -r RECIPIENT`, the tool itself.
+fn age_encrypt(recipient: &str, plain: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = Command::new("age")
+        .args(["-r", recipient])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(plain).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    out.stdout
+}
+
+/// `age -d -i IDENTITY FILE`, the tool itself.
+fn age_decrypt(identity: &Path, file: &Path) -> Vec<u8> {
+    let out = Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(identity)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out.stdout
+}
+
+/// A store, the ward's key in the configuration, and November's report
+/// exported by the command line into `site-a`. Returns the ward's public key.
+fn exported_site(env: &Env) -> String {
+    let out = env.run(
+        &[
+            "report",
+            "ward-key",
+            "--out",
+            env.path("ward.key").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let public = text(&out.stdout)
+        .split_whitespace()
+        .find(|w| w.starts_with("age1"))
+        .unwrap()
+        .to_owned();
+    config(&env, &format!("[report]\nward_public_key = \"{public}\"\n"));
+    env.init();
+    env.staff(&[
+        "report",
+        "--month",
+        "2026-11",
+        "--out",
+        env.path("site-a").to_str().unwrap(),
+    ]);
+    public
+}
+
+#[test]
+fn a_signed_report_folder_changed_by_one_byte_is_damaged_data() {
+    let env = Env::new();
+    exported_site(&env);
+    let site = env.path("site-a");
+    let verify = |dir: &Path, extra: &[&str]| {
+        let mut args = vec!["report", "verify", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        env.run(&args, None)
+    };
+    assert_eq!(code(&verify(&site, &[])), 0);
+    let copy = |name: &str| {
+        let dir = env.path(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for e in std::fs::read_dir(&site).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+        dir
+    };
+    let csv = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("-programs.csv"))
+        .unwrap();
+
+    // VerifyError::FileChanged: one byte of a CSV changed (2 before this
+    // issue, now 4: damaged data).
+    let dir = copy("changed");
+    let mut bytes = std::fs::read(dir.join(&csv)).unwrap();
+    let at = bytes.len() - 3;
+    bytes[at] ^= 1;
+    std::fs::write(dir.join(&csv), bytes).unwrap();
+    refused(
+        &verify(&dir, &[]),
+        4,
+        "の内容が署名のときと違います（改変または破損）",
+    );
+
+    // VerifyError::FileMissing, UnsignedFile, NoSignature, SignatureFormat.
+    let dir = copy("missing");
+    std::fs::remove_file(dir.join(&csv)).unwrap();
+    refused(&verify(&dir, &[]), 4, "がありません。");
+    let dir = copy("extra");
+    std::fs::write(dir.join("note.txt"), "追記").unwrap();
+    refused(
+        &verify(&dir, &[]),
+        4,
+        "署名されていないファイルがあります: note.txt",
+    );
+    let dir = copy("nosig");
+    std::fs::remove_file(dir.join(sign::SIGNATURE)).unwrap();
+    refused(&verify(&dir, &[]), 4, "SHA256SUMS.sig がありません");
+    let dir = copy("sigform");
+    let sig = std::fs::read_to_string(dir.join(sign::SIGNATURE)).unwrap();
+    std::fs::write(dir.join(sign::SIGNATURE), sig.to_uppercase()).unwrap();
+    refused(&verify(&dir, &[]), 4, "署名の形式が正しくありません");
+
+    // VerifyError::SignatureMismatch: one byte of the list changed.
+    let dir = copy("listed");
+    let mut list = std::fs::read(dir.join(sign::MANIFEST)).unwrap();
+    list[0] = if list[0] == b'0' { b'1' } else { b'0' };
+    std::fs::write(dir.join(sign::MANIFEST), list).unwrap();
+    refused(&verify(&dir, &[]), 4, "署名が一致しません");
+
+    // VerifyError::SignerKey: the key in SIGNER.txt made unreadable.
+    let dir = copy("signer");
+    let signer = std::fs::read_to_string(dir.join(sign::SIGNER)).unwrap();
+    std::fs::write(
+        dir.join(sign::SIGNER),
+        signer.replacen("（Ed25519）: ", "（Ed25519）: zz", 1),
+    )
+    .unwrap();
+    refused(&verify(&dir, &[]), 4, "公開鍵は64文字の16進数で");
+
+    // Input to correct, 2: no SIGNER.txt and no key given, a key typed
+    // wrong, a folder that is not a signed report.
+    let dir = copy("nosigner");
+    std::fs::remove_file(dir.join(sign::SIGNER)).unwrap();
+    refused(&verify(&dir, &[]), 2, "--public-key で指定してください");
+    refused(
+        &verify(&site, &["--public-key", "zz"]),
+        2,
+        "公開鍵は64文字の16進数で入力してください",
+    );
+    let empty = env.path("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    refused(&verify(&empty, &[]), 2, "SHA256SUMS がありません");
+
+    // A faulty device's signed list: not text, a line without two
+    // spaces, a name outside the folder.
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let public = sign::public_key_text(&key.verifying_key());
+    for (name, list, says) in [
+        (
+            "nottext",
+            vec![0xff, 0xfe, b'\n'],
+            "一覧の文字が壊れています",
+        ),
+        (
+            "badline",
+            b"abc\n".to_vec(),
+            "一覧の行の形式が正しくありません",
+        ),
+        (
+            "badname",
+            format!("{}  ../x\n", "0".repeat(64)).into_bytes(),
+            "一覧に不正なファイル名があります",
+        ),
+    ] {
+        let dir = env.path(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let sig = key.sign(&list);
+        std::fs::write(dir.join(sign::MANIFEST), &list).unwrap();
+        let hex: String = sig.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        std::fs::write(dir.join(sign::SIGNATURE), format!("{hex}\n")).unwrap();
+        refused(&verify(&dir, &["--public-key", public.as_str()]), 4, says);
+    }
+}
+
+#[test]
+fn merge_refusals_exit_by_kind() {
+    let env = Env::new();
+    let ward = exported_site(&env);
+    let a = env.path("site-a");
+    let sealed_name = std::fs::read_dir(&a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("-counts.json.age"))
+        .unwrap();
+    // The counts as the ward's own `age` reads them.
+    let counts: serde_json::Value =
+        serde_json::from_slice(&age_decrypt(&env.path("ward.key"), &a.join(&sealed_name))).unwrap();
+    assert_eq!(counts["month"]["month"], 11);
+
+    // A second site's folder holding `json` sealed to the ward, signed by
+    // its own device.
+    let device = SigningKey::from_bytes(&[9; 32]);
+    let site_b = |name: &str, json: &[u8]| {
+        let dir = env.path(name);
+        signed_folder(
+            &dir,
+            &[(sealed_name.as_str(), age_encrypt(&ward, json))],
+            &device,
+        );
+        dir
+    };
+    let mut b = counts.clone();
+    b["site"] = "試験会場B".into();
+    let good = site_b("site-b", b.to_string().as_bytes());
+    let merge = |dirs: &[&Path], out: &str, extra: &[&str]| {
+        let mut args = vec!["report", "merge"];
+        args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+        let identity = env.path("ward.key");
+        let out = env.path(out);
+        args.extend([
+            "--identity",
+            identity.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        args.extend_from_slice(extra);
+        env.run(&args, None)
+    };
+    let out = merge(&[&a, &good], "merged", &[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+
+    // MergeError::CountTooLarge: a count above 10^9, edited into the
+    // counts, sealed and signed by the site's (faulty) device: 4.
+    let mut big = b.clone();
+    big["month_counts"]["distinct_total"] = 2_000_000_000u64.into();
+    let dir = site_b("site-big", big.to_string().as_bytes());
+    refused(
+        &merge(&[&a, &dir], "x1", &[]),
+        4,
+        "人数データに大きすぎる値があります",
+    );
+
+    // MergeError::CountsFormat: 4. MergeError::CountsVersion: 1.
+    let dir = site_b("site-format", b"{\"format\": 1}");
+    refused(
+        &merge(&[&a, &dir], "x2", &[]),
+        4,
+        "人数データの形式が正しくありません",
+    );
+    let mut newer = b.clone();
+    newer["format"] = "tsudoi-counts-v99".into();
+    let dir = site_b("site-newer", newer.to_string().as_bytes());
+    refused(
+        &merge(&[&a, &dir], "x3", &[]),
+        1,
+        "tsudoiを更新してください",
+    );
+
+    // Input to correct, 2.
+    let mut other_month = b.clone();
+    other_month["month"]["month"] = 10.into();
+    let dir = site_b("site-month", other_month.to_string().as_bytes());
+    refused(
+        &merge(&[&a, &dir], "x4", &[]),
+        2,
+        "違う月の報告が混ざっています",
+    );
+    let dir = env.path("site-nocounts");
+    signed_folder(&dir, &[("readme.txt", b"x".to_vec())], &device);
+    refused(
+        &merge(&[&a, &dir], "x5", &[]),
+        2,
+        "には人数データ（区の公開鍵で暗号化したもの）がありません",
+    );
+    refused(
+        &merge(&[&a, &a], "x6", &[]),
+        2,
+        "同じ施設の報告が2回指定されています",
+    );
+    refused(
+        &merge(&[&a], "x7", &[]),
+        2,
+        "2つ以上の報告フォルダを指定してください",
+    );
+    let only_b = sign::public_key_text(&device.verifying_key());
+    refused(
+        &merge(&[&a, &good], "x8", &["--public-key", only_b.as_str()]),
+        2,
+        "は登録された端末の署名ではありません",
+    );
+    std::fs::create_dir_all(env.path("full")).unwrap();
+    std::fs::write(env.path("full").join("old.csv"), "x").unwrap();
+    refused(&merge(&[&a, &good], "full", &[]), 2, "は空ではありません");
+    let mut args = vec![
+        "report",
+        "merge",
+        a.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ];
+    let nowhere = env.path("nowhere.key");
+    let x9 = env.path("x9");
+    args.extend([
+        "--identity",
+        nowhere.to_str().unwrap(),
+        "--out",
+        x9.to_str().unwrap(),
+    ]);
+    refused(&env.run(&args, None), 2, "区の秘密鍵のファイル");
+    std::fs::write(env.path("ward.key"), "これは鍵ではありません\n").unwrap();
+    refused(
+        &merge(&[&a, &good], "x10", &[]),
+        2,
+        "区の秘密鍵のファイルの形式が正しくありません",
+    );
+    // Another ward's identity: the counts do not open.
+    let out = env.run(
+        &[
+            "report",
+            "ward-key",
+            "--out",
+            env.path("other.key").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    std::fs::copy(env.path("other.key"), env.path("ward.key")).unwrap();
+    refused(
+        &merge(&[&a, &good], "x11", &[]),
+        2,
+        "人数データを開けません。区の秘密鍵が違うか",
+    );
+
+    // MergeError::WardKey: the configuration's key is not an age key.
+    config(&env, "[report]\nward_public_key = \"age2xyz\"\n");
+    let out = env.run(
+        &[
+            "report",
+            "--month",
+            "2026-11",
+            "--out",
+            env.path("x12").to_str().unwrap(),
+        ],
+        None,
+    );
+    refused(&out, 2, "区の公開鍵は age1 で始まる文字列です");
+}
+
+#[test]
+fn report_layer_refusals_exit_by_kind() {
+    let env = Env::new();
+    env.init();
+    let out_dir = env.path("out");
+    let out = out_dir.to_str().unwrap();
+    // ReportError::BadMonth, BadEncoding: before anything is read.
+    refused(
+        &env.run(&["report", "--month", "2026-13", "--out", out], None),
+        2,
+        "月は 2026-10 のように入力してください",
+    );
+    refused(
+        &env.run(
+            &[
+                "report",
+                "--month",
+                "2026-11",
+                "--out",
+                out,
+                "--encoding",
+                "latin1",
+            ],
+            None,
+        ),
+        2,
+        "--encoding は utf8-bom（標準）か cp932",
+    );
+    // ReportError::OutDirNotEmpty.
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("old.csv"), "x").unwrap();
+    refused(
+        &env.run(
+            &["report", "--month", "2026-11", "--out", out],
+            Some(common::NEW_PASSWORD),
+        ),
+        2,
+        "空のフォルダを指定してください",
+    );
+    // ReportError::BadPeriod.
+    refused(
+        &env.run(
+            &[
+                "report",
+                "handling",
+                "--from",
+                "2026-11-30",
+                "--to",
+                "2026-11-01",
+                "--out",
+                env.path("h").to_str().unwrap(),
+            ],
+            Some(common::NEW_PASSWORD),
+        ),
+        2,
+        "期間の終わり（--to）が始め（--from）より前です",
+    );
+    // ReportError::NotCp932: a session title with a character CP932 lacks.
+    let date = common::cli::days_from_today(0);
+    let month = &date[..7];
+    env.staff(&[
+        "session",
+        "add",
+        "--program",
+        "ikigai",
+        "--date",
+        &date,
+        "--start",
+        "10:00",
+        "--end",
+        "11:00",
+        "--title",
+        "𠮷野家の会",
+    ]);
+    refused(
+        &env.run(
+            &[
+                "report",
+                "--month",
+                month,
+                "--out",
+                env.path("cp").to_str().unwrap(),
+                "--encoding",
+                "cp932",
+            ],
+            Some(common::NEW_PASSWORD),
+        ),
+        2,
+        "CP932（Shift_JIS）で表せません",
+    );
+    // ReportError::DamagedSession: the store's activity date edited by
+    // hand (an attack on the file, below tsudoi): 4, nothing exported.
+    common::sqlite3(
+        &env.store(),
+        &format!("UPDATE sessions SET date = '{month}-0x'"),
+    );
+    let out = env.run(
+        &[
+            "report",
+            "--month",
+            month,
+            "--out",
+            env.path("dmg").to_str().unwrap(),
+        ],
+        Some(common::NEW_PASSWORD),
+    );
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 4, "{err}");
+    assert!(
+        err.contains("壊れて") || err.contains("書き換えられて"),
+        "{err}"
+    );
+}
