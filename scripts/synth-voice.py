@@ -3,6 +3,8 @@
 
     scripts/synth-voice.py                 # all clips, then the manifest
     scripts/synth-voice.py --list FILE     # the clip list from FILE, not cargo
+    scripts/synth-voice.py --check         # synthesise into a scratch folder and
+                                           # compare with the committed files
 
 Run by a developer when hw/src/voice/phrases.rs changes; the generated WAV
 files and assets/voice/manifest.tsv are committed, so neither CI nor the
@@ -181,7 +183,28 @@ def clean(wav_in, wav_out):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--list", help="the clip list (id, text, reading; tab-separated)")
+    ap.add_argument("--check", action="store_true",
+                    help="compare a fresh synthesis with assets/voice, change nothing")
     args = ap.parse_args()
+    if args.check:
+        global OUT
+        committed = OUT
+        with tempfile.TemporaryDirectory() as scratch:
+            OUT = Path(scratch)
+            synthesise_all(args)
+            fresh = sorted(p.name for p in OUT.iterdir())
+            old = sorted(p.name for p in committed.iterdir() if p.name != "NOTICE")
+            differ = [n for n in fresh if n not in old or
+                      (OUT / n).read_bytes() != (committed / n).read_bytes()]
+            differ += [n for n in old if n not in fresh]
+        if differ:
+            fail(f"differs from assets/voice: {', '.join(differ)}")
+        print("synth-voice: assets/voice is what the synthesiser makes")
+        return
+    synthesise_all(args)
+
+
+def synthesise_all(args):
     for tool in ("open_jtalk",):
         if shutil.which(tool) is None:
             fail(f"{tool} is missing: apt-get install open-jtalk open-jtalk-mecab-naist-jdic")

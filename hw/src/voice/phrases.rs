@@ -449,7 +449,19 @@ impl Clip {
 
 /// What is said for one result: clips played one after another without a
 /// gap. Built only from [`Phrase`]s and the constructors below, never from
-/// text.
+/// text, so nothing from a resident's record can be said:
+///
+/// ```compile_fail
+/// use tsudoi_hw::voice::Utterance;
+/// let name = String::from("山田 花子");
+/// let u: Utterance = name.into();
+/// ```
+///
+/// ```compile_fail
+/// use tsudoi_hw::voice::{Speaker, VoiceConfig};
+/// let (speaker, _) = Speaker::open(&VoiceConfig::default());
+/// speaker.say("山田さん、受付しました");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Utterance {
     clips: Vec<Clip>,
@@ -554,8 +566,8 @@ mod tests {
         }
         assert_eq!(kanji_number(20), "二十");
         assert_eq!(kana_number(47), "よんじゅうなな");
-        assert_eq!(Utterance::waitlisted(0), Phrase::LotteryWaitlisted.into());
-        assert_eq!(Utterance::waitlisted(100), Phrase::LotteryWaitlisted.into());
+        assert_eq!(Utterance::waitlisted(0), Utterance::from(Phrase::LotteryWaitlisted));
+        assert_eq!(Utterance::waitlisted(100), Utterance::from(Phrase::LotteryWaitlisted));
         assert_eq!(
             Utterance::waitlisted(20).text(),
             "抽選の結果、補欠の二十番です。"
