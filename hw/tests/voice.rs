@@ -73,7 +73,7 @@ fn the_manifest_lists_exactly_the_phrase_list() {
 #[test]
 fn python_reads_every_clip_as_the_manifest_says() {
     let checked = python(
-        r#"
+        r##"
 import hashlib, sys, wave
 from pathlib import Path
 d = Path(sys.argv[1])
@@ -94,7 +94,7 @@ for ident, text, reading, name, sha, samples, ms, source in rows:
     total += len(data)
 assert total < 3 * 1024 * 1024, total
 print(len(rows))
-"#,
+"##,
         &[assets().to_str().unwrap()],
     );
     assert_eq!(checked.trim(), Clip::all().len().to_string());

@@ -111,7 +111,12 @@ impl VoiceOut for AplayOut {
                 }
                 return Err(io::Error::other(format!(
                     "aplay: {status}: {}",
-                    err.lines().next().unwrap_or("").chars().take(200).collect::<String>()
+                    err.lines()
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
                 )));
             }
             if cancelled() {

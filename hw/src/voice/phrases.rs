@@ -566,8 +566,14 @@ mod tests {
         }
         assert_eq!(kanji_number(20), "二十");
         assert_eq!(kana_number(47), "よんじゅうなな");
-        assert_eq!(Utterance::waitlisted(0), Utterance::from(Phrase::LotteryWaitlisted));
-        assert_eq!(Utterance::waitlisted(100), Utterance::from(Phrase::LotteryWaitlisted));
+        assert_eq!(
+            Utterance::waitlisted(0),
+            Utterance::from(Phrase::LotteryWaitlisted)
+        );
+        assert_eq!(
+            Utterance::waitlisted(100),
+            Utterance::from(Phrase::LotteryWaitlisted)
+        );
         assert_eq!(
             Utterance::waitlisted(20).text(),
             "抽選の結果、補欠の二十番です。"

@@ -222,7 +222,11 @@ impl Speaker {
             .map_err(Some);
         match problem {
             Ok(lib) if config.enabled => (
-                Speaker::new(Box::new(AplayOut::new(config.device.clone())), lib, config.clone()),
+                Speaker::new(
+                    Box::new(AplayOut::new(config.device.clone())),
+                    lib,
+                    config.clone(),
+                ),
                 None,
             ),
             Ok(lib) => (Speaker::new(Box::new(NoopOut), lib, config.clone()), None),

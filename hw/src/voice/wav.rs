@@ -137,7 +137,10 @@ mod tests {
         let mut stereo = Vec::new();
         write(&mut stereo, &[0, 0]).unwrap();
         stereo[22] = 2;
-        assert!(matches!(decode(&stereo), Err(WavError::Format { channels: 2, .. })));
+        assert!(matches!(
+            decode(&stereo),
+            Err(WavError::Format { channels: 2, .. })
+        ));
         let mut cut = Vec::new();
         write(&mut cut, &[1, 2, 3]).unwrap();
         cut.truncate(46);
