@@ -29,6 +29,7 @@ packages=(
   strace            # tests: counts the fsyncs of one check-in (tests/fsync_per_check_in.rs)
   xvfb xdotool      # tests: `tsudoi training` in a real window, clicked (tests/training_window.rs)
   age               # tests: the ward opens the returned roster with its own key (tests/groups_return.rs)
+  alsa-utils        # tests: aplay plays the voice into ALSA's null device (hw/tests/voice.rs)
 )
 
 missing=()

@@ -48,7 +48,9 @@ for f in ./usr/bin/tsudoi ./etc/tsudoi/tsudoi.toml \
   ./usr/share/fish/vendor_completions.d/tsudoi.fish \
   ./usr/share/doc/tsudoi/copyright ./usr/share/doc/tsudoi/changelog.Debian.gz \
   ./usr/share/doc/tsudoi/LICENSE-BIZUDGothic.txt ./usr/share/doc/tsudoi/LICENSE-EDRDG.txt \
-  ./usr/share/doc/tsudoi/LICENSE-Unicode.txt; do
+  ./usr/share/doc/tsudoi/LICENSE-Unicode.txt \
+  ./usr/share/tsudoi/voice/manifest.tsv ./usr/share/tsudoi/voice/checked_in.wav \
+  ./usr/share/doc/tsudoi/NOTICE.voice ./usr/share/doc/tsudoi/README.voice.md; do
   grep -qxF "$f" <<<"$contents" || fail "package lacks $f"
 done
 tmp=$(mktemp -d)
@@ -57,6 +59,13 @@ dpkg-deb -e "$deb" "$tmp/control"
 grep -qx /etc/tsudoi/tsudoi.toml "$tmp/control/conffiles" || fail "tsudoi.toml is not a conffile"
 # The man page of a subcommand is real roff that man renders (man-db's own check).
 dpkg-deb -x "$deb" "$tmp/root"
+# The spoken guidance: every clip its manifest lists, unchanged, and no other.
+voice="$tmp/root/usr/share/tsudoi/voice"
+(cd "$voice" && awk -F'\t' '!/^#/ && $1 != "id" { print $5 "  " $4 }' manifest.tsv | sha256sum -c --quiet) \
+  || fail "the voice clips differ from their manifest"
+[ "$(ls "$voice"/*.wav | wc -l)" = "$(grep -vc -e '^#' -e '^id' "$voice/manifest.tsv")" ] \
+  || fail "the voice folder holds clips its manifest does not list"
+ok "voice: $(ls "$voice"/*.wav | wc -l) clips match their manifest"
 man_text=$(MANWIDTH=100 man -l "$tmp/root/usr/share/man/man1/tsudoi-run.1.gz" 2>&1 | col -b)
 grep -q -- '--idle-seconds' <<<"$man_text" || fail "tsudoi-run(1) does not document --idle-seconds"
 bash -n "$tmp/root/usr/share/bash-completion/completions/tsudoi" || fail "bash completion does not parse"
@@ -100,7 +109,7 @@ fi
 if dpkg-query -W -f='${Status}' tsudoi 2>/dev/null | grep -q installed; then dpkg --purge tsudoi >/dev/null; fi
 apt-get -o DPkg::Lock::Timeout=900 install -y -qq "$(readlink -f "$deb")" >/dev/null || fail "apt-get install"
 id tsudoi >/dev/null || fail "no tsudoi user"
-for g in video render input dialout gpio spi i2c plugdev; do
+for g in video render input dialout gpio spi i2c plugdev audio; do
   id -nG tsudoi | tr ' ' '\n' | grep -qx "$g" || fail "tsudoi is not in group $g"
 done
 [ "$(getent passwd tsudoi | cut -d: -f7)" = /usr/sbin/nologin ] || fail "tsudoi has a login shell"

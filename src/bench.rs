@@ -81,6 +81,8 @@ pub struct BenchReport {
     pub erasure_s: f64,
     /// Hobby groups (issue 15): the ward's roster and 見守り.
     pub groups: GroupsBench,
+    /// Spoken guidance (issue 18): result → first audio sample.
+    pub voice: VoiceBench,
 }
 
 /// The ward's roster of [`ROSTER_BENCH_MEMBERS`] members in
@@ -534,7 +536,13 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
             "ベンチマークの消去の確認が合格しませんでした。".into(),
         ));
     }
+    let voice = voice(
+        &tsudoi_hw::voice::VoiceConfig::default().dir(),
+        dir,
+        VOICE_BENCH_RUNS,
+    )?;
     Ok(BenchReport {
+        voice,
         groups,
         erasure_s,
         audit_log,
@@ -656,4 +664,110 @@ impl PlainBaseline {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Spoken guidance (issue 18): from `Speaker::say` (what the kiosk calls on
+/// a tap's result) to the first sample leaving the voice's thread, through
+/// the real path: the queue, the clips read from disk, composition, volume,
+/// and a WAV file as the sink. Target: tap → first audio sample ≤ 150 ms.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoiceBench {
+    /// The voice idle: `say` → first sample written.
+    pub say_to_first_sample: Timing,
+    /// A tap while the last result is still being said (a real-time sink):
+    /// `say` → the new utterance's first sample, the old one cut off.
+    pub interrupt_to_first_sample: Timing,
+    /// `aplay` into ALSA's null device, started, fed 10 ms and ended: an
+    /// upper bound of what starting the ALSA player adds on this machine.
+    /// `None` without alsa-utils.
+    pub aplay_start_to_exit: Option<Timing>,
+}
+
+/// Utterances measured in each part of the voice benchmark.
+pub const VOICE_BENCH_RUNS: usize = 50;
+
+/// Measures [`VoiceBench`] with the clips in `clips` (the source tree's
+/// `assets/voice` or the installed ones), `runs` times each.
+pub fn voice(clips: &Path, scratch: &Path, runs: usize) -> Result<VoiceBench> {
+    use tsudoi_hw::voice::{
+        AplayOut, Library, Phrase, Speaker, Utterance, VoiceConfig, VoiceOut, WavFileOut,
+    };
+    let failed = |e: &dyn std::fmt::Display| crate::Error::Invalid(e.to_string());
+    let library = Library::open(clips).map_err(|e| failed(&e))?;
+    let utterances = [
+        Utterance::from(Phrase::CheckedIn),
+        Utterance::waitlisted(12),
+        Utterance::from(Phrase::SeeStaff),
+        Utterance::class_starts(4, 15).unwrap_or_else(|| Phrase::ClassApplied.into()),
+    ];
+    let wait = |speaker: &Speaker, n: usize| -> Result<()> {
+        let deadline = Instant::now() + StdDuration::from_secs(30);
+        while speaker.played().len() < n {
+            if Instant::now() > deadline {
+                return Err(crate::Error::Invalid(
+                    "音声案内の測定で再生が終わりませんでした。".into(),
+                ));
+            }
+            std::thread::sleep(StdDuration::from_micros(200));
+        }
+        Ok(())
+    };
+    let config = VoiceConfig::default();
+
+    let idle_dir = scratch.join("voice-idle");
+    let out = WavFileOut::new(&idle_dir)?;
+    let speaker = Speaker::new(Box::new(out.clone()), library.clone(), config.clone());
+    for i in 0..runs {
+        speaker.say(utterances[i % utterances.len()].clone());
+        wait(&speaker, i + 1)?;
+    }
+    let idle: Vec<StdDuration> = speaker
+        .played()
+        .iter()
+        .zip(out.written())
+        .map(|(p, w)| w.first_sample_at.saturating_duration_since(p.asked_at))
+        .collect();
+
+    let paced_dir = scratch.join("voice-interrupt");
+    let out = WavFileOut::new(&paced_dir)?.paced();
+    let speaker = Speaker::new(Box::new(out.clone()), library.clone(), config);
+    speaker.say(Phrase::SeeStaff);
+    for i in 0..runs {
+        std::thread::sleep(StdDuration::from_millis(60));
+        speaker.say(utterances[i % utterances.len()].clone());
+    }
+    speaker.stop();
+    wait(&speaker, runs + 1)?;
+    // Each utterance but the first was said over the one before it.
+    let played = speaker.played();
+    let written = out.written();
+    let interrupt: Vec<StdDuration> = played
+        .iter()
+        .skip(1)
+        .filter_map(|p| {
+            written
+                .iter()
+                .find(|w| w.first_sample_at >= p.asked_at)
+                .map(|w| w.first_sample_at.saturating_duration_since(p.asked_at))
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&idle_dir);
+    let _ = std::fs::remove_dir_all(&paced_dir);
+
+    let short = vec![0i16; 160];
+    let mut aplay = AplayOut::new(Some("null".into()));
+    let mut starts = Vec::new();
+    for _ in 0..runs.min(20) {
+        let t = Instant::now();
+        if aplay.play(&short, &|| false).is_err() {
+            starts.clear();
+            break;
+        }
+        starts.push(t.elapsed());
+    }
+    Ok(VoiceBench {
+        say_to_first_sample: Timing::of(idle),
+        interrupt_to_first_sample: Timing::of(interrupt),
+        aplay_start_to_exit: (!starts.is_empty()).then(|| Timing::of(starts)),
+    })
 }

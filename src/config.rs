@@ -29,6 +29,11 @@
 //! [kiosk]
 //! closing_time = "21:00"   # the keys leave memory then (12 h after sign-in at the latest)
 //!
+//! [voice]
+//! enabled = true      # spoken guidance on the resident screens
+//! volume = 80         # 0-100
+//! quiet = false       # events: routine confirmations unsaid, half volume
+//!
 //! [mimamori]
 //! visits = 3          # 見守り: at least 3 visits …
 //! weeks = 8           # … in the last 8 weeks …
@@ -165,6 +170,9 @@ pub struct Config {
     pub hardware: tsudoi_hw::HardwareConfig,
     #[serde(default)]
     pub kiosk: KioskSection,
+    /// Spoken guidance (issue 18; docs/dev/voice.md).
+    #[serde(default)]
+    pub voice: tsudoi_hw::voice::VoiceConfig,
     #[serde(default)]
     pub retention: RetentionSection,
     #[serde(default)]
@@ -468,6 +476,19 @@ mod tests {
         assert_eq!(c.hardware.reader, "pn532_uart:/dev/serial0");
         assert!(c.hardware.validate().is_ok());
         assert!(toml::from_str::<Config>("[hardware]\nreadr = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn the_voice_section_is_optional_and_checked() {
+        let c: Config = toml::from_str("").unwrap();
+        assert!(c.voice.enabled && c.voice.volume == 80 && !c.voice.quiet);
+        let c: Config = toml::from_str("[voice]\nvolume = 30\nquiet = true\n").unwrap();
+        assert!(c.voice.enabled && c.voice.volume == 30 && c.voice.quiet);
+        assert!(c.voice.validate().is_ok());
+        let c: Config = toml::from_str("[voice]\nvolume = 200\n").unwrap();
+        assert!(c.voice.validate().is_err());
+        assert!(toml::from_str::<Config>("[voice]\nloud = true\n").is_err());
+        assert!(toml::from_str::<Config>("[voice]\nenabled = \"yes\"\n").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod nfc;
 pub mod reader;
 pub mod simulated;
+pub mod voice;
 
 pub use card::{CardId, CardIdError, Technology};
 pub use config::{ConfigError, GpioConfig, HardwareConfig, ReaderSource};

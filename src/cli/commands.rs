@@ -1609,6 +1609,22 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if a.voice {
+        let v = tsudoi::bench::voice(
+            &ctx.config.voice.dir(),
+            &dir,
+            tsudoi::bench::VOICE_BENCH_RUNS,
+        )?;
+        if a.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).map_err(|e| Error::Invalid(e.to_string()))?
+            );
+        } else {
+            print_voice_bench(&v);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = tsudoi::bench::run(&dir, a.checkins.max(10))?;
     if a.json {
         println!(
@@ -1688,8 +1704,29 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             a.checkpoint_and_proof_p50_ms,
             a.proof_hashes_max
         );
+        print_voice_bench(&report.voice);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_voice_bench(v: &tsudoi::bench::VoiceBench) {
+    println!("spoken guidance, result -> first audio sample (target 150 ms; file sink):");
+    let (i, r) = (&v.say_to_first_sample, &v.interrupt_to_first_sample);
+    println!(
+        "  voice idle        p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms  ({} utterances)",
+        i.p50_ms, i.p99_ms, i.max_ms, i.samples
+    );
+    println!(
+        "  over the last one p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms  ({} utterances)",
+        r.p50_ms, r.p99_ms, r.max_ms, r.samples
+    );
+    match &v.aplay_start_to_exit {
+        Some(a) => println!(
+            "  aplay start to exit on ALSA's null device  p50 {:.1} ms  max {:.1} ms",
+            a.p50_ms, a.max_ms
+        ),
+        None => println!("  aplay: not installed (alsa-utils), not measured"),
+    }
 }
 
 /// `tsudoi doctor`: exit 0 when the file is sound, 4 when something is damaged.

@@ -994,6 +994,9 @@ pub struct BenchArgs {
     /// キオスク画面の測定（カードから画面まで、起動から最初の描画、メモリ）
     #[arg(long)]
     pub kiosk: bool,
+    /// 音声案内の測定だけ（結果から最初の音まで）
+    #[arg(long, conflicts_with = "kiosk")]
+    pub voice: bool,
 }
 
 /// Parses the command line and runs the command.
