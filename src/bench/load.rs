@@ -59,7 +59,7 @@ use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
 use crate::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
 use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
-use crate::store::{Actor, Policy, Store};
+use crate::store::{Actor, Policy, StaffSession, Store};
 
 /// How long a hand holds a card on the reader (real time).
 pub const HOLD: Duration = Duration::from_millis(300);
@@ -806,7 +806,7 @@ pub fn staff(store_path: &Path, o: &StaffOptions, policy: Policy, password: &str
     clock.set_origin(origin);
 
     let register = o.role == "register";
-    let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ (o.worker as u64 + 1) * 0x9e37_79b9);
+    let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ ((o.worker as u64 + 1) * 0x9e37_79b9));
     let readings: Vec<(&str, &str)> = demo::name_readings().collect();
     let end = o.minutes * 60.0;
     let mut at = if register {
@@ -827,54 +827,36 @@ pub fn staff(store_path: &Path, o: &StaffOptions, policy: Policy, password: &str
         if let Ok(wait) = due.duration_since(SystemTime::now()) {
             std::thread::sleep(wait);
         }
-        let t = Instant::now();
         let result = if register {
             let (fk, fr) = FAMILY[n % FAMILY.len()];
             let (gk, gr) = GIVEN[(n / FAMILY.len()) % GIVEN.len()];
-            let phone = format!("090-7{}{:02}-{:04}", o.worker % 10, n / 10_000, n % 10_000);
-            let card = new_card(o.seed, o.worker, n);
-            (|| -> Result<()> {
-                let p = NewParticipant {
-                    name: format!("{fk} {gk}"),
-                    kana: format!("{fr} {gr}"),
-                    phone: PhoneNumber::parse(&phone).map_err(other)?,
-                    basis: Basis::SelfPresented,
-                    id_check: Some(IdCheck {
-                        birth_date: NaiveDate::from_ymd_opt(1950, 1 + (n % 12) as u32, 10)
-                            .ok_or_else(|| other("date"))?,
-                        postal: PostalCode::parse("160-0022").map_err(other)?,
-                        document: DocumentKind::HealthInsurance,
-                    }),
-                    address: None,
-                };
-                let id = store.register(&session, p)?;
-                if let Some(card) = card {
-                    store.link_card(&session, &id, &card)?;
-                }
-                Ok(())
-            })()
+            let newcomer = Newcomer {
+                name: format!("{fk} {gk}"),
+                kana: format!("{fr} {gr}"),
+                phone: format!("090-7{}{:02}-{:04}", o.worker % 10, n / 10_000, n % 10_000),
+                birth_month: 1 + (n % 12) as u32,
+                card: new_card(o.seed, o.worker, n),
+            };
+            let t = Instant::now();
+            let r = register_one(&mut store, &session, newcomer);
+            times.push(t.elapsed());
+            r
         } else {
-            let by_phone = n % 4 == 3;
-            (|| -> Result<()> {
-                let found = if by_phone {
-                    let phone = format!(
-                        "090-{:04}-{:04}",
-                        rng.random_range(1000..10_000),
-                        rng.random_range(0..10_000)
-                    );
-                    store.find_by_phone(&session, &PhoneNumber::parse(&phone).map_err(other)?)?
-                } else {
-                    let (family, _) = readings[rng.random_range(0..readings.len())];
-                    let prefix: String = family.chars().take(2).collect();
-                    store.find_by_kana(&session, &prefix)?
-                };
-                if let Some(first) = found.first() {
-                    let _record = store.participant(&session, &first.id)?;
-                }
-                Ok(())
-            })()
+            let query = if n % 4 == 3 {
+                Query::Phone(format!(
+                    "090-{:04}-{:04}",
+                    rng.random_range(1000..10_000),
+                    rng.random_range(0..10_000)
+                ))
+            } else {
+                let (family, _) = readings[rng.random_range(0..readings.len())];
+                Query::Kana(family.chars().take(2).collect())
+            };
+            let t = Instant::now();
+            let r = search_one(&mut store, &session, &query);
+            times.push(t.elapsed());
+            r
         };
-        times.push(t.elapsed());
         match result {
             Ok(()) => {
                 if register {
@@ -899,6 +881,59 @@ pub fn staff(store_path: &Path, o: &StaffOptions, policy: Policy, password: &str
     report.action_time = Spread::of(times);
     let _ = store.sign_out(&session);
     println!("{}", serde_json::to_string(&report).map_err(other)?);
+    Ok(())
+}
+
+/// A newcomer registered at the desk (invented).
+struct Newcomer {
+    name: String,
+    kana: String,
+    phone: String,
+    birth_month: u32,
+    card: Option<tsudoi_hw::CardId>,
+}
+
+/// A registration as the command line and the kiosk's registration make
+/// it: the ID check, the record, the card linked.
+fn register_one(store: &mut Store, session: &StaffSession, p: Newcomer) -> Result<()> {
+    let id = store.register(
+        session,
+        NewParticipant {
+            name: p.name,
+            kana: p.kana,
+            phone: PhoneNumber::parse(&p.phone).map_err(other)?,
+            basis: Basis::SelfPresented,
+            id_check: Some(IdCheck {
+                birth_date: NaiveDate::from_ymd_opt(1950, p.birth_month, 10)
+                    .ok_or_else(|| other("an invalid invented birth date"))?,
+                postal: PostalCode::parse("160-0022").map_err(other)?,
+                document: DocumentKind::HealthInsurance,
+            }),
+            address: None,
+        },
+    )?;
+    if let Some(card) = p.card {
+        store.link_card(session, &id, &card)?;
+    }
+    Ok(())
+}
+
+/// What a searching staff member types.
+enum Query {
+    Kana(String),
+    Phone(String),
+}
+
+/// A search as staff make it (`participant find`, the kiosk's search
+/// screen), then the first record found opened.
+fn search_one(store: &mut Store, session: &StaffSession, q: &Query) -> Result<()> {
+    let found = match q {
+        Query::Kana(k) => store.find_by_kana(session, k)?,
+        Query::Phone(p) => store.find_by_phone(session, &PhoneNumber::parse(p).map_err(other)?)?,
+    };
+    if let Some(first) = found.first() {
+        let _record = store.participant(session, &first.id)?;
+    }
     Ok(())
 }
 
