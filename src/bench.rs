@@ -2,6 +2,8 @@
 //! plain-SQLite baseline doing the same work in the same run, plus unlock time,
 //! demo generation time and peak memory.
 
+pub mod load;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};

@@ -191,6 +191,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             tsudoi::kiosk::bench::probe(&ctx.store_path, taps, ctx.config.policy()?, &password)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::LoadStaff {
+            role,
+            worker,
+            speed,
+            minutes,
+            seed,
+            start,
+        } => {
+            let password = secrets::password("パスワード: ")?;
+            let o = tsudoi::bench::load::StaffOptions {
+                role,
+                worker,
+                speed,
+                minutes,
+                seed,
+                start,
+            };
+            tsudoi::bench::load::staff(&ctx.store_path, &o, ctx.config.policy()?, &password)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench(a) => bench(&ctx, a),
     }
 }
@@ -1573,6 +1593,9 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
             tmp.path().to_owned()
         }
     };
+    if let Some(super::BenchCmd::Load(l)) = &a.what {
+        return bench_load(ctx, &dir, l, a.json);
+    }
     if a.kiosk {
         let k = tsudoi::kiosk::bench::run(&dir, a.checkins.max(10), ctx.config.policy()?)?;
         if a.json {
@@ -1727,6 +1750,96 @@ fn print_voice_bench(v: &tsudoi::bench::VoiceBench) {
         ),
         None => println!("  aplay: not installed (alsa-utils), not measured"),
     }
+}
+
+/// `tsudoi bench load`: exit 0 when every tap got its screen and nothing
+/// was lost or refused as busy, 1 otherwise (the figures are printed either way).
+fn bench_load(
+    ctx: &Context,
+    dir: &std::path::Path,
+    l: &super::LoadArgs,
+    json: bool,
+) -> Result<ExitCode> {
+    let opts = tsudoi::bench::load::LoadOptions {
+        taps: l.taps,
+        minutes: l.minutes,
+        speed: l.speed,
+        residents: l.residents,
+        searchers: l.searchers,
+        registrars: l.registrars,
+        seed: l.seed,
+    };
+    let r = tsudoi::bench::load::run(dir, &opts, ctx.config.policy()?)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).map_err(|e| Error::Invalid(e.to_string()))?
+        );
+    } else {
+        println!(
+            "busy morning in fast-forward: {} taps in {:.1} simulated minutes ({:.0} s real, x{}), {} participants; {} searching and {} registering staff processes",
+            r.options.taps,
+            r.simulated_minutes,
+            r.real_seconds,
+            r.options.speed,
+            r.participants_before,
+            r.options.searchers,
+            r.options.registrars
+        );
+        let t = &r.tap_to_screen;
+        println!(
+            "  tap -> result screen rendered  p50 {:.1} ms  p95 {:.1} ms  p99 {:.1} ms  max {:.1} ms  ({} shown)",
+            t.p50_ms, t.p95_ms, t.p99_ms, t.max_ms, t.samples
+        );
+        println!(
+            "  UI thread: longest stall {:.1} ms; turn p99 {:.1} ms; tap handled (with store work) p50 {:.1} ms  max {:.1} ms; frame p50 {:.1} ms  max {:.1} ms ({} frames)",
+            r.ui_stall_max_ms,
+            r.ui_turns.p99_ms,
+            r.tap_handling.p50_ms,
+            r.tap_handling.max_ms,
+            r.frames.p50_ms,
+            r.frames.max_ms,
+            r.frames.samples
+        );
+        let screens: Vec<String> = r.screens.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  screens: {}", screens.join(", "));
+        for s in &r.staff {
+            println!(
+                "  staff {} #{}: {} actions  p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms; busy errors {}, other errors {}",
+                s.role,
+                s.worker,
+                s.actions,
+                s.action_time.p50_ms,
+                s.action_time.p99_ms,
+                s.action_time.max_ms,
+                s.busy_errors,
+                s.other_errors
+            );
+        }
+        println!(
+            "  checks: taps without a screen {}, screens replaced before drawn {}, fault screens {}, checked in {} / stored {}, mismatches {}, busy errors {}, registered {} (participants {} -> {}), audit {}, integrity {}",
+            r.taps_without_screen,
+            r.unshown_screens,
+            r.fault_screens,
+            r.checked_in,
+            r.attendance_rows,
+            r.recorded_mismatches,
+            r.busy_errors,
+            r.registered,
+            r.participants_before,
+            r.participants_after,
+            if r.audit_intact { "intact" } else { "BROKEN" },
+            if r.integrity_ok { "ok" } else { "FAILED" }
+        );
+    }
+    Ok(if r.holds() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "負荷試験で、失われた受付、エラー画面、またはエラーがありました。上の数字を確かめてください。"
+        );
+        ExitCode::from(1)
+    })
 }
 
 /// `tsudoi doctor`: exit 0 when the file is sound, 4 when something is damaged.

@@ -110,6 +110,22 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         taps: usize,
     },
+    /// (internal) a staff process of `bench load`, run as a child process
+    #[command(hide = true)]
+    LoadStaff {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        worker: usize,
+        #[arg(long)]
+        speed: f64,
+        #[arg(long)]
+        minutes: f64,
+        #[arg(long)]
+        seed: u64,
+        #[arg(long)]
+        start: String,
+    },
 }
 
 /// 事故報告 (contract clause 19). Only choices from fixed lists, dates,
@@ -983,13 +999,13 @@ pub struct ScreenshotArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// JSONで出力
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub json: bool,
     /// 測定する受付の回数
     #[arg(long, default_value_t = 1000)]
     pub checkins: usize,
     /// 作業用ディレクトリ（測りたいディスク上）
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub dir: Option<PathBuf>,
     /// キオスク画面の測定（カードから画面まで、起動から最初の描画、メモリ）
     #[arg(long)]
@@ -997,6 +1013,41 @@ pub struct BenchArgs {
     /// 音声案内の測定だけ（結果から最初の音まで）
     #[arg(long, conflicts_with = "kiosk")]
     pub voice: bool,
+    #[command(subcommand)]
+    pub what: Option<BenchCmd>,
+}
+
+/// Benchmarks other than the default set.
+#[derive(Debug, Subcommand)]
+pub enum BenchCmd {
+    /// 混雑した朝を早送りで: カードのタッチと、同時にスタッフの検索・登録（busy morning in fast-forward）
+    Load(LoadArgs),
+}
+
+/// `tsudoi bench load` (issue 16, "Load").
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// カードのタッチの回数
+    #[arg(long, default_value_t = 200)]
+    pub taps: usize,
+    /// 模擬する時間（分）
+    #[arg(long, default_value_t = 30.0)]
+    pub minutes: f64,
+    /// 早送りの倍率（模擬時間 ÷ 実時間）
+    #[arg(long, default_value_t = 10.0)]
+    pub speed: f64,
+    /// 架空の登録者の人数
+    #[arg(long, default_value_t = 4000)]
+    pub residents: usize,
+    /// 同時に検索するスタッフのプロセス数
+    #[arg(long, default_value_t = 2)]
+    pub searchers: usize,
+    /// 同時に登録するスタッフのプロセス数
+    #[arg(long, default_value_t = 1)]
+    pub registrars: usize,
+    /// 架空データとタッチの順番の種
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
 }
 
 /// Parses the command line and runs the command.

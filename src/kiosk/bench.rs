@@ -132,12 +132,20 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
 
     let peak_before_sign_in = peak_rss_mib();
     // The start of the day: a staff sign-in unlocks the store, then sign-out.
+    // The controller was made on the locked store (準備中), and a timeout
+    // leaves 準備中 alone: back to the waiting screen, as the sign-out on
+    // screen does, or every tap below would meet 準備中 and do nothing.
     ui.with_controller(|c| -> Result<()> {
         let s = c.store_mut().sign_in(demo::DEMO_MANAGER, password)?;
         c.store_mut().sign_out(&s)?;
-        c.on_timeout();
+        c.go_waiting();
         Ok(())
     })?;
+    if ui.ui_screen() != Some(super::Screen::Waiting) {
+        return Err(Error::Invalid(
+            "the kiosk did not open for check-ins".into(),
+        ));
+    }
     let seed = 2026;
     let mut times = Vec::with_capacity(taps);
     let mut i = 0usize;
@@ -151,6 +159,9 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         let started = Instant::now();
         ui.on_card(card);
         times.push(started.elapsed());
+        if ui.ui_screen() == Some(super::Screen::Locked) {
+            return Err(Error::Invalid("a tap met 準備中".into()));
+        }
         ui.with_controller(|c| c.back());
     }
     let rss_after_taps = rss_mib();
