@@ -12,7 +12,6 @@ use crate::store::sessions::Program;
 
 pub mod disclosure;
 pub mod erasure;
-pub mod oversight;
 pub mod setup;
 pub mod training;
 
@@ -121,6 +120,7 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Mimamori => return UiScreen::Mimamori,
         Flow::Roster => return UiScreen::Roster,
         Flow::Report => return UiScreen::Report,
+        Flow::Oversight => return UiScreen::Oversight,
         Flow::Classes | Flow::Staff | Flow::Erased => {}
     }
     match s {
@@ -140,8 +140,6 @@ fn ui_screen(s: Screen) -> UiScreen {
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
         S::StaffCards => UiScreen::StaffCards,
         S::StaffSheet => UiScreen::StaffSheet,
-        S::StaffOversight => UiScreen::StaffOversight,
-        S::StaffIncident => UiScreen::StaffIncident,
         S::StaffDisclose => UiScreen::StaffDisclose,
         S::StaffErasure => UiScreen::StaffErasure,
         S::Erased => UiScreen::Erased,
@@ -161,6 +159,7 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
         UiScreen::Roster => return flows::roster::adapter::shown(window),
         UiScreen::Report => return flows::report::adapter::shown(window),
+        UiScreen::Oversight => return flows::oversight::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::ClassCard => S::ClassCard,
         UiScreen::Classes => S::Classes,
@@ -178,8 +177,6 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
         UiScreen::StaffCards => S::StaffCards,
         UiScreen::StaffSheet => S::StaffSheet,
-        UiScreen::StaffOversight => S::StaffOversight,
-        UiScreen::StaffIncident => S::StaffIncident,
         UiScreen::StaffDisclose => S::StaffDisclose,
         UiScreen::StaffErasure => S::StaffErasure,
         UiScreen::Erased => S::Erased,

@@ -15,13 +15,15 @@ mod disclosure;
 mod erasure;
 pub(in crate::kiosk) mod keys;
 mod name_entry;
-mod oversight;
 mod register;
-mod retention;
 mod search;
 mod setup;
 mod sheet;
 mod training;
+pub use crate::kiosk::flows::oversight::retention::{DUE_ROWS, Retention, RetentionStep};
+pub use crate::kiosk::flows::oversight::{
+    INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES,
+};
 pub use crate::kiosk::flows::report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
     PreviewTable, ReportStep, Transfer, UsbExport, Written,
@@ -33,9 +35,7 @@ pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
 pub use disclosure::{Disclose, DiscloseStep};
 pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
-pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
-pub use retention::{DUE_ROWS, Retention, RetentionStep};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use setup::{
     CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
@@ -693,15 +693,6 @@ impl KioskController {
                 None => String::new(),
             },
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
-            Screen::StaffOversight => match &self.oversight {
-                Some(o) if o.retention.is_some() => "保存期間を過ぎた記録".into(),
-                Some(o) if o.summary_page.is_some() => "点検用のまとめ（立入検査用）".into(),
-                _ => "事故・点検（区への届出と報告）".into(),
-            },
-            Screen::StaffIncident => match &self.incident {
-                Some(f) => format!("事故の記録　{}", f.step_title()),
-                None => String::new(),
-            },
             Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
                 "さがした結果".into()
             }
@@ -715,6 +706,7 @@ impl KioskController {
                 .groups_header()
                 .or_else(|| self.mimamori_header())
                 .or_else(|| self.roster_header())
+                .or_else(|| self.oversight_header())
                 .unwrap_or_default(),
         }
     }

@@ -12,13 +12,15 @@
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
-//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]). The screens still
+//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]), 「事故・点検」
+//! ([`oversight`]). The screens still
 //! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
 pub mod groups;
 pub mod mimamori;
+pub mod oversight;
 pub mod report;
 pub mod roster;
 pub mod sign_in;
@@ -47,10 +49,13 @@ pub enum Flow {
     /// 「月の報告」: the month's tables and chart, exports to a USB stick
     /// with the media ledger ([`report`]).
     Report,
+    /// 「事故・点検」: incidents, the inspection summary, the ward's reports,
+    /// the records past the retention period ([`oversight`]).
+    Oversight,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
     /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections, oversight, disclosure, erasure.
+    /// and corrections, disclosure, erasure.
     Staff,
     /// The store has been erased: the kiosk does nothing else.
     Erased,
@@ -67,6 +72,7 @@ impl Flow {
                 | Flow::Mimamori
                 | Flow::Roster
                 | Flow::Report
+                | Flow::Oversight
         )
     }
 }
@@ -164,9 +170,9 @@ screens! {
     StaffSheet => Staff,
     /// 「事故・点検」: record an incident, the inspection summary, the
     /// ward's reports.
-    StaffOversight => Staff,
+    StaffOversight => Oversight,
     /// Recording an incident, step by step.
-    StaffIncident => Staff,
+    StaffIncident => Oversight,
     /// A record's disclosure PDF written to a USB stick (開示).
     StaffDisclose => Staff,
     /// 「契約終了の消去」, step by step (managers).
@@ -217,8 +223,8 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: report::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::oversight::wire,
-        refresh: crate::kiosk::ui::oversight::refresh,
+        wire: oversight::adapter::wire,
+        refresh: oversight::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::disclosure::wire,
