@@ -26,7 +26,7 @@ use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use common::media::{fake_system, stick};
 use common::ui::{labelled, open_record, press, sign_in};
 use common::*;
-use tsudoi::kiosk::ui::disclosure::{DiscloseStep, Disclosure};
+use tsudoi::kiosk::flows::disclosure::adapter::{DiscloseStep, Disclosure};
 use tsudoi::kiosk::ui::erasure::{Erasure, ErasureStep};
 
 const HANDLER: &str = "tori01";

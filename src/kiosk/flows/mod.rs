@@ -13,11 +13,12 @@
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
 //! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]), 「事故・点検」
-//! ([`oversight`]). The screens still
+//! ([`oversight`]), 開示 ([`disclosure`]). The screens still
 //! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
+pub mod disclosure;
 pub mod groups;
 pub mod mimamori;
 pub mod oversight;
@@ -52,10 +53,12 @@ pub enum Flow {
     /// 「事故・点検」: incidents, the inspection summary, the ward's reports,
     /// the records past the retention period ([`oversight`]).
     Oversight,
+    /// A record's disclosure PDF written to a USB stick ([`disclosure`]).
+    Disclosure,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
     /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections, disclosure, erasure.
+    /// and corrections, erasure.
     Staff,
     /// The store has been erased: the kiosk does nothing else.
     Erased,
@@ -73,6 +76,7 @@ impl Flow {
                 | Flow::Roster
                 | Flow::Report
                 | Flow::Oversight
+                | Flow::Disclosure
         )
     }
 }
@@ -174,7 +178,7 @@ screens! {
     /// Recording an incident, step by step.
     StaffIncident => Oversight,
     /// A record's disclosure PDF written to a USB stick (開示).
-    StaffDisclose => Staff,
+    StaffDisclose => Disclosure,
     /// 「契約終了の消去」, step by step (managers).
     StaffErasure => Staff,
     /// The store has been erased: the kiosk does nothing else.
@@ -227,8 +231,8 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: oversight::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::disclosure::wire,
-        refresh: crate::kiosk::ui::disclosure::refresh,
+        wire: disclosure::adapter::wire,
+        refresh: disclosure::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::erasure::wire,
