@@ -27,7 +27,7 @@ use common::media::{fake_system, stick};
 use common::ui::{labelled, open_record, press, sign_in};
 use common::*;
 use tsudoi::kiosk::flows::disclosure::adapter::{DiscloseStep, Disclosure};
-use tsudoi::kiosk::ui::erasure::{Erasure, ErasureStep};
+use tsudoi::kiosk::flows::erasure::adapter::{Erasure, ErasureStep};
 
 const HANDLER: &str = "tori01";
 const OPERATOR: &str = "unei01";

@@ -10,7 +10,6 @@ use super::controller::{self, KioskController, SESSION_TITLES, Screen, Signal};
 use super::flows::{self, Flow};
 use crate::store::sessions::Program;
 
-pub mod erasure;
 pub mod setup;
 pub mod training;
 
@@ -121,7 +120,9 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Report => return UiScreen::Report,
         Flow::Oversight => return UiScreen::Oversight,
         Flow::Disclosure => return UiScreen::Disclosure,
-        Flow::Classes | Flow::Staff | Flow::Erased => {}
+        Flow::Erasure => return UiScreen::Erasure,
+        Flow::Erased => return UiScreen::Erased,
+        Flow::Classes | Flow::Staff => {}
     }
     match s {
         S::ClassCard => UiScreen::ClassCard,
@@ -140,8 +141,6 @@ fn ui_screen(s: Screen) -> UiScreen {
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
         S::StaffCards => UiScreen::StaffCards,
         S::StaffSheet => UiScreen::StaffSheet,
-        S::StaffErasure => UiScreen::StaffErasure,
-        S::Erased => UiScreen::Erased,
         // The flows' screens returned above.
         _ => UiScreen::CheckIn,
     }
@@ -160,6 +159,7 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Report => return flows::report::adapter::shown(window),
         UiScreen::Oversight => return flows::oversight::adapter::shown(window),
         UiScreen::Disclosure => return flows::disclosure::adapter::shown(window),
+        UiScreen::Erasure | UiScreen::Erased => return flows::erasure::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::ClassCard => S::ClassCard,
         UiScreen::Classes => S::Classes,
@@ -177,8 +177,6 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
         UiScreen::StaffCards => S::StaffCards,
         UiScreen::StaffSheet => S::StaffSheet,
-        UiScreen::StaffErasure => S::StaffErasure,
-        UiScreen::Erased => S::Erased,
     })
 }
 

@@ -11,7 +11,6 @@ mod address_entry;
 mod cards;
 mod classes;
 mod clock;
-mod erasure;
 pub(in crate::kiosk) mod keys;
 mod name_entry;
 mod register;
@@ -20,6 +19,7 @@ mod setup;
 mod sheet;
 mod training;
 pub use crate::kiosk::flows::disclosure::{Disclose, DiscloseStep};
+pub use crate::kiosk::flows::erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use crate::kiosk::flows::oversight::retention::{DUE_ROWS, Retention, RetentionStep};
 pub use crate::kiosk::flows::oversight::{
     INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES,
@@ -32,7 +32,6 @@ pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TAB
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use classes::{CLASS_ITEMS_PER_PAGE, ClassPage, ClassRow, ResultRow};
-pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use register::{RegStep, Registration};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
@@ -683,8 +682,6 @@ impl KioskController {
             Screen::StaffAddSession => "活動を追加".into(),
             Screen::StaffRecord => "記録".into(),
             Screen::StaffEditMenu => "記録を直す・消す".into(),
-            Screen::StaffErasure => "契約終了の消去（取扱責任者）".into(),
-            Screen::Erased => "消去しました".into(),
             Screen::StaffCards => "カードの登録".into(),
             Screen::StaffSheet => match &self.sheet {
                 Some(v) => format!("出席簿　{}", v.sheet.title),
@@ -706,6 +703,7 @@ impl KioskController {
                 .or_else(|| self.roster_header())
                 .or_else(|| self.oversight_header())
                 .or_else(|| self.disclosure_header())
+                .or_else(|| self.erasure_header())
                 .unwrap_or_default(),
         }
     }

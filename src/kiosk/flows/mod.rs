@@ -13,12 +13,14 @@
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
 //! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]), 「事故・点検」
-//! ([`oversight`]), 開示 ([`disclosure`]). The screens still
-//! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
-//! `controller/` and in the `Kiosk` global until their flows move.
+//! ([`oversight`]), 開示 ([`disclosure`]), 「契約終了の消去」
+//! and the erased screen ([`erasure`]). The screens still
+//! marked [`Flow::Classes`] and [`Flow::Staff`] live in `controller/` and
+//! in the `Kiosk` global until their flows move.
 
 pub mod checkin;
 pub mod disclosure;
+pub mod erasure;
 pub mod groups;
 pub mod mimamori;
 pub mod oversight;
@@ -55,12 +57,16 @@ pub enum Flow {
     Oversight,
     /// A record's disclosure PDF written to a USB stick ([`disclosure`]).
     Disclosure,
+    /// 「契約終了の消去」, step by step (managers) ([`erasure`]).
+    Erasure,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
     /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections, erasure.
+    /// and corrections.
     Staff,
-    /// The store has been erased: the kiosk does nothing else.
+    /// The store has been erased: the kiosk does nothing else. Not a staff
+    /// flow (nothing locks, nothing signs in); its screen is drawn by the
+    /// [`erasure`] flow's adapter.
     Erased,
 }
 
@@ -77,6 +83,7 @@ impl Flow {
                 | Flow::Report
                 | Flow::Oversight
                 | Flow::Disclosure
+                | Flow::Erasure
         )
     }
 }
@@ -180,7 +187,7 @@ screens! {
     /// A record's disclosure PDF written to a USB stick (開示).
     StaffDisclose => Disclosure,
     /// 「契約終了の消去」, step by step (managers).
-    StaffErasure => Staff,
+    StaffErasure => Erasure,
     /// The store has been erased: the kiosk does nothing else.
     Erased => Erased,
 }
@@ -235,8 +242,8 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: disclosure::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::erasure::wire,
-        refresh: crate::kiosk::ui::erasure::refresh,
+        wire: erasure::adapter::wire,
+        refresh: erasure::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::training::wire,
