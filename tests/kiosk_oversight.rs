@@ -12,7 +12,7 @@ use std::time::Duration;
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::UsbExport;
-use tsudoi::kiosk::ui::oversight::{Oversight, OversightStep};
+use tsudoi::kiosk::flows::oversight::adapter::{Oversight, OversightStep};
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::store::Role;
 use tsudoi::store::incidents::{IncidentKind, Measure};

@@ -10,9 +10,6 @@ use super::controller::{self, KioskController, SESSION_TITLES, Screen, Signal};
 use super::flows::{self, Flow};
 use crate::store::sessions::Program;
 
-pub mod disclosure;
-pub mod erasure;
-pub mod oversight;
 pub mod setup;
 pub mod training;
 
@@ -122,7 +119,11 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Roster => return UiScreen::Roster,
         Flow::Report => return UiScreen::Report,
         Flow::Classes | Flow::ClassesStaff => return UiScreen::Classes,
-        Flow::Staff | Flow::Erased => {}
+        Flow::Oversight => return UiScreen::Oversight,
+        Flow::Disclosure => return UiScreen::Disclosure,
+        Flow::Erasure => return UiScreen::Erasure,
+        Flow::Erased => return UiScreen::Erased,
+        Flow::Staff => {}
     }
     match s {
         S::StaffToday => UiScreen::StaffToday,
@@ -135,11 +136,6 @@ fn ui_screen(s: Screen) -> UiScreen {
         S::StaffClasses => UiScreen::StaffClasses,
         S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
         S::StaffCards => UiScreen::StaffCards,
-        S::StaffOversight => UiScreen::StaffOversight,
-        S::StaffIncident => UiScreen::StaffIncident,
-        S::StaffDisclose => UiScreen::StaffDisclose,
-        S::StaffErasure => UiScreen::StaffErasure,
-        S::Erased => UiScreen::Erased,
         // The flows' screens returned above.
         _ => UiScreen::CheckIn,
     }
@@ -157,6 +153,9 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Roster => return flows::roster::adapter::shown(window),
         UiScreen::Report => return flows::report::adapter::shown(window),
         UiScreen::Classes => return flows::classes::adapter::shown(window),
+        UiScreen::Oversight => return flows::oversight::adapter::shown(window),
+        UiScreen::Disclosure => return flows::disclosure::adapter::shown(window),
+        UiScreen::Erasure | UiScreen::Erased => return flows::erasure::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::StaffToday => S::StaffToday,
         UiScreen::StaffAddSession => S::StaffAddSession,
@@ -168,11 +167,6 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::StaffClasses => S::StaffClasses,
         UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
         UiScreen::StaffCards => S::StaffCards,
-        UiScreen::StaffOversight => S::StaffOversight,
-        UiScreen::StaffIncident => S::StaffIncident,
-        UiScreen::StaffDisclose => S::StaffDisclose,
-        UiScreen::StaffErasure => S::StaffErasure,
-        UiScreen::Erased => S::Erased,
     })
 }
 

@@ -10,16 +10,18 @@ use std::time::Duration;
 mod address_entry;
 mod cards;
 mod clock;
-mod disclosure;
-mod erasure;
 pub(in crate::kiosk) mod keys;
 mod name_entry;
-mod oversight;
 mod register;
-mod retention;
 mod search;
 mod setup;
 mod training;
+pub use crate::kiosk::flows::disclosure::{Disclose, DiscloseStep};
+pub use crate::kiosk::flows::erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
+pub use crate::kiosk::flows::oversight::retention::{DUE_ROWS, Retention, RetentionStep};
+pub use crate::kiosk::flows::oversight::{
+    INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES,
+};
 pub use crate::kiosk::flows::report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
     PreviewTable, ReportStep, Transfer, UsbExport, Written,
@@ -27,12 +29,8 @@ pub use crate::kiosk::flows::report::{
 pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
-pub use disclosure::{Disclose, DiscloseStep};
-pub use erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
-pub use oversight::{INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES};
 pub use register::{RegStep, Registration};
-pub use retention::{DUE_ROWS, Retention, RetentionStep};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use setup::{
     CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
@@ -648,20 +646,8 @@ impl KioskController {
             Screen::StaffAddSession => "活動を追加".into(),
             Screen::StaffRecord => "記録".into(),
             Screen::StaffEditMenu => "記録を直す・消す".into(),
-            Screen::StaffDisclose => "開示用のPDFをUSBメモリに書き出す".into(),
-            Screen::StaffErasure => "契約終了の消去（取扱責任者）".into(),
-            Screen::Erased => "消去しました".into(),
             Screen::StaffCards => "カードの登録".into(),
             Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
-            Screen::StaffOversight => match &self.oversight {
-                Some(o) if o.retention.is_some() => "保存期間を過ぎた記録".into(),
-                Some(o) if o.summary_page.is_some() => "点検用のまとめ（立入検査用）".into(),
-                _ => "事故・点検（区への届出と報告）".into(),
-            },
-            Screen::StaffIncident => match &self.incident {
-                Some(f) => format!("事故の記録　{}", f.step_title()),
-                None => String::new(),
-            },
             Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
                 "さがした結果".into()
             }
@@ -676,6 +662,9 @@ impl KioskController {
                 .or_else(|| self.mimamori_header())
                 .or_else(|| self.roster_header())
                 .or_else(|| self.classes_header())
+                .or_else(|| self.oversight_header())
+                .or_else(|| self.disclosure_header())
+                .or_else(|| self.erasure_header())
                 .unwrap_or_default(),
         }
     }

@@ -12,15 +12,20 @@
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
-//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]) and
-//! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]).
-//! The screens still marked [`Flow::Staff`] and [`Flow::Erased`] live in
-//! `controller/` and in the `Kiosk` global until their flows move.
+//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]),
+//! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]),
+//! 「事故・点検」 ([`oversight`]), 開示 ([`disclosure`]), 「契約終了の消去」
+//! and the erased screen ([`erasure`]). The screens still marked
+//! [`Flow::Staff`] live in `controller/` and in the `Kiosk` global until
+//! their flows move.
 
 pub mod checkin;
 pub mod classes;
+pub mod disclosure;
+pub mod erasure;
 pub mod groups;
 pub mod mimamori;
+pub mod oversight;
 pub mod report;
 pub mod roster;
 pub mod sign_in;
@@ -49,6 +54,13 @@ pub enum Flow {
     /// 「月の報告」: the month's tables and chart, exports to a USB stick
     /// with the media ledger ([`report`]).
     Report,
+    /// 「事故・点検」: incidents, the inspection summary, the ward's reports,
+    /// the records past the retention period ([`oversight`]).
+    Oversight,
+    /// A record's disclosure PDF written to a USB stick ([`disclosure`]).
+    Disclosure,
+    /// 「契約終了の消去」, step by step (managers) ([`erasure`]).
+    Erasure,
     /// Lottery classes at the kiosk: class mode, the card holder's results
     /// and the open classes, an application's result ([`classes`]).
     Classes,
@@ -57,9 +69,11 @@ pub enum Flow {
     /// behind a sign-in).
     ClassesStaff,
     /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections, oversight, disclosure, erasure.
+    /// and corrections.
     Staff,
-    /// The store has been erased: the kiosk does nothing else.
+    /// The store has been erased: the kiosk does nothing else. Not a staff
+    /// flow (nothing locks, nothing signs in); its screen is drawn by the
+    /// [`erasure`] flow's adapter.
     Erased,
 }
 
@@ -75,6 +89,9 @@ impl Flow {
                 | Flow::Roster
                 | Flow::Report
                 | Flow::ClassesStaff
+                | Flow::Oversight
+                | Flow::Disclosure
+                | Flow::Erasure
         )
     }
 }
@@ -172,13 +189,13 @@ screens! {
     StaffSheet => ClassesStaff,
     /// 「事故・点検」: record an incident, the inspection summary, the
     /// ward's reports.
-    StaffOversight => Staff,
+    StaffOversight => Oversight,
     /// Recording an incident, step by step.
-    StaffIncident => Staff,
+    StaffIncident => Oversight,
     /// A record's disclosure PDF written to a USB stick (開示).
-    StaffDisclose => Staff,
+    StaffDisclose => Disclosure,
     /// 「契約終了の消去」, step by step (managers).
-    StaffErasure => Staff,
+    StaffErasure => Erasure,
     /// The store has been erased: the kiosk does nothing else.
     Erased => Erased,
 }
@@ -229,16 +246,16 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: report::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::oversight::wire,
-        refresh: crate::kiosk::ui::oversight::refresh,
+        wire: oversight::adapter::wire,
+        refresh: oversight::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::disclosure::wire,
-        refresh: crate::kiosk::ui::disclosure::refresh,
+        wire: disclosure::adapter::wire,
+        refresh: disclosure::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::erasure::wire,
-        refresh: crate::kiosk::ui::erasure::refresh,
+        wire: erasure::adapter::wire,
+        refresh: erasure::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::training::wire,

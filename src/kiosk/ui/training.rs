@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::Shared;
 /// The training global, for tests.
 pub use super::generated::Training;
 use super::generated::{AppWindow, ChapterRow, TrainingRow};
+use super::{Shared, wire};
 use crate::kiosk::controller::KioskController;
 use crate::training::{Exercise, Manual, PRACTICE_PASSWORD, SAMPLE_ID};
 
@@ -77,21 +77,9 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
 
 pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let g = window.global::<Training>();
-    macro_rules! wire {
-        ($on:ident, |$c:ident| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            g.$on(move || {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    wire!(on_open_guide, |c| c.training_guide());
-    wire!(on_close_guide, |c| c.training_guide_close());
-    wire!(on_start, |c| c.training_start());
+    wire!(g, shared, on_open_guide, |c| c.training_guide());
+    wire!(g, shared, on_close_guide, |c| c.training_guide_close());
+    wire!(g, shared, on_start, |c| c.training_start());
     {
         let weak = Rc::downgrade(shared);
         g.on_show_chapters(move |open| {
@@ -108,5 +96,5 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
             }
         });
     }
-    wire!(on_finish, |c| c.training_finish());
+    wire!(g, shared, on_finish, |c| c.training_finish());
 }

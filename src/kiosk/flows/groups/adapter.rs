@@ -10,12 +10,12 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::wording;
 use crate::kiosk::controller::{KioskController, Screen};
-use crate::kiosk::ui::Shared;
 /// The flow's global, for tests.
 pub use crate::kiosk::ui::generated::Groups;
 use crate::kiosk::ui::generated::{
     AppWindow, GroupsMeeting, GroupsMember, GroupsScreen, GroupsWords,
 };
+use crate::kiosk::ui::{Shared, wire};
 
 fn ui_screen(s: Screen) -> GroupsScreen {
     match s {
@@ -114,26 +114,14 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         hand_over: wording::HAND_OVER.into(),
         hand_back: wording::HAND_BACK.into(),
     });
-    macro_rules! on {
-        ($on:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            g.$on(move |$($arg),*| {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    on!(on_open, |c| c.groups_open());
-    on!(on_back, |c| c.groups_back());
-    on!(on_watch, |c| c.mimamori_open());
-    on!(on_choose, |c, id| c.groups_choose(&id));
-    on!(on_check_in, |c, id| c.groups_check_in(&id));
-    on!(on_page_step, |c, d| c.groups_page(d));
-    on!(on_hand_over, |c| c.groups_hand_over());
-    on!(on_hand_back, |c| c.groups_hand_back());
+    wire!(g, shared, on_open, |c| c.groups_open());
+    wire!(g, shared, on_back, |c| c.groups_back());
+    wire!(g, shared, on_watch, |c| c.mimamori_open());
+    wire!(g, shared, on_choose, |c, id| c.groups_choose(&id));
+    wire!(g, shared, on_check_in, |c, id| c.groups_check_in(&id));
+    wire!(g, shared, on_page_step, |c, d| c.groups_page(d));
+    wire!(g, shared, on_hand_over, |c| c.groups_hand_over());
+    wire!(g, shared, on_hand_back, |c| c.groups_hand_back());
 }
 
 /// The registry's screen the window shows, when it is one of this flow's.

@@ -11,7 +11,7 @@ use crate::kiosk::controller::{KioskController, Screen};
 /// The flow's global, for tests.
 pub use crate::kiosk::ui::generated::Mimamori;
 use crate::kiosk::ui::generated::{AppWindow, MimamoriRow, MimamoriScreen, MimamoriWords};
-use crate::kiosk::ui::{Shared, strings};
+use crate::kiosk::ui::{Shared, strings, wire};
 use crate::store::mimamori::{NO_ANSWER_REMINDER, Outcome, WatchEntry};
 
 fn ui_screen(s: Screen) -> MimamoriScreen {
@@ -115,25 +115,13 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     });
     let labels: Vec<&str> = Outcome::ALL.iter().map(|o| o.label()).collect();
     g.set_outcomes(strings(&labels));
-    macro_rules! on {
-        ($on:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            g.$on(move |$($arg),*| {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    on!(on_back, |c| c.mimamori_back());
-    on!(on_choose, |c, id| c.mimamori_choose(&id));
-    on!(on_page_step, |c, d| c.mimamori_page(d));
-    on!(on_set_outcome, |c, i| c
+    wire!(g, shared, on_back, |c| c.mimamori_back());
+    wire!(g, shared, on_choose, |c, id| c.mimamori_choose(&id));
+    wire!(g, shared, on_page_step, |c, d| c.mimamori_page(d));
+    wire!(g, shared, on_set_outcome, |c, i| c
         .mimamori_outcome(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(on_day_step, |c, d| c.mimamori_day(i64::from(d)));
-    on!(on_record, |c| c.mimamori_record());
+    wire!(g, shared, on_day_step, |c, d| c.mimamori_day(i64::from(d)));
+    wire!(g, shared, on_record, |c| c.mimamori_record());
 }
 
 /// The registry's screen the window shows, when it is one of this flow's.

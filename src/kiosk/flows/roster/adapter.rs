@@ -8,10 +8,10 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Step, wording};
 use crate::kiosk::controller::{KioskController, Screen};
-use crate::kiosk::ui::Shared;
 /// The flow's global, for tests.
 pub use crate::kiosk::ui::generated::Roster;
 use crate::kiosk::ui::generated::{AppWindow, RosterFile, RosterRow, RosterStep, RosterWords};
+use crate::kiosk::ui::{Shared, wire};
 
 fn ui_step(s: Step) -> RosterStep {
     match s {
@@ -129,25 +129,13 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         prev: wording::PREV.into(),
         next: wording::NEXT.into(),
     });
-    macro_rules! on {
-        ($on:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            g.$on(move |$($arg),*| {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    on!(on_open, |c| c.roster_open());
-    on!(on_back, |c| c.roster_back());
-    on!(on_scan, |c| c.roster_scan());
-    on!(on_choose, |c, i| c
+    wire!(g, shared, on_open, |c| c.roster_open());
+    wire!(g, shared, on_back, |c| c.roster_back());
+    wire!(g, shared, on_scan, |c| c.roster_scan());
+    wire!(g, shared, on_choose, |c, i| c
         .roster_choose(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(on_page_step, |c, d| c.roster_page(d));
-    on!(on_import, |c| c.roster_import());
+    wire!(g, shared, on_page_step, |c, d| c.roster_page(d));
+    wire!(g, shared, on_import, |c| c.roster_import());
 }
 
 /// The registry's screen the window shows, when it is this flow's.

@@ -8,12 +8,20 @@
 //!
 //! The recovery key is held zeroized while typed and never shown (only how
 //! many characters).
+//!
+//! Screens: the `=> Erasure` and `=> Erased` lines of the registry; words in
+//! [`wording`].
+
+pub mod adapter;
+pub mod wording;
 
 use zeroize::Zeroizing;
 
-use super::{KioskController, Screen};
 use crate::crypto::RecoveryKey;
+use crate::error::Result;
+use crate::kiosk::controller::{KioskController, Screen};
 use crate::report::{media, prepare_out_dir, sign, write_synced};
+use crate::store::{StaffSession, Store};
 
 /// The recovery key's length in characters (without hyphens).
 pub const RECOVERY_KEY_CHARS: usize = 55;
@@ -57,7 +65,120 @@ pub struct Erasure {
     pub message: String,
 }
 
+/// What the erasure asks the store before it starts
+/// (`tests/erasure_flow.rs` fakes it).
+pub trait ErasureStore {
+    /// The month whose check-ins have not been reported yet (`YYYY-MM`).
+    fn report_due(&self) -> Result<Option<String>>;
+    /// Whether the ward's roster changed since it was last returned.
+    fn roster_due(&self) -> bool;
+    /// What will be erased: (kind's label, how many), one per kind.
+    fn plan(&self) -> Result<Vec<(String, u64)>>;
+}
+
+/// The store with the signed-in manager.
+pub struct ManagerErasure<'a> {
+    pub store: &'a Store,
+    pub staff: &'a StaffSession,
+}
+
+impl ErasureStore for ManagerErasure<'_> {
+    fn report_due(&self) -> Result<Option<String>> {
+        self.store.report_due_before_erasure()
+    }
+
+    fn roster_due(&self) -> bool {
+        self.store.roster_return_state().is_ok_and(|r| r.due)
+    }
+
+    fn plan(&self) -> Result<Vec<(String, u64)>> {
+        Ok(self
+            .store
+            .erasure_plan(self.staff)?
+            .counts
+            .into_iter()
+            .map(|c| (c.label, c.count))
+            .collect())
+    }
+}
+
 impl Erasure {
+    /// Where the erasure starts: the monthly report it waits for, else the
+    /// ward's roster it waits for (unless `[contract] roster_not_returned`
+    /// says none was ever provided), else the counts it would erase.
+    pub fn opening(store: &impl ErasureStore, roster_exempt: bool) -> Self {
+        let mut e = Erasure {
+            step: ErasureStep::Plan,
+            counts: Vec::new(),
+            month: String::new(),
+            roster_due: false,
+            key: Zeroizing::new(String::new()),
+            medium: None,
+            message: String::new(),
+        };
+        match store.report_due() {
+            Ok(Some(month)) => {
+                e.month = month;
+                e.step = ErasureStep::ReportDue;
+            }
+            Ok(None) if !roster_exempt && store.roster_due() => {
+                e.roster_due = true;
+                e.step = ErasureStep::ReportDue;
+            }
+            Ok(None) => match store.plan() {
+                Ok(plan) => {
+                    e.counts = plan
+                        .iter()
+                        .map(|(label, n)| wording::count(label, n))
+                        .collect()
+                }
+                Err(err) => e.message = wording::not_counted(&err),
+            },
+            Err(err) => e.message = wording::report_unknown(&err),
+        }
+        e
+    }
+
+    /// Whether the plan step may go on to the recovery key.
+    pub fn can_go_on(&self) -> bool {
+        self.step == ErasureStep::Plan && !self.counts.is_empty()
+    }
+
+    /// A key of the recovery-key keyboard: one of A–Z and 2–7, up to
+    /// [`RECOVERY_KEY_CHARS`]; anything else is ignored.
+    pub fn type_key(&mut self, text: &str) {
+        if self.step != ErasureStep::Key {
+            return;
+        }
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && (c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+            && self.key.chars().count() < RECOVERY_KEY_CHARS
+        {
+            self.key.push(c);
+            self.message.clear();
+        }
+    }
+
+    /// 「一文字消す」.
+    pub fn backspace(&mut self) {
+        if self.step == ErasureStep::Key {
+            self.key.pop();
+        }
+    }
+
+    /// 「次へ」 on the plan step (only with counts to erase), 「消去する」,
+    /// 「本当に消去する」; the stick step's stick is looked for by the caller.
+    pub fn next(&mut self) {
+        self.message.clear();
+        self.step = match self.step {
+            ErasureStep::Plan if !self.counts.is_empty() => ErasureStep::Key,
+            ErasureStep::Confirm => ErasureStep::ConfirmAgain,
+            ErasureStep::ConfirmAgain => ErasureStep::Stick,
+            s => s,
+        };
+    }
+
     /// How many characters of the recovery key are typed.
     pub fn key_len(&self) -> usize {
         self.key.chars().count()
@@ -65,61 +186,7 @@ impl Erasure {
 
     /// The step's lines.
     pub fn lines(&self) -> Vec<String> {
-        match self.step {
-            ErasureStep::Plan => {
-                let mut lines = vec![
-                    "この端末のすべての個人情報と鍵を消去します。元にはもどせません。".to_owned(),
-                ];
-                // Two kinds a line: all fit at 800×480.
-                lines.extend(self.counts.chunks(2).map(|pair| pair.join("　")));
-                lines
-            }
-            ErasureStep::ReportDue if self.roster_due => vec![
-                "区から提供されたグループの会員名簿が、最後に変わってから区に返還されていません（契約書第11条）。".into(),
-                "先に名簿を区の鍵で暗号化して書き出し、区に返してから消去してください。USBメモリを1本だけ差して「名簿を区に返す」を押すと書き出します（コマンド tsudoi group return --out フォルダ でも書き出せます）。".into(),
-            ],
-            ErasureStep::ReportDue => vec![
-                format!(
-                    "{}の受付の記録が、まだ区への月次報告に出ていません。",
-                    month_label(&self.month)
-                ),
-                "先に「月次報告」で最後の月の報告をUSBメモリに書き出してから、消去してください。"
-                    .into(),
-            ],
-            ErasureStep::Key => vec![
-                "区から預かった封筒の回復キーを入力してください（ハイフンは入力しません）。"
-                    .into(),
-                format!(
-                    "入力した文字数：{}／{RECOVERY_KEY_CHARS}",
-                    self.key_len()
-                ),
-            ],
-            ErasureStep::Confirm => vec![
-                "回復キーを確かめました。".into(),
-                "消去すると、参加者の記録・受付の記録・スタッフのアカウント・監査ログがすべて消え、この端末では何もできなくなります。".into(),
-            ],
-            ErasureStep::ConfirmAgain => vec![
-                "本当に消去しますか。元にはもどせません。".into(),
-                "消去証明書を書き出すUSBメモリを1本用意してください。".into(),
-            ],
-            ErasureStep::Stick => match &self.medium {
-                Some(m) => vec![
-                    format!("USBメモリ：{}", m.name()),
-                    "「消去して証明書を書き出す」を押すと消去が始まります。".into(),
-                ],
-                None => vec![
-                    "消去証明書を書き出すUSBメモリを1本だけ差して、「もう一度さがす」を押してください。"
-                        .into(),
-                ],
-            },
-        }
-    }
-}
-
-fn month_label(month: &str) -> String {
-    match month.split_once('-') {
-        Some((y, m)) => format!("{y}年{}月", m.trim_start_matches('0')),
-        None => month.to_owned(),
+        wording::lines(self)
     }
 }
 
@@ -168,41 +235,12 @@ impl KioskController {
 
     /// Where the erasure stands now: the report or the roster it waits
     /// for, else the counts it would erase.
-    fn erasure_state(&mut self, staff: &crate::store::StaffSession) -> Erasure {
-        let mut e = Erasure {
-            step: ErasureStep::Plan,
-            counts: Vec::new(),
-            month: String::new(),
-            roster_due: false,
-            key: Zeroizing::new(String::new()),
-            medium: None,
-            message: String::new(),
+    fn erasure_state(&mut self, staff: &StaffSession) -> Erasure {
+        let store = ManagerErasure {
+            store: &self.store,
+            staff,
         };
-        match self.store.report_due_before_erasure() {
-            Ok(Some(month)) => {
-                e.month = month;
-                e.step = ErasureStep::ReportDue;
-            }
-            Ok(None)
-                if !self.config.contract.roster_not_returned
-                    && self.store.roster_return_state().is_ok_and(|r| r.due) =>
-            {
-                e.roster_due = true;
-                e.step = ErasureStep::ReportDue;
-            }
-            Ok(None) => match self.store.erasure_plan(staff) {
-                Ok(plan) => {
-                    e.counts = plan
-                        .counts
-                        .iter()
-                        .map(|c| format!("{}：{}件", c.label, c.count))
-                        .collect()
-                }
-                Err(e2) => e.message = format!("消去する件数を数えられませんでした。{e2}"),
-            },
-            Err(e2) => e.message = format!("月次報告を確かめられませんでした。{e2}"),
-        }
-        e
+        Erasure::opening(&store, self.config.contract.roster_not_returned)
     }
 
     fn erasure_parts(&mut self) -> Option<&mut Erasure> {
@@ -216,41 +254,25 @@ impl KioskController {
     pub fn erasure_next(&mut self) {
         let root = self.config.usb.media_root.clone();
         if let Some(e) = self.erasure_parts() {
-            e.message.clear();
-            match e.step {
-                ErasureStep::Plan if !e.counts.is_empty() => e.step = ErasureStep::Key,
-                ErasureStep::Confirm => e.step = ErasureStep::ConfirmAgain,
-                ErasureStep::ConfirmAgain => {
-                    e.medium = one_stick(&root);
-                    e.step = ErasureStep::Stick;
-                }
-                _ => {}
+            let before = e.step;
+            e.next();
+            if before == ErasureStep::ConfirmAgain {
+                e.medium = one_stick(&root);
             }
         }
     }
 
     /// A key of the recovery-key keyboard (A–Z, 2–7).
     pub fn erasure_key(&mut self, text: &str) {
-        if let Some(e) = self.erasure_parts()
-            && e.step == ErasureStep::Key
-        {
-            let mut chars = text.chars();
-            if let (Some(c), None) = (chars.next(), chars.next())
-                && (c.is_ascii_uppercase() || ('2'..='7').contains(&c))
-                && e.key.chars().count() < RECOVERY_KEY_CHARS
-            {
-                e.key.push(c);
-                e.message.clear();
-            }
+        if let Some(e) = self.erasure_parts() {
+            e.type_key(text);
         }
     }
 
     /// 「一文字消す」 on the recovery-key keyboard.
     pub fn erasure_backspace(&mut self) {
-        if let Some(e) = self.erasure_parts()
-            && e.step == ErasureStep::Key
-        {
-            e.key.pop();
+        if let Some(e) = self.erasure_parts() {
+            e.backspace();
         }
     }
 
@@ -280,7 +302,7 @@ impl KioskController {
             Ok(()) => e.step = ErasureStep::Confirm,
             Err(err) => {
                 e.key = Zeroizing::new(String::new());
-                e.message = format!("消去できません。{err}");
+                e.message = wording::refused(&err);
             }
         }
     }
@@ -303,13 +325,11 @@ impl KioskController {
             return;
         }
         let Some(ward) = ward else {
-            e.message = "区の公開鍵が設定されていないので、名簿を書き出せません。設定ファイルの [report] ward_public_key に区の公開鍵（age1 で始まる）を入れてもらってください。名簿は暗号化せずには書き出しません。".into();
+            e.message = wording::NO_WARD_KEY.into();
             return;
         };
         let Some(medium) = one_stick(&root) else {
-            e.message =
-                "USBメモリが見つかりません。1本だけ差して、もう一度「名簿を区に返す」を押してください。"
-                    .into();
+            e.message = wording::NO_STICK_FOR_ROSTER.into();
             return;
         };
         let dir = free_folder(&medium, ROSTER_FOLDER);
@@ -322,17 +342,14 @@ impl KioskController {
                     .file_name()
                     .map(|f| f.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let done = format!(
-                    "名簿（{}人）を区の鍵で暗号化して、USBメモリのフォルダ「{folder}」に書き出しました。区に渡してください。",
-                    r.people
-                );
+                let done = wording::roster_returned(r.people, &folder);
                 let mut e = self.erasure_state(&staff);
                 e.message = done;
                 self.erasure = Some(e);
             }
             Err(err) => {
                 if let Some(e) = self.erasure.as_mut() {
-                    e.message = format!("名簿を書き出せませんでした。{err}");
+                    e.message = wording::roster_not_returned(&err);
                 }
             }
         }
@@ -378,9 +395,7 @@ impl KioskController {
             .filter(|m| one_stick(&root).as_ref() == Some(m))
         else {
             e.medium = None;
-            e.message =
-                "USBメモリが見つかりません。1本だけ差して「もう一度さがす」を押してください。"
-                    .into();
+            e.message = wording::NO_STICK.into();
             return;
         };
         let key = match RecoveryKey::parse(&e.key) {
@@ -397,7 +412,7 @@ impl KioskController {
             Ok(erased) => erased,
             Err(err) => {
                 if let Some(e) = self.erasure.as_mut() {
-                    e.message = format!("消去できませんでした。{err}");
+                    e.message = wording::not_erased(&err);
                 }
                 return;
             }
@@ -418,30 +433,20 @@ impl KioskController {
             sign::verify_dir(&dir, Some(&expected))?;
             Ok(())
         })();
-        let mut lines = vec!["この端末の個人情報と鍵をすべて消去しました。".to_owned()];
-        match written {
-            Ok(()) => {
-                lines.push(format!(
-                    "消去証明書をUSBメモリのフォルダ「{folder}」に書き出し、読み戻して署名を確かめました。"
-                ));
-                lines.push(
-                    "証明書（PDF）を印刷し、区の職員と一緒に確かめて署名してください。".into(),
-                );
-            }
-            Err(err) => {
-                lines.push(format!(
-                    "消去証明書をUSBメモリに書き出せませんでした（{err}）。"
-                ));
-                lines.push(
-                    "証明書は保存ファイルに残っています。コマンド tsudoi erase certificate --out フォルダ で書き出してください。".into(),
-                );
-            }
-        }
-        lines.push("この端末では、これ以上の操作はできません。".into());
+        let lines = wording::erased(written.as_ref().map(|_| folder.as_str()));
         // The store is erased: no sign-out can be recorded, nothing else runs.
         self.erased = lines;
         self.erasure = None;
         self.staff = None;
         self.leave_staff_screens();
+    }
+
+    /// The header of the flow's screens.
+    pub(in crate::kiosk) fn erasure_header(&self) -> Option<String> {
+        match self.screen {
+            Screen::StaffErasure => Some(wording::TITLE.into()),
+            Screen::Erased => Some(wording::ERASED_TITLE.into()),
+            _ => None,
+        }
     }
 }

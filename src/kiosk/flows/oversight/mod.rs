@@ -5,14 +5,22 @@
 //! a USB stick through the report screen's export steps.
 //!
 //! Only counts, dates, staff ids and incident numbers reach this state.
+//! 「保存期間を過ぎた記録」 ([`retention`]) opens from the same menu.
+//!
+//! Screens: the `=> Oversight` lines of the registry; words in [`wording`].
+
+pub mod adapter;
+pub mod retention;
+pub mod wording;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::retention::Retention;
-use super::{KioskController, Screen, Transfer};
-use crate::jp_date;
+use crate::kiosk::controller::keys::step_page;
+use crate::kiosk::controller::{KioskController, Screen};
+use crate::kiosk::flows::report::{Transfer, shift_month};
 use crate::report::Month;
 use crate::store::incidents::{IncidentKind, MAX_PEOPLE, Measure, NewIncident};
+use retention::Retention;
 
 /// At most this many incidents are offered for a report (the newest).
 pub const INCIDENT_BUTTONS: usize = 3;
@@ -89,18 +97,9 @@ pub struct IncidentForm {
     today: NaiveDate,
 }
 
-fn day_label(d: NaiveDate, today: NaiveDate) -> String {
-    let base = jp_date::md_weekday(d);
-    match (today - d).num_days() {
-        0 => format!("今日 {base}"),
-        1 => format!("昨日 {base}"),
-        _ if d.year() != today.year() => format!("{}{base}", jp_date::year(d)),
-        _ => base,
-    }
-}
-
 impl IncidentForm {
-    fn new(today: NaiveDate) -> Self {
+    /// A new incident on `today`: nothing chosen, both days today.
+    pub fn new(today: NaiveDate) -> Self {
         Self {
             step: IncidentStep::Kind,
             kind: None,
@@ -114,65 +113,99 @@ impl IncidentForm {
         }
     }
 
-    pub fn step_title(&self) -> &'static str {
-        match self.step {
-            IncidentStep::Kind => "何がありましたか（1/4）",
-            IncidentStep::Details => "いつ・何人に（2/4）",
-            IncidentStep::Measures => "したこと（3/4）いくつでも",
-            IncidentStep::Confirm => "この内容で記録します（4/4）",
-            IncidentStep::Done => "記録しました",
+    /// A kind from the list; goes on to the dates.
+    pub fn choose_kind(&mut self, index: usize) {
+        if self.step == IncidentStep::Kind
+            && let Some(k) = IncidentKind::ALL.get(index)
+        {
+            self.kind = Some(*k);
+            self.message.clear();
+            self.step = IncidentStep::Details;
         }
+    }
+
+    /// ◀ ▶ on a date: `found` false for the day it happened. The day it
+    /// happened never passes the day it was noticed, which never passes
+    /// today; neither goes back more than a year.
+    pub fn step_day(&mut self, found: bool, delta: i64) {
+        if self.step != IncidentStep::Details {
+            return;
+        }
+        let earliest = self.today - Duration::days(MAX_DAYS_BACK);
+        if found {
+            let d = (self.found_on + Duration::days(delta)).clamp(earliest, self.today);
+            self.found_on = d;
+            self.occurred_on = self.occurred_on.min(d);
+        } else {
+            let d = (self.occurred_on + Duration::days(delta)).clamp(earliest, self.found_on);
+            self.occurred_on = d;
+        }
+    }
+
+    /// − / ＋ on the number of residents (0 to the store's maximum).
+    pub fn add_people(&mut self, delta: i32) {
+        if self.step == IncidentStep::Details {
+            let n = i64::from(self.people) + i64::from(delta);
+            self.people = u32::try_from(n.clamp(0, i64::from(MAX_PEOPLE))).unwrap_or(0);
+        }
+    }
+
+    /// Turns one measure on or off (kept in the list's order).
+    pub fn toggle_measure(&mut self, index: usize) {
+        if self.step == IncidentStep::Measures
+            && let Some(m) = Measure::ALL.get(index)
+        {
+            if let Some(at) = self.measures.iter().position(|x| x == m) {
+                self.measures.remove(at);
+            } else {
+                self.measures.push(*m);
+                self.measures.sort();
+            }
+        }
+    }
+
+    /// 「次へ」: dates → measures → confirm.
+    pub fn next(&mut self) {
+        self.message.clear();
+        self.step = match self.step {
+            IncidentStep::Details => IncidentStep::Measures,
+            IncidentStep::Measures => IncidentStep::Confirm,
+            s => s,
+        };
+    }
+
+    /// 「もどる」 one step; `false` from the first step or the result,
+    /// where the form closes (nothing is kept of an unrecorded incident).
+    pub fn back(&mut self) -> bool {
+        self.message.clear();
+        self.step = match self.step {
+            IncidentStep::Kind | IncidentStep::Done => return false,
+            IncidentStep::Details => IncidentStep::Kind,
+            IncidentStep::Measures => IncidentStep::Details,
+            IncidentStep::Confirm => IncidentStep::Measures,
+        };
+        true
+    }
+
+    pub fn step_title(&self) -> &'static str {
+        wording::step_title(self.step)
     }
 
     pub fn occurred_label(&self) -> String {
-        day_label(self.occurred_on, self.today)
+        wording::day(self.occurred_on, self.today)
     }
 
     pub fn found_label(&self) -> String {
-        day_label(self.found_on, self.today)
+        wording::day(self.found_on, self.today)
     }
 
     pub fn people_label(&self) -> String {
-        if self.people == 0 {
-            "0人（いない・まだわからない）".into()
-        } else {
-            format!("{}人", self.people)
-        }
+        wording::people(self.people)
     }
 
     /// The confirm step's lines (and, once recorded, the result's).
     pub fn summary(&self) -> Vec<String> {
-        let measures = if self.measures.is_empty() {
-            "まだありません（続報で記録できます）".to_owned()
-        } else {
-            self.measures
-                .iter()
-                .map(|m| m.label())
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let mut lines = Vec::new();
-        if let Some(id) = &self.recorded {
-            lines.push(format!("事故の番号：{id}"));
-        }
-        lines.extend([
-            format!(
-                "種類：{}",
-                self.kind.map(|k| k.label()).unwrap_or("（未選択）")
-            ),
-            format!("起きた日：{}", self.occurred_label()),
-            format!("気づいた日：{}", self.found_label()),
-            format!("影響を受けた参加者：{}", self.people_label()),
-            format!("したこと：{measures}"),
-        ]);
-        if self.recorded.is_some() {
-            lines.push(
-                "取扱責任者が「事故・点検」から区への報告書をUSBメモリに書き出します。".into(),
-            );
-        } else {
-            lines.push("氏名などは記録しません。対象の方の登録番号は、取扱責任者がコマンドで記録できます。".into());
-        }
-        lines
+        wording::incident_summary(self)
     }
 }
 
@@ -216,7 +249,7 @@ impl KioskController {
         if o.reporting {
             match self.store.inspection_summary(&staff) {
                 Ok(s) => o.summary = s.lines(),
-                Err(e) => o.message = format!("点検用のまとめを作れませんでした。{e}"),
+                Err(e) => o.message = wording::summary_failed(&e),
             }
         }
         if o.manager {
@@ -226,7 +259,7 @@ impl KioskController {
                         .iter()
                         .rev()
                         .take(INCIDENT_BUTTONS)
-                        .map(|i| (i.id.clone(), format!("{} {}", i.id, i.kind.label())))
+                        .map(|i| (i.id.clone(), wording::incident_button(&i.id, i.kind)))
                         .collect()
                 }
                 Err(e) => o.message = e.to_string(),
@@ -290,7 +323,7 @@ impl KioskController {
         if let Some(o) = self.oversight.as_mut()
             && let Some(page) = o.summary_page
         {
-            o.summary_page = Some(super::keys::step_page(page, delta, o.summary_pages()));
+            o.summary_page = Some(step_page(page, delta, o.summary_pages()));
         }
     }
 
@@ -308,7 +341,7 @@ impl KioskController {
         let period = if this_year {
             (month.fiscal_year_start(), today)
         } else {
-            let last = crate::kiosk::flows::report::shift_month(month, -1);
+            let last = shift_month(month, -1);
             (last.first_day(), last.last_day())
         };
         self.oversight = None;
@@ -362,89 +395,47 @@ impl KioskController {
 
     /// A kind from the list; goes on to the dates.
     pub fn incident_kind(&mut self, index: usize) {
-        if let Some(f) = self.incident_parts()
-            && f.step == IncidentStep::Kind
-            && let Some(k) = IncidentKind::ALL.get(index)
-        {
-            f.kind = Some(*k);
-            f.message.clear();
-            f.step = IncidentStep::Details;
+        if let Some(f) = self.incident_parts() {
+            f.choose_kind(index);
         }
     }
 
-    /// ◀ ▶ on a date: `found` false for the day it happened. The day it
-    /// happened never passes the day it was noticed, which never passes
-    /// today.
+    /// ◀ ▶ on a date ([`IncidentForm::step_day`]).
     pub fn incident_day(&mut self, found: bool, delta: i64) {
-        let Some(f) = self.incident_parts() else {
-            return;
-        };
-        if f.step != IncidentStep::Details {
-            return;
-        }
-        let earliest = f.today - Duration::days(MAX_DAYS_BACK);
-        if found {
-            let d = (f.found_on + Duration::days(delta)).clamp(earliest, f.today);
-            f.found_on = d;
-            f.occurred_on = f.occurred_on.min(d);
-        } else {
-            let d = (f.occurred_on + Duration::days(delta)).clamp(earliest, f.found_on);
-            f.occurred_on = d;
+        if let Some(f) = self.incident_parts() {
+            f.step_day(found, delta);
         }
     }
 
     /// − / ＋ on the number of residents.
     pub fn incident_people(&mut self, delta: i32) {
-        if let Some(f) = self.incident_parts()
-            && f.step == IncidentStep::Details
-        {
-            let n = i64::from(f.people) + i64::from(delta);
-            f.people = u32::try_from(n.clamp(0, i64::from(MAX_PEOPLE))).unwrap_or(0);
+        if let Some(f) = self.incident_parts() {
+            f.add_people(delta);
         }
     }
 
     /// Turns one measure on or off.
     pub fn incident_measure(&mut self, index: usize) {
-        if let Some(f) = self.incident_parts()
-            && f.step == IncidentStep::Measures
-            && let Some(m) = Measure::ALL.get(index)
-        {
-            if let Some(at) = f.measures.iter().position(|x| x == m) {
-                f.measures.remove(at);
-            } else {
-                f.measures.push(*m);
-                f.measures.sort();
-            }
+        if let Some(f) = self.incident_parts() {
+            f.toggle_measure(index);
         }
     }
 
     /// 「次へ」: dates → measures → confirm.
     pub fn incident_next(&mut self) {
         if let Some(f) = self.incident_parts() {
-            f.message.clear();
-            f.step = match f.step {
-                IncidentStep::Details => IncidentStep::Measures,
-                IncidentStep::Measures => IncidentStep::Confirm,
-                s => s,
-            };
+            f.next();
         }
     }
 
     /// 「もどる」: one step back; from the first step or the result, back to
     /// 「事故・点検」 (nothing is kept of an unrecorded incident).
     pub fn incident_back(&mut self) {
-        let Some(f) = self.incident_parts() else {
-            return;
-        };
-        f.message.clear();
-        match f.step {
-            IncidentStep::Kind | IncidentStep::Done => {
-                self.incident = None;
-                self.oversight_open();
-            }
-            IncidentStep::Details => f.step = IncidentStep::Kind,
-            IncidentStep::Measures => f.step = IncidentStep::Details,
-            IncidentStep::Confirm => f.step = IncidentStep::Measures,
+        if let Some(f) = self.incident_parts()
+            && !f.back()
+        {
+            self.incident = None;
+            self.oversight_open();
         }
     }
 
@@ -480,7 +471,28 @@ impl KioskController {
                 f.recorded = Some(incident.id);
                 f.step = IncidentStep::Done;
             }
-            Err(e) => f.message = format!("記録できませんでした。{e}"),
+            Err(e) => f.message = wording::not_recorded(&e),
+        }
+    }
+
+    /// The header of the flow's screens.
+    pub(in crate::kiosk) fn oversight_header(&self) -> Option<String> {
+        match self.screen {
+            Screen::StaffOversight => Some(
+                match &self.oversight {
+                    Some(o) if o.retention.is_some() => wording::RETENTION_TITLE,
+                    Some(o) if o.summary_page.is_some() => wording::SUMMARY_TITLE,
+                    _ => wording::MENU_TITLE,
+                }
+                .into(),
+            ),
+            Screen::StaffIncident => Some(
+                self.incident
+                    .as_ref()
+                    .map(wording::incident_title)
+                    .unwrap_or_default(),
+            ),
+            _ => None,
         }
     }
 }

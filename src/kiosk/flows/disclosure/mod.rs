@@ -5,9 +5,16 @@
 //! 「本人への開示」), for staff to print and hand over. Managers and
 //! handlers (the record screens are theirs).
 //!
-//! Only the stick's name, the folder and the file name reach this state.
+//! Only the stick's name, the folder and the file name reach this state;
+//! it is kept with the open record (`Search::disclosure`), so it goes when
+//! the record does.
+//!
+//! Screens: the `=> Disclosure` line of the registry; words in [`wording`].
 
-use super::{KioskController, Screen};
+pub mod adapter;
+pub mod wording;
+
+use crate::kiosk::controller::{KioskController, Screen};
 use crate::report::media::{self, Medium};
 
 /// The steps of writing a disclosure.
@@ -40,17 +47,8 @@ impl Disclose {
         let found = media::removable_media(root);
         let (step, medium, message) = match found.as_slice() {
             [one] => (DiscloseStep::Ready, Some(one.clone()), String::new()),
-            [] => (
-                DiscloseStep::Insert,
-                None,
-                "USBメモリが見つかりません。差し込んで「もう一度さがす」を押してください。".into(),
-            ),
-            _ => (
-                DiscloseStep::Insert,
-                None,
-                "USBメモリが2本以上あります。1本だけにして「もう一度さがす」を押してください。"
-                    .into(),
-            ),
+            [] => (DiscloseStep::Insert, None, wording::NO_STICK.into()),
+            _ => (DiscloseStep::Insert, None, wording::MANY_STICKS.into()),
         };
         Self {
             step,
@@ -62,26 +60,7 @@ impl Disclose {
 
     /// The step's lines.
     pub fn lines(&self) -> Vec<String> {
-        match self.step {
-            DiscloseStep::Insert | DiscloseStep::Failed => vec![self.message.clone()],
-            DiscloseStep::Ready => vec![
-                format!(
-                    "USBメモリ：{}",
-                    self.medium.as_ref().map(Medium::name).unwrap_or_default()
-                ),
-                "この方について保存している内容をすべて、A4のPDFにして書き出します。".into(),
-                "書き出したことは監査ログと受渡し管理簿（目的：本人への開示）に残ります。".into(),
-            ],
-            DiscloseStep::Done => {
-                let (folder, file) = self.written.clone().unwrap_or_default();
-                vec![
-                    "書き出して、読み戻しを確かめました。".into(),
-                    format!("フォルダ：{folder}"),
-                    format!("ファイル：{file}"),
-                    "印刷してご本人にお渡ししたら、USBメモリのファイルを削除してください。".into(),
-                ]
-            }
-        }
+        wording::lines(self)
     }
 }
 
@@ -142,9 +121,9 @@ impl KioskController {
         let outcome = if media::removable_media(&root).contains(&medium) {
             self.store
                 .export_disclosure_to_medium(&staff, &pid, &medium)
-                .map_err(|e| format!("書き出せませんでした。{e}"))
+                .map_err(|e| wording::not_written(&e))
         } else {
-            Err("USBメモリが抜かれました。差し込んで「もう一度さがす」を押してください。".into())
+            Err(wording::REMOVED.into())
         };
         let Some(d) = self.search.as_mut().and_then(|s| s.disclosure.as_mut()) else {
             return;
@@ -164,5 +143,10 @@ impl KioskController {
                 d.step = DiscloseStep::Failed;
             }
         }
+    }
+
+    /// The header of the flow's screen.
+    pub(in crate::kiosk) fn disclosure_header(&self) -> Option<String> {
+        (self.screen == Screen::StaffDisclose).then(|| wording::TITLE.into())
     }
 }

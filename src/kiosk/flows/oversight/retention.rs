@@ -6,8 +6,9 @@
 
 use chrono::NaiveDate;
 
-use super::{KioskController, Screen};
-use crate::jp_date;
+use super::wording;
+use crate::kiosk::controller::keys::step_page;
+use crate::kiosk::controller::{KioskController, Screen};
 use crate::store::participants::short_id;
 use crate::store::retention::{DueRecord, retention_cutoff};
 
@@ -57,53 +58,13 @@ impl Retention {
             .iter()
             .skip(self.page * DUE_ROWS)
             .take(DUE_ROWS)
-            .map(|d| {
-                format!(
-                    "登録番号 {}　最後の来所（登録） {}",
-                    short_id(&d.id),
-                    jp_date::ymd(d.last_activity)
-                )
-            })
+            .map(|d| wording::due_row(&short_id(&d.id), d.last_activity))
             .collect()
     }
 
     /// The step's explanation.
     pub fn lines(&self) -> Vec<String> {
-        let n = self.due.len();
-        match self.step {
-            RetentionStep::List if n == 0 => vec![
-                format!(
-                    "保存期間（来所のない年度が{}年度）を過ぎた記録はありません。",
-                    self.years
-                ),
-            ],
-            RetentionStep::List => vec![
-                format!(
-                    "保存期間を過ぎた記録：{n}件（来所のない年度が{}年度）",
-                    self.years
-                ),
-                format!(
-                    "最後の来所（または登録）が{}より前の記録です。",
-                    jp_date::ymd(self.cutoff)
-                ),
-            ],
-            RetentionStep::Confirm => vec![
-                format!("{n}件の記録を削除します。元にはもどせません。"),
-                "来所と教室の申込の記録も一緒に削除されます。書き出した月報の人数はそのまま残ります。".into(),
-                "削除したことは、登録番号だけが監査ログに残ります。".into(),
-            ],
-            RetentionStep::Done => {
-                let mut lines = vec![format!("{}件の記録を削除しました。", self.deleted)];
-                if self.deleted < n {
-                    lines.push(format!(
-                        "{}件は一覧を出したあとに来所などがあったため、残しました。",
-                        n - self.deleted
-                    ));
-                }
-                lines.push("削除は監査ログに記録されています。".into());
-                lines
-            }
-        }
+        wording::retention_lines(self)
     }
 }
 
@@ -136,7 +97,7 @@ impl KioskController {
                     message: String::new(),
                 });
             }
-            Err(e) => o.message = format!("保存期間を過ぎた記録を出せませんでした。{e}"),
+            Err(e) => o.message = wording::retention_failed(&e),
         }
     }
 
@@ -152,7 +113,7 @@ impl KioskController {
         if let Some(r) = self.retention_parts()
             && r.step == RetentionStep::List
         {
-            r.page = super::keys::step_page(r.page, delta, r.pages());
+            r.page = step_page(r.page, delta, r.pages());
         }
     }
 
@@ -188,7 +149,7 @@ impl KioskController {
                 r.deleted = n;
                 r.step = RetentionStep::Done;
             }
-            Err(e) => r.message = format!("削除できませんでした。{e}"),
+            Err(e) => r.message = wording::not_deleted(&e),
         }
     }
 
