@@ -14,6 +14,8 @@
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
 //! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]) and
 //! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]).
+//! 「新しい方の登録」 ([`registration`], with the name entry the record's
+//! corrections share).
 //! The screens still marked [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
@@ -22,6 +24,7 @@ pub mod classes;
 pub mod groups;
 pub mod mimamori;
 pub mod report;
+pub mod registration;
 pub mod roster;
 pub mod sign_in;
 
@@ -49,6 +52,8 @@ pub enum Flow {
     /// 「月の報告」: the month's tables and chart, exports to a USB stick
     /// with the media ledger ([`report`]).
     Report,
+    /// 「新しい方の登録」 and the re-check of an ID ([`registration`]).
+    Registration,
     /// Lottery classes at the kiosk: class mode, the card holder's results
     /// and the open classes, an application's result ([`classes`]).
     Classes,
@@ -56,7 +61,7 @@ pub enum Flow {
     /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
     /// behind a sign-in).
     ClassesStaff,
-    /// The staff screens not moved yet: today, registration, search, record
+    /// The staff screens not moved yet: today, search, record
     /// and corrections, oversight, disclosure, erasure.
     Staff,
     /// The store has been erased: the kiosk does nothing else.
@@ -75,6 +80,7 @@ impl Flow {
                 | Flow::Roster
                 | Flow::Report
                 | Flow::ClassesStaff
+                | Flow::Registration
         )
     }
 }
@@ -154,7 +160,8 @@ screens! {
     StaffRoster => Roster,
     StaffToday => Staff,
     StaffAddSession => Staff,
-    StaffRegister => Staff,
+    /// 「新しい方の登録」, step by step (also 「本人確認をやり直す」).
+    StaffRegister => Registration,
     StaffSearch => Staff,
     StaffRecord => Staff,
     StaffCorrect => Staff,
@@ -227,6 +234,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: report::adapter::wire,
         refresh: report::adapter::refresh,
+    },
+    Adapter {
+        wire: registration::adapter::wire,
+        refresh: registration::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::oversight::wire,
