@@ -9,6 +9,7 @@ use chrono::NaiveTime;
 use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
+use tsudoi::kiosk::flows::registration::adapter::{Names, Registration, RegistrationStep};
 use tsudoi::kiosk::flows::sign_in::adapter::SignIn;
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
@@ -364,11 +365,17 @@ fn sign_in_manager(ui: &KioskUi) {
 }
 
 fn info(ui: &KioskUi) -> String {
-    ui.window().global::<Kiosk>().get_reg_info().to_string()
+    ui.window()
+        .global::<Registration>()
+        .get_confirmation()
+        .to_string()
 }
 
 fn message(ui: &KioskUi) -> String {
-    ui.window().global::<Kiosk>().get_reg_message().to_string()
+    ui.window()
+        .global::<Registration>()
+        .get_notice()
+        .to_string()
 }
 
 #[test]
@@ -384,21 +391,26 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
         press(&ui, k);
     }
-    let g = ui.window().global::<Kiosk>();
-    assert_eq!(g.get_name_kana(), "スズキ ハナ");
+    let g = ui.window().global::<Names>();
+    let rg = ui.window().global::<Registration>();
+    assert_eq!(g.get_kana(), "スズキ ハナ");
     press(&ui, "次へ");
-    assert_eq!(g.get_reg_step(), 1, "no written name yet: stays");
+    assert_eq!(
+        rg.get_step(),
+        RegistrationStep::Name,
+        "no written name yet: stays"
+    );
     // … then the written name, picked from the candidates: the family name,
     // then the given name, then the card's variant form of 鈴.
     press(&ui, "氏名");
-    assert_eq!(g.get_name_row1().row_data(0).unwrap(), "鈴木");
+    assert_eq!(g.get_row1().row_data(0).unwrap(), "鈴木");
     press(&ui, "鈴木");
     press(&ui, "花");
-    assert_eq!(g.get_name_text(), "鈴木 花");
+    assert_eq!(g.get_written(), "鈴木 花");
     press(&ui, "1つもどす");
-    assert_eq!(g.get_name_text(), "鈴木");
+    assert_eq!(g.get_written(), "鈴木");
     press(&ui, "華");
-    assert_eq!(g.get_name_text(), "鈴木 華");
+    assert_eq!(g.get_written(), "鈴木 華");
     press(&ui, "次へ");
     // 昭和22年2月3日 (1947-02-03) from the default 昭和30年1月1日.
     press(&ui, "昭和");
@@ -425,8 +437,8 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     );
     press(&ui, "次へ");
     assert_eq!(
-        ui.window().global::<Kiosk>().get_reg_step(),
-        2,
+        rg.get_step(),
+        RegistrationStep::Birth,
         "not eligible: stays"
     );
     press(&ui, "昭和");
@@ -438,7 +450,7 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
     }
     assert!(message(&ui).contains("区外"), "{}", message(&ui));
     press(&ui, "次へ");
-    assert_eq!(ui.window().global::<Kiosk>().get_reg_step(), 3);
+    assert_eq!(rg.get_step(), RegistrationStep::Postal);
     for _ in 0..7 {
         press(&ui, "一文字消す");
     }
@@ -451,16 +463,16 @@ fn registration_wizard_end_to_end_with_a_wareki_birth_date() {
         press(&ui, &d.to_string());
     }
     press(&ui, "次へ");
-    assert_eq!(ui.window().global::<Kiosk>().get_reg_step(), 5);
+    assert_eq!(rg.get_step(), RegistrationStep::Consent);
     press(&ui, "同意を得て登録する");
-    assert_eq!(ui.window().global::<Kiosk>().get_reg_step(), 6);
+    assert_eq!(rg.get_step(), RegistrationStep::Card);
 
     let new_card = "04DEADBEEF0102";
     assert_eq!(ui.on_card(card(new_card)), Signal::Success);
     mock_elapsed_time(Duration::ZERO);
     assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
-    assert_eq!(g.get_name_kana(), "", "nothing typed stays on screen");
-    assert_eq!(g.get_name_text(), "");
+    assert_eq!(g.get_kana(), "", "nothing typed stays on screen");
+    assert_eq!(g.get_written(), "");
 
     // In the store: encrypted, findable by staff, the card linked.
     let (id, name, kana, birth, postal) = ui.with_controller(|c| {
@@ -810,17 +822,14 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     press(&ui, "氏名・ふりがなを直す");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
     let g = ui.window().global::<Kiosk>();
+    let n = ui.window().global::<Names>();
     // The furigana on record is the starting point; the name on record is shown.
-    assert_eq!(g.get_name_kana(), "タカハシ イチロウ");
-    assert!(
-        g.get_name_hint().contains("高橋 一郎"),
-        "{}",
-        g.get_name_hint()
-    );
+    assert_eq!(n.get_kana(), "タカハシ イチロウ");
+    assert!(n.get_guide().contains("高橋 一郎"), "{}", n.get_guide());
     // Nothing changed yet: nothing to save.
     press(&ui, "訂正する");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
-    assert!(g.get_name_message().contains("変更がありません"));
+    assert!(n.get_guide().contains("変更がありません"));
 
     // The card says 髙橋 and the given name is read イチオ.
     for _ in 0..2 {
@@ -831,12 +840,16 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     press(&ui, "高橋");
     press(&ui, "1字ずつ選ぶ");
     press(&ui, "一");
-    assert_eq!(g.get_name_rest(), "お");
+    assert!(
+        n.get_written_line().ends_with("のこり「お」"),
+        "{}",
+        n.get_written_line()
+    );
     press(&ui, "男");
-    assert_eq!(g.get_name_text(), "高橋 一男");
+    assert_eq!(n.get_written(), "高橋 一男");
     press(&ui, "異体字");
     press(&ui, "髙橋");
-    assert_eq!(g.get_name_text(), "髙橋 一男");
+    assert_eq!(n.get_written(), "髙橋 一男");
     press(&ui, "訂正する");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(g.get_search_message().contains("訂正しました"));
@@ -848,7 +861,7 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     );
     // Leaving clears the name entry; the other resident is untouched.
     press(&ui, "もどる");
-    assert_eq!(g.get_name_text(), "");
+    assert_eq!(n.get_written(), "");
     ui.with_controller(|c| {
         let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
         let p = c.store_mut().participant(&s, &other).unwrap();

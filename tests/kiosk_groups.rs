@@ -19,6 +19,7 @@ use tsudoi::kiosk::controller::Screen;
 use tsudoi::kiosk::flows::groups::adapter::Groups;
 use tsudoi::kiosk::flows::mimamori::WatchConfig;
 use tsudoi::kiosk::flows::mimamori::adapter::Mimamori;
+use tsudoi::kiosk::flows::registration::adapter::Registration;
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
 use tsudoi::store::Role;
@@ -257,7 +258,7 @@ fn window_texts(ui: &KioskUi) -> Vec<String> {
             k.get_record_text(),
             k.get_search_query(),
             k.get_edit_text(),
-            k.get_reg_phone(),
+            ui.window().global::<Registration>().get_entry_text(),
         ]
         .into_iter()
         .map(|s| s.to_string()),

@@ -11,6 +11,7 @@ use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::classes::adapter::{Classes, ClassesRow};
+use tsudoi::kiosk::flows::registration::adapter::Names;
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
@@ -490,7 +491,7 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     press(ui, "建物名");
     press(ui, "大久保");
     press(ui, "カタカナのまま");
-    assert_eq!(g.get_name_text(), "大久保 ハイツ");
+    assert_eq!(ui.window().global::<Names>().get_written(), "大久保 ハイツ");
     press(ui, "申し込む");
 
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));

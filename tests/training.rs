@@ -110,8 +110,8 @@ fn register_born(c: &mut KioskController, phone: &str, born_off: i32) {
     c.submit();
     // From the form's 昭和30年1月1日.
     c.reg_era(2);
-    c.reg_step_date(0, 1);
-    c.reg_step_date(1, 4 + born_off);
+    c.reg_step_date(tsudoi::kiosk::controller::DatePart::Year, 1);
+    c.reg_step_date(tsudoi::kiosk::controller::DatePart::Month, 4 + born_off);
     c.submit();
     for k in "1600022".split("") {
         c.key(k);

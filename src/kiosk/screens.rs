@@ -230,8 +230,8 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     ui.with_controller(|c| {
         c.name_mode(tsudoi_kanji::Mode::Whole);
         c.submit();
-        c.reg_step_date(0, -5);
-        c.reg_step_date(1, 3);
+        c.reg_step_date(super::controller::DatePart::Year, -5);
+        c.reg_step_date(super::controller::DatePart::Month, 3);
     });
     shot("22-register-birth")?;
     ui.with_controller(|c| {

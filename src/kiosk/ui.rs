@@ -117,6 +117,7 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Groups => return UiScreen::Groups,
         Flow::Mimamori => return UiScreen::Mimamori,
         Flow::Roster => return UiScreen::Roster,
+        Flow::Registration => return UiScreen::Registration,
         Flow::Report => return UiScreen::Report,
         Flow::Classes | Flow::ClassesStaff => return UiScreen::Classes,
         Flow::Oversight => return UiScreen::Oversight,
@@ -128,7 +129,6 @@ fn ui_screen(s: Screen) -> UiScreen {
     match s {
         S::StaffToday => UiScreen::StaffToday,
         S::StaffAddSession => UiScreen::StaffAddSession,
-        S::StaffRegister => UiScreen::StaffRegister,
         S::StaffSearch => UiScreen::StaffSearch,
         S::StaffRecord => UiScreen::StaffRecord,
         S::StaffCorrect => UiScreen::StaffCorrect,
@@ -156,10 +156,10 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Oversight => return flows::oversight::adapter::shown(window),
         UiScreen::Disclosure => return flows::disclosure::adapter::shown(window),
         UiScreen::Erasure | UiScreen::Erased => return flows::erasure::adapter::shown(window),
+        UiScreen::Registration => return flows::registration::adapter::shown(window),
         UiScreen::Setup => return None,
         UiScreen::StaffToday => S::StaffToday,
         UiScreen::StaffAddSession => S::StaffAddSession,
-        UiScreen::StaffRegister => S::StaffRegister,
         UiScreen::StaffSearch => S::StaffSearch,
         UiScreen::StaffRecord => S::StaffRecord,
         UiScreen::StaffCorrect => S::StaffCorrect,
@@ -232,67 +232,6 @@ macro_rules! wire {
 }
 pub(in crate::kiosk) use wire;
 
-/// The name entry's properties; everything is cleared when no name is being
-/// entered, so nothing typed stays on screen.
-fn set_name_entry(
-    g: &Kiosk<'_>,
-    entry: Option<&controller::NameEntry>,
-    message: &str,
-    on_record: Option<&str>,
-) {
-    let Some(e) = entry else {
-        g.set_name_kana(SharedString::new());
-        g.set_name_text(SharedString::new());
-        g.set_name_rest(SharedString::new());
-        g.set_name_on_kana(true);
-        for set in [
-            Kiosk::set_name_row1,
-            Kiosk::set_name_row2,
-            Kiosk::set_name_row3,
-        ] {
-            set(g, ModelRc::default());
-        }
-        g.set_name_hint(SharedString::new());
-        g.set_name_message(SharedString::new());
-        return;
-    };
-    g.set_name_kana(e.kana.as_str().into());
-    g.set_name_text(e.name().into());
-    g.set_name_rest(e.rest().into());
-    g.set_name_on_kana(e.on_kana);
-    let page = e.page_candidates();
-    let per_row = controller::CANDIDATES_PER_PAGE / 3;
-    let row = |r: usize| -> ModelRc<SharedString> {
-        // Always six slots, so the grid keeps its shape on the last page.
-        let v: Vec<SharedString> = (r * per_row..(r + 1) * per_row)
-            .map(|i| {
-                page.get(i)
-                    .map(|c| c.text.as_str().into())
-                    .unwrap_or_default()
-            })
-            .collect();
-        ModelRc::new(VecModel::from(v))
-    };
-    g.set_name_row1(row(0));
-    g.set_name_row2(row(1));
-    g.set_name_row3(row(2));
-    g.set_name_page_index(i32::try_from(e.page()).unwrap_or(0));
-    g.set_name_page_count(i32::try_from(e.pages()).unwrap_or(1));
-    g.set_name_mode(match e.mode() {
-        tsudoi_kanji::Mode::Whole => 0,
-        tsudoi_kanji::Mode::OneByOne => 1,
-        tsudoi_kanji::Mode::Variants => 2,
-    });
-    let mut hint = e.hint();
-    if let Some(name) = on_record.filter(|_| e.on_kana && !e.has_picks()) {
-        hint = format!("いまの氏名: {name}。{hint}");
-    }
-    g.set_name_hint(hint.into());
-    g.set_name_message(message.into());
-    g.set_name_can_undo(e.has_picks());
-    g.set_name_can_variants(e.has_picks());
-}
-
 /// The address entry's properties, cleared when no address is being entered.
 fn set_address_entry(g: &Kiosk<'_>, entry: Option<&controller::AddressEntry>) {
     let Some(a) = entry else {
@@ -300,8 +239,10 @@ fn set_address_entry(g: &Kiosk<'_>, entry: Option<&controller::AddressEntry>) {
         g.set_address_block(SharedString::new());
         g.set_address_room(SharedString::new());
         g.set_address_step(0);
+        g.set_address_hint(SharedString::new());
         return;
     };
+    g.set_address_hint(a.hint().into());
     g.set_address_town(a.town.as_str().into());
     g.set_address_block(a.block.as_str().into());
     g.set_address_room(a.room.as_str().into());
@@ -363,47 +304,6 @@ impl Shared {
                 )
                 .into(),
             );
-            if let Some(r) = c.registration() {
-                use crate::kiosk::controller::RegStep;
-                g.set_reg_step(match r.step {
-                    RegStep::Document => 0,
-                    RegStep::Name => 1,
-                    RegStep::Birth => 2,
-                    RegStep::Postal => 3,
-                    RegStep::Phone => 4,
-                    RegStep::Consent => 5,
-                    RegStep::Card => 6,
-                });
-                g.set_reg_era(
-                    crate::eligibility::Era::ALL
-                        .iter()
-                        .position(|e| *e == r.era)
-                        .unwrap_or(0) as i32,
-                );
-                g.set_reg_year(
-                    if r.year == 1 {
-                        "元年".to_owned()
-                    } else {
-                        format!("{}年", r.year)
-                    }
-                    .into(),
-                );
-                g.set_reg_month(format!("{}月", r.month).into());
-                g.set_reg_day(format!("{}日", r.day).into());
-                g.set_reg_postal(r.postal.as_str().into());
-                g.set_reg_phone(r.phone.as_str().into());
-                g.set_reg_message(r.message.as_str().into());
-                g.set_reg_info(r.info.as_str().into());
-                g.set_reg_valid(r.valid);
-                g.set_reg_reverify(r.reverify.is_some());
-            } else {
-                // Nothing typed in the wizard stays on screen after it ends.
-                g.set_reg_postal(SharedString::new());
-                g.set_reg_phone(SharedString::new());
-                g.set_reg_message(SharedString::new());
-                g.set_reg_info(SharedString::new());
-                g.set_reg_reverify(false);
-            }
             match c.search() {
                 Some(s) => {
                     g.set_search_by_phone(s.by_phone);
@@ -470,16 +370,6 @@ impl Shared {
             g.set_cards_waiting(c.card_waiting());
             g.set_record_name(c.record_name().unwrap_or_default().into());
             set_address_entry(&g, c.address_entry());
-            let name_message = match (screen, c.registration(), c.search()) {
-                (controller::Screen::StaffRegister, Some(r), _) => r.message.as_str(),
-                (controller::Screen::StaffCorrect, _, Some(s)) => s.message.as_str(),
-                _ => "",
-            };
-            set_name_entry(&g, c.name_entry(), name_message, c.record_name());
-            if let Some(a) = c.address_entry() {
-                // The address steps say what to do in their own words.
-                g.set_name_hint(a.hint().into());
-            }
             for adapter in flows::ADAPTERS {
                 (adapter.refresh)(&window, &c);
             }
@@ -562,16 +452,10 @@ impl KioskUi {
         {
             let c = shared.controller.borrow();
             g.set_site(c.store().site().unwrap_or_default().into());
-            g.set_purpose_text(flows::checkin::wording::PURPOSE.into());
         }
         let programs: Vec<&str> = Program::ALL.iter().map(|p| p.label()).collect();
         g.set_programs(strings(&programs));
         g.set_titles(strings(&SESSION_TITLES));
-        let documents: Vec<&str> = crate::store::participants::DocumentKind::ALL
-            .iter()
-            .map(|d| d.label())
-            .collect();
-        g.set_reg_documents(strings(&documents));
 
         macro_rules! wire {
             ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{
@@ -602,7 +486,6 @@ impl KioskUi {
         wire!(on_form_title_set, |c, i: i32| c
             .form_title(usize::try_from(i).unwrap_or(0)));
         wire!(on_form_start, |c, d: i32| c.form_start(d));
-        wire!(on_register_start, |c| c.register_start());
         wire!(on_search_start, |c| c.search_start());
         wire!(on_search_toggle, |c| c.search_toggle());
         wire!(on_search_open, |c, id: SharedString| c.search_open(&id));
@@ -630,23 +513,6 @@ impl KioskUi {
         } else {
             controller::NumberField::Block
         }));
-        wire!(on_reg_document_set, |c, i: i32| c
-            .reg_document(usize::try_from(i).unwrap_or(0)));
-        wire!(on_name_focus_kana, |c, k: bool| c.name_focus_kana(k));
-        wire!(on_name_choose, |c, i: i32| c
-            .name_choose(usize::try_from(i).unwrap_or(usize::MAX)));
-        wire!(on_name_as_kana, |c, katakana: bool| c.name_kana(katakana));
-        wire!(on_name_mode_set, |c, m: i32| c.name_mode(match m {
-            1 => tsudoi_kanji::Mode::OneByOne,
-            2 => tsudoi_kanji::Mode::Variants,
-            _ => tsudoi_kanji::Mode::Whole,
-        }));
-        wire!(on_name_page_step, |c, d: i32| c.name_page(d));
-        wire!(on_name_undo, |c| c.name_undo());
-        wire!(on_reg_era_set, |c, i: i32| c
-            .reg_era(usize::try_from(i).unwrap_or(0)));
-        wire!(on_reg_step_date, |c, part: i32, d: i32| c
-            .reg_step_date(usize::try_from(part).unwrap_or(0), d));
         wire!(on_form_length, |c, d: i32| c.form_length(d));
         for adapter in flows::ADAPTERS {
             (adapter.wire)(&window, &shared);

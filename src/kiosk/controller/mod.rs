@@ -11,8 +11,9 @@ mod address_entry;
 mod cards;
 mod clock;
 pub(in crate::kiosk) mod keys;
-mod name_entry;
-mod register;
+// The name entry lives with the registration flow; the record's
+// corrections use it from here too.
+pub(in crate::kiosk) use crate::kiosk::flows::registration::name_entry;
 mod search;
 mod setup;
 mod training;
@@ -27,10 +28,10 @@ pub use crate::kiosk::flows::report::{
     PreviewTable, ReportStep, Transfer, UsbExport, Written,
 };
 pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
+pub use crate::kiosk::flows::registration::{DatePart, Registration, Step as RegStep};
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use cards::CardRow;
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
-pub use register::{RegStep, Registration};
 pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use setup::{
     CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
@@ -651,12 +652,6 @@ impl KioskController {
             Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
                 "さがした結果".into()
             }
-            Screen::StaffRegister => match &self.reg {
-                Some(r) if r.step == RegStep::Name => String::new(),
-                Some(r) if r.reverify.is_some() => "本人確認のやり直し".into(),
-                Some(r) => format!("新しい方の登録（{}/7）", r.step.number()),
-                None => String::new(),
-            },
             _ => self
                 .groups_header()
                 .or_else(|| self.mimamori_header())
@@ -665,6 +660,7 @@ impl KioskController {
                 .or_else(|| self.oversight_header())
                 .or_else(|| self.disclosure_header())
                 .or_else(|| self.erasure_header())
+                .or_else(|| self.registration_header())
                 .unwrap_or_default(),
         }
     }
@@ -676,8 +672,8 @@ impl KioskController {
             Screen::StaffRegister => self
                 .reg
                 .as_ref()
-                .filter(|r| r.step == RegStep::Name)
-                .map(|r| &r.names),
+                .filter(|r| r.step() == RegStep::Name)
+                .map(|r| r.names()),
             Screen::StaffCorrect => match self.search.as_ref().and_then(|s| s.edit.as_ref()) {
                 Some(Edit::Name(n)) => Some(n),
                 Some(Edit::Address(a)) if a.step == AddressStep::Building => Some(&a.building),
@@ -692,8 +688,8 @@ impl KioskController {
             Screen::StaffRegister => self
                 .reg
                 .as_mut()
-                .filter(|r| r.step == RegStep::Name)
-                .map(|r| &mut r.names),
+                .filter(|r| r.step() == RegStep::Name)
+                .map(|r| r.names_mut()),
             Screen::StaffCorrect => match self.search.as_mut().and_then(|s| s.edit.as_mut()) {
                 Some(Edit::Name(n)) => Some(n),
                 Some(Edit::Address(a)) if a.step == AddressStep::Building => Some(&mut a.building),
@@ -733,6 +729,16 @@ impl KioskController {
     /// 「名前で」 / 「1字ずつ」 / 「異体字」.
     pub fn name_mode(&mut self, mode: tsudoi_kanji::Mode) {
         self.with_name_entry(|e| e.set_mode(mode));
+    }
+
+    /// 「1字ずつ」 / 「名前で」.
+    pub fn name_toggle_one_by_one(&mut self) {
+        self.with_name_entry(NameEntry::toggle_one_by_one);
+    }
+
+    /// 「異体字」 (again: whole names).
+    pub fn name_toggle_variants(&mut self) {
+        self.with_name_entry(NameEntry::toggle_variants);
     }
 
     pub fn name_page(&mut self, delta: i32) {

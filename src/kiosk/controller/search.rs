@@ -31,8 +31,8 @@ pub struct Search {
     pub message: String,
     /// The open record: its id and the text shown.
     pub record: Option<(String, Zeroizing<String>)>,
-    pub(super) record_birth: Option<chrono::NaiveDate>,
-    pub(super) record_postal: Option<Zeroizing<String>>,
+    pub(in crate::kiosk) record_birth: Option<chrono::NaiveDate>,
+    pub(in crate::kiosk) record_postal: Option<Zeroizing<String>>,
     pub(super) record_name: Option<Zeroizing<String>>,
     pub(super) record_kana: Option<Zeroizing<String>>,
     /// Ward and town from the postal code on record ("新宿区西新宿").

@@ -15,7 +15,8 @@
 //! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]),
 //! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]),
 //! 「事故・点検」 ([`oversight`]), 開示 ([`disclosure`]), 「契約終了の消去」
-//! and the erased screen ([`erasure`]). The screens still marked
+//! and the erased screen ([`erasure`]), 「新しい方の登録」 ([`registration`],
+//! with the name entry the record's corrections share). The screens still marked
 //! [`Flow::Staff`] live in `controller/` and in the `Kiosk` global until
 //! their flows move.
 
@@ -27,6 +28,7 @@ pub mod groups;
 pub mod mimamori;
 pub mod oversight;
 pub mod report;
+pub mod registration;
 pub mod roster;
 pub mod sign_in;
 
@@ -61,6 +63,8 @@ pub enum Flow {
     Disclosure,
     /// 「契約終了の消去」, step by step (managers) ([`erasure`]).
     Erasure,
+    /// 「新しい方の登録」 and the re-check of an ID ([`registration`]).
+    Registration,
     /// Lottery classes at the kiosk: class mode, the card holder's results
     /// and the open classes, an application's result ([`classes`]).
     Classes,
@@ -68,8 +72,8 @@ pub enum Flow {
     /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
     /// behind a sign-in).
     ClassesStaff,
-    /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections.
+    /// The staff screens not moved yet: today, search, record and
+    /// corrections.
     Staff,
     /// The store has been erased: the kiosk does nothing else. Not a staff
     /// flow (nothing locks, nothing signs in); its screen is drawn by the
@@ -92,6 +96,7 @@ impl Flow {
                 | Flow::Oversight
                 | Flow::Disclosure
                 | Flow::Erasure
+                | Flow::Registration
         )
     }
 }
@@ -171,7 +176,8 @@ screens! {
     StaffRoster => Roster,
     StaffToday => Staff,
     StaffAddSession => Staff,
-    StaffRegister => Staff,
+    /// 「新しい方の登録」, step by step (also 「本人確認をやり直す」).
+    StaffRegister => Registration,
     StaffSearch => Staff,
     StaffRecord => Staff,
     StaffCorrect => Staff,
@@ -244,6 +250,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: report::adapter::wire,
         refresh: report::adapter::refresh,
+    },
+    Adapter {
+        wire: registration::adapter::wire,
+        refresh: registration::adapter::refresh,
     },
     Adapter {
         wire: oversight::adapter::wire,

@@ -1,12 +1,15 @@
 //! Entering a name on the kiosk: the furigana is typed on the kana keyboard,
 //! then the written form is picked from candidates (`tsudoi_kanji`), so a
 //! kanji name is entered exactly as the ID card prints it, without an input
-//! method. Used by the registration wizard and by the name correction.
+//! method. Used by the registration wizard and, from the record flow, by the
+//! name correction and the address's building name. Its sentences are in
+//! [`super::wording`].
 
 use tsudoi_kanji::{Candidate, Mode, NameComposer};
 use zeroize::Zeroizing;
 
-use super::keys::{step_page, type_key};
+use super::wording as w;
+use crate::kiosk::controller::keys::{step_page, type_key};
 use crate::store::participants::{normalize_kana, normalize_name};
 
 /// Candidates per page: three rows of six big buttons at 800×480.
@@ -96,6 +99,24 @@ impl NameEntry {
         self.refresh();
     }
 
+    /// 「1字ずつ」 / 「名前で」: one kanji at a time, or whole names again.
+    pub fn toggle_one_by_one(&mut self) {
+        self.set_mode(if self.mode == Mode::OneByOne {
+            Mode::Whole
+        } else {
+            Mode::OneByOne
+        });
+    }
+
+    /// 「異体字」: the variants of the picked characters, or whole names again.
+    pub fn toggle_variants(&mut self) {
+        self.set_mode(if self.mode == Mode::Variants {
+            Mode::Whole
+        } else {
+            Mode::Variants
+        });
+    }
+
     pub fn pages(&self) -> usize {
         self.candidates.len().div_ceil(CANDIDATES_PER_PAGE).max(1)
     }
@@ -180,29 +201,27 @@ impl NameEntry {
     pub fn hint(&self) -> String {
         if self.on_kana {
             return if self.kana.trim().is_empty() {
-                "ふりがなを入力してください（姓と名のあいだに空白）。".into()
+                w::HINT_TYPE_KANA.into()
             } else {
-                "入力できたら「氏名」を押して、書き方を選びます。".into()
+                w::HINT_TO_NAME.into()
             };
         }
         if self.kana.trim().is_empty() {
-            return "先にふりがなを入力してください。".into();
+            return w::HINT_KANA_FIRST.into();
         }
         if self.composer.is_complete() {
             return if self.mode == Mode::Variants {
-                "異体字を選ぶと、その字が入れ替わります。".into()
+                w::HINT_VARIANT.into()
             } else {
-                "氏名ができました。身分証と同じか確かめてください。".into()
+                w::HINT_DONE.into()
             };
         }
         // The reading being picked is on screen next to the name; the hint
         // itself names no one.
         match self.mode {
-            Mode::OneByOne => "のこりの読みの、最初の字を選んでください。".into(),
-            _ if self.candidates.is_empty() => {
-                "この読みは名前の辞書にありません。「1字ずつ」で選んでください。".into()
-            }
-            _ => "のこりの読みの書き方を、身分証と同じものから選んでください。".into(),
+            Mode::OneByOne => w::HINT_ONE_BY_ONE.into(),
+            _ if self.candidates.is_empty() => w::HINT_NOT_IN_DICTIONARY.into(),
+            _ => w::HINT_PICK.into(),
         }
     }
 
@@ -211,9 +230,9 @@ impl NameEntry {
         let kana = normalize_kana(&self.kana).map_err(|e| e.to_string())?;
         if !self.composer.is_complete() {
             return Err(if self.has_picks() {
-                "氏名の書き方がまだ途中です。「氏名」を押して、のこりを選んでください。".into()
+                w::NAME_HALF_DONE.into()
             } else {
-                "「氏名」を押して、ふりがなから氏名の書き方を選んでください。".into()
+                w::NAME_NOT_PICKED.into()
             });
         }
         let name = normalize_name(&self.composer.name()).map_err(|e| e.to_string())?;
