@@ -182,7 +182,11 @@ fn a_new_utterance_interrupts_the_old_and_say_never_blocks() {
         .load(Clip::Phrase(Phrase::SeeStaff))
         .unwrap()
         .len();
-    assert!(written[0].samples < full / 2, "{} of {full}", written[0].samples);
+    assert!(
+        written[0].samples < full / 2,
+        "{} of {full}",
+        written[0].samples
+    );
     assert!(!written[1].interrupted);
     // Both are valid WAV files whose length is what was played.
     let lens = python(
@@ -278,7 +282,10 @@ fn missing_clips_turn_the_voice_off_with_a_reason() {
         ..VoiceConfig::default()
     });
     let msg = problem.expect("a reason").to_string();
-    assert!(msg.contains("checked_in.wav") && msg.contains("音声なしで続けます"), "{msg}");
+    assert!(
+        msg.contains("checked_in.wav") && msg.contains("音声なしで続けます"),
+        "{msg}"
+    );
     assert!(!speaker.config().enabled);
     speaker.say(Phrase::SeeStaff);
     assert!(speaker.played().is_empty());
@@ -348,11 +355,16 @@ fn real_aplay_plays_into_the_null_device_and_stops_when_cancelled() {
     let samples = lib.load(Clip::Phrase(Phrase::CheckedIn)).unwrap();
     let mut out = AplayOut::new(Some("null".into()));
     let t = Instant::now();
-    out.play(&samples, &|| false).expect("aplay (alsa-utils) on the null device");
+    out.play(&samples, &|| false)
+        .expect("aplay (alsa-utils) on the null device");
     let whole = t.elapsed();
     let t = Instant::now();
     let long = lib.load(Clip::Phrase(Phrase::SeeStaff)).unwrap();
     out.play(&long, &|| t.elapsed() > Duration::from_millis(100))
         .unwrap();
-    assert!(t.elapsed() < Duration::from_millis(1000), "{:?} ({whole:?})", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_millis(1000),
+        "{:?} ({whole:?})",
+        t.elapsed()
+    );
 }

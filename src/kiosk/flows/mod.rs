@@ -27,8 +27,8 @@ pub mod erasure;
 pub mod groups;
 pub mod mimamori;
 pub mod oversight;
-pub mod report;
 pub mod registration;
+pub mod report;
 pub mod roster;
 pub mod sign_in;
 
