@@ -252,7 +252,7 @@ fn exported_site(env: &Env) -> String {
         .find(|w| w.starts_with("age1"))
         .unwrap()
         .to_owned();
-    config(&env, &format!("[report]\nward_public_key = \"{public}\"\n"));
+    config(env, &format!("[report]\nward_public_key = \"{public}\"\n"));
     env.init();
     env.staff(&[
         "report",
