@@ -848,7 +848,10 @@ fn write_ledger(store: &mut Store, staff: &StaffSession, medium: &Medium) -> Res
         },
     )?;
     if !verified {
-        return Err(Error::Invalid(mismatch_message()));
+        // The staff's sentence is `mismatch_message`, chosen by the caller.
+        return Err(Error::Report(crate::report::ReportError::ReadBackMismatch {
+            detail: None,
+        }));
     }
     Ok(Written {
         transfer: Transfer::Ledger,
