@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{ClassRow, Outcome};
 use crate::jp_date;
 use crate::store::class_day::{ABSENCES_TO_CALL, AttendanceSheet, SheetRow};
-use crate::store::lottery::{ApplicationStatus, ClassResult};
+use crate::store::lottery::{ApplicationStatus, ApplyOutcome, ClassResult};
 
 /// The flow's fixed words: buttons, titles, accessible labels (the tests
 /// find controls by these).
@@ -199,29 +199,28 @@ pub fn outcome(title: &str, o: &Outcome) -> OutcomeText {
 }
 
 /// Why an application was refused (at the kiosk and at the desk); empty
-/// for an application that was recorded or waits for the address.
+/// for an application that was recorded or waits for the address. The
+/// sentences are the store's [`ApplyOutcome::message`], which the command
+/// line prints too, so the desk, the kiosk and the terminal say the same.
 pub fn refusal(o: &Outcome) -> String {
-    match o {
-        Outcome::Applied { .. } | Outcome::NeedsAddress => String::new(),
-        Outcome::Duplicate { entry_number } => format!(
-            "この教室にはもう申し込まれています（受付番号 {entry_number} 番）。申し込みは1回だけです。"
-        ),
+    let stored = match o {
+        Outcome::Applied { .. } | Outcome::NeedsAddress => return String::new(),
+        Outcome::Duplicate { entry_number } => ApplyOutcome::Duplicate {
+            entry_number: *entry_number,
+        },
         Outcome::NotEligible {
             session_date,
             reaches_age_on,
-        } => match reaches_age_on {
-            Some(d) => format!(
-                "この教室は60歳以上の方が対象です。{}の回に参加できる年齢になるのは{}です。受付にお声がけください。",
-                jp_date::md(*session_date),
-                jp_date::ymd(*d)
-            ),
-            None => "ご本人確認が必要です。受付で保険証などを見せてください。".to_owned(),
+        } => ApplyOutcome::NotEligible {
+            session_date: *session_date,
+            reaches_age_on: *reaches_age_on,
         },
-        Outcome::Closed => "この教室の申し込みは受け付けていません（受付期間外です）。".to_owned(),
-        Outcome::OtherClass { other_title } => format!(
-            "この種類の教室は1期に1つだけ申し込めます。すでに「{other_title}」に申し込まれています。"
-        ),
-    }
+        Outcome::Closed => ApplyOutcome::Closed,
+        Outcome::OtherClass { other_title } => ApplyOutcome::OtherClassThisTerm {
+            other_title: other_title.clone(),
+        },
+    };
+    stored.message()
 }
 
 /// At the desk: an application on the person's behalf was recorded.

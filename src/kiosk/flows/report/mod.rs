@@ -849,9 +849,9 @@ fn write_ledger(store: &mut Store, staff: &StaffSession, medium: &Medium) -> Res
     )?;
     if !verified {
         // The staff's sentence is `mismatch_message`, chosen by the caller.
-        return Err(Error::Report(crate::report::ReportError::ReadBackMismatch {
-            detail: None,
-        }));
+        return Err(Error::Report(
+            crate::report::ReportError::ReadBackMismatch { detail: None },
+        ));
     }
     Ok(Written {
         transfer: Transfer::Ledger,
