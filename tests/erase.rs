@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::cli::{Env, code, days_from_today, id_after, text};
-use common::{NEW_PASSWORD, PASSWORD, contains};
+use common::{NEW_PASSWORD, contains};
 
 const PERSON: &str = r#"{"name": "消去 試験子", "kana": "しょうきょ しけんこ", "phone": "090-7777-3131",
   "birth": "昭和25年5月5日", "postal": "160-0022"}"#;
@@ -29,20 +29,7 @@ struct Site {
 /// A store with its recovery key kept, one resident checked in today.
 fn new_site() -> Site {
     let env = Env::new();
-    let key_path = env.path("recovery.txt");
-    let out = env.run(
-        &[
-            "init",
-            "--site",
-            "テスト施設",
-            "--manager",
-            "kanri01",
-            "--recovery-key-out",
-            key_path.to_str().unwrap(),
-        ],
-        Some(PASSWORD),
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (out, recovery) = env.init_keeping_recovery_key();
     let public_key = text(&out.stdout)
         .lines()
         .skip_while(|l| !l.starts_with("端末の公開鍵"))
@@ -50,17 +37,6 @@ fn new_site() -> Site {
         .unwrap()
         .trim()
         .to_owned();
-    let recovery = std::fs::read_to_string(&key_path)
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_owned();
-    let mut c = env.cmd(&["staff", "passwd"]);
-    c.env("TSUDOI_PASSWORD", PASSWORD)
-        .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
-    assert!(c.output().unwrap().status.success());
     let out = env.run_with_input(
         &["participant", "add", "--json", "-"],
         Some(NEW_PASSWORD),

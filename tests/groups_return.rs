@@ -13,8 +13,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::NEW_PASSWORD;
 use common::cli::{Env, code, text};
-use common::{NEW_PASSWORD, PASSWORD};
 
 /// The sample roster and a member whose name looks like a formula.
 const ROSTER_EXTRA: &str =
@@ -46,31 +46,7 @@ struct Site {
 /// in the configuration, the recovery key kept.
 fn site() -> Site {
     let env = Env::new();
-    let key_path = env.path("recovery.txt");
-    let out = env.run(
-        &[
-            "init",
-            "--site",
-            "テスト施設",
-            "--manager",
-            "kanri01",
-            "--recovery-key-out",
-            key_path.to_str().unwrap(),
-        ],
-        Some(PASSWORD),
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let recovery = std::fs::read_to_string(&key_path)
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .trim()
-        .to_owned();
-    let mut c = env.cmd(&["staff", "passwd"]);
-    c.env("TSUDOI_PASSWORD", PASSWORD)
-        .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
-    assert!(c.output().unwrap().status.success());
+    let (_, recovery) = env.init_keeping_recovery_key();
     add_groups(&env);
     // The ward's key, made the way the ward makes it.
     let ward_key = env.path("ward.key");

@@ -69,17 +69,39 @@ impl Env {
 
     /// `init`, then the first password changed to [`NEW_PASSWORD`].
     pub fn init(&self) -> Output {
-        let out = self.run(
-            &["init", "--site", "テスト施設", "--manager", "kanri01"],
-            Some(PASSWORD),
-        );
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        self.init_with(&[])
+    }
+
+    /// `init` with the recovery key written to `recovery.txt` as a manager
+    /// keeps it, then the first password changed. Returns `init`'s own
+    /// output and the recovery key.
+    pub fn init_keeping_recovery_key(&self) -> (Output, String) {
+        let key_path = self.path("recovery.txt");
+        let init = self.init_with(&["--recovery-key-out", key_path.to_str().unwrap()]);
+        // The file's first line says what it is; the key is the second.
+        let recovery = std::fs::read_to_string(&key_path)
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_owned();
+        (init, recovery)
+    }
+
+    /// `init` with `extra` arguments; returns `init`'s output, after the
+    /// first password has been changed.
+    fn init_with(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["init", "--site", "テスト施設", "--manager", "kanri01"];
+        args.extend_from_slice(extra);
+        let init = self.run(&args, Some(PASSWORD));
+        assert!(init.status.success(), "{}", text(&init.stderr));
         let mut c = self.cmd(&["staff", "passwd"]);
         c.env("TSUDOI_PASSWORD", PASSWORD)
             .env("TSUDOI_NEW_PASSWORD", NEW_PASSWORD);
         let out = c.output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
-        out
+        init
     }
 
     /// A staff command that must succeed.
