@@ -14,6 +14,7 @@ use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
+use tsudoi::kiosk::flows::record::adapter::Record;
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 
@@ -160,15 +161,13 @@ fn staff_checking_in_by_hand_see_the_warning_and_may_confirm() {
     let r = start(d.f);
     let ui = &r.ui;
     let g = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     open_record(ui, &["オ", "オ", "タ"], "オオタ キヨシ（1950年生まれ）");
     // Declined first: nothing is recorded.
     press(ui, &format!("{CLASS}に受付"));
-    assert!(
-        g.get_search_message()
-            .contains("申し込んで当選した方の教室です")
-    );
+    assert!(rec.get_message().contains("申し込んで当選した方の教室です"));
     assert!(g.get_record_confirm_seat());
     press(ui, "やめる");
     assert!(!g.get_record_confirm_seat());
@@ -178,9 +177,9 @@ fn staff_checking_in_by_hand_see_the_warning_and_may_confirm() {
     press(ui, &format!("{CLASS}に受付"));
     press(ui, "それでも受付する");
     assert!(
-        g.get_search_message().contains("受付ができました"),
+        rec.get_message().contains("受付ができました"),
         "{}",
-        g.get_search_message()
+        rec.get_message()
     );
     assert_eq!(
         raw_attendance(r.dir.path(), &today_class),
@@ -321,6 +320,7 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
     let r = start(d.f);
     let ui = &r.ui;
     let g = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     open_record(ui, &["オ", "オ", "タ"], "オオタ キヨシ（1950年生まれ）");
@@ -341,19 +341,19 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
     assert!(g.get_cards_waiting());
     assert_eq!(tap(ui, "04FFEEDDCCBBAA"), Signal::Success);
     assert!(!g.get_cards_waiting());
-    assert!(g.get_search_message().contains("新しいカードに替えました"));
+    assert!(rec.get_message().contains("新しいカードに替えました"));
     assert_eq!(g.get_record_cards().row_count(), 1);
 
     // A card already someone else's is refused, nothing changes.
     press(ui, "カードを追加");
     assert_eq!(tap(ui, CARDS[0]), Signal::Error);
-    assert!(g.get_search_message().contains("すでに別の方に登録"));
+    assert!(rec.get_message().contains("すでに別の方に登録"));
     press(ui, "もどる");
     assert!(!g.get_cards_waiting());
 
     // The new card is lost too: taken off.
     press(ui, "カードの登録を解除");
-    assert!(g.get_search_message().contains("解除しました"));
+    assert!(rec.get_message().contains("解除しました"));
     assert_eq!(g.get_record_cards().row_count(), 0);
     press(ui, "もどる");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));

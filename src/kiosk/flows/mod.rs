@@ -11,15 +11,18 @@
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
-//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]). The screens still
+//! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]); moved in phase 2: 「今日の受付」
+//! ([`today`]) and a person's record at the desk ([`record`]). The screens still
 //! marked [`Flow::Classes`], [`Flow::Staff`] and [`Flow::Erased`] live in
 //! `controller/` and in the `Kiosk` global until their flows move.
 
 pub mod checkin;
 pub mod groups;
 pub mod mimamori;
+pub mod record;
 pub mod roster;
 pub mod sign_in;
+pub mod today;
 
 use std::rc::Rc;
 
@@ -42,10 +45,15 @@ pub enum Flow {
     Mimamori,
     /// 「名簿の取り込み」: the ward's roster from a USB stick ([`roster`]).
     Roster,
+    /// 「今日の受付」: the staff home screen and adding a session ([`today`]).
+    Today,
+    /// A person's record at the desk: search, the record, corrections,
+    /// deletion, cards ([`record`]).
+    Record,
     /// Lottery classes at the kiosk (not moved yet: `controller/classes.rs`).
     Classes,
-    /// The staff screens not moved yet: today, registration, search, record
-    /// and corrections, report, oversight, disclosure, erasure.
+    /// The staff screens not moved yet: registration, classes on a
+    /// person's behalf, report, oversight, disclosure, erasure.
     Staff,
     /// The store has been erased: the kiosk does nothing else.
     Erased,
@@ -56,7 +64,13 @@ impl Flow {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Flow::SignIn | Flow::Staff | Flow::Groups | Flow::Mimamori | Flow::Roster
+            Flow::SignIn
+                | Flow::Staff
+                | Flow::Groups
+                | Flow::Mimamori
+                | Flow::Roster
+                | Flow::Today
+                | Flow::Record
         )
     }
 }
@@ -134,22 +148,22 @@ screens! {
     /// 「名簿の取り込み」: the files on the stick, a file's problems or its
     /// differences, the import.
     StaffRoster => Roster,
-    StaffToday => Staff,
-    StaffAddSession => Staff,
+    StaffToday => Today,
+    StaffAddSession => Today,
     StaffRegister => Staff,
-    StaffSearch => Staff,
-    StaffRecord => Staff,
-    StaffCorrect => Staff,
+    StaffSearch => Record,
+    StaffRecord => Record,
+    StaffCorrect => Record,
     /// 「直す・消す」 on a record: which field to correct, or delete.
-    StaffEditMenu => Staff,
+    StaffEditMenu => Record,
     /// The classes taking applications, to apply on the person's behalf.
     StaffClasses => Staff,
     /// 「記録を消す」: asks before deleting.
-    StaffConfirmDelete => Staff,
+    StaffConfirmDelete => Record,
     /// The monthly report: preview, chart, USB export, media ledger.
     StaffReport => Staff,
     /// A record's cards: take one off, replace one, add one.
-    StaffCards => Staff,
+    StaffCards => Record,
     /// A lottery class's attendance sheet (出席簿).
     StaffSheet => Staff,
     /// 「事故・点検」: record an incident, the inspection summary, the
@@ -201,6 +215,14 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: roster::adapter::wire,
         refresh: roster::adapter::refresh,
+    },
+    Adapter {
+        wire: today::adapter::wire,
+        refresh: today::adapter::refresh,
+    },
+    Adapter {
+        wire: record::adapter::wire,
+        refresh: record::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::report::wire,
