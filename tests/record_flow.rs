@@ -72,7 +72,8 @@ impl RecordStore for Fake {
     }
 
     fn find_by_phone(&mut self, phone: &PhoneNumber) -> tsudoi::Result<Vec<ParticipantSummary>> {
-        self.calls.push(format!("find_by_phone {}", phone.display()));
+        self.calls
+            .push(format!("find_by_phone {}", phone.display()));
         Ok(Vec::new())
     }
 
@@ -153,7 +154,11 @@ fn results_keep_the_stores_order_show_the_birth_year_and_stop_at_the_limit() {
     };
     flow.run_search(&mut store);
     assert!(flow.searched);
-    assert_eq!(flow.hits.len(), SEARCH_LIMIT, "at most {SEARCH_LIMIT} shown");
+    assert_eq!(
+        flow.hits.len(),
+        SEARCH_LIMIT,
+        "at most {SEARCH_LIMIT} shown"
+    );
     let ids: Vec<&str> = flow.hits.iter().map(|h| h.id.as_str()).collect();
     let expected: Vec<String> = (0..SEARCH_LIMIT).map(|i| format!("p{i:02}")).collect();
     assert_eq!(ids, expected, "the store's order is kept");
@@ -239,13 +244,19 @@ fn the_furigana_alone_or_nothing_changed() {
 fn deletion_asks_first_and_then_removes_the_record_and_its_hit() {
     let mut store = Fake::default();
     let mut flow = open("p07");
-    assert!(!flow.confirm_delete(&mut store), "nothing without the question");
+    assert!(
+        !flow.confirm_delete(&mut store),
+        "nothing without the question"
+    );
     assert!(store.calls.is_empty());
     assert!(flow.record.is_some());
 
     flow.ask_delete();
     flow.keep();
-    assert!(!flow.confirm_delete(&mut store), "「やめる」 takes the question back");
+    assert!(
+        !flow.confirm_delete(&mut store),
+        "「やめる」 takes the question back"
+    );
     assert!(store.calls.is_empty());
 
     flow.ask_delete();
@@ -289,10 +300,17 @@ fn a_refused_card_keeps_the_screen_waiting_for_another() {
     flow.wait_for_card(CardWait::Add);
     assert_eq!(flow.card_tap(&mut store, card("04a1b2c3")), Signal::Error);
     assert_eq!(flow.card_wait, Some(CardWait::Add));
-    assert!(flow.message.contains("別のカードをタッチするか"), "{}", flow.message);
+    assert!(
+        flow.message.contains("別のカードをタッチするか"),
+        "{}",
+        flow.message
+    );
     // A tap nobody asked for does nothing.
     let mut idle = open("p07");
-    assert_eq!(idle.card_tap(&mut store, card("04a1b2c3")), Signal::Attention);
+    assert_eq!(
+        idle.card_tap(&mut store, card("04a1b2c3")),
+        Signal::Attention
+    );
 }
 
 #[test]
@@ -311,5 +329,8 @@ fn unlinking_a_card_says_it_no_longer_checks_in() {
 
 #[test]
 fn the_delete_question_names_the_person() {
-    assert_eq!(w::delete_question("試験 花子"), "試験 花子 さんの記録を消しますか");
+    assert_eq!(
+        w::delete_question("試験 花子"),
+        "試験 花子 さんの記録を消しますか"
+    );
 }

@@ -17,9 +17,7 @@ pub(in crate::kiosk) mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{
-    AppWindow, ClassRow as UiClassRow, Kiosk, Screen as UiScreen,
-};
+pub use generated::{AppWindow, ClassRow as UiClassRow, Kiosk, Screen as UiScreen};
 
 /// Called after every card tap with what the buzzer and lights should do.
 pub type FeedbackHook = Box<dyn Fn(Signal)>;

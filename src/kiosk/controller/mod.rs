@@ -20,12 +20,12 @@ pub use crate::kiosk::flows::oversight::retention::{DUE_ROWS, Retention, Retenti
 pub use crate::kiosk::flows::oversight::{
     INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES,
 };
+pub use crate::kiosk::flows::registration::{DatePart, Registration, Step as RegStep};
 pub use crate::kiosk::flows::report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
     PreviewTable, ReportStep, Transfer, UsbExport, Written,
 };
 pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
-pub use crate::kiosk::flows::registration::{DatePart, Registration, Step as RegStep};
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 pub use setup::{
