@@ -17,7 +17,7 @@ pub(in crate::kiosk) mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{AppWindow, ClassRow as UiClassRow, Kiosk, Screen as UiScreen};
+pub use generated::{AppWindow, Kiosk, Screen as UiScreen};
 
 /// Called after every card tap with what the buzzer and lights should do.
 pub type FeedbackHook = Box<dyn Fn(Signal)>;
@@ -103,74 +103,46 @@ pub struct KioskUi {
     shared: Rc<Shared>,
 }
 
-/// The window's top-level screen: a flow with its own global, or a screen
-/// not moved into a flow yet.
+/// The window's top-level screen: the flow's own view (every screen belongs
+/// to a flow with its own global).
 fn ui_screen(s: Screen) -> UiScreen {
-    use Screen as S;
     match s.flow() {
-        Flow::CheckIn => return UiScreen::CheckIn,
-        Flow::SignIn => return UiScreen::SignIn,
-        Flow::Groups => return UiScreen::Groups,
-        Flow::Mimamori => return UiScreen::Mimamori,
-        Flow::Roster => return UiScreen::Roster,
-        Flow::Today => return UiScreen::Today,
-        Flow::Record => return UiScreen::Record,
-        Flow::Registration => return UiScreen::Registration,
-        Flow::Report => return UiScreen::Report,
-        Flow::Classes | Flow::ClassesStaff => return UiScreen::Classes,
-        Flow::Oversight => return UiScreen::Oversight,
-        Flow::Disclosure => return UiScreen::Disclosure,
-        Flow::Erasure => return UiScreen::Erasure,
-        Flow::Erased => return UiScreen::Erased,
-        Flow::Staff => {}
-    }
-    match s {
-        S::StaffClasses => UiScreen::StaffClasses,
-        // The flows' screens returned above.
-        _ => UiScreen::CheckIn,
+        Flow::CheckIn => UiScreen::CheckIn,
+        Flow::SignIn => UiScreen::SignIn,
+        Flow::Groups => UiScreen::Groups,
+        Flow::Mimamori => UiScreen::Mimamori,
+        Flow::Roster => UiScreen::Roster,
+        Flow::Today => UiScreen::Today,
+        Flow::Record => UiScreen::Record,
+        Flow::Registration => UiScreen::Registration,
+        Flow::Report => UiScreen::Report,
+        Flow::Classes | Flow::ClassesStaff => UiScreen::Classes,
+        Flow::Oversight => UiScreen::Oversight,
+        Flow::Disclosure => UiScreen::Disclosure,
+        Flow::Erasure => UiScreen::Erasure,
+        Flow::Erased => UiScreen::Erased,
     }
 }
 
 /// The screen the window shows, read back from its globals (for tests):
 /// the inverse of [`ui_screen`] and of the flows' own screens.
 fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
-    use Screen as S;
-    Some(match window.global::<Kiosk>().get_screen() {
-        UiScreen::CheckIn => return flows::checkin::adapter::shown(window, c),
-        UiScreen::SignIn => return flows::sign_in::adapter::shown(window),
-        UiScreen::Groups => return flows::groups::adapter::shown(window),
-        UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
-        UiScreen::Roster => return flows::roster::adapter::shown(window),
-        UiScreen::Today => return flows::today::adapter::shown(window),
-        UiScreen::Record => return flows::record::adapter::shown(window),
-        UiScreen::Report => return flows::report::adapter::shown(window),
-        UiScreen::Classes => return flows::classes::adapter::shown(window),
-        UiScreen::Oversight => return flows::oversight::adapter::shown(window),
-        UiScreen::Disclosure => return flows::disclosure::adapter::shown(window),
-        UiScreen::Erasure | UiScreen::Erased => return flows::erasure::adapter::shown(window),
-        UiScreen::Registration => return flows::registration::adapter::shown(window),
-        UiScreen::Setup => return None,
-        UiScreen::StaffClasses => S::StaffClasses,
-    })
-}
-
-/// The classes taking applications, on the desk's list (their words from
-/// the classes flow).
-fn class_rows(list: &[flows::classes::ClassRow]) -> ModelRc<UiClassRow> {
-    let v: Vec<UiClassRow> = list
-        .iter()
-        .map(|c| {
-            let t = flows::classes::wording::class_text(c);
-            UiClassRow {
-                id: c.id.as_str().into(),
-                title: c.title.as_str().into(),
-                dates: t.dates.into(),
-                capacity: t.capacity.into(),
-                period: t.period.into(),
-            }
-        })
-        .collect();
-    ModelRc::new(VecModel::from(v))
+    match window.global::<Kiosk>().get_screen() {
+        UiScreen::CheckIn => flows::checkin::adapter::shown(window, c),
+        UiScreen::SignIn => flows::sign_in::adapter::shown(window),
+        UiScreen::Groups => flows::groups::adapter::shown(window),
+        UiScreen::Mimamori => flows::mimamori::adapter::shown(window),
+        UiScreen::Roster => flows::roster::adapter::shown(window),
+        UiScreen::Today => flows::today::adapter::shown(window),
+        UiScreen::Record => flows::record::adapter::shown(window),
+        UiScreen::Report => flows::report::adapter::shown(window),
+        UiScreen::Classes => flows::classes::adapter::shown(window),
+        UiScreen::Oversight => flows::oversight::adapter::shown(window),
+        UiScreen::Disclosure => flows::disclosure::adapter::shown(window),
+        UiScreen::Erasure | UiScreen::Erased => flows::erasure::adapter::shown(window),
+        UiScreen::Registration => flows::registration::adapter::shown(window),
+        UiScreen::Setup => None,
+    }
 }
 
 /// A list of texts as a Slint model (every adapter's lists of lines and labels).
@@ -225,11 +197,6 @@ impl Shared {
                 g.get_site()
             } else {
                 c.staff_header().into()
-            });
-            // The staff class list (on the person's behalf) is the record's.
-            g.set_staff_classes(match c.search() {
-                Some(s) => class_rows(&s.classes),
-                None => ModelRc::default(),
             });
             for adapter in flows::ADAPTERS {
                 (adapter.refresh)(&window, &c);
@@ -333,7 +300,6 @@ impl KioskUi {
         wire!(on_toggle_symbols, |c| c.toggle_symbols());
         wire!(on_submit, |c| c.submit());
         wire!(on_cancel, |c| c.cancel());
-        wire!(on_staff_apply, |c, id: SharedString| c.staff_apply(&id));
         for adapter in flows::ADAPTERS {
             (adapter.wire)(&window, &shared);
         }

@@ -516,21 +516,17 @@ impl KioskController {
     /// The title bar of the current staff screen; empty where there is none
     /// (keyboard screens need the room, resident screens have their own).
     pub fn staff_header(&self) -> String {
-        match self.screen {
-            Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
-            _ => self
-                .today_header()
-                .or_else(|| self.record_header())
-                .or_else(|| self.groups_header())
-                .or_else(|| self.mimamori_header())
-                .or_else(|| self.roster_header())
-                .or_else(|| self.classes_header())
-                .or_else(|| self.oversight_header())
-                .or_else(|| self.disclosure_header())
-                .or_else(|| self.erasure_header())
-                .or_else(|| self.registration_header())
-                .unwrap_or_default(),
-        }
+        self.today_header()
+            .or_else(|| self.record_header())
+            .or_else(|| self.groups_header())
+            .or_else(|| self.mimamori_header())
+            .or_else(|| self.roster_header())
+            .or_else(|| self.classes_header())
+            .or_else(|| self.oversight_header())
+            .or_else(|| self.disclosure_header())
+            .or_else(|| self.erasure_header())
+            .or_else(|| self.registration_header())
+            .unwrap_or_default()
     }
 
     /// The name being entered on the current screen: the registration

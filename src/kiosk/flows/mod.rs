@@ -14,13 +14,14 @@
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
 //! Moved from `controller/` (issue 17, phase 2): 「今日の受付」 ([`today`]),
 //! a person's record at the desk ([`record`]: search, the record,
-//! corrections, deletion, cards), 「月の報告」 ([`report`]),
+//! corrections, deletion, cards, applying to a lottery class on the
+//! person's behalf), 「月の報告」 ([`report`]),
 //! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]),
 //! 「事故・点検」 ([`oversight`]), 開示 ([`disclosure`]), 「契約終了の消去」
 //! and the erased screen ([`erasure`]), 「新しい方の登録」 ([`registration`],
-//! with the name entry the record's corrections share). The screens still marked
-//! [`Flow::Staff`] live in `controller/` and in the `Kiosk` global until
-//! their flows move.
+//! with the name entry the record's corrections share). Every screen now
+//! belongs to a flow; the window's `Kiosk` global keeps only what they all
+//! share (which flow shows, the title bar, the on-screen keyboards).
 
 pub mod checkin;
 pub mod classes;
@@ -60,7 +61,8 @@ pub enum Flow {
     /// 「今日の受付」: the staff home screen and adding a session ([`today`]).
     Today,
     /// A person's record at the desk: search, the record, corrections,
-    /// deletion, cards ([`record`]).
+    /// deletion, cards, applying to a lottery class on the person's behalf
+    /// ([`record`]; the class list's rows and words are [`classes`]').
     Record,
     /// 「月の報告」: the month's tables and chart, exports to a USB stick
     /// with the media ledger ([`report`]).
@@ -81,9 +83,6 @@ pub enum Flow {
     /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
     /// behind a sign-in).
     ClassesStaff,
-    /// The staff screens not moved yet: applying to a class on a person's
-    /// behalf.
-    Staff,
     /// The store has been erased: the kiosk does nothing else. Not a staff
     /// flow (nothing locks, nothing signs in); its screen is drawn by the
     /// [`erasure`] flow's adapter.
@@ -96,7 +95,6 @@ impl Flow {
         matches!(
             self,
             Flow::SignIn
-                | Flow::Staff
                 | Flow::Groups
                 | Flow::Mimamori
                 | Flow::Roster
@@ -195,7 +193,7 @@ screens! {
     /// 「直す・消す」 on a record: which field to correct, or delete.
     StaffEditMenu => Record,
     /// The classes taking applications, to apply on the person's behalf.
-    StaffClasses => Staff,
+    StaffClasses => Record,
     /// 「記録を消す」: asks before deleting.
     StaffConfirmDelete => Record,
     /// The monthly report: preview, chart, USB export, media ledger.
@@ -232,7 +230,7 @@ pub(in crate::kiosk) struct Adapter {
 }
 
 /// Every flow's adapter, one line per flow; the window's own `Kiosk` global
-/// (the screens not moved yet) is wired by `ui.rs`.
+/// (which flow shows, the title bar, the keyboards) is wired by `ui.rs`.
 pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: checkin::adapter::wire,

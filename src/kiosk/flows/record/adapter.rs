@@ -11,6 +11,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{Edit, EditField, RecordFlow, wording};
 use crate::kiosk::controller::{AddressStep, KioskController, NumberField, Screen, SessionRow};
+use crate::kiosk::flows::classes;
 use crate::kiosk::ui::Shared;
 use crate::kiosk::ui::generated::{AppWindow, RecordItem, RecordWords};
 /// The flow's global and its enums, for tests.
@@ -26,6 +27,7 @@ fn ui_screen(s: Screen) -> RecordScreen {
         Screen::StaffEditMenu => RecordScreen::EditMenu,
         Screen::StaffConfirmDelete => RecordScreen::ConfirmDelete,
         Screen::StaffCards => RecordScreen::Cards,
+        Screen::StaffClasses => RecordScreen::Classes,
         _ => RecordScreen::None,
     }
 }
@@ -158,6 +160,9 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
         }
         .into(),
     );
+    // The classes on the person's behalf, in the classes flow's words.
+    let classes: Vec<_> = s.classes.iter().map(classes::adapter::class_row).collect();
+    g.set_classes(ModelRc::new(VecModel::from(classes)));
     g.set_cards(items(s.cards.iter().map(|r| RecordItem {
         id: r.id.as_str().into(),
         label: r.label.as_str().into(),
@@ -251,6 +256,7 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     on!(on_card_unlink, |c, id| c.card_unlink(&id));
     on!(on_card_replace, |c, id| c.card_replace(&id));
     on!(on_card_add, |c| c.card_add());
+    on!(on_apply_to, |c, id| c.staff_apply(&id));
 }
 
 /// The registry's screen the window shows, when it is one of this flow's.
@@ -263,5 +269,6 @@ pub(in crate::kiosk) fn shown(window: &AppWindow) -> Option<Screen> {
         RecordScreen::EditMenu => Some(Screen::StaffEditMenu),
         RecordScreen::ConfirmDelete => Some(Screen::StaffConfirmDelete),
         RecordScreen::Cards => Some(Screen::StaffCards),
+        RecordScreen::Classes => Some(Screen::StaffClasses),
     }
 }

@@ -821,6 +821,7 @@ impl KioskController {
             Screen::StaffRecord => Some(wording::RECORD_HEADER.into()),
             Screen::StaffEditMenu => Some(wording::EDIT_MENU_HEADER.into()),
             Screen::StaffCards => Some(wording::CARDS_HEADER.into()),
+            Screen::StaffClasses => Some(wording::CLASSES_HEADER.into()),
             Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
                 Some(wording::RESULTS_HEADER.into())
             }

@@ -14,6 +14,9 @@ pub const RESULTS_HEADER: &str = "さがした結果";
 pub const RECORD_HEADER: &str = "記録";
 pub const EDIT_MENU_HEADER: &str = "記録を直す・消す";
 pub const CARDS_HEADER: &str = "カードの登録";
+/// Applying to a lottery class on the person's behalf (the list's words
+/// are the classes flow's).
+pub const CLASSES_HEADER: &str = "教室に申し込む（ご本人に代わって）";
 
 // ---- search ----
 
@@ -127,10 +130,6 @@ pub const BUILDING_KANA_CAPTION: &str = "建物名のよみ";
 /// The building step's button: applying to a class, or saving the address.
 pub const APPLY_WITH_ADDRESS: &str = "申し込む";
 pub const SAVE_ADDRESS: &str = "保存する";
-/// The name on record, before the hint, while it is corrected.
-pub fn name_on_record(name: &str, hint: &str) -> String {
-    format!("いまの氏名: {name}。{hint}")
-}
 pub const NOTHING_CHANGED: &str =
     "変更がありません。ふりがなを直すか、「氏名」を押して書き方を選んでください。";
 pub const CORRECTED: &str = "訂正しました。";
