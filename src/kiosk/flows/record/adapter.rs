@@ -12,12 +12,12 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::{Edit, EditField, RecordFlow, wording};
 use crate::kiosk::controller::{AddressStep, KioskController, NumberField, Screen, SessionRow};
 use crate::kiosk::flows::classes;
-use crate::kiosk::ui::Shared;
 use crate::kiosk::ui::generated::{AppWindow, RecordItem, RecordWords};
 /// The flow's global and its enums, for tests.
 pub use crate::kiosk::ui::generated::{
     Record, RecordAddressField, RecordAddressStep, RecordEdit, RecordScreen,
 };
+use crate::kiosk::ui::{Shared, wire};
 
 fn ui_screen(s: Screen) -> RecordScreen {
     match s {
@@ -218,45 +218,35 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         add_card: wording::ADD_CARD.into(),
         touch_card: wording::TOUCH_CARD.into(),
     });
-    macro_rules! on {
-        ($on:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            g.$on(move |$($arg),*| {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    on!(on_cancel, |c| c.cancel());
-    on!(on_submit, |c| c.submit());
-    on!(on_toggle_way, |c| c.search_toggle());
-    on!(on_open, |c, id| c.search_open(&id));
-    on!(on_check_in, |c, id| c.check_in_by_hand(&id));
-    on!(on_confirm_check_in, |c| c.confirm_check_in());
-    on!(on_edit_menu, |c| c.edit_menu());
-    on!(on_cards_open, |c| c.cards_start());
-    on!(on_reverify, |c| c.reverify_start());
-    on!(on_apply, |c| c.staff_classes_start());
-    on!(on_edit_start, |c, f| match f {
+    wire!(g, shared, on_cancel, |c| c.cancel());
+    wire!(g, shared, on_submit, |c| c.submit());
+    wire!(g, shared, on_toggle_way, |c| c.search_toggle());
+    wire!(g, shared, on_open, |c, id| c.search_open(&id));
+    wire!(g, shared, on_check_in, |c, id| c.check_in_by_hand(&id));
+    wire!(g, shared, on_confirm_check_in, |c| c.confirm_check_in());
+    wire!(g, shared, on_edit_menu, |c| c.edit_menu());
+    wire!(g, shared, on_cards_open, |c| c.cards_start());
+    wire!(g, shared, on_reverify, |c| c.reverify_start());
+    wire!(g, shared, on_apply, |c| c.staff_classes_start());
+    wire!(g, shared, on_edit_start, |c, f| match f {
         RecordEdit::Name => c.edit_start(EditField::Name),
         RecordEdit::Phone => c.edit_start(EditField::Phone),
         RecordEdit::Address => c.edit_start(EditField::Address),
         RecordEdit::None => {}
     });
-    on!(on_address_remove, |c| c.address_remove());
-    on!(on_delete, |c| c.delete_start());
-    on!(on_delete_confirm, |c| c.delete_confirm());
-    on!(on_address_focus, |c, f| c.address_focus(match f {
-        RecordAddressField::Block => NumberField::Block,
-        RecordAddressField::Room => NumberField::Room,
-    }));
-    on!(on_card_unlink, |c, id| c.card_unlink(&id));
-    on!(on_card_replace, |c, id| c.card_replace(&id));
-    on!(on_card_add, |c| c.card_add());
-    on!(on_apply_to, |c, id| c.staff_apply(&id));
+    wire!(g, shared, on_address_remove, |c| c.address_remove());
+    wire!(g, shared, on_delete, |c| c.delete_start());
+    wire!(g, shared, on_delete_confirm, |c| c.delete_confirm());
+    wire!(g, shared, on_address_focus, |c, f| c.address_focus(
+        match f {
+            RecordAddressField::Block => NumberField::Block,
+            RecordAddressField::Room => NumberField::Room,
+        }
+    ));
+    wire!(g, shared, on_card_unlink, |c, id| c.card_unlink(&id));
+    wire!(g, shared, on_card_replace, |c, id| c.card_replace(&id));
+    wire!(g, shared, on_card_add, |c| c.card_add());
+    wire!(g, shared, on_apply_to, |c, id| c.staff_apply(&id));
 }
 
 /// The registry's screen the window shows, when it is one of this flow's.

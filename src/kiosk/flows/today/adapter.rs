@@ -11,7 +11,7 @@ use crate::kiosk::controller::{KioskController, Screen, SessionRow};
 /// The flow's global, for tests.
 pub use crate::kiosk::ui::generated::Today;
 use crate::kiosk::ui::generated::{AppWindow, TodayButton, TodayRow, TodayScreen, TodayWords};
-use crate::kiosk::ui::{Shared, strings};
+use crate::kiosk::ui::{Shared, strings, wire};
 use crate::store::sessions::Program;
 
 fn ui_screen(s: Screen) -> TodayScreen {
@@ -103,34 +103,22 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     let programs: Vec<&str> = Program::ALL.iter().map(|p| p.label()).collect();
     g.set_programs(strings(&programs));
     g.set_titles(strings(&wording::SESSION_TITLES));
-    macro_rules! on {
-        ($on:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            g.$on(move |$($arg),*| {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    on!(on_clock_confirm, |c| c.clock_confirm());
-    on!(on_search, |c| c.search_start());
-    on!(on_register, |c| c.register_start());
-    on!(on_add_session, |c| c.add_session_start());
-    on!(on_sign_out, |c| c.sign_out());
-    on!(on_sheet_open, |c, id| c.sheet_open(&id));
-    on!(on_program_set, |c, i| c
+    wire!(g, shared, on_clock_confirm, |c| c.clock_confirm());
+    wire!(g, shared, on_search, |c| c.search_start());
+    wire!(g, shared, on_register, |c| c.register_start());
+    wire!(g, shared, on_add_session, |c| c.add_session_start());
+    wire!(g, shared, on_sign_out, |c| c.sign_out());
+    wire!(g, shared, on_sheet_open, |c, id| c.sheet_open(&id));
+    wire!(g, shared, on_program_set, |c, i| c
         .form_program(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(on_title_set, |c, i| c
+    wire!(g, shared, on_title_set, |c, i| c
         .form_title(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(on_start_earlier, |c| c.form_start(-1));
-    on!(on_start_later, |c| c.form_start(1));
-    on!(on_shorter, |c| c.form_length(-1));
-    on!(on_longer, |c| c.form_length(1));
-    on!(on_add, |c| c.add_session());
-    on!(on_cancel, |c| c.cancel());
+    wire!(g, shared, on_start_earlier, |c| c.form_start(-1));
+    wire!(g, shared, on_start_later, |c| c.form_start(1));
+    wire!(g, shared, on_shorter, |c| c.form_length(-1));
+    wire!(g, shared, on_longer, |c| c.form_length(1));
+    wire!(g, shared, on_add, |c| c.add_session());
+    wire!(g, shared, on_cancel, |c| c.cancel());
 }
 
 /// The registry's screen the window shows, when it is one of this flow's.
