@@ -9,9 +9,10 @@ use chrono::NaiveTime;
 use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
+use tsudoi::kiosk::flows::record::adapter::Record;
 use tsudoi::kiosk::flows::registration::adapter::{Names, Registration, RegistrationStep};
 use tsudoi::kiosk::flows::sign_in::adapter::SignIn;
-use tsudoi::kiosk::ui::Kiosk;
+use tsudoi::kiosk::flows::today::adapter::Today;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
@@ -192,7 +193,7 @@ fn staff_sign_in_on_the_keyboard_shows_today_and_locks_when_idle() {
     );
     press(&ui, "サインイン");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffToday));
-    let today = ui.window().global::<Kiosk>().get_today();
+    let today = ui.window().global::<Today>().get_rows();
     let row = today.row_data(0).unwrap();
     assert_eq!(row.count, 1);
     assert_eq!(row.names, "ヤマダ ハナコ");
@@ -533,16 +534,16 @@ fn search_by_kana_and_phone_then_check_in_by_hand() {
         press(&ui, k);
     }
     press(&ui, "この内容でさがす");
-    let g = ui.window().global::<Kiosk>();
-    let hits = g.get_search_hits();
+    let rec = ui.window().global::<Record>();
+    let hits = rec.get_hits();
     assert_eq!(hits.row_count(), 1, "only the matching person");
-    assert!(hits.row_data(0).unwrap().title.contains("タナカ イチロウ"));
+    assert!(hits.row_data(0).unwrap().label.contains("タナカ イチロウ"));
     press(&ui, "タナカ イチロウ（1948年生まれ）");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
-    assert!(g.get_record_text().contains("昭和23年8月8日"));
+    assert!(rec.get_record_text().contains("昭和23年8月8日"));
     let before = attendance(&ui);
     press(&ui, "交流サロンに受付");
-    assert!(g.get_search_message().contains("受付ができました"));
+    assert!(rec.get_message().contains("受付ができました"));
     assert_eq!(attendance(&ui), before + 1);
 
     // By phone.
@@ -553,20 +554,20 @@ fn search_by_kana_and_phone_then_check_in_by_hand() {
         press(&ui, &d.to_string());
     }
     press(&ui, "この内容でさがす");
-    assert_eq!(g.get_search_hits().row_count(), 1);
+    assert_eq!(rec.get_hits().row_count(), 1);
     assert!(
-        g.get_search_hits()
+        rec.get_hits()
             .row_data(0)
             .unwrap()
-            .title
+            .label
             .contains("ヤマダ ハナコ")
     );
     // Leaving the staff screens clears what was shown.
     press(&ui, "もどる");
     press(&ui, "もどる");
     press(&ui, "サインアウト");
-    assert_eq!(g.get_search_hits().row_count(), 0);
-    assert_eq!(g.get_record_text(), "");
+    assert_eq!(rec.get_hits().row_count(), 0);
+    assert_eq!(rec.get_record_text(), "");
 }
 
 #[test]
@@ -604,8 +605,8 @@ fn correct_a_phone_and_re_verify_from_the_record() {
         &["ヤ", "マ", "タ", "゛"],
         "ヤマダ ハナコ（1950年生まれ）",
     );
-    let g = ui.window().global::<Kiosk>();
-    assert!(g.get_record_text().contains("やり直しの時期"));
+    let rec = ui.window().global::<Record>();
+    assert!(rec.get_record_text().contains("やり直しの時期"));
 
     press(&ui, "直す・消す");
     press(&ui, "電話を直す");
@@ -616,9 +617,9 @@ fn correct_a_phone_and_re_verify_from_the_record() {
     press(&ui, "訂正する");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(
-        g.get_record_text().contains("090"),
+        rec.get_record_text().contains("090"),
         "{}",
-        g.get_record_text()
+        rec.get_record_text()
     );
 
     press(&ui, "本人確認をやり直す");
@@ -630,8 +631,8 @@ fn correct_a_phone_and_re_verify_from_the_record() {
     assert!(info(&ui).contains("新宿"), "{}", info(&ui));
     press(&ui, "次へ");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
-    assert!(g.get_search_message().contains("本人確認を記録しました"));
-    assert!(!g.get_record_text().contains("やり直しの時期"));
+    assert!(rec.get_message().contains("本人確認を記録しました"));
+    assert!(!rec.get_record_text().contains("やり直しの時期"));
 
     press(&ui, "もどる");
     press(&ui, "もどる");
@@ -821,8 +822,8 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     press(&ui, "直す・消す");
     press(&ui, "氏名・ふりがなを直す");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
-    let g = ui.window().global::<Kiosk>();
     let n = ui.window().global::<Names>();
+    let rec = ui.window().global::<Record>();
     // The furigana on record is the starting point; the name on record is shown.
     assert_eq!(n.get_kana(), "タカハシ イチロウ");
     assert!(n.get_guide().contains("高橋 一郎"), "{}", n.get_guide());
@@ -852,12 +853,12 @@ fn correct_the_written_name_with_a_variant_and_the_furigana_from_the_record() {
     assert_eq!(n.get_written(), "髙橋 一男");
     press(&ui, "訂正する");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
-    assert!(g.get_search_message().contains("訂正しました"));
+    assert!(rec.get_message().contains("訂正しました"));
     assert!(
-        g.get_record_text()
+        rec.get_record_text()
             .starts_with("髙橋 一男（タカハシ イチオ）"),
         "{}",
-        g.get_record_text()
+        rec.get_record_text()
     );
     // Leaving clears the name entry; the other resident is untouched.
     press(&ui, "もどる");
@@ -885,7 +886,7 @@ fn delete_a_record_at_the_persons_request_after_asking_once_more() {
     press(&ui, "直す・消す");
     press(&ui, "記録を消す");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffConfirmDelete));
-    let g = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
     assert_eq!(
         labelled(&ui, "記録を消しますか")[0]
             .accessible_value()
@@ -898,14 +899,14 @@ fn delete_a_record_at_the_persons_request_after_asking_once_more() {
     press(&ui, "記録を消す");
     press(&ui, "記録を消す（元に戻せません）");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffSearch));
-    assert_eq!(g.get_search_message(), "記録を消しました。");
-    assert_eq!(g.get_record_name(), "");
+    assert_eq!(rec.get_message(), "記録を消しました。");
+    assert_eq!(rec.get_delete_question(), "");
     assert_eq!(
-        g.get_record_text(),
+        rec.get_record_text(),
         "",
         "nothing of the record stays on screen"
     );
-    assert_eq!(g.get_search_hits().row_count(), 0);
+    assert_eq!(rec.get_hits().row_count(), 0);
     let (count, found, intact, deleted) = ui.with_controller(|c| {
         let s = c.store_mut().sign_in(MANAGER, NEW_PASSWORD).unwrap();
         let found = c.store_mut().find_by_kana(&s, "ヤマダ").unwrap().len();

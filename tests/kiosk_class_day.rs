@@ -15,7 +15,7 @@ use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::checkin::adapter::CheckIn;
 use tsudoi::kiosk::flows::classes::adapter::Classes;
-use tsudoi::kiosk::ui::Kiosk;
+use tsudoi::kiosk::flows::record::adapter::Record;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 
 use common::class_day::{CARDS, CLASS, ClassDay, card};
@@ -160,28 +160,25 @@ fn staff_checking_in_by_hand_see_the_warning_and_may_confirm() {
     let never_id = d.never_id.clone();
     let r = start(d.f);
     let ui = &r.ui;
-    let g = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     open_record(ui, &["オ", "オ", "タ"], "オオタ キヨシ（1950年生まれ）");
     // Declined first: nothing is recorded.
     press(ui, &format!("{CLASS}に受付"));
-    assert!(
-        g.get_search_message()
-            .contains("申し込んで当選した方の教室です")
-    );
-    assert!(g.get_record_confirm_seat());
+    assert!(rec.get_message().contains("申し込んで当選した方の教室です"));
+    assert!(rec.get_confirm_seat());
     press(ui, "やめる");
-    assert!(!g.get_record_confirm_seat());
+    assert!(!rec.get_confirm_seat());
     assert!(raw_attendance(r.dir.path(), &today_class).is_empty());
 
     // Then confirmed (a seat holder's companion): recorded and audited as such.
     press(ui, &format!("{CLASS}に受付"));
     press(ui, "それでも受付する");
     assert!(
-        g.get_search_message().contains("受付ができました"),
+        rec.get_message().contains("受付ができました"),
         "{}",
-        g.get_search_message()
+        rec.get_message()
     );
     assert_eq!(
         raw_attendance(r.dir.path(), &today_class),
@@ -321,13 +318,13 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
     let never = d.never;
     let r = start(d.f);
     let ui = &r.ui;
-    let g = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     open_record(ui, &["オ", "オ", "タ"], "オオタ キヨシ（1950年生まれ）");
     press(ui, "カード");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffCards));
-    let cards = g.get_record_cards();
+    let cards = rec.get_cards();
     assert_eq!(cards.row_count(), 1);
     let label = cards.row_data(0).unwrap().label.to_string();
     assert!(
@@ -339,23 +336,23 @@ fn a_lost_card_is_taken_off_and_a_new_one_replaces_it_on_screen() {
 
     // A new phone: replace the card in one step.
     press(ui, "新しいカードに替える");
-    assert!(g.get_cards_waiting());
+    assert!(rec.get_cards_waiting());
     assert_eq!(tap(ui, "04FFEEDDCCBBAA"), Signal::Success);
-    assert!(!g.get_cards_waiting());
-    assert!(g.get_search_message().contains("新しいカードに替えました"));
-    assert_eq!(g.get_record_cards().row_count(), 1);
+    assert!(!rec.get_cards_waiting());
+    assert!(rec.get_message().contains("新しいカードに替えました"));
+    assert_eq!(rec.get_cards().row_count(), 1);
 
     // A card already someone else's is refused, nothing changes.
     press(ui, "カードを追加");
     assert_eq!(tap(ui, CARDS[0]), Signal::Error);
-    assert!(g.get_search_message().contains("すでに別の方に登録"));
+    assert!(rec.get_message().contains("すでに別の方に登録"));
     press(ui, "もどる");
-    assert!(!g.get_cards_waiting());
+    assert!(!rec.get_cards_waiting());
 
     // The new card is lost too: taken off.
     press(ui, "カードの登録を解除");
-    assert!(g.get_search_message().contains("解除しました"));
-    assert_eq!(g.get_record_cards().row_count(), 0);
+    assert!(rec.get_message().contains("解除しました"));
+    assert_eq!(rec.get_cards().row_count(), 0);
     press(ui, "もどる");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     press(ui, "もどる");

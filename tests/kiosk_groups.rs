@@ -19,7 +19,9 @@ use tsudoi::kiosk::controller::Screen;
 use tsudoi::kiosk::flows::groups::adapter::Groups;
 use tsudoi::kiosk::flows::mimamori::WatchConfig;
 use tsudoi::kiosk::flows::mimamori::adapter::Mimamori;
+use tsudoi::kiosk::flows::record::adapter::Record;
 use tsudoi::kiosk::flows::registration::adapter::Registration;
+use tsudoi::kiosk::flows::today::adapter::Today;
 use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Signal};
 use tsudoi::store::Role;
@@ -251,19 +253,21 @@ fn window_texts(ui: &KioskUi) -> Vec<String> {
         .map(|s| s.to_string()),
     );
     let k = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
     out.extend(
         [
             k.get_header(),
-            k.get_staff_message(),
-            k.get_record_text(),
-            k.get_search_query(),
-            k.get_edit_text(),
+            rec.get_record_text(),
+            rec.get_query(),
+            rec.get_edit_text(),
             ui.window().global::<Registration>().get_entry_text(),
         ]
         .into_iter()
         .map(|s| s.to_string()),
     );
-    for r in k.get_today().iter() {
+    let t = ui.window().global::<Today>();
+    out.push(t.get_message().to_string());
+    for r in t.get_rows().iter() {
         out.push(r.names.to_string());
     }
     let w = ui.window().global::<Mimamori>();
@@ -495,7 +499,7 @@ fn the_representative_sees_no_phone_and_reaches_nothing_else() {
         assert_eq!(c.screen(), Screen::GroupRepresentative);
     });
     s.ui.window().global::<Groups>().invoke_watch();
-    s.ui.window().global::<Kiosk>().invoke_search_start();
+    s.ui.window().global::<Today>().invoke_search();
     mock_elapsed_time(Duration::ZERO);
     assert_eq!(s.ui.ui_screen(), Some(Screen::GroupRepresentative));
     // A card on the reader is not taken while the list is out.
@@ -653,7 +657,7 @@ fn a_ward_member_links_a_card_at_the_kiosk_and_taps_in() {
     assert_eq!(s.ui.ui_screen(), Some(Screen::StaffRecord));
     let text =
         s.ui.window()
-            .global::<Kiosk>()
+            .global::<Record>()
             .get_record_text()
             .to_string();
     assert!(text.starts_with("小川 道子（オガワ ミチコ）"), "{text}");

@@ -11,8 +11,8 @@ use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
 use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::classes::adapter::{Classes, ClassesRow};
+use tsudoi::kiosk::flows::record::adapter::{Record, RecordAddressStep};
 use tsudoi::kiosk::flows::registration::adapter::Names;
-use tsudoi::kiosk::ui::Kiosk;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
@@ -467,12 +467,13 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     press(ui, "転倒予防教室");
     // First application: the address, town from the postal code on record.
     assert_eq!(ui.ui_screen(), Some(Screen::StaffCorrect));
-    let g = ui.window().global::<Kiosk>();
-    assert_eq!(g.get_address_town(), "新宿区新宿");
-    assert_eq!(g.get_address_for_class(), "転倒予防教室");
+    let rec = ui.window().global::<Record>();
+    assert_eq!(rec.get_block_caption(), "番地（新宿区新宿）");
+    // The building step's button applies to the class (not 「保存する」).
+    assert_eq!(rec.get_building_action(), "申し込む");
     press(ui, "建物名へ");
     assert!(
-        g.get_search_message().contains("番地を入力"),
+        rec.get_message().contains("番地を入力"),
         "the block number is needed"
     );
     for d in "3-2-1".chars() {
@@ -483,7 +484,7 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
         press(ui, &d.to_string());
     }
     press(ui, "建物名へ");
-    assert_eq!(g.get_address_step(), 1);
+    assert_eq!(rec.get_address_step(), RecordAddressStep::Building);
     // The building: its reading, then 大久保 picked and ハイツ left in katakana.
     for k in ["オ", "オ", "ク", "ホ", "゛", "空白", "ハ", "イ", "ツ"] {
         press(ui, k);
@@ -496,16 +497,16 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
 
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(
-        g.get_search_message()
+        rec.get_message()
             .contains("「転倒予防教室」に申し込みました。受付番号 1番"),
         "{}",
-        g.get_search_message()
+        rec.get_message()
     );
     assert!(
-        g.get_record_text()
+        rec.get_record_text()
             .contains("住所: 新宿区新宿3-2-1 大久保ハイツ 101"),
         "{}",
-        g.get_record_text()
+        rec.get_record_text()
     );
     assert_eq!(applications(ui, &l.class), 1);
 
@@ -534,19 +535,19 @@ fn a_second_application_at_the_desk_needs_no_address_and_refusals_are_said() {
     let before = applications(ui, &l.earlier);
     press(ui, "脳トレ教室");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffClasses));
-    let g = ui.window().global::<Kiosk>();
+    let rec = ui.window().global::<Record>();
     assert!(
-        g.get_search_message().contains("申し込み"),
+        rec.get_message().contains("申し込み"),
         "{}",
-        g.get_search_message()
+        rec.get_message()
     );
     assert_eq!(applications(ui, &l.earlier), before);
     // The other class: the address is on file, so it is applied at once.
     press(ui, "転倒予防教室");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffRecord));
     assert!(
-        g.get_search_message().contains("受付番号 1番"),
+        rec.get_message().contains("受付番号 1番"),
         "{}",
-        g.get_search_message()
+        rec.get_message()
     );
 }

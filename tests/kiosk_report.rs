@@ -17,7 +17,7 @@ use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::{
     CellKind, LEDGER_PURPOSE, ReportStep, TABLE_ROWS, Transfer, UsbExport,
 };
-use tsudoi::kiosk::ui::Kiosk;
+use tsudoi::kiosk::flows::today::adapter::Today;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::report::csv::Encoding;
 use tsudoi::report::sign;
@@ -665,7 +665,7 @@ fn everything_on_screen(ui: &KioskUi) -> String {
             e.when, e.staff, e.detail, e.summary
         ));
     }
-    for t in ui.window().global::<Kiosk>().get_today().iter() {
+    for t in ui.window().global::<Today>().get_rows().iter() {
         out.push_str(&format!("{} {}\n", t.title, t.names));
     }
     out
@@ -697,8 +697,8 @@ fn operator_sees_the_month_with_hidden_cells_marked_and_the_chart_by_week_and_pr
     // residents' records.
     assert!(
         ui.window()
-            .global::<Kiosk>()
-            .get_today()
+            .global::<Today>()
+            .get_rows()
             .iter()
             .all(|s| s.names.is_empty())
     );

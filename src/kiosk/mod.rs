@@ -1,12 +1,14 @@
 //! The kiosk: Slint screens (`ui/`) driven by Rust controllers.
 //!
-//! - [`flows`]: the flows moved so far (waiting and check-in, staff
-//!   sign-in), each in its own folder with its state, actions, wording and
-//!   adapter, and the registry of every screen and adapter.
-//! - [`controller`]: the controller and the flows not moved yet; no UI.
-//! - [`ui`]: the adapter that copies the controller's state into the screens'
-//!   `Kiosk` global and forwards their callbacks; also headless rendering for
-//!   screenshots and tests.
+//! - [`flows`]: every flow (check-in, sign-in, today, the record,
+//!   registration, classes, …), each in its own folder with its state,
+//!   actions, wording and adapter, and the registry of every screen and
+//!   adapter.
+//! - [`controller`]: the controller with its dispatchers and what several
+//!   flows share (the address entry, the keyboards' keys); no UI.
+//! - [`ui`]: the window's shared `Kiosk` global (which flow shows, the title
+//!   bar, the keyboards) and the flows' adapters called in turn; also
+//!   headless rendering for screenshots and tests.
 //! - [`ui::setup`]: the first-start wizard (「はじめての設定」) when there is
 //!   no store yet.
 //! - [`service`]: `READY=1` and watchdog pings for systemd.

@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::controller::{self, KioskController, SESSION_TITLES, Screen, Signal};
+use super::controller::{self, KioskController, Screen, Signal};
 use super::flows::{self, Flow};
-use crate::store::sessions::Program;
 
 pub mod setup;
 pub mod training;
@@ -18,10 +17,7 @@ pub(in crate::kiosk) mod generated {
     slint::include_modules!();
 }
 
-pub use generated::{
-    AppWindow, CardRow as UiCardRow, ClassRow as UiClassRow, Kiosk, Screen as UiScreen,
-    SessionRow as UiSessionRow,
-};
+pub use generated::{AppWindow, Kiosk, Screen as UiScreen};
 
 /// Called after every card tap with what the buzzer and lights should do.
 pub type FeedbackHook = Box<dyn Fn(Signal)>;
@@ -107,102 +103,46 @@ pub struct KioskUi {
     shared: Rc<Shared>,
 }
 
-/// The window's top-level screen: a flow with its own global, or a screen
-/// not moved into a flow yet.
+/// The window's top-level screen: the flow's own view (every screen belongs
+/// to a flow with its own global).
 fn ui_screen(s: Screen) -> UiScreen {
-    use Screen as S;
     match s.flow() {
-        Flow::CheckIn => return UiScreen::CheckIn,
-        Flow::SignIn => return UiScreen::SignIn,
-        Flow::Groups => return UiScreen::Groups,
-        Flow::Mimamori => return UiScreen::Mimamori,
-        Flow::Roster => return UiScreen::Roster,
-        Flow::Registration => return UiScreen::Registration,
-        Flow::Report => return UiScreen::Report,
-        Flow::Classes | Flow::ClassesStaff => return UiScreen::Classes,
-        Flow::Oversight => return UiScreen::Oversight,
-        Flow::Disclosure => return UiScreen::Disclosure,
-        Flow::Erasure => return UiScreen::Erasure,
-        Flow::Erased => return UiScreen::Erased,
-        Flow::Staff => {}
-    }
-    match s {
-        S::StaffToday => UiScreen::StaffToday,
-        S::StaffAddSession => UiScreen::StaffAddSession,
-        S::StaffSearch => UiScreen::StaffSearch,
-        S::StaffRecord => UiScreen::StaffRecord,
-        S::StaffCorrect => UiScreen::StaffCorrect,
-        S::StaffEditMenu => UiScreen::StaffEditMenu,
-        S::StaffClasses => UiScreen::StaffClasses,
-        S::StaffConfirmDelete => UiScreen::StaffConfirmDelete,
-        S::StaffCards => UiScreen::StaffCards,
-        // The flows' screens returned above.
-        _ => UiScreen::CheckIn,
+        Flow::CheckIn => UiScreen::CheckIn,
+        Flow::SignIn => UiScreen::SignIn,
+        Flow::Groups => UiScreen::Groups,
+        Flow::Mimamori => UiScreen::Mimamori,
+        Flow::Roster => UiScreen::Roster,
+        Flow::Today => UiScreen::Today,
+        Flow::Record => UiScreen::Record,
+        Flow::Registration => UiScreen::Registration,
+        Flow::Report => UiScreen::Report,
+        Flow::Classes | Flow::ClassesStaff => UiScreen::Classes,
+        Flow::Oversight => UiScreen::Oversight,
+        Flow::Disclosure => UiScreen::Disclosure,
+        Flow::Erasure => UiScreen::Erasure,
+        Flow::Erased => UiScreen::Erased,
     }
 }
 
 /// The screen the window shows, read back from its globals (for tests):
 /// the inverse of [`ui_screen`] and of the flows' own screens.
 fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
-    use Screen as S;
-    Some(match window.global::<Kiosk>().get_screen() {
-        UiScreen::CheckIn => return flows::checkin::adapter::shown(window, c),
-        UiScreen::SignIn => return flows::sign_in::adapter::shown(window),
-        UiScreen::Groups => return flows::groups::adapter::shown(window),
-        UiScreen::Mimamori => return flows::mimamori::adapter::shown(window),
-        UiScreen::Roster => return flows::roster::adapter::shown(window),
-        UiScreen::Report => return flows::report::adapter::shown(window),
-        UiScreen::Classes => return flows::classes::adapter::shown(window),
-        UiScreen::Oversight => return flows::oversight::adapter::shown(window),
-        UiScreen::Disclosure => return flows::disclosure::adapter::shown(window),
-        UiScreen::Erasure | UiScreen::Erased => return flows::erasure::adapter::shown(window),
-        UiScreen::Registration => return flows::registration::adapter::shown(window),
-        UiScreen::Setup => return None,
-        UiScreen::StaffToday => S::StaffToday,
-        UiScreen::StaffAddSession => S::StaffAddSession,
-        UiScreen::StaffSearch => S::StaffSearch,
-        UiScreen::StaffRecord => S::StaffRecord,
-        UiScreen::StaffCorrect => S::StaffCorrect,
-        UiScreen::StaffEditMenu => S::StaffEditMenu,
-        UiScreen::StaffClasses => S::StaffClasses,
-        UiScreen::StaffConfirmDelete => S::StaffConfirmDelete,
-        UiScreen::StaffCards => S::StaffCards,
-    })
-}
-
-fn rows(list: &[controller::SessionRow]) -> ModelRc<UiSessionRow> {
-    let v: Vec<UiSessionRow> = list
-        .iter()
-        .map(|r| UiSessionRow {
-            id: r.id.as_str().into(),
-            time: r.time.as_str().into(),
-            title: r.title.as_str().into(),
-            program: r.program.as_str().into(),
-            count: i32::try_from(r.count).unwrap_or(i32::MAX),
-            names: r.names.as_str().into(),
-            class_id: r.class_id.as_str().into(),
-        })
-        .collect();
-    ModelRc::new(VecModel::from(v))
-}
-
-/// The classes taking applications, on the desk's list (their words from
-/// the classes flow).
-fn class_rows(list: &[flows::classes::ClassRow]) -> ModelRc<UiClassRow> {
-    let v: Vec<UiClassRow> = list
-        .iter()
-        .map(|c| {
-            let t = flows::classes::wording::class_text(c);
-            UiClassRow {
-                id: c.id.as_str().into(),
-                title: c.title.as_str().into(),
-                dates: t.dates.into(),
-                capacity: t.capacity.into(),
-                period: t.period.into(),
-            }
-        })
-        .collect();
-    ModelRc::new(VecModel::from(v))
+    match window.global::<Kiosk>().get_screen() {
+        UiScreen::CheckIn => flows::checkin::adapter::shown(window, c),
+        UiScreen::SignIn => flows::sign_in::adapter::shown(window),
+        UiScreen::Groups => flows::groups::adapter::shown(window),
+        UiScreen::Mimamori => flows::mimamori::adapter::shown(window),
+        UiScreen::Roster => flows::roster::adapter::shown(window),
+        UiScreen::Today => flows::today::adapter::shown(window),
+        UiScreen::Record => flows::record::adapter::shown(window),
+        UiScreen::Report => flows::report::adapter::shown(window),
+        UiScreen::Classes => flows::classes::adapter::shown(window),
+        UiScreen::Oversight => flows::oversight::adapter::shown(window),
+        UiScreen::Disclosure => flows::disclosure::adapter::shown(window),
+        UiScreen::Erasure | UiScreen::Erased => flows::erasure::adapter::shown(window),
+        UiScreen::Registration => flows::registration::adapter::shown(window),
+        UiScreen::Setup => None,
+    }
 }
 
 /// A list of texts as a Slint model (every adapter's lists of lines and labels).
@@ -232,30 +172,6 @@ macro_rules! wire {
 }
 pub(in crate::kiosk) use wire;
 
-/// The address entry's properties, cleared when no address is being entered.
-fn set_address_entry(g: &Kiosk<'_>, entry: Option<&controller::AddressEntry>) {
-    let Some(a) = entry else {
-        g.set_address_town(SharedString::new());
-        g.set_address_block(SharedString::new());
-        g.set_address_room(SharedString::new());
-        g.set_address_step(0);
-        g.set_address_hint(SharedString::new());
-        return;
-    };
-    g.set_address_hint(a.hint().into());
-    g.set_address_town(a.town.as_str().into());
-    g.set_address_block(a.block.as_str().into());
-    g.set_address_room(a.room.as_str().into());
-    g.set_address_step(match a.step {
-        controller::AddressStep::Numbers => 0,
-        controller::AddressStep::Building => 1,
-    });
-    g.set_address_field(match a.field {
-        controller::NumberField::Block => 0,
-        controller::NumberField::Room => 1,
-    });
-}
-
 impl Shared {
     /// Copies the controller's state into the screen and restarts the idle timer.
     fn refresh(self: &Rc<Self>) {
@@ -282,94 +198,6 @@ impl Shared {
             } else {
                 c.staff_header().into()
             });
-            g.set_choices(rows(c.record_choices()));
-            g.set_staff_message(c.staff_message().into());
-            g.set_staff_id(c.staff_id().unwrap_or_default().into());
-            g.set_staff_handles_people(c.staff_handles_people());
-            g.set_today(rows(c.today_rows()));
-            g.set_clock_question(c.clock_question().into());
-            let form = c.form();
-            g.set_form_program(
-                Program::ALL
-                    .iter()
-                    .position(|p| *p == form.program)
-                    .unwrap_or(0) as i32,
-            );
-            g.set_form_title(form.title as i32);
-            g.set_form_time(
-                format!(
-                    "{}〜{}",
-                    form.start.format("%-H:%M"),
-                    c.form_end().format("%-H:%M")
-                )
-                .into(),
-            );
-            match c.search() {
-                Some(s) => {
-                    g.set_search_by_phone(s.by_phone);
-                    g.set_search_query(s.query.as_str().into());
-                    g.set_search_searched(s.searched);
-                    let hits: Vec<UiSessionRow> = s
-                        .hits
-                        .iter()
-                        .map(|h| UiSessionRow {
-                            id: h.id.as_str().into(),
-                            title: h.label.as_str().into(),
-                            ..Default::default()
-                        })
-                        .collect();
-                    g.set_search_hits(ModelRc::new(VecModel::from(hits)));
-                    g.set_search_message(s.message.as_str().into());
-                    let field = s.edit.as_ref().map(controller::Edit::field);
-                    g.set_edit_phone(field == Some(controller::EditField::Phone));
-                    g.set_edit_name(field == Some(controller::EditField::Name));
-                    g.set_edit_address(field == Some(controller::EditField::Address));
-                    g.set_staff_classes(class_rows(&s.classes));
-                    let cards: Vec<UiCardRow> = s
-                        .cards
-                        .iter()
-                        .map(|r| UiCardRow {
-                            id: r.id.as_str().into(),
-                            label: r.label.as_str().into(),
-                        })
-                        .collect();
-                    g.set_record_cards(ModelRc::new(VecModel::from(cards)));
-                    g.set_address_for_class(
-                        s.apply_to
-                            .as_ref()
-                            .map(|c| c.title.as_str())
-                            .unwrap_or_default()
-                            .into(),
-                    );
-                    g.set_edit_text(match &s.edit {
-                        Some(controller::Edit::Phone(t)) => t.as_str().into(),
-                        _ => SharedString::new(),
-                    });
-                    g.set_record_text(
-                        s.record
-                            .as_ref()
-                            .map(|r| r.1.as_str())
-                            .unwrap_or_default()
-                            .into(),
-                    );
-                }
-                None => {
-                    g.set_search_query(SharedString::new());
-                    g.set_search_searched(false);
-                    g.set_search_hits(ModelRc::default());
-                    g.set_search_message(SharedString::new());
-                    g.set_record_text(SharedString::new());
-                    g.set_edit_text(SharedString::new());
-                    g.set_staff_classes(ModelRc::default());
-                    g.set_record_cards(ModelRc::default());
-                    g.set_address_for_class(SharedString::new());
-                }
-            }
-            g.set_record_has_address(c.record_has_address());
-            g.set_record_confirm_seat(c.confirm_check_in_pending());
-            g.set_cards_waiting(c.card_waiting());
-            g.set_record_name(c.record_name().unwrap_or_default().into());
-            set_address_entry(&g, c.address_entry());
             for adapter in flows::ADAPTERS {
                 (adapter.refresh)(&window, &c);
             }
@@ -453,9 +281,6 @@ impl KioskUi {
             let c = shared.controller.borrow();
             g.set_site(c.store().site().unwrap_or_default().into());
         }
-        let programs: Vec<&str> = Program::ALL.iter().map(|p| p.label()).collect();
-        g.set_programs(strings(&programs));
-        g.set_titles(strings(&SESSION_TITLES));
 
         macro_rules! wire {
             ($on:ident, |$c:ident $(, $arg:ident: $t:ty)*| $body:expr) => {{
@@ -469,51 +294,12 @@ impl KioskUi {
                 });
             }};
         }
-        // A record's check-in by hand (the resident's choice is `CheckIn.choose`).
-        wire!(on_choose, |c, id: SharedString| {
-            c.choose(&id);
-        });
         wire!(on_key, |c, k: SharedString| c.key(&k));
         wire!(on_backspace, |c| c.backspace());
         wire!(on_toggle_shift, |c| c.toggle_shift());
         wire!(on_toggle_symbols, |c| c.toggle_symbols());
         wire!(on_submit, |c| c.submit());
         wire!(on_cancel, |c| c.cancel());
-        wire!(on_sign_out, |c| c.sign_out());
-        wire!(on_add_session, |c| c.add_session_start());
-        wire!(on_form_program_set, |c, i: i32| c
-            .form_program(usize::try_from(i).unwrap_or(0)));
-        wire!(on_form_title_set, |c, i: i32| c
-            .form_title(usize::try_from(i).unwrap_or(0)));
-        wire!(on_form_start, |c, d: i32| c.form_start(d));
-        wire!(on_search_start, |c| c.search_start());
-        wire!(on_search_toggle, |c| c.search_toggle());
-        wire!(on_search_open, |c, id: SharedString| c.search_open(&id));
-        wire!(on_edit_start, |c, i: i32| c.edit_start(match i {
-            1 => controller::EditField::Phone,
-            2 => controller::EditField::Address,
-            _ => controller::EditField::Name,
-        }));
-        wire!(on_reverify_start, |c| c.reverify_start());
-        wire!(on_edit_menu, |c| c.edit_menu());
-        wire!(on_confirm_check_in, |c| c.confirm_check_in());
-        wire!(on_cards_start, |c| c.cards_start());
-        wire!(on_card_unlink, |c, id: SharedString| c.card_unlink(&id));
-        wire!(on_card_replace, |c, id: SharedString| c.card_replace(&id));
-        wire!(on_card_add, |c| c.card_add());
-        wire!(on_sheet_open, |c, id: SharedString| c.sheet_open(&id));
-        wire!(on_clock_confirm, |c| c.clock_confirm());
-        wire!(on_address_remove, |c| c.address_remove());
-        wire!(on_staff_classes_start, |c| c.staff_classes_start());
-        wire!(on_staff_apply, |c, id: SharedString| c.staff_apply(&id));
-        wire!(on_delete_start, |c| c.delete_start());
-        wire!(on_delete_confirm, |c| c.delete_confirm());
-        wire!(on_address_focus, |c, i: i32| c.address_focus(if i == 1 {
-            controller::NumberField::Room
-        } else {
-            controller::NumberField::Block
-        }));
-        wire!(on_form_length, |c, d: i32| c.form_length(d));
         for adapter in flows::ADAPTERS {
             (adapter.wire)(&window, &shared);
         }

@@ -8,13 +8,10 @@
 use std::time::Duration;
 
 mod address_entry;
-mod cards;
-mod clock;
 pub(in crate::kiosk) mod keys;
 // The name entry lives with the registration flow; the record's
 // corrections use it from here too.
 pub(in crate::kiosk) use crate::kiosk::flows::registration::name_entry;
-mod search;
 mod setup;
 mod training;
 pub use crate::kiosk::flows::disclosure::{Disclose, DiscloseStep};
@@ -30,9 +27,7 @@ pub use crate::kiosk::flows::report::{
 };
 pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
 pub use address_entry::{AddressEntry, AddressStep, NumberField};
-pub use cards::CardRow;
 pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
-pub use search::{CardWait, Edit, EditField, Hit, Search};
 pub use setup::{
     CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
 };
@@ -41,14 +36,18 @@ pub use training::TrainingResult;
 pub(in crate::kiosk) use keys::step_page;
 
 pub use crate::kiosk::flows::checkin::{WAITING_ROWS, WAITING_TICK, WaitingList};
+pub use crate::kiosk::flows::record::cards::CardRow;
+pub use crate::kiosk::flows::record::{CardWait, Edit, EditField, Hit, RecordFlow};
 pub use crate::kiosk::flows::sign_in::Field;
+pub use crate::kiosk::flows::today::{SESSION_TITLES, SessionForm};
 pub use crate::kiosk::flows::{Flow, Screen};
 
-use chrono::{NaiveTime, Timelike};
+use chrono::NaiveTime;
 
 use crate::kiosk::flows::checkin::CheckIn;
 use crate::kiosk::flows::sign_in::SignIn;
-use crate::store::sessions::{NewSession, Program, SessionInfo, SessionMode};
+use crate::kiosk::flows::today::Today;
+use crate::store::sessions::SessionInfo;
 use crate::store::{StaffSession, Store};
 
 /// What the buzzer and lights should do after a tap: the hardware layer's
@@ -142,36 +141,6 @@ pub struct SessionRow {
     pub class_id: String,
 }
 
-/// Titles staff can pick for a new session (no Japanese typing needed).
-pub const SESSION_TITLES: [&str; 6] = [
-    "交流サロン",
-    "体操教室",
-    "健康講座",
-    "趣味の会",
-    "うたごえ広場",
-    "相談会",
-];
-
-/// The new-session form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionForm {
-    pub program: Program,
-    pub title: usize,
-    pub start: NaiveTime,
-    pub minutes: u32,
-}
-
-impl Default for SessionForm {
-    fn default() -> Self {
-        Self {
-            program: Program::Koryu,
-            title: 0,
-            start: NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default(),
-            minutes: 90,
-        }
-    }
-}
-
 /// The kiosk.
 pub struct KioskController {
     pub(in crate::kiosk) store: Store,
@@ -192,10 +161,11 @@ pub struct KioskController {
     /// A record's sessions, for a check-in by hand.
     pub(in crate::kiosk) choices: Vec<SessionRow>,
     pub(in crate::kiosk) staff_message: String,
-    pub(in crate::kiosk) today: Vec<SessionRow>,
-    pub(in crate::kiosk) form: SessionForm,
+    /// 「今日の受付」 ([`crate::kiosk::flows::today`]).
+    pub(in crate::kiosk) today: Today,
     pub(in crate::kiosk) reg: Option<Registration>,
-    pub(in crate::kiosk) search: Option<Search>,
+    /// A person's record at the desk ([`crate::kiosk::flows::record`]).
+    pub(in crate::kiosk) search: Option<RecordFlow>,
     /// Lottery classes: class mode, the results, the attendance sheet
     /// ([`crate::kiosk::flows::classes`]).
     pub(in crate::kiosk) classes: crate::kiosk::flows::classes::Classes,
@@ -265,8 +235,7 @@ impl KioskController {
             roster: Default::default(),
             choices: Vec::new(),
             staff_message: String::new(),
-            today: Vec::new(),
-            form: SessionForm::default(),
+            today: Today::default(),
             reg: None,
             search: None,
             classes: Default::default(),
@@ -324,14 +293,6 @@ impl KioskController {
 
     pub fn staff_message(&self) -> &str {
         &self.staff_message
-    }
-
-    pub fn today_rows(&self) -> &[SessionRow] {
-        &self.today
-    }
-
-    pub fn form(&self) -> &SessionForm {
-        &self.form
     }
 
     /// The date line of the waiting screen, e.g. "11月23日（月）".
@@ -497,46 +458,6 @@ impl KioskController {
         }
     }
 
-    /// The staff "Today" screen: the sessions, head counts and who is checked in.
-    pub fn open_today(&mut self) {
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
-        self.screen = Screen::StaffToday;
-        let today = self.store.clock().today();
-        let sessions = self.store.sessions_on(today).unwrap_or_default();
-        let roster = if staff.role().handles_personal_data() {
-            self.store.roster_on(&staff, today).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        self.today = sessions
-            .iter()
-            .map(|s| {
-                let names: Vec<&str> = roster
-                    .iter()
-                    .filter(|r| r.session_id == s.id)
-                    .map(|r| r.kana.as_str())
-                    .collect();
-                let class_id = if s.mode == SessionMode::Lottery {
-                    self.store
-                        .class_of_session(&s.id)
-                        .ok()
-                        .flatten()
-                        .map(|c| c.class_id)
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                };
-                SessionRow {
-                    names: names.join("、"),
-                    class_id,
-                    ..row(s)
-                }
-            })
-            .collect();
-    }
-
     /// One tap: the staff member signs out; the store stays unlocked for check-ins.
     pub fn sign_out(&mut self) {
         if let Some(s) = self.staff.take() {
@@ -592,77 +513,20 @@ impl KioskController {
         }
     }
 
-    pub fn add_session_start(&mut self) {
-        if self.screen == Screen::StaffToday {
-            self.form = SessionForm::default();
-            self.staff_message.clear();
-            self.screen = Screen::StaffAddSession;
-        }
-    }
-
-    pub fn form_program(&mut self, index: usize) {
-        if let Some(p) = Program::ALL.get(index) {
-            self.form.program = *p;
-        }
-    }
-
-    pub fn form_title(&mut self, index: usize) {
-        if index < SESSION_TITLES.len() {
-            self.form.title = index;
-        }
-    }
-
-    /// Moves the start by whole half hours, between 8:00 and 20:00.
-    pub fn form_start(&mut self, half_hours: i32) {
-        let minutes = (self.form.start.hour() * 60 + self.form.start.minute()) as i32;
-        let next = (minutes + half_hours * 30).clamp(8 * 60, 20 * 60) as u32;
-        if let Some(t) = NaiveTime::from_hms_opt(next / 60, next % 60, 0) {
-            self.form.start = t;
-        }
-    }
-
-    /// Changes the length by half hours, 30 minutes to 8 hours.
-    pub fn form_length(&mut self, half_hours: i32) {
-        let next = (self.form.minutes as i32 + half_hours * 30).clamp(30, 480);
-        self.form.minutes = next as u32;
-    }
-
-    pub fn form_end(&self) -> NaiveTime {
-        self.form
-            .start
-            .overflowing_add_signed(chrono::Duration::minutes(i64::from(self.form.minutes)))
-            .0
-    }
-
     /// The title bar of the current staff screen; empty where there is none
     /// (keyboard screens need the room, resident screens have their own).
     pub fn staff_header(&self) -> String {
-        match self.screen {
-            Screen::StaffToday => {
-                format!(
-                    "今日の受付（スタッフ {}）",
-                    self.staff_id().unwrap_or_default()
-                )
-            }
-            Screen::StaffAddSession => "活動を追加".into(),
-            Screen::StaffRecord => "記録".into(),
-            Screen::StaffEditMenu => "記録を直す・消す".into(),
-            Screen::StaffCards => "カードの登録".into(),
-            Screen::StaffClasses => "教室に申し込む（ご本人に代わって）".into(),
-            Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
-                "さがした結果".into()
-            }
-            _ => self
-                .groups_header()
-                .or_else(|| self.mimamori_header())
-                .or_else(|| self.roster_header())
-                .or_else(|| self.classes_header())
-                .or_else(|| self.oversight_header())
-                .or_else(|| self.disclosure_header())
-                .or_else(|| self.erasure_header())
-                .or_else(|| self.registration_header())
-                .unwrap_or_default(),
-        }
+        self.today_header()
+            .or_else(|| self.record_header())
+            .or_else(|| self.groups_header())
+            .or_else(|| self.mimamori_header())
+            .or_else(|| self.roster_header())
+            .or_else(|| self.classes_header())
+            .or_else(|| self.oversight_header())
+            .or_else(|| self.disclosure_header())
+            .or_else(|| self.erasure_header())
+            .or_else(|| self.registration_header())
+            .unwrap_or_default()
     }
 
     /// The name being entered on the current screen: the registration
@@ -748,29 +612,5 @@ impl KioskController {
     /// 「1つもどす」: takes back the last pick.
     pub fn name_undo(&mut self) {
         self.with_name_entry(NameEntry::undo);
-    }
-
-    fn add_session(&mut self) {
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
-        let end = self.form_end();
-        if end <= self.form.start {
-            self.staff_message = "終わりの時刻が日付をまたいでいます。".into();
-            return;
-        }
-        let new = NewSession {
-            program: self.form.program,
-            date: self.store.clock().today(),
-            start: self.form.start,
-            end,
-            title: SESSION_TITLES[self.form.title.min(SESSION_TITLES.len() - 1)].to_owned(),
-            capacity: None,
-            mode: SessionMode::Open,
-        };
-        match self.store.add_session(&staff, new) {
-            Ok(_) => self.open_today(),
-            Err(e) => self.staff_message = e.to_string(),
-        }
     }
 }

@@ -12,13 +12,16 @@
 //! ([`checkin`]) and the staff sign-in ([`sign_in`]); built as flows from
 //! the start (issue 15): 「グループの受付」 ([`groups`]) and
 //! 「おやすみが続いている方」 ([`mimamori`]), 「名簿の取り込み」 ([`roster`]).
-//! Moved from `controller/` (issue 17, phase 2): 「月の報告」 ([`report`]),
+//! Moved from `controller/` (issue 17, phase 2): 「今日の受付」 ([`today`]),
+//! a person's record at the desk ([`record`]: search, the record,
+//! corrections, deletion, cards, applying to a lottery class on the
+//! person's behalf), 「月の報告」 ([`report`]),
 //! lottery classes ([`classes`]: [`Flow::Classes`] and [`Flow::ClassesStaff`]),
 //! 「事故・点検」 ([`oversight`]), 開示 ([`disclosure`]), 「契約終了の消去」
 //! and the erased screen ([`erasure`]), 「新しい方の登録」 ([`registration`],
-//! with the name entry the record's corrections share). The screens still marked
-//! [`Flow::Staff`] live in `controller/` and in the `Kiosk` global until
-//! their flows move.
+//! with the name entry the record's corrections share). Every screen now
+//! belongs to a flow; the window's `Kiosk` global keeps only what they all
+//! share (which flow shows, the title bar, the on-screen keyboards).
 
 pub mod checkin;
 pub mod classes;
@@ -27,10 +30,12 @@ pub mod erasure;
 pub mod groups;
 pub mod mimamori;
 pub mod oversight;
+pub mod record;
 pub mod registration;
 pub mod report;
 pub mod roster;
 pub mod sign_in;
+pub mod today;
 
 use std::rc::Rc;
 
@@ -53,6 +58,12 @@ pub enum Flow {
     Mimamori,
     /// 「名簿の取り込み」: the ward's roster from a USB stick ([`roster`]).
     Roster,
+    /// 「今日の受付」: the staff home screen and adding a session ([`today`]).
+    Today,
+    /// A person's record at the desk: search, the record, corrections,
+    /// deletion, cards, applying to a lottery class on the person's behalf
+    /// ([`record`]; the class list's rows and words are [`classes`]').
+    Record,
     /// 「月の報告」: the month's tables and chart, exports to a USB stick
     /// with the media ledger ([`report`]).
     Report,
@@ -72,9 +83,6 @@ pub enum Flow {
     /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
     /// behind a sign-in).
     ClassesStaff,
-    /// The staff screens not moved yet: today, search, record and
-    /// corrections.
-    Staff,
     /// The store has been erased: the kiosk does nothing else. Not a staff
     /// flow (nothing locks, nothing signs in); its screen is drawn by the
     /// [`erasure`] flow's adapter.
@@ -87,10 +95,11 @@ impl Flow {
         matches!(
             self,
             Flow::SignIn
-                | Flow::Staff
                 | Flow::Groups
                 | Flow::Mimamori
                 | Flow::Roster
+                | Flow::Today
+                | Flow::Record
                 | Flow::Report
                 | Flow::ClassesStaff
                 | Flow::Oversight
@@ -174,23 +183,23 @@ screens! {
     /// 「名簿の取り込み」: the files on the stick, a file's problems or its
     /// differences, the import.
     StaffRoster => Roster,
-    StaffToday => Staff,
-    StaffAddSession => Staff,
+    StaffToday => Today,
+    StaffAddSession => Today,
     /// 「新しい方の登録」, step by step (also 「本人確認をやり直す」).
     StaffRegister => Registration,
-    StaffSearch => Staff,
-    StaffRecord => Staff,
-    StaffCorrect => Staff,
+    StaffSearch => Record,
+    StaffRecord => Record,
+    StaffCorrect => Record,
     /// 「直す・消す」 on a record: which field to correct, or delete.
-    StaffEditMenu => Staff,
+    StaffEditMenu => Record,
     /// The classes taking applications, to apply on the person's behalf.
-    StaffClasses => Staff,
+    StaffClasses => Record,
     /// 「記録を消す」: asks before deleting.
-    StaffConfirmDelete => Staff,
+    StaffConfirmDelete => Record,
     /// The monthly report: preview, chart, USB export, media ledger.
     StaffReport => Report,
     /// A record's cards: take one off, replace one, add one.
-    StaffCards => Staff,
+    StaffCards => Record,
     /// A lottery class's attendance sheet (出席簿).
     StaffSheet => ClassesStaff,
     /// 「事故・点検」: record an incident, the inspection summary, the
@@ -221,7 +230,7 @@ pub(in crate::kiosk) struct Adapter {
 }
 
 /// Every flow's adapter, one line per flow; the window's own `Kiosk` global
-/// (the screens not moved yet) is wired by `ui.rs`.
+/// (which flow shows, the title bar, the keyboards) is wired by `ui.rs`.
 pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: checkin::adapter::wire,
@@ -246,6 +255,14 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: roster::adapter::wire,
         refresh: roster::adapter::refresh,
+    },
+    Adapter {
+        wire: today::adapter::wire,
+        refresh: today::adapter::refresh,
+    },
+    Adapter {
+        wire: record::adapter::wire,
+        refresh: record::adapter::refresh,
     },
     Adapter {
         wire: report::adapter::wire,

@@ -14,9 +14,9 @@
 //! `=> ClassesStaff` (staff) lines of the registry
 //! ([`crate::kiosk::flows::Screen`]).
 //!
-//! Applying on a person's behalf at the desk (`StaffClasses`) stays with the
-//! record it starts from (`controller/search.rs`): it uses this flow's
-//! [`ClassRow`] and [`wording`].
+//! Applying on a person's behalf at the desk (`StaffClasses`) belongs to the
+//! record flow it starts from ([`crate::kiosk::flows::record`]): it uses this
+//! flow's [`ClassRow`], [`wording`] and the rows of [`adapter`].
 
 pub mod adapter;
 pub mod wording;

@@ -782,7 +782,7 @@ impl KioskController {
         let Some((id, birth, postal)) = self.search.as_ref().and_then(|s| {
             s.record
                 .as_ref()
-                .map(|r| (r.0.clone(), s.record_birth, s.record_postal.clone()))
+                .map(|r| (r.id.clone(), r.birth, r.postal.clone()))
         }) else {
             return;
         };

@@ -1,18 +1,104 @@
-//! Search by kana or phone → a person's record → check in by hand.
+//! A person's record at the desk: search by furigana or phone, the record
+//! (check-in by hand, 「それでも受付する」 at a class without a seat),
+//! corrections of the name, the phone and the address, deletion (asked
+//! first), the person's cards ([`cards`]) and applying to a lottery class
+//! on their behalf. Every look, change and deletion is audited by the store.
+//!
+//! The decisions are [`RecordFlow`]'s methods over the small
+//! [`RecordStore`] trait and [`name_corrections`]: the controller calls
+//! them with the real store, `tests/record_flow.rs` with a fake.
+//!
+//! Screens: the `=> Record` lines of the registry; words in [`wording`].
+
+pub mod adapter;
+pub mod cards;
+pub mod wording;
 
 use zeroize::Zeroizing;
 
-use super::address_entry::{AddressEntry, AddressStep, NumberField};
-use super::keys::type_key;
-use super::name_entry::NameEntry;
-use super::{KioskController, Screen, SessionRow, row};
-use crate::eligibility::{self, PhoneNumber, to_wareki};
-use crate::jp_date;
+use crate::eligibility::PhoneNumber;
+use crate::error::Result;
+use crate::kiosk::controller::keys::type_key;
+use crate::kiosk::controller::{
+    AddressEntry, AddressStep, CardRow, Disclose, KioskController, NameEntry, NumberField, Screen,
+    SessionRow, row,
+};
 use crate::kiosk::flows::classes::{self, ClassRow};
 use crate::store::Actor;
 use crate::store::attendance::{CheckInMethod, CheckInOutcome};
+use crate::store::cards::LinkedCard;
 use crate::store::lottery::ApplyOutcome;
-use crate::store::participants::{Correction, normalize_kana};
+use crate::store::participants::{Correction, ParticipantSummary, normalize_kana};
+use crate::store::{StaffSession, Store};
+
+pub use cards::CardWait;
+
+/// At most this many search results are shown.
+pub const SEARCH_LIMIT: usize = 30;
+
+/// What the flow needs from the store (`tests/record_flow.rs` fakes it).
+/// Each call is audited by the real store under the signed-in staff member.
+pub trait RecordStore {
+    fn find_by_kana(&mut self, kana: &str) -> Result<Vec<ParticipantSummary>>;
+    fn find_by_phone(&mut self, phone: &PhoneNumber) -> Result<Vec<ParticipantSummary>>;
+    fn correct(&mut self, participant_id: &str, change: Correction) -> Result<()>;
+    fn delete(&mut self, participant_id: &str) -> Result<()>;
+    fn cards_of(&mut self, participant_id: &str) -> Result<Vec<LinkedCard>>;
+    fn unlink_card(&mut self, participant_id: &str, link_id: &str) -> Result<()>;
+    fn replace_card(
+        &mut self,
+        participant_id: &str,
+        link_id: &str,
+        new_card: &tsudoi_hw::CardId,
+    ) -> Result<()>;
+    fn link_card(&mut self, participant_id: &str, card: &tsudoi_hw::CardId) -> Result<()>;
+}
+
+/// The store with the signed-in staff member.
+pub struct StaffRecords<'a> {
+    pub store: &'a mut Store,
+    pub staff: &'a StaffSession,
+}
+
+impl RecordStore for StaffRecords<'_> {
+    fn find_by_kana(&mut self, kana: &str) -> Result<Vec<ParticipantSummary>> {
+        self.store.find_by_kana(self.staff, kana)
+    }
+
+    fn find_by_phone(&mut self, phone: &PhoneNumber) -> Result<Vec<ParticipantSummary>> {
+        self.store.find_by_phone(self.staff, phone)
+    }
+
+    fn correct(&mut self, participant_id: &str, change: Correction) -> Result<()> {
+        self.store.correct(self.staff, participant_id, change)
+    }
+
+    fn delete(&mut self, participant_id: &str) -> Result<()> {
+        self.store.delete_participant(self.staff, participant_id)
+    }
+
+    fn cards_of(&mut self, participant_id: &str) -> Result<Vec<LinkedCard>> {
+        self.store.cards_of(self.staff, participant_id)
+    }
+
+    fn unlink_card(&mut self, participant_id: &str, link_id: &str) -> Result<()> {
+        self.store.unlink_card(self.staff, participant_id, link_id)
+    }
+
+    fn replace_card(
+        &mut self,
+        participant_id: &str,
+        link_id: &str,
+        new_card: &tsudoi_hw::CardId,
+    ) -> Result<()> {
+        self.store
+            .replace_card(self.staff, participant_id, link_id, new_card)
+    }
+
+    fn link_card(&mut self, participant_id: &str, card: &tsudoi_hw::CardId) -> Result<()> {
+        self.store.link_card(self.staff, participant_id, card)
+    }
+}
 
 /// One search hit: the kana and the birth year, enough to pick the right person.
 pub struct Hit {
@@ -20,26 +106,39 @@ pub struct Hit {
     pub label: Zeroizing<String>,
 }
 
-/// The search screen's state. Dropped (and zeroized) when staff leave it.
+/// The record on screen: its id, the text shown, and what the corrections
+/// and the identity check start from.
 #[derive(Default)]
-pub struct Search {
+pub struct OpenRecord {
+    pub id: String,
+    /// The record as shown ([`wording::record_text`]).
+    pub text: Zeroizing<String>,
+    pub birth: Option<chrono::NaiveDate>,
+    pub postal: Option<Zeroizing<String>>,
+    pub name: Zeroizing<String>,
+    pub kana: Zeroizing<String>,
+    /// Ward and town from the postal code on record ("新宿区西新宿").
+    pub town: Option<Zeroizing<String>>,
+    pub address: Option<Zeroizing<String>>,
+}
+
+/// The flow's state, from 「さがす」 until staff leave it. Dropped (and
+/// zeroized) then.
+#[derive(Default)]
+pub struct RecordFlow {
     pub by_phone: bool,
     pub query: Zeroizing<String>,
+    /// In the store's order, at most [`SEARCH_LIMIT`].
     pub hits: Vec<Hit>,
     /// False while typing, true once the results are shown.
     pub searched: bool,
     pub message: String,
-    /// The open record: its id and the text shown.
-    pub record: Option<(String, Zeroizing<String>)>,
-    pub(in crate::kiosk) record_birth: Option<chrono::NaiveDate>,
-    pub(in crate::kiosk) record_postal: Option<Zeroizing<String>>,
-    pub(super) record_name: Option<Zeroizing<String>>,
-    pub(super) record_kana: Option<Zeroizing<String>>,
-    /// Ward and town from the postal code on record ("新宿区西新宿").
-    pub(super) record_town: Option<Zeroizing<String>>,
-    pub(super) record_address: Option<Zeroizing<String>>,
+    /// The open record.
+    pub record: Option<OpenRecord>,
     /// The correction being made.
     pub edit: Option<Edit>,
+    /// 「記録を消す」 was pressed: the next 「消す」 deletes.
+    pub delete_asked: bool,
     /// The lottery classes taking applications, offered on the person's behalf.
     pub classes: Vec<ClassRow>,
     /// The class the address is being entered for (a first application).
@@ -48,40 +147,11 @@ pub struct Search {
     /// warning and may confirm the check-in.
     pub confirm_seat: Option<String>,
     /// The open record's cards (on the cards screen).
-    pub cards: Vec<super::CardRow>,
+    pub cards: Vec<CardRow>,
     /// The cards screen waits for a tap to add or replace a card.
     pub card_wait: Option<CardWait>,
     /// The disclosure PDF being written to a stick.
-    pub disclosure: Option<super::Disclose>,
-}
-
-/// What the next tap on the cards screen does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CardWait {
-    /// Links the card to the person.
-    Add,
-    /// Replaces the card with this link id.
-    Replace(String),
-}
-
-impl Search {
-    /// Drops everything shown of the open record.
-    fn forget_record(&mut self) {
-        self.record = None;
-        self.record_birth = None;
-        self.record_postal = None;
-        self.record_name = None;
-        self.record_kana = None;
-        self.record_town = None;
-        self.record_address = None;
-        self.edit = None;
-        self.classes.clear();
-        self.apply_to = None;
-        self.confirm_seat = None;
-        self.cards.clear();
-        self.card_wait = None;
-        self.disclosure = None;
-    }
+    pub disclosure: Option<Disclose>,
 }
 
 /// A field staff can correct on screen.
@@ -112,16 +182,167 @@ impl Edit {
     }
 }
 
+/// The corrections a name entry comes to, against the furigana on record:
+/// the furigana alone, the written name (and the furigana if it changed),
+/// or why there is nothing to save.
+pub fn name_corrections(
+    entry: &NameEntry,
+    kana_on_record: &str,
+) -> std::result::Result<Vec<Correction>, String> {
+    let kana_changed = normalize_kana(&entry.kana)
+        .map(|k| k != *kana_on_record)
+        .unwrap_or(true);
+    if !entry.has_picks() && kana_changed {
+        // Only the furigana was corrected.
+        return normalize_kana(&entry.kana)
+            .map(|k| vec![Correction::Kana(k)])
+            .map_err(|e| e.to_string());
+    }
+    if !entry.has_picks() {
+        return Err(wording::NOTHING_CHANGED.into());
+    }
+    match entry.validated() {
+        Ok((name, kana)) if kana_changed => {
+            Ok(vec![Correction::Name(name), Correction::Kana(kana)])
+        }
+        Ok((name, _)) => Ok(vec![Correction::Name(name)]),
+        Err(e) => Err(e),
+    }
+}
+
+impl RecordFlow {
+    /// Drops everything shown of the open record.
+    pub fn forget_record(&mut self) {
+        self.record = None;
+        self.edit = None;
+        self.delete_asked = false;
+        self.classes.clear();
+        self.apply_to = None;
+        self.confirm_seat = None;
+        self.cards.clear();
+        self.card_wait = None;
+        self.disclosure = None;
+    }
+
+    fn record_id(&self) -> Option<String> {
+        self.record.as_ref().map(|r| r.id.clone())
+    }
+
+    /// 「さがす」: the hits in the store's order, at most [`SEARCH_LIMIT`]
+    /// (audited by the store); a phone number that cannot be one is
+    /// refused before the store is asked.
+    pub fn run_search(&mut self, store: &mut impl RecordStore) {
+        let found = if self.by_phone {
+            match PhoneNumber::parse(&self.query) {
+                Ok(p) => store.find_by_phone(&p),
+                Err(e) => {
+                    self.message = e.to_string();
+                    return;
+                }
+            }
+        } else {
+            store.find_by_kana(&self.query)
+        };
+        match found {
+            Ok(list) => {
+                self.hits = list
+                    .into_iter()
+                    .take(SEARCH_LIMIT)
+                    .map(|p| Hit {
+                        label: Zeroizing::new(wording::hit(p.kana.as_str(), p.birth_date)),
+                        id: p.id,
+                    })
+                    .collect();
+                self.searched = true;
+                self.message = if self.hits.is_empty() {
+                    wording::NOT_FOUND.into()
+                } else {
+                    String::new()
+                };
+            }
+            Err(e) => self.message = e.to_string(),
+        }
+    }
+
+    /// Saves the corrections to the open record, one by one (each audited
+    /// by the store), stopping at the first refusal. True when all were saved.
+    pub fn save(&mut self, store: &mut impl RecordStore, changes: Vec<Correction>) -> bool {
+        let Some(id) = self.record_id() else {
+            return false;
+        };
+        for change in changes {
+            if let Err(e) = store.correct(&id, change) {
+                self.message = e.to_string();
+                return false;
+            }
+        }
+        self.message = wording::CORRECTED.into();
+        true
+    }
+
+    /// 「記録を消す」: asks first.
+    pub fn ask_delete(&mut self) {
+        if self.record.is_some() {
+            self.delete_asked = true;
+            self.message.clear();
+        }
+    }
+
+    /// 「やめる」 on the question.
+    pub fn keep(&mut self) {
+        self.delete_asked = false;
+        self.message.clear();
+    }
+
+    /// 「消す」 on the question: the person and everything linked to them
+    /// go; the record leaves the screen and the results. Nothing happens
+    /// unless [`Self::ask_delete`] came first. True when deleted.
+    pub fn confirm_delete(&mut self, store: &mut impl RecordStore) -> bool {
+        if !self.delete_asked {
+            return false;
+        }
+        self.delete_asked = false;
+        let Some(id) = self.record_id() else {
+            return false;
+        };
+        match store.delete(&id) {
+            Ok(()) => {
+                self.forget_record();
+                self.hits.retain(|h| h.id != id);
+                self.message = wording::DELETED.into();
+                true
+            }
+            Err(e) => {
+                self.message = e.to_string();
+                false
+            }
+        }
+    }
+}
+
 impl KioskController {
-    pub fn search(&self) -> Option<&Search> {
+    pub fn search(&self) -> Option<&RecordFlow> {
         self.search.as_ref()
+    }
+
+    /// The store with the signed-in staff member, and the flow's state.
+    fn records(&mut self) -> Option<(StaffRecords<'_>, &mut RecordFlow)> {
+        let staff = self.staff.as_ref()?;
+        let flow = self.search.as_mut()?;
+        Some((
+            StaffRecords {
+                store: &mut self.store,
+                staff,
+            },
+            flow,
+        ))
     }
 
     /// "さがす" on the Today screen.
     pub fn search_start(&mut self) {
         // The button is hidden from operators; the rule holds here too.
         if self.screen == Screen::StaffToday && self.staff_handles_people() {
-            self.search = Some(Search::default());
+            self.search = Some(RecordFlow::default());
             self.screen = Screen::StaffSearch;
         }
     }
@@ -172,14 +393,10 @@ impl KioskController {
         if self.screen != Screen::StaffEditMenu || !self.record_has_address() {
             return;
         }
-        let Some((staff, id)) = self.staff_and_record() else {
-            return;
-        };
-        self.save_corrections(&staff, &id, vec![Correction::Address(None)]);
-        if let Some(s) = self.search.as_mut()
-            && s.message == "訂正しました。"
+        if self.save_corrections(vec![Correction::Address(None)])
+            && let Some(s) = self.search.as_mut()
         {
-            s.message = "住所を消しました。".into();
+            s.message = wording::ADDRESS_REMOVED.into();
         }
     }
 
@@ -188,23 +405,25 @@ impl KioskController {
         if self.screen != Screen::StaffEditMenu {
             return;
         }
-        if let Some(s) = self.search.as_mut() {
-            s.edit = Some(match field {
-                EditField::Name => Edit::Name(NameEntry::with_kana(
-                    s.record_kana.as_deref().map_or("", String::as_str),
-                )),
-                EditField::Phone => Edit::Phone(Zeroizing::new(String::new())),
-                EditField::Address => match &s.record_town {
-                    Some(town) => Edit::Address(AddressEntry::new(town.to_string())),
-                    None => {
-                        s.message = "町名がわかりません。先に「本人確認をやり直す」で郵便番号を記録してください。".into();
-                        return;
-                    }
-                },
-            });
-            s.message.clear();
-            self.screen = Screen::StaffCorrect;
-        }
+        let Some(s) = self.search.as_mut() else {
+            return;
+        };
+        let Some(r) = s.record.as_ref() else {
+            return;
+        };
+        s.edit = Some(match field {
+            EditField::Name => Edit::Name(NameEntry::with_kana(r.kana.as_str())),
+            EditField::Phone => Edit::Phone(Zeroizing::new(String::new())),
+            EditField::Address => match &r.town {
+                Some(town) => Edit::Address(AddressEntry::new(town.to_string())),
+                None => {
+                    s.message = wording::NO_TOWN.into();
+                    return;
+                }
+            },
+        });
+        s.message.clear();
+        self.screen = Screen::StaffCorrect;
     }
 
     /// The address being entered, if any.
@@ -226,7 +445,8 @@ impl KioskController {
     pub fn record_address(&self) -> Option<&str> {
         self.search
             .as_ref()
-            .and_then(|s| s.record_address.as_deref())
+            .and_then(|s| s.record.as_ref())
+            .and_then(|r| r.address.as_deref())
             .map(String::as_str)
     }
 
@@ -284,7 +504,8 @@ impl KioskController {
                         classes::wording::staff_applied(&class.title, entry_number, class.draw_on);
                 }
             }
-            Ok(ApplyOutcome::NeedsAddress) => match &s.record_town {
+            Ok(ApplyOutcome::NeedsAddress) => match s.record.as_ref().and_then(|r| r.town.as_ref())
+            {
                 Some(town) => {
                     s.edit = Some(Edit::Address(AddressEntry::new(town.to_string())));
                     s.apply_to = Some(class);
@@ -313,7 +534,7 @@ impl KioskController {
         if self.screen == Screen::StaffEditMenu
             && let Some(s) = self.search.as_mut()
         {
-            s.message.clear();
+            s.ask_delete();
             self.screen = Screen::StaffConfirmDelete;
         }
     }
@@ -324,34 +545,21 @@ impl KioskController {
         if self.screen != Screen::StaffConfirmDelete {
             return;
         }
-        let Some((staff, pid)) = self.staff_and_record() else {
+        let Some((mut store, flow)) = self.records() else {
             return;
         };
-        let result = self.store.delete_participant(&staff, &pid);
-        let Some(s) = self.search.as_mut() else {
-            return;
-        };
-        match result {
-            Ok(()) => {
-                s.forget_record();
-                s.hits.retain(|h| h.id != pid);
-                s.message = "記録を消しました。".into();
-                self.choices.clear();
-                self.screen = Screen::StaffSearch;
-            }
-            Err(e) => {
-                s.message = e.to_string();
-                self.screen = Screen::StaffEditMenu;
-            }
+        if flow.confirm_delete(&mut store) {
+            self.choices.clear();
+            self.screen = Screen::StaffSearch;
+        } else {
+            self.screen = Screen::StaffEditMenu;
         }
     }
 
     /// The signed-in staff member and the open record's id.
-    pub(in crate::kiosk) fn staff_and_record(
-        &self,
-    ) -> Option<(crate::store::StaffSession, String)> {
+    pub(in crate::kiosk) fn staff_and_record(&self) -> Option<(StaffSession, String)> {
         let staff = self.staff.clone()?;
-        let id = self.search.as_ref()?.record.as_ref()?.0.clone();
+        let id = self.search.as_ref()?.record.as_ref()?.id.clone();
         Some((staff, id))
     }
 
@@ -359,75 +567,46 @@ impl KioskController {
     pub fn record_name(&self) -> Option<&str> {
         self.search
             .as_ref()
-            .and_then(|s| s.record_name.as_deref())
-            .map(String::as_str)
+            .and_then(|s| s.record.as_ref())
+            .map(|r| r.name.as_str())
     }
 
     /// Saves the correction (audited by the store) and shows the record again.
     pub(in crate::kiosk) fn edit_save(&mut self) {
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
         let Some(s) = self.search.as_mut() else {
             return;
         };
-        let (Some(edit), Some((id, _))) = (s.edit.as_mut(), s.record.as_ref()) else {
+        let (Some(edit), Some(record)) = (s.edit.as_mut(), s.record.as_ref()) else {
             return;
         };
-        let id = id.clone();
-        if let Edit::Address(a) = edit {
-            if a.step == AddressStep::Numbers {
-                if let Err(e) = a.to_building() {
-                    s.message = e;
+        let changes = match edit {
+            Edit::Address(a) => {
+                if a.step == AddressStep::Numbers {
+                    if let Err(e) = a.to_building() {
+                        s.message = e;
+                    }
+                    return;
                 }
-                return;
+                let address = match a.address() {
+                    Ok(addr) => addr,
+                    Err(e) => {
+                        s.message = e;
+                        return;
+                    }
+                };
+                if let Some(class) = s.apply_to.clone() {
+                    self.apply_for_record(class, Some(address));
+                    return;
+                }
+                vec![Correction::Address(Some(address))]
             }
-            let address = match a.address() {
-                Ok(addr) => addr,
+            Edit::Name(n) => match name_corrections(n, record.kana.as_str()) {
+                Ok(c) => c,
                 Err(e) => {
                     s.message = e;
                     return;
                 }
-            };
-            if let Some(class) = s.apply_to.clone() {
-                self.apply_for_record(class, Some(address));
-                return;
-            }
-            return self.save_corrections(&staff, &id, vec![Correction::Address(Some(address))]);
-        }
-        let changes = match edit {
-            Edit::Name(n) => {
-                let on_record = s.record_kana.as_deref().map_or("", String::as_str);
-                let kana_changed = normalize_kana(&n.kana)
-                    .map(|k| k != *on_record)
-                    .unwrap_or(true);
-                if !n.has_picks() && kana_changed {
-                    // Only the furigana was corrected.
-                    match normalize_kana(&n.kana) {
-                        Ok(k) => vec![Correction::Kana(k)],
-                        Err(e) => {
-                            s.message = e.to_string();
-                            return;
-                        }
-                    }
-                } else if !n.has_picks() {
-                    s.message =
-                        "変更がありません。ふりがなを直すか、「氏名」を押して書き方を選んでください。"
-                            .into();
-                    return;
-                } else {
-                    match n.validated() {
-                        Ok((name, kana)) if kana_changed => {
-                            vec![Correction::Name(name), Correction::Kana(kana)]
-                        }
-                        Ok((name, _)) => vec![Correction::Name(name)],
-                        Err(e) => {
-                            s.message = e;
-                            return;
-                        }
-                    }
-                }
-            }
+            },
             Edit::Phone(text) => match PhoneNumber::parse(text) {
                 Ok(p) => vec![Correction::Phone(p)],
                 Err(e) => {
@@ -435,80 +614,33 @@ impl KioskController {
                     return;
                 }
             },
-            Edit::Address(_) => return,
         };
-        self.save_corrections(&staff, &id, changes);
+        self.save_corrections(changes);
     }
 
-    fn save_corrections(
-        &mut self,
-        staff: &crate::store::StaffSession,
-        id: &str,
-        changes: Vec<Correction>,
-    ) {
-        let mut result = Ok(());
-        for change in changes {
-            result = self.store.correct(staff, id, change);
-            if result.is_err() {
-                break;
-            }
+    /// Saves `changes` to the open record and, when all were saved, shows
+    /// it again with 「訂正しました。」.
+    fn save_corrections(&mut self, changes: Vec<Correction>) -> bool {
+        let Some((mut store, flow)) = self.records() else {
+            return false;
+        };
+        if !flow.save(&mut store, changes) {
+            return false;
         }
-        match result {
-            Ok(()) => {
-                self.search_open(id);
-                if let Some(s) = self.search.as_mut() {
-                    s.message = "訂正しました。".into();
-                }
-            }
-            Err(e) => {
-                if let Some(s) = self.search.as_mut() {
-                    s.message = e.to_string();
-                }
-            }
+        let Some(id) = flow.record_id() else {
+            return false;
+        };
+        self.search_open(&id);
+        if let Some(s) = self.search.as_mut() {
+            s.message = wording::CORRECTED.into();
         }
+        true
     }
 
     /// "さがす": runs the search (audited by the store).
     pub(in crate::kiosk) fn search_run(&mut self) {
-        let Some(staff) = self.staff.clone() else {
-            return;
-        };
-        let Some(s) = self.search.as_mut() else {
-            return;
-        };
-        let found = if s.by_phone {
-            match PhoneNumber::parse(&s.query) {
-                Ok(p) => self.store.find_by_phone(&staff, &p),
-                Err(e) => {
-                    s.message = e.to_string();
-                    return;
-                }
-            }
-        } else {
-            self.store.find_by_kana(&staff, &s.query)
-        };
-        match found {
-            Ok(list) => {
-                s.hits = list
-                    .into_iter()
-                    .take(30)
-                    .map(|p| Hit {
-                        // Members from the ward's roster have no birth date.
-                        label: Zeroizing::new(match p.birth_date {
-                            Some(b) => format!("{}（{}生まれ）", p.kana.as_str(), jp_date::year(b)),
-                            None => format!("{}（生年月日の登録なし）", p.kana.as_str()),
-                        }),
-                        id: p.id,
-                    })
-                    .collect();
-                s.searched = true;
-                s.message = if s.hits.is_empty() {
-                    "見つかりませんでした。".into()
-                } else {
-                    String::new()
-                };
-            }
-            Err(e) => s.message = e.to_string(),
+        if let Some((mut store, flow)) = self.records() {
+            flow.run_search(&mut store);
         }
     }
 
@@ -520,47 +652,31 @@ impl KioskController {
         let today = self.store.clock().today();
         let rules = self.store.policy().rules.clone();
         let record = self.store.participant(&staff, id);
+        let ward = self
+            .store
+            .postal_table()
+            .ward_name()
+            .unwrap_or_default()
+            .to_owned();
         let Some(s) = self.search.as_mut() else {
             return;
         };
         match record {
             Ok(p) => {
-                let mut text = format!("{}（{}）\n", p.name.as_str(), p.kana.as_str());
-                if let Some(b) = p.birth_date {
-                    let age = eligibility::age_on(b, today)
-                        .map_or_else(String::new, |a| format!("　{a}歳"));
-                    text.push_str(&format!("生年月日: {}{age}\n", to_wareki(b)));
-                }
-                let ward = self.store.postal_table().ward_name().unwrap_or_default();
                 let town = p.town.as_ref().map(|t| format!("{ward}{}", t.as_str()));
-                match (&p.address, &town) {
-                    (Some(a), _) => text.push_str(&format!("住所: {}\n", a.as_str())),
-                    (None, Some(t)) => text.push_str(&format!("住所（町名まで）: {t}\n")),
-                    (None, None) => {}
-                }
-                let phone = PhoneNumber::parse(&p.phone)
-                    .map_or_else(|_| p.phone.to_string(), |n| n.display());
-                text.push_str(&format!("電話: {phone}\n"));
-                if let Some(v) = p.verified_on {
-                    let due = eligibility::reverification_due(v, today, &rules);
-                    text.push_str(&format!(
-                        "本人確認: {}{}",
-                        jp_date::ymd(v),
-                        if due {
-                            "（やり直しの時期です）"
-                        } else {
-                            ""
-                        }
-                    ));
-                }
-                s.record = Some((p.id.clone(), Zeroizing::new(text)));
-                s.record_birth = p.birth_date;
-                s.record_postal = p.postal_code;
-                s.record_name = Some(p.name);
-                s.record_kana = Some(p.kana);
-                s.record_town = town.map(Zeroizing::new);
-                s.record_address = p.address;
+                let text = wording::record_text(&p, town.as_deref(), today, &rules);
+                s.record = Some(OpenRecord {
+                    id: p.id.clone(),
+                    text: Zeroizing::new(text),
+                    birth: p.birth_date,
+                    postal: p.postal_code,
+                    name: p.name,
+                    kana: p.kana,
+                    town: town.map(Zeroizing::new),
+                    address: p.address,
+                });
                 s.edit = None;
+                s.delete_asked = false;
                 s.apply_to = None;
                 s.confirm_seat = None;
                 s.classes.clear();
@@ -596,10 +712,7 @@ impl KioskController {
             s.message = match outcome {
                 Ok(o @ CheckInOutcome::NoSeat { .. }) => {
                     s.confirm_seat = Some(session_id.to_owned());
-                    format!(
-                        "{}当選者の付き添いや、繰り上げがまだ記録されていないときは「それでも受付する」を押してください。",
-                        o.message()
-                    )
+                    wording::no_seat(&o.message())
                 }
                 Ok(o) => o.message(),
                 Err(e) => e.to_string(),
@@ -657,7 +770,7 @@ impl KioskController {
                 };
             }
             Screen::StaffConfirmDelete => {
-                s.message.clear();
+                s.keep();
                 self.screen = Screen::StaffEditMenu;
             }
             Screen::StaffDisclose => {
@@ -698,6 +811,21 @@ impl KioskController {
                 self.search = None;
                 self.open_today();
             }
+        }
+    }
+
+    /// The flow's title bar, on its screens (the search while typing has
+    /// none: the keyboard needs the room).
+    pub(in crate::kiosk) fn record_header(&self) -> Option<String> {
+        match self.screen {
+            Screen::StaffRecord => Some(wording::RECORD_HEADER.into()),
+            Screen::StaffEditMenu => Some(wording::EDIT_MENU_HEADER.into()),
+            Screen::StaffCards => Some(wording::CARDS_HEADER.into()),
+            Screen::StaffClasses => Some(wording::CLASSES_HEADER.into()),
+            Screen::StaffSearch if self.search.as_ref().is_some_and(|s| s.searched) => {
+                Some(wording::RESULTS_HEADER.into())
+            }
+            _ => None,
         }
     }
 }
