@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, NaiveTime};
 use i_slint_backend_testing::mock_elapsed_time;
+use slint::ComponentHandle;
+use tsudoi::kiosk::flows::classes::adapter::Classes;
 use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::{checkin, classes};
 use tsudoi::kiosk::{KioskUi, Screen};
@@ -22,7 +24,7 @@ use tsudoi_hw::voice::{Library, Speaker, Utterance, VoiceConfig, WavFileOut};
 use tsudoi_hw::{CardId, CardIdError, Technology};
 use zeroize::Zeroizing;
 
-use common::ui::{Running, press, start_day};
+use common::ui::{Running, labelled, press, start_day};
 use common::*;
 
 const KNOWN: &str = "04112233445566";
@@ -174,7 +176,12 @@ fn session(
                 end: NaiveTime::from_hms_opt(end.0, end.1, 0).unwrap(),
                 title: "交流サロン".into(),
                 capacity,
-                mode: SessionMode::Open,
+                // A capacity is kept first come, first served.
+                mode: if capacity.is_some() {
+                    SessionMode::FirstCome
+                } else {
+                    SessionMode::Open
+                },
             },
         )
         .unwrap()
@@ -402,7 +409,7 @@ fn applying_to_a_class_says_the_result_and_the_first_date() {
 
     let prompt = open_classes(&ui, &ears, KNOWN);
     cases.push((prompt, vec!["please_tap"]));
-    let path = ears.said_after(|| press(&ui, "転倒予防教室"));
+    let path = ears.said_after(|| press_class(&ui, "転倒予防教室"));
     assert_eq!(ui.ui_screen(), Some(Screen::ClassApplied));
     let applied = vec![
         "class_applied",
@@ -414,13 +421,13 @@ fn applying_to_a_class_says_the_result_and_the_first_date() {
     cases.push((path, applied.clone()));
     press(&ui, "もどる");
     open_classes(&ui, &ears, KNOWN);
-    let path = ears.said_after(|| press(&ui, "転倒予防教室"));
+    let path = ears.said_after(|| press_class(&ui, "転倒予防教室"));
     assert_eq!(ui.ui_screen(), Some(Screen::ClassRefused));
     cases.push((path, vec!["class_duplicate"]));
     press(&ui, "もどる");
     // No address on file: the desk takes it.
     open_classes(&ui, &ears, OTHER);
-    let path = ears.said_after(|| press(&ui, "転倒予防教室"));
+    let path = ears.said_after(|| press_class(&ui, "転倒予防教室"));
     assert_eq!(ui.ui_screen(), Some(Screen::ClassNeedsAddress));
     cases.push((path, vec!["see_staff"]));
 
@@ -446,9 +453,18 @@ fn a_class_closed_while_its_button_showed_is_said_closed() {
     let ears = listen(&ui, loud(), false);
     open_classes(&ui, &ears, KNOWN);
     clock.set(jst(date(2026, 11, 16), 0, 5));
-    let path = ears.said_after(|| press(&ui, "転倒予防教室"));
+    let path = ears.said_after(|| press_class(&ui, "転倒予防教室"));
     assert_eq!(ui.ui_screen(), Some(Screen::ClassRefused));
     assert_heard(&[(path, vec!["class_closed"])], 3.0);
+}
+
+/// Presses an open class's button, turning the class list's pages to find it.
+fn press_class(ui: &KioskUi, title: &str) {
+    let g = ui.window().global::<Classes>();
+    while labelled(ui, title).is_empty() && g.get_has_next() {
+        press(ui, "つぎのページ");
+    }
+    press(ui, title);
 }
 
 /// 「補欠の N番」 as its pieces (1–99).
