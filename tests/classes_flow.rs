@@ -231,7 +231,8 @@ fn an_application_shows_the_entry_number_and_the_draw_date() {
         o,
         Outcome::Applied {
             entry_number: 7,
-            draw_on: d(11, 20)
+            draw_on: d(11, 20),
+            starts_on: Some(d(12, 3)),
         }
     );
     assert_eq!(o.screen(), Screen::ClassApplied);

@@ -1193,6 +1193,7 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
         control,
         tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
     );
+    ui.with_controller(|c| c.set_speaker(tsudoi::kiosk::voice::open(&ctx.config.voice)));
     let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
@@ -1251,6 +1252,7 @@ fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     ui.on_reader_state(false);
     let handle = tsudoi_hw::spawn_reader(reader, settings);
     ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&hw.gpio));
+    ui.with_controller(|c| c.set_speaker(tsudoi::kiosk::voice::open(&ctx.config.voice)));
     let _systemd = tsudoi::kiosk::service::notify_systemd();
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     Ok(ExitCode::SUCCESS)
@@ -1293,7 +1295,11 @@ fn setup_then_kiosk(
     .map_err(ui_error)?;
     let kiosk: Rc<RefCell<Option<KioskUi>>> = Rc::default();
     let failed: Rc<RefCell<Option<Error>>> = Rc::default();
-    let (clock, gpio) = (ctx.clock.clone(), ctx.config.hardware.gpio.clone());
+    let (clock, gpio, voice) = (
+        ctx.clock.clone(),
+        ctx.config.hardware.gpio.clone(),
+        ctx.config.voice.clone(),
+    );
     {
         let (kiosk, failed) = (kiosk.clone(), failed.clone());
         setup.on_finished(move |window, manager| {
@@ -1304,6 +1310,7 @@ fn setup_then_kiosk(
                 ui.on_reader_state(false);
                 let handle = tsudoi_hw::spawn_reader(reader, settings);
                 ui.attach_reader(handle, control, tsudoi_hw::open_feedback(&gpio));
+                ui.with_controller(|c| c.set_speaker(tsudoi::kiosk::voice::open(&voice)));
                 ui.with_controller(|c| c.staff_start_as(&manager));
                 Ok(ui)
             })();

@@ -96,6 +96,7 @@ fn practice(ctx: &Context, a: &TrainingArgs) -> Result<ExitCode> {
         Some(control),
         tsudoi_hw::open_feedback(&ctx.config.hardware.gpio),
     );
+    ui.with_controller(|c| c.set_speaker(tsudoi::kiosk::voice::open(&ctx.config.voice)));
     slint::ComponentHandle::run(ui.window()).map_err(ui_error)?;
     let result = ui.with_controller(|c| c.take_training_result());
     // The practice store closes and its file is deleted here.

@@ -12,6 +12,7 @@
 //! - [`ui::setup`]: the first-start wizard (「はじめての設定」) when there is
 //!   no store yet.
 //! - [`service`]: `READY=1` and watchdog pings for systemd.
+//! - [`voice`]: the kiosk's speaker (spoken guidance, docs/dev/voice.md).
 
 pub mod bench;
 pub mod controller;
@@ -22,6 +23,7 @@ pub mod screens_setup;
 pub mod screens_training;
 pub mod service;
 pub mod ui;
+pub mod voice;
 
 pub use controller::{
     Field, Flow, KioskConfig, KioskController, Screen, SessionRow, Signal, WAITING_ROWS,

@@ -195,6 +195,8 @@ pub struct KioskController {
     pub(in crate::kiosk) training_pending: Option<TrainingResult>,
     /// A training that ended under `tsudoi training`.
     pub(in crate::kiosk) training_result: Option<TrainingResult>,
+    /// Spoken guidance ([`crate::kiosk::voice`]); `None`: silent.
+    pub(in crate::kiosk) voice: Option<tsudoi_hw::voice::Speaker>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -251,6 +253,7 @@ impl KioskController {
             chapters_open: false,
             training_pending: None,
             training_result: None,
+            voice: None,
         }
     }
 
@@ -382,6 +385,7 @@ impl KioskController {
     }
 
     pub(in crate::kiosk) fn go_waiting(&mut self) {
+        self.hush();
         self.clear_result();
         if !self.erased.is_empty() {
             // Nothing runs on an erased store.

@@ -3,11 +3,13 @@
 //! and its result, choosing among several open sessions.
 //!
 //! The state keeps what the last tap came to as an [`Outcome`], never as
-//! text: [`wording`] turns it into the screen's sentences, in one place.
+//! text: [`wording`] turns it into the screen's sentences, in one place,
+//! and [`voice`] into the sentence said aloud.
 //! Screens of this flow are the `=> CheckIn` lines of the registry
 //! ([`crate::kiosk::flows::Screen`]).
 
 pub mod adapter;
+pub mod voice;
 pub mod wording;
 
 use std::time::Duration;
@@ -446,6 +448,8 @@ impl KioskController {
                 self.check_in.choices = choices;
                 self.check_in.notice = notice;
                 self.screen = Screen::ChooseSession;
+                // No phrase asks to choose: the earlier result goes quiet.
+                self.hush();
                 Signal::Attention
             }
             Tap::Failed(what, e) => self.fault(what, &e),
@@ -496,9 +500,11 @@ impl KioskController {
     }
 
     /// Shows a result screen of this flow; the one place a tap's result is
-    /// decided (its words come from [`wording::result`]).
+    /// decided (its words come from [`wording::result`], what is said aloud
+    /// from [`voice::utterance`]).
     pub(in crate::kiosk) fn show_outcome(&mut self, outcome: Outcome) -> Signal {
         let signal = outcome.signal();
+        self.say(voice::utterance(&outcome));
         self.screen = outcome.screen();
         self.check_in.outcome = Some(outcome);
         signal

@@ -8,7 +8,8 @@
 //!
 //! The state keeps what an application came to as an [`Outcome`], and the
 //! results as the store's [`ClassResult`] (status and rank), never as text:
-//! [`wording`] turns both into sentences, in one place. The decisions go
+//! [`wording`] turns both into sentences, in one place, and [`voice`] into
+//! the sentence said aloud. The decisions go
 //! through [`ClassStore`], so `tests/classes_flow.rs` drives them with a
 //! fake. Screens of this flow are the `=> Classes` (resident) and
 //! `=> ClassesStaff` (staff) lines of the registry
@@ -19,6 +20,7 @@
 //! flow's [`ClassRow`], [`wording`] and the rows of [`adapter`].
 
 pub mod adapter;
+pub mod voice;
 pub mod wording;
 
 use chrono::NaiveDate;
@@ -65,14 +67,15 @@ impl ClassRow {
 }
 
 /// What an application came to, as the resident (or staff at the desk)
-/// sees it: data, put into words by [`wording`] (issue 18 gives each its
-/// spoken sentence).
+/// sees it: data, put into words by [`wording`] and said by [`voice`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Recorded: the entry number in big type and the draw date.
+    /// Recorded: the entry number in big type and the draw date; the
+    /// class's first date is said aloud (「教室は…からです」).
     Applied {
         entry_number: u32,
         draw_on: NaiveDate,
+        starts_on: Option<NaiveDate>,
     },
     /// The first application needs the address: staff take it at the desk.
     NeedsAddress,
@@ -92,12 +95,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The store's outcome of an application to a class drawn on `draw_on`.
+    /// The store's outcome of an application to a class drawn on `draw_on`
+    /// (its first date unknown: see [`Self::starting_on`]).
     pub fn from_apply(outcome: ApplyOutcome, draw_on: NaiveDate) -> Self {
         match outcome {
             ApplyOutcome::Applied { entry_number, .. } => Outcome::Applied {
                 entry_number,
                 draw_on,
+                starts_on: None,
             },
             ApplyOutcome::NeedsAddress => Outcome::NeedsAddress,
             ApplyOutcome::Duplicate { entry_number } => Outcome::Duplicate { entry_number },
@@ -110,6 +115,23 @@ impl Outcome {
             },
             ApplyOutcome::Closed => Outcome::Closed,
             ApplyOutcome::OtherClassThisTerm { other_title } => Outcome::OtherClass { other_title },
+        }
+    }
+
+    /// An application recorded for a class meeting first on `starts_on`
+    /// (other outcomes stay as they are).
+    pub fn starting_on(self, starts_on: Option<NaiveDate>) -> Self {
+        match self {
+            Outcome::Applied {
+                entry_number,
+                draw_on,
+                ..
+            } => Outcome::Applied {
+                entry_number,
+                draw_on,
+                starts_on,
+            },
+            other => other,
         }
     }
 
@@ -213,7 +235,9 @@ pub fn card_tap(
 /// The card holder applies to `class`, decided over `store`.
 pub fn apply(store: &mut impl ClassStore, card: &CardId, class: &ClassRow) -> Step {
     match store.apply_by_card(card, &class.id) {
-        Ok(Some(o)) => Step::Applied(Outcome::from_apply(o, class.draw_on)),
+        Ok(Some(o)) => Step::Applied(
+            Outcome::from_apply(o, class.draw_on).starting_on(class.session_dates.first().copied()),
+        ),
         Ok(None) => Step::CheckIn(checkin::Outcome::UnknownCard),
         Err(Error::ClockBehind { .. }) => Step::CheckIn(checkin::Outcome::ClockUnconfirmed),
         Err(e) => Step::Failed("an application could not be recorded", e),
@@ -391,6 +415,7 @@ impl KioskController {
         if self.screen == Screen::Waiting {
             self.clear_result();
             self.screen = Screen::ClassCard;
+            self.say(tsudoi_hw::voice::Phrase::PleaseTap);
         }
     }
 
@@ -409,6 +434,7 @@ impl KioskController {
         let step = card_tap(&mut self.store, &card, today);
         match (step, card) {
             (Step::List { results, classes }, Ok(card)) => {
+                self.say_or_hush(voice::results(&results));
                 self.classes.list(card, results, classes);
                 self.screen = Screen::Classes;
                 Signal::Success
@@ -457,6 +483,7 @@ impl KioskController {
             Step::List { .. } => Signal::Attention,
             Step::Applied(outcome) => {
                 let signal = outcome.signal();
+                self.say(voice::applied(&outcome));
                 self.screen = outcome.screen();
                 self.classes.applied = Some((title.to_owned(), outcome));
                 signal

@@ -1,8 +1,9 @@
 //! Every sentence the classes flow shows, in one place: the class list,
 //! the residents' results (当選 / 補欠 N番 / 今回は選ばれませんでした …),
 //! what an application came to ([`Outcome`]), and the attendance sheet.
-//! Each is a function of data, so that issue 18 can give each result its
-//! spoken sentence. The `.slint` side only lays these out.
+//! Each is a function of data; the spoken sentence of each result is
+//! chosen from the same data in `voice.rs`. The `.slint` side only lays
+//! these out.
 
 use chrono::NaiveDate;
 
@@ -169,6 +170,7 @@ pub fn outcome(title: &str, o: &Outcome) -> OutcomeText {
         Outcome::Applied {
             entry_number,
             draw_on,
+            ..
         } => OutcomeText {
             headline: format!("申し込みました　{title}"),
             detail: String::new(),

@@ -43,6 +43,8 @@ impl KioskController {
     /// The staff button on the waiting or locked screen.
     pub fn staff_start(&mut self) {
         if matches!(self.screen, Screen::Waiting | Screen::Locked) {
+            // Staff are at the screen: a resident's sentence stops.
+            self.hush();
             self.clear_result();
             self.clear_form();
             self.training_request = false;
