@@ -326,7 +326,8 @@ impl Default for EligibilityConfig {
     }
 }
 
-/// `[security]`: sign-in lockout and key derivation. Values outside their ranges are refused at load.
+/// `[security]`: sign-in lockout and key derivation. Values outside their ranges are refused at
+/// load.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecurityConfig {
@@ -340,7 +341,8 @@ pub struct SecurityConfig {
     pub kdf_iterations: u32,
     /// Argon2id lanes (parallelism).
     pub kdf_parallelism: u32,
-    /// Bits kept of each blind index (default 12; 8–24); fixed when a store is created, later changes do not apply to it.
+    /// Bits kept of each blind index (default 12; 8–24); fixed when a store is created, later
+    /// changes do not apply to it.
     pub blind_index_bits: u8,
 }
 

@@ -49,14 +49,16 @@ pub struct DemoSpec {
     pub seed: u64,
     /// Invented residents to register.
     pub residents: usize,
-    /// Check-ins to aim at over the year; session sizes are scaled towards it, so the result is close, not exact.
+    /// Check-ins to aim at over the year; session sizes are scaled towards it, so the result is
+    /// close, not exact.
     pub target_visits: usize,
     /// The last day of the synthetic year (normally today).
     pub end: NaiveDate,
 }
 
 impl DemoSpec {
-    /// The standard demonstration: 4,000 residents and about 60,000 check-ins in the year up to `end`.
+    /// The standard demonstration: 4,000 residents and about 60,000 check-ins in the year up to
+    /// `end`.
     pub fn year_ending(end: NaiveDate, seed: u64) -> Self {
         Self {
             seed,

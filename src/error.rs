@@ -13,13 +13,16 @@ use crate::store::schema::MigrationError;
 /// Everything the store and the services can refuse or fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// No store file at the configured path (the path is in the message). Create one with `tsudoi init`, or fix the path in the configuration.
+    /// No store file at the configured path (the path is in the message). Create one with `tsudoi
+    /// init`, or fix the path in the configuration.
     #[error("保存ファイルが見つかりません（{0}）。先に「tsudoi init」で作成してください。")]
     StoreMissing(String),
-    /// `init` was given a path where a store file already exists; nothing was overwritten. Choose another path.
+    /// `init` was given a path where a store file already exists; nothing was overwritten. Choose
+    /// another path.
     #[error("保存ファイルがすでにあります（{0}）。別の場所を指定してください。")]
     StoreExists(String),
-    /// SQLite could not read or write the store file (full disk, permissions, a damaged file). Check the free space; if it persists, show `tsudoi doctor` to the installer.
+    /// SQLite could not read or write the store file (full disk, permissions, a damaged file).
+    /// Check the free space; if it persists, show `tsudoi doctor` to the installer.
     #[error(
         "保存ファイルを読み書きできません（{0}）。ディスクの空きを確かめてください。続くときは tsudoi doctor の表示を設置業者に見せてください。"
     )]
@@ -49,16 +52,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// Sealing or opening data failed (see [`CryptoError`]); for opening, the data is damaged or altered.
+    /// Sealing or opening data failed (see [`CryptoError`]); for opening, the data is damaged or
+    /// altered.
     #[error("{0}")]
     Crypto(#[from] CryptoError),
-    /// The recovery key typed is malformed (see [`RecoveryKeyError`]): check it against the printed sheet.
+    /// The recovery key typed is malformed (see [`RecoveryKeyError`]): check it against the printed
+    /// sheet.
     #[error("{0}")]
     RecoveryKey(#[from] RecoveryKeyError),
     /// Wrong staff id or password (which one is not said). Counts towards the account's lockout.
     #[error("スタッフIDまたはパスワードが違います。")]
     WrongCredentials,
-    /// A staff keyslot or the key bundle is damaged; the message names the part. A manager restores access with the recovery key.
+    /// A staff keyslot or the key bundle is damaged; the message names the part. A manager restores
+    /// access with the recovery key.
     #[error("鍵の情報が壊れています（{0}）。取扱責任者に連絡し、回復キーで復旧してください。")]
     KeyslotCorrupt(String),
     /// Too many failed sign-ins: the account is locked for a while. Wait, or ask a manager.
@@ -79,7 +85,8 @@ pub enum Error {
     /// characters, two kinds of character, not the staff id).
     #[error("{0}")]
     WeakPassword(String),
-    /// The store's keys are not in memory (no staff member signed in since it was locked): sign in first.
+    /// The store's keys are not in memory (no staff member signed in since it was locked): sign in
+    /// first.
     #[error("データがロックされています。スタッフがサインインしてください。")]
     Locked,
     /// The signed-in role may not do this; ask a manager (取扱責任者).
@@ -102,10 +109,12 @@ pub enum Error {
         /// The prefix as typed (an id, never personal data).
         prefix: String,
     },
-    /// A typed value (date, phone, postal code, name) is malformed; the message says what form is expected.
+    /// A typed value (date, phone, postal code, name) is malformed; the message says what form is
+    /// expected.
     #[error("{0}")]
     Input(#[from] InputError),
-    /// A value or request is not acceptable; the Japanese message says what is wrong and what to enter instead.
+    /// A value or request is not acceptable; the Japanese message says what is wrong and what to
+    /// enter instead.
     #[error("{0}")]
     Invalid(String),
     /// A person with the same phone and the same birth date or furigana is
@@ -117,20 +126,24 @@ pub enum Error {
         /// The existing record's short id (first 8 characters).
         existing: String,
     },
-    /// The card tapped is already linked to someone else; unlink it there first, or use another card.
+    /// The card tapped is already linked to someone else; unlink it there first, or use another
+    /// card.
     #[error("このカードはすでに別の方に登録されています。")]
     CardInUse,
-    /// The person does not meet the age or residence rules for this; the message says why and from when.
+    /// The person does not meet the age or residence rules for this; the message says why and from
+    /// when.
     #[error("{0}")]
     NotEligible(String),
-    /// The lottery draw could not be run from the sources given (see [`DrawError`](crate::lottery::rfc3797::DrawError)).
+    /// The lottery draw could not be run from the sources given (see
+    /// [`DrawError`](crate::lottery::rfc3797::DrawError)).
     #[error("{0}")]
     Draw(#[from] crate::lottery::rfc3797::DrawError),
     /// The request is refused as it stands (for example training mode pointed at
     /// the real store); the message says why and what to do instead.
     #[error("{0}")]
     Refused(String),
-    /// A stored record failed its authentication or chain check: it was damaged or edited outside tsudoi. Nothing was shown or changed; tell a manager.
+    /// A stored record failed its authentication or chain check: it was damaged or edited outside
+    /// tsudoi. Nothing was shown or changed; tell a manager.
     #[error(
         "記録が壊れているか、書き換えられています（{0}）。何も表示・変更していません。取扱責任者に連絡してください。"
     )]
@@ -139,22 +152,26 @@ pub enum Error {
     /// its checksum does not match. The sentence names the file.
     #[error("{0}")]
     DamagedFile(String),
-    /// The signed-in staff hold no key that opens personal data (operators only): a manager or handler must sign in.
+    /// The signed-in staff hold no key that opens personal data (operators only): a manager or
+    /// handler must sign in.
     #[error(
         "この操作に必要な鍵（個人情報の鍵）を持っていません。取扱責任者か取扱者がサインインしてください。"
     )]
     KeyNotHeld,
-    /// The store file is in an older format that needs keys to upgrade: a manager must sign in first.
+    /// The store file is in an older format that needs keys to upgrade: a manager must sign in
+    /// first.
     #[error(
         "保存ファイルの形式を新しくする必要があります。先に取扱責任者がサインインしてください。"
     )]
     UpgradeNeeded,
-    /// The store was erased at the end of the contract; only the erasure certificate is left (`tsudoi erase certificate`).
+    /// The store was erased at the end of the contract; only the erasure certificate is left
+    /// (`tsudoi erase certificate`).
     #[error(
         "この保存ファイルは契約の終了により消去されています。残っているのは消去証明書だけです（tsudoi erase certificate --out フォルダ で書き出せます）。"
     )]
     Erased,
-    /// The account's keyslot was not carried over by a format upgrade: a manager reissues it with the recovery key (`tsudoi staff recover`).
+    /// The account's keyslot was not carried over by a format upgrade: a manager reissues it with
+    /// the recovery key (`tsudoi staff recover`).
     #[error(
         "このアカウントは保存ファイルの更新で鍵が作り直されました。取扱責任者に回復キーでの再発行（tsudoi staff recover）を依頼してください。"
     )]
@@ -167,7 +184,9 @@ pub enum Error {
     /// [`ReportError::kind`].
     #[error(transparent)]
     Report(#[from] ReportError),
-    /// The device clock is earlier than the latest time the store recorded: a wrong clock would falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then nothing dated is recorded.
+    /// The device clock is earlier than the latest time the store recorded: a wrong clock would
+    /// falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then
+    /// nothing dated is recorded.
     #[error(
         "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません。登録・教室の申し込み・抽選・報告・消去もできません（tsudoi clock confirm）。"
     )]

@@ -117,7 +117,8 @@ pub struct FastForwardClock {
 }
 
 impl FastForwardClock {
-    /// A clock standing at `start` until [`FastForwardClock::set_origin`] is called; `speed` is clamped to at least 0.001.
+    /// A clock standing at `start` until [`FastForwardClock::set_origin`] is called; `speed` is
+    /// clamped to at least 0.001.
     pub fn new(start: DateTime<FixedOffset>, speed: f64) -> Self {
         FastForwardClock {
             start,

@@ -44,7 +44,8 @@ pub enum Source {
 /// Why the input for a draw was refused. Messages are for staff and residents.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DrawError {
-    /// A source is neither whitespace-separated non-negative integers nor `text:…`. Re-enter it as published.
+    /// A source is neither whitespace-separated non-negative integers nor `text:…`. Re-enter it as
+    /// published.
     #[error(
         "乱数の元{index}番目「{input}」を読めません。0以上の整数を空白で区切って入力してください（例: 7 8 11 17 19 25 46）。文字の場合は text: を付けてください。"
     )]

@@ -54,7 +54,8 @@ pub struct WardIdentity(age::x25519::Identity);
 impl WardIdentity {
     /// Reads the identity file `ward-key` wrote (the line starting `AGE-SECRET-KEY-`).
     /// # Errors
-    /// [`MergeError::IdentityRead`] when the file cannot be read; [`MergeError::IdentityFormat`] when it holds no identity.
+    /// [`MergeError::IdentityRead`] when the file cannot be read; [`MergeError::IdentityFormat`]
+    /// when it holds no identity.
     pub fn from_file(path: &Path) -> Result<WardIdentity> {
         let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
             MergeError::IdentityRead {

@@ -48,7 +48,8 @@ pub struct Month {
 impl Month {
     /// Reads `YYYY-MM` (surrounding spaces allowed).
     /// # Errors
-    /// [`ReportError::BadMonth`] for any other form, a month outside 1–12 or a year outside 2000–2200.
+    /// [`ReportError::BadMonth`] for any other form, a month outside 1–12 or a year outside
+    /// 2000–2200.
     pub fn parse(s: &str) -> Result<Month> {
         let bad = || {
             Error::from(ReportError::BadMonth {
@@ -200,7 +201,8 @@ pub struct MonthCounts {
     pub new_registrations: u64,
     /// (date, program, title, headcount) per session.
     pub per_session: Vec<(NaiveDate, Program, String, u64)>,
-    /// Different people this month by age band ([`AGE_BANDS`] order), age on their first visit of the month.
+    /// Different people this month by age band ([`AGE_BANDS`] order), age on their first visit of
+    /// the month.
     pub by_age_band: [u64; 7],
     /// Different people this month by 町名 (ward-provided records without one are counted together).
     pub by_town: BTreeMap<String, u64>,

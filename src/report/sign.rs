@@ -19,7 +19,8 @@ use crate::store::Store;
 pub const MANIFEST: &str = "SHA256SUMS";
 /// Name of the Ed25519 signature over the manifest's bytes.
 pub const SIGNATURE: &str = "SHA256SUMS.sig";
-/// Name of the file that holds the site name, the signer's public key and how to check the folder (itself listed in the manifest).
+/// Name of the file that holds the site name, the signer's public key and how to check the folder
+/// (itself listed in the manifest).
 pub const SIGNER: &str = "SIGNER.txt";
 
 fn hex(bytes: &[u8]) -> String {

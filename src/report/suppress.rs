@@ -34,7 +34,8 @@ impl Cell {
 pub struct Suppressed {
     /// The group's cells, in the order given.
     pub cells: Vec<Cell>,
-    /// The group's total: hidden when small itself, or as a last resort when hiding cells is not enough.
+    /// The group's total: hidden when small itself, or as a last resort when hiding cells is not
+    /// enough.
     pub total: Cell,
 }
 

@@ -41,23 +41,23 @@ pub enum AuditAction {
     SignInFailed,
     /// An account locked after too many failed sign-ins.
     AccountLocked,
-    /// A staff member signed out, or the kiosk signed them out.
+    /// A staff member signed out.
     SignOut,
     /// The store was unlocked with the printed recovery key instead of a password.
     RecoveryUnlock,
-    /// A staff member's password keyslot was changed or reset.
+    /// A password keyslot was changed or reset, or the keys were rotated or upgraded.
     KeyChange,
     /// A staff account was added.
     StaffCreate,
     /// A staff account was deactivated (kept for the audit trail, no longer signs in).
     StaffDeactivate,
-    /// Personal data of one person was shown (record id: the person).
+    /// Personal data was shown to staff (record id: the person, or the list shown).
     View,
     /// Staff searched for a person (by phone or name); the query itself is not written.
     Search,
-    /// A participant was registered.
+    /// A participant was registered (at the desk, from the ward's roster, or by the demo).
     Create,
-    /// A participant's record was changed (fields: the columns).
+    /// A record was changed, for example a participant's phone (fields: the columns).
     Update,
     /// A participant row was deleted (by staff, or when its retention ran out).
     Delete,
@@ -71,7 +71,7 @@ pub enum AuditAction {
     SessionCreate,
     /// A check-in was attempted; the result says what it came to.
     CheckIn,
-    /// Data left the store in a file (report, CSV, backup).
+    /// Data left the store in files (a report, a disclosure, a roster return, a medium).
     Export,
     /// A notice was printed (for example a lottery result notice).
     Print,
@@ -132,7 +132,8 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    /// The snake-case name stored in `audit.action` (stable: changing one breaks old chains' meaning, not their MACs).
+    /// The snake-case name stored in `audit.action` (old entries keep the name they were
+    /// written with, so these never change).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Init => "init",
@@ -196,7 +197,8 @@ pub struct AuditEntry {
     pub actor: String,
     /// What: an [`AuditAction`] name.
     pub action: String,
-    /// Which record it touched (a participant, session or class id), or empty; never a name or phone.
+    /// Which record it touched (a participant, session or class id), or empty; never a name or
+    /// phone.
     pub record_id: String,
     /// Column names touched, comma-separated; never their values.
     pub fields: String,

@@ -57,7 +57,8 @@ pub enum CardCheckIn {
         participant_id: String,
         /// The sessions open for check-in now, to choose from.
         sessions: Vec<SessionInfo>,
-        /// Why a lottery class running now is left out (the person holds no seat), to show beside the choices.
+        /// Why a lottery class running now is left out (the person holds no seat), to show beside
+        /// the choices.
         notice: Option<CheckInOutcome>,
     },
 }

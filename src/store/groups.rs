@@ -213,7 +213,8 @@ pub struct WatchRule {
     pub visits: u32,
     /// The look-back window, in weeks (1–52).
     pub weeks: u32,
-    /// Weeks without a visit, counted back from today, after which staff call; shorter than `weeks`.
+    /// Weeks without a visit, counted back from today, after which staff call; shorter than
+    /// `weeks`.
     pub absent_weeks: u32,
 }
 

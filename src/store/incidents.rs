@@ -70,7 +70,8 @@ impl IncidentKind {
         }
     }
 
-    /// The kind with this stored code, or `None` for an unknown code (a row from a newer version, or an edited file).
+    /// The kind with this stored code, or `None` for an unknown code (a row from a newer version,
+    /// or an edited file).
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }

@@ -53,7 +53,8 @@ impl Priority {
         }
     }
 
-    /// Reads a stored code, a command-line spelling (`first-time`) or the Japanese short form (初回, 前回落選); `None` for anything else.
+    /// Reads a stored code, a command-line spelling (`first-time`) or the Japanese short form (初回,
+    /// 前回落選); `None` for anything else.
     pub fn parse(s: &str) -> Option<Priority> {
         match s.trim() {
             "none" | "なし" => Some(Priority::None),
@@ -163,7 +164,8 @@ pub struct LotteryClass {
     pub session_dates: Vec<NaiveDate>,
     /// Live applications (not withdrawn).
     pub applications: u32,
-    /// BLAKE3 of the closed pool's listing, published at closing so the draw can be checked; `None` while open.
+    /// BLAKE3 of the closed pool's listing, published at closing so the draw can be checked; `None`
+    /// while open.
     pub commitment: Option<String>,
     /// The public random sources announced at closing (RFC 3797); empty while open.
     pub announced_sources: Vec<String>,
@@ -249,7 +251,8 @@ pub enum ApplyOutcome {
     NotEligible {
         /// The first session the person is too young for.
         session_date: NaiveDate,
-        /// The day they reach the minimum age; `None` when no birth date is known (an ID check is needed).
+        /// The day they reach the minimum age; `None` when no birth date is known (an ID check is
+        /// needed).
         reaches_age_on: Option<NaiveDate>,
     },
     /// Not taking applications (before or after the period, or closed).

@@ -78,7 +78,8 @@ impl Outcome {
         }
     }
 
-    /// Reads a stored code, its hyphenated spelling (`no-answer`) or the Japanese label; `None` for anything else.
+    /// Reads a stored code, its hyphenated spelling (`no-answer`) or the Japanese label; `None` for
+    /// anything else.
     pub fn parse(s: &str) -> Option<Outcome> {
         let s = s.trim();
         Self::ALL

@@ -163,7 +163,8 @@ impl Keys {
 pub enum Actor {
     /// A signed-in staff member; their session carries the role that limits what they may do.
     Staff(StaffSession),
-    /// The kiosk acting for a resident who tapped a card; holds no role and is written `kiosk` in the audit log.
+    /// The kiosk acting for a resident who tapped a card; holds no role and is written `kiosk` in
+    /// the audit log.
     Kiosk,
 }
 
@@ -428,8 +429,9 @@ impl Store {
         self.clock.as_ref()
     }
 
-    /// Whether the keys are in memory (some staff member signed in since the last [`Store::lock`]).
-    /// A locked store still answers queries on plain columns but cannot open sealed cells.
+    /// Whether the keys are in memory: a staff member signed in since they were last dropped
+    /// ([`Store::lock`], [`Store::drop_expired_keys`]). A locked store still answers queries on
+    /// plain columns but cannot open sealed cells.
     pub fn is_unlocked(&self) -> bool {
         self.keys.is_some()
     }

@@ -82,7 +82,8 @@ impl SessionMode {
         }
     }
 
-    /// Reads a stored code, its hyphenated spelling or the Japanese label; `None` for anything else.
+    /// Reads a stored code, its hyphenated spelling or the Japanese label; `None` for anything
+    /// else.
     pub fn parse(s: &str) -> Option<SessionMode> {
         match s.trim() {
             "open" | "自由参加" => Some(SessionMode::Open),

@@ -76,7 +76,8 @@ impl StaffSession {
         self.role
     }
 
-    /// Whether the account still has its first (or reset) password; all work is refused until it is changed.
+    /// Whether the account still has its first (or reset) password; all work is refused until it is
+    /// changed.
     pub fn must_change_password(&self) -> bool {
         self.must_change_password
     }
@@ -107,7 +108,8 @@ impl StaffSession {
 
     /// Refuses anything but a manager's work (staff accounts, keys, policy).
     /// # Errors
-    /// [`Error::PasswordChangeRequired`] before the first password change; [`Error::NotPermitted`] for any other role.
+    /// [`Error::PasswordChangeRequired`] before the first password change; [`Error::NotPermitted`]
+    /// for any other role.
     pub fn require_manager(&self) -> Result<()> {
         self.require(true)?;
         if self.role != Role::Manager {
