@@ -2,6 +2,9 @@
 //! plain-SQLite baseline doing the same work in the same run, plus unlock time,
 //! demo generation time and peak memory.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod load;
 
 use std::path::Path;
@@ -23,13 +26,18 @@ use crate::store::{Policy, Store};
 /// Percentiles of a set of timings, in milliseconds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timing {
+    /// How many timings were taken.
     pub samples: usize,
+    /// Median, in milliseconds.
     pub p50_ms: f64,
+    /// 99th percentile, in milliseconds.
     pub p99_ms: f64,
+    /// Slowest, in milliseconds.
     pub max_ms: f64,
 }
 
 impl Timing {
+    /// The percentiles of `d` (the sample at the rounded rank); all zero for no samples.
     pub fn of(mut d: Vec<StdDuration>) -> Timing {
         d.sort_unstable();
         let pick = |q: f64| {
@@ -48,17 +56,27 @@ impl Timing {
 /// Everything `tsudoi bench` measures.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
+    /// A card check-in on the encrypted store (the real code path).
     pub checkin_encrypted: Timing,
+    /// The same check-in on a plain SQLite baseline without encryption.
     pub checkin_plain: Timing,
+    /// Encrypted p99 over plain p99: what encryption costs at the tail.
     pub p99_ratio: f64,
+    /// Encrypted p50 over plain p50.
     pub p50_ratio: f64,
+    /// Unlocking a keyslot with the default Argon2id parameters (sign-in), p50 in milliseconds.
     pub unlock_default_kdf_ms: f64,
+    /// The default Argon2id parameters measured, as text (`Argon2id m=… KiB t=… p=…`).
     pub kdf: String,
+    /// Generating the synthetic year (demo data), in seconds.
     pub demo_generation_s: f64,
     /// The previous month's report and the fiscal year to date, computed and tabulated.
     pub monthly_report_ms: f64,
+    /// Participants in the synthetic year.
     pub participants: u64,
+    /// Check-ins in the synthetic year.
     pub visits: u64,
+    /// Peak resident memory of the process (`VmHWM`), in MiB.
     pub peak_rss_mib: f64,
     /// A lottery draw over [`LOTTERY_BENCH_APPLICANTS`] applicants (RFC 3797
     /// order of the whole pool, tiers, results), target ≤ 100 ms.
@@ -93,6 +111,7 @@ pub struct BenchReport {
 /// the 見守り list over the synthetic year (target ≤ 100 ms).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupsBench {
+    /// Members in the roster file.
     pub roster_members: u32,
     /// Read, checked, compared and stored in one transaction (sealing,
     /// blind indexes, audit entries, the ledger row, the WAL checkpoint).
@@ -203,15 +222,19 @@ pub const AUDIT_BENCH_ENTRIES: u64 = 1_000_000;
 /// checkpoint), the consistency proof and a signed checkpoint.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditLogBench {
+    /// Entries appended.
     pub entries: u64,
     /// Appending one entry inside a transaction (no commit per entry):
     /// row, chain MAC, leaf and completed nodes. Microseconds.
     pub append_us_mean: f64,
+    /// The store file's size after appending, in MiB.
     pub file_mib: f64,
     /// Per older size, open + old head + proof + signed checkpoint: the
     /// worst and the median of the older sizes tried (target ≤ 50 ms).
     pub checkpoint_and_proof_worst_ms: f64,
+    /// Median over the older sizes tried, in milliseconds.
     pub checkpoint_and_proof_p50_ms: f64,
+    /// The longest consistency proof seen, in hashes.
     pub proof_hashes_max: usize,
 }
 

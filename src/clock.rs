@@ -1,12 +1,17 @@
 //! Wall-clock time behind a trait, so tests can set the date.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use std::sync::Mutex;
 
 /// Where "now" comes from.
 pub trait Clock: Send + Sync {
+    /// The current instant; [`SystemClock`] gives it in Japan time (+09:00).
     fn now(&self) -> DateTime<FixedOffset>;
 
+    /// Today's date in the clock's offset: for the kiosk, Japan's calendar day.
     fn today(&self) -> NaiveDate {
         self.now().date_naive()
     }
@@ -31,6 +36,7 @@ impl Clock for SystemClock {
 pub struct FixedClock(Mutex<DateTime<FixedOffset>>);
 
 impl FixedClock {
+    /// A clock standing at `at`.
     pub fn new(at: DateTime<FixedOffset>) -> Self {
         Self(Mutex::new(at))
     }
@@ -40,12 +46,14 @@ impl FixedClock {
         Self::new(jst(date, hour, minute))
     }
 
+    /// Moves the clock to `at` (forwards or backwards).
     pub fn set(&self, at: DateTime<FixedOffset>) {
         if let Ok(mut t) = self.0.lock() {
             *t = at;
         }
     }
 
+    /// Moves the clock on by `by` (negative to go back).
     pub fn advance(&self, by: chrono::Duration) {
         if let Ok(mut t) = self.0.lock() {
             *t += by;

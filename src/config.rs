@@ -41,6 +41,9 @@
 //! center = "大久保高齢者総合相談センター"
 //! ```
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -151,6 +154,8 @@ impl ConfigError {
     }
 }
 
+/// The configuration file (TOML), as read. Every key may be left out; unknown
+/// keys are refused so a typo is not silently ignored.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -159,24 +164,31 @@ pub struct Config {
     /// The site's name that the first-start wizard on the touchscreen offers
     /// (it has no kanji input); the store keeps the name it was made with.
     pub site: Option<String>,
+    /// `[eligibility]`: who may take part.
     #[serde(default)]
     pub eligibility: EligibilityConfig,
+    /// `[security]`: lockout, key derivation, blind index size.
     #[serde(default)]
     pub security: SecurityConfig,
+    /// `[report]`: monthly reports.
     #[serde(default)]
     pub report: ReportSection,
     /// The card reader, buzzer and LEDs (see hw/README.md).
     #[serde(default)]
     pub hardware: tsudoi_hw::HardwareConfig,
+    /// `[kiosk]`: the kiosk's day.
     #[serde(default)]
     pub kiosk: KioskSection,
     /// Spoken guidance (issue 18; docs/dev/voice.md).
     #[serde(default)]
     pub voice: tsudoi_hw::voice::VoiceConfig,
+    /// `[retention]`: how long records are kept without a visit.
     #[serde(default)]
     pub retention: RetentionSection,
+    /// `[contract]`: the contract period, for the certificate of erasure.
     #[serde(default)]
     pub contract: ContractSection,
+    /// `[mimamori]`: the 見守り rule for activities and the office to inform.
     #[serde(default)]
     pub mimamori: MimamoriSection,
 }
@@ -287,10 +299,13 @@ pub struct ReportSection {
     pub ward_public_key: Option<String>,
 }
 
+/// `[eligibility]`: the age rule and ID re-verification.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EligibilityConfig {
+    /// Minimum age on the session date (default 60; 1–120).
     pub minimum_age: u32,
+    /// Months after an ID check before the person must show the document again (default 12; 1–120).
     pub reverify_after_months: u32,
     /// A TSV of another ward's postal codes (same format as the shipped one).
     pub postal_table: Option<PathBuf>,
@@ -311,14 +326,23 @@ impl Default for EligibilityConfig {
     }
 }
 
+/// `[security]`: sign-in lockout and key derivation. Values outside their ranges are refused at
+/// load.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecurityConfig {
+    /// Failed sign-ins before an account locks (default 5; 1–20).
     pub lockout_attempts: u32,
+    /// How long a locked account stays locked, in minutes (default 15; 1–1440).
     pub lockout_minutes: u32,
+    /// Argon2id memory cost in KiB for new or changed password keyslots.
     pub kdf_memory_kib: u32,
+    /// Argon2id iterations (time cost).
     pub kdf_iterations: u32,
+    /// Argon2id lanes (parallelism).
     pub kdf_parallelism: u32,
+    /// Bits kept of each blind index (default 12; 8–24); fixed when a store is created, later
+    /// changes do not apply to it.
     pub blind_index_bits: u8,
 }
 

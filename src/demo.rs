@@ -5,6 +5,9 @@
 //! Everything here is invented. Names are common Japanese names combined at
 //! random; phone numbers are drawn at random; no record describes a real person.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -42,14 +45,20 @@ pub mod cards {
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct DemoSpec {
+    /// Seed of the random generator that picks the invented people, sessions and visits.
     pub seed: u64,
+    /// Invented residents to register.
     pub residents: usize,
+    /// Check-ins to aim at over the year; session sizes are scaled towards it, so the result is
+    /// close, not exact.
     pub target_visits: usize,
     /// The last day of the synthetic year (normally today).
     pub end: NaiveDate,
 }
 
 impl DemoSpec {
+    /// The standard demonstration: 4,000 residents and about 60,000 check-ins in the year up to
+    /// `end`.
     pub fn year_ending(end: NaiveDate, seed: u64) -> Self {
         Self {
             seed,
@@ -63,10 +72,15 @@ impl DemoSpec {
 /// What was generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoSummary {
+    /// Participants registered.
     pub participants: u64,
+    /// Sessions created.
     pub sessions: u64,
+    /// Check-ins recorded.
     pub visits: u64,
+    /// The first day of the synthetic year.
     pub first_day: NaiveDate,
+    /// The last day (the spec's `end`).
     pub last_day: NaiveDate,
 }
 

@@ -1,6 +1,9 @@
 //! Errors staff can read: each says what is wrong and what to do, in Japanese,
 //! and never carries a personal value.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use crate::config::ConfigError;
 use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
 use crate::eligibility::InputError;
@@ -10,16 +13,24 @@ use crate::store::schema::MigrationError;
 /// Everything the store and the services can refuse or fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// No store file at the configured path (the path is in the message). Create one with `tsudoi
+    /// init`, or fix the path in the configuration.
     #[error("保存ファイルが見つかりません（{0}）。先に「tsudoi init」で作成してください。")]
     StoreMissing(String),
+    /// `init` was given a path where a store file already exists; nothing was overwritten. Choose
+    /// another path.
     #[error("保存ファイルがすでにあります（{0}）。別の場所を指定してください。")]
     StoreExists(String),
+    /// SQLite could not read or write the store file (full disk, permissions, a damaged file).
+    /// Check the free space; if it persists, show `tsudoi doctor` to the installer.
     #[error(
         "保存ファイルを読み書きできません（{0}）。ディスクの空きを確かめてください。続くときは tsudoi doctor の表示を設置業者に見せてください。"
     )]
     Database(#[from] rusqlite::Error),
+    /// The store file could not be brought to the current format (see [`MigrationError`]).
     #[error("{0}")]
     Migration(#[from] MigrationError),
+    /// A file or folder could not be read or written (the OS error says why).
     #[error("ファイルを読み書きできません: {0}")]
     Io(#[from] std::io::Error),
     /// No screen could be opened (no display, no framebuffer). `detail` is
@@ -27,57 +38,112 @@ pub enum Error {
     #[error(
         "画面が見つかりません。画面のない端末では、データだけを作る tsudoi demo --no-ui か、画面をPNGに描く tsudoi screenshot --out フォルダ を使ってください（表示先は環境変数 SLINT_BACKEND で選べます。詳しい理由は --verbose で表示します）。"
     )]
-    NoDisplay { detail: String },
+    NoDisplay {
+        /// The UI backends' own reasons, for `--verbose` only.
+        detail: String,
+    },
     /// A named file could not be read or written. `what` is its path or its
     /// kind ("設定ファイル …"), never a personal value.
     #[error("{what}: {source}")]
     File {
+        /// The file's path or kind, never a personal value.
         what: String,
+        /// The OS error.
         #[source]
         source: std::io::Error,
     },
+    /// Sealing or opening data failed (see [`CryptoError`]); for opening, the data is damaged or
+    /// altered.
     #[error("{0}")]
     Crypto(#[from] CryptoError),
+    /// The recovery key typed is malformed (see [`RecoveryKeyError`]): check it against the printed
+    /// sheet.
     #[error("{0}")]
     RecoveryKey(#[from] RecoveryKeyError),
+    /// Wrong staff id or password (which one is not said). Counts towards the account's lockout.
     #[error("スタッフIDまたはパスワードが違います。")]
     WrongCredentials,
+    /// A staff keyslot or the key bundle is damaged; the message names the part. A manager restores
+    /// access with the recovery key.
     #[error("鍵の情報が壊れています（{0}）。取扱責任者に連絡し、回復キーで復旧してください。")]
     KeyslotCorrupt(String),
+    /// Too many failed sign-ins: the account is locked for a while. Wait, or ask a manager.
     #[error(
         "パスワードを続けて間違えたため、このアカウントはロックされています。あと{minutes}分待ってからもう一度お試しください。"
     )]
-    AccountLocked { minutes: i64 },
+    AccountLocked {
+        /// Minutes left until the lock ends.
+        minutes: i64,
+    },
+    /// The account was deactivated. A manager can make a new one if the person still works here.
     #[error("このアカウントは無効です。取扱責任者に確認してください。")]
     AccountInactive,
+    /// The account still has its first (or reset) password: change it before any other work.
     #[error("初めてのサインインです。先にパスワードを変更してください（tsudoi staff passwd）。")]
     PasswordChangeRequired,
+    /// A new password was refused; the message says which rule it breaks (13–256
+    /// characters, two kinds of character, not the staff id).
     #[error("{0}")]
     WeakPassword(String),
+    /// The store's keys are not in memory (no staff member signed in since it was locked): sign in
+    /// first.
     #[error("データがロックされています。スタッフがサインインしてください。")]
     Locked,
+    /// The signed-in role may not do this; ask a manager (取扱責任者).
     #[error("この操作は{role}の権限ではできません。取扱責任者に依頼してください。")]
-    NotPermitted { role: &'static str },
+    NotPermitted {
+        /// The role's Japanese name.
+        role: &'static str,
+    },
+    /// No record with the given id (or id prefix). Check the number.
     #[error("{what}が見つかりません。番号を確かめてください。")]
-    NotFound { what: &'static str },
+    NotFound {
+        /// What was looked for, in Japanese (「参加者」, 「開催回」, …).
+        what: &'static str,
+    },
+    /// An id prefix matches more than one record: type more of it.
     #[error("{what}の番号「{prefix}」に当てはまるものが複数あります。もっと長く入力してください。")]
-    Ambiguous { what: &'static str, prefix: String },
+    Ambiguous {
+        /// What was looked for, in Japanese.
+        what: &'static str,
+        /// The prefix as typed (an id, never personal data).
+        prefix: String,
+    },
+    /// A typed value (date, phone, postal code, name) is malformed; the message says what form is
+    /// expected.
     #[error("{0}")]
     Input(#[from] InputError),
+    /// A value or request is not acceptable; the Japanese message says what is wrong and what to
+    /// enter instead.
     #[error("{0}")]
     Invalid(String),
+    /// A person with the same phone and the same birth date or furigana is
+    /// registered already; nothing was stored. Check that record before registering again.
     #[error(
         "同じ方がすでに登録されている可能性があります（登録番号 {existing}）。その記録を確かめてください。"
     )]
-    DuplicateParticipant { existing: String },
+    DuplicateParticipant {
+        /// The existing record's short id (first 8 characters).
+        existing: String,
+    },
+    /// The card tapped is already linked to someone else; unlink it there first, or use another
+    /// card.
     #[error("このカードはすでに別の方に登録されています。")]
     CardInUse,
+    /// The person does not meet the age or residence rules for this; the message says why and from
+    /// when.
     #[error("{0}")]
     NotEligible(String),
+    /// The lottery draw could not be run from the sources given (see
+    /// [`DrawError`](crate::lottery::rfc3797::DrawError)).
     #[error("{0}")]
     Draw(#[from] crate::lottery::rfc3797::DrawError),
+    /// The request is refused as it stands (for example training mode pointed at
+    /// the real store); the message says why and what to do instead.
     #[error("{0}")]
     Refused(String),
+    /// A stored record failed its authentication or chain check: it was damaged or edited outside
+    /// tsudoi. Nothing was shown or changed; tell a manager.
     #[error(
         "記録が壊れているか、書き換えられています（{0}）。何も表示・変更していません。取扱責任者に連絡してください。"
     )]
@@ -86,18 +152,26 @@ pub enum Error {
     /// its checksum does not match. The sentence names the file.
     #[error("{0}")]
     DamagedFile(String),
+    /// The signed-in staff hold no key that opens personal data (operators only): a manager or
+    /// handler must sign in.
     #[error(
         "この操作に必要な鍵（個人情報の鍵）を持っていません。取扱責任者か取扱者がサインインしてください。"
     )]
     KeyNotHeld,
+    /// The store file is in an older format that needs keys to upgrade: a manager must sign in
+    /// first.
     #[error(
         "保存ファイルの形式を新しくする必要があります。先に取扱責任者がサインインしてください。"
     )]
     UpgradeNeeded,
+    /// The store was erased at the end of the contract; only the erasure certificate is left
+    /// (`tsudoi erase certificate`).
     #[error(
         "この保存ファイルは契約の終了により消去されています。残っているのは消去証明書だけです（tsudoi erase certificate --out フォルダ で書き出せます）。"
     )]
     Erased,
+    /// The account's keyslot was not carried over by a format upgrade: a manager reissues it with
+    /// the recovery key (`tsudoi staff recover`).
     #[error(
         "このアカウントは保存ファイルの更新で鍵が作り直されました。取扱責任者に回復キーでの再発行（tsudoi staff recover）を依頼してください。"
     )]
@@ -110,10 +184,18 @@ pub enum Error {
     /// [`ReportError::kind`].
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// The device clock is earlier than the latest time the store recorded: a wrong clock would
+    /// falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then
+    /// nothing dated is recorded.
     #[error(
         "端末の時計（{now}）が、この保存ファイルに最後に記録された日時（{seen}）より前になっています。スタッフが日時を確かめるまで、受付は記録しません。登録・教室の申し込み・抽選・報告・消去もできません（tsudoi clock confirm）。"
     )]
-    ClockBehind { now: String, seen: String },
+    ClockBehind {
+        /// The device's time now, as shown.
+        now: String,
+        /// The latest time the store recorded.
+        seen: String,
+    },
 }
 
 impl From<KeyslotError> for Error {
@@ -125,6 +207,7 @@ impl From<KeyslotError> for Error {
     }
 }
 
+/// The crate's result type: [`Error`] unless another error is named.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What kind of failure an [`Error`] is: the command line's exit code and

@@ -8,6 +8,9 @@
 //! (「令和8年」) is [`crate::eligibility::to_wareki`]; ISO dates for files
 //! and machines are written with chrono directly.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 use chrono::{Datelike, NaiveDate};
 
 /// The weekday as one kanji, Monday first, as [`chrono::Weekday::num_days_from_monday`] counts.

@@ -8,7 +8,7 @@
 //! - [`jp_date`]: dates written the Japanese way (「2026年11月24日」).
 //! - [`report`]: monthly totals for the ward, suppressed, signed.
 //! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
-//! - [`bench`]: the performance measurements in docs/dev/benchmarks.md.
+//! - [`bench`](mod@bench): the performance measurements in docs/dev/benchmarks.md.
 
 pub mod bench;
 pub mod clock;

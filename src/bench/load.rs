@@ -75,12 +75,19 @@ const START: (u32, u32) = (8, 50);
 /// What to run.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadOptions {
+    /// Card taps in the morning (default 200).
     pub taps: usize,
+    /// Simulated length of the morning, in minutes (default 30).
     pub minutes: f64,
+    /// How many times faster simulated time runs than real time (default 10).
     pub speed: f64,
+    /// Residents in the synthetic year (at least 10; default 4,000).
     pub residents: usize,
+    /// Staff processes searching (default 2).
     pub searchers: usize,
+    /// Staff processes registering (default 1).
     pub registrars: usize,
+    /// Seed for the day's plan and the staff's choices.
     pub seed: u64,
 }
 
@@ -110,6 +117,8 @@ pub struct FastForwardClock {
 }
 
 impl FastForwardClock {
+    /// A clock standing at `start` until [`FastForwardClock::set_origin`] is called; `speed` is
+    /// clamped to at least 0.001.
     pub fn new(start: DateTime<FixedOffset>, speed: f64) -> Self {
         FastForwardClock {
             start,
@@ -144,14 +153,20 @@ impl Clock for FastForwardClock {
 /// Percentiles in milliseconds.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Spread {
+    /// How many timings were taken.
     pub samples: usize,
+    /// Median, in milliseconds.
     pub p50_ms: f64,
+    /// 95th percentile, in milliseconds.
     pub p95_ms: f64,
+    /// 99th percentile, in milliseconds.
     pub p99_ms: f64,
+    /// Slowest, in milliseconds.
     pub max_ms: f64,
 }
 
 impl Spread {
+    /// The percentiles of `d` (the sample at the rounded rank); all zero for no samples.
     pub fn of(mut d: Vec<Duration>) -> Spread {
         d.sort_unstable();
         let pick = |q: f64| {
@@ -186,6 +201,7 @@ pub enum TapKind {
 pub struct PlannedTap {
     /// Simulated seconds from the start of the morning.
     pub at_s: f64,
+    /// What kind of tap it is.
     pub kind: TapKind,
     /// The demo resident whose card it is (Resident, Again), or a number
     /// for an unknown card.
@@ -304,11 +320,14 @@ fn new_card(seed: u64, worker: usize, n: usize) -> Option<tsudoi_hw::CardId> {
 /// One staff process's account of its morning (its last line of output).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct StaffReport {
+    /// `search` or `register`.
     pub role: String,
+    /// The worker's number among all staff processes of the run, from 0.
     pub worker: usize,
     /// Searches (by furigana or phone, then the first record opened), or
     /// registrations (with a card linked).
     pub actions: usize,
+    /// How long each action took.
     pub action_time: Spread,
     /// SQLITE_BUSY / SQLITE_LOCKED met by an action (after the store's own
     /// 5 s wait).
@@ -324,12 +343,16 @@ pub struct StaffReport {
 /// Everything `tsudoi bench load` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadReport {
+    /// The options the run was given.
     pub options: LoadOptions,
+    /// The simulated day.
     pub day: NaiveDate,
+    /// Participants in the store before the morning.
     pub participants_before: u64,
     /// Simulated minutes the morning took (later than planned when taps had
     /// to wait for the one before).
     pub simulated_minutes: f64,
+    /// Real time the run took, in seconds.
     pub real_seconds: f64,
     /// Card placed on the reader → the frame showing its result rendered.
     pub tap_to_screen: Spread,
@@ -360,12 +383,19 @@ pub struct LoadReport {
     /// Tapped cards whose stored check-ins differ from what the screens said
     /// (0 or 1 expected per card).
     pub recorded_mismatches: usize,
+    /// Each staff process's own report.
     pub staff: Vec<StaffReport>,
+    /// Busy errors met by staff processes, in all.
     pub busy_errors: usize,
+    /// Other staff failures, in all.
     pub staff_errors: usize,
+    /// Registrations staff completed, in all.
     pub registered: usize,
+    /// Participants in the store after the morning.
     pub participants_after: u64,
+    /// Whether the audit chain checked out at the end.
     pub audit_intact: bool,
+    /// Whether SQLite's `integrity_check` passed at the end.
     pub integrity_ok: bool,
 }
 
@@ -777,9 +807,13 @@ const GIVEN: [(&str, &str); 6] = [
 pub struct StaffOptions {
     /// "search" or "register".
     pub role: String,
+    /// The worker's number among all staff processes of the run, from 0.
     pub worker: usize,
+    /// How many times faster simulated time runs than real time.
     pub speed: f64,
+    /// Simulated length of the morning, in minutes.
     pub minutes: f64,
+    /// Seed shared by the run; the worker's number makes its choices its own.
     pub seed: u64,
     /// The simulated start (RFC 3339).
     pub start: String,

@@ -24,6 +24,9 @@
 //!
 //! The byte-level format follows.
 //!
+
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 #![doc = include_str!("FORMAT.md")]
 // Library code must not panic on bad input; tests opt out explicitly.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

@@ -15,6 +15,9 @@
 //! second tells them why the person is not eligible.
 //!
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod age;
 pub mod date;
 pub mod phone;

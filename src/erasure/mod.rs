@@ -8,6 +8,9 @@
 //! as an A4 PDF, and the audit log's final checkpoint; and a store file that
 //! holds nothing but those same files. The format is in `docs/dev/erasure.md`.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod device;
 
 use std::path::Path;

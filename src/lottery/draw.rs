@@ -37,13 +37,17 @@ pub struct PoolEntry {
 /// What is fixed at closing and published in the notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosedPool {
+    /// The class's id in the store.
     pub class_id: String,
+    /// The class's title as announced.
     pub title: String,
+    /// Seats: how many win.
     pub capacity: u32,
     /// `None`: everyone not winning is on the waiting list.
     pub waitlist_size: Option<u32>,
     /// Which public random numbers will decide, named before they exist.
     pub announced_sources: Vec<String>,
+    /// Every live application, in entry-number order (positions 1, 2, …).
     pub pool: Vec<PoolEntry>,
 }
 
@@ -113,10 +117,15 @@ pub fn commitment(p: &ClosedPool) -> String {
 /// One RFC 3797 step, with the entry number the position stands for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TranscriptStep {
+    /// 1-based step number.
     pub index: u32,
+    /// MD5 of index || key || index, upper-case hex (as the RFC's program prints it).
     pub md5: String,
+    /// Positions still unselected before this step (the divisor).
     pub remaining: u32,
+    /// The 1-based pool position chosen.
     pub position: u32,
+    /// The entry number at that position.
     pub entry: u32,
 }
 
@@ -124,18 +133,24 @@ pub struct TranscriptStep {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Within the capacity: a seat.
     Won,
+    /// On the waiting list (rank in [`EntryResult::waiting_rank`]).
     Waiting,
+    /// Beyond the waiting list's length: not selected this time.
     NotSelected,
 }
 
 /// One entry's result, in final order (tier, then drawn order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryResult {
+    /// The entry number (受付番号).
     pub entry: u32,
+    /// Priority tier: 1 is drawn before 2.
     pub tier: u8,
     /// 1-based place in the RFC order (before tiers).
     pub drawn: u32,
+    /// Won, waiting or not selected.
     pub outcome: Outcome,
     /// 補欠 N番 for the waiting list.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -145,14 +160,20 @@ pub struct EntryResult {
 /// The whole record of a draw: enough to recompute it from nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transcript {
+    /// The transcript format's name and version ([`TRANSCRIPT_FORMAT`]).
     pub format: String,
+    /// The pool as closed and published.
     #[serde(flatten)]
     pub closed: ClosedPool,
+    /// BLAKE3 of the pool listing, hex, as published at closing.
     pub commitment: String,
     /// The public random values, as entered, in the announced order.
     pub sources: Vec<String>,
+    /// The RFC 3797 key string made from the sources.
     pub key: String,
+    /// Every selection step, in order.
     pub steps: Vec<TranscriptStep>,
+    /// Every entry's result, in final order (tier, then drawn order).
     pub results: Vec<EntryResult>,
 }
 

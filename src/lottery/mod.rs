@@ -8,5 +8,8 @@
 //! The store side (classes, applications, closing, results) is in
 //! `crate::store::lottery`.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod draw;
 pub mod rfc3797;

@@ -27,7 +27,9 @@ use md5::{Digest, Md5};
 /// The reference program's limits: a pool of at most 2^16 − 1 (the step
 /// index is two bytes), at most 16 sources of at most 16 numbers each.
 pub const MAX_POOL: u32 = 65_535;
+/// At most this many random sources in one draw.
 pub const MAX_SOURCES: usize = 16;
+/// At most this many numbers in one source.
 pub const MAX_VALUES_PER_SOURCE: usize = 16;
 
 /// One public random source, as announced before the draw.
@@ -42,24 +44,59 @@ pub enum Source {
 /// Why the input for a draw was refused. Messages are for staff and residents.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DrawError {
+    /// A source is neither whitespace-separated non-negative integers nor `text:…`. Re-enter it as
+    /// published.
     #[error(
         "乱数の元{index}番目「{input}」を読めません。0以上の整数を空白で区切って入力してください（例: 7 8 11 17 19 25 46）。文字の場合は text: を付けてください。"
     )]
-    MalformedSource { index: usize, input: String },
+    MalformedSource {
+        /// Which source, 1-based.
+        index: usize,
+        /// The source as typed (a published random value).
+        input: String,
+    },
+    /// A source has no numbers (or no letters and digits). Enter the published value.
     #[error("乱数の元{index}番目が空です。公表された数字を入力してください。")]
-    EmptySource { index: usize },
+    EmptySource {
+        /// Which source, 1-based.
+        index: usize,
+    },
+    /// A source has more numbers than the RFC's program takes.
     #[error("乱数の元{index}番目の数が多すぎます（{max}個まで）。")]
-    TooManyValues { index: usize, max: usize },
+    TooManyValues {
+        /// Which source, 1-based.
+        index: usize,
+        /// The limit, [`MAX_VALUES_PER_SOURCE`].
+        max: usize,
+    },
+    /// No source was given: the draw needs at least one published random value (`--source`).
     #[error("乱数の元がありません。公表された乱数を --source で1つ以上指定してください。")]
     NoSources,
+    /// More sources than the RFC's program takes.
     #[error("乱数の元が多すぎます（{max}個まで）。")]
-    TooManySources { max: usize },
+    TooManySources {
+        /// The limit, [`MAX_SOURCES`].
+        max: usize,
+    },
+    /// The pool is empty or larger than the RFC's program can draw from.
     #[error("対象の人数は1〜{max}人にしてください（指定: {pool}）。")]
-    BadPool { pool: u64, max: u32 },
+    BadPool {
+        /// The pool size asked for.
+        pool: u64,
+        /// The limit, [`MAX_POOL`].
+        max: u32,
+    },
+    /// Asked to select nobody; select at least one.
     #[error("選ぶ人数は1人以上にしてください。")]
     ZeroCount,
+    /// Asked to select more than the pool holds.
     #[error("選ぶ人数（{count}）が対象の人数（{pool}）より多くなっています。")]
-    CountExceedsPool { count: u64, pool: u64 },
+    CountExceedsPool {
+        /// How many were to be selected.
+        count: u64,
+        /// The pool size.
+        pool: u64,
+    },
 }
 
 /// Full-width digits and spaces (typed on Japanese keyboards) become ASCII.

@@ -8,11 +8,18 @@ use crate::error::Result;
 /// The text encoding of the CSV files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
+    /// UTF-8 with a byte-order mark (the default): Excel then reads it as UTF-8.
     Utf8Bom,
+    /// CP932 (Windows' Shift_JIS), for older software; characters it cannot hold are refused, not
+    /// replaced.
     Cp932,
 }
 
 impl Encoding {
+    /// Reads `utf8-bom` (also `utf-8-bom`, `utf8`) or `cp932` (also `shift_jis`, `sjis`), in any
+    /// case.
+    /// # Errors
+    /// [`ReportError::BadEncoding`] for anything else.
     pub fn parse(s: &str) -> Result<Encoding> {
         match s.trim().to_ascii_lowercase().as_str() {
             "utf8-bom" | "utf-8-bom" | "utf8" => Ok(Encoding::Utf8Bom),

@@ -18,7 +18,9 @@ use crate::store::{Actor, StaffSession, Store};
 /// One kind of handling, counted from the audit log: a label, and the SQL
 /// condition on an audit row that makes it one.
 pub struct Kind {
+    /// The kind's name in the report, in Japanese.
     pub label: &'static str,
+    /// SQL condition on an `audit` row (a constant of this module, never user input).
     pub condition: &'static str,
 }
 
@@ -133,7 +135,9 @@ pub const KINDS: &[Kind] = &[
 /// The report's contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandlingReport {
+    /// First day counted, included.
     pub from: NaiveDate,
+    /// Last day counted, included.
     pub to: NaiveDate,
     /// `(label, count)` in [`KINDS`]' order.
     pub kinds: Vec<(&'static str, u64)>,

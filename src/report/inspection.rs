@@ -14,30 +14,41 @@ use crate::store::{Actor, Role, StaffSession, Store};
 /// What the summary holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InspectionSummary {
+    /// The site's name given at `init`.
     pub site: String,
+    /// The day the summary was made.
     pub today: NaiveDate,
     /// The first day of the fiscal year the counts start from (1 April).
     pub since: NaiveDate,
     /// Active accounts per role: manager, handler, operator.
     pub staff: [usize; 3],
+    /// Deactivated accounts (kept for the audit trail).
     pub deactivated: usize,
+    /// Participant records held now.
     pub registered: u64,
+    /// Entries in the audit log.
     pub audit_entries: u64,
     /// The log's own check (keyed chain and Merkle tree), one line.
     pub audit_verdict: String,
+    /// Whether that check passed.
     pub audit_intact: bool,
     /// The last signed checkpoint: (date, size).
     pub last_checkpoint: Option<(String, u64)>,
     /// The last monthly report exported: (date, month).
     pub last_report: Option<(String, String)>,
+    /// Failed sign-ins since `since`.
     pub failed_sign_ins: u64,
+    /// Accounts locked after failed sign-ins since `since`.
     pub lockouts: u64,
     /// Media transfers since `since`, and how many failed their read-back.
     pub media: (u64, u64),
+    /// Incidents ever recorded (they matter beyond the fiscal year).
     pub incidents: u64,
     /// The newest incidents: (id, kind, recorded on).
     pub latest_incidents: Vec<(String, &'static str, String)>,
+    /// The day of the last key rotation (`tsudoi keys rotate`), if any.
     pub last_rotation: Option<String>,
+    /// Times staff confirmed the clock after it was found behind, since `since`.
     pub clock_confirms: u64,
 }
 

@@ -18,11 +18,13 @@ use crate::store::{StaffSession, Store, record_in};
 /// A mounted removable medium.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Medium {
+    /// Where it is mounted, for example `/media/staff/USB`.
     pub mount_point: PathBuf,
     /// `/dev/sda1`
     pub device: String,
     /// The filesystem label, if it has one.
     pub label: Option<String>,
+    /// The filesystem type as the mount table gives it (`vfat`, `exfat`, …).
     pub fs_type: String,
 }
 
@@ -139,19 +141,28 @@ pub fn medium_of(root: &Path, path: &Path) -> String {
 /// One file as recorded in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerFile {
+    /// The file's name in the folder written.
     pub name: String,
+    /// SHA-256 of the file's bytes, lowercase hex.
     pub sha256: String,
 }
 
 /// A line of the media ledger (受渡し管理簿).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerEntry {
+    /// When the files were handed over, RFC 3339 in Japan time.
     pub at: String,
+    /// Staff id of who wrote the medium.
     pub staff_id: String,
+    /// The medium as named to staff (its label, or 端末内のファイル).
     pub medium: String,
+    /// Where the files went: the folder written, with the recipient when known (受渡し先).
     pub destination: String,
+    /// What the data is handed over for (利用目的), as staff entered it.
     pub purpose: String,
+    /// The files written, with their digests.
     pub files: Vec<LedgerFile>,
+    /// Whether the folder, read back after writing, matched its signed manifest.
     pub verified: bool,
 }
 

@@ -29,6 +29,9 @@ impl std::fmt::Debug for WardRecipient {
 }
 
 impl WardRecipient {
+    /// Reads an `age1…` public key.
+    /// # Errors
+    /// [`MergeError::WardKey`] when the text is not an age X25519 recipient.
     pub fn parse(s: &str) -> Result<WardRecipient> {
         s.trim()
             .parse()
@@ -49,6 +52,10 @@ impl WardRecipient {
 pub struct WardIdentity(age::x25519::Identity);
 
 impl WardIdentity {
+    /// Reads the identity file `ward-key` wrote (the line starting `AGE-SECRET-KEY-`).
+    /// # Errors
+    /// [`MergeError::IdentityRead`] when the file cannot be read; [`MergeError::IdentityFormat`]
+    /// when it holds no identity.
     pub fn from_file(path: &Path) -> Result<WardIdentity> {
         let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
             MergeError::IdentityRead {
@@ -160,9 +167,13 @@ fn add_map<K: Ord + Clone>(
 /// What a merge combined.
 #[derive(Debug, Clone)]
 pub struct Merged {
+    /// (site name, signing public key) of each report combined, in the order given.
     pub sites: Vec<(String, String)>,
+    /// The month all the reports are for.
     pub month: Month,
+    /// Names of the files written into `out`.
     pub files: Vec<String>,
+    /// The folder the merged report was written to (it was empty or new).
     pub out: PathBuf,
 }
 

@@ -6,6 +6,9 @@
 //! that names or points at a person leaves this module: only program names,
 //! session titles, dates, age bands, town names and counts.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod csv;
 pub mod disclosure;
 pub mod error;
@@ -36,11 +39,17 @@ use suppress::{Cell, suppress_group, suppress_independent};
 /// A calendar month, `2026-10`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Month {
+    /// Calendar year, 2000–2200.
     pub year: i32,
+    /// Month of the year, 1–12.
     pub month: u32,
 }
 
 impl Month {
+    /// Reads `YYYY-MM` (surrounding spaces allowed).
+    /// # Errors
+    /// [`ReportError::BadMonth`] for any other form, a month outside 1–12 or a year outside
+    /// 2000–2200.
     pub fn parse(s: &str) -> Result<Month> {
         let bad = || {
             Error::from(ReportError::BadMonth {
@@ -56,10 +65,12 @@ impl Month {
         Ok(Month { year, month })
     }
 
+    /// The month's first day.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
     }
 
+    /// The month's last day (28th to 31st).
     pub fn last_day(self) -> NaiveDate {
         let next = if self.month == 12 {
             NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
@@ -122,7 +133,9 @@ fn band_of(age: Option<u32>) -> usize {
 /// A published value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
+    /// Printed as it is (a date, a title, a program's name).
     Text(String),
+    /// A count, possibly suppressed; [`Wording::render`] writes it.
     Count(Cell),
 }
 
@@ -131,14 +144,18 @@ pub enum Value {
 pub struct Table {
     /// File stem, ASCII: `programs`, `sessions`, …
     pub id: &'static str,
+    /// Table heading, in Japanese.
     pub title: String,
+    /// Column headings, in Japanese.
     pub columns: Vec<String>,
+    /// The rows; each has one value per column.
     pub rows: Vec<Vec<Value>>,
 }
 
 /// How suppressed cells are written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wording {
+    /// Counts from 1 up to this are small and hidden (default 9).
     pub threshold: u64,
     /// For cells 1..=threshold (default `<10`).
     pub small: String,
@@ -157,6 +174,7 @@ impl Default for Wording {
 }
 
 impl Wording {
+    /// The value as printed: text as it is, counts as numbers or this wording's replacements.
     pub fn render(&self, v: &Value) -> String {
         match v {
             Value::Text(t) => t.clone(),
@@ -171,14 +189,22 @@ impl Wording {
 /// encrypted to the ward's key (see [`merge`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthCounts {
+    /// Sessions on the calendar this month, per program (with or without check-ins).
     pub sessions_held: BTreeMap<Program, u64>,
+    /// Check-ins this month per program (延べ人数).
     pub visits: BTreeMap<Program, u64>,
+    /// Different people who checked in to the program this month (実人数).
     pub distinct_by_program: BTreeMap<Program, u64>,
+    /// Different people who checked in to anything this month.
     pub distinct_total: u64,
+    /// People registered this month (by consent date; records deleted since are not counted).
     pub new_registrations: u64,
     /// (date, program, title, headcount) per session.
     pub per_session: Vec<(NaiveDate, Program, String, u64)>,
+    /// Different people this month by age band ([`AGE_BANDS`] order), age on their first visit of
+    /// the month.
     pub by_age_band: [u64; 7],
+    /// Different people this month by 町名 (ward-provided records without one are counted together).
     pub by_town: BTreeMap<String, u64>,
     /// Lottery classes drawn this month.
     #[serde(default)]
@@ -219,6 +245,7 @@ pub const OUTCOMES: [crate::store::mimamori::Outcome; 5] = crate::store::mimamor
 /// Attendance at one lottery class's sessions in the month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassAttendanceCounts {
+    /// The class's title as announced.
     pub title: String,
     /// The class's sessions held in the month.
     pub sessions: u64,
@@ -233,10 +260,15 @@ pub struct ClassAttendanceCounts {
 /// One lottery class drawn in the month.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotteryCounts {
+    /// The class's title as announced.
     pub title: String,
+    /// The class's capacity.
     pub seats: u64,
+    /// Applications in the pool (not withdrawn).
     pub applicants: u64,
+    /// Applicants selected by the draw (including those who cancelled later).
     pub winners: u64,
+    /// Places filled from the waiting list since the draw (繰り上げ; later cancellations included).
     pub moved_up: u64,
 }
 
@@ -280,20 +312,30 @@ impl MonthCounts {
 /// Fiscal year to date (April to the month).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearCounts {
+    /// Sessions on the calendar, per program, April to the month.
     pub sessions_held: BTreeMap<Program, u64>,
+    /// Check-ins per program (延べ人数), April to the month.
     pub visits: BTreeMap<Program, u64>,
+    /// Different people per program (実人数), April to the month.
     pub distinct_by_program: BTreeMap<Program, u64>,
+    /// Different people in all, April to the month.
     pub distinct_total: u64,
+    /// People registered, April to the month.
     pub new_registrations: u64,
 }
 
 /// The whole report.
 #[derive(Debug, Clone)]
 pub struct MonthlyReport {
+    /// The site's name given at `init`, printed in the heading.
     pub site: String,
+    /// The month reported on.
     pub month: Month,
+    /// The month's raw counts.
     pub month_counts: MonthCounts,
+    /// The fiscal year's counts to date.
     pub year_counts: YearCounts,
+    /// How suppressed cells are written.
     pub wording: Wording,
 }
 
@@ -1080,8 +1122,11 @@ pub const CHECKPOINT_SUFFIX: &str = "audit-checkpoint.txt";
 /// What an export wrote.
 #[derive(Debug, Clone)]
 pub struct Export {
+    /// The folder written to.
     pub dir: std::path::PathBuf,
+    /// Names of the files written, in the folder.
     pub files: Vec<String>,
+    /// The device's signing public key, for the ward to check the signatures with.
     pub public_key: String,
 }
 

@@ -265,10 +265,6 @@ fn group_lines(report: &MonthlyReport) -> Vec<String> {
     ]
 }
 
-/// A plain A4 table for the ward's paperwork (the staff roster and the
-/// like): a title, lines of explanation, then the rows under a shaded
-/// header, as many pages as they need. `widths` are the columns' widths in
-/// points; text longer than its column is cut with "…".
 /// Splits `s` into lines of at most `max` half-width units (a full-width
 /// character counts two).
 fn wrap(s: &str, max: usize) -> Vec<String> {
@@ -288,6 +284,15 @@ fn wrap(s: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// A plain A4 table for the ward's paperwork (the staff roster and the
+/// like): a title, lines of explanation, then the rows under a shaded
+/// header, as many pages as they need. `widths` are the columns' widths in
+/// points; text longer than its column is cut with "…".
+///
+/// # Errors
+///
+/// [`ReportError::Pdf`] when the embedded font, the page settings or the
+/// PDF writer fail.
 pub fn table_pdf(
     title: &str,
     lines: &[String],

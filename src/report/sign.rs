@@ -15,8 +15,12 @@ use super::VerifyError;
 use crate::error::{Error, Result};
 use crate::store::Store;
 
+/// Name of the manifest in a signed folder: `sha256sum` format, one line per file.
 pub const MANIFEST: &str = "SHA256SUMS";
+/// Name of the Ed25519 signature over the manifest's bytes.
 pub const SIGNATURE: &str = "SHA256SUMS.sig";
+/// Name of the file that holds the site name, the signer's public key and how to check the folder
+/// (itself listed in the manifest).
 pub const SIGNER: &str = "SIGNER.txt";
 
 fn hex(bytes: &[u8]) -> String {
@@ -120,7 +124,9 @@ pub fn signature_files(
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
+    /// The signer's Ed25519 public key in hex (as [`SIGNER`] gives it).
     pub public_key: String,
+    /// The files the manifest lists, all present with matching digests.
     pub files: Vec<String>,
 }
 

@@ -15,7 +15,9 @@ use crate::store::{Role, StaffSession, Store};
 /// One account on the roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterRow {
+    /// The account's staff id.
     pub staff_id: String,
+    /// The account's role.
     pub role: Role,
     /// `YYYY-MM-DD` (Japan time).
     pub added_on: String,

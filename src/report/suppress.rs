@@ -23,6 +23,7 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// Whether the cell is printed as something other than its number.
     pub fn is_hidden(self) -> bool {
         !matches!(self, Cell::Shown(_))
     }
@@ -31,7 +32,10 @@ impl Cell {
 /// A group of additive cells and its total, as published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppressed {
+    /// The group's cells, in the order given.
     pub cells: Vec<Cell>,
+    /// The group's total: hidden when small itself, or as a last resort when hiding cells is not
+    /// enough.
     pub total: Cell,
 }
 

@@ -15,8 +15,9 @@ use crate::training::{Exercise, TrainingRow};
 /// The CSV's columns, in order.
 pub const COLUMNS: [&str; 4] = ["実施日", "スタッフID", "課題", "課題の記号"];
 
-/// The files `tsudoi report training` writes (before the signature files).
+/// The CSV file `tsudoi report training` writes (the signature files come after).
 pub const CSV_NAME: &str = "tsudoi-training-record.csv";
+/// The PDF it writes beside the CSV: the same rows, for paper files.
 pub const PDF_NAME: &str = "tsudoi-training-record.pdf";
 
 fn cells(r: &TrainingRow) -> Vec<String> {

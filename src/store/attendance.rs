@@ -22,6 +22,7 @@ pub enum CheckInMethod {
 }
 
 impl CheckInMethod {
+    /// The value stored in `attendance.method` and written in the audit log: `card` or `staff`.
     pub fn code(self) -> &'static str {
         match self {
             CheckInMethod::Card => "card",
@@ -34,24 +35,38 @@ impl CheckInMethod {
 pub enum CheckInOutcome {
     /// Recorded now.
     CheckedIn {
+        /// The person's furigana, to greet them by name on screen.
         kana: Zeroizing<String>,
+        /// The session's title as staff entered it.
         session_title: String,
     },
     /// Already recorded for this session; nothing changed.
     AlreadyCheckedIn {
+        /// The person's furigana, to greet them by name on screen.
         kana: Zeroizing<String>,
+        /// The session's title as staff entered it.
         session_title: String,
     },
     /// Not yet 60 on the session's date.
-    NotEligible { reaches_age_on: NaiveDate },
+    NotEligible {
+        /// The day the person reaches the minimum age (Japanese law: the day
+        /// before the birthday), to tell them when they may come.
+        reaches_age_on: NaiveDate,
+    },
     /// The last ID check is too old: staff must look at the document again.
-    ReverificationDue { due_since: NaiveDate },
+    ReverificationDue {
+        /// The day the re-verification fell due (last check plus the
+        /// configured months).
+        due_since: NaiveDate,
+    },
     /// A first-come session that is full.
     SessionFull,
     /// A lottery class, and the person holds no seat in it (never applied,
     /// not selected, cancelled, or waiting at `waiting_rank`).
     NoSeat {
+        /// The lottery class's title.
         class_title: String,
+        /// The person's place on the waiting list, if they are on it.
         waiting_rank: Option<u32>,
     },
 }

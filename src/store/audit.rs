@@ -33,37 +33,69 @@ use crate::error::{Error, Result};
 /// What was done. Stored as the snake-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {
+    /// The store was created (`init`); the actor is the first manager.
     Init,
+    /// A staff member signed in.
     SignIn,
+    /// A sign-in failed (wrong password or unknown id); counts towards the lockout.
     SignInFailed,
+    /// An account locked after too many failed sign-ins.
     AccountLocked,
+    /// A staff member signed out.
     SignOut,
+    /// The store was unlocked with the printed recovery key instead of a password.
     RecoveryUnlock,
+    /// A password keyslot was changed or reset, or the keys were rotated or upgraded.
     KeyChange,
+    /// A staff account was added.
     StaffCreate,
+    /// A staff account was deactivated (kept for the audit trail, no longer signs in).
     StaffDeactivate,
+    /// Personal data was shown to staff (record id: the person, or the list shown).
     View,
+    /// Staff searched for a person (by phone or name); the query itself is not written.
     Search,
+    /// A participant was registered (at the desk, from the ward's roster, or by the demo).
     Create,
+    /// A record was changed, for example a participant's phone (fields: the columns).
     Update,
+    /// A participant row was deleted (by staff, or when its retention ran out).
     Delete,
+    /// A card was linked to a person.
     CardLink,
+    /// A card was unlinked (lost or returned).
     CardUnlink,
+    /// A card was replaced by a new one in one step.
     CardReplace,
+    /// A session (開催回) was added.
     SessionCreate,
+    /// A check-in was attempted; the result says what it came to.
     CheckIn,
+    /// Data left the store in files (a report, a disclosure, a roster return, a medium).
     Export,
+    /// A notice was printed (for example a lottery result notice).
     Print,
+    /// A lottery draw was run.
     Draw,
+    /// Data was erased for good (the store's erasure, or lottery data past retention).
     Erase,
+    /// The audit chain was verified.
     Verify,
+    /// A lottery class (抽選の教室) was added.
     LotteryClassCreate,
+    /// A resident applied to a lottery class (result: the outcome code).
     LotteryApply,
+    /// An application was withdrawn before the draw.
     LotteryWithdraw,
+    /// Applications to a class were closed and the pool committed.
     LotteryClose,
+    /// A winner cancelled their seat (辞退).
     LotteryCancel,
+    /// Someone on the waiting list moved up to a freed seat (繰り上げ).
     LotteryMoveUp,
+    /// A manager changed the security settings (lockout, KDF, re-verification).
     PolicyChange,
+    /// The keys were dropped from memory (closing time or the hold limit).
     KeysDropped,
     /// A signed checkpoint of the Merkle log was made (`audit checkpoint`,
     /// `audit prove`, a monthly report).
@@ -71,6 +103,7 @@ pub enum AuditAction {
     /// The chain of entries recorded while locked was checked when they were
     /// folded into the log (written only when it was broken).
     PendingCheck,
+    /// Staff confirmed the clock after it was found behind the store's latest time.
     ClockConfirm,
     /// An incident was recorded (事故報告); the result holds the row's digest.
     Incident,
@@ -99,6 +132,8 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// The snake-case name stored in `audit.action` (old entries keep the name they were
+    /// written with, so these never change).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Init => "init",
@@ -154,12 +189,20 @@ impl AuditAction {
 /// One entry as written. `fields` are column names, never values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
+    /// Sequence number, 1 for the first entry, no gaps; the chain MACs it.
     pub seq: i64,
+    /// When, RFC 3339 in Japan time.
     pub at: String,
+    /// Who: a staff id or `kiosk` (see [`crate::store::Actor::id`]).
     pub actor: String,
+    /// What: an [`AuditAction`] name.
     pub action: String,
+    /// Which record it touched (a participant, session or class id), or empty; never a name or
+    /// phone.
     pub record_id: String,
+    /// Column names touched, comma-separated; never their values.
     pub fields: String,
+    /// How it ended: `ok`, or a short code naming the outcome (no personal data).
     pub result: String,
 }
 
@@ -184,11 +227,17 @@ impl AuditEntry {
 /// What to record; the chain adds the sequence number and MAC.
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
+    /// When, RFC 3339 in Japan time.
     pub at: String,
+    /// Who: a staff id or `kiosk`.
     pub actor: &'a str,
+    /// What was done.
     pub action: AuditAction,
+    /// Which record it touched (an id), or empty; never personal data.
     pub record_id: &'a str,
+    /// Column names touched; never their values.
     pub fields: &'a [&'a str],
+    /// How it ended (`ok` or a short code without personal data).
     pub result: &'a str,
 }
 
@@ -196,6 +245,7 @@ pub struct AuditEvent<'a> {
 pub struct AuditKey(Zeroizing<[u8; 32]>);
 
 impl AuditKey {
+    /// The key from its 32 raw bytes (derived from the audit key in the store's key bundle).
     pub fn new(bytes: [u8; 32]) -> Self {
         Self(Zeroizing::new(bytes))
     }
@@ -243,16 +293,20 @@ fn chain_mac(key: &AuditKey, prev: &[u8; 32], entry: &AuditEntry) -> [u8; 32] {
 /// The chain's head: the last sequence number and its MAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChainHead {
+    /// Sequence number of the last entry; 0 for an empty chain.
     pub seq: i64,
+    /// BLAKE3 keyed MAC of that entry, chained over the previous one's.
     pub mac: [u8; 32],
 }
 
 impl ChainHead {
+    /// The head of an empty chain: sequence 0, an all-zero MAC that the first entry chains from.
     pub const GENESIS: ChainHead = ChainHead {
         seq: 0,
         mac: [0; 32],
     };
 
+    /// The MAC in lowercase hex (64 characters), for messages and reports.
     pub fn mac_hex(&self) -> String {
         self.mac.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -539,10 +593,14 @@ pub fn fold_pending(conn: &Connection, key: &AuditKey, mut prev: ChainHead) -> R
 /// What can go wrong reading or writing `audit_node`.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
+    /// The database refused a read or write of `audit_node`.
     #[error("sqlite: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A stored node hash is not 32 bytes: the table was altered or damaged.
     #[error("a stored hash is not 32 bytes")]
     BadHash,
+    /// A node index does not fit SQLite's 64-bit integer (a log that large
+    /// cannot exist; it means a bug).
     #[error("node index out of range")]
     Index,
 }
@@ -554,6 +612,7 @@ pub struct SqlNodes<'c> {
 }
 
 impl<'c> SqlNodes<'c> {
+    /// Node hashes read and written through `conn` (inside the caller's transaction).
     pub fn new(conn: &'c Connection) -> Self {
         SqlNodes { conn }
     }
@@ -730,9 +789,19 @@ pub(crate) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainVerdict {
     /// Every entry checks out; `entries` were read.
-    Intact { entries: i64, head: ChainHead },
+    Intact {
+        /// How many entries were read and checked.
+        entries: i64,
+        /// The last entry's sequence number and MAC.
+        head: ChainHead,
+    },
     /// The first entry that does not check out.
-    Broken { at_seq: i64, problem: BreakKind },
+    Broken {
+        /// Sequence number of the first entry that fails.
+        at_seq: i64,
+        /// How it fails.
+        problem: BreakKind,
+    },
 }
 
 /// How the chain breaks at the first bad entry.

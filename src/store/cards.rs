@@ -16,6 +16,8 @@ pub struct LinkedCard {
     pub id: String,
     /// RFC 3339, Japan time.
     pub linked_at: String,
+    /// Staff id of the staff member who linked the card (no name; staff ids are not personal data
+    /// of residents).
     pub linked_by: String,
 }
 

@@ -23,7 +23,10 @@ pub enum Seat {
     /// Won the draw or moved up from the waiting list, and did not cancel.
     Holder,
     /// On the waiting list, at this rank.
-    Waiting { rank: u32 },
+    Waiting {
+        /// 1 is the first to move up when a seat frees.
+        rank: u32,
+    },
     /// Never applied, not selected, withdrew, cancelled, or the draw is still
     /// to come.
     None,
@@ -32,7 +35,9 @@ pub enum Seat {
 /// The lottery class a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionClass {
+    /// Id of the class (`lottery_classes.id`).
     pub class_id: String,
+    /// The class's title as announced, for example 「はじめての体操教室」.
     pub title: String,
 }
 
@@ -48,8 +53,12 @@ pub enum CardCheckIn {
     /// Several activities are open: the resident chooses. `notice` says why a
     /// lottery class running now is not among them (no seat).
     Choose {
+        /// The person who tapped (`participants.id`); pass it back with the chosen session.
         participant_id: String,
+        /// The sessions open for check-in now, to choose from.
         sessions: Vec<SessionInfo>,
+        /// Why a lottery class running now is left out (the person holds no seat), to show beside
+        /// the choices.
         notice: Option<CheckInOutcome>,
     },
 }
@@ -57,7 +66,9 @@ pub enum CardCheckIn {
 /// One seat holder's row of the attendance sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRow {
+    /// The application's entry number (受付番号) in this class; rows are sorted by it.
     pub entry_number: u32,
+    /// The seat holder (`participants.id`).
     pub participant_id: String,
     /// The furigana; only for staff who handle personal data.
     pub kana: Option<Zeroizing<String>>,
@@ -88,10 +99,13 @@ pub const ABSENCES_TO_CALL: u32 = 2;
 /// The attendance sheet of one lottery class: sessions × seat holders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttendanceSheet {
+    /// Id of the class (`lottery_classes.id`).
     pub class_id: String,
+    /// The class's title as announced.
     pub title: String,
     /// The class's session dates, in order.
     pub dates: Vec<NaiveDate>,
+    /// One row per seat holder (won or moved up), by entry number.
     pub rows: Vec<SheetRow>,
 }
 

@@ -27,9 +27,13 @@ pub enum Weeks {
 /// A group's regular schedule, parsed into a rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
+    /// Which weeks of the month.
     pub weeks: Weeks,
+    /// The day of the week it meets.
     pub weekday: Weekday,
+    /// Start time (Japan time, wall clock).
     pub start: NaiveTime,
+    /// End time; after `start`.
     pub end: NaiveTime,
 }
 
@@ -205,8 +209,12 @@ impl Schedule {
 /// last `weeks` weeks and none in the last `absent_weeks` weeks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct WatchRule {
+    /// Visits needed in the look-back window to count as a regular.
     pub visits: u32,
+    /// The look-back window, in weeks (1–52).
     pub weeks: u32,
+    /// Weeks without a visit, counted back from today, after which staff call; shorter than
+    /// `weeks`.
     pub absent_weeks: u32,
 }
 
@@ -221,6 +229,9 @@ impl Default for WatchRule {
 }
 
 impl WatchRule {
+    /// Checks the rule: each number 1–52 and `absent_weeks < weeks`.
+    /// # Errors
+    /// [`Error::Invalid`] with a Japanese message saying what to enter.
     pub fn validate(&self) -> Result<()> {
         let ok = (1..=52).contains(&self.visits)
             && (1..=52).contains(&self.weeks)
@@ -240,23 +251,34 @@ impl WatchRule {
 /// A group to add.
 #[derive(Debug, Clone)]
 pub struct NewGroup {
+    /// The group's name as the ward announces it.
     pub name: String,
+    /// The regular schedule its meetings are generated from.
     pub schedule: Schedule,
+    /// The room it meets in, as shown at the kiosk.
     pub room: String,
     /// Meetings are generated from `from` to `until`, both included.
     pub from: NaiveDate,
+    /// Last day meetings are generated for, included.
     pub until: NaiveDate,
 }
 
 /// A group as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupInfo {
+    /// Row id in `hobby_groups`.
     pub id: String,
+    /// The group's name as the ward announces it.
     pub name: String,
+    /// The regular schedule.
     pub schedule: Schedule,
+    /// The room it meets in.
     pub room: String,
+    /// The representative's participant id, if one is set (a member of the group).
     pub representative: Option<String>,
+    /// Current members.
     pub members: u32,
+    /// When the group's regulars are put on the 見守り list.
     pub watch: WatchRule,
     /// The next meeting on or after today that is not cancelled.
     pub next: Option<NaiveDate>,
@@ -265,12 +287,19 @@ pub struct GroupInfo {
 /// One meeting of a group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupSession {
+    /// The date the schedule gives, even if the meeting was moved or cancelled.
     pub planned_date: NaiveDate,
+    /// `scheduled`, `moved` or `cancelled` (the `group_sessions.status` column).
     pub status: String,
+    /// The `sessions` row held for it; `None` when cancelled.
     pub session_id: Option<String>,
+    /// The actual date (differs from `planned_date` when moved); `None` when cancelled.
     pub date: Option<NaiveDate>,
+    /// Actual start time; `None` when cancelled.
     pub start: Option<NaiveTime>,
+    /// Actual end time; `None` when cancelled.
     pub end: Option<NaiveTime>,
+    /// Check-ins recorded for the meeting.
     pub attendance: u32,
 }
 
@@ -278,12 +307,19 @@ pub struct GroupSession {
 /// nothing personal (names of groups, rooms, times, a head count).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupMeeting {
+    /// Row id in `hobby_groups`.
     pub group_id: String,
+    /// The group's name.
     pub name: String,
+    /// The room it meets in.
     pub room: String,
+    /// The `sessions` row to check in to.
     pub session_id: String,
+    /// Start time.
     pub start: NaiveTime,
+    /// End time.
     pub end: NaiveTime,
+    /// Check-ins recorded so far (a head count, nothing personal).
     pub attendance: u32,
     /// Whether the group has a representative (who may be handed the
     /// member list without phones).
@@ -292,11 +328,17 @@ pub struct GroupMeeting {
 
 /// A member as staff see them. Debug output is redacted.
 pub struct Member {
+    /// Row id in `participants`.
     pub participant_id: String,
+    /// Full name (decrypted; only for staff who handle personal data).
     pub name: Zeroizing<String>,
+    /// Furigana (decrypted).
     pub kana: Zeroizing<String>,
+    /// Phone number as entered (decrypted).
     pub phone: Zeroizing<String>,
+    /// How the person's data came to the store (`ward` for roster members).
     pub basis: Basis,
+    /// Cards linked to the person.
     pub cards: u32,
 }
 

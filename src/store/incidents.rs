@@ -36,6 +36,7 @@ pub enum IncidentKind {
 }
 
 impl IncidentKind {
+    /// Every kind, in declaration order (for choice lists and code lookups).
     pub const ALL: [IncidentKind; 6] = [
         Self::MediumLost,
         Self::ShownToWrongPerson,
@@ -57,6 +58,7 @@ impl IncidentKind {
         }
     }
 
+    /// The Japanese name printed in the 事故報告 and shown on screen.
     pub fn label(self) -> &'static str {
         match self {
             Self::MediumLost => "媒体（USBメモリ・紙）の紛失・盗難",
@@ -68,6 +70,8 @@ impl IncidentKind {
         }
     }
 
+    /// The kind with this stored code, or `None` for an unknown code (a row from a newer version,
+    /// or an edited file).
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
@@ -99,6 +103,7 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// Every measure, in declaration order (for choice lists and code lookups).
     pub const ALL: [Measure; 10] = [
         Self::WardInformed,
         Self::PersonInformed,
@@ -112,6 +117,7 @@ impl Measure {
         Self::Other,
     ];
 
+    /// The stored code (also the command line's `--measure` value).
     pub fn code(self) -> &'static str {
         match self {
             Self::WardInformed => "ward-informed",
@@ -127,6 +133,7 @@ impl Measure {
         }
     }
 
+    /// The full Japanese sentence printed in the 事故報告.
     pub fn label(self) -> &'static str {
         match self {
             Self::WardInformed => "区に第一報を入れた",
@@ -158,6 +165,7 @@ impl Measure {
         }
     }
 
+    /// The measure with this stored code, or `None` for an unknown code.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.code() == code)
     }
@@ -172,7 +180,9 @@ pub const MAX_RECORDS: usize = 50;
 /// What staff enter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewIncident {
+    /// What happened.
     pub kind: IncidentKind,
+    /// The day it happened (on or before `found_on`).
     pub occurred_on: NaiveDate,
     /// When it was noticed (the same day or later).
     pub found_on: NaiveDate,
@@ -180,6 +190,7 @@ pub struct NewIncident {
     pub people: u32,
     /// Participant ids (or unique prefixes) of the records it touched.
     pub records: Vec<String>,
+    /// What was done about it so far, in the order entered.
     pub measures: Vec<Measure>,
     /// An earlier incident this one adds to (a follow-up report, 続報).
     pub follows: Option<String>,
@@ -190,16 +201,23 @@ pub struct NewIncident {
 pub struct Incident {
     /// `YYYY-NNN`: the year it was recorded and its number in that year.
     pub id: String,
+    /// What happened.
     pub kind: IncidentKind,
+    /// The day it happened.
     pub occurred_on: NaiveDate,
+    /// The day it was noticed.
     pub found_on: NaiveDate,
     /// When it was recorded (RFC 3339, Japan time).
     pub recorded_at: String,
+    /// Staff id of who recorded it.
     pub recorded_by: String,
+    /// How many residents it touched (0 when none, or not yet known).
     pub people: u32,
     /// Full participant ids.
     pub records: Vec<String>,
+    /// What was done about it.
     pub measures: Vec<Measure>,
+    /// The earlier incident this one follows up (続報), by id.
     pub follows: Option<String>,
     /// The audit entry that recorded it.
     pub audit_seq: i64,

@@ -35,6 +35,7 @@ pub enum Priority {
 }
 
 impl Priority {
+    /// The value stored in `lottery_classes.priority`.
     pub fn code(self) -> &'static str {
         match self {
             Priority::None => "none",
@@ -43,6 +44,7 @@ impl Priority {
         }
     }
 
+    /// The rule in Japanese, for staff screens and the closing notice.
     pub fn label(self) -> &'static str {
         match self {
             Priority::None => "優先なし",
@@ -51,6 +53,8 @@ impl Priority {
         }
     }
 
+    /// Reads a stored code, a command-line spelling (`first-time`) or the Japanese short form (初回,
+    /// 前回落選); `None` for anything else.
     pub fn parse(s: &str) -> Option<Priority> {
         match s.trim() {
             "none" | "なし" => Some(Priority::None),
@@ -83,6 +87,7 @@ impl ClassStatus {
         }
     }
 
+    /// The state in Japanese for staff screens (受付中, 締切（抽選待ち）, 抽選済み).
     pub fn label(self) -> &'static str {
         match self {
             ClassStatus::Open => "受付中",
@@ -95,7 +100,9 @@ impl ClassStatus {
 /// A class to add.
 #[derive(Debug, Clone)]
 pub struct NewLotteryClass {
+    /// The 事業 the class belongs to (normally 介護予防).
     pub program: Program,
+    /// The class's title as announced.
     pub title: String,
     /// Classes of the same kind share the one-application-per-term rule
     /// (for example 「体操」).
@@ -104,13 +111,19 @@ pub struct NewLotteryClass {
     pub term: String,
     /// Ids (or unique prefixes) of the class's sessions: one, or a series.
     pub sessions: Vec<String>,
+    /// Seats: how many win the draw.
     pub capacity: u32,
     /// Length of the waiting list; `None`: everyone not winning waits.
     pub waitlist_size: Option<u32>,
+    /// First day applications are taken, included.
     pub apply_from: NaiveDate,
+    /// Last day applications are taken, included.
     pub apply_until: NaiveDate,
+    /// The day of the draw (after the announced random sources are published).
     pub draw_on: NaiveDate,
+    /// Whether a person may apply to only one class of this `kind` per `term`.
     pub one_per_term: bool,
+    /// Which applicants are drawn first.
     pub priority: Priority,
     /// The same class last term, for [`Priority::PreviousLosers`].
     pub previous_class: Option<String>,
@@ -119,25 +132,42 @@ pub struct NewLotteryClass {
 /// A class as listed at the kiosk and for staff.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LotteryClass {
+    /// Row id in `lottery_classes`.
     pub id: String,
+    /// The 事業 the class belongs to.
     pub program: Program,
+    /// The class's title as announced.
     pub title: String,
+    /// Classes of the same kind share the one-application-per-term rule.
     pub kind: String,
+    /// The term, for example 「2026年度前期」.
     pub term: String,
+    /// Seats: how many win the draw.
     pub capacity: u32,
+    /// Length of the waiting list; `None`: everyone not winning waits.
     pub waitlist_size: Option<u32>,
+    /// First day applications are taken, included.
     pub apply_from: NaiveDate,
+    /// Last day applications are taken, included.
     pub apply_until: NaiveDate,
+    /// The day of the draw.
     pub draw_on: NaiveDate,
+    /// Whether a person may apply to only one class of this kind per term.
     pub one_per_term: bool,
+    /// Which applicants are drawn first.
     pub priority: Priority,
+    /// The same class last term, for [`Priority::PreviousLosers`].
     pub previous_class_id: Option<String>,
+    /// Open, closed or drawn.
     pub status: ClassStatus,
     /// Dates of its sessions, earliest first.
     pub session_dates: Vec<NaiveDate>,
     /// Live applications (not withdrawn).
     pub applications: u32,
+    /// BLAKE3 of the closed pool's listing, published at closing so the draw can be checked; `None`
+    /// while open.
     pub commitment: Option<String>,
+    /// The public random sources announced at closing (RFC 3797); empty while open.
     pub announced_sources: Vec<String>,
 }
 
@@ -156,11 +186,15 @@ impl LotteryClass {
 /// State of one application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationStatus {
+    /// Made, waiting for the draw.
     Applied,
+    /// Withdrawn before the draw; not in the pool.
     Withdrawn,
+    /// Selected by the draw.
     Won,
     /// On the waiting list (the rank is kept separately).
     Waiting,
+    /// In the pool but neither selected nor on the waiting list.
     NotSelected,
     /// A winner who cancelled.
     Cancelled,
@@ -169,6 +203,7 @@ pub enum ApplicationStatus {
 }
 
 impl ApplicationStatus {
+    /// The value stored in `lottery_applications.status`.
     pub fn code(self) -> &'static str {
         match self {
             Self::Applied => "applied",
@@ -198,22 +233,36 @@ impl ApplicationStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyOutcome {
     /// Recorded; show the entry number in big type.
-    Applied { entry_number: u32, tier: u8 },
+    Applied {
+        /// The entry number (受付番号) given to this application.
+        entry_number: u32,
+        /// Priority tier: 1 is drawn before 2.
+        tier: u8,
+    },
     /// First application: the address must be asked for (staff at the desk
     /// or the on-screen keyboard), then call again with it.
     NeedsAddress,
     /// Already applied to this class; nothing changed.
-    Duplicate { entry_number: u32 },
+    Duplicate {
+        /// The existing application's entry number.
+        entry_number: u32,
+    },
     /// Under the minimum age on one of the session dates.
     NotEligible {
+        /// The first session the person is too young for.
         session_date: NaiveDate,
+        /// The day they reach the minimum age; `None` when no birth date is known (an ID check is
+        /// needed).
         reaches_age_on: Option<NaiveDate>,
     },
     /// Not taking applications (before or after the period, or closed).
     Closed,
     /// The class allows one application per term among classes of its
     /// kind, and the person has applied to another.
-    OtherClassThisTerm { other_title: String },
+    OtherClassThisTerm {
+        /// Title of the class already applied to.
+        other_title: String,
+    },
 }
 
 impl ApplyOutcome {
@@ -264,12 +313,19 @@ impl ApplyOutcome {
 /// One person's application and result, as the kiosk shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassResult {
+    /// Row id in `lottery_classes`.
     pub class_id: String,
+    /// The class's title as announced.
     pub title: String,
+    /// The first session's date, if it has sessions.
     pub starts_on: Option<NaiveDate>,
+    /// The day of the draw.
     pub draw_on: NaiveDate,
+    /// The application's entry number (受付番号).
     pub entry_number: u32,
+    /// Where the application stands.
     pub status: ApplicationStatus,
+    /// Place on the waiting list when `status` is waiting.
     pub waiting_rank: Option<u32>,
 }
 
@@ -295,8 +351,11 @@ impl ClassResult {
 /// The closing notice: entry numbers, the commitment, the announced sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosingNotice {
+    /// The closed pool: every live application's entry number, tier and draw position.
     pub pool: ClosedPool,
+    /// BLAKE3 of the pool listing, in hex, published before the draw.
     pub commitment: String,
+    /// The day of the draw.
     pub draw_on: NaiveDate,
 }
 
@@ -338,11 +397,17 @@ impl ClosingNotice {
 
 /// One line of the staff call list.
 pub struct CallListEntry {
+    /// The application's entry number (受付番号).
     pub entry_number: u32,
+    /// Won, moved up or waiting.
     pub status: ApplicationStatus,
+    /// Place on the waiting list, when waiting.
     pub waiting_rank: Option<u32>,
+    /// Full name (decrypted), for the phone call.
     pub name: Zeroizing<String>,
+    /// Furigana (decrypted).
     pub kana: Zeroizing<String>,
+    /// Phone number as entered (decrypted).
     pub phone: Zeroizing<String>,
 }
 
@@ -357,7 +422,9 @@ impl std::fmt::Debug for CallListEntry {
 /// What [`Store::purge_unselected_addresses`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PurgeReport {
+    /// Drawn classes whose unselected applicants were looked at.
     pub classes: u32,
+    /// Addresses deleted.
     pub addresses_deleted: u32,
 }
 

@@ -47,6 +47,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order staff choose from.
     pub const ALL: [Outcome; 5] = [
         Outcome::Well,
         Outcome::Unwell,
@@ -55,6 +56,7 @@ impl Outcome {
         Outcome::Declined,
     ];
 
+    /// The value stored in the call record and written in the audit result.
     pub fn code(self) -> &'static str {
         match self {
             Outcome::Well => "well",
@@ -65,6 +67,7 @@ impl Outcome {
         }
     }
 
+    /// The Japanese wording staff choose from and see in the list.
     pub fn label(self) -> &'static str {
         match self {
             Outcome::Well => "元気だった",
@@ -75,6 +78,8 @@ impl Outcome {
         }
     }
 
+    /// Reads a stored code, its hyphenated spelling (`no-answer`) or the Japanese label; `None` for
+    /// anything else.
     pub fn parse(s: &str) -> Option<Outcome> {
         let s = s.trim();
         Self::ALL
@@ -102,14 +107,18 @@ pub struct WatchContext {
     pub name: String,
     /// Visits in the rule's window.
     pub visits: u32,
+    /// The rule applied to this context (the group's own, otherwise the configured default).
     pub rule: WatchRule,
 }
 
 /// Someone on the list, before any personal value is opened.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct WatchCandidate {
+    /// Row id in `participants`.
     pub participant_id: String,
+    /// The last day the person checked in anywhere.
     pub last_visit: NaiveDate,
+    /// Where they used to come: one entry per group or activity that makes them a regular.
     pub contexts: Vec<WatchContext>,
     /// The latest outcome recorded since the last visit.
     pub last_outcome: Option<(Outcome, NaiveDate)>,
@@ -119,9 +128,13 @@ pub struct WatchCandidate {
 
 /// A listed person with their phone, for the call.
 pub struct WatchEntry {
+    /// Why the person is listed (no personal values).
     pub candidate: WatchCandidate,
+    /// Full name (decrypted), for the call.
     pub name: Zeroizing<String>,
+    /// Furigana (decrypted).
     pub kana: Zeroizing<String>,
+    /// Phone number as entered (decrypted).
     pub phone: Zeroizing<String>,
 }
 

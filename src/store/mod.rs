@@ -5,6 +5,9 @@
 //! kiosk can run queries without decrypting. The data key exists only in memory,
 //! unwrapped from a staff member's keyslot at sign-in.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod attendance;
 pub mod audit;
 pub mod cards;
@@ -158,11 +161,15 @@ impl Keys {
 /// Who acts: a signed-in staff member, or the kiosk itself (a resident's tap).
 #[derive(Debug, Clone)]
 pub enum Actor {
+    /// A signed-in staff member; their session carries the role that limits what they may do.
     Staff(StaffSession),
+    /// The kiosk acting for a resident who tapped a card; holds no role and is written `kiosk` in
+    /// the audit log.
     Kiosk,
 }
 
 impl Actor {
+    /// The id written in the audit log's `actor` column: the staff id, or `kiosk`.
     pub fn id(&self) -> &str {
         match self {
             Actor::Staff(s) => s.staff_id(),
@@ -381,6 +388,7 @@ impl Store {
         })
     }
 
+    /// Path of the store's SQLite file as it was opened.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -406,18 +414,24 @@ impl Store {
         Ok(crate::report::sign::sha256_hex(&bytes))
     }
 
+    /// The rules and tunables this store was opened with (lockout, KDF, age rules).
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
 
+    /// The ward's postal codes used to check addresses (given at open; not stored in the file).
     pub fn postal_table(&self) -> &PostalTable {
         &self.postal
     }
 
+    /// The clock every timestamp and date check of this store reads.
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
 
+    /// Whether the keys are in memory: a staff member signed in since they were last dropped
+    /// ([`Store::lock`], [`Store::drop_expired_keys`]). A locked store still answers queries on
+    /// plain columns but cannot open sealed cells.
     pub fn is_unlocked(&self) -> bool {
         self.keys.is_some()
     }

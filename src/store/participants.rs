@@ -22,16 +22,24 @@ pub const PURPOSE_VERSION: &str = "purpose-2026-1";
 /// The ID document shown at the desk. Only its kind is kept, never its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocumentKind {
+    /// 健康保険証 (a health insurance card).
     HealthInsurance,
+    /// 後期高齢者医療被保険者証 (the insurance card of people 75 and over).
     LateElderlyInsurance,
+    /// 介護保険被保険者証 (long-term care insurance card).
     CareInsurance,
+    /// マイナンバーカード; only its kind is recorded, never the number.
     MyNumberCard,
+    /// 運転免許証.
     DriversLicence,
+    /// 在留カード (foreign residents).
     ResidenceCard,
+    /// その他の公的な身分証: another official document with the birth date.
     Other,
 }
 
 impl DocumentKind {
+    /// Every kind, in the order staff choose from.
     pub const ALL: [DocumentKind; 7] = [
         DocumentKind::HealthInsurance,
         DocumentKind::LateElderlyInsurance,
@@ -42,6 +50,7 @@ impl DocumentKind {
         DocumentKind::Other,
     ];
 
+    /// The value stored in `participants.document`.
     pub fn code(self) -> &'static str {
         match self {
             Self::HealthInsurance => "health_insurance",
@@ -54,6 +63,7 @@ impl DocumentKind {
         }
     }
 
+    /// The document's Japanese name, as staff choose it and see it.
     pub fn label(self) -> &'static str {
         match self {
             Self::HealthInsurance => "健康保険証",
@@ -66,6 +76,7 @@ impl DocumentKind {
         }
     }
 
+    /// Reads a stored code or the Japanese name; `None` for anything else.
     pub fn parse(s: &str) -> Option<DocumentKind> {
         let s = s.trim();
         Self::ALL
@@ -84,6 +95,7 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The value stored in `participants.basis`: `self` or `ward`.
     pub fn code(self) -> &'static str {
         match self {
             Basis::SelfPresented => "self",
@@ -91,6 +103,7 @@ impl Basis {
         }
     }
 
+    /// The basis in Japanese, shown to staff and in disclosure reports.
     pub fn label(self) -> &'static str {
         match self {
             Basis::SelfPresented => "本人から収集",
@@ -102,16 +115,23 @@ impl Basis {
 /// What staff read off the ID document.
 #[derive(Debug, Clone)]
 pub struct IdCheck {
+    /// The birth date printed on the document.
     pub birth_date: NaiveDate,
+    /// The postal code of the address on the document (decides the 町名 kept for statistics).
     pub postal: PostalCode,
+    /// Which document it was (never its number).
     pub document: DocumentKind,
 }
 
 /// A person to register.
 pub struct NewParticipant {
+    /// Full name as the person writes it.
     pub name: String,
+    /// Furigana (読み仮名); search and the kiosk's greeting use it.
     pub kana: String,
+    /// Phone number, normalised; searched through its blind index.
     pub phone: PhoneNumber,
+    /// How the data reached the store.
     pub basis: Basis,
     /// Required for [`Basis::SelfPresented`].
     pub id_check: Option<IdCheck>,
@@ -121,20 +141,35 @@ pub struct NewParticipant {
 
 /// A participant as staff see it. Debug output is redacted.
 pub struct Participant {
+    /// Row id in `participants` (a random UUID; staff see its first 8 characters).
     pub id: String,
+    /// Full name (decrypted).
     pub name: Zeroizing<String>,
+    /// Furigana (decrypted).
     pub kana: Zeroizing<String>,
+    /// Phone number as entered (decrypted).
     pub phone: Zeroizing<String>,
+    /// Birth date from the ID check; `None` for ward-provided members without one.
     pub birth_date: Option<NaiveDate>,
+    /// Postal code from the ID check (decrypted).
     pub postal_code: Option<Zeroizing<String>>,
+    /// The 町名 the postal code belongs to (for statistics; sealed with the statistics key).
     pub town: Option<Zeroizing<String>>,
+    /// Postal address, kept only while a lottery application needs it.
     pub address: Option<Zeroizing<String>>,
+    /// How the data reached the store.
     pub basis: Basis,
+    /// The kind of ID document last checked.
     pub document: Option<DocumentKind>,
+    /// The day of the last ID check; re-verification is due some months after.
     pub verified_on: Option<NaiveDate>,
+    /// Staff id of who did the last ID check.
     pub verified_by: Option<String>,
+    /// Version tag of the purpose statement the person agreed to (see [`PURPOSE_VERSION`]).
     pub consent_purpose: String,
+    /// The day they agreed.
     pub consent_on: NaiveDate,
+    /// Cards linked to the person.
     pub cards: u32,
 }
 
@@ -148,9 +183,13 @@ impl std::fmt::Debug for Participant {
 
 /// A search hit: enough to pick the right person, nothing more.
 pub struct ParticipantSummary {
+    /// Row id in `participants`.
     pub id: String,
+    /// Full name (decrypted).
     pub name: Zeroizing<String>,
+    /// Furigana (decrypted).
     pub kana: Zeroizing<String>,
+    /// Birth date, to tell apart people with the same name.
     pub birth_date: Option<NaiveDate>,
 }
 
@@ -164,9 +203,13 @@ impl std::fmt::Debug for ParticipantSummary {
 
 /// One field staff may correct.
 pub enum Correction {
+    /// A new full name (kanji as written by the person).
     Name(String),
+    /// A new furigana (読み仮名).
     Kana(String),
+    /// A new phone number; its blind index is recomputed.
     Phone(PhoneNumber),
+    /// A new postal address, or `None` to delete it.
     Address(Option<String>),
 }
 

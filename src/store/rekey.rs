@@ -16,8 +16,11 @@ use crate::error::{Error, Result};
 /// What a re-keying re-sealed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RekeyReport {
+    /// Participant rows whose cells were re-sealed.
     pub participants: u64,
+    /// Card tokens re-sealed (and their blind indexes recomputed).
     pub cards: u64,
+    /// Lottery applications whose participant link was checked and re-sealed.
     pub applications: u64,
 }
 

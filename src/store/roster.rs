@@ -10,8 +10,11 @@ use crate::error::Result;
 
 /// One checked-in person of one session.
 pub struct RosterEntry {
+    /// The session (`sessions.id`).
     pub session_id: String,
+    /// The person (`participants.id`).
     pub participant_id: String,
+    /// Furigana (decrypted), the name staff read out.
     pub kana: Zeroizing<String>,
 }
 

@@ -49,6 +49,7 @@ pub struct RosterReturned {
 pub struct ReturnState {
     /// Group memberships and ward-provided records held now.
     pub memberships: u64,
+    /// Participant records held with basis `ward` (provided by the ward's roster).
     pub ward_records: u64,
     /// Returns recorded since the last applied import (all, if none).
     pub returns_since_import: u64,
@@ -61,7 +62,7 @@ pub struct ReturnState {
     pub due: bool,
 }
 
-/// Undoes [`csv::field`]'s guard: a leading `'` before `=`, `+`, `-` or `@`
+/// Undoes `report::csv::field`'s guard: a leading `'` before `=`, `+`, `-` or `@`
 /// (what every CSV tsudoi writes puts in front of a formula-looking cell).
 /// The roster's import applies it to names and group names, so a returned
 /// file imports to the same members.
@@ -75,7 +76,7 @@ pub fn unguard(cell: &str) -> &str {
 impl Store {
     /// The roster as the ward's import file: UTF-8 with BOM, CRLF, header
     /// `グループ名,氏名,ふりがな,電話番号`, groups in name order and members in
-    /// furigana order; each cell through [`csv::field`]. Opening the members
+    /// furigana order; each cell through `report::csv::field`. Opening the members
     /// is audited as views (one per member and group). Returns the bytes,
     /// the distinct people and the lines.
     pub fn roster_return_csv(

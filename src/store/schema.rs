@@ -423,10 +423,20 @@ fn apply(tx: &Transaction<'_>, step: &Migration) -> rusqlite::Result<()> {
 /// Why a migration could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
+    /// The file was written by a newer tsudoi: it is left untouched. Update
+    /// tsudoi on this device.
     #[error(
         "この保存ファイルは新しい版のtsudoiで作られています（形式{file}、このプログラムは形式{program}まで）。tsudoiを更新してください。"
     )]
-    TooNew { file: u32, program: u32 },
+    TooNew {
+        /// The file's format version (`PRAGMA user_version`).
+        file: u32,
+        /// The newest format this program knows.
+        program: u32,
+    },
+    /// A migration step failed in SQLite; that step's transaction was rolled
+    /// back, so the file stays at the last version reached. Restore from a
+    /// backup if opening keeps failing.
     #[error("保存ファイルの形式を更新できませんでした: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -22,8 +22,10 @@ pub enum Program {
 }
 
 impl Program {
+    /// Every program, in the order staff choose from.
     pub const ALL: [Program; 3] = [Program::Ikigai, Program::Koryu, Program::Kaigo];
 
+    /// The value stored in `sessions.program`.
     pub fn code(self) -> &'static str {
         match self {
             Program::Ikigai => "ikigai",
@@ -32,6 +34,7 @@ impl Program {
         }
     }
 
+    /// The program's official Japanese name (事業名), on screens and in reports.
     pub fn label(self) -> &'static str {
         match self {
             Program::Ikigai => "いきがいつくり支援",
@@ -40,6 +43,7 @@ impl Program {
         }
     }
 
+    /// Reads a stored code or the Japanese name; `None` for anything else.
     pub fn parse(s: &str) -> Option<Program> {
         let s = s.trim();
         Self::ALL
@@ -60,6 +64,7 @@ pub enum SessionMode {
 }
 
 impl SessionMode {
+    /// The value stored in `sessions.mode`.
     pub fn code(self) -> &'static str {
         match self {
             SessionMode::Open => "open",
@@ -68,6 +73,7 @@ impl SessionMode {
         }
     }
 
+    /// The mode in Japanese, for staff screens.
     pub fn label(self) -> &'static str {
         match self {
             SessionMode::Open => "自由参加",
@@ -76,6 +82,8 @@ impl SessionMode {
         }
     }
 
+    /// Reads a stored code, its hyphenated spelling or the Japanese label; `None` for anything
+    /// else.
     pub fn parse(s: &str) -> Option<SessionMode> {
         match s.trim() {
             "open" | "自由参加" => Some(SessionMode::Open),
@@ -89,26 +97,42 @@ impl SessionMode {
 /// A session to add.
 #[derive(Debug, Clone)]
 pub struct NewSession {
+    /// The 事業 the session belongs to (decides the report's columns).
     pub program: Program,
+    /// The day it is held.
     pub date: NaiveDate,
+    /// Start time (Japan time).
     pub start: NaiveTime,
+    /// End time; after `start`.
     pub end: NaiveTime,
+    /// Title shown at the kiosk, for example 「健康体操」.
     pub title: String,
+    /// Places, for first-come sessions; `None` for no limit.
     pub capacity: Option<u32>,
+    /// How places are given.
     pub mode: SessionMode,
 }
 
 /// A session with its head count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
+    /// Row id in `sessions`.
     pub id: String,
+    /// The 事業 the session belongs to.
     pub program: Program,
+    /// The day it is held.
     pub date: NaiveDate,
+    /// Start time (Japan time).
     pub start: NaiveTime,
+    /// End time.
     pub end: NaiveTime,
+    /// Title shown at the kiosk.
     pub title: String,
+    /// Places, for first-come sessions; `None` for no limit.
     pub capacity: Option<u32>,
+    /// How places are given.
     pub mode: SessionMode,
+    /// Check-ins recorded so far.
     pub attendance: u32,
 }
 

@@ -23,6 +23,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The value stored in `staff.role` and in keyslot grants.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Manager => "manager",
@@ -31,6 +32,7 @@ impl Role {
         }
     }
 
+    /// The contract's Japanese name for the role (取扱責任者, 取扱者, 運営者).
     pub fn label(self) -> &'static str {
         match self {
             Role::Manager => "取扱責任者",
@@ -39,6 +41,7 @@ impl Role {
         }
     }
 
+    /// Reads a stored code or the Japanese name; `None` for anything else.
     pub fn parse(s: &str) -> Option<Role> {
         match s.trim() {
             "manager" | "取扱責任者" => Some(Role::Manager),
@@ -63,14 +66,18 @@ pub struct StaffSession {
 }
 
 impl StaffSession {
+    /// The signed-in staff member's id (their sign-in name, written in the audit log).
     pub fn staff_id(&self) -> &str {
         &self.staff_id
     }
 
+    /// The role the account holds; decides what [`StaffSession::require`] allows.
     pub fn role(&self) -> Role {
         self.role
     }
 
+    /// Whether the account still has its first (or reset) password; all work is refused until it is
+    /// changed.
     pub fn must_change_password(&self) -> bool {
         self.must_change_password
     }
@@ -99,6 +106,10 @@ impl StaffSession {
         Ok(())
     }
 
+    /// Refuses anything but a manager's work (staff accounts, keys, policy).
+    /// # Errors
+    /// [`Error::PasswordChangeRequired`] before the first password change; [`Error::NotPermitted`]
+    /// for any other role.
     pub fn require_manager(&self) -> Result<()> {
         self.require(true)?;
         if self.role != Role::Manager {
@@ -456,10 +467,15 @@ pub(crate) fn insert_staff(
 /// A staff account as listed for the manager (no secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffAccount {
+    /// The staff id (sign-in name).
     pub id: String,
+    /// The account's role.
     pub role: Role,
+    /// `false` once deactivated: the account can no longer sign in, but stays for the audit trail.
     pub active: bool,
+    /// The password was set by a manager and must be changed at the next sign-in.
     pub must_change_password: bool,
+    /// RFC 3339 time until which the account is locked after failed sign-ins; `None` if not locked.
     pub locked_until: Option<String>,
 }
 

@@ -40,7 +40,9 @@ pub fn origin_for_site(site: &str) -> String {
 pub struct SignedCheckpoint {
     /// The signed note: body, blank line, signature line.
     pub text: String,
+    /// Entries in the log when it was signed (the tree size).
     pub size: u64,
+    /// The Merkle tree head at that size.
     pub root: Hash,
 }
 
@@ -59,6 +61,7 @@ impl SignedCheckpoint {
 pub struct WardCheckpoint {
     /// How to name it to staff (the file name).
     pub label: String,
+    /// The file's raw bytes (a signed note).
     pub bytes: Vec<u8>,
 }
 
@@ -66,19 +69,37 @@ pub struct WardCheckpoint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckpointFinding {
     /// The log at that size has exactly that tree head.
-    Matches { size: u64 },
+    Matches {
+        /// The checkpoint's tree size.
+        size: u64,
+    },
     /// Not signed by this device's key for this log, or not a checkpoint.
-    Unreadable { reason: String },
+    Unreadable {
+        /// Why, in Japanese, for staff.
+        reason: String,
+    },
     /// The log has fewer entries than the checkpoint: cut short or rolled
     /// back to an old copy. At least entries `entries + 1 ..= size` are
     /// gone; the log matches the ward's checkpoints up to entry `from - 1`
     /// only (entries appended since, such as this check's own sign-in, may
     /// stand where removed ones were).
-    Shorter { size: u64, entries: u64, from: u64 },
+    Shorter {
+        /// The checkpoint's tree size.
+        size: u64,
+        /// Entries in the log now.
+        entries: u64,
+        /// First entry that may differ from what the ward holds.
+        from: u64,
+    },
     /// The first `size` entries no longer hash to the checkpoint's tree
     /// head: some entry in `from ..= size` was rewritten (`from` is one
     /// past the largest earlier checkpoint that still matches).
-    Rewritten { size: u64, from: u64 },
+    Rewritten {
+        /// The checkpoint's tree size.
+        size: u64,
+        /// First entry that may have been rewritten.
+        from: u64,
+    },
 }
 
 /// The outcome of `tsudoi audit verify`.

@@ -30,12 +30,16 @@ pub const MAX_LINES: usize = 100_000;
 /// How the file was encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RosterEncoding {
+    /// UTF-8 without a byte-order mark.
     Utf8,
+    /// UTF-8 with a byte-order mark (what Excel writes for 「CSV UTF-8」).
     Utf8Bom,
+    /// CP932, Windows' Shift_JIS: chosen when fewer lines fail to decode as CP932 than as UTF-8.
     Cp932,
 }
 
 impl RosterEncoding {
+    /// The encoding's name as shown to staff in the import summary.
     pub fn label(self) -> &'static str {
         match self {
             RosterEncoding::Utf8 => "UTF-8",
@@ -49,16 +53,23 @@ impl RosterEncoding {
 /// Japanese that never quotes the line's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Line number in the file, 1 being the header.
     pub line: usize,
+    /// What is wrong, in Japanese, without the line's values.
     pub reason: String,
 }
 
 /// One member line that passed the checks of the file alone.
 pub struct RosterLine {
+    /// Line number in the file, 1 being the header.
     pub line: usize,
+    /// The group's name as the roster writes it (checked against the store's groups later).
     pub group: String,
+    /// Full name.
     pub name: Zeroizing<String>,
+    /// Furigana.
     pub kana: Zeroizing<String>,
+    /// Phone number, normalised.
     pub phone: PhoneNumber,
 }
 
@@ -73,8 +84,11 @@ impl std::fmt::Debug for RosterLine {
 /// The file read and checked on its own (groups are checked against the store).
 #[derive(Debug)]
 pub struct ParsedRoster {
+    /// The encoding detected.
     pub encoding: RosterEncoding,
+    /// Member lines that passed, in file order.
     pub lines: Vec<RosterLine>,
+    /// Every problem found, by line.
     pub problems: Vec<Problem>,
 }
 
@@ -422,10 +436,13 @@ pub struct ImportSource {
 pub struct DiffEntry {
     /// The roster line (None for a removed member).
     pub line: Option<usize>,
+    /// The group's name as the roster writes it.
     pub group: String,
     /// The stored person (None for one not yet stored).
     pub participant_id: Option<String>,
+    /// Full name (from the roster, or decrypted from the store for a removed member).
     pub name: Zeroizing<String>,
+    /// Furigana.
     pub kana: Zeroizing<String>,
     /// For a change: which of name, kana, phone differ.
     pub changed: Vec<&'static str>,
@@ -463,11 +480,13 @@ pub struct RosterDiff {
 /// The outcome of [`Store::import_roster`].
 #[derive(Debug)]
 pub struct ImportReport {
+    /// The encoding detected.
     pub encoding: RosterEncoding,
     /// Member lines read.
     pub members: usize,
     /// Every problem, by line. Non-empty: nothing was stored.
     pub problems: Vec<Problem>,
+    /// What the import changes (or would change, for a dry run).
     pub diff: RosterDiff,
     /// Whether the changes were stored (false for a dry run or a refusal).
     pub applied: bool,
@@ -475,6 +494,7 @@ pub struct ImportReport {
 
 /// The media ledger's destination and purpose for a roster that came in.
 pub const LEDGER_DESTINATION: &str = "受領（区から提供された会員名簿の取り込み）";
+/// The media ledger's purpose for a roster that came in (what the data is used for).
 pub const LEDGER_PURPOSE: &str = "いきがいつくり支援の会員名簿";
 
 /// A stored person, decrypted for the comparison.

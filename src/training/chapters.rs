@@ -22,6 +22,7 @@ pub enum Manual {
 }
 
 impl Manual {
+    /// Every manual, in declaration order.
     pub const ALL: [Manual; 5] = [
         Manual::Staff,
         Manual::Manager,
@@ -92,8 +93,11 @@ impl Manual {
 /// A numbered chapter of a manual.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Chapter {
+    /// The manual it belongs to.
     pub manual: Manual,
+    /// The chapter's number in its manual (the `N` of its `## N. title` heading).
     pub number: u32,
+    /// The chapter's heading without its number, as the manual writes it.
     pub title: &'static str,
 }
 

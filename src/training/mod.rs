@@ -9,6 +9,9 @@
 //! write to the real store is the training record, made after training with
 //! the trainee's own sign-in ([`Store::record_training`]).
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod chapters;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +49,7 @@ pub const SAMPLE_ID: &str =
 /// The sample person's reading and birth date (as on [`SAMPLE_ID`]): the
 /// registration exercise counts only a person registered with these.
 pub const SAMPLE_KANA: &str = "みほん はなこ";
+/// The sample person's birth date, 昭和31年5月1日 (1956-05-01), as on [`SAMPLE_ID`].
 pub const SAMPLE_BIRTH: NaiveDate = match NaiveDate::from_ymd_opt(1956, 5, 1) {
     Some(d) => d,
     None => NaiveDate::MIN,
@@ -87,6 +91,7 @@ pub enum Exercise {
 }
 
 impl Exercise {
+    /// Every exercise, in declaration order (the record counts done ones against its length).
     pub const ALL: [Exercise; 6] = [
         Exercise::Register,
         Exercise::CheckInByHand,
@@ -108,6 +113,7 @@ impl Exercise {
         }
     }
 
+    /// The exercise with this stored code, or `None` for an unknown code.
     pub fn parse(code: &str) -> Option<Exercise> {
         Self::ALL.into_iter().find(|e| e.code() == code)
     }
@@ -497,6 +503,7 @@ fn practice_class(store: &mut Store, manager: &StaffSession, today: NaiveDate) -
 /// training mode, or a manual chapter read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrainingItem {
+    /// An exercise of the training mode, completed.
     Exercise(Exercise),
     /// A chapter's code (`chapter:staff-3`). Kept as stored: a later
     /// release's manuals may number their chapters differently.
@@ -523,6 +530,7 @@ impl TrainingItem {
         }
     }
 
+    /// The exercise, if the line is one (not a chapter read).
     pub fn exercise(&self) -> Option<Exercise> {
         match self {
             TrainingItem::Exercise(e) => Some(*e),
@@ -542,7 +550,9 @@ impl TrainingItem {
 /// or read a manual chapter, on a day. Staff id and date only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrainingRow {
+    /// Staff id of the staff member who did it.
     pub staff_id: String,
+    /// What was done.
     pub item: TrainingItem,
     /// Japan date.
     pub done_on: NaiveDate,
