@@ -310,6 +310,7 @@ fn run(
             error,
         });
     };
+    let mut last_error: Option<String> = None;
     while let Ok(mut job) = rx.recv() {
         // Only the newest waiting utterance matters.
         while let Ok(newer) = rx.try_recv() {
@@ -326,9 +327,40 @@ fn run(
             .map_err(|e| e.to_string())
             .and_then(|samples| out.play(&samples, &cancelled).map_err(|e| e.to_string()));
         let error = result.err();
-        if let Some(e) = &error {
+        if let Some(e) = newly_failing(&mut last_error, &error) {
             eprintln!("tsudoi: 音声案内: {e}");
         }
         record(&job, cancelled(), error);
+    }
+}
+
+/// The error to log for this utterance: only one that differs from the
+/// previous utterance's, so that a missing `aplay` or an unplugged card is
+/// one journal line, not one per tap all day. A success clears it, so the
+/// same failure coming back later is logged again.
+fn newly_failing<'e>(last: &mut Option<String>, error: &'e Option<String>) -> Option<&'e str> {
+    let new = match (error.as_deref(), last.as_deref()) {
+        (Some(e), Some(l)) if e == l => None,
+        (e, _) => e,
+    };
+    last.clone_from(error);
+    new
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newly_failing;
+
+    #[test]
+    fn a_failure_repeated_at_every_tap_is_logged_once_and_again_after_a_recovery() {
+        let missing = Some("aplay がありません".to_owned());
+        let mut last = None;
+        let logged: Vec<bool> = [&missing, &missing, &missing, &None, &missing]
+            .into_iter()
+            .map(|e| newly_failing(&mut last, e).is_some())
+            .collect();
+        assert_eq!(logged, [true, false, false, false, true]);
+        let other = Some("別のエラー".to_owned());
+        assert_eq!(newly_failing(&mut last, &other), Some("別のエラー"));
     }
 }
