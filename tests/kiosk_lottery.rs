@@ -14,7 +14,7 @@ use tsudoi::kiosk::flows::classes::adapter::{Classes, ClassesRow};
 use tsudoi::kiosk::flows::record::adapter::{Record, RecordAddressStep};
 use tsudoi::kiosk::flows::registration::adapter::Names;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
-use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
+use tsudoi::store::lottery::ApplyOutcome;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::{CardId, Technology};
 
@@ -33,49 +33,6 @@ fn today() -> NaiveDate {
 
 fn card(hex: &str) -> CardId {
     CardId::from_hex(Technology::Iso14443A, hex).unwrap()
-}
-
-/// A class taking applications 1–15 Nov 2026, drawn 20 Nov, meeting on `days`.
-fn class(f: &mut Fixture, title: &str, days: &[NaiveDate], capacity: u32) -> String {
-    let sessions = days
-        .iter()
-        .map(|d| {
-            f.store
-                .add_session(
-                    &f.manager,
-                    NewSession {
-                        program: Program::Kaigo,
-                        date: *d,
-                        start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-                        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-                        title: title.into(),
-                        capacity: Some(capacity),
-                        mode: SessionMode::Lottery,
-                    },
-                )
-                .unwrap()
-        })
-        .collect();
-    f.store
-        .add_lottery_class(
-            &f.manager,
-            NewLotteryClass {
-                program: Program::Kaigo,
-                title: title.into(),
-                kind: "体操".into(),
-                term: "2026年度後期".into(),
-                sessions,
-                capacity,
-                waitlist_size: None,
-                apply_from: date(2026, 11, 1),
-                apply_until: date(2026, 11, 15),
-                draw_on: date(2026, 11, 20),
-                one_per_term: false,
-                priority: Priority::None,
-                previous_class: None,
-            },
-        )
-        .unwrap()
 }
 
 fn person(f: &mut Fixture, name: &str, kana: &str, phone: &str, hex: &str) -> String {
@@ -98,12 +55,13 @@ struct Lottery {
 /// Two classes open on 2 Nov 2026; two residents, one with an address on file.
 fn lottery_fixture() -> Lottery {
     let mut f = fixture_on(today());
-    let earlier = class(&mut f, "脳トレ教室", &[date(2026, 12, 4)], 10);
-    let class = class(
+    let earlier = lottery_class(&mut f, "脳トレ教室", &[date(2026, 12, 4)], 10, None);
+    let class = lottery_class(
         &mut f,
         "転倒予防教室",
         &[date(2026, 12, 3), date(2026, 12, 10)],
         1,
+        None,
     );
     let known = person(&mut f, "山田 花子", "ヤマダ ハナコ", "03-1234-5678", KNOWN);
     person(

@@ -18,7 +18,7 @@ use tsudoi::clock::jst;
 use tsudoi::kiosk::flows::classes::adapter::Classes;
 use tsudoi::kiosk::flows::{checkin, classes};
 use tsudoi::kiosk::{KioskUi, Screen};
-use tsudoi::store::lottery::{ApplicationStatus, ClassResult, NewLotteryClass, Priority};
+use tsudoi::store::lottery::{ApplicationStatus, ClassResult};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 use tsudoi_hw::voice::{Library, Speaker, Utterance, VoiceConfig, WavFileOut};
 use tsudoi_hw::{CardId, CardIdError, Technology};
@@ -316,55 +316,6 @@ fn every_check_in_result_is_said_with_its_own_clips() {
     }
 }
 
-/// A class meeting on `days`, taking applications 1–15 Nov 2026, drawn 20 Nov.
-fn class(
-    f: &mut Fixture,
-    title: &str,
-    days: &[NaiveDate],
-    capacity: u32,
-    waitlist: Option<u32>,
-) -> String {
-    let sessions = days
-        .iter()
-        .map(|d| {
-            f.store
-                .add_session(
-                    &f.manager,
-                    NewSession {
-                        program: Program::Kaigo,
-                        date: *d,
-                        start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-                        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
-                        title: title.into(),
-                        capacity: Some(capacity),
-                        mode: SessionMode::Lottery,
-                    },
-                )
-                .unwrap()
-        })
-        .collect();
-    f.store
-        .add_lottery_class(
-            &f.manager,
-            NewLotteryClass {
-                program: Program::Kaigo,
-                title: title.into(),
-                kind: "体操".into(),
-                term: "2026年度後期".into(),
-                sessions,
-                capacity,
-                waitlist_size: waitlist,
-                apply_from: date(2026, 11, 1),
-                apply_until: date(2026, 11, 15),
-                draw_on: date(2026, 11, 20),
-                one_per_term: false,
-                priority: Priority::None,
-                previous_class: None,
-            },
-        )
-        .unwrap()
-}
-
 /// Class mode (its prompt said), then the card: the class list, which has
 /// nothing to say before the draw (抽選待ち has no phrase).
 fn open_classes(ui: &KioskUi, ears: &Ears, hex: &str) -> PathBuf {
@@ -378,14 +329,14 @@ fn open_classes(ui: &KioskUi, ears: &Ears, hex: &str) -> PathBuf {
 #[test]
 fn applying_to_a_class_says_the_result_and_the_first_date() {
     let mut f = fixture_on(date(2026, 11, 2));
-    class(
+    lottery_class(
         &mut f,
         "転倒予防教室",
         &[date(2026, 12, 3), date(2026, 12, 10)],
         10,
         None,
     );
-    let earlier = class(&mut f, "脳トレ教室", &[date(2026, 12, 4)], 10, None);
+    let earlier = lottery_class(&mut f, "脳トレ教室", &[date(2026, 12, 4)], 10, None);
     let known = person(&mut f, "山田 花子", "ヤマダ ハナコ", "03-1234-5678", KNOWN);
     person(
         &mut f,
@@ -445,7 +396,7 @@ fn a_class_closed_while_its_button_showed_is_said_closed() {
     // The list opens late on the last day; the button is pressed after
     // midnight, when the class no longer takes applications.
     let mut f = fixture_on(date(2026, 11, 2));
-    class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 10, None);
+    lottery_class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 10, None);
     person(&mut f, "山田 花子", "ヤマダ ハナコ", "03-1234-5678", KNOWN);
     f.clock.set(jst(date(2026, 11, 15), 20, 50));
     let clock = f.clock.clone();
@@ -483,7 +434,7 @@ fn waitlisted(rank: u32) -> Vec<String> {
 fn lottery_results_are_said_won_waitlisted_with_the_number_or_lost() {
     let mut f = fixture_on(date(2026, 11, 2));
     // One place and one on the waiting list for four applicants.
-    let tight = class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 1, Some(1));
+    let tight = lottery_class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 1, Some(1));
     let mut cards = Vec::new();
     for i in 0..4u8 {
         let hex = format!("043344556677{i:02}");
@@ -548,21 +499,24 @@ fn lottery_results_are_said_won_waitlisted_with_the_number_or_lost() {
     assert_heard(&cases, 3.0);
 }
 
-#[test]
-fn quiet_mode_leaves_routine_phrases_out_and_says_the_rest() {
+/// A morning session open, one registered resident with a card, and the
+/// kiosk speaking with `config` into a temporary folder.
+fn morning_with_one_resident(config: VoiceConfig) -> (Running, Ears) {
     let day = date(2026, 6, 2);
     let mut f = fixture_on(day);
     session(&mut f, day, (9, 0), (12, 0), None);
     person(&mut f, "山田 花子", "ヤマダ ハナコ", "03-1234-5678", KNOWN);
-    let Running { ui, dir: _dir } = start_day(f);
-    let ears = listen(
-        &ui,
-        VoiceConfig {
-            quiet: true,
-            ..loud()
-        },
-        false,
-    );
+    let running = start_day(f);
+    let ears = listen(&running.ui, config, false);
+    (running, ears)
+}
+
+#[test]
+fn quiet_mode_leaves_routine_phrases_out_and_says_the_rest() {
+    let (Running { ui, dir: _dir }, ears) = morning_with_one_resident(VoiceConfig {
+        quiet: true,
+        ..loud()
+    });
     ears.silent_after(|| tap(&ui, Ok(card(KNOWN))));
     assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
     ears.silent_after(|| tap(&ui, Ok(card(KNOWN))));
@@ -585,19 +539,10 @@ fn quiet_mode_leaves_routine_phrases_out_and_says_the_rest() {
 
 #[test]
 fn a_voice_turned_off_says_nothing() {
-    let day = date(2026, 6, 2);
-    let mut f = fixture_on(day);
-    session(&mut f, day, (9, 0), (12, 0), None);
-    person(&mut f, "山田 花子", "ヤマダ ハナコ", "03-1234-5678", KNOWN);
-    let Running { ui, dir: _dir } = start_day(f);
-    let ears = listen(
-        &ui,
-        VoiceConfig {
-            enabled: false,
-            ..loud()
-        },
-        false,
-    );
+    let (Running { ui, dir: _dir }, ears) = morning_with_one_resident(VoiceConfig {
+        enabled: false,
+        ..loud()
+    });
     ears.silent_after(|| {
         tap(&ui, Ok(card(KNOWN)));
         tap(&ui, Ok(card(UNKNOWN)));

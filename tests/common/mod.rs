@@ -131,3 +131,58 @@ impl Rng {
 pub fn sqlite3(db: &Path, sql: &str) -> String {
     storm::sqlite_with(db, sql, &[])
 }
+
+/// A lottery class of `title` taking applications 1–15 Nov 2026, drawn
+/// 20 Nov, meeting 10:00–11:30 on `days`, with `capacity` seats and
+/// `waitlist` places on the waiting list (`None`: everyone not drawn).
+/// Returns the class's id.
+pub fn lottery_class(
+    f: &mut Fixture,
+    title: &str,
+    days: &[NaiveDate],
+    capacity: u32,
+    waitlist: Option<u32>,
+) -> String {
+    use chrono::NaiveTime;
+    use tsudoi::store::lottery::{NewLotteryClass, Priority};
+    use tsudoi::store::sessions::{NewSession, Program, SessionMode};
+    let sessions = days
+        .iter()
+        .map(|d| {
+            f.store
+                .add_session(
+                    &f.manager,
+                    NewSession {
+                        program: Program::Kaigo,
+                        date: *d,
+                        start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                        end: NaiveTime::from_hms_opt(11, 30, 0).unwrap(),
+                        title: title.into(),
+                        capacity: Some(capacity),
+                        mode: SessionMode::Lottery,
+                    },
+                )
+                .unwrap()
+        })
+        .collect();
+    f.store
+        .add_lottery_class(
+            &f.manager,
+            NewLotteryClass {
+                program: Program::Kaigo,
+                title: title.into(),
+                kind: "体操".into(),
+                term: "2026年度後期".into(),
+                sessions,
+                capacity,
+                waitlist_size: waitlist,
+                apply_from: date(2026, 11, 1),
+                apply_until: date(2026, 11, 15),
+                draw_on: date(2026, 11, 20),
+                one_per_term: false,
+                priority: Priority::None,
+                previous_class: None,
+            },
+        )
+        .unwrap()
+}
