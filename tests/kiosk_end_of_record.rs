@@ -16,15 +16,14 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::controller::UsbExport;
 use tsudoi::kiosk::flows::oversight::adapter::{Oversight, OversightStep};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
+use tsudoi::kiosk::{KioskUi, Screen};
 use tsudoi::store::Role;
 use tsudoi::store::participants::short_id;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
 
 use common::media::{fake_system, stick};
-use common::ui::{labelled, open_record, press, sign_in};
+use common::ui::{labelled, on_panel, open_record, press, sign_in, with_sticks};
 use common::*;
 use tsudoi::kiosk::flows::disclosure::adapter::{DiscloseStep, Disclosure};
 use tsudoi::kiosk::flows::erasure::adapter::{Erasure, ErasureStep};
@@ -100,32 +99,20 @@ fn kiosk() -> Kiosk {
 
     f.clock.set(tsudoi::clock::jst(date(2026, 11, 10), 10, 0));
     let m = f.store.sign_in(MANAGER, NEW_PASSWORD).unwrap();
-    for (id, role) in [(HANDLER, Role::Handler), (OPERATOR, Role::Operator)] {
-        f.store.add_staff(&m, id, role, FIRST).unwrap();
-        let mut s = f.store.sign_in(id, FIRST).unwrap();
-        f.store.change_password(&mut s, SECOND).unwrap();
-        f.store.sign_out(&s).unwrap();
-    }
+    add_ready_staff(
+        &mut f.store,
+        &m,
+        &[(HANDLER, Role::Handler), (OPERATOR, Role::Operator)],
+        FIRST,
+        SECOND,
+    );
     f.store.sign_out(&m).unwrap();
     let root = f.dir.path().join("system");
     fake_system(&root, &[("sdb", "TSUDOI")]);
     let Fixture {
         dir, path, store, ..
     } = f;
-    i_slint_backend_testing::init_no_event_loop();
-    let config = KioskConfig {
-        usb: UsbExport {
-            media_root: root.clone(),
-            ward: None,
-        },
-        ..KioskConfig::default()
-    };
-    let ui = KioskUi::new(KioskController::new(store, config)).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
+    let ui = on_panel(store, with_sticks(&root, None));
     Kiosk {
         ui,
         root,
@@ -422,20 +409,7 @@ fn a_manager_erases_the_store_with_the_recovery_key_and_the_certificate_goes_to_
     drop(recovery);
     let root = dir.path().join("system");
     fake_system(&root, &[]);
-    i_slint_backend_testing::init_no_event_loop();
-    let config = KioskConfig {
-        usb: UsbExport {
-            media_root: root.clone(),
-            ward: None,
-        },
-        ..KioskConfig::default()
-    };
-    let ui = &KioskUi::new(KioskController::new(store, config)).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
+    let ui = &on_panel(store, with_sticks(&root, None));
 
     sign_in(ui, MANAGER, NEW_PASSWORD);
     press(ui, "事故・点検");
@@ -569,20 +543,10 @@ fn erasure_waits_for_the_wards_roster_to_be_returned() {
     let (identity, public) = generate_ward_key();
     let root = dir.path().join("system");
     fake_system(&root, &[]);
-    i_slint_backend_testing::init_no_event_loop();
-    let config = KioskConfig {
-        usb: UsbExport {
-            media_root: root.clone(),
-            ward: Some(WardRecipient::parse(&public).unwrap()),
-        },
-        ..KioskConfig::default()
-    };
-    let ui = KioskUi::new(KioskController::new(store, config)).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    let ui = &ui;
+    let ui = &on_panel(
+        store,
+        with_sticks(&root, Some(WardRecipient::parse(&public).unwrap())),
+    );
     sign_in(ui, MANAGER, NEW_PASSWORD);
     press(ui, "事故・点検");
     press(ui, "契約終了の消去");

@@ -87,12 +87,13 @@ fn site_with(representative: bool) -> Site {
         mut store,
         manager,
     } = fixture_on(today);
-    for (id, role) in [(HANDLER, Role::Handler), (OPERATOR, Role::Operator)] {
-        store.add_staff(&manager, id, role, PASSWORD).unwrap();
-        let mut other = reopen(&path, clock.clone());
-        let mut s = other.sign_in(id, PASSWORD).unwrap();
-        other.change_password(&mut s, NEW_PASSWORD).unwrap();
-    }
+    add_ready_staff(
+        &mut store,
+        &manager,
+        &[(HANDLER, Role::Handler), (OPERATOR, Role::Operator)],
+        PASSWORD,
+        NEW_PASSWORD,
+    );
     store
         .add_group(
             &manager,

@@ -11,14 +11,13 @@ use std::time::Duration;
 
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::controller::UsbExport;
 use tsudoi::kiosk::flows::oversight::adapter::{Oversight, OversightStep};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
+use tsudoi::kiosk::{KioskUi, Screen};
 use tsudoi::store::Role;
 use tsudoi::store::incidents::{IncidentKind, Measure};
 
 use common::media::{fake_system, stick};
-use common::ui::{labelled, press, sign_in};
+use common::ui::{labelled, on_panel, press, sign_in, with_sticks};
 use common::*;
 
 const TODAY: (i32, u32, u32) = (2026, 11, 10);
@@ -45,12 +44,13 @@ fn kiosk() -> Kiosk {
             resident(NEEDLES[0], NEEDLES[1], NEEDLES[2], date(1950, 7, 7)),
         )
         .unwrap();
-    for (id, role) in [(HANDLER, Role::Handler), (OPERATOR, Role::Operator)] {
-        f.store.add_staff(&f.manager, id, role, FIRST).unwrap();
-        let mut s = f.store.sign_in(id, FIRST).unwrap();
-        f.store.change_password(&mut s, SECOND).unwrap();
-        f.store.sign_out(&s).unwrap();
-    }
+    add_ready_staff(
+        &mut f.store,
+        &f.manager,
+        &[(HANDLER, Role::Handler), (OPERATOR, Role::Operator)],
+        FIRST,
+        SECOND,
+    );
     let root = f.dir.path().join("system");
     fake_system(&root, &[("sdb", "TSUDOI")]);
     let Fixture {
@@ -61,20 +61,7 @@ fn kiosk() -> Kiosk {
         ..
     } = f;
     store.sign_out(&manager).unwrap();
-    i_slint_backend_testing::init_no_event_loop();
-    let config = KioskConfig {
-        usb: UsbExport {
-            media_root: root.clone(),
-            ward: None,
-        },
-        ..KioskConfig::default()
-    };
-    let ui = KioskUi::new(KioskController::new(store, config)).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
+    let ui = on_panel(store, with_sticks(&root, None));
     Kiosk {
         ui,
         root,

@@ -59,17 +59,18 @@ fn kiosk() -> KioskUi {
         mut store,
         manager,
     } = fixture_on(today);
-    for (id, role) in [
-        ("tori01", Role::Handler),
-        ("unei01", Role::Operator),
-        ("taishoku01", Role::Handler),
-        ("lock01", Role::Handler),
-    ] {
-        store.add_staff(&manager, id, role, PASSWORD).unwrap();
-        let mut other = reopen(&path, clock.clone());
-        let mut s = other.sign_in(id, PASSWORD).unwrap();
-        other.change_password(&mut s, NEW_PASSWORD).unwrap();
-    }
+    add_ready_staff(
+        &mut store,
+        &manager,
+        &[
+            ("tori01", Role::Handler),
+            ("unei01", Role::Operator),
+            ("taishoku01", Role::Handler),
+            ("lock01", Role::Handler),
+        ],
+        PASSWORD,
+        NEW_PASSWORD,
+    );
     store.deactivate_staff(&manager, "taishoku01").unwrap();
     {
         let mut other = reopen(&path, clock.clone());

@@ -13,16 +13,16 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::Duration as Days;
-use i_slint_backend_testing::{init_no_event_loop, mock_elapsed_time};
+use i_slint_backend_testing::mock_elapsed_time;
 use slint::{ComponentHandle, Model};
-use tsudoi::kiosk::controller::{Screen, UsbExport};
+use tsudoi::kiosk::KioskUi;
+use tsudoi::kiosk::controller::Screen;
 use tsudoi::kiosk::flows::roster::adapter::Roster;
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi};
 use tsudoi::store::Role;
 use tsudoi::store::groups::{NewGroup, Schedule};
 
 use common::media::{fake_system, stick};
-use common::ui::{labelled, press, sign_in};
+use common::ui::{labelled, on_panel, press, sign_in, with_sticks};
 use common::*;
 
 const HANDLER: &str = "tori01";
@@ -48,7 +48,6 @@ struct Site {
 /// The store with the three roles and the sample's two groups; a stick
 /// TSUDOI holding `file` as `meibo.csv`.
 fn site(file: &[u8]) -> Site {
-    init_no_event_loop();
     let today = date(2026, 11, 24);
     let Fixture {
         dir,
@@ -57,12 +56,13 @@ fn site(file: &[u8]) -> Site {
         mut store,
         manager,
     } = fixture_on(today);
-    for (id, role) in [(HANDLER, Role::Handler), (OPERATOR, Role::Operator)] {
-        store.add_staff(&manager, id, role, PASSWORD).unwrap();
-        let mut other = reopen(&path, clock.clone());
-        let mut s = other.sign_in(id, PASSWORD).unwrap();
-        other.change_password(&mut s, NEW_PASSWORD).unwrap();
-    }
+    add_ready_staff(
+        &mut store,
+        &manager,
+        &[(HANDLER, Role::Handler), (OPERATOR, Role::Operator)],
+        PASSWORD,
+        NEW_PASSWORD,
+    );
     for (name, when) in [
         ("ローズ会", "毎週火曜 10:00–12:00"),
         ("囲碁クラブ", "毎週木曜 13:00–15:00"),
@@ -86,19 +86,7 @@ fn site(file: &[u8]) -> Site {
     let root = dir.path().join("system");
     fake_system(&root, &[("sdb", "TSUDOI")]);
     std::fs::write(stick(&root, "TSUDOI").join("meibo.csv"), file).unwrap();
-    let config = KioskConfig {
-        usb: UsbExport {
-            media_root: root.clone(),
-            ward: None,
-        },
-        ..KioskConfig::default()
-    };
-    let ui = KioskUi::new(KioskController::new(store, config)).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
+    let ui = on_panel(store, with_sticks(&root, None));
     drop(clock);
     Site {
         ui,

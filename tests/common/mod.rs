@@ -16,7 +16,7 @@ use tsudoi::clock::FixedClock;
 use tsudoi::crypto::KdfParams;
 use tsudoi::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use tsudoi::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
-use tsudoi::store::{Policy, StaffSession, Store};
+use tsudoi::store::{Policy, Role, StaffSession, Store};
 
 pub const MANAGER: &str = "kanri01";
 pub const PASSWORD: &str = "Initial-pass-2026";
@@ -185,4 +185,22 @@ pub fn lottery_class(
             },
         )
         .unwrap()
+}
+
+/// Staff accounts added by `manager`, each signed in once to change its
+/// first password `first` to `password` (as a new member of staff does at
+/// the first sign-in), so a test can sign them in with `password`.
+pub fn add_ready_staff(
+    store: &mut Store,
+    manager: &StaffSession,
+    staff: &[(&str, Role)],
+    first: &str,
+    password: &str,
+) {
+    for &(id, role) in staff {
+        store.add_staff(manager, id, role, first).unwrap();
+        let mut s = store.sign_in(id, first).unwrap();
+        store.change_password(&mut s, password).unwrap();
+        store.sign_out(&s).unwrap();
+    }
 }

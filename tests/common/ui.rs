@@ -72,8 +72,6 @@ pub struct Running {
 /// sign-in, since the fixture's clock may have moved days since the store
 /// was unlocked.
 pub fn start_day(f: super::Fixture) -> Running {
-    use slint::ComponentHandle;
-    i_slint_backend_testing::init_no_event_loop();
     let super::Fixture {
         dir,
         mut store,
@@ -83,15 +81,35 @@ pub fn start_day(f: super::Fixture) -> Running {
     store.sign_out(&manager).unwrap();
     let day = store.sign_in(super::MANAGER, super::NEW_PASSWORD).unwrap();
     store.sign_out(&day).unwrap();
-    let ui = KioskUi::new(tsudoi::kiosk::KioskController::new(
-        store,
-        tsudoi::kiosk::KioskConfig::default(),
-    ))
-    .unwrap();
+    let ui = on_panel(store, tsudoi::kiosk::KioskConfig::default());
+    Running { ui, dir }
+}
+
+/// The kiosk over `store`, shown on the 7-inch panel (800×480: the testing
+/// backend finds only controls in view), its clock at zero.
+pub fn on_panel(store: tsudoi::store::Store, config: tsudoi::kiosk::KioskConfig) -> KioskUi {
+    use slint::ComponentHandle;
+    i_slint_backend_testing::init_no_event_loop();
+    let ui = KioskUi::new(tsudoi::kiosk::KioskController::new(store, config)).unwrap();
     ui.window().show().unwrap();
     ui.window()
         .window()
         .set_size(slint::PhysicalSize::new(800, 480));
     mock_elapsed_time(Duration::ZERO);
-    Running { ui, dir }
+    ui
+}
+
+/// A kiosk configuration whose USB sticks are found under `media_root` (a
+/// `common::media::fake_system`), sealing reports to `ward` when given.
+pub fn with_sticks(
+    media_root: &std::path::Path,
+    ward: Option<tsudoi::report::merge::WardRecipient>,
+) -> tsudoi::kiosk::KioskConfig {
+    tsudoi::kiosk::KioskConfig {
+        usb: tsudoi::kiosk::controller::UsbExport {
+            media_root: media_root.to_owned(),
+            ward,
+        },
+        ..tsudoi::kiosk::KioskConfig::default()
+    }
 }
