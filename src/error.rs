@@ -8,6 +8,7 @@ use crate::config::ConfigError;
 use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
 use crate::eligibility::InputError;
 use crate::report::ReportError;
+use crate::store::group_error::GroupError;
 use crate::store::schema::MigrationError;
 
 /// Everything the store and the services can refuse or fail with.
@@ -184,6 +185,10 @@ pub enum Error {
     /// [`ReportError::kind`].
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// A hobby group's request was refused, or a meeting's stored row is
+    /// unreadable; its kind is [`GroupError::kind`].
+    #[error(transparent)]
+    Group(#[from] GroupError),
     /// The device clock is earlier than the latest time the store recorded: a wrong clock would
     /// falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then
     /// nothing dated is recorded.
@@ -317,6 +322,7 @@ impl Error {
             },
             Error::Config(e) => e.kind(),
             Error::Report(e) => e.kind(),
+            Error::Group(e) => e.kind(),
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,

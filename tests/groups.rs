@@ -667,6 +667,45 @@ fn meetings_are_generated_cancelled_and_moved() {
     assert!(audit.contains("group_sessions:moved"), "{audit}");
 }
 
+/// The attack: someone with the file and `sqlite3` rewrites a meeting's
+/// planned date. The list is refused as damaged data (exit 4, not 2, which
+/// would tell staff to fix their typing), names what is damaged, and shows
+/// no row.
+#[test]
+fn a_meeting_date_edited_with_sqlite3_is_refused_as_damaged() {
+    let env = Env::new();
+    env.init();
+    let from = days_from_today(0);
+    env.staff(&[
+        "group",
+        "add",
+        "--name",
+        "ローズ会",
+        "--schedule",
+        "毎週火曜 13:30-15:30",
+        "--room",
+        "多目的室",
+        "--from",
+        &from,
+        "--until",
+        &days_from_today(30),
+    ]);
+    let db = env.store();
+    sqlite3(
+        &db,
+        "UPDATE group_sessions SET planned_date = '9999-99-99'
+         WHERE planned_date = (SELECT max(planned_date) FROM group_sessions)",
+    );
+    let out = env.run(
+        &["group", "sessions", "ローズ会", "--from", &from],
+        Some(common::NEW_PASSWORD),
+    );
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("集まりの日付が壊れています"), "{err}");
+    assert_eq!(text(&out.stdout), "", "nothing listed");
+}
+
 #[test]
 fn a_member_registered_at_the_desk_is_linked_not_duplicated() {
     let env = env_with_groups();

@@ -127,8 +127,11 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
             let (store, _staff) = ctx.sign_in()?;
             let from = from.unwrap_or_else(|| store.clock().today());
             let g = store.group(&group)?;
+            // Read every row before printing: a damaged one refuses the
+            // whole list, not its second half.
+            let sessions = store.group_sessions(&group, from)?;
             println!("{}（{}、{}）", g.name, g.schedule.display(), g.room);
-            for s in store.group_sessions(&group, from)? {
+            for s in sessions {
                 let status = match s.status.as_str() {
                     "cancelled" => "中止".to_owned(),
                     "moved" => format!(

@@ -10,6 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+pub use super::group_error::GroupError;
 use super::participants::{Basis, read_cells, short_id};
 use super::sessions::parse_time;
 use super::{StaffSession, Store, record_in};
@@ -56,10 +57,7 @@ fn weekday_char(w: Weekday) -> char {
 }
 
 fn schedule_error() -> Error {
-    Error::Invalid(
-        "予定は「第1・第3火曜 13:30-15:30」や「毎週金曜 10:00-12:00」のように入力してください。"
-            .into(),
-    )
+    GroupError::ScheduleForm.into()
 }
 
 impl Schedule {
@@ -95,7 +93,7 @@ impl Schedule {
                 }
                 let n: u8 = part.parse().map_err(|_| schedule_error())?;
                 if !(1..=5).contains(&n) {
-                    return Err(Error::Invalid("第何週は1〜5で入力してください。".into()));
+                    return Err(GroupError::WeekOfMonth.into());
                 }
                 if !weeks.contains(&n) {
                     weeks.push(n);
@@ -119,9 +117,7 @@ impl Schedule {
         };
         let (start, end) = (parse_time(start)?, parse_time(end)?);
         if start >= end {
-            return Err(Error::Invalid(
-                "終了時刻は開始時刻より後にしてください。".into(),
-            ));
+            return Err(GroupError::EndNotAfterStart.into());
         }
         Ok(Schedule {
             weeks,
@@ -231,7 +227,7 @@ impl Default for WatchRule {
 impl WatchRule {
     /// Checks the rule: each number 1–52 and `absent_weeks < weeks`.
     /// # Errors
-    /// [`Error::Invalid`] with a Japanese message saying what to enter.
+    /// [`GroupError::WatchRule`].
     pub fn validate(&self) -> Result<()> {
         let ok = (1..=52).contains(&self.visits)
             && (1..=52).contains(&self.weeks)
@@ -240,10 +236,7 @@ impl WatchRule {
         if ok {
             Ok(())
         } else {
-            Err(Error::Invalid(
-                "見守りの条件は、回数・週数とも1〜52で、休みの週数は見る期間の週数より短くしてください。"
-                    .into(),
-            ))
+            Err(GroupError::WatchRule.into())
         }
     }
 }
@@ -351,13 +344,11 @@ impl std::fmt::Debug for Member {
 }
 
 /// Group names and rooms: 1–40 characters, no control characters.
-fn plain_label(input: &str, what: &str) -> Result<String> {
+fn plain_label(input: &str, what: &'static str) -> Result<String> {
     let s: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = s.chars().count();
     if n == 0 || n > 40 || s.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
-            "{what}を1〜40文字で入力してください。"
-        )));
+        return Err(GroupError::Label { what }.into());
     }
     Ok(s)
 }
@@ -419,9 +410,7 @@ impl Store {
             )
             .optional()?;
         if exists.is_some() {
-            return Err(Error::Invalid(
-                "同じ名前のグループがすでにあります。".into(),
-            ));
+            return Err(GroupError::DuplicateName.into());
         }
         let id = uuid::Uuid::new_v4().to_string();
         let now = self.now();
@@ -569,7 +558,7 @@ impl Store {
             let (group_id, name, room, session_id, start, end, attendance, rep) = row?;
             let time = |t: &str| {
                 NaiveTime::parse_from_str(t, "%H:%M")
-                    .map_err(|_| Error::Invalid("保存された時刻が壊れています。".into()))
+                    .map_err(|_| GroupError::DamagedMeeting { what: "時刻" })
             };
             out.push(GroupMeeting {
                 group_id,
@@ -624,7 +613,7 @@ impl Store {
             let t = |s: Option<String>| s.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok());
             out.push(GroupSession {
                 planned_date: NaiveDate::parse_from_str(&planned, "%Y-%m-%d")
-                    .map_err(|_| Error::Invalid("保存された日付が壊れています。".into()))?,
+                    .map_err(|_| GroupError::DamagedMeeting { what: "日付" })?,
                 status,
                 session_id: sid,
                 date: d(date),
@@ -664,7 +653,7 @@ impl Store {
         let g = self.group(group)?;
         let (gs_id, sid) = self.group_meeting(&g.id, planned)?;
         let Some(sid) = sid else {
-            return Err(Error::Invalid("この日の集まりはすでに中止です。".into()));
+            return Err(GroupError::AlreadyCancelled.into());
         };
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;
@@ -674,9 +663,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if n > 0 {
-            return Err(Error::Invalid(
-                "この日はもう受付をした方がいるので中止にできません。".into(),
-            ));
+            return Err(GroupError::HasCheckIns.into());
         }
         tx.execute(
             "UPDATE group_sessions SET session_id = NULL, status = 'cancelled', updated_at = ?2
@@ -710,9 +697,7 @@ impl Store {
     ) -> Result<()> {
         staff.require(false)?;
         if start >= end {
-            return Err(Error::Invalid(
-                "終了時刻は開始時刻より後にしてください。".into(),
-            ));
+            return Err(GroupError::EndNotAfterStart.into());
         }
         let g = self.group(group)?;
         let (gs_id, sid) = self.group_meeting(&g.id, planned)?;
@@ -772,9 +757,7 @@ impl Store {
         let g = self.group(group)?;
         let pid = self.resolve_id("participants", "参加者", member)?;
         if !self.is_group_member(&g.id, &pid)? {
-            return Err(Error::Invalid(
-                "代表者はそのグループの会員から選んでください。".into(),
-            ));
+            return Err(GroupError::RepresentativeNotMember.into());
         }
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;
@@ -840,10 +823,7 @@ impl Store {
         let g = self.group(group)?;
         let pid = self.resolve_id("participants", "参加者", member)?;
         if !self.is_group_member(&g.id, &pid)? {
-            return Err(Error::Invalid(
-                "この方はこのグループの会員ではありません（会員でない方は tsudoi checkin で受付します）。"
-                    .into(),
-            ));
+            return Err(GroupError::CheckInNotMember.into());
         }
         let sid = self.group_session_today(&g.id)?;
         self.check_in(
@@ -861,10 +841,7 @@ impl Store {
         staff.require(true)?;
         let g = self.group(group)?;
         if g.representative.is_none() {
-            return Err(Error::Invalid(
-                "このグループには代表者が決まっていません（取扱責任者か取扱者が tsudoi group representative で決めます）。"
-                    .into(),
-            ));
+            return Err(GroupError::NoRepresentative.into());
         }
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;
@@ -894,9 +871,7 @@ impl Store {
     ) -> Result<super::attendance::CheckInOutcome> {
         let g = self.group(group)?;
         if !self.is_group_member(&g.id, participant_id)? {
-            return Err(Error::Invalid(
-                "この方はこのグループの会員ではありません。".into(),
-            ));
+            return Err(GroupError::NotMember.into());
         }
         let sid = self.group_session_today(&g.id)?;
         self.check_in(
@@ -919,7 +894,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        sid.ok_or_else(|| Error::Invalid("このグループの集まりは今日はありません。".into()))
+        sid.ok_or_else(|| GroupError::NoMeetingToday.into())
     }
 
     /// A group's members in furigana order, decrypted for staff who handle
@@ -1025,15 +1000,14 @@ fn generate(
     now: &str,
 ) -> Result<usize> {
     if until < from {
-        return Err(Error::Invalid(
-            "終わりの日は始めの日より後にしてください。".into(),
-        ));
+        return Err(GroupError::PeriodReversed.into());
     }
     let dates = schedule.dates(from, until);
     if dates.len() > MAX_GENERATED {
-        return Err(Error::Invalid(format!(
-            "一度に作れる集まりは{MAX_GENERATED}回までです。期間を短くしてください。"
-        )));
+        return Err(GroupError::TooManyMeetings {
+            most: MAX_GENERATED,
+        }
+        .into());
     }
     let mut n = 0;
     for d in dates {
