@@ -8,7 +8,7 @@ use crate::config::ConfigError;
 use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
 use crate::eligibility::InputError;
 use crate::report::ReportError;
-use crate::store::group_error::GroupError;
+use crate::store::errors::{GroupError, ParticipantError, SessionError, StaffError};
 use crate::store::schema::MigrationError;
 
 /// Everything the store and the services can refuse or fail with.
@@ -189,6 +189,17 @@ pub enum Error {
     /// unreadable; its kind is [`GroupError::kind`].
     #[error(transparent)]
     Group(#[from] GroupError),
+    /// An activity was refused as entered; its kind is [`SessionError::kind`].
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// A staff account's request was refused, or its stored role is
+    /// unreadable; its kind is [`StaffError::kind`].
+    #[error(transparent)]
+    Staff(#[from] StaffError),
+    /// A resident's record was refused as entered, or a stored date is
+    /// unreadable; its kind is [`ParticipantError::kind`].
+    #[error(transparent)]
+    Participant(#[from] ParticipantError),
     /// The device clock is earlier than the latest time the store recorded: a wrong clock would
     /// falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then
     /// nothing dated is recorded.
@@ -323,6 +334,9 @@ impl Error {
             Error::Config(e) => e.kind(),
             Error::Report(e) => e.kind(),
             Error::Group(e) => e.kind(),
+            Error::Session(e) => e.kind(),
+            Error::Staff(e) => e.kind(),
+            Error::Participant(e) => e.kind(),
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,

@@ -660,3 +660,41 @@ fn report_layer_refusals_exit_by_kind() {
         "{err}"
     );
 }
+
+/// The store's typed refusals (`store::errors`): a resident's record typed
+/// wrong is input (2); a date of a record, or a staff member's role,
+/// rewritten with `sqlite3` by someone holding the file is damaged data (4),
+/// not "fix your typing".
+#[test]
+fn store_errors_exit_by_kind() {
+    let env = Env::new();
+    env.init();
+    let add = ["participant", "add", "--json", "-"];
+    let person = |kana: &str| {
+        format!(
+            r#"{{"name": "試験 一郎", "kana": "{kana}", "phone": "090-7777-0002",
+                "birth": "昭和24年4月4日", "postal": "160-0022"}}"#
+        )
+    };
+    let out = env.run_with_input(&add, Some(common::NEW_PASSWORD), &person("Shiken Ichiro"));
+    refused(&out, 2, "ふりがなは、ひらがなかカタカナ");
+    let out = env.run_with_input(&add, Some(common::NEW_PASSWORD), &person("しけん いちろう"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = text(&out.stdout).split("登録番号: ").nth(1).unwrap()[..8].to_owned();
+    // A staff id that is a name (ids appear in the audit log).
+    let mut add = env.cmd(&["staff", "add", "yamada taro", "--role", "handler"]);
+    add.env("TSUDOI_PASSWORD", common::NEW_PASSWORD)
+        .env("TSUDOI_NEW_PASSWORD", "Hajimete-2026-pass");
+    refused(&add.output().unwrap(), 2, "スタッフIDは半角の英数字");
+
+    let db = env.store();
+    common::sqlite3(&db, "UPDATE participants SET consent_on = '令和八年'");
+    let out = env.run(&["participant", "show", &id], Some(common::NEW_PASSWORD));
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("保存された日付が壊れています"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stdout).contains("試験"), "{}", text(&out.stdout));
+}

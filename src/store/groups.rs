@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
-pub use super::group_error::GroupError;
+pub use super::errors::GroupError;
 use super::participants::{Basis, read_cells, short_id};
 use super::sessions::parse_time;
 use super::{StaffSession, Store, record_in};

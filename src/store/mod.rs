@@ -15,7 +15,7 @@ pub mod class_day;
 pub mod clock_guard;
 pub mod doctor;
 pub mod erase;
-pub mod group_error;
+pub mod errors;
 pub mod groups;
 pub mod incidents;
 pub mod lottery;

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::errors::ParticipantError;
 use super::{
     Actor, Cell, Keys, StaffSession, Store, open_cell, open_str, record_in, seal, seal_cell,
 };
@@ -229,12 +230,10 @@ pub fn normalize_name(input: &str) -> Result<String> {
     let s: String = input.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = s.chars().count();
     if n == 0 {
-        return Err(Error::Invalid("氏名を入力してください。".into()));
+        return Err(ParticipantError::NameMissing.into());
     }
     if n > 50 || s.chars().any(char::is_control) {
-        return Err(Error::Invalid(
-            "氏名は50文字以内で、記号や改行を含めずに入力してください。".into(),
-        ));
+        return Err(ParticipantError::NameForm.into());
     }
     Ok(s)
 }
@@ -253,20 +252,16 @@ pub fn normalize_kana(input: &str) -> Result<String> {
                 _ => c,
             };
             if !matches!(c, 'ァ'..='ヺ' | 'ー' | '・' | 'ヽ' | 'ヾ') {
-                return Err(Error::Invalid(
-                    "ふりがなは、ひらがなかカタカナで入力してください。".into(),
-                ));
+                return Err(ParticipantError::KanaForm.into());
             }
             out.push(c);
         }
     }
     if out.is_empty() {
-        return Err(Error::Invalid("ふりがなを入力してください。".into()));
+        return Err(ParticipantError::KanaMissing.into());
     }
     if out.chars().count() > 80 {
-        return Err(Error::Invalid(
-            "ふりがなは80文字以内にしてください。".into(),
-        ));
+        return Err(ParticipantError::KanaTooLong.into());
     }
     Ok(out)
 }
@@ -276,9 +271,7 @@ pub fn normalize_address(input: &str) -> Result<String> {
     let s = input.trim();
     let n = s.chars().count();
     if n == 0 || n > 200 || s.chars().any(char::is_control) {
-        return Err(Error::Invalid(
-            "住所は200文字以内で、改行を含めずに入力してください。".into(),
-        ));
+        return Err(ParticipantError::AddressForm.into());
     }
     Ok(s.to_owned())
 }
@@ -294,8 +287,7 @@ fn date_text(d: NaiveDate) -> String {
 }
 
 fn parse_date_col(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::Invalid("保存された日付が壊れています。".into()))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ParticipantError::DamagedDate.into())
 }
 
 impl Store {
@@ -345,10 +337,7 @@ impl Store {
         let today = self.clock().today();
         let residence = match (&p.basis, &p.id_check) {
             (Basis::SelfPresented, None) => {
-                return Err(Error::Invalid(
-                    "本人から受け付ける場合は、身分証で生年月日と郵便番号を確認してください。"
-                        .into(),
-                ));
+                return Err(ParticipantError::IdNotChecked.into());
             }
             (_, Some(check)) => {
                 let residence = self.postal_table().lookup(&check.postal);
@@ -976,7 +965,7 @@ pub(crate) fn write_cells(
     let phone = cells
         .get(2)
         .and_then(Option::as_deref)
-        .ok_or_else(|| Error::Invalid("電話番号がありません。".into()))?;
+        .ok_or(ParticipantError::PhoneMissing)?;
     let bidx = i64::from(personal.phone_index.index(phone.as_bytes(), blind_bits));
     let get = |i: usize| sealed.get(i).cloned().flatten();
     tx.prepare_cached(
@@ -1018,7 +1007,7 @@ pub(crate) fn rewrite_participant(
         let i = CELL_COLUMNS
             .iter()
             .position(|c| c == column)
-            .ok_or_else(|| Error::Invalid("直せない項目です。".into()))?;
+            .ok_or(ParticipantError::NotCorrectable)?;
         if let Some(cell) = cells.get_mut(i) {
             *cell = value.map(|v| Zeroizing::new(v.to_owned()));
         }

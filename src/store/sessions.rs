@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::audit::AuditAction;
+use super::errors::SessionError;
 use super::{StaffSession, Store, record_in};
 use crate::error::{Error, Result};
 
@@ -172,10 +173,10 @@ pub fn parse_time(input: &str) -> Result<NaiveTime> {
         format!("{s}:00")
     };
     NaiveTime::parse_from_str(&s, "%H:%M").map_err(|_| {
-        Error::Invalid(format!(
-            "時刻は「10:00」のように24時間制で入力してください（入力: {}）。",
-            input.trim()
-        ))
+        SessionError::TimeForm {
+            input: input.trim().to_owned(),
+        }
+        .into()
     })
 }
 
@@ -184,23 +185,17 @@ impl NewSession {
         let title = self.title.trim();
         let n = title.chars().count();
         if n == 0 || n > 60 || title.chars().any(char::is_control) {
-            return Err(Error::Invalid(
-                "活動名を1〜60文字で入力してください。".into(),
-            ));
+            return Err(SessionError::Title.into());
         }
         if self.start >= self.end {
-            return Err(Error::Invalid(
-                "終了時刻は開始時刻より後にしてください。".into(),
-            ));
+            return Err(SessionError::EndNotAfterStart.into());
         }
         match (self.mode, self.capacity) {
             (SessionMode::FirstCome | SessionMode::Lottery, None) => {
-                return Err(Error::Invalid(
-                    "先着順と抽選の活動には定員を入れてください。".into(),
-                ));
+                return Err(SessionError::CapacityMissing.into());
             }
             (_, Some(c)) if c == 0 || c > 1000 => {
-                return Err(Error::Invalid("定員は1〜1000人にしてください。".into()));
+                return Err(SessionError::CapacityRange.into());
             }
             _ => {}
         }

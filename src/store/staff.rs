@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::{self, AuditAction, AuditEvent};
+use super::errors::StaffError;
 use super::security_policy::{self, SecurityPolicy};
 use super::{Actor, Keys, Store, record_in};
 use crate::crypto::{
@@ -130,10 +131,7 @@ pub fn validate_staff_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::Invalid(
-            "スタッフIDは半角の英数字（- _ . も可）で2〜32文字にしてください。氏名は使わないでください。"
-                .into(),
-        ))
+        Err(StaffError::IdForm.into())
     }
 }
 
@@ -416,8 +414,7 @@ pub(crate) fn issue_identity(
     let slot =
         Keyslot::seal_with_password(identity.slot_key(), staff_id, password.as_bytes(), *kdf)?;
     write_slot(tx, &sid, &slot, now)?;
-    let mask = role_mask(role.as_str())
-        .ok_or_else(|| Error::Invalid("スタッフの役割が壊れています。".into()))?;
+    let mask = role_mask(role.as_str()).ok_or(StaffError::DamagedRole)?;
     let grant = Grant::seal(
         &keys.bundle,
         mask,
@@ -448,9 +445,7 @@ pub(crate) fn insert_staff(
         |r| r.get(0),
     )?;
     if exists {
-        return Err(Error::Invalid(
-            "そのスタッフIDはすでに使われています。".into(),
-        ));
+        return Err(StaffError::IdTaken.into());
     }
     tx.execute(
         "INSERT INTO staff (id, role, must_change_password, created_at) VALUES (?1, ?2, 1, ?3)",
@@ -954,9 +949,7 @@ impl Store {
     pub fn deactivate_staff(&mut self, manager: &StaffSession, staff_id: &str) -> Result<()> {
         manager.require_manager()?;
         if staff_id == manager.staff_id() {
-            return Err(Error::Invalid(
-                "自分自身のアカウントは無効にできません。".into(),
-            ));
+            return Err(StaffError::DeactivateSelf.into());
         }
         let now = self.now();
         let bits = self.blind_bits();
@@ -1048,11 +1041,7 @@ impl Store {
         new_password: &str,
     ) -> Result<()> {
         check_password_policy(staff_id, new_password)?;
-        let wrong = || {
-            Error::Invalid(
-                "回復キーが違います。封筒に保管された回復キーを確かめてください。".into(),
-            )
-        };
+        let wrong = || Error::from(StaffError::WrongRecoveryKey);
         let row = staff_row(self.conn(), staff_id)?
             .filter(|r| r.active)
             .ok_or(Error::NotFound {
@@ -1107,9 +1096,7 @@ impl Store {
     pub(crate) fn keys_from_recovery(&self, recovery: &RecoveryKey) -> Result<Keys> {
         let identity = Identity::from_recovery(recovery);
         if recovery_public_key(self.conn())? != Some(identity.public()) {
-            return Err(Error::Invalid(
-                "回復キーが違います。封筒に保管された回復キーを確かめてください。".into(),
-            ));
+            return Err(StaffError::WrongRecoveryKey.into());
         }
         let grant = read_grant(self.conn(), "recovery")?
             .ok_or_else(|| Error::Tampered("回復キーの鍵の割り当て".into()))?;
