@@ -16,7 +16,7 @@ use crate::kiosk::ui::generated::{
 };
 /// The flow's globals and its step enum, for tests.
 pub use crate::kiosk::ui::generated::{Names, Registration, RegistrationStep};
-use crate::kiosk::ui::{Shared, strings};
+use crate::kiosk::ui::{Shared, strings, wire};
 
 fn ui_step(s: Step) -> RegistrationStep {
     match s {
@@ -229,37 +229,26 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         undo_label: nw.undo_label.into(),
         guide: nw.guide.into(),
     });
-    macro_rules! on {
-        ($g:ident, $on:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-            let weak = Rc::downgrade(shared);
-            $g.$on(move |$($arg),*| {
-                if let Some(s) = weak.upgrade() {
-                    s.act(|$c| {
-                        $body;
-                    });
-                }
-            });
-        }};
-    }
-    on!(g, on_start, |c| c.register_start());
-    on!(g, on_document_set, |c, i| c
+    wire!(g, shared, on_start, |c| c.register_start());
+    wire!(g, shared, on_document_set, |c, i| c
         .reg_document(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(g, on_era_set, |c, i| c
+    wire!(g, shared, on_era_set, |c, i| c
         .reg_era(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(g, on_step_date, |c, part, d| c
+    wire!(g, shared, on_step_date, |c, part, d| c
         .reg_step_date(date_part(part), d));
-    on!(g, on_back, |c| c.cancel());
-    on!(g, on_next, |c| c.submit());
-    on!(n, on_focus_kana, |c, k| c.name_focus_kana(k));
-    on!(n, on_choose, |c, i| c
+    wire!(g, shared, on_back, |c| c.cancel());
+    wire!(g, shared, on_next, |c| c.submit());
+    wire!(n, shared, on_focus_kana, |c, k| c.name_focus_kana(k));
+    wire!(n, shared, on_choose, |c, i| c
         .name_choose(usize::try_from(i).unwrap_or(usize::MAX)));
-    on!(n, on_as_kana, |c, katakana| c.name_kana(katakana));
-    on!(n, on_toggle_one_by_one, |c| c.name_toggle_one_by_one());
-    on!(n, on_toggle_variants, |c| c.name_toggle_variants());
-    on!(n, on_page_step, |c, d| c.name_page(d));
-    on!(n, on_undo, |c| c.name_undo());
-    on!(n, on_back, |c| c.cancel());
-    on!(n, on_act, |c| c.submit());
+    wire!(n, shared, on_as_kana, |c, katakana| c.name_kana(katakana));
+    wire!(n, shared, on_toggle_one_by_one, |c| c
+        .name_toggle_one_by_one());
+    wire!(n, shared, on_toggle_variants, |c| c.name_toggle_variants());
+    wire!(n, shared, on_page_step, |c, d| c.name_page(d));
+    wire!(n, shared, on_undo, |c| c.name_undo());
+    wire!(n, shared, on_back, |c| c.cancel());
+    wire!(n, shared, on_act, |c| c.submit());
 }
 
 /// The registry's screen the window shows, when it is this flow's.
