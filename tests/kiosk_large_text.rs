@@ -334,3 +334,41 @@ fn staff_screens_are_unaffected() {
     let g = ui.window().global::<CheckIn>();
     assert_eq!(g.get_message(), "ようこそ。受付ができました。");
 }
+
+#[test]
+fn the_choice_among_sessions_in_the_large_layout() {
+    let mut f = fixture();
+    f.store
+        .add_session(
+            &f.manager,
+            NewSession {
+                program: Program::Ikigai,
+                date: date(2026, 11, 2),
+                start: NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                end: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+                title: "囲碁の会".into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )
+        .unwrap();
+    let (ui, _dir) = start(f);
+    press(&ui, LARGE);
+    assert_eq!(tap(&ui, CARD), Signal::Attention);
+    assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
+    let g = ui.window().global::<CheckIn>();
+    assert_eq!(g.get_choose_title(), "どれに 参加しますか");
+    assert!(height_of(&ui, "どれに 参加しますか") >= 36.0);
+    assert!(ui.window().global::<Resident>().get_heading() >= 40.0);
+    // Two big buttons, whole on screen; the choice checks in, still large.
+    for title in ["交流サロン", "囲碁の会"] {
+        let b = labelled(&ui, title);
+        assert_eq!(b.len(), 1, "{title}");
+        let (pos, size) = (b[0].absolute_position(), b[0].size());
+        assert!(size.height >= 72.0 && pos.y + size.height <= 480.0, "{title}");
+    }
+    press(&ui, "囲碁の会");
+    assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
+    assert_eq!(g.get_headline(), "受付しました");
+    assert_eq!(layout(&ui), UiLayout::Large);
+}

@@ -402,11 +402,16 @@ impl KioskController {
     }
 
     /// The choice screen's title; in the large layout, none under a notice
-    /// (one message a screen, and room for the choices).
+    /// or above more than two choices (one message a screen, and room for
+    /// the choices' big buttons at 800×480).
     pub fn choose_title(&self) -> &'static str {
         match self.check_in.layout {
             ResidentLayout::Normal => wording::WORDS.choose,
-            ResidentLayout::Large if self.check_in.notice.is_some() => "",
+            ResidentLayout::Large
+                if self.check_in.notice.is_some() || self.check_in.choices.len() > 2 =>
+            {
+                ""
+            }
             ResidentLayout::Large => wording::CHOOSE_LARGE,
         }
     }
