@@ -365,7 +365,10 @@ fn the_choice_among_sessions_in_the_large_layout() {
         let b = labelled(&ui, title);
         assert_eq!(b.len(), 1, "{title}");
         let (pos, size) = (b[0].absolute_position(), b[0].size());
-        assert!(size.height >= 72.0 && pos.y + size.height <= 480.0, "{title}");
+        assert!(
+            size.height >= 72.0 && pos.y + size.height <= 480.0,
+            "{title}"
+        );
     }
     press(&ui, "囲碁の会");
     assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
