@@ -266,3 +266,72 @@ fn the_reader_and_waiting_words_are_the_flows() {
     assert_eq!(wording::page_note(""), "");
     assert_eq!(wording::page_note("1/2"), "（1/2）つづきは自動で出ます");
 }
+
+/// The words of the large layout (issue 18): one short headline, one short
+/// line for the next step, no 「」; the card holder's own name stays.
+#[test]
+fn the_large_layout_says_one_short_thing_per_result() {
+    let kana = || Zeroizing::new("ヤマダ ハナコ".to_owned());
+    let outcomes = [
+        Outcome::CheckedIn {
+            kana: kana(),
+            session_title: "体操教室".into(),
+        },
+        Outcome::AlreadyCheckedIn {
+            kana: kana(),
+            session_title: "体操教室".into(),
+        },
+        Outcome::UnknownCard,
+        Outcome::ReverificationDue,
+        Outcome::NotEligible {
+            reaches_age_on: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        },
+        Outcome::SessionFull,
+        Outcome::NoSession,
+        Outcome::CardError(CardIdError::Empty),
+        Outcome::CardError(CardIdError::RandomIdentifier),
+        Outcome::Fault,
+        Outcome::ClockUnconfirmed,
+        Outcome::NoSeat {
+            class_title: "転倒予防体操".into(),
+            waiting_rank: Some(3),
+        },
+        Outcome::NoSeat {
+            class_title: "転倒予防体操".into(),
+            waiting_rank: None,
+        },
+    ];
+    for o in &outcomes {
+        let (normal, large) = (wording::result(o), wording::result_large(o));
+        assert_eq!(large.tone, normal.tone, "{o:?}");
+        assert_eq!(large.name, normal.name, "{o:?}: the own name stays");
+        // A headline of 14 characters at most fits one line at 54 px.
+        assert!(large.headline.chars().count() <= 14, "{o:?}");
+        assert!(large.message.chars().count() <= 20, "{o:?}");
+        for t in [
+            large.headline,
+            large.message.as_str(),
+            large.detail.as_str(),
+        ] {
+            assert!(!t.contains('。') && !t.contains('「'), "{o:?}: {t}");
+        }
+        assert!(
+            large.message.chars().count() < normal.message.chars().count(),
+            "{o:?}: fewer words"
+        );
+    }
+    let checked_in = wording::result_large(&outcomes[0]);
+    assert_eq!(checked_in.headline, "受付しました");
+    assert_eq!(checked_in.detail, "", "the activity is left out");
+    assert_eq!(checked_in.message, "そのまま お入りください");
+    let no_seat = wording::result_large(&outcomes[11]);
+    assert_eq!(
+        no_seat.detail, "転倒予防体操",
+        "the class stays: it is the point"
+    );
+    assert_eq!(no_seat.message, "いまは ほけつ 3番です");
+    assert_eq!(
+        wording::result_large(&outcomes[4]).message,
+        "2026年9月1日から 参加できます"
+    );
+}

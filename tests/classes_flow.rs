@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use tsudoi::Error;
 use tsudoi::kiosk::Signal;
 use tsudoi::kiosk::flows::classes::{
-    ClassRow, ClassStore, Classes, ITEMS_PER_PAGE, Outcome, SHEET_ROWS, SheetView, Step, apply,
-    card_tap, wording,
+    ClassRow, ClassStore, Classes, ITEMS_PER_PAGE, ITEMS_PER_PAGE_LARGE, Outcome, SHEET_ROWS,
+    SheetView, Step, apply, card_tap, wording,
 };
 use tsudoi::kiosk::flows::{Flow, Screen, checkin};
 use tsudoi::store::StaffSession;
@@ -514,5 +514,96 @@ fn the_attendance_sheet_pages_marks_and_says_whom_to_call() {
     assert_eq!(
         wording::sheet_summary(&before),
         "1回（12/3）　まだ始まっていません"
+    );
+}
+
+/// The large layout (issue 18): one result or class a page, and short
+/// words without 「」 for every result and application.
+#[test]
+fn the_large_layout_pages_one_at_a_time_with_short_words() {
+    let mut flow = Classes::default();
+    flow.list(
+        card(),
+        vec![
+            result("A", ApplicationStatus::Won, None),
+            result("B", ApplicationStatus::Waiting, Some(1)),
+        ],
+        vec![row("c1", "D")],
+    );
+    flow.set_layout(checkin::ResidentLayout::Large);
+    assert_eq!(ITEMS_PER_PAGE_LARGE, 1);
+    let p = flow.page();
+    assert_eq!(p.page, "1/3");
+    assert_eq!((p.results.len(), p.classes.len()), (1, 0));
+    flow.page_step(1);
+    flow.page_step(1);
+    let p = flow.page();
+    assert_eq!(p.page, "3/3");
+    assert_eq!(p.classes[0].title, "D");
+    assert!(p.says_classes);
+    // Forgetting the card holder forgets the layout with it.
+    flow.clear();
+    flow.list(card(), vec![], vec![row("c1", "D"), row("c2", "E")]);
+    assert_eq!(flow.page().page, "", "two on one page again");
+
+    let statuses = [
+        (ApplicationStatus::Applied, None, "ちゅうせん 待ち"),
+        (ApplicationStatus::Won, None, "当選"),
+        (ApplicationStatus::MovedUp, None, "当選"),
+        (ApplicationStatus::Waiting, Some(2), "ほけつ 2番"),
+        (ApplicationStatus::NotSelected, None, "今回は 外れました"),
+        (ApplicationStatus::Withdrawn, None, "取り下げ"),
+        (ApplicationStatus::Cancelled, None, "じたい"),
+    ];
+    for (status, rank, label) in statuses {
+        let r = result("転倒予防教室", status, rank);
+        assert_eq!(wording::result_label_large(&r), label);
+        let m = wording::result_message_large(&r);
+        assert!(m.starts_with("転倒予防教室"), "{m}");
+        assert!(!m.contains('「') && !m.contains('。'), "{m}");
+    }
+    assert_eq!(
+        wording::class_button_large(&row("c1", "転倒予防教室")),
+        "転倒予防教室\n12月3日（木）から 全2回\nしめきり 11月15日（日）"
+    );
+    let outcomes = [
+        Outcome::Applied {
+            entry_number: 7,
+            draw_on: d(11, 20),
+            starts_on: Some(d(12, 3)),
+        },
+        Outcome::NeedsAddress,
+        Outcome::Duplicate { entry_number: 7 },
+        Outcome::NotEligible {
+            session_date: d(12, 3),
+            reaches_age_on: Some(d(12, 24)),
+        },
+        Outcome::NotEligible {
+            session_date: d(12, 3),
+            reaches_age_on: None,
+        },
+        Outcome::Closed,
+        Outcome::OtherClass {
+            other_title: "脳トレ教室".into(),
+        },
+    ];
+    for o in &outcomes {
+        let (normal, large) = (
+            wording::outcome("転倒予防教室", o),
+            wording::outcome_large("転倒予防教室", o),
+        );
+        assert_eq!(large.entry, normal.entry, "{o:?}: the number stays");
+        assert!(!large.message.is_empty(), "{o:?}");
+        assert!(
+            large.message.chars().count() < normal.message.chars().count(),
+            "{o:?}"
+        );
+        for t in [&large.headline, &large.message] {
+            assert!(!t.contains('「') && !t.contains('。'), "{o:?}: {t}");
+        }
+    }
+    assert_eq!(
+        wording::outcome_large("転倒予防教室", &outcomes[0]).message,
+        "ちゅうせんは 11月20日（金）です"
     );
 }

@@ -19,6 +19,7 @@ pub mod controller;
 pub mod flows;
 pub mod screens;
 pub mod screens_groups;
+pub mod screens_large;
 pub mod screens_setup;
 pub mod screens_training;
 pub mod service;

@@ -20,10 +20,11 @@ use crate::store::{Policy, Role};
 use tsudoi_hw::{CardId, Technology};
 
 /// The day the screenshots show (a Tuesday).
-const SCREENSHOT_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 24) {
-    Some(d) => d,
-    None => chrono::NaiveDate::MIN,
-};
+pub(super) const SCREENSHOT_DAY: chrono::NaiveDate =
+    match chrono::NaiveDate::from_ymd_opt(2026, 11, 24) {
+        Some(d) => d,
+        None => chrono::NaiveDate::MIN,
+    };
 
 /// Height of the demo's simulated-reader panel (`DemoPanel` in ui/app.slint).
 const DEMO_PANEL_HEIGHT: u32 = 52;
@@ -639,6 +640,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     files.extend(super::screens_training::render(out, width, height, today)?);
     files.extend(super::screens_setup::render(out, width, height)?);
     files.extend(super::screens_groups::render(out, width, height, today)?);
+    files.extend(super::screens_large::render(out, width, height)?);
     Ok(files)
 }
 
@@ -662,7 +664,7 @@ fn choose_name(c: &mut KioskController, text: &str) {
     }
 }
 
-const OPEN_CLASS: &str = "転倒予防教室";
+pub(super) const OPEN_CLASS: &str = "転倒予防教室";
 
 /// More invented visits last month, so that the report screenshots show both
 /// kinds of hidden cells and a fuller chart: a weekly exercise class and two
@@ -766,7 +768,7 @@ fn sign_in(c: &mut KioskController, id: &str, password: &str) {
 /// Two invented lottery classes: one drawn last month that demo card 1's
 /// resident won, and one taking applications now. Returns the open class's
 /// id and draw date.
-fn demo_classes(
+pub(super) fn demo_classes(
     store: &mut Store,
     manager: &StaffSession,
     clock: &FixedClock,

@@ -44,7 +44,7 @@ pub use crate::kiosk::flows::{Flow, Screen};
 
 use chrono::NaiveTime;
 
-use crate::kiosk::flows::checkin::CheckIn;
+use crate::kiosk::flows::checkin::{CheckIn, ResidentLayout};
 use crate::kiosk::flows::sign_in::SignIn;
 use crate::kiosk::flows::today::Today;
 use crate::store::sessions::SessionInfo;
@@ -359,6 +359,11 @@ impl KioskController {
             Screen::Locked | Screen::Waiting if self.parked.is_some() => {
                 Some(self.config.staff_idle)
             }
+            // 「文字を大きく」 pressed and no card came: the idle reset
+            // puts the layout back for whoever comes next.
+            Screen::Waiting if self.check_in.layout == ResidentLayout::Large => {
+                Some(self.config.resident_idle)
+            }
             Screen::Locked | Screen::Waiting | Screen::Erased => None,
             Screen::CheckedIn | Screen::AlreadyCheckedIn => Some(self.config.result_return),
             s if s.is_staff() => Some(self.config.staff_idle),
@@ -387,6 +392,8 @@ impl KioskController {
     pub(in crate::kiosk) fn go_waiting(&mut self) {
         self.hush();
         self.clear_result();
+        // The large layout was for the resident who is leaving.
+        self.check_in.layout = ResidentLayout::Normal;
         if !self.erased.is_empty() {
             // Nothing runs on an erased store.
             self.screen = Screen::Erased;

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::{Tone, wording};
+use super::{ResidentLayout, Tone, wording};
 use crate::kiosk::controller::{KioskController, Screen, SessionRow};
 use crate::kiosk::ui::Shared;
 /// The flow's global, for tests.
@@ -14,6 +14,8 @@ pub use crate::kiosk::ui::generated::CheckIn;
 use crate::kiosk::ui::generated::{
     AppWindow, CheckInRow, CheckInScreen, CheckInTone, CheckInWords,
 };
+/// The resident screens' layout global and its enum, for tests.
+pub use crate::kiosk::ui::generated::{Resident, ResidentLayout as UiLayout};
 
 /// The flow's Slint screen for a screen of the registry, `None` outside the flow.
 fn ui_screen(s: Screen) -> CheckInScreen {
@@ -46,6 +48,13 @@ fn tone(t: Tone) -> CheckInTone {
     }
 }
 
+fn layout(l: ResidentLayout) -> UiLayout {
+    match l {
+        ResidentLayout::Normal => UiLayout::Normal,
+        ResidentLayout::Large => UiLayout::Large,
+    }
+}
+
 fn rows(list: &[SessionRow]) -> ModelRc<CheckInRow> {
     let v: Vec<CheckInRow> = list
         .iter()
@@ -64,12 +73,26 @@ fn rows(list: &[SessionRow]) -> ModelRc<CheckInRow> {
 pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     let g = window.global::<CheckIn>();
     let screen = c.screen();
+    // The layout of every resident screen (the classes flow's too); staff
+    // screens do not read it.
+    window
+        .global::<Resident>()
+        .set_layout(layout(c.resident_layout()));
+    g.set_large_button(c.large_text_button().into());
+    g.set_choose_title(c.choose_title().into());
+    g.set_purpose_text(c.purpose_text().into());
     g.set_screen(ui_screen(screen));
     g.set_prompt(c.waiting_prompt().into());
     if matches!(screen, Screen::Waiting | Screen::Locked) {
         let list = c.waiting_list();
         g.set_sessions(rows(&list.rows));
-        g.set_page_note(wording::page_note(&list.page).into());
+        g.set_page_note(
+            match c.resident_layout() {
+                ResidentLayout::Normal => wording::page_note(&list.page),
+                ResidentLayout::Large => wording::page_note_large(&list.page),
+            }
+            .into(),
+        );
         g.set_page(list.page.into());
         g.set_empty(list.empty.into());
     }
@@ -112,7 +135,6 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         choose: w.choose.into(),
         cancel: w.cancel.into(),
     });
-    g.set_purpose_text(wording::PURPOSE.into());
     let weak = Rc::downgrade(shared);
     g.on_show_purpose(move || {
         if let Some(s) = weak.upgrade() {
@@ -129,6 +151,12 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
     g.on_staff_start(move || {
         if let Some(s) = weak.upgrade() {
             s.act(|c| c.staff_start());
+        }
+    });
+    let weak = Rc::downgrade(shared);
+    g.on_large_text(move || {
+        if let Some(s) = weak.upgrade() {
+            s.act(|c| c.toggle_large_text());
         }
     });
     let weak = Rc::downgrade(shared);

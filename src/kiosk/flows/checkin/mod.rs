@@ -28,6 +28,25 @@ use tsudoi_hw::{CardId, CardIdError};
 /// "touch your card" panel at 800×480 (1280×800 scales the same layout).
 pub const WAITING_ROWS: usize = 3;
 
+/// The same list's rows per page in the large layout (bigger rows).
+pub const WAITING_ROWS_LARGE: usize = 2;
+
+/// How the resident screens are laid out (issue 18). 「文字を大きく」 on the
+/// waiting screen switches to [`ResidentLayout::Large`] for the next
+/// resident: body text of at least 36 px at 800×480, one short message a
+/// screen (the `*_large` words of each flow's `wording.rs`), fewer rows a
+/// page. It lasts until the kiosk returns to the waiting screen (the result
+/// screen's timeout, 「もどる」, the idle reset; also the waiting screen's
+/// own idle reset while it is on), or a staff sign-in starts; a second card
+/// tap before that is the same resident's (「もう一度タッチしてください」).
+/// Staff screens never use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResidentLayout {
+    #[default]
+    Normal,
+    Large,
+}
+
 /// How often the waiting screen turns its page and catches up with the clock.
 pub const WAITING_TICK: Duration = Duration::from_secs(8);
 
@@ -294,6 +313,10 @@ pub struct CheckIn {
     pub(in crate::kiosk) outcome: Option<Outcome>,
     /// The page of the waiting screen's activity list.
     pub(in crate::kiosk) waiting_page: usize,
+    /// Normal or large text for the resident at the kiosk; not forgotten by
+    /// [`CheckIn::clear`] (a tap clears the last result, not the layout),
+    /// only on the return to waiting.
+    pub(in crate::kiosk) layout: ResidentLayout,
 }
 
 impl CheckIn {
@@ -307,6 +330,28 @@ impl CheckIn {
 }
 
 impl KioskController {
+    /// The resident screens' layout, normal or large text.
+    pub fn resident_layout(&self) -> ResidentLayout {
+        self.check_in.layout
+    }
+
+    /// 「文字を大きく」 on the waiting screen: the next resident's screens
+    /// in the large layout; pressed again (「もとの大きさにもどす」), back
+    /// to normal. Only on the waiting screen.
+    pub fn toggle_large_text(&mut self) {
+        if self.screen == Screen::Waiting {
+            self.check_in.layout = match self.check_in.layout {
+                ResidentLayout::Normal => ResidentLayout::Large,
+                ResidentLayout::Large => ResidentLayout::Normal,
+            };
+        }
+    }
+
+    /// The waiting screen's 「文字を大きく」 button, in the words of its state.
+    pub fn large_text_button(&self) -> &'static str {
+        wording::large_button(self.check_in.layout)
+    }
+
     /// The waiting screen's big line: the reader's state in its own words.
     pub fn waiting_prompt(&self) -> &'static str {
         wording::waiting_prompt(self.reader_connected)
@@ -335,7 +380,11 @@ impl KioskController {
     /// The result screen's sentences for the last tap, or `None` when no
     /// result shows.
     pub fn check_in_text(&self) -> Option<wording::ResultText> {
-        self.check_in.outcome.as_ref().map(wording::result)
+        let outcome = self.check_in.outcome.as_ref()?;
+        Some(match self.check_in.layout {
+            ResidentLayout::Normal => wording::result(outcome),
+            ResidentLayout::Large => wording::result_large(outcome),
+        })
     }
 
     /// The sessions the card holder may choose from.
@@ -345,14 +394,33 @@ impl KioskController {
 
     /// Above the choices: why a lottery class running now is not among them.
     pub fn choose_notice(&self) -> String {
-        match &self.check_in.notice {
-            Some((title, rank)) => wording::choose_notice(title, *rank),
-            None => String::new(),
+        match (&self.check_in.notice, self.check_in.layout) {
+            (Some((title, rank)), ResidentLayout::Normal) => wording::choose_notice(title, *rank),
+            (Some((title, _)), ResidentLayout::Large) => wording::choose_notice_large(title),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// The choice screen's title; in the large layout, none under a notice
+    /// or above more than two choices (one message a screen, and room for
+    /// the choices' big buttons at 800×480).
+    pub fn choose_title(&self) -> &'static str {
+        match self.check_in.layout {
+            ResidentLayout::Normal => wording::WORDS.choose,
+            ResidentLayout::Large
+                if self.check_in.notice.is_some() || self.check_in.choices.len() > 2 =>
+            {
+                ""
+            }
+            ResidentLayout::Large => wording::CHOOSE_LARGE,
         }
     }
 
     pub fn purpose_text(&self) -> &'static str {
-        wording::PURPOSE
+        match self.check_in.layout {
+            ResidentLayout::Normal => wording::PURPOSE,
+            ResidentLayout::Large => wording::PURPOSE_LARGE,
+        }
     }
 
     /// Today's activities not yet over, for the waiting screen (titles and
@@ -366,7 +434,11 @@ impl KioskController {
             .filter(|s| s.end > now.time())
             .map(|s| SessionRow { count: 0, ..row(s) })
             .collect();
-        let pages = upcoming.len().div_ceil(WAITING_ROWS).max(1);
+        let per_page = match self.check_in.layout {
+            ResidentLayout::Normal => WAITING_ROWS,
+            ResidentLayout::Large => WAITING_ROWS_LARGE,
+        };
+        let pages = upcoming.len().div_ceil(per_page).max(1);
         let page = self.check_in.waiting_page % pages;
         let empty = if !upcoming.is_empty() {
             ""
@@ -378,8 +450,8 @@ impl KioskController {
         WaitingList {
             rows: upcoming
                 .into_iter()
-                .skip(page * WAITING_ROWS)
-                .take(WAITING_ROWS)
+                .skip(page * per_page)
+                .take(per_page)
                 .collect(),
             page: if pages > 1 {
                 format!("{}/{}", page + 1, pages)

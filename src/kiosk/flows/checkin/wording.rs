@@ -3,7 +3,7 @@
 
 use zeroize::Zeroizing;
 
-use super::{Outcome, Tone};
+use super::{Outcome, ResidentLayout, Tone};
 use crate::jp_date;
 
 /// The flow's fixed words: buttons, titles, accessible labels (the tests
@@ -87,6 +87,15 @@ pub fn page_note(page: &str) -> String {
         String::new()
     } else {
         format!("（{page}）つづきは自動で出ます")
+    }
+}
+
+/// The same in the large layout: the page alone (「（1/2）」).
+pub fn page_note_large(page: &str) -> String {
+    if page.is_empty() {
+        String::new()
+    } else {
+        format!("（{page}）")
     }
 }
 
@@ -213,6 +222,113 @@ pub fn result(outcome: &Outcome) -> ResultText {
                 None,
                 class_title,
                 no_seat(class_title, *waiting_rank),
+            ),
+        };
+    ResultText {
+        tone: outcome.tone(),
+        headline,
+        name: Zeroizing::new(name.map(|k| format!("{k} さん")).unwrap_or_default()),
+        detail: detail.to_owned(),
+        message,
+    }
+}
+
+// ---- Large text (issue 18) ----
+//
+// The words of the large layout: one short message a screen, the next step
+// as one short line, and only kanji taught in grades 1–4 of elementary
+// school (教育漢字 1–4年); harder words in hiragana (まどぐち, ちゅうせん,
+// ほけつ, しめきり). No 「」.
+
+/// The waiting screen's button, in the words of its state: it turns large
+/// text on, and once on, offers the way back.
+pub fn large_button(layout: ResidentLayout) -> &'static str {
+    match layout {
+        ResidentLayout::Normal => "文字を大きく",
+        ResidentLayout::Large => "もとの大きさにもどす",
+    }
+}
+
+/// The choice screen's title in the large layout.
+pub const CHOOSE_LARGE: &str = "どれに 参加しますか";
+
+/// The purpose of the records in the large layout, in two short sentences;
+/// the whole statement is read out at the desk and shown in the normal layout.
+pub const PURPOSE_LARGE: &str =
+    "記録は 受付と れんらくだけに 使います。\nくわしくは 受付で 聞いてください。";
+
+/// What to do in most of the large layout's refusals.
+const ASK_DESK: &str = "受付で 声をかけてください";
+
+/// Above the choices in the large layout, when a lottery class running now
+/// is not among them: that alone (the waiting rank is on the class's own
+/// screen), and the choice screen's title gives way to it.
+pub fn choose_notice_large(class_title: &str) -> String {
+    format!("{class_title}は 当選した方の 教室です")
+}
+
+/// The words of a tap's result in the large layout: the headline alone,
+/// the card holder's own name, and the next step as one short line.
+pub fn result_large(outcome: &Outcome) -> ResultText {
+    let (headline, name, detail, message): (&'static str, Option<&str>, &str, String) =
+        match outcome {
+            Outcome::CheckedIn { kana, .. } => (
+                "受付しました",
+                Some(kana.as_str()),
+                "",
+                "そのまま お入りください".into(),
+            ),
+            Outcome::AlreadyCheckedIn { kana, .. } => (
+                "受付は もう すんでいます",
+                Some(kana.as_str()),
+                "",
+                "そのまま お入りください".into(),
+            ),
+            Outcome::UnknownCard => ("まだ 使えない カードです", None, "", ASK_DESK.into()),
+            Outcome::ReverificationDue => (
+                "ご本人の かくにんを します",
+                None,
+                "",
+                "受付で ほけんしょうを 見せてください".into(),
+            ),
+            Outcome::NotEligible { reaches_age_on } => (
+                "今日は 受付できません",
+                None,
+                "",
+                format!("{}から 参加できます", jp_date::ymd(*reaches_age_on)),
+            ),
+            Outcome::SessionFull => ("人数が いっぱいです", None, "", ASK_DESK.into()),
+            Outcome::NoSession => ("受付の 時間では ありません", None, "", ASK_DESK.into()),
+            Outcome::CardError(tsudoi_hw::CardIdError::RandomIdentifier) => (
+                "カードで タッチしてください",
+                None,
+                "",
+                "スマホや 時計は 使えません".into(),
+            ),
+            Outcome::CardError(_) => (
+                "もう一度 タッチしてください",
+                None,
+                "",
+                "ゆっくり タッチしてください".into(),
+            ),
+            Outcome::Fault => (
+                "係の者を およびください",
+                None,
+                "",
+                "受付は まだ できていません".into(),
+            ),
+            Outcome::ClockUnconfirmed => ("いまは 受付できません", None, "", ASK_DESK.into()),
+            Outcome::NoSeat {
+                class_title,
+                waiting_rank,
+            } => (
+                "当選した方の 教室です",
+                None,
+                class_title,
+                match waiting_rank {
+                    Some(rank) => format!("いまは ほけつ {rank}番です"),
+                    None => ASK_DESK.into(),
+                },
             ),
         };
     ResultText {

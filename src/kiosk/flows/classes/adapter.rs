@@ -8,6 +8,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
 use super::{ClassRow, SheetView, wording};
 use crate::kiosk::controller::{KioskController, Screen};
+use crate::kiosk::flows::checkin::ResidentLayout;
 use crate::kiosk::ui::Shared;
 use crate::kiosk::ui::generated::{
     AppWindow, ClassesResult, ClassesScreen, ClassesSheetLine, ClassesWords,
@@ -61,29 +62,66 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     g.set_screen(ui_screen(c.screen()));
     let flow = c.classes();
     let page = flow.page();
+    let large = c.resident_layout() == ResidentLayout::Large;
     let results: Vec<ClassesResult> = page
         .results
         .iter()
         .map(|r| ClassesResult {
-            label: wording::result_label(r).into(),
-            message: wording::result_message(r).into(),
+            label: if large {
+                wording::result_label_large(r)
+            } else {
+                wording::result_label(r)
+            }
+            .into(),
+            message: if large {
+                wording::result_message_large(r)
+            } else {
+                wording::result_message(r)
+            }
+            .into(),
         })
         .collect();
     g.set_results(ModelRc::new(VecModel::from(results)));
-    let classes: Vec<ClassesRow> = page.classes.iter().map(class_row).collect();
+    let classes: Vec<ClassesRow> = page
+        .classes
+        .iter()
+        .map(|row| {
+            let mut r = class_row(row);
+            if large {
+                r.text = wording::class_button_large(row).into();
+            }
+            r
+        })
+        .collect();
     g.set_classes(ModelRc::new(VecModel::from(classes)));
-    g.set_prompt(if c.screen() == Screen::Classes {
-        wording::list_prompt(!flow.classes().is_empty()).into()
-    } else {
-        SharedString::new()
+    let has_classes = !flow.classes().is_empty();
+    g.set_prompt(match (c.screen() == Screen::Classes, large) {
+        (false, _) => SharedString::new(),
+        (true, false) => wording::list_prompt(has_classes).into(),
+        (true, true) => wording::list_prompt_large(has_classes).into(),
     });
+    let w = wording::WORDS;
+    let (hint, results_title) = if large {
+        let l = wording::LARGE_WORDS;
+        (l.card_hint, l.results)
+    } else {
+        (w.card_hint, w.results)
+    };
+    g.set_card_hint(hint.into());
+    g.set_results_title(results_title.into());
     g.set_says_classes(page.says_classes);
     g.set_page(page.page.into());
     g.set_has_prev(page.has_prev);
     g.set_has_next(page.has_next);
     let text = flow
         .applied()
-        .map(|(title, o)| wording::outcome(title, o))
+        .map(|(title, o)| {
+            if large {
+                wording::outcome_large(title, o)
+            } else {
+                wording::outcome(title, o)
+            }
+        })
         .unwrap_or_default();
     g.set_headline(text.headline.into());
     g.set_detail(text.detail.into());

@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
 use crate::kiosk::controller::{KioskController, Screen, Signal};
-use crate::kiosk::flows::checkin;
+use crate::kiosk::flows::checkin::{self, ResidentLayout};
 use crate::store::class_day::{ABSENCES_TO_CALL, AttendanceSheet, SheetRow};
 use crate::store::lottery::{ApplyOutcome, ClassResult, LotteryClass};
 use crate::store::{StaffSession, Store};
@@ -36,6 +36,10 @@ use tsudoi_hw::{CardId, CardIdError};
 /// Results and classes per page of the class list: what fits at 800×480
 /// (and 1280×800, which scales) without scrolling, which residents miss.
 pub const ITEMS_PER_PAGE: usize = 2;
+
+/// The same in the large layout (issue 18): one result or class a page,
+/// in bigger rows.
+pub const ITEMS_PER_PAGE_LARGE: usize = 1;
 
 /// Rows of the attendance sheet per page at 800×480.
 pub const SHEET_ROWS: usize = 5;
@@ -315,6 +319,8 @@ pub struct Classes {
     pub(in crate::kiosk) applied: Option<(String, Outcome)>,
     /// The open attendance sheet (staff).
     pub(in crate::kiosk) sheet: Option<SheetView>,
+    /// The layout of the list: the large one has fewer items a page.
+    pub(in crate::kiosk) layout: ResidentLayout,
 }
 
 impl Classes {
@@ -326,6 +332,7 @@ impl Classes {
         self.classes.clear();
         self.page = 0;
         self.applied = None;
+        self.layout = ResidentLayout::Normal;
     }
 
     /// The card holder's results and the open classes on the list.
@@ -334,6 +341,18 @@ impl Classes {
         self.holder = Some(holder);
         self.results = results;
         self.classes = classes;
+    }
+
+    /// The list in the large layout (one item a page), or the normal one.
+    pub fn set_layout(&mut self, layout: ResidentLayout) {
+        self.layout = layout;
+    }
+
+    fn per_page(&self) -> usize {
+        match self.layout {
+            ResidentLayout::Normal => ITEMS_PER_PAGE,
+            ResidentLayout::Large => ITEMS_PER_PAGE_LARGE,
+        }
     }
 
     /// The card holder's own results.
@@ -353,7 +372,7 @@ impl Classes {
 
     fn pages(&self) -> usize {
         (self.results.len() + self.classes.len())
-            .div_ceil(ITEMS_PER_PAGE)
+            .div_ceil(self.per_page())
             .max(1)
     }
 
@@ -361,7 +380,8 @@ impl Classes {
     pub fn page(&self) -> ClassPage<'_> {
         let pages = self.pages();
         let page = self.page.min(pages - 1);
-        let (from, to) = (page * ITEMS_PER_PAGE, (page + 1) * ITEMS_PER_PAGE);
+        let per_page = self.per_page();
+        let (from, to) = (page * per_page, (page + 1) * per_page);
         let n = self.results.len();
         let results = &self.results[from.min(n)..to.min(n)];
         let m = self.classes.len();
@@ -436,6 +456,7 @@ impl KioskController {
             (Step::List { results, classes }, Ok(card)) => {
                 self.say_or_hush(voice::results(&results));
                 self.classes.list(card, results, classes);
+                self.classes.set_layout(self.check_in.layout);
                 self.screen = Screen::Classes;
                 Signal::Success
             }

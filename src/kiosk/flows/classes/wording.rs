@@ -284,3 +284,128 @@ pub fn sheet_marks(r: &SheetRow) -> String {
     }
     marks
 }
+
+// ---- Large text (issue 18) ----
+//
+// The class screens in the large layout: one short line each, only kanji
+// of grades 1–4 (教育漢字 1–4年), harder words in hiragana (ちゅうせん,
+// ほけつ, しめきり, じたい). No 「」.
+
+/// The words of class mode that change in the large layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LargeWords {
+    /// Under 「カードをタッチしてください」 in class mode.
+    pub card_hint: &'static str,
+    /// Above the card holder's results.
+    pub results: &'static str,
+}
+
+/// The large layout's words of class mode.
+pub const LARGE_WORDS: LargeWords = LargeWords {
+    card_hint: "教室の 申しこみと 結果を 見られます",
+    results: "ちゅうせんの 結果",
+};
+
+/// A class's big button in the large layout: its title, its dates and the
+/// last day to apply, one a line.
+pub fn class_button_large(c: &ClassRow) -> String {
+    let t = class_text(c);
+    format!(
+        "{}\n{}\nしめきり {}",
+        c.title,
+        t.dates,
+        jp_date::md_weekday(c.apply_until)
+    )
+}
+
+/// The line above the classes in the large layout.
+pub fn list_prompt_large(has_classes: bool) -> &'static str {
+    if has_classes {
+        "申しこむ 教室を おしてください"
+    } else {
+        "いま 申しこめる 教室は ありません"
+    }
+}
+
+/// A result in a word or two in the large layout.
+pub fn result_label_large(r: &ClassResult) -> String {
+    match r.status {
+        ApplicationStatus::Applied => "ちゅうせん 待ち".to_owned(),
+        ApplicationStatus::Withdrawn => "取り下げ".to_owned(),
+        ApplicationStatus::Won | ApplicationStatus::MovedUp => "当選".to_owned(),
+        ApplicationStatus::Waiting => format!("ほけつ {}番", r.waiting_rank.unwrap_or_default()),
+        ApplicationStatus::NotSelected => "今回は 外れました".to_owned(),
+        ApplicationStatus::Cancelled => "じたい".to_owned(),
+    }
+}
+
+/// The line under a result in the large layout: the class and one short
+/// next step.
+pub fn result_message_large(r: &ClassResult) -> String {
+    let next = match r.status {
+        ApplicationStatus::Applied => format!("ちゅうせんは {}", jp_date::md(r.draw_on)),
+        ApplicationStatus::Won | ApplicationStatus::MovedUp => match r.starts_on {
+            Some(d) => format!("{}から", jp_date::md(d)),
+            None => String::new(),
+        },
+        ApplicationStatus::Waiting => "あきが 出たら れんらくします".to_owned(),
+        ApplicationStatus::NotSelected => "また 申しこんでください".to_owned(),
+        ApplicationStatus::Withdrawn | ApplicationStatus::Cancelled => String::new(),
+    };
+    if next.is_empty() {
+        r.title.clone()
+    } else {
+        format!("{}　{next}", r.title)
+    }
+}
+
+/// What an application to `title` came to, in the large layout.
+pub fn outcome_large(title: &str, o: &Outcome) -> OutcomeText {
+    match o {
+        Outcome::Applied {
+            entry_number,
+            draw_on,
+            ..
+        } => OutcomeText {
+            headline: "申しこみました".to_owned(),
+            detail: title.to_owned(),
+            entry: format!("受付番号 {entry_number}番"),
+            entry_number: entry_number.to_string(),
+            message: format!("ちゅうせんは {}です", jp_date::md_weekday(*draw_on)),
+        },
+        Outcome::NeedsAddress => OutcomeText {
+            headline: "住所の 登録が いります".to_owned(),
+            detail: title.to_owned(),
+            entry: String::new(),
+            entry_number: String::new(),
+            message: "受付で 声をかけてください".to_owned(),
+        },
+        refused => OutcomeText {
+            headline: "申しこめませんでした".to_owned(),
+            detail: title.to_owned(),
+            entry: String::new(),
+            entry_number: String::new(),
+            message: refusal_large(refused),
+        },
+    }
+}
+
+/// Why an application was refused, in the large layout.
+fn refusal_large(o: &Outcome) -> String {
+    match o {
+        Outcome::Applied { .. } | Outcome::NeedsAddress => String::new(),
+        Outcome::Duplicate { entry_number } => {
+            format!("もう 申しこんでいます　受付番号 {entry_number}番")
+        }
+        Outcome::NotEligible {
+            reaches_age_on: Some(_),
+            ..
+        } => "年れいが まだ たりません".to_owned(),
+        Outcome::NotEligible {
+            reaches_age_on: None,
+            ..
+        } => "受付で 声をかけてください".to_owned(),
+        Outcome::Closed => "いまは 申しこめません".to_owned(),
+        Outcome::OtherClass { other_title } => format!("{other_title}に 申しこんでいます"),
+    }
+}

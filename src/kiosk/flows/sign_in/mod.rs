@@ -47,6 +47,8 @@ impl KioskController {
             self.hush();
             self.clear_result();
             self.clear_form();
+            // Large text was for a resident; staff screens never use it.
+            self.check_in.layout = Default::default();
             self.training_request = false;
             self.screen = Screen::StaffSignIn;
         }

@@ -1,0 +1,171 @@
+//! The resident screens in the large layout (issue 18, 「文字を大きく」) for
+//! `tsudoi screenshot` (150 upward), on their own small invented store set
+//! up like the main screenshots' (the same day, the same classes), so that
+//! the normal screenshots do not change. Before each, the resident presses
+//! 「文字を大きく」 on the waiting screen.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveTime;
+
+use super::controller::{KioskConfig, KioskController};
+use super::screens::{OPEN_CLASS, SCREENSHOT_DAY, demo_classes};
+use super::ui::{KioskUi, render_png};
+use crate::clock::FixedClock;
+use crate::crypto::KdfParams;
+use crate::demo;
+use crate::error::{Error, Result};
+use crate::store::Policy;
+use crate::store::attendance::CheckInOutcome;
+use crate::store::lottery::ApplyOutcome;
+use crate::store::sessions::{NewSession, Program, SessionMode};
+
+/// Back to the waiting screen (the layout resets there), then
+/// 「文字を大きく」.
+fn large(c: &mut KioskController) {
+    c.back();
+    c.toggle_large_text();
+}
+
+/// Renders the large layout's screens at `width`×`height` into `out`;
+/// returns the files written.
+pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
+    let scratch = tempfile::Builder::new()
+        .prefix("tsudoi-large-screens-")
+        .tempdir()?;
+    let today = SCREENSHOT_DAY;
+    let clock = Arc::new(FixedClock::jst(today, 10, 30));
+    let policy = Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    };
+    let spec = demo::DemoSpec {
+        residents: 40,
+        target_visits: 200,
+        ..demo::DemoSpec::year_ending(today, 2026)
+    };
+    let (mut store, manager, _, _recovery) = demo::create(
+        &scratch.path().join("large.db"),
+        demo::DEMO_PASSWORD,
+        &spec,
+        policy,
+        clock.clone(),
+    )?;
+    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+    let exercise = store.add_session(
+        &manager,
+        NewSession {
+            program: Program::Kaigo,
+            date: today,
+            start: t(10, 0),
+            end: t(11, 30),
+            title: "体操教室".into(),
+            capacity: None,
+            mode: SessionMode::Open,
+        },
+    )?;
+    let (open_class, open_draw) = demo_classes(&mut store, &manager, &clock, today)?;
+    store.sign_out(&manager)?;
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    let mut shot = |name: &str| -> Result<()> {
+        let path = out.join(format!("{name}.png"));
+        render_png(ui.window(), width, height, &path)?;
+        files.push(path);
+        Ok(())
+    };
+    let card = |n| super::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
+
+    ui.with_controller(large);
+    shot("150-large-waiting")?;
+    ui.with_controller(|c| c.show_purpose());
+    shot("151-large-purpose")?;
+    ui.with_controller(large);
+    ui.on_card(card(1));
+    shot("152-large-choose-session")?;
+    ui.with_controller(|c| c.choose(&exercise));
+    shot("153-large-checked-in")?;
+    ui.with_controller(large);
+    ui.on_card(card(1));
+    ui.with_controller(|c| c.choose(&exercise));
+    shot("154-large-already-checked-in")?;
+    ui.with_controller(large);
+    ui.on_card(card(2));
+    shot("155-large-unknown-card")?;
+    ui.with_controller(large);
+    ui.on_card(card(3));
+    shot("156-large-reverification-due")?;
+    ui.with_controller(|c| {
+        large(c);
+        c.apply_outcome(CheckInOutcome::NotEligible {
+            reaches_age_on: today + chrono::Duration::days(120),
+        })
+    });
+    shot("157-large-not-eligible")?;
+    ui.with_controller(|c| {
+        large(c);
+        c.apply_outcome(CheckInOutcome::SessionFull)
+    });
+    shot("158-large-session-full")?;
+    ui.with_controller(large);
+    ui.on_card(Err(tsudoi_hw::CardIdError::Empty));
+    shot("159-large-card-error")?;
+    ui.with_controller(large);
+    ui.on_card(Err(tsudoi_hw::CardIdError::RandomIdentifier));
+    shot("160-large-phone-card")?;
+    ui.with_controller(|c| {
+        large(c);
+        c.show_fault()
+    });
+    shot("161-large-kiosk-fault")?;
+    clock.set(crate::clock::jst(today, 20, 0));
+    ui.with_controller(large);
+    ui.on_card(card(1));
+    shot("162-large-no-session")?;
+    clock.set(crate::clock::jst(today, 10, 30));
+
+    ui.with_controller(|c| {
+        large(c);
+        c.class_mode();
+    });
+    shot("163-large-class-card")?;
+    ui.on_card(card(1));
+    shot("164-large-classes")?;
+    ui.with_controller(|c| c.class_page_step(1));
+    shot("165-large-classes-page-2")?;
+    ui.with_controller(|c| c.apply_class(&open_class));
+    shot("166-large-class-applied")?;
+    ui.with_controller(|c| {
+        large(c);
+        c.class_mode();
+    });
+    ui.on_card(card(1));
+    ui.with_controller(|c| {
+        c.class_page_step(1);
+        c.apply_class(&open_class)
+    });
+    shot("167-large-class-duplicate")?;
+    ui.with_controller(|c| {
+        large(c);
+        c.apply_class_outcome(OPEN_CLASS, open_draw, ApplyOutcome::NeedsAddress)
+    });
+    shot("168-large-class-needs-address")?;
+    ui.with_controller(large);
+    ui.on_card(card(5));
+    shot("169-large-class-day-checked-in")?;
+    ui.with_controller(|c| {
+        large(c);
+        c.apply_outcome(CheckInOutcome::NoSeat {
+            class_title: "転倒予防体操".into(),
+            waiting_rank: Some(3),
+        })
+    });
+    shot("170-large-no-seat")?;
+    // After the idle reset the next resident gets the normal layout.
+    ui.with_controller(|c| c.on_timeout());
+    shot("171-large-reset-waiting")?;
+    Ok(files)
+}
