@@ -345,7 +345,7 @@ fn resident_strings() -> Vec<(String, String)> {
         );
     }
     let outcomes = checkin_outcomes();
-    let mut seen = vec![false; CHECKIN_VARIANTS];
+    let mut seen = [false; CHECKIN_VARIANTS];
     for o in &outcomes {
         seen[checkin_variant(o)] = true;
         let t = cw::result(o);
@@ -398,7 +398,7 @@ fn resident_strings() -> Vec<(String, String)> {
         }
     }
     let outcomes = classes_outcomes();
-    let mut seen = vec![false; CLASSES_VARIANTS];
+    let mut seen = [false; CLASSES_VARIANTS];
     for o in &outcomes {
         seen[classes_variant(o)] = true;
         let t = lw::outcome(TITLE, o);
