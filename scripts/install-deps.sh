@@ -27,9 +27,11 @@ packages=(
   bsdextrautils     # scripts/test-deb.sh: col
   gpg gpgv          # scripts/test-deb.sh: signs and checks an update for tsudoi-update
   strace            # tests: counts the fsyncs of one check-in (tests/fsync_per_check_in.rs)
-  xvfb xdotool      # tests: `tsudoi training` in a real window, clicked (tests/training_window.rs)
+  xvfb xdotool      # tests: `tsudoi training` and `demo` in a real window, clicked (tests/training_window.rs, resident_walk.rs)
   age               # tests: the ward opens the returned roster with its own key (tests/groups_return.rs)
-  alsa-utils        # tests: aplay plays the voice into ALSA's null device (hw/tests/voice.rs)
+  alsa-utils        # tests: aplay plays the voice into ALSA's null device (hw/tests/voice.rs) and into files (tests/resident_walk.rs)
+  x11-apps          # tests: xwd captures the kiosk's window (tests/resident_walk.rs)
+  kanjidic          # tests: the school grade of each kanji on the resident screens (tests/plain_words.rs)
 )
 
 missing=()

@@ -111,7 +111,7 @@ fn refusals_say_why_and_what_to_do_without_a_name() {
         ),
         (
             Ok(CardCheckIn::NoSession),
-            "時間を確かめるか",
+            "時間をたしかめるか",
             Signal::Attention,
         ),
         (
@@ -125,12 +125,12 @@ fn refusals_say_why_and_what_to_do_without_a_name() {
             Ok(CardCheckIn::Decided(CheckInOutcome::ReverificationDue {
                 due_since: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
             })),
-            "保険証などを見せてください",
+            "ほけんしょうなどを見せてください",
             Signal::Attention,
         ),
         (
             Ok(CardCheckIn::Decided(CheckInOutcome::SessionFull)),
-            "定員に達しました",
+            "定員になりました",
             Signal::Error,
         ),
         (
@@ -138,7 +138,7 @@ fn refusals_say_why_and_what_to_do_without_a_name() {
                 class_title: "転倒予防教室".into(),
                 waiting_rank: Some(2),
             })),
-            "いまは補欠 2番です",
+            "いまは、ほけつ 2番です",
             Signal::Attention,
         ),
         (
@@ -146,7 +146,7 @@ fn refusals_say_why_and_what_to_do_without_a_name() {
                 now: "2026-06-02T09:00:00+09:00".into(),
                 seen: "2026-06-02T10:00:00+09:00".into(),
             }),
-            "時計が正しいか確かめるまで",
+            "時計をたしかめるまで",
             Signal::Attention,
         ),
     ];
@@ -197,7 +197,7 @@ fn a_store_failure_is_a_fault_not_a_retry() {
         _ => panic!("expected a failure"),
     }
     let t = wording::result(&Outcome::Fault);
-    assert_eq!(t.headline, "係の者をお呼びください");
+    assert_eq!(t.headline, "係の者をおよびください");
     assert!(!t.message.contains("もう一度タッチ"));
     assert_eq!(Outcome::Fault.signal(), Signal::Attention);
 }
@@ -242,9 +242,9 @@ fn several_open_sessions_are_offered_with_the_class_notice_then_the_choice_check
     );
     let (title, rank) = notice.expect("the class is named");
     let n = wording::choose_notice(&title, rank);
-    assert!(n.starts_with("「転倒予防教室」は、申し込んで当選した方の教室です。"));
+    assert!(n.starts_with("転倒予防教室は、ちゅうせんで当選した方の教室です。"));
     assert!(n.ends_with("ほかの活動に参加するときは、選んでください。"));
-    assert!(!n.contains("補欠"));
+    assert!(!n.contains("ほけつ"));
 
     store.chosen = Some(Ok(CheckInOutcome::CheckedIn {
         kana: Zeroizing::new("スズキ イチロウ".into()),
@@ -259,7 +259,7 @@ fn several_open_sessions_are_offered_with_the_class_notice_then_the_choice_check
 fn the_reader_and_waiting_words_are_the_flows() {
     assert_eq!(
         wording::reader_banner(),
-        "カードリーダーが接続されていません。受付にお声がけください。"
+        "カードリーダーがつながっていません。受付にお声がけください。"
     );
     assert_eq!(wording::waiting_prompt(true), "カードをタッチしてください");
     assert_eq!(wording::waiting_prompt(false), "いまはカードが使えません");

@@ -152,24 +152,30 @@ fn a_known_card_in_class_mode_shows_its_own_results_and_the_open_classes() {
         panic!("the class list");
     };
     assert_eq!(results.len(), 1);
-    assert_eq!(wording::result_label(&results[0]), "抽選待ち");
+    assert_eq!(wording::result_label(&results[0]), "ちゅうせん待ち");
     assert_eq!(
         wording::result_message(&results[0]),
-        "「脳トレ教室」受付番号 12 番。抽選は11月20日です。"
+        "脳トレ教室は、受付番号 12番です。ちゅうせんは11月20日です。"
     );
     assert_eq!(classes.len(), 1);
     let t = wording::class_text(&classes[0]);
     assert_eq!(t.dates, "12月3日（木）から 全2回");
     assert_eq!(t.capacity, "定員 1人");
-    assert_eq!(t.period, "申し込み 11月15日（日）まで・抽選 11月20日（金）");
+    assert_eq!(
+        t.period,
+        "しめきり 11月15日（日）・ちゅうせん 11月20日（金）"
+    );
     assert_eq!(
         t.button,
-        "転倒予防教室\n12月3日（木）から 全2回　定員 1人\n申し込み 11月15日（日）まで・抽選 11月20日（金）"
+        "転倒予防教室\n12月3日（木）から 全2回　定員 1人\nしめきり 11月15日（日）・ちゅうせん 11月20日（金）"
     );
-    assert_eq!(wording::list_prompt(true), "申し込む教室を押してください。");
+    assert_eq!(
+        wording::list_prompt(true),
+        "もうしこむ教室をおしてください。"
+    );
     assert_eq!(
         wording::list_prompt(false),
-        "いま申し込める教室はありません。"
+        "いまもうしこめる教室はありません。"
     );
 }
 
@@ -238,12 +244,12 @@ fn an_application_shows_the_entry_number_and_the_draw_date() {
     assert_eq!(o.screen(), Screen::ClassApplied);
     assert_eq!(o.signal(), Signal::Success);
     let t = wording::outcome("転倒予防教室", &o);
-    assert_eq!(t.headline, "申し込みました　転倒予防教室");
+    assert_eq!(t.headline, "もうしこみました　転倒予防教室");
     assert_eq!(t.entry, "受付番号 7番");
     assert_eq!(t.entry_number, "7");
     assert_eq!(
         t.message,
-        "抽選日は11月20日（金）です。抽選のあとに、このカードをタッチすると結果が見られます。"
+        "ちゅうせんは11月20日（金）です。そのあと、このカードをタッチすると結果が見られます。"
     );
     // At the desk, the same application in one line.
     assert_eq!(
@@ -270,31 +276,31 @@ fn every_refusal_is_said_with_its_reason_on_the_refused_screen() {
     let cases = [
         (
             ApplyOutcome::Duplicate { entry_number: 3 },
-            "この教室にはもう申し込まれています（受付番号 3 番）。申し込みは1回だけです。",
+            "この教室には、すでにもうしこんでいます。受付番号は 3番です。もうしこみは1回だけです。",
         ),
         (
             ApplyOutcome::Closed,
-            "この教室の申し込みは受け付けていません（受付期間外です）。",
+            "いまは、この教室のもうしこみの期間ではありません。",
         ),
         (
             ApplyOutcome::NotEligible {
                 session_date: d(12, 3),
                 reaches_age_on: Some(NaiveDate::from_ymd_opt(2027, 1, 9).unwrap()),
             },
-            "この教室は60歳以上の方が対象です。12月3日の回に参加できる年齢になるのは2027年1月9日です。受付にお声がけください。",
+            "この教室は60さいからです。12月3日の回には、まだ参加できません。2027年1月9日から参加できます。受付にお声がけください。",
         ),
         (
             ApplyOutcome::NotEligible {
                 session_date: d(12, 3),
                 reaches_age_on: None,
             },
-            "ご本人確認が必要です。受付で保険証などを見せてください。",
+            "ご本人のかくにんが必要です。受付で、ほけんしょうなどを見せてください。",
         ),
         (
             ApplyOutcome::OtherClassThisTerm {
                 other_title: "椅子ヨガ教室".into(),
             },
-            "この種類の教室は1期に1つだけ申し込めます。すでに「椅子ヨガ教室」に申し込まれています。",
+            "この種類の教室は、1期に1つだけもうしこめます。椅子ヨガ教室に、すでにもうしこんでいます。",
         ),
     ];
     for (answer, sentence) in cases {
@@ -304,7 +310,7 @@ fn every_refusal_is_said_with_its_reason_on_the_refused_screen() {
         assert_eq!(o.screen(), Screen::ClassRefused, "{o:?}");
         assert_eq!(o.signal(), Signal::Attention);
         let t = wording::outcome("転倒予防教室", &o);
-        assert_eq!(t.headline, "申し込みできませんでした");
+        assert_eq!(t.headline, "もうしこみできませんでした");
         assert_eq!(t.detail, "転倒予防教室");
         assert_eq!(t.message, sentence);
         assert_eq!(wording::refusal(&o), sentence);
@@ -336,37 +342,37 @@ fn results_after_the_draw_won_waiting_or_not_selected() {
             ApplicationStatus::Won,
             None,
             "当選",
-            "「転倒予防教室」当選です。12月3日から始まります。",
+            "転倒予防教室は当選です。12月3日から始まります。",
         ),
         (
             ApplicationStatus::MovedUp,
             None,
-            "当選（繰り上げ）",
-            "「転倒予防教室」当選です。12月3日から始まります。",
+            "当選（くり上げ）",
+            "転倒予防教室は当選です。12月3日から始まります。",
         ),
         (
             ApplicationStatus::Waiting,
             Some(3),
-            "補欠 3番",
-            "「転倒予防教室」補欠 3番です。空きが出たらご連絡します。",
+            "ほけつ 3番",
+            "転倒予防教室は、ほけつ 3番です。空きが出たら、れんらくします。",
         ),
         (
             ApplicationStatus::NotSelected,
             None,
             "今回は選ばれませんでした",
-            "「転倒予防教室」今回は選ばれませんでした。またのお申し込みをお待ちしています。",
+            "転倒予防教室は、今回は選ばれませんでした。またのもうしこみをお待ちしています。",
         ),
         (
             ApplicationStatus::Withdrawn,
             None,
             "取り下げ",
-            "「転倒予防教室」申し込みを取り下げました。",
+            "転倒予防教室は、もうしこみを取り下げました。",
         ),
         (
             ApplicationStatus::Cancelled,
             None,
-            "辞退",
-            "「転倒予防教室」参加を辞退されました。",
+            "じたい",
+            "転倒予防教室は、参加をじたいされました。",
         ),
     ];
     for (status, rank, label, message) in cases {

@@ -107,7 +107,7 @@ fn known_card_checks_in_once_then_says_already_checked_in() {
     assert_eq!(ui.on_card(card(CARD)), Signal::AlreadyCheckedIn);
     mock_elapsed_time(Duration::ZERO);
     assert_eq!(ui.ui_screen(), Some(Screen::AlreadyCheckedIn));
-    assert!(!labelled(&ui, "受付は済んでいます").is_empty());
+    assert!(!labelled(&ui, "受付はすんでいます").is_empty());
     assert_eq!(attendance(&ui), before + 1, "still one row");
 }
 
@@ -164,7 +164,7 @@ fn reader_disconnected_shows_a_banner() {
     let (ui, _dir) = start(f);
     ui.on_reader_state(false);
     mock_elapsed_time(Duration::ZERO);
-    const BANNER: &str = "カードリーダーが接続されていません。受付にお声がけください。";
+    const BANNER: &str = "カードリーダーがつながっていません。受付にお声がけください。";
     assert!(!labelled(&ui, BANNER).is_empty());
     assert!(!labelled(&ui, "いまはカードが使えません").is_empty());
     ui.on_reader_state(true);

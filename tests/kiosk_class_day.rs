@@ -101,8 +101,8 @@ fn residents_without_a_seat_are_told_why_and_may_join_the_salon() {
     assert_eq!(tap(ui, waiting), Signal::Attention);
     assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
     let n = notice(ui);
-    assert!(n.contains("申し込んで当選した方の教室です"), "{n}");
-    assert!(n.contains("補欠 2番"), "{n}");
+    assert!(n.contains("ちゅうせんで当選した方の教室です"), "{n}");
+    assert!(n.contains("ほけつ 2番"), "{n}");
     let offered: Vec<String> = g
         .get_choices()
         .iter()
@@ -120,8 +120,8 @@ fn residents_without_a_seat_are_told_why_and_may_join_the_salon() {
         assert_eq!(tap(ui, hex), Signal::Attention);
         assert_eq!(ui.ui_screen(), Some(Screen::ChooseSession));
         let n = notice(ui);
-        assert!(n.contains("申し込んで当選した方の教室です"), "{n}");
-        assert!(!n.contains("補欠"), "{n}");
+        assert!(n.contains("ちゅうせんで当選した方の教室です"), "{n}");
+        assert!(!n.contains("ほけつ"), "{n}");
         back_to_waiting(ui);
     }
 
@@ -141,12 +141,12 @@ fn without_an_open_activity_the_class_is_refused_on_its_own_screen() {
     assert_eq!(tap(ui, cancelled), Signal::Attention);
     assert_eq!(ui.ui_screen(), Some(Screen::NoSeat));
     assert_eq!(g.get_detail(), CLASS);
-    assert!(g.get_message().contains("申し込んで当選した方の教室です"));
+    assert!(g.get_message().contains("ちゅうせんで当選した方の教室です"));
     back_to_waiting(ui);
 
     assert_eq!(tap(ui, waiting), Signal::Attention);
     assert_eq!(ui.ui_screen(), Some(Screen::NoSeat));
-    assert!(g.get_message().contains("補欠 2番"));
+    assert!(g.get_message().contains("ほけつ 2番"));
     back_to_waiting(ui);
 
     assert_eq!(tap(ui, winner), Signal::Success);

@@ -306,7 +306,7 @@ fn a_phone_is_named_and_a_store_failure_asks_for_staff_calmly() {
     assert_eq!(c.on_card(Err(CardIdError::RandomIdentifier)), Signal::Error);
     assert_eq!(c.screen(), Screen::CardError);
     assert!(
-        said(&c).message.contains("携帯電話や腕時計は使えません"),
+        said(&c).message.contains("スマホや時計は使えません"),
         "{}",
         said(&c).message
     );

@@ -113,7 +113,7 @@ fn at_closing_time_the_keys_go_and_the_kiosk_shows_preparing_until_staff_sign_in
 
     at(&f, 21, 0);
     assert_eq!(ui.ui_screen(), Some(Screen::Locked));
-    assert!(!labelled(&ui, "準備中です").is_empty());
+    assert!(!labelled(&ui, "じゅんび中です").is_empty());
     assert!(!ui.with_controller(|c| c.store().is_unlocked()));
     assert_eq!(audit_results(&f, "keys_dropped"), ["closing_time"]);
 

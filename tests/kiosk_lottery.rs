@@ -97,7 +97,7 @@ fn tap(ui: &KioskUi, hex: &str) -> Signal {
 /// Class mode, then the card: the class list.
 fn open_classes(ui: &KioskUi, hex: &str) {
     assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
-    press(ui, "教室のもうしこみ・抽選の結果");
+    press(ui, "教室のもうしこみ・ちゅうせんの結果");
     assert_eq!(ui.ui_screen(), Some(Screen::ClassCard));
     tap(ui, hex);
 }
@@ -164,10 +164,10 @@ fn class_mode_and_a_known_card_show_the_open_classes() {
     let fall = classes.iter().find(|c| c.title == "転倒予防教室").unwrap();
     assert_eq!(fall.dates, "12月3日（木）から 全2回");
     assert_eq!(fall.capacity, "定員 1人");
-    assert!(fall.period.contains("11月15日（日）まで"));
-    assert!(fall.period.contains("抽選 11月20日（金）"));
+    assert!(fall.period.contains("しめきり 11月15日（日）"));
+    assert!(fall.period.contains("ちゅうせん 11月20日（金）"));
     // The resident's own pending application to the other class.
-    assert_eq!(result_labels(ui), vec!["抽選待ち"]);
+    assert_eq!(result_labels(ui), vec!["ちゅうせん待ち"]);
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     let g = ui.window().global::<Classes>();
     assert_eq!(g.get_entry_number(), "1");
     assert_eq!(g.get_entry(), "受付番号 1番");
-    assert_eq!(g.get_headline(), "申し込みました　転倒予防教室");
+    assert_eq!(g.get_headline(), "もうしこみました　転倒予防教室");
     assert!(g.get_message().contains("11月20日（金）"));
     let number = labelled(ui, "受付番号");
     assert_eq!(number.len(), 1);
@@ -226,7 +226,7 @@ fn applying_shows_the_entry_number_and_a_second_try_is_a_duplicate() {
     let expected = ApplyOutcome::Duplicate { entry_number: 1 }.message();
     assert_eq!(g.get_message(), expected.as_str());
     assert_eq!(g.get_detail(), "転倒予防教室");
-    assert!(!labelled(ui, "申し込みできませんでした").is_empty());
+    assert!(!labelled(ui, "もうしこみできませんでした").is_empty());
     assert_eq!(applications(ui, &l.class), 1, "nothing added");
 }
 
@@ -315,7 +315,7 @@ fn after_the_draw_the_card_shows_won_waiting_or_not_selected() {
             assert!(
                 label == "当選"
                     || label == "今回は選ばれませんでした"
-                    || (label.starts_with("補欠 ") && label.ends_with('番')),
+                    || (label.starts_with("ほけつ ") && label.ends_with('番')),
                 "{label}"
             );
             assert!(!labelled(ui, label).is_empty(), "{label} on screen");
@@ -326,11 +326,11 @@ fn after_the_draw_the_card_shows_won_waiting_or_not_selected() {
         seen.extend(labels);
         // Nothing open any more.
         assert!(all_classes(ui).is_empty());
-        assert!(!labelled(ui, "いま申し込める教室はありません。").is_empty());
+        assert!(!labelled(ui, "いまもうしこめる教室はありません。").is_empty());
         press(ui, "もどる");
     }
     assert_eq!(seen.iter().filter(|l| *l == "当選").count(), 2);
-    assert!(seen.iter().any(|l| l.starts_with("補欠 ")));
+    assert!(seen.iter().any(|l| l.starts_with("ほけつ ")));
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn class_screens_reset_to_waiting_when_idle_and_forget_the_card() {
     let r = start(l.f);
     let ui = &r.ui;
     // The card prompt itself times out.
-    press(ui, "教室のもうしこみ・抽選の結果");
+    press(ui, "教室のもうしこみ・ちゅうせんの結果");
     mock_elapsed_time(Duration::from_secs(21));
     assert_eq!(ui.ui_screen(), Some(Screen::Waiting));
     // The class list.
@@ -386,7 +386,7 @@ fn every_control_on_the_class_screens_has_a_role_label_and_action() {
             assert!(b.size().height >= 72.0, "buttons at least 72 px");
         }
     };
-    press(ui, "教室のもうしこみ・抽選の結果");
+    press(ui, "教室のもうしこみ・ちゅうせんの結果");
     check(ui, 1);
     tap(ui, KNOWN);
     // A class, back, the two page buttons.
@@ -474,7 +474,7 @@ fn the_desk_applies_for_a_resident_and_takes_the_first_address_on_screen() {
     press(ui, "もどる");
     press(ui, "サインアウト");
     open_classes(ui, NO_ADDRESS);
-    assert_eq!(result_labels(ui), ["抽選待ち"]);
+    assert_eq!(result_labels(ui), ["ちゅうせん待ち"]);
 }
 
 #[test]
@@ -495,7 +495,7 @@ fn a_second_application_at_the_desk_needs_no_address_and_refusals_are_said() {
     assert_eq!(ui.ui_screen(), Some(Screen::StaffClasses));
     let rec = ui.window().global::<Record>();
     assert!(
-        rec.get_message().contains("申し込み"),
+        rec.get_message().contains("もうしこん"),
         "{}",
         rec.get_message()
     );

@@ -319,7 +319,7 @@ fn every_check_in_result_is_said_with_its_own_clips() {
 /// Class mode (its prompt said), then the card: the class list, which has
 /// nothing to say before the draw (抽選待ち has no phrase).
 fn open_classes(ui: &KioskUi, ears: &Ears, hex: &str) -> PathBuf {
-    let prompt = ears.said_after(|| press(ui, "教室のもうしこみ・抽選の結果"));
+    let prompt = ears.said_after(|| press(ui, "教室のもうしこみ・ちゅうせんの結果"));
     assert_eq!(ui.ui_screen(), Some(Screen::ClassCard));
     ears.silent_after(|| tap(ui, Ok(card(hex))));
     assert_eq!(ui.ui_screen(), Some(Screen::Classes));
@@ -471,7 +471,7 @@ fn lottery_results_are_said_won_waitlisted_with_the_number_or_lost() {
     let mut cases = Vec::new();
     let mut statuses = Vec::new();
     for hex in &cards {
-        ears.said_after(|| press(&ui, "教室のもうしこみ・抽選の結果"));
+        ears.said_after(|| press(&ui, "教室のもうしこみ・ちゅうせんの結果"));
         let path = ears.said_after(|| tap(&ui, Ok(card(hex))));
         assert_eq!(ui.ui_screen(), Some(Screen::Classes));
         let r = ui.with_controller(|c| c.class_results()[0].clone());
@@ -522,7 +522,7 @@ fn quiet_mode_leaves_routine_phrases_out_and_says_the_rest() {
     ears.silent_after(|| tap(&ui, Ok(card(KNOWN))));
     assert_eq!(ui.ui_screen(), Some(Screen::AlreadyCheckedIn));
     press(&ui, "もどる");
-    ears.silent_after(|| press(&ui, "教室のもうしこみ・抽選の結果"));
+    ears.silent_after(|| press(&ui, "教室のもうしこみ・ちゅうせんの結果"));
     press(&ui, "もどる");
     ears.said_after(|| tap(&ui, Ok(card(UNKNOWN))));
     assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
@@ -548,7 +548,7 @@ fn a_voice_turned_off_says_nothing() {
         tap(&ui, Ok(card(UNKNOWN)));
         tap(&ui, Err(CardIdError::RandomIdentifier));
         press(&ui, "もどる");
-        press(&ui, "教室のもうしこみ・抽選の結果");
+        press(&ui, "教室のもうしこみ・ちゅうせんの結果");
     });
     assert!(ui.with_controller(|c| c.speaker().unwrap().played().is_empty()));
 }

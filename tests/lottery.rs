@@ -142,7 +142,7 @@ fn kiosk_application_asks_address_once_and_refuses_duplicates() {
         Some(ApplyOutcome::Duplicate { entry_number: 1 })
     );
     let msg = ApplyOutcome::Duplicate { entry_number: 1 }.message();
-    assert!(msg.contains("もう申し込まれています"));
+    assert!(msg.contains("すでにもうしこんでいます"));
     // Unknown card.
     assert_eq!(f.store.apply_by_card(&card(999), &cid, None).unwrap(), None);
 
@@ -381,8 +381,8 @@ fn draw_follows_rfc3797_and_the_transcript_verifies() {
         *counts.entry(r[0].label()).or_insert(0) += 1;
     }
     assert_eq!(counts.get("当選"), Some(&3));
-    assert_eq!(counts.get("補欠 1番"), Some(&1));
-    assert_eq!(counts.get("補欠 2番"), Some(&1));
+    assert_eq!(counts.get("ほけつ 1番"), Some(&1));
+    assert_eq!(counts.get("ほけつ 2番"), Some(&1));
     assert_eq!(counts.get("今回は選ばれませんでした"), Some(&2));
     assert_eq!(counts.get("取り下げ"), Some(&1));
 
@@ -390,7 +390,7 @@ fn draw_follows_rfc3797_and_the_transcript_verifies() {
         .store
         .result_notice(&Actor::Staff(f.manager.clone()), &cid)
         .unwrap();
-    assert!(notice.contains("当選") && notice.contains("補欠 1番"));
+    assert!(notice.contains("当選") && notice.contains("ほけつ 1番"));
     assert!(!notice.contains("試験"));
 }
 
@@ -686,9 +686,7 @@ fn staff_apply_on_behalf_and_kiosk_withdrawal() {
     assert!(out.message().contains("受付番号は 1 番"));
     let r = f.store.lottery_results_for_card(&card(7)).unwrap().unwrap();
     assert_eq!(r[0].status, ApplicationStatus::Applied);
-    assert!(
-        tsudoi::kiosk::flows::classes::wording::result_message(&r[0]).contains("受付番号 1 番")
-    );
+    assert!(tsudoi::kiosk::flows::classes::wording::result_message(&r[0]).contains("受付番号 1番"));
     assert!(
         f.store
             .lottery_results_for_card(&card(8))

@@ -58,7 +58,7 @@ impl fmt::Display for CardIdError {
                 "カードを読み取れませんでした。もう一度タッチしてください。"
             }
             CardIdError::RandomIdentifier => {
-                "携帯電話や腕時計は使えません。カードをタッチしてください。"
+                "スマホや時計は使えません。カードをタッチしてください。"
             }
         })
     }

@@ -112,7 +112,7 @@ impl fmt::Display for ReaderState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ReaderState::Ready => "カードをタッチしてください",
-            ReaderState::NotConnected { .. } => "カードリーダーが接続されていません",
+            ReaderState::NotConnected { .. } => "カードリーダーがつながっていません",
         })
     }
 }
@@ -465,7 +465,7 @@ mod tests {
     #[test]
     fn not_connected_is_shown_in_japanese() {
         let s = ReaderState::NotConnected { reason: "x".into() };
-        assert_eq!(s.to_string(), "カードリーダーが接続されていません");
+        assert_eq!(s.to_string(), "カードリーダーがつながっていません");
     }
 
     #[test]

@@ -168,7 +168,7 @@ fn an_unplugged_reader_is_reported_and_recovers_when_plugged_back() {
     emu.unplug();
     match next(&handle, &emu) {
         ReaderEvent::State(s @ ReaderState::NotConnected { .. }) => {
-            assert_eq!(s.to_string(), "カードリーダーが接続されていません");
+            assert_eq!(s.to_string(), "カードリーダーがつながっていません");
         }
         other => panic!("expected not connected, got {other:?}"),
     }

@@ -289,22 +289,22 @@ impl ApplyOutcome {
                     .to_owned()
             }
             ApplyOutcome::Duplicate { entry_number } => format!(
-                "この教室にはもう申し込まれています（受付番号 {entry_number} 番）。申し込みは1回だけです。"
+                "この教室には、すでにもうしこんでいます。受付番号は {entry_number}番です。もうしこみは1回だけです。"
             ),
             ApplyOutcome::NotEligible {
                 session_date,
                 reaches_age_on,
             } => match reaches_age_on {
                 Some(d) => format!(
-                    "この教室は60歳以上の方が対象です。{}の回に参加できる年齢になるのは{}です。受付にお声がけください。",
+                    "この教室は60さいからです。{}の回には、まだ参加できません。{}から参加できます。受付にお声がけください。",
                     jp_date::md(*session_date),
                     jp_date::ymd(*d)
                 ),
-                None => "ご本人確認が必要です。受付で保険証などを見せてください。".to_owned(),
+                None => "ご本人のかくにんが必要です。受付で、ほけんしょうなどを見せてください。".to_owned(),
             },
-            ApplyOutcome::Closed => "この教室の申し込みは受け付けていません（受付期間外です）。".to_owned(),
+            ApplyOutcome::Closed => "いまは、この教室のもうしこみの期間ではありません。".to_owned(),
             ApplyOutcome::OtherClassThisTerm { other_title } => format!(
-                "この種類の教室は1期に1つだけ申し込めます。すでに「{other_title}」に申し込まれています。"
+                "この種類の教室は、1期に1つだけもうしこめます。{other_title}に、すでにもうしこんでいます。"
             ),
         }
     }
@@ -330,20 +330,20 @@ pub struct ClassResult {
 }
 
 impl ClassResult {
-    /// 当選 / 補欠 N番 / 今回は選ばれませんでした, and the states around them,
-    /// on the printed result notice (the kiosk says the same through
+    /// 当選 / ほけつ N番 / 今回は選ばれませんでした, and the states around them
+    /// (in plain words: docs/dev/plain-words.md), on the printed result notice (the kiosk says the same through
     /// `kiosk::flows::classes::wording`).
     pub fn label(&self) -> String {
         match self.status {
-            ApplicationStatus::Applied => "抽選待ち".to_owned(),
+            ApplicationStatus::Applied => "ちゅうせん待ち".to_owned(),
             ApplicationStatus::Withdrawn => "取り下げ".to_owned(),
             ApplicationStatus::Won => "当選".to_owned(),
-            ApplicationStatus::MovedUp => "当選（繰り上げ）".to_owned(),
+            ApplicationStatus::MovedUp => "当選（くり上げ）".to_owned(),
             ApplicationStatus::Waiting => {
-                format!("補欠 {}番", self.waiting_rank.unwrap_or_default())
+                format!("ほけつ {}番", self.waiting_rank.unwrap_or_default())
             }
             ApplicationStatus::NotSelected => "今回は選ばれませんでした".to_owned(),
-            ApplicationStatus::Cancelled => "辞退".to_owned(),
+            ApplicationStatus::Cancelled => "じたい".to_owned(),
         }
     }
 }

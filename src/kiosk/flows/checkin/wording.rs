@@ -41,11 +41,11 @@ pub struct Words {
 pub const WORDS: Words = Words {
     today: "今日の活動",
     page: "ページ",
-    classes: "教室のもうしこみ・抽選の結果",
+    classes: "教室のもうしこみ・ちゅうせんの結果",
     purpose: "記録の使いみち",
     staff: "スタッフ",
     sign_in: "スタッフのサインイン",
-    locked: "準備中です",
+    locked: "じゅんび中です",
     locked_hint: "受付を始めるには、スタッフがサインインしてください。",
     training: "研修モード（架空のデータで練習）",
     name: "お名前",
@@ -108,9 +108,9 @@ pub fn choice_label(title: &str, time: &str) -> String {
 fn no_seat(class_title: &str, waiting_rank: Option<u32>) -> String {
     match waiting_rank {
         Some(rank) => format!(
-            "「{class_title}」は、申し込んで当選した方の教室です。いまは補欠 {rank}番です。空きが出たらご連絡します。"
+            "{class_title}は、ちゅうせんで当選した方の教室です。いまは、ほけつ {rank}番です。空きが出たら、れんらくします。"
         ),
-        None => format!("「{class_title}」は、申し込んで当選した方の教室です。"),
+        None => format!("{class_title}は、ちゅうせんで当選した方の教室です。"),
     }
 }
 
@@ -152,10 +152,10 @@ pub fn result(outcome: &Outcome) -> ResultText {
                 kana,
                 session_title,
             } => (
-                "受付は済んでいます",
+                "受付はすんでいます",
                 Some(kana.as_str()),
                 session_title,
-                "今日の受付はもう済んでいます。そのままお入りください。".into(),
+                "今日の受付は、もうすんでいます。そのままお入りください。".into(),
             ),
             Outcome::UnknownCard => (
                 "受付にお声がけください",
@@ -164,17 +164,17 @@ pub fn result(outcome: &Outcome) -> ResultText {
                 "受付にお声がけください。カードの登録をします。".into(),
             ),
             Outcome::ReverificationDue => (
-                "ご本人確認をお願いします",
+                "ご本人のかくにんをお願いします",
                 None,
                 "",
-                "ご本人確認の時期です。受付で保険証などを見せてください。".into(),
+                "ご本人のかくにんの時期です。受付で、ほけんしょうなどを見せてください。".into(),
             ),
             Outcome::NotEligible { reaches_age_on } => (
                 "今日は受付できません",
                 None,
                 "",
                 format!(
-                    "この活動は60歳以上の方が対象です。{}から参加できます。受付にお声がけください。",
+                    "この活動は60さいからです。{}から参加できます。受付にお声がけください。",
                     jp_date::ymd(*reaches_age_on)
                 ),
             ),
@@ -182,13 +182,13 @@ pub fn result(outcome: &Outcome) -> ResultText {
                 "定員になりました",
                 None,
                 "",
-                "この活動は定員に達しました。受付にお声がけください。".into(),
+                "この活動は定員になりました。受付にお声がけください。".into(),
             ),
             Outcome::NoSession => (
                 "いまは受付の時間ではありません",
                 None,
                 "",
-                "いまの時間に受付できる活動はありません。時間を確かめるか、受付にお声がけください。"
+                "いま受付できる活動はありません。時間をたしかめるか、受付にお声がけください。"
                     .into(),
             ),
             // A phone or watch is named as such, in the reader's own words.
@@ -202,17 +202,17 @@ pub fn result(outcome: &Outcome) -> ResultText {
                 "カードが読み取れませんでした。もう一度ゆっくりタッチしてください。うまくいかないときは受付にお声がけください。".into(),
             ),
             Outcome::Fault => (
-                "係の者をお呼びください",
+                "係の者をおよびください",
                 None,
                 "",
-                "受付を記録できませんでした。係の者が確かめますので、このままお声がけください。"
+                "受付を記録できませんでした。係の者がたしかめます。このままお声がけください。"
                     .into(),
             ),
             Outcome::ClockUnconfirmed => (
-                "時計の確認が必要です",
+                "時計のかくにんが必要です",
                 None,
                 "",
-                "この端末の時計が正しいか確かめるまで、受付を記録できません。受付にお声がけください。".into(),
+                "この機械の時計をたしかめるまで、受付はできません。受付にお声がけください。".into(),
             ),
             Outcome::NoSeat {
                 class_title,

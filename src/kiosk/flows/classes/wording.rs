@@ -44,15 +44,15 @@ pub struct Words {
 /// The flow's fixed words.
 pub const WORDS: Words = Words {
     card: "カードをタッチしてください",
-    card_hint: "教室のもうしこみと、抽選の結果を見られます。",
+    card_hint: "教室のもうしこみと、ちゅうせんの結果を見られます。",
     back: "もどる",
-    results: "抽選の結果",
+    results: "ちゅうせんの結果",
     prev: "◀ まえ",
     prev_label: "まえのページ",
     next: "つぎ ▶",
     next_label: "つぎのページ",
     page: "ページ",
-    applied: "申し込みました",
+    applied: "もうしこみました",
     entry: "受付番号",
     sheet_summary: "出席のまとめ",
     sheet_empty: "当選した方はいません。",
@@ -69,7 +69,7 @@ pub struct ClassText {
     pub dates: String,
     /// "定員 20人".
     pub capacity: String,
-    /// "申し込み 11月15日（日）まで・抽選 11月20日（金）".
+    /// "しめきり 11月15日（日）・ちゅうせん 11月20日（金）".
     pub period: String,
     /// The button's three lines, whole.
     pub button: String,
@@ -88,7 +88,7 @@ pub fn class_text(c: &ClassRow) -> ClassText {
     };
     let capacity = format!("定員 {}人", c.capacity);
     let period = format!(
-        "申し込み {}まで・抽選 {}",
+        "しめきり {}・ちゅうせん {}",
         jp_date::md_weekday(c.apply_until),
         jp_date::md_weekday(c.draw_on)
     );
@@ -103,9 +103,9 @@ pub fn class_text(c: &ClassRow) -> ClassText {
 /// The line above the classes on the list (and on the desk's list).
 pub fn list_prompt(has_classes: bool) -> &'static str {
     if has_classes {
-        "申し込む教室を押してください。"
+        "もうしこむ教室をおしてください。"
     } else {
-        "いま申し込める教室はありません。"
+        "いまもうしこめる教室はありません。"
     }
 }
 
@@ -113,40 +113,44 @@ pub fn list_prompt(has_classes: bool) -> &'static str {
 /// 今回は選ばれませんでした, and the states around them.
 pub fn result_label(r: &ClassResult) -> String {
     match r.status {
-        ApplicationStatus::Applied => "抽選待ち".to_owned(),
+        ApplicationStatus::Applied => "ちゅうせん待ち".to_owned(),
         ApplicationStatus::Withdrawn => "取り下げ".to_owned(),
         ApplicationStatus::Won => "当選".to_owned(),
-        ApplicationStatus::MovedUp => "当選（繰り上げ）".to_owned(),
-        ApplicationStatus::Waiting => format!("補欠 {}番", r.waiting_rank.unwrap_or_default()),
+        ApplicationStatus::MovedUp => "当選（くり上げ）".to_owned(),
+        ApplicationStatus::Waiting => format!("ほけつ {}番", r.waiting_rank.unwrap_or_default()),
         ApplicationStatus::NotSelected => "今回は選ばれませんでした".to_owned(),
-        ApplicationStatus::Cancelled => "辞退".to_owned(),
+        ApplicationStatus::Cancelled => "じたい".to_owned(),
     }
 }
 
 /// The sentence under a result, with the class's title.
 pub fn result_message(r: &ClassResult) -> String {
-    let when = r.starts_on.map(jp_date::md).unwrap_or_default();
     match r.status {
         ApplicationStatus::Applied => format!(
-            "「{}」受付番号 {} 番。抽選は{}です。",
+            "{}は、受付番号 {}番です。ちゅうせんは{}です。",
             r.title,
             r.entry_number,
             jp_date::md(r.draw_on)
         ),
-        ApplicationStatus::Won | ApplicationStatus::MovedUp => {
-            format!("「{}」当選です。{}から始まります。", r.title, when)
-        }
+        ApplicationStatus::Won | ApplicationStatus::MovedUp => match r.starts_on {
+            Some(first) => format!(
+                "{}は当選です。{}から始まります。",
+                r.title,
+                jp_date::md(first)
+            ),
+            None => format!("{}は当選です。", r.title),
+        },
         ApplicationStatus::Waiting => format!(
-            "「{}」補欠 {}番です。空きが出たらご連絡します。",
+            "{}は、ほけつ {}番です。空きが出たら、れんらくします。",
             r.title,
             r.waiting_rank.unwrap_or_default()
         ),
         ApplicationStatus::NotSelected => format!(
-            "「{}」今回は選ばれませんでした。またのお申し込みをお待ちしています。",
+            "{}は、今回は選ばれませんでした。またのもうしこみをお待ちしています。",
             r.title
         ),
-        ApplicationStatus::Withdrawn => format!("「{}」申し込みを取り下げました。", r.title),
-        ApplicationStatus::Cancelled => format!("「{}」参加を辞退されました。", r.title),
+        ApplicationStatus::Withdrawn => format!("{}は、もうしこみを取り下げました。", r.title),
+        ApplicationStatus::Cancelled => format!("{}は、参加をじたいされました。", r.title),
     }
 }
 
@@ -172,12 +176,12 @@ pub fn outcome(title: &str, o: &Outcome) -> OutcomeText {
             draw_on,
             ..
         } => OutcomeText {
-            headline: format!("申し込みました　{title}"),
+            headline: format!("もうしこみました　{title}"),
             detail: String::new(),
             entry: format!("受付番号 {entry_number}番"),
             entry_number: entry_number.to_string(),
             message: format!(
-                "抽選日は{}です。抽選のあとに、このカードをタッチすると結果が見られます。",
+                "ちゅうせんは{}です。そのあと、このカードをタッチすると結果が見られます。",
                 jp_date::md_weekday(*draw_on)
             ),
         },
@@ -188,10 +192,10 @@ pub fn outcome(title: &str, o: &Outcome) -> OutcomeText {
             entry_number: String::new(),
             // No kanji keyboard at the kiosk: staff apply on the resident's
             // behalf with the address.
-            message: "はじめての申し込みには、ご住所の登録がいります。受付のスタッフにお声がけください。スタッフが代わりに申し込みます。".to_owned(),
+            message: "はじめてのもうしこみには、ご住所の登録がいります。受付のスタッフにお声がけください。スタッフが代わりにもうしこみます。".to_owned(),
         },
         refused => OutcomeText {
-            headline: "申し込みできませんでした".to_owned(),
+            headline: "もうしこみできませんでした".to_owned(),
             detail: title.to_owned(),
             entry: String::new(),
             entry_number: String::new(),
