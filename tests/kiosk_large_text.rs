@@ -251,7 +251,7 @@ fn pressed_again_it_turns_off_and_the_idle_reset_turns_it_off_too() {
 fn class_mode_in_the_large_layout_shows_one_item_a_page_and_its_results() {
     let (ui, _dir) = start(fixture());
     press(&ui, LARGE);
-    press(&ui, "教室のもうしこみ・抽選の結果");
+    press(&ui, "教室のもうしこみ・ちゅうせんの結果");
     assert_eq!(ui.ui_screen(), Some(Screen::ClassCard));
     assert_eq!(layout(&ui), UiLayout::Large);
     let g = ui.window().global::<Classes>();
@@ -300,7 +300,7 @@ fn class_mode_in_the_large_layout_shows_one_item_a_page_and_its_results() {
 
     // The second resident, in the large layout too: no address on file.
     press(&ui, LARGE);
-    press(&ui, "教室のもうしこみ・抽選の結果");
+    press(&ui, "教室のもうしこみ・ちゅうせんの結果");
     tap(&ui, OTHER);
     assert_eq!(g.get_page(), "1/2", "no result: the two classes alone");
     press(&ui, "脳トレ教室");

@@ -77,6 +77,16 @@ const CALLED: &[&str] = &[
     "classes::result_message",
     "classes::outcome",
     "classes::refusal",
+    "checkin::page_note_large",
+    "checkin::large_button",
+    "checkin::choose_notice_large",
+    "checkin::result_large",
+    "classes::LARGE_WORDS",
+    "classes::class_button_large",
+    "classes::list_prompt_large",
+    "classes::result_label_large",
+    "classes::result_message_large",
+    "classes::outcome_large",
 ];
 
 const MODULES: &[(&str, &str)] = &[
@@ -335,6 +345,26 @@ fn resident_strings() -> Vec<(String, String)> {
     add("checkin::reader_banner()".into(), cw::reader_banner());
     add("checkin::page_note(1/2)".into(), cw::page_note("1/2"));
     add(
+        "checkin::page_note_large(1/2)".into(),
+        cw::page_note_large("1/2"),
+    );
+    for layout in [
+        checkin::ResidentLayout::Normal,
+        checkin::ResidentLayout::Large,
+    ] {
+        add(
+            format!("checkin::large_button({layout:?})"),
+            cw::large_button(layout).into(),
+        );
+    }
+    add(
+        "checkin::choose_notice_large".into(),
+        cw::choose_notice_large(TITLE),
+    );
+    for (field, value) in debug_fields(&format!("{:?}", lw::LARGE_WORDS)) {
+        add(format!("classes::LARGE_WORDS.{field}"), value);
+    }
+    add(
         "checkin::choice_label".into(),
         cw::choice_label(TITLE, "10:00〜11:30"),
     );
@@ -354,6 +384,12 @@ fn resident_strings() -> Vec<(String, String)> {
             t.headline.into(),
         );
         add(format!("checkin::result({o:?}).message"), t.message);
+        let t = cw::result_large(o);
+        add(
+            format!("checkin::result_large({o:?}).headline"),
+            t.headline.into(),
+        );
+        add(format!("checkin::result_large({o:?}).message"), t.message);
     }
     assert!(
         seen.iter().all(|s| *s),
@@ -369,10 +405,18 @@ fn resident_strings() -> Vec<(String, String)> {
         draw_on: d(2026, 11, 20),
     };
     add("classes::class_text".into(), lw::class_text(&row).button);
+    for line in lw::class_button_large(&row).lines().skip(1) {
+        // The first line is the class's title (data, typed by staff).
+        add("classes::class_button_large".into(), line.to_owned());
+    }
     for has in [true, false] {
         add(
             format!("classes::list_prompt({has})"),
             lw::list_prompt(has).into(),
+        );
+        add(
+            format!("classes::list_prompt_large({has})"),
+            lw::list_prompt_large(has).into(),
         );
     }
     for status in STATUSES {
@@ -395,6 +439,14 @@ fn resident_strings() -> Vec<(String, String)> {
                 format!("classes::result_message({status:?}, {starts_on:?})"),
                 lw::result_message(&r),
             );
+            add(
+                format!("classes::result_label_large({status:?})"),
+                lw::result_label_large(&r),
+            );
+            add(
+                format!("classes::result_message_large({status:?}, {starts_on:?})"),
+                lw::result_message_large(&r),
+            );
         }
     }
     let outcomes = classes_outcomes();
@@ -406,6 +458,13 @@ fn resident_strings() -> Vec<(String, String)> {
         add(format!("classes::outcome({o:?}).entry"), t.entry);
         add(format!("classes::outcome({o:?}).message"), t.message);
         add(format!("classes::refusal({o:?})"), lw::refusal(o));
+        let t = lw::outcome_large(TITLE, o);
+        add(
+            format!("classes::outcome_large({o:?}).headline"),
+            t.headline,
+        );
+        add(format!("classes::outcome_large({o:?}).entry"), t.entry);
+        add(format!("classes::outcome_large({o:?}).message"), t.message);
     }
     assert!(seen.iter().all(|s| *s), "a sample of every class outcome");
     out

@@ -1,5 +1,5 @@
 //! The classes flow: lottery classes at the kiosk. From the waiting screen
-//! 「教室のもうしこみ・抽選の結果」 opens class mode; a card tap shows that
+//! 「教室のもうしこみ・ちゅうせんの結果」 opens class mode; a card tap shows that
 //! resident's own results (当選 / 補欠 N番 / 落選 …) and the classes taking
 //! applications; a tap on a class applies with the card. Only the card
 //! holder's own data is shown, and everything is forgotten when the screen
@@ -429,7 +429,7 @@ impl KioskController {
         }
     }
 
-    /// 「教室のもうしこみ・抽選の結果」 on the waiting screen: the next card
+    /// 「教室のもうしこみ・ちゅうせんの結果」 on the waiting screen: the next card
     /// tap opens the classes instead of checking in.
     pub fn class_mode(&mut self) {
         if self.screen == Screen::Waiting {
