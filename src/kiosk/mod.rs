@@ -20,6 +20,7 @@ pub mod flows;
 pub mod screens;
 pub mod screens_groups;
 pub mod screens_setup;
+pub mod screens_voice;
 pub mod screens_training;
 pub mod service;
 pub mod ui;

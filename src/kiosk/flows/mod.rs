@@ -36,6 +36,7 @@ pub mod report;
 pub mod roster;
 pub mod sign_in;
 pub mod today;
+pub mod voice_settings;
 
 use std::rc::Rc;
 
@@ -83,6 +84,9 @@ pub enum Flow {
     /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
     /// behind a sign-in).
     ClassesStaff,
+    /// 「音声案内の設定」: on/off, volume, quiet mode, a sample
+    /// ([`voice_settings`]).
+    VoiceSettings,
     /// The store has been erased: the kiosk does nothing else. Not a staff
     /// flow (nothing locks, nothing signs in); its screen is drawn by the
     /// [`erasure`] flow's adapter.
@@ -106,6 +110,7 @@ impl Flow {
                 | Flow::Disclosure
                 | Flow::Erasure
                 | Flow::Registration
+                | Flow::VoiceSettings
         )
     }
 }
@@ -211,6 +216,8 @@ screens! {
     StaffDisclose => Disclosure,
     /// 「契約終了の消去」, step by step (managers).
     StaffErasure => Erasure,
+    /// 「音声案内の設定」 (from 「事故・点検」).
+    StaffVoice => VoiceSettings,
     /// The store has been erased: the kiosk does nothing else.
     Erased => Erased,
 }
@@ -283,6 +290,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: erasure::adapter::wire,
         refresh: erasure::adapter::refresh,
+    },
+    Adapter {
+        wire: voice_settings::adapter::wire,
+        refresh: voice_settings::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::training::wire,
