@@ -724,10 +724,7 @@ fn every_outcome_maps_to_its_sentence() {
     let results: Vec<(ClassResult, Option<&str>)> = vec![
         (result(S::Won, None), Some("抽選の結果、当選です。")),
         (result(S::MovedUp, None), Some("抽選の結果、当選です。")),
-        (
-            result(S::Waiting, Some(3)),
-            Some("補欠の三番です。"),
-        ),
+        (result(S::Waiting, Some(3)), Some("補欠の三番です。")),
         (result(S::Waiting, None), Some("抽選の結果、補欠です。")),
         (result(S::NotSelected, None), Some("今回は落選でした。")),
         (result(S::Applied, None), None),

@@ -50,7 +50,11 @@ fn configured() -> VoiceConfig {
 
 /// A kiosk on the store at `path`, 800×480, with a speaker writing what it
 /// says into `said` (as `tsudoi run` gives it one from `[voice]`).
-fn kiosk(path: &Path, clock: std::sync::Arc<tsudoi::clock::FixedClock>, said: &Path) -> (KioskUi, WavFileOut) {
+fn kiosk(
+    path: &Path,
+    clock: std::sync::Arc<tsudoi::clock::FixedClock>,
+    said: &Path,
+) -> (KioskUi, WavFileOut) {
     thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     if !STARTED.replace(true) {
         i_slint_backend_testing::init_no_event_loop();
@@ -123,7 +127,11 @@ for p in sys.argv[2:]:
         .args(&args)
         .output()
         .expect("python3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -180,7 +188,12 @@ fn staff_lower_quiet_and_turn_off_the_voice_and_it_holds_after_a_restart() {
         .store
         .register(
             &f.manager,
-            resident("山田 花子", "ヤマダ ハナコ", "03-1234-5678", date(1950, 4, 1)),
+            resident(
+                "山田 花子",
+                "ヤマダ ハナコ",
+                "03-1234-5678",
+                date(1950, 4, 1),
+            ),
         )
         .unwrap();
     f.store.link_card(&f.manager, &id, &card(KNOWN)).unwrap();
@@ -227,7 +240,11 @@ fn staff_lower_quiet_and_turn_off_the_voice_and_it_holds_after_a_restart() {
     open_settings(&ui, HANDLER);
     press(&ui, "静かなモードを使う");
     save_and_leave(&ui);
-    assert_eq!(tap(&ui, &out, KNOWN), None, "a routine phrase in quiet mode");
+    assert_eq!(
+        tap(&ui, &out, KNOWN),
+        None,
+        "a routine phrase in quiet mode"
+    );
     assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
     press(&ui, "もどる");
     let quiet = tap(&ui, &out, UNKNOWN).expect("said in quiet mode");
@@ -268,7 +285,10 @@ fn staff_lower_quiet_and_turn_off_the_voice_and_it_holds_after_a_restart() {
     press(&ui, "もどる");
     // Turned on again: volume 50 and quiet mode were kept.
     open_settings(&ui, MANAGER);
-    assert_eq!(ui.window().global::<VoiceSettings>().get_volume().as_str(), "50");
+    assert_eq!(
+        ui.window().global::<VoiceSettings>().get_volume().as_str(),
+        "50"
+    );
     press(&ui, "音声案内を入にする");
     save_and_leave(&ui);
     let back_on = tap(&ui, &out, UNKNOWN).expect("on again");

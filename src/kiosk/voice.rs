@@ -34,7 +34,9 @@ impl KioskController {
         match self.store.voice_setting() {
             Ok(Some(s)) => speaker.adjust(s.enabled, s.volume, s.quiet),
             Ok(None) => {}
-            Err(e) => eprintln!("tsudoi kiosk: 音声案内の設定を読めません（設定ファイルの値で続けます）: {e}"),
+            Err(e) => eprintln!(
+                "tsudoi kiosk: 音声案内の設定を読めません（設定ファイルの値で続けます）: {e}"
+            ),
         }
         self.voice = Some(speaker);
     }

@@ -345,11 +345,7 @@ const DAY_READINGS: [&str; 32] = [
 impl Piece {
     /// Every piece, in a fixed order.
     pub fn all() -> Vec<Piece> {
-        let mut all = vec![
-            Piece::WaitlistedPrefix,
-            Piece::Desu,
-            Piece::Accepted,
-        ];
+        let mut all = vec![Piece::WaitlistedPrefix, Piece::Desu, Piece::Accepted];
         let digits = || (1..=9).map(Digit);
         all.extend(digits().map(Piece::Tens));
         all.extend(digits().map(Piece::Ban));
@@ -573,14 +569,8 @@ mod tests {
             Utterance::waitlisted(100),
             Utterance::from(Phrase::LotteryWaitlisted)
         );
-        assert_eq!(
-            Utterance::waitlisted(20).text(),
-            "補欠の二十番です。"
-        );
-        assert_eq!(
-            Utterance::waitlisted(7).text(),
-            "補欠の七番です。"
-        );
+        assert_eq!(Utterance::waitlisted(20).text(), "補欠の二十番です。");
+        assert_eq!(Utterance::waitlisted(7).text(), "補欠の七番です。");
     }
 
     #[test]

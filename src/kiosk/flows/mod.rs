@@ -21,7 +21,8 @@
 //! and the erased screen ([`erasure`]), 「新しい方の登録」 ([`registration`],
 //! with the name entry the record's corrections share). Every screen now
 //! belongs to a flow; the window's `Kiosk` global keeps only what they all
-//! share (which flow shows, the title bar, the on-screen keyboards).
+//! share (which flow shows, the title bar, the on-screen keyboards). Built
+//! as a flow (issue 18): 「音声案内の設定」 ([`voice_settings`]).
 
 pub mod checkin;
 pub mod classes;

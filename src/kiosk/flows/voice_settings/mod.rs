@@ -57,7 +57,9 @@ pub enum Notice {
     /// 「保存する」 with nothing changed.
     Unchanged,
     /// The sample is playing; `unsaved`: with settings not yet saved.
-    Sample { unsaved: bool },
+    Sample {
+        unsaved: bool,
+    },
     /// 「ためしに聞く」 with the voice off.
     SampleOff,
     /// 「ためしに聞く」 at volume 0.

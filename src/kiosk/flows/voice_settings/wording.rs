@@ -27,7 +27,8 @@ pub const QUIET_OFF: &str = "使わない";
 pub const QUIET_OFF_LABEL: &str = "静かなモードを使わない";
 
 /// Under the settings while nothing else is to be said.
-pub const GUIDE: &str = "静かなモード（行事のとき）：「受付しました」などは言わず、ほかは小さめに言います。";
+pub const GUIDE: &str =
+    "静かなモード（行事のとき）：「受付しました」などは言わず、ほかは小さめに言います。";
 
 pub const BACK: &str = "もどる";
 pub const TRY: &str = "ためしに聞く";
