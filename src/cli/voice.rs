@@ -22,7 +22,10 @@ fn effective(ctx: &Context, stored: Option<VoiceSetting>) -> VoiceSetting {
 fn print(s: &VoiceSetting, from_store: bool) {
     println!("音声案内: {}", if s.enabled { "入" } else { "切" });
     println!("音量: {}", s.volume);
-    println!("静かなモード: {}", if s.quiet { "使う" } else { "使わない" });
+    println!(
+        "静かなモード: {}",
+        if s.quiet { "使う" } else { "使わない" }
+    );
     println!(
         "設定のもと: {}",
         if from_store {
@@ -59,9 +62,17 @@ pub fn voice(ctx: &Context, c: VoiceCmd) -> Result<ExitCode> {
             let (mut store, staff) = ctx.sign_in()?;
             let old = effective(ctx, store.voice_setting()?);
             let new = VoiceSetting {
-                enabled: enabled.as_deref().map(on_off).transpose()?.unwrap_or(old.enabled),
+                enabled: enabled
+                    .as_deref()
+                    .map(on_off)
+                    .transpose()?
+                    .unwrap_or(old.enabled),
                 volume: volume.unwrap_or(old.volume),
-                quiet: quiet.as_deref().map(on_off).transpose()?.unwrap_or(old.quiet),
+                quiet: quiet
+                    .as_deref()
+                    .map(on_off)
+                    .transpose()?
+                    .unwrap_or(old.quiet),
             };
             if new == old {
                 println!("変わったところはありません。");
