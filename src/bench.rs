@@ -723,7 +723,7 @@ pub fn voice(clips: &Path, scratch: &Path, runs: usize) -> Result<VoiceBench> {
         Utterance::from(Phrase::CheckedIn),
         Utterance::waitlisted(12),
         Utterance::from(Phrase::SeeStaff),
-        Utterance::class_starts(4, 15).unwrap_or_else(|| Phrase::ClassApplied.into()),
+        Utterance::applied_starting(4, 15).unwrap_or_else(|| Phrase::ClassApplied.into()),
     ];
     let wait = |speaker: &Speaker, n: usize| -> Result<()> {
         let deadline = Instant::now() + StdDuration::from_secs(30);

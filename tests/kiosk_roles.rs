@@ -191,3 +191,67 @@ fn each_account_sees_and_starts_only_its_roles_screens() {
         assert_eq!(ui.ui_screen(), Some(Screen::Waiting), "{account:?}");
     }
 }
+
+/// 「音声案内の設定」 (issue 18): every active account may change the voice
+/// (nothing personal is involved: the desk and the events are run by all
+/// three roles); its actions do nothing without a sign-in or from
+/// another screen than 「事故・点検」, and what is saved names who saved it.
+#[test]
+fn every_active_account_may_set_the_voice_and_no_one_signed_out() {
+    use tsudoi_hw::voice::{Library, NoopOut, Speaker, VoiceConfig};
+    let ui = kiosk();
+    let library =
+        Library::open(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice"))
+            .unwrap();
+    ui.with_controller(|c| {
+        c.set_speaker(Speaker::new(
+            Box::new(NoopOut),
+            library,
+            VoiceConfig::default(),
+        ))
+    });
+    // Signed out, the actions started anyway change nothing.
+    let untouched = ui.with_controller(|c| {
+        c.voice_open();
+        c.voice_enabled(false);
+        c.voice_save();
+        (c.screen(), c.store().voice_setting().unwrap())
+    });
+    assert_eq!(untouched, (Screen::Waiting, None));
+    for (i, account) in [Account::Manager, Account::Handler, Account::Operator]
+        .into_iter()
+        .enumerate()
+    {
+        sign_in(&ui, account.id(), NEW_PASSWORD);
+        // Not from Today: the button is on 「事故・点検」.
+        assert_eq!(
+            ui.with_controller(|c| {
+                c.voice_open();
+                c.screen()
+            }),
+            Screen::StaffToday
+        );
+        press(&ui, "事故・点検");
+        assert!(shown(&ui, "音声案内の設定"), "{account:?}");
+        press(&ui, "音声案内の設定");
+        assert_eq!(ui.ui_screen(), Some(Screen::StaffVoice), "{account:?}");
+        press(&ui, "音量を下げる");
+        press(&ui, "保存する");
+        let stored = ui.with_controller(|c| c.store().voice_setting().unwrap().unwrap());
+        assert_eq!(usize::from(stored.volume), 70 - 10 * i, "{account:?}");
+        press(&ui, "もどる");
+        press(&ui, "もどる");
+        press(&ui, "サインアウト");
+        assert_eq!(ui.ui_screen(), Some(Screen::Waiting), "{account:?}");
+    }
+    let who = ui.with_controller(|c| {
+        c.store()
+            .audit_entries(1000)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "voice_change")
+            .map(|e| e.actor)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(who, ["kanri01", "tori01", "unei01"]);
+}

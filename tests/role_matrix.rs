@@ -175,6 +175,14 @@ fn each_account_may_run_exactly_the_commands_of_its_role() {
         (args(&["audit", "verify"]), "", Who::Anyone),
         (args(&["audit", "show", "--last", "5"]), "", Who::Anyone),
         (args(&["lottery", "list"]), "", Who::Public),
+        // The kiosk's voice (issue 18): nothing personal; anyone who runs
+        // the desk or an event may change it.
+        (args(&["voice", "show"]), "", Who::Public),
+        (
+            args(&["voice", "set", "--volume", "60", "--quiet", "on"]),
+            "",
+            Who::Anyone,
+        ),
         (args(&["participant", "show", p]), "", Who::Personal),
         (
             args(&["participant", "find"]),

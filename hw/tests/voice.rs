@@ -100,6 +100,55 @@ print(len(rows))
     assert_eq!(checked.trim(), Clip::all().len().to_string());
 }
 
+/// Every sentence the kiosk can say, composed ones included, as the kiosk
+/// composes it: each fixed phrase, 「補欠の N番です。」 for every N from 1 to
+/// 99, and 「受け付けました。M月D日から。」 for every date of a leap year.
+fn every_sentence() -> Vec<Utterance> {
+    const DAYS: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut all: Vec<Utterance> = Phrase::ALL.iter().map(|&p| p.into()).collect();
+    all.extend((1..=99).map(Utterance::waitlisted));
+    for (month, days) in (1..=12).zip(DAYS) {
+        for day in 1..=days {
+            all.push(Utterance::applied_starting(month, day).unwrap());
+        }
+    }
+    all
+}
+
+/// The issue's limit: no result is said for longer than 3 s. The length of
+/// each sentence is the sum of its clips' lengths in the manifest (which
+/// Python's `wave` confirms above), and the player's own composition is
+/// exactly that long: no gap, nothing added.
+#[test]
+fn every_sentence_for_every_number_and_date_is_at_most_3_seconds() {
+    let samples: std::collections::HashMap<String, usize> = manifest()
+        .into_iter()
+        .map(|row| (row[0].clone(), row[5].parse().unwrap()))
+        .collect();
+    let library = Library::open(assets()).unwrap();
+    let all = every_sentence();
+    assert_eq!(all.len(), 16 + 99 + 366);
+    let mut longest = (0, String::new());
+    for u in &all {
+        let n: usize = u.clips().iter().map(|c| samples[&c.id()]).sum();
+        assert_eq!(library.compose(u, 1.0).unwrap().len(), n, "{}", u.text());
+        let seconds = n as f64 / 16000.0;
+        assert!(seconds <= 3.0, "{}: {seconds:.3} s", u.text());
+        longest = longest.max((n, u.text()));
+    }
+    // The longest: a date in late November (十一月二十八日), just under 3 s.
+    assert_eq!(longest.1, "受け付けました。十一月二十八日から。");
+    // The waiting list's longest is well under (補欠の三十三番です。).
+    let waitlisted = (1..=99)
+        .map(|n| {
+            let u = Utterance::waitlisted(n);
+            (u.clips().iter().map(|c| samples[&c.id()]).sum::<usize>(), n)
+        })
+        .max()
+        .unwrap();
+    assert!(waitlisted.0 <= 2 * 16000 + 800, "{waitlisted:?}");
+}
+
 fn loud() -> VoiceConfig {
     VoiceConfig {
         volume: 100,
@@ -131,7 +180,7 @@ fn waitlisted_12_plays_its_pieces_in_order_without_gaps() {
     let written = out.written();
     assert_eq!(written.len(), 1);
     assert!(!written[0].interrupted);
-    assert_eq!(speaker.played()[0].text, "抽選の結果、補欠の十二番です。");
+    assert_eq!(speaker.played()[0].text, "補欠の十二番です。");
     let same = python(
         r#"
 import sys, wave

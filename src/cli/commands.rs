@@ -179,6 +179,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(a) => demo_cmd(&ctx, a),
         Command::Training(a) => super::training::training(&ctx, &a),
         Command::Clock(c) => super::clock::clock(&ctx, c),
+        Command::Voice(c) => super::voice::voice(&ctx, c),
         Command::Incident(c) => super::incident::incident(&ctx, c),
         Command::Erase(a) => super::erase::erase(&ctx, a),
         Command::Doctor => doctor(&ctx),

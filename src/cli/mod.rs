@@ -10,6 +10,7 @@ mod lottery;
 mod personal;
 mod secrets;
 mod training;
+mod voice;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,6 +78,9 @@ pub enum Command {
     /// 端末の時計の確認（時計が戻ったときは受付を止める）（the clock guard）
     #[command(subcommand)]
     Clock(ClockCmd),
+    /// 音声案内の入・切、音量、静かなモード（spoken guidance）
+    #[command(subcommand)]
+    Voice(VoiceCmd),
     /// 区への月次報告（人数のみ・署名付き）（monthly report for the ward）
     Report(ReportArgs),
     /// キオスクの画面を開く。スタッフのサインインで一日を始める（run the kiosk）
@@ -319,6 +323,25 @@ pub enum MimamoriAction {
         /// 電話をした日（YYYY-MM-DD、省略時は今日）
         #[arg(long)]
         on: Option<String>,
+    },
+}
+
+/// The kiosk's spoken guidance (issue 18).
+#[derive(Debug, Subcommand)]
+pub enum VoiceCmd {
+    /// 音声案内の入・切、音量、静かなモードを表示する（保存した設定、なければ設定ファイルの [voice]）
+    Show,
+    /// 音声案内の設定を保存する（スタッフのサインイン、監査ログに残る。設定ファイルより優先）
+    Set {
+        /// on（入）か off（切）
+        #[arg(long)]
+        enabled: Option<String>,
+        /// 音量 0〜100
+        #[arg(long)]
+        volume: Option<u8>,
+        /// 静かなモード: on（使う）か off（使わない）
+        #[arg(long)]
+        quiet: Option<String>,
     },
 }
 

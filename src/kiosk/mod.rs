@@ -22,6 +22,7 @@ pub mod screens_groups;
 pub mod screens_large;
 pub mod screens_setup;
 pub mod screens_training;
+pub mod screens_voice;
 pub mod service;
 pub mod ui;
 pub mod voice;

@@ -641,6 +641,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     files.extend(super::screens_setup::render(out, width, height)?);
     files.extend(super::screens_groups::render(out, width, height, today)?);
     files.extend(super::screens_large::render(out, width, height)?);
+    files.extend(super::screens_voice::render(out, width, height, today)?);
     Ok(files)
 }
 

@@ -121,6 +121,7 @@ fn ui_screen(s: Screen) -> UiScreen {
         Flow::Disclosure => UiScreen::Disclosure,
         Flow::Erasure => UiScreen::Erasure,
         Flow::Erased => UiScreen::Erased,
+        Flow::VoiceSettings => UiScreen::VoiceSettings,
     }
 }
 
@@ -141,6 +142,7 @@ fn shown(window: &AppWindow, c: &KioskController) -> Option<Screen> {
         UiScreen::Disclosure => flows::disclosure::adapter::shown(window),
         UiScreen::Erasure | UiScreen::Erased => flows::erasure::adapter::shown(window),
         UiScreen::Registration => flows::registration::adapter::shown(window),
+        UiScreen::VoiceSettings => flows::voice_settings::adapter::shown(window),
         UiScreen::Setup => None,
     }
 }

@@ -27,7 +27,17 @@ pub fn open(config: &VoiceConfig) -> Speaker {
 impl KioskController {
     /// Gives the kiosk its speaker (`tsudoi run`, `demo`, `training`: from
     /// [`open`]; tests: one writing WAV files). Without one it is silent.
-    pub fn set_speaker(&mut self, speaker: Speaker) {
+    /// What staff set on 「音声案内の設定」 and the store keeps overrides the
+    /// configuration's on/off, volume and quiet mode; a stored text that
+    /// does not parse is logged and the configuration holds.
+    pub fn set_speaker(&mut self, mut speaker: Speaker) {
+        match self.store.voice_setting() {
+            Ok(Some(s)) => speaker.adjust(s.enabled, s.volume, s.quiet),
+            Ok(None) => {}
+            Err(e) => eprintln!(
+                "tsudoi kiosk: 音声案内の設定を読めません（設定ファイルの値で続けます）: {e}"
+            ),
+        }
         self.voice = Some(speaker);
     }
 

@@ -129,6 +129,9 @@ pub enum AuditAction {
     /// Staff handed a group's member list (no phones) to its representative
     /// at the kiosk (record id: the group).
     GroupHandover,
+    /// Staff changed the kiosk's spoken guidance (on/off, volume, quiet
+    /// mode); fields: the settings changed, result the new values.
+    VoiceChange,
 }
 
 impl AuditAction {
@@ -182,6 +185,7 @@ impl AuditAction {
             Self::WatchList => "watch_list",
             Self::WatchCall => "watch_call",
             Self::GroupHandover => "group_handover",
+            Self::VoiceChange => "voice_change",
         }
     }
 }

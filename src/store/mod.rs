@@ -31,6 +31,7 @@ pub mod sessions;
 pub mod staff;
 pub mod transparency;
 mod upgrade;
+pub mod voice_setting;
 pub mod ward_roster;
 
 use std::path::{Path, PathBuf};

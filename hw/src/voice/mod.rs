@@ -12,7 +12,7 @@
 //!     eprintln!("tsudoi: {e}");
 //! }
 //! speaker.say(Phrase::CheckedIn);
-//! speaker.say(Utterance::waitlisted(12)); // 「抽選の結果、補欠の十二番です。」
+//! speaker.say(Utterance::waitlisted(12)); // 「補欠の十二番です。」
 //! ```
 
 mod out;

@@ -181,21 +181,23 @@ impl Phrase {
 }
 
 /// A piece of a composed sentence: the words around a number or a date,
-/// the numbers of 「N番」 (1 to 99) and the months and days of 「M月D日」.
+/// the numbers of 「N番」 (1 to 99) and the months and days of 「M月D日から。」.
 ///
 /// Numbers are said from at most two pieces: 12番 is 「十」 and 「二番」,
 /// 20番 is 「二十番」, 7番 is 「七番」. Days are whole pieces, because their
-/// readings are irregular (ついたち, はつか, にじゅうよっか).
+/// readings are irregular (ついたち, はつか, にじゅうよっか), and they carry
+/// 「から。」: said with the day in one breath it is shorter than as a
+/// piece of its own, and the longest 「受け付けました。M月D日から。」
+/// (十一月二十八日) stays within 3 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Piece {
-    /// 「抽選の結果、補欠の」, before a number.
+    /// 「補欠の」, before a number.
     WaitlistedPrefix,
     /// 「です。」, after a number.
     Desu,
-    /// 「教室は」, before a date.
-    ClassPrefix,
-    /// 「からです。」, after a date.
-    KaraDesu,
+    /// 「受け付けました。」, before the date a class starts (the shorter
+    /// form of [`Phrase::ClassApplied`], so that the date fits in 3 s).
+    Accepted,
     /// The tens of a number followed by its units: 「十」 … 「九十」 (1–9).
     Tens(Digit),
     /// Units with 番: 「一番」 … 「九番」 (1–9).
@@ -204,8 +206,8 @@ pub enum Piece {
     TensBan(Digit),
     /// 「一月」 … 「十二月」.
     Month(Month),
-    /// 「一日」 … 「三十一日」.
-    Day(DayOfMonth),
+    /// 「一日から。」 … 「三十一日から。」.
+    DayFrom(DayOfMonth),
 }
 
 /// A digit from 1 to 9.
@@ -343,18 +345,13 @@ const DAY_READINGS: [&str; 32] = [
 impl Piece {
     /// Every piece, in a fixed order.
     pub fn all() -> Vec<Piece> {
-        let mut all = vec![
-            Piece::WaitlistedPrefix,
-            Piece::Desu,
-            Piece::ClassPrefix,
-            Piece::KaraDesu,
-        ];
+        let mut all = vec![Piece::WaitlistedPrefix, Piece::Desu, Piece::Accepted];
         let digits = || (1..=9).map(Digit);
         all.extend(digits().map(Piece::Tens));
         all.extend(digits().map(Piece::Ban));
         all.extend(digits().map(Piece::TensBan));
         all.extend((1..=12).map(|m| Piece::Month(Month(m))));
-        all.extend((1..=31).map(|d| Piece::Day(DayOfMonth(d))));
+        all.extend((1..=31).map(|d| Piece::DayFrom(DayOfMonth(d))));
         all
     }
 
@@ -363,43 +360,40 @@ impl Piece {
         match self {
             Piece::WaitlistedPrefix => "waitlisted_prefix".into(),
             Piece::Desu => "desu".into(),
-            Piece::ClassPrefix => "class_prefix".into(),
-            Piece::KaraDesu => "kara_desu".into(),
+            Piece::Accepted => "accepted".into(),
             Piece::Tens(d) => format!("tens_{}", d.0 * 10),
             Piece::Ban(d) => format!("ban_{}", d.0),
             Piece::TensBan(d) => format!("ban_{}", d.0 * 10),
             Piece::Month(m) => format!("month_{:02}", m.0),
-            Piece::Day(d) => format!("day_{:02}", d.0),
+            Piece::DayFrom(d) => format!("day_{:02}_kara", d.0),
         }
     }
 
     /// The piece as written.
     pub fn text(self) -> String {
         match self {
-            Piece::WaitlistedPrefix => "抽選の結果、補欠の".into(),
+            Piece::WaitlistedPrefix => "補欠の".into(),
             Piece::Desu => "です。".into(),
-            Piece::ClassPrefix => "教室は".into(),
-            Piece::KaraDesu => "からです。".into(),
+            Piece::Accepted => "受け付けました。".into(),
             Piece::Tens(d) => kanji_number(d.0 * 10),
             Piece::Ban(d) => format!("{}番", kanji_number(d.0)),
             Piece::TensBan(d) => format!("{}番", kanji_number(d.0 * 10)),
             Piece::Month(m) => format!("{}月", kanji_number(m.0)),
-            Piece::Day(d) => format!("{}日", kanji_number(d.0)),
+            Piece::DayFrom(d) => format!("{}日から。", kanji_number(d.0)),
         }
     }
 
     /// The reading in hiragana.
     pub fn reading(self) -> String {
         match self {
-            Piece::WaitlistedPrefix => "ちゅうせんのけっか、ほけつの".into(),
+            Piece::WaitlistedPrefix => "ほけつの".into(),
             Piece::Desu => "です。".into(),
-            Piece::ClassPrefix => "きょうしつは".into(),
-            Piece::KaraDesu => "からです。".into(),
+            Piece::Accepted => "うけつけました。".into(),
             Piece::Tens(d) => kana_number(d.0 * 10),
             Piece::Ban(d) => format!("{}ばん", kana_number(d.0)),
             Piece::TensBan(d) => format!("{}ばん", kana_number(d.0 * 10)),
             Piece::Month(m) => MONTH_READINGS[usize::from(m.0)].into(),
-            Piece::Day(d) => DAY_READINGS[usize::from(d.0)].into(),
+            Piece::DayFrom(d) => format!("{}から。", DAY_READINGS[usize::from(d.0)]),
         }
     }
 }
@@ -476,8 +470,8 @@ impl From<Phrase> for Utterance {
 }
 
 impl Utterance {
-    /// 「抽選の結果、補欠の N番です。」 for a place `n` on the waiting list
-    /// from 1 to 99; past that 「抽選の結果、補欠です。」 without the number.
+    /// 「補欠の N番です。」 for a place `n` on the waiting list from 1 to 99;
+    /// past that 「抽選の結果、補欠です。」 without the number.
     pub fn waitlisted(n: u32) -> Utterance {
         match u8::try_from(n).ok().and_then(number_ban) {
             Some(number) => {
@@ -490,22 +484,23 @@ impl Utterance {
         }
     }
 
-    /// 「教室は M月D日からです。」 (when a class starts); `None` for a date
-    /// that is not one (month 13, day 32; 2月30日 is the caller's to avoid).
-    pub fn class_starts(month: u32, day: u32) -> Option<Utterance> {
+    /// 「受け付けました。M月D日から。」: an application taken, and the day
+    /// its class starts. `None` for a date that is not one (month 13, day
+    /// 32; 2月30日 is the caller's to avoid). Without a date the kiosk says
+    /// [`Phrase::ClassApplied`] (「申し込みを受け付けました。」).
+    pub fn applied_starting(month: u32, day: u32) -> Option<Utterance> {
         let m = Month::new(u8::try_from(month).ok()?)?;
         let d = DayOfMonth::new(u8::try_from(day).ok()?)?;
         Some(Utterance {
             clips: vec![
-                Clip::Piece(Piece::ClassPrefix),
+                Clip::Piece(Piece::Accepted),
                 Clip::Piece(Piece::Month(m)),
-                Clip::Piece(Piece::Day(d)),
-                Clip::Piece(Piece::KaraDesu),
+                Clip::Piece(Piece::DayFrom(d)),
             ],
         })
     }
 
-    /// This, then `next` (e.g. 「申し込みを受け付けました。」 then the date).
+    /// This, then `next`.
     pub fn then(mut self, next: impl Into<Utterance>) -> Utterance {
         self.clips.extend(next.into().clips);
         self
@@ -552,7 +547,7 @@ mod tests {
         let u = Utterance::waitlisted(12);
         let ids: Vec<String> = u.clips().iter().map(|c| c.id()).collect();
         assert_eq!(ids, ["waitlisted_prefix", "tens_10", "ban_2", "desu"]);
-        assert_eq!(u.text(), "抽選の結果、補欠の十二番です。");
+        assert_eq!(u.text(), "補欠の十二番です。");
     }
 
     #[test]
@@ -574,33 +569,33 @@ mod tests {
             Utterance::waitlisted(100),
             Utterance::from(Phrase::LotteryWaitlisted)
         );
-        assert_eq!(
-            Utterance::waitlisted(20).text(),
-            "抽選の結果、補欠の二十番です。"
-        );
-        assert_eq!(
-            Utterance::waitlisted(7).text(),
-            "抽選の結果、補欠の七番です。"
-        );
+        assert_eq!(Utterance::waitlisted(20).text(), "補欠の二十番です。");
+        assert_eq!(Utterance::waitlisted(7).text(), "補欠の七番です。");
     }
 
     #[test]
     fn dates_are_composed_and_checked() {
-        let u = Utterance::class_starts(4, 15).unwrap();
-        assert_eq!(u.text(), "教室は四月十五日からです。");
+        let u = Utterance::applied_starting(4, 15).unwrap();
+        assert_eq!(u.text(), "受け付けました。四月十五日から。");
         let reading: String = u.clips().iter().map(|c| c.reading()).collect();
-        assert_eq!(reading, "きょうしつはしがつじゅうごにちからです。");
-        assert!(Utterance::class_starts(0, 1).is_none());
-        assert!(Utterance::class_starts(13, 1).is_none());
-        assert!(Utterance::class_starts(1, 32).is_none());
-        let applied = Utterance::from(Phrase::ClassApplied).then(u);
-        assert_eq!(applied.clips().len(), 5);
+        assert_eq!(reading, "うけつけました。しがつじゅうごにちから。");
+        let first: String = Utterance::applied_starting(1, 1)
+            .unwrap()
+            .clips()
+            .iter()
+            .map(|c| c.reading())
+            .collect();
+        assert_eq!(first, "うけつけました。いちがつついたちから。");
+        assert!(Utterance::applied_starting(0, 1).is_none());
+        assert!(Utterance::applied_starting(13, 1).is_none());
+        assert!(Utterance::applied_starting(1, 32).is_none());
+        assert_eq!(u.clips().len(), 3);
     }
 
     #[test]
     fn ids_are_unique_and_make_safe_file_names() {
         let all = Clip::all();
-        assert_eq!(all.len(), 16 + 4 + 27 + 12 + 31);
+        assert_eq!(all.len(), 16 + 3 + 27 + 12 + 31);
         let ids: HashSet<String> = all.iter().map(|c| c.id()).collect();
         assert_eq!(ids.len(), all.len());
         for id in ids {

@@ -184,6 +184,8 @@ struct Job {
     generation: u64,
     utterance: Utterance,
     asked_at: Instant,
+    /// The sample gain it is said with (the settings at the time of `say`).
+    gain: f32,
 }
 
 /// One utterance as the player thread handled it (for tests and the
@@ -207,13 +209,16 @@ pub struct Played {
 pub struct Speaker {
     tx: Sender<Job>,
     generation: Arc<AtomicU64>,
+    /// Opened without its clips or with a wrong setting: silent for good.
+    broken: bool,
     config: VoiceConfig,
     log: Arc<Mutex<Vec<Played>>>,
 }
 
 impl Speaker {
-    /// A speaker for the configured audio output: `aplay` when the voice is
-    /// enabled and its clips are there, otherwise one that says nothing
+    /// A speaker for the configured audio output: `aplay` when the voice's
+    /// clips are there (also when it is off, so that staff can turn it on
+    /// at the kiosk: [`Speaker::adjust`]), otherwise one that says nothing
     /// (with the reason, to log once).
     pub fn open(config: &VoiceConfig) -> (Speaker, Option<VoiceError>) {
         let problem = config
@@ -221,7 +226,7 @@ impl Speaker {
             .and_then(|()| Library::open(config.dir()))
             .map_err(Some);
         match problem {
-            Ok(lib) if config.enabled => (
+            Ok(lib) => (
                 Speaker::new(
                     Box::new(AplayOut::new(config.device.clone())),
                     lib,
@@ -229,14 +234,15 @@ impl Speaker {
                 ),
                 None,
             ),
-            Ok(lib) => (Speaker::new(Box::new(NoopOut), lib, config.clone()), None),
             Err(e) => {
                 let off = VoiceConfig {
                     enabled: false,
                     ..config.clone()
                 };
                 let lib = Library { dir: off.dir() };
-                (Speaker::new(Box::new(NoopOut), lib, off), e)
+                let mut speaker = Speaker::new(Box::new(NoopOut), lib, off);
+                speaker.broken = true;
+                (speaker, e)
             }
         }
     }
@@ -247,15 +253,15 @@ impl Speaker {
         let generation = Arc::new(AtomicU64::new(0));
         let log = Arc::new(Mutex::new(Vec::new()));
         let (g, l) = (generation.clone(), log.clone());
-        let gain = config.gain();
         // If the thread cannot start, `say` finds the channel closed and the
         // kiosk goes on silently.
         let _ = std::thread::Builder::new()
             .name("tsudoi-voice".into())
-            .spawn(move || run(out, library, gain, rx, g, l));
+            .spawn(move || run(out, library, rx, g, l));
         Speaker {
             tx,
             generation,
+            broken: false,
             config,
             log,
         }
@@ -265,8 +271,16 @@ impl Speaker {
     /// off whatever is playing. Returns at once; nothing is said when the
     /// voice is off, or for a routine phrase in quiet mode.
     pub fn say(&self, u: impl Into<Utterance>) {
+        self.say_with(u, &self.config);
+    }
+
+    /// Says `u` as [`Speaker::say`] does, but with the on/off, volume and
+    /// quiet mode of `settings` (the staff screen's 「ためしに聞く」 plays the
+    /// volume chosen before it is saved). The output and the clips stay
+    /// the speaker's own.
+    pub fn say_with(&self, u: impl Into<Utterance>, settings: &VoiceConfig) {
         let utterance = u.into();
-        if !self.config.says(&utterance) {
+        if self.broken || !settings.says(&utterance) {
             return;
         }
         let asked_at = Instant::now();
@@ -275,7 +289,17 @@ impl Speaker {
             generation,
             utterance,
             asked_at,
+            gain: settings.gain(),
         });
+    }
+
+    /// Takes new settings at once (staff changed them at the kiosk): on or
+    /// off, the volume (at most 100) and quiet mode; the next utterance is
+    /// said with them. A speaker whose clips are missing stays silent.
+    pub fn adjust(&mut self, enabled: bool, volume: u8, quiet: bool) {
+        self.config.enabled = enabled && !self.broken;
+        self.config.volume = volume.min(100);
+        self.config.quiet = quiet;
     }
 
     /// Stops what is playing (the idle reset, a staff sign-in).
@@ -297,7 +321,6 @@ impl Speaker {
 fn run(
     mut out: Box<dyn VoiceOut>,
     library: Library,
-    gain: f32,
     rx: Receiver<Job>,
     generation: Arc<AtomicU64>,
     log: Arc<Mutex<Vec<Played>>>,
@@ -323,7 +346,7 @@ fn run(
             continue;
         }
         let result = library
-            .compose(&job.utterance, gain)
+            .compose(&job.utterance, job.gain)
             .map_err(|e| e.to_string())
             .and_then(|samples| out.play(&samples, &cancelled).map_err(|e| e.to_string()));
         let error = result.err();

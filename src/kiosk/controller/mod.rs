@@ -197,6 +197,8 @@ pub struct KioskController {
     pub(in crate::kiosk) training_result: Option<TrainingResult>,
     /// Spoken guidance ([`crate::kiosk::voice`]); `None`: silent.
     pub(in crate::kiosk) voice: Option<tsudoi_hw::voice::Speaker>,
+    /// 「音声案内の設定」 while it is open ([`crate::kiosk::flows::voice_settings`]).
+    pub(in crate::kiosk) voice_settings: Option<crate::kiosk::flows::voice_settings::VoiceForm>,
 }
 
 fn time_range(s: &SessionInfo) -> String {
@@ -254,6 +256,7 @@ impl KioskController {
             training_pending: None,
             training_result: None,
             voice: None,
+            voice_settings: None,
         }
     }
 
@@ -493,6 +496,7 @@ impl KioskController {
         self.mimamori = Default::default();
         // Wipes a roster file's bytes.
         self.roster = Default::default();
+        self.voice_settings = None;
         self.go_waiting();
     }
 
@@ -510,6 +514,7 @@ impl KioskController {
             Screen::StaffGroups | Screen::StaffGroupMembers => self.groups_back(),
             Screen::StaffWatch | Screen::StaffWatchCall => self.mimamori_back(),
             Screen::StaffRoster => self.roster_back(),
+            Screen::StaffVoice => self.voice_back(),
             // The representative's list has no way back but a staff sign-in.
             Screen::GroupRepresentative => {}
             Screen::StaffSearch
@@ -537,6 +542,7 @@ impl KioskController {
             .or_else(|| self.disclosure_header())
             .or_else(|| self.erasure_header())
             .or_else(|| self.registration_header())
+            .or_else(|| self.voice_header())
             .unwrap_or_default()
     }
 

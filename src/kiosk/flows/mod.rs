@@ -21,7 +21,8 @@
 //! and the erased screen ([`erasure`]), 「新しい方の登録」 ([`registration`],
 //! with the name entry the record's corrections share). Every screen now
 //! belongs to a flow; the window's `Kiosk` global keeps only what they all
-//! share (which flow shows, the title bar, the on-screen keyboards).
+//! share (which flow shows, the title bar, the on-screen keyboards). Built
+//! as a flow (issue 18): 「音声案内の設定」 ([`voice_settings`]).
 
 pub mod checkin;
 pub mod classes;
@@ -36,6 +37,7 @@ pub mod report;
 pub mod roster;
 pub mod sign_in;
 pub mod today;
+pub mod voice_settings;
 
 use std::rc::Rc;
 
@@ -83,6 +85,9 @@ pub enum Flow {
     /// ([`classes`]; the same folder and global as [`Flow::Classes`], but
     /// behind a sign-in).
     ClassesStaff,
+    /// 「音声案内の設定」: on/off, volume, quiet mode, a sample
+    /// ([`voice_settings`]).
+    VoiceSettings,
     /// The store has been erased: the kiosk does nothing else. Not a staff
     /// flow (nothing locks, nothing signs in); its screen is drawn by the
     /// [`erasure`] flow's adapter.
@@ -106,6 +111,7 @@ impl Flow {
                 | Flow::Disclosure
                 | Flow::Erasure
                 | Flow::Registration
+                | Flow::VoiceSettings
         )
     }
 }
@@ -211,6 +217,8 @@ screens! {
     StaffDisclose => Disclosure,
     /// 「契約終了の消去」, step by step (managers).
     StaffErasure => Erasure,
+    /// 「音声案内の設定」 (from 「事故・点検」).
+    StaffVoice => VoiceSettings,
     /// The store has been erased: the kiosk does nothing else.
     Erased => Erased,
 }
@@ -283,6 +291,10 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
     Adapter {
         wire: erasure::adapter::wire,
         refresh: erasure::adapter::refresh,
+    },
+    Adapter {
+        wire: voice_settings::adapter::wire,
+        refresh: voice_settings::adapter::refresh,
     },
     Adapter {
         wire: crate::kiosk::ui::training::wire,

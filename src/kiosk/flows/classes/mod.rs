@@ -75,7 +75,7 @@ impl ClassRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Recorded: the entry number in big type and the draw date; the
-    /// class's first date is said aloud (「教室は…からです」).
+    /// class's first date is said aloud (「受け付けました。…から。」).
     Applied {
         entry_number: u32,
         draw_on: NaiveDate,

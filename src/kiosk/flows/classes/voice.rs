@@ -15,15 +15,11 @@ use crate::store::lottery::{ApplicationStatus, ClassResult};
 /// The sentence said when an application's result shows.
 pub fn applied(outcome: &Outcome) -> Utterance {
     match outcome {
-        // 「申し込みを受け付けました。」, then 「教室は十二月三日からです。」
-        // when the class has a date.
-        Outcome::Applied { starts_on, .. } => {
-            let applied = Utterance::from(Phrase::ClassApplied);
-            match starts_on.and_then(|d| Utterance::class_starts(d.month(), d.day())) {
-                Some(date) => applied.then(date),
-                None => applied,
-            }
-        }
+        // 「受け付けました。十二月三日から。」 when the class has a date
+        // (within 3 s for every date), else 「申し込みを受け付けました。」.
+        Outcome::Applied { starts_on, .. } => starts_on
+            .and_then(|d| Utterance::applied_starting(d.month(), d.day()))
+            .unwrap_or_else(|| Phrase::ClassApplied.into()),
         Outcome::Duplicate { .. } => Phrase::ClassDuplicate.into(),
         Outcome::Closed => Phrase::ClassClosed.into(),
         // Under age on a session date, or the ID to be seen again.

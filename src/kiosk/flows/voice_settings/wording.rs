@@ -1,0 +1,66 @@
+//! Every sentence and label of 「音声案内の設定」, in one place.
+
+use super::Notice;
+
+/// The title bar.
+pub const TITLE: &str = "音声案内の設定";
+/// The button on 「事故・点検」 that opens the screen.
+pub const OPEN: &str = "音声案内の設定";
+pub const OPEN_LABEL: &str = "音声案内の設定";
+
+pub const VOICE: &str = "音声案内";
+pub const ON: &str = "入";
+pub const ON_LABEL: &str = "音声案内を入にする";
+pub const OFF: &str = "切";
+pub const OFF_LABEL: &str = "音声案内を切にする";
+
+pub const VOLUME: &str = "音量";
+pub const DOWN: &str = "−";
+pub const DOWN_LABEL: &str = "音量を下げる";
+pub const UP: &str = "＋";
+pub const UP_LABEL: &str = "音量を上げる";
+
+pub const QUIET: &str = "静かなモード";
+pub const QUIET_ON: &str = "使う";
+pub const QUIET_ON_LABEL: &str = "静かなモードを使う";
+pub const QUIET_OFF: &str = "使わない";
+pub const QUIET_OFF_LABEL: &str = "静かなモードを使わない";
+
+/// Under the settings while nothing else is to be said.
+pub const GUIDE: &str =
+    "静かなモード（行事のとき）：「受付しました」などは言わず、ほかは小さめに言います。";
+
+pub const BACK: &str = "もどる";
+pub const TRY: &str = "ためしに聞く";
+pub const SAVE: &str = "保存する";
+
+/// The volume as shown, 0 to 100.
+pub fn volume(v: u8) -> String {
+    if v == 0 {
+        "0（音なし）".to_owned()
+    } else {
+        v.to_string()
+    }
+}
+
+/// The volume as read out.
+pub fn volume_label(v: u8) -> String {
+    format!("音量 {v}")
+}
+
+/// What the last action came to, and whether it is a warning.
+pub fn notice(n: &Notice) -> (String, bool) {
+    match n {
+        Notice::None => (GUIDE.into(), false),
+        Notice::Saved => ("保存しました。いまから、この設定で話します。".into(), false),
+        Notice::Unchanged => ("変わったところはありません。".into(), false),
+        Notice::Sample { unsaved: true } => (
+            "ためしに流しました。この設定にするには「保存する」を押してください。".into(),
+            false,
+        ),
+        Notice::Sample { unsaved: false } => ("ためしに流しました。".into(), false),
+        Notice::SampleOff => ("音声案内が「切」なので、何も流れません。".into(), true),
+        Notice::SampleSilent => ("音量が0なので、何も流れません。".into(), true),
+        Notice::NotSaved(why) => (format!("保存できませんでした。{why}"), true),
+    }
+}

@@ -1,0 +1,92 @@
+//! 「音声案内の設定」 for `tsudoi screenshot` (120–124), on its own small
+//! store (a manager only): the button on 「事故・点検」, the screen as it
+//! opens, a lower volume with quiet mode tried before saving, saved, and
+//! the voice turned off with 「ためしに聞く」 pressed. The speaker plays into
+//! nothing (`NoopOut`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tsudoi_hw::voice::{Library, NoopOut, Speaker, VoiceConfig};
+
+use super::controller::{KioskConfig, KioskController};
+use super::ui::{KioskUi, render_png};
+use crate::clock::FixedClock;
+use crate::crypto::KdfParams;
+use crate::eligibility::PostalTable;
+use crate::error::{Error, Result};
+use crate::store::{Policy, Store};
+
+const MANAGER: &str = "kanri01";
+const FIRST_PASSWORD: &str = "Voice-first-2026";
+const PASSWORD: &str = "Voice-screens-2026";
+
+/// Renders the screens at `width`×`height` into `out` on `day`; returns
+/// the files written.
+pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec<PathBuf>> {
+    let scratch = tempfile::Builder::new()
+        .prefix("tsudoi-voice-screens-")
+        .tempdir()?;
+    let clock = Arc::new(FixedClock::jst(day, 10, 30));
+    let policy = Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    };
+    let (mut store, mut manager, _recovery) = Store::create(
+        &scratch.path().join("voice.db"),
+        "デモ施設",
+        MANAGER,
+        FIRST_PASSWORD,
+        policy,
+        PostalTable::shinjuku(),
+        clock,
+    )?;
+    store.change_password(&mut manager, PASSWORD)?;
+    store.sign_out(&manager)?;
+    let config = VoiceConfig::default();
+    let library = Library::open(config.dir()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    ui.with_controller(|c| c.set_speaker(Speaker::new(Box::new(NoopOut), library, config)));
+    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    let mut shot = |name: &str| -> Result<()> {
+        let path = out.join(format!("{name}.png"));
+        render_png(ui.window(), width, height, &path)?;
+        files.push(path);
+        Ok(())
+    };
+    ui.with_controller(|c| {
+        c.staff_start();
+        for k in MANAGER.split("") {
+            c.key(k);
+        }
+        c.focus(super::Field::Second);
+        for k in PASSWORD.split("") {
+            c.key(k);
+        }
+        c.submit();
+        c.oversight_open();
+    });
+    shot("120-oversight-menu-voice")?;
+    ui.with_controller(|c| c.voice_open());
+    shot("121-voice-settings")?;
+    ui.with_controller(|c| {
+        for _ in 0..3 {
+            c.voice_volume(false);
+        }
+        c.voice_quiet(true);
+        c.voice_try();
+    });
+    shot("122-voice-tried")?;
+    ui.with_controller(|c| c.voice_save());
+    shot("123-voice-saved")?;
+    ui.with_controller(|c| {
+        c.voice_enabled(false);
+        c.voice_try();
+    });
+    shot("124-voice-off-tried")?;
+    ui.with_controller(|c| c.sign_out());
+    Ok(files)
+}
