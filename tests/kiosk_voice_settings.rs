@@ -144,6 +144,10 @@ for p in sys.argv[2:]:
 fn open_settings(ui: &KioskUi, id: &str) {
     sign_in(ui, id, NEW_PASSWORD);
     press(ui, "事故・点検");
+    // The voice's credit (CC BY 3.0) stands beside the button.
+    let credit = tsudoi::kiosk::flows::voice_settings::wording::CREDIT;
+    assert!(credit.contains("Mei") && credit.contains("CC BY 3.0"));
+    assert!(!labelled(ui, credit).is_empty(), "the credit is on screen");
     press(ui, "音声案内の設定");
     assert_eq!(ui.ui_screen(), Some(Screen::StaffVoice));
 }

@@ -671,7 +671,10 @@ fn staff_apply_on_behalf_and_kiosk_withdrawal() {
         .store
         .apply_on_behalf(&f.manager, &pid, &cid, Some("新宿区架空町\n改行".into()))
         .unwrap_err();
-    assert!(matches!(e, Error::Invalid(_)));
+    assert!(matches!(
+        e,
+        Error::Participant(tsudoi::store::errors::ParticipantError::AddressForm)
+    ));
     let out = f
         .store
         .apply_on_behalf(&f.manager, &pid, &cid, Some("新宿区架空町七番".into()))

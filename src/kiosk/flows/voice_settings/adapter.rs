@@ -64,6 +64,7 @@ pub(in crate::kiosk) fn wire(window: &AppWindow, shared: &Rc<Shared>) {
         back: wording::BACK.into(),
         try_it: wording::TRY.into(),
         save: wording::SAVE.into(),
+        credit: wording::CREDIT.into(),
     });
     wire!(g, shared, on_open, |c| c.voice_open());
     wire!(g, shared, on_back, |c| c.voice_back());

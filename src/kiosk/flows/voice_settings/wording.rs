@@ -34,6 +34,12 @@ pub const BACK: &str = "もどる";
 pub const TRY: &str = "ためしに聞く";
 pub const SAVE: &str = "保存する";
 
+/// The voice's credit, short, beside the button on 「事故・点検」: CC BY 3.0
+/// asks for it wherever the audio is used (the full text is
+/// `tsudoi_hw::voice::CREDITS`, and the notices are in
+/// /usr/share/doc/tsudoi/NOTICE.voice).
+pub const CREDIT: &str = "声：HTS Voice \"Mei\"（名古屋工業大学、CC BY 3.0）、Open JTalk";
+
 /// The volume as shown, 0 to 100.
 pub fn volume(v: u8) -> String {
     if v == 0 {
