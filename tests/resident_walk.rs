@@ -10,8 +10,12 @@
 //!   Python measures the height of every line of text in the 800×480 kiosk
 //!   area from the pixels (glyphs found as connected components, both dark
 //!   on light and light on dark): the tallest line (what happened) and every
-//!   line must reach the sizes of [`STANDARD`] (see docs/dev/testing.md for
-//!   why those sizes).
+//!   line must reach the sizes of its layout, [`STANDARD`] or [`LARGE`]
+//!   (see docs/dev/testing.md for why those sizes).
+//!
+//! The large layout is walked too: 「文字を大きく」 clicked before each
+//! resident (it lasts for one), and after a large result's timeout the
+//! waiting screen must be back in the standard layout.
 //!
 //! `TSUDOI_WALK_FRAMES=DIR` keeps the captured frames (XWD) in DIR.
 //!
