@@ -713,7 +713,7 @@ fn the_demo_panel_taps_the_demo_cards() {
     mock_elapsed_time(Duration::ZERO);
     press(&ui, "デモ: 2 未登録カード");
     assert_eq!(ui.ui_screen(), Some(Screen::UnknownCard));
-    press(&ui, "デモ: 4 読み取り失敗");
+    press(&ui, "デモ: 4 スマホ・時計");
     assert_eq!(ui.ui_screen(), Some(Screen::CardError));
 }
 
@@ -790,7 +790,7 @@ fn the_demo_panel_taps_through_the_simulated_reader() {
     let (_control, feedback) = attach_simulated(&ui);
     press(&ui, "デモ: 2 未登録カード");
     assert!(wait_for(&ui, |ui| ui.ui_screen() == Some(Screen::UnknownCard)));
-    press(&ui, "デモ: 4 読み取り失敗");
+    press(&ui, "デモ: 4 スマホ・時計");
     assert!(wait_for(&ui, |ui| ui.ui_screen() == Some(Screen::CardError)));
     assert_eq!(feedback.signals(), vec![Signal::Attention, Signal::Error]);
 }

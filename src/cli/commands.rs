@@ -1168,7 +1168,7 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     // key for check-ins, and staff sign in again on screen.
     store.sign_out(&staff)?;
     println!(
-        "キオスクを開きます。カードの代わりに画面下のボタンか数字キーを使います: 1 登録済み、2 未登録、3 本人確認の時期、4 読み取り失敗"
+        "キオスクを開きます。カードの代わりに画面下のボタンか数字キーを使います: 1 登録済み、2 未登録、3 本人確認の時期、4 スマホ・時計"
     );
     let ui = tsudoi::kiosk::KioskUi::new(tsudoi::kiosk::KioskController::new(
         store,
