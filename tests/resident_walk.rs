@@ -26,10 +26,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use common::cli::{Env, text};
+use common::x11::{XServer, wait_until};
 
 /// The resident screens' timeout (`--idle-seconds`); a result screen goes
 /// back to the waiting screen by then.
@@ -69,74 +70,6 @@ const LARGE: Readable = Readable {
     headline_px: 40,
     body_px: 32,
 };
-
-/// An X server of its own, stopped on drop.
-struct XServer {
-    child: Child,
-    display: String,
-}
-
-impl XServer {
-    fn start() -> XServer {
-        let n = 900 + std::process::id() % 600;
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (scripts/install-deps.sh installs it)");
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        wait_for(Duration::from_secs(20), || Path::new(&socket).exists());
-        XServer { child, display }
-    }
-
-    fn tool(&self, program: &str, args: &[&str]) -> String {
-        let out = Command::new(program)
-            .args(args)
-            .env("DISPLAY", &self.display)
-            .output()
-            .unwrap_or_else(|e| panic!("{program} (scripts/install-deps.sh installs it): {e}"));
-        assert!(
-            out.status.success(),
-            "{program} {args:?}: {}",
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-
-    fn click(&self, window: &str, x: u32, y: u32) {
-        let (x, y) = (x.to_string(), y.to_string());
-        self.tool("xdotool", &["mousemove", "--window", window, &x, &y]);
-        std::thread::sleep(Duration::from_millis(200));
-        self.tool("xdotool", &["click", "1"]);
-    }
-
-    fn capture(&self, window: &str, out: &Path) {
-        self.tool(
-            "xwd",
-            &["-silent", "-id", window, "-out", out.to_str().unwrap()],
-        );
-    }
-}
-
-impl Drop for XServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while !done() {
-        if start.elapsed() > limit {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    true
-}
 
 /// The demo panel's cards (ui/app.slint `DemoPanel`, below the 800×480 area).
 #[derive(Debug, Clone, Copy)]
@@ -315,7 +248,7 @@ fn every_resident_result_is_said_and_readable_at_arms_length() {
     let frames = env.path("frames");
     std::fs::create_dir_all(&frames).unwrap();
 
-    let x = XServer::start();
+    let x = XServer::start(900);
     let mut kiosk = env
         .cmd(&["demo", "--at", "10:30", "--idle-seconds", "4"])
         .env("DISPLAY", &x.display)
@@ -519,7 +452,7 @@ fn every_resident_result_is_said_and_readable_at_arms_length() {
             Act::Wait => {}
         }
         // The frame once the screen has settled, and the sentence.
-        let spoke = wait_for(Duration::from_secs(6), || {
+        let spoke = wait_until(Duration::from_secs(6), || {
             spoken(&voice).len() > before || step.said.is_empty()
         });
         std::thread::sleep(Duration::from_millis(1500));

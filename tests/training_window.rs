@@ -8,85 +8,24 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::NEW_PASSWORD;
 use common::cli::{Env, text};
+use common::x11::XServer;
 
-/// An X server of its own, stopped on drop.
-struct XServer {
-    child: Child,
-    display: String,
-}
-
-impl XServer {
-    fn start() -> XServer {
-        // A display number no other test run on this machine is likely to use.
-        let n = 300 + std::process::id() % 600;
-        let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb (scripts/install-deps.sh installs it)");
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        wait_for(Duration::from_secs(20), || Path::new(&socket).exists());
-        XServer { child, display }
-    }
-
-    fn xdotool(&self, args: &[&str]) -> String {
-        let out = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &self.display)
-            .output()
-            .expect("xdotool (scripts/install-deps.sh installs it)");
-        assert!(
-            out.status.success(),
-            "xdotool {args:?}: {}",
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-
-    /// A left click at (x, y) in the window's own coordinates.
-    fn click(&self, window: &str, x: u32, y: u32) {
-        self.xdotool(&[
-            "mousemove",
-            "--window",
-            window,
-            &x.to_string(),
-            &y.to_string(),
-        ]);
-        std::thread::sleep(Duration::from_millis(300));
-        self.xdotool(&["click", "1"]);
-        // The software renderer redraws; under load it takes a moment.
-        std::thread::sleep(Duration::from_millis(1500));
-    }
-}
-
-impl Drop for XServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < limit, "timed out");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+/// A click, then time for the software renderer to redraw under load.
+fn click(x: &XServer, window: &str, px: u32, py: u32) {
+    x.click(window, px, py);
+    std::thread::sleep(Duration::from_millis(1500));
 }
 
 #[test]
 fn tsudoi_training_ends_in_the_window_and_writes_the_record_to_the_real_store() {
     let env = Env::new();
     env.init();
-    let x = XServer::start();
+    let x = XServer::start(300);
     let mut kiosk = env
         .cmd(&["training"])
         .env("DISPLAY", &x.display)
@@ -105,9 +44,9 @@ fn tsudoi_training_ends_in_the_window_and_writes_the_record_to_the_real_store() 
     std::thread::sleep(Duration::from_secs(2));
     // 「読んだ章」, chapter 1, then 「研修を終わる」: where the screenshots
     // 84 and 87 show them (800×480, the demo reader panel below).
-    x.click(&window, 470, 430);
-    x.click(&window, 180, 200);
-    x.click(&window, 690, 430);
+    click(&x, &window, 470, 430);
+    click(&x, &window, 180, 200);
+    click(&x, &window, 690, 430);
 
     let start = Instant::now();
     let status = loop {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod media;
 pub mod storm;
 pub mod ui;
+pub mod x11;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
