@@ -43,42 +43,17 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     let scratch = tempfile::Builder::new()
         .prefix("tsudoi-screens-")
         .tempdir()?;
-    // A fixed day, so the committed screenshots change only when the screens do.
     let today = SCREENSHOT_DAY;
-    let clock = Arc::new(FixedClock::jst(today, 10, 30));
-    let policy = Policy {
-        kdf: KdfParams::testing(),
-        ..Policy::default()
-    };
-    let spec = demo::DemoSpec {
-        residents: 40,
-        target_visits: 200,
-        ..demo::DemoSpec::year_ending(today, 2026)
-    };
     // The recovery key is kept for the erasure screens (the last ones).
-    let (mut store, manager, _, recovery) = demo::create(
-        &scratch.path().join("screens.db"),
-        demo::DEMO_PASSWORD,
-        &spec,
-        policy,
-        clock.clone(),
-    )?;
-    // A fresh session next to the salon, so a tap offers a choice and then
-    // checks in to a session this resident has not visited yet.
-    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
-    let exercise = store.add_session(
-        &manager,
-        NewSession {
-            program: Program::Kaigo,
-            date: today,
-            start: t(10, 0),
-            end: t(11, 30),
-            title: "体操教室".into(),
-            capacity: None,
-            mode: SessionMode::Open,
-        },
-    )?;
-    let (open_class, open_draw) = demo_classes(&mut store, &manager, &clock, today)?;
+    let ScreensStore {
+        mut store,
+        manager,
+        recovery,
+        clock,
+        exercise,
+        open_class,
+        open_draw,
+    } = ScreensStore::create(&scratch.path().join("screens.db"))?;
     store.add_staff(&manager, NEW_STAFF, Role::Handler, NEW_STAFF_PASSWORD)?;
     last_month_visits(&mut store, &manager, today)?;
     store.add_staff(&manager, OPERATOR, Role::Operator, "Unei-first-2026")?;
@@ -764,6 +739,67 @@ fn sign_in(c: &mut KioskController, id: &str, password: &str) {
         c.key(k);
     }
     c.submit();
+}
+
+/// The screenshots' invented store: the demo's year ending on
+/// [`SCREENSHOT_DAY`] (40 residents), a fresh 体操教室 beside the salon (so a
+/// tap offers a choice, then checks in to a session this resident has not
+/// visited yet) and the demo's classes; the manager still signed in.
+pub(super) struct ScreensStore {
+    pub store: Store,
+    pub manager: StaffSession,
+    pub recovery: crate::crypto::RecoveryKey,
+    /// At 10:30 on [`SCREENSHOT_DAY`], JST.
+    pub clock: Arc<FixedClock>,
+    /// The 体操教室 session's id.
+    pub exercise: String,
+    /// The open lottery class's id and its draw day ([`demo_classes`]).
+    pub open_class: String,
+    pub open_draw: chrono::NaiveDate,
+}
+
+impl ScreensStore {
+    /// Creates it at `path` (a scratch folder's file).
+    pub(super) fn create(path: &Path) -> Result<ScreensStore> {
+        // A fixed day, so the committed screenshots change only when the
+        // screens do.
+        let today = SCREENSHOT_DAY;
+        let clock = Arc::new(FixedClock::jst(today, 10, 30));
+        let policy = Policy {
+            kdf: KdfParams::testing(),
+            ..Policy::default()
+        };
+        let spec = demo::DemoSpec {
+            residents: 40,
+            target_visits: 200,
+            ..demo::DemoSpec::year_ending(today, 2026)
+        };
+        let (mut store, manager, _, recovery) =
+            demo::create(path, demo::DEMO_PASSWORD, &spec, policy, clock.clone())?;
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        let exercise = store.add_session(
+            &manager,
+            NewSession {
+                program: Program::Kaigo,
+                date: today,
+                start: t(10, 0),
+                end: t(11, 30),
+                title: "体操教室".into(),
+                capacity: None,
+                mode: SessionMode::Open,
+            },
+        )?;
+        let (open_class, open_draw) = demo_classes(&mut store, &manager, &clock, today)?;
+        Ok(ScreensStore {
+            store,
+            manager,
+            recovery,
+            clock,
+            exercise,
+            open_class,
+            open_draw,
+        })
+    }
 }
 
 /// Two invented lottery classes: one drawn last month that demo card 1's

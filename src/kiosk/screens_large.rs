@@ -5,21 +5,13 @@
 //! 「文字を大きく」 on the waiting screen.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use chrono::NaiveTime;
 
 use super::controller::{KioskConfig, KioskController};
-use super::screens::{OPEN_CLASS, SCREENSHOT_DAY, demo_classes};
+use super::screens::{OPEN_CLASS, SCREENSHOT_DAY, ScreensStore};
 use super::ui::{KioskUi, render_png};
-use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
-use crate::demo;
 use crate::error::{Error, Result};
-use crate::store::Policy;
 use crate::store::attendance::CheckInOutcome;
 use crate::store::lottery::ApplyOutcome;
-use crate::store::sessions::{NewSession, Program, SessionMode};
 
 /// Back to the waiting screen (the layout resets there), then
 /// 「文字を大きく」.
@@ -35,37 +27,15 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         .prefix("tsudoi-large-screens-")
         .tempdir()?;
     let today = SCREENSHOT_DAY;
-    let clock = Arc::new(FixedClock::jst(today, 10, 30));
-    let policy = Policy {
-        kdf: KdfParams::testing(),
-        ..Policy::default()
-    };
-    let spec = demo::DemoSpec {
-        residents: 40,
-        target_visits: 200,
-        ..demo::DemoSpec::year_ending(today, 2026)
-    };
-    let (mut store, manager, _, _recovery) = demo::create(
-        &scratch.path().join("large.db"),
-        demo::DEMO_PASSWORD,
-        &spec,
-        policy,
-        clock.clone(),
-    )?;
-    let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
-    let exercise = store.add_session(
-        &manager,
-        NewSession {
-            program: Program::Kaigo,
-            date: today,
-            start: t(10, 0),
-            end: t(11, 30),
-            title: "体操教室".into(),
-            capacity: None,
-            mode: SessionMode::Open,
-        },
-    )?;
-    let (open_class, open_draw) = demo_classes(&mut store, &manager, &clock, today)?;
+    let ScreensStore {
+        mut store,
+        manager,
+        clock,
+        exercise,
+        open_class,
+        open_draw,
+        ..
+    } = ScreensStore::create(&scratch.path().join("large.db"))?;
     store.sign_out(&manager)?;
     let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
         .map_err(|e| Error::Invalid(e.to_string()))?;
