@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::class_day::{CLASS, card, class_day};
+use common::class_day::{CLASS, class_day};
 use common::cli::text;
 use common::*;
 

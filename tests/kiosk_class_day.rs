@@ -18,7 +18,7 @@ use tsudoi::kiosk::flows::classes::adapter::Classes;
 use tsudoi::kiosk::flows::record::adapter::Record;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 
-use common::class_day::{CARDS, CLASS, ClassDay, card};
+use common::class_day::{CARDS, CLASS, ClassDay};
 use common::ui::{Running, labelled, open_record, press, sign_in, start_day};
 use common::*;
 

@@ -17,7 +17,6 @@ use tsudoi::kiosk::flows::classes::adapter::Classes;
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
 use tsudoi::store::lottery::ApplyOutcome;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
-use tsudoi_hw::{CardId, Technology};
 
 use common::ui::{labelled, press, sign_in};
 use common::*;
@@ -26,10 +25,6 @@ const CARD: &str = "04112233445566";
 const OTHER: &str = "04223344556677";
 const LARGE: &str = "文字を大きく";
 const BACK_TO_NORMAL: &str = "もとの大きさにもどす";
-
-fn card(hex: &str) -> CardId {
-    CardId::from_hex(Technology::Iso14443A, hex).unwrap()
-}
 
 fn person(f: &mut Fixture, name: &str, kana: &str, phone: &str, hex: &str) -> String {
     let id = f

@@ -16,7 +16,6 @@ use tsudoi::kiosk::flows::registration::adapter::Names;
 use tsudoi::kiosk::{KioskUi, Screen, Signal};
 use tsudoi::store::lottery::ApplyOutcome;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
-use tsudoi_hw::{CardId, Technology};
 
 use common::ui::{Running, labelled, open_record, press, sign_in, start_day};
 use common::*;
@@ -29,10 +28,6 @@ const UNKNOWN: &str = "04AABBCCDDEEFF";
 
 fn today() -> NaiveDate {
     date(2026, 11, 2)
-}
-
-fn card(hex: &str) -> CardId {
-    CardId::from_hex(Technology::Iso14443A, hex).unwrap()
 }
 
 fn person(f: &mut Fixture, name: &str, kana: &str, phone: &str, hex: &str) -> String {

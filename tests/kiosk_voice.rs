@@ -7,9 +7,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
 use i_slint_backend_testing::mock_elapsed_time;
@@ -20,32 +20,17 @@ use tsudoi::kiosk::flows::{checkin, classes};
 use tsudoi::kiosk::{KioskUi, Screen};
 use tsudoi::store::lottery::{ApplicationStatus, ClassResult};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
-use tsudoi_hw::voice::{Library, Speaker, Utterance, VoiceConfig, WavFileOut};
-use tsudoi_hw::{CardId, CardIdError, Technology};
+use tsudoi_hw::voice::{Library, Utterance, VoiceConfig, WavFileOut};
+use tsudoi_hw::{CardId, CardIdError};
 use zeroize::Zeroizing;
 
 use common::ui::{Running, labelled, press, start_day};
+use common::voice::{clips, full_volume, speaker_into, wait_written};
 use common::*;
 
 const KNOWN: &str = "04112233445566";
 const OTHER: &str = "04223344556677";
 const UNKNOWN: &str = "04AABBCCDDEEFF";
-
-fn assets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice")
-}
-
-fn card(hex: &str) -> CardId {
-    CardId::from_hex(Technology::Iso14443A, hex).unwrap()
-}
-
-/// The clips as recorded (volume 100 is no scaling), quiet mode off.
-fn loud() -> VoiceConfig {
-    VoiceConfig {
-        volume: 100,
-        ..VoiceConfig::default()
-    }
-}
 
 /// What the kiosk says, as files.
 struct Ears {
@@ -60,23 +45,14 @@ fn listen(ui: &KioskUi, config: VoiceConfig, paced: bool) -> Ears {
     if paced {
         out = out.paced();
     }
-    let speaker = Speaker::new(
-        Box::new(out.clone()),
-        Library::open(assets()).unwrap(),
-        config,
-    );
-    ui.with_controller(|c| c.set_speaker(speaker));
+    ui.with_controller(|c| c.set_speaker(speaker_into(&out, config)));
     Ears { out, _dir: dir }
 }
 
 impl Ears {
     /// Waits until `n` utterances have been written.
     fn wait(&self, n: usize) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.out.written().len() < n {
-            assert!(Instant::now() < deadline, "nothing more was said");
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        wait_written(&self.out, n);
     }
 
     /// After an action: the file of what it said (one new utterance, whole).
@@ -120,7 +96,7 @@ fn python(script: &str, args: &[String]) -> String {
 /// returns, per file, whether the frames are the same and the length in
 /// seconds.
 fn heard(cases: &[(PathBuf, Vec<&str>)]) -> Vec<(bool, f64)> {
-    let mut args = vec![assets().to_str().unwrap().to_owned()];
+    let mut args = vec![clips().to_str().unwrap().to_owned()];
     for (path, ids) in cases {
         args.push(format!("{}={}", path.display(), ids.join(",")));
     }
@@ -217,7 +193,7 @@ fn every_check_in_result_is_said_with_its_own_clips() {
     );
     let clock = f.clock.clone();
     let Running { ui, dir: _dir } = start_day(f);
-    let ears = listen(&ui, loud(), false);
+    let ears = listen(&ui, full_volume(), false);
     let screen = |s| assert_eq!(ui.ui_screen(), Some(s));
 
     let mut cases = Vec::new();
@@ -355,7 +331,7 @@ fn applying_to_a_class_says_the_result_and_the_first_date() {
         )
         .unwrap();
     let Running { ui, dir: _dir } = start_day(f);
-    let ears = listen(&ui, loud(), false);
+    let ears = listen(&ui, full_volume(), false);
     let mut cases = Vec::new();
 
     let prompt = open_classes(&ui, &ears, KNOWN);
@@ -389,7 +365,7 @@ fn a_class_closed_while_its_button_showed_is_said_closed() {
     f.clock.set(jst(date(2026, 11, 15), 20, 50));
     let clock = f.clock.clone();
     let Running { ui, dir: _dir } = start_day(f);
-    let ears = listen(&ui, loud(), false);
+    let ears = listen(&ui, full_volume(), false);
     open_classes(&ui, &ears, KNOWN);
     clock.set(jst(date(2026, 11, 16), 0, 5));
     let path = ears.said_after(|| press_class(&ui, "転倒予防教室"));
@@ -455,7 +431,7 @@ fn lottery_results_are_said_won_waitlisted_with_the_number_or_lost() {
         )
         .unwrap();
     let Running { ui, dir: _dir } = start_day(f);
-    let ears = listen(&ui, loud(), false);
+    let ears = listen(&ui, full_volume(), false);
     let mut cases = Vec::new();
     let mut statuses = Vec::new();
     for hex in &cards {
@@ -503,7 +479,7 @@ fn morning_with_one_resident(config: VoiceConfig) -> (Running, Ears) {
 fn quiet_mode_leaves_routine_phrases_out_and_says_the_rest() {
     let (Running { ui, dir: _dir }, ears) = morning_with_one_resident(VoiceConfig {
         quiet: true,
-        ..loud()
+        ..full_volume()
     });
     ears.silent_after(|| tap(&ui, Ok(card(KNOWN))));
     assert_eq!(ui.ui_screen(), Some(Screen::CheckedIn));
@@ -529,7 +505,7 @@ fn quiet_mode_leaves_routine_phrases_out_and_says_the_rest() {
 fn a_voice_turned_off_says_nothing() {
     let (Running { ui, dir: _dir }, ears) = morning_with_one_resident(VoiceConfig {
         enabled: false,
-        ..loud()
+        ..full_volume()
     });
     ears.silent_after(|| {
         tap(&ui, Ok(card(KNOWN)));
@@ -548,8 +524,8 @@ fn the_idle_reset_and_the_back_button_cut_the_sentence_off() {
     session(&mut f, day, (9, 0), (12, 0), None);
     let Running { ui, dir: _dir } = start_day(f);
     // Written in real time, as a loudspeaker plays.
-    let ears = listen(&ui, loud(), true);
-    let full = Library::open(assets())
+    let ears = listen(&ui, full_volume(), true);
+    let full = Library::open(clips())
         .unwrap()
         .compose(&Utterance::from(tsudoi_hw::voice::Phrase::UnknownCard), 1.0)
         .unwrap()

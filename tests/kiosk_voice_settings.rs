@@ -11,42 +11,25 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveTime;
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::ComponentHandle;
 use tsudoi::kiosk::flows::voice_settings::adapter::{VoiceSettings, VoiceSettingsTone};
-use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
+use tsudoi::kiosk::{KioskConfig, KioskUi, Screen};
 use tsudoi::store::Role;
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
-use tsudoi_hw::voice::{Library, Speaker, VoiceConfig, WavFileOut};
-use tsudoi_hw::{CardId, Technology};
+use tsudoi_hw::voice::WavFileOut;
 
-use common::ui::{labelled, press, sign_in};
+use common::ui::{labelled, on_panel, press, sign_in};
+use common::voice::{clips, full_volume, speaker_into, wait_written};
 use common::*;
 
 const KNOWN: &str = "04112233445566";
 const UNKNOWN: &str = "04AABBCCDDEEFF";
 const HANDLER: &str = "tori01";
 const OPERATOR: &str = "unei01";
-
-fn assets() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/voice")
-}
-
-fn card(hex: &str) -> CardId {
-    CardId::from_hex(Technology::Iso14443A, hex).unwrap()
-}
-
-/// The configuration file's `[voice]`: on, full volume (the clips as
-/// recorded), quiet mode off.
-fn configured() -> VoiceConfig {
-    VoiceConfig {
-        volume: 100,
-        ..VoiceConfig::default()
-    }
-}
 
 /// A kiosk on the store at `path`, 800×480, with a speaker writing what it
 /// says into `said` (as `tsudoi run` gives it one from `[voice]`).
@@ -55,34 +38,16 @@ fn kiosk(
     clock: std::sync::Arc<tsudoi::clock::FixedClock>,
     said: &Path,
 ) -> (KioskUi, WavFileOut) {
-    thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
-    if !STARTED.replace(true) {
-        i_slint_backend_testing::init_no_event_loop();
-    }
-    let store = reopen(path, clock);
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).unwrap();
-    ui.window().show().unwrap();
-    ui.window()
-        .window()
-        .set_size(slint::PhysicalSize::new(800, 480));
-    mock_elapsed_time(Duration::ZERO);
+    let ui = on_panel(reopen(path, clock), KioskConfig::default());
     let out = WavFileOut::new(said).unwrap();
-    let speaker = Speaker::new(
-        Box::new(out.clone()),
-        Library::open(assets()).unwrap(),
-        configured(),
-    );
-    ui.with_controller(|c| c.set_speaker(speaker));
+    // The configuration file's `[voice]`: on, at full volume.
+    ui.with_controller(|c| c.set_speaker(speaker_into(&out, full_volume())));
     (ui, out)
 }
 
 /// Waits for the `n`th file, then a moment more for anything after it.
 fn wait(out: &WavFileOut, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while out.written().len() < n {
-        assert!(Instant::now() < deadline, "nothing more was said");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    wait_written(out, n);
     std::thread::sleep(Duration::from_millis(30));
 }
 
@@ -105,7 +70,7 @@ fn tap(ui: &KioskUi, out: &WavFileOut, hex: &str) -> Option<PathBuf> {
 /// The loudness (RMS) of each file as Python's `wave` reads it, over that
 /// of `clip` as recorded.
 fn loudness(files: &[&Path], clip: &str) -> Vec<f64> {
-    let mut args = vec![assets().join(format!("{clip}.wav")).display().to_string()];
+    let mut args = vec![clips().join(format!("{clip}.wav")).display().to_string()];
     args.extend(files.iter().map(|f| f.display().to_string()));
     let out = Command::new("python3")
         .arg("-c")

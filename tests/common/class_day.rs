@@ -6,17 +6,12 @@ use chrono::{NaiveDate, NaiveTime};
 use tsudoi::clock::jst;
 use tsudoi::store::lottery::{ApplicationStatus, NewLotteryClass, Priority};
 use tsudoi::store::sessions::{NewSession, Program, SessionMode};
-use tsudoi_hw::{CardId, Technology};
 
 use super::*;
 #[allow(unused_imports)]
 use chrono::Datelike;
 
 pub const CLASS: &str = "転倒予防教室";
-
-pub fn card(hex: &str) -> CardId {
-    CardId::from_hex(Technology::Iso14443A, hex).unwrap()
-}
 
 fn at(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap()

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod media;
 pub mod storm;
 pub mod ui;
+pub mod voice;
 pub mod x11;
 
 use std::path::{Path, PathBuf};
@@ -204,4 +205,9 @@ pub fn add_ready_staff(
         store.change_password(&mut s, password).unwrap();
         store.sign_out(&s).unwrap();
     }
+}
+
+/// A test card (ISO 14443 A) by its identifier in hex.
+pub fn card(hex: &str) -> tsudoi_hw::CardId {
+    tsudoi_hw::CardId::from_hex(tsudoi_hw::Technology::Iso14443A, hex).unwrap()
 }

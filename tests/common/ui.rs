@@ -89,7 +89,12 @@ pub fn start_day(f: super::Fixture) -> Running {
 /// backend finds only controls in view), its clock at zero.
 pub fn on_panel(store: tsudoi::store::Store, config: tsudoi::kiosk::KioskConfig) -> KioskUi {
     use slint::ComponentHandle;
-    i_slint_backend_testing::init_no_event_loop();
+    // The testing backend is installed once a thread; a test may open the
+    // kiosk again (a restart) on the same thread.
+    thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if !STARTED.replace(true) {
+        i_slint_backend_testing::init_no_event_loop();
+    }
     let ui = KioskUi::new(tsudoi::kiosk::KioskController::new(store, config)).unwrap();
     ui.window().show().unwrap();
     ui.window()
