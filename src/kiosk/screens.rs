@@ -160,15 +160,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     clock.set(crate::clock::jst(today, 10, 50));
     ui.with_controller(|c| {
         c.cancel();
-        c.staff_start();
-        for k in NEW_STAFF.split("") {
-            c.key(k);
-        }
-        c.focus(super::Field::Second);
-        for k in NEW_STAFF_PASSWORD.split("") {
-            c.key(k);
-        }
-        c.submit();
+        sign_in(c, NEW_STAFF, NEW_STAFF_PASSWORD);
     });
     shot("15-staff-change-password")?;
     ui.with_controller(|c| {
@@ -729,7 +721,7 @@ pub(super) fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
 }
 
 /// From the waiting screen: staff sign in as `id`, typed key by key.
-fn sign_in(c: &mut KioskController, id: &str, password: &str) {
+pub(super) fn sign_in(c: &mut KioskController, id: &str, password: &str) {
     c.staff_start();
     for k in id.split("") {
         c.key(k);

@@ -197,17 +197,7 @@ fn render_in(
         files.push(path);
         Ok(())
     };
-    let sign_in = |c: &mut KioskController| {
-        c.staff_start();
-        for k in MANAGER.split("") {
-            c.key(k);
-        }
-        c.focus(super::Field::Second);
-        for k in PASSWORD.split("") {
-            c.key(k);
-        }
-        c.submit();
-    };
+    let sign_in = |c: &mut KioskController| super::screens::sign_in(c, MANAGER, PASSWORD);
     let rose = |c: &KioskController| -> String {
         c.groups()
             .meetings()

@@ -58,15 +58,7 @@ pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec
         Ok(())
     };
     ui.with_controller(|c| {
-        c.staff_start();
-        for k in MANAGER.split("") {
-            c.key(k);
-        }
-        c.focus(super::Field::Second);
-        for k in PASSWORD.split("") {
-            c.key(k);
-        }
-        c.submit();
+        super::screens::sign_in(c, MANAGER, PASSWORD);
         c.oversight_open();
     });
     shot("120-oversight-menu-voice")?;
