@@ -2,7 +2,10 @@
 # One AFL++ campaign on one fuzz target (README "Fuzzing"):
 #   scripts/fuzz.sh TARGET [EXECUTIONS]     (default 10,000,000 executions)
 # FUZZ_SECONDS=N stops the campaign after N seconds of fuzzing if the
-# executions are not done by then.
+# executions are not done by then. FUZZ_RESUME=1 continues the campaign left
+# in fuzz/out/TARGET (stopped, or capped by time) instead of starting again:
+# AFL++ reads its executions so far back from fuzzer_stats, so -E counts the
+# whole campaign.
 # Builds fuzz/ with afl.rs (`cargo afl`, stable toolchain) into fuzz/target,
 # fuzzes from fuzz/corpus/TARGET into fuzz/out/TARGET in persistent mode,
 # then prints executions, crashes and hangs, adds the new inputs (minimised
@@ -23,8 +26,17 @@ if [ -n "${BUILD_LOCK:-}" ]; then build=(flock "$BUILD_LOCK" "${build[@]}"); fi
 [ -n "${FUZZ_NO_BUILD:-}" ] || (cd fuzz && "${build[@]}")
 bin=fuzz/target/release/tsudoi-fuzz
 out=fuzz/out/$target
-rm -rf "$out"
-mkdir -p "$out"
+input=(-i "fuzz/corpus/$target")
+if [ -n "${FUZZ_RESUME:-}" ] && [ -f "$out/default/fuzzer_stats" ]; then
+  input=(-i -)
+  echo "$target: resuming at $(awk -F' *: *' '$1 == "execs_done" { print $2 }' "$out/default/fuzzer_stats") executions" >&2
+else
+  rm -rf "$out"
+  mkdir -p "$out"
+fi
+# The report and merge targets write their folders to a scratch directory
+# for every input: on tmpfs, not the disk.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 # No CPU binding (the cores are shared); crashes go to AFL, not to a core
 # dump handler; a stats line every few seconds instead of the screen.
 export AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
@@ -32,8 +44,8 @@ export AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHE
 start=$(date +%s)
 limit=()
 if [ -n "${FUZZ_SECONDS:-}" ]; then limit=(-V "$FUZZ_SECONDS"); fi
-nice -n 15 cargo afl fuzz -i "fuzz/corpus/$target" -o "$out" -E "$execs" "${limit[@]}" -t 2000 -m none \
-  -- "$bin" "$target" > "$out/fuzz.log" 2>&1 || { tail -n 30 "$out/fuzz.log" >&2; exit 1; }
+nice -n 15 cargo afl fuzz "${input[@]}" -o "$out" -E "$execs" "${limit[@]}" -t 2000 -m none \
+  -- "$bin" "$target" >> "$out/fuzz.log" 2>&1 || { tail -n 30 "$out/fuzz.log" >&2; exit 1; }
 seconds=$(( $(date +%s) - start ))
 stats=$out/default/fuzzer_stats
 get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
