@@ -35,8 +35,10 @@ else
   mkdir -p "$out"
 fi
 # The report and merge targets write their folders to a scratch directory
-# for every input: on tmpfs, not the disk.
-if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+# for every input: on tmpfs, not the disk (for the fuzzer only: afl-cmin
+# finds no coverage with its trace files there).
+scratch=${TMPDIR:-}
+if [ -z "$scratch" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then scratch=/dev/shm; fi
 # No CPU binding (the cores are shared); crashes go to AFL, not to a core
 # dump handler; a stats line every few seconds instead of the screen.
 export AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
@@ -44,7 +46,7 @@ export AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHE
 start=$(date +%s)
 limit=()
 if [ -n "${FUZZ_SECONDS:-}" ]; then limit=(-V "$FUZZ_SECONDS"); fi
-nice -n 15 cargo afl fuzz "${input[@]}" -o "$out" -E "$execs" "${limit[@]}" -t 2000 -m none \
+TMPDIR=${scratch:-/tmp} nice -n 15 cargo afl fuzz "${input[@]}" -o "$out" -E "$execs" "${limit[@]}" -t 2000 -m none \
   -- "$bin" "$target" >> "$out/fuzz.log" 2>&1 || { tail -n 30 "$out/fuzz.log" >&2; exit 1; }
 seconds=$(( $(date +%s) - start ))
 stats=$out/default/fuzzer_stats
@@ -66,6 +68,7 @@ min=$(mktemp -d)
 trap 'rm -rf "$min"' EXIT
 if nice -n 15 cargo afl cmin -i "$out/default/queue" -o "$min" -T 1 -- "$bin" "$target" > "$out/cmin.log" 2>&1; then
   for f in "$min"/*; do
+    [ -e "$f" ] || continue
     # afl-cmin links the files it keeps: one already in the corpus is the same file.
     dest=fuzz/corpus/$target/q-$(sha1sum "$f" | cut -c1-16)
     [ -e "$dest" ] || cp "$f" "$dest"
