@@ -9,8 +9,8 @@
 //! - [`ui`]: the window's shared `Kiosk` global (which flow shows, the title
 //!   bar, the keyboards) and the flows' adapters called in turn; also
 //!   headless rendering for screenshots and tests.
-//! - [`ui::setup`]: the first-start wizard (「はじめての設定」) when there is
-//!   no store yet.
+//! - [`flows::setup`]: the first-start wizard (「はじめての設定」) when there
+//!   is no store yet.
 //! - [`service`]: `READY=1` and watchdog pings for systemd.
 //! - [`voice`]: the kiosk's speaker (spoken guidance, docs/dev/voice.md).
 

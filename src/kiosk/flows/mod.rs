@@ -22,7 +22,11 @@
 //! with the name entry the record's corrections share). Every screen now
 //! belongs to a flow; the window's `Kiosk` global keeps only what they all
 //! share (which flow shows, the title bar, the on-screen keyboards). Built
-//! as a flow (issue 18): 「音声案内の設定」 ([`voice_settings`]).
+//! as a flow (issue 18): 「音声案内の設定」 ([`voice_settings`]). Moved from
+//! `controller/` last: 研修モード's banner and guide ([`training`], over
+//! every screen, so it has an adapter but no screen of its own) and
+//! 「はじめての設定」 ([`setup`], before any store exists: its own window
+//! adapter, no screen and no `ADAPTERS` line).
 
 pub mod checkin;
 pub mod classes;
@@ -35,8 +39,10 @@ pub mod record;
 pub mod registration;
 pub mod report;
 pub mod roster;
+pub mod setup;
 pub mod sign_in;
 pub mod today;
+pub mod training;
 pub mod voice_settings;
 
 use std::rc::Rc;
@@ -297,7 +303,7 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: voice_settings::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::training::wire,
-        refresh: crate::kiosk::ui::training::refresh,
+        wire: training::adapter::wire,
+        refresh: training::adapter::refresh,
     },
 ];

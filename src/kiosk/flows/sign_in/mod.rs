@@ -49,7 +49,7 @@ impl KioskController {
             self.clear_form();
             // Large text was for a resident; staff screens never use it.
             self.check_in.layout = Default::default();
-            self.training_request = false;
+            self.training.request = false;
             self.screen = Screen::StaffSignIn;
         }
     }
@@ -160,9 +160,9 @@ impl KioskController {
         match self.screen {
             Screen::StaffSignIn => {
                 self.clear_form();
-                self.training_request = false;
+                self.training.request = false;
                 // A training that just ended is not recorded without the sign-in.
-                self.training_pending = None;
+                self.training.pending = None;
                 self.go_waiting();
             }
             Screen::StaffChangePassword => self.sign_out(),
@@ -185,7 +185,7 @@ impl KioskController {
             self.sign_in.message = wording::FORMAT_UPGRADE.into();
             return;
         }
-        if self.training_request {
+        if self.training.request {
             self.training_sign_in(&id, &password);
             return;
         }
