@@ -9,7 +9,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, KioskController, Screen, Signal};
 use super::flows::{self, Flow};
 
-#[allow(clippy::all)]
+#[allow(clippy::all, missing_docs)]
 pub(in crate::kiosk) mod generated {
     slint::include_modules!();
 }
@@ -330,6 +330,7 @@ impl KioskUi {
         Ok(Self { window, shared })
     }
 
+    /// The kiosk's window (to show it, run its event loop, or render it).
     pub fn window(&self) -> &AppWindow {
         &self.window
     }

@@ -95,7 +95,11 @@ impl Default for KioskConfig {
 }
 
 impl KioskConfig {
+    /// The longest a resident screen may wait untouched: the privacy rule
+    /// that nobody's result stays for the next person to read.
     pub const MAX_RESIDENT_IDLE: Duration = Duration::from_secs(30);
+    /// The longest a staff screen may stay signed in untouched (15 minutes):
+    /// an unattended desk must lock.
     pub const MAX_STAFF_IDLE: Duration = Duration::from_secs(15 * 60);
 
     /// The configuration with every timeout inside its allowed range.
@@ -126,9 +130,13 @@ impl KioskConfig {
 /// A session as a row on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
+    /// The session's id in the store (what a check-in by hand records).
     pub id: String,
+    /// Its time as shown: 「10:00〜11:30」.
     pub time: String,
+    /// Its title as staff entered it.
     pub title: String,
+    /// Its program's label (体操, 囲碁 …).
     pub program: String,
     /// Head count, shown on staff screens only.
     pub count: u32,
@@ -239,26 +247,34 @@ impl KioskController {
         }
     }
 
+    /// The store the kiosk runs on (the practice store while training).
     pub fn store(&self) -> &Store {
         &self.store
     }
 
+    /// The store, to change it directly (the tests and the screenshots'
+    /// set-up; the screens go through the controller's actions).
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
     }
 
+    /// The timings and settings the kiosk runs with, already clamped.
     pub fn config(&self) -> &KioskConfig {
         &self.config
     }
 
+    /// The screen on show; its flow says which adapter draws it.
     pub fn screen(&self) -> Screen {
         self.screen
     }
 
+    /// Whether the card reader answers (else every screen shows the
+    /// reader banner).
     pub fn reader_connected(&self) -> bool {
         self.reader_connected
     }
 
+    /// The signed-in staff member's id, if anyone is signed in.
     pub fn staff_id(&self) -> Option<&str> {
         self.staff.as_ref().map(|s| s.staff_id())
     }
@@ -276,6 +292,8 @@ impl KioskController {
         &self.choices
     }
 
+    /// The line shown on 「今日の受付」 after something happened elsewhere
+    /// (a training recorded, no card keys yet); empty if none.
     pub fn staff_message(&self) -> &str {
         &self.staff_message
     }
@@ -401,6 +419,7 @@ impl KioskController {
         self.staff_message.clear();
     }
 
+    /// The reader thread reported that the reader went away or came back.
     pub fn on_reader_state(&mut self, connected: bool) {
         self.reader_connected = connected;
     }
@@ -422,6 +441,7 @@ impl KioskController {
         }
     }
 
+    /// 「一文字消す」 on the on-screen keyboard, for whichever flow types.
     pub fn backspace(&mut self) {
         if self.screen == Screen::StaffRegister {
             self.reg_backspace();
@@ -600,6 +620,7 @@ impl KioskController {
         self.with_name_entry(NameEntry::toggle_variants);
     }
 
+    /// The kanji candidates' next (`delta` 1) or previous (−1) page.
     pub fn name_page(&mut self, delta: i32) {
         self.with_name_entry(|e| e.page_step(delta));
     }

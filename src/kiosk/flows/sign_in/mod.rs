@@ -17,8 +17,10 @@ use crate::kiosk::controller::{KioskController, Screen};
 /// the same again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
+    /// The staff id (the new password on the password change).
     #[default]
     First,
+    /// The password (the new password again).
     Second,
 }
 
@@ -70,6 +72,8 @@ impl KioskController {
         &self.sign_in.message
     }
 
+    /// The first field as typed: the staff id (or the new password on the
+    /// password change; never shown as it is there).
     pub fn first_field(&self) -> &str {
         &self.sign_in.first
     }
@@ -88,22 +92,27 @@ impl KioskController {
         }
     }
 
+    /// Which of the form's two fields the keys type into.
     pub fn field(&self) -> Field {
         self.sign_in.field
     }
 
+    /// The letter keyboard types capitals.
     pub fn shifted(&self) -> bool {
         self.sign_in.shifted
     }
 
+    /// The letter keyboard shows its symbols.
     pub fn symbols(&self) -> bool {
         self.sign_in.symbols
     }
 
+    /// A field was tapped: the keys type into it.
     pub fn focus(&mut self, field: Field) {
         self.sign_in.field = field;
     }
 
+    /// The keyboard's shift key.
     pub fn toggle_shift(&mut self) {
         self.sign_in.shifted = !self.sign_in.shifted;
     }
