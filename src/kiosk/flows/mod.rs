@@ -5,7 +5,7 @@
 //! Japanese sentence it shows, `adapter.rs` the copy of its state into its
 //! own Slint global (`ui/<flow>.slint`) and the wiring of that global's
 //! callbacks. This file is the registry: [`Screen`] lists every screen with
-//! its flow (one line per screen), and [`ADAPTERS`] every flow's adapter
+//! its flow (one line per screen), and `ADAPTERS` every flow's adapter
 //! (one line per flow).
 //!
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow

@@ -10,7 +10,7 @@
 //! 「研修を終わる」 puts it back; the staff member signs in once more to write
 //! the record there.
 //!
-//! A flow of its own (issue 17): the state ([`TrainingState`], inside the
+//! A flow of its own (issue 17): the state (`TrainingState`, inside the
 //! controller) and the actions here, every sentence in [`wording`], and
 //! [`adapter`] copies the state into the `Training` global of
 //! `ui/training.slint` (the banner and the guide over whichever screen
