@@ -10,6 +10,9 @@
 //! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
 //! - [`bench`](mod@bench): the performance measurements in docs/dev/benchmarks.md.
 
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod bench;
 pub mod clock;
 pub mod config;

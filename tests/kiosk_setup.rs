@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
 use slint::{ComponentHandle, Model};
 use tsudoi::kiosk::controller::{SetupController, StoreCreator};
+use tsudoi::kiosk::flows::setup::adapter::{Setup, SetupStep, SetupUi};
 use tsudoi::kiosk::ui::AppWindow;
-use tsudoi::kiosk::ui::setup::{Setup, SetupStep, SetupUi};
 use tsudoi::kiosk::{KioskConfig, KioskController, KioskUi, Screen};
 use tsudoi::store::Store;
 

@@ -1273,7 +1273,7 @@ fn setup_then_kiosk(
     use std::cell::RefCell;
     use std::rc::Rc;
     use tsudoi::kiosk::controller::{SetupController, StoreCreator};
-    use tsudoi::kiosk::ui::setup::SetupUi;
+    use tsudoi::kiosk::flows::setup::adapter::SetupUi;
     use tsudoi::kiosk::{KioskController, KioskUi};
 
     // The journal's record of why the wizard shows (no personal data).

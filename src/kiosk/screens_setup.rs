@@ -8,8 +8,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::controller::{Created, Field, SetupController, StoreMaker};
+use super::flows::setup::adapter::SetupUi;
 use super::ui::render_png;
-use super::ui::setup::SetupUi;
 use crate::error::{Error, Result};
 
 /// Invented: never a real key.

@@ -9,10 +9,7 @@ use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use super::controller::{self, KioskController, Screen, Signal};
 use super::flows::{self, Flow};
 
-pub mod setup;
-pub mod training;
-
-#[allow(clippy::all)]
+#[allow(clippy::all, missing_docs)]
 pub(in crate::kiosk) mod generated {
     slint::include_modules!();
 }
@@ -264,7 +261,7 @@ impl KioskUi {
     }
 
     /// The kiosk in a window that exists already: the one the first-start
-    /// wizard ([`setup::SetupUi`]) showed. Every `Kiosk` callback is wired
+    /// wizard ([`SetupUi`](crate::kiosk::flows::setup::adapter::SetupUi)) showed. Every `Kiosk` callback is wired
     /// anew, replacing the wizard's.
     pub fn with_window(
         window: AppWindow,
@@ -333,6 +330,7 @@ impl KioskUi {
         Ok(Self { window, shared })
     }
 
+    /// The kiosk's window (to show it, run its event loop, or render it).
     pub fn window(&self) -> &AppWindow {
         &self.window
     }

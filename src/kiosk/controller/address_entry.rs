@@ -21,7 +21,9 @@ pub enum AddressStep {
 /// Which number field the digit pad types into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberField {
+    /// 番地: 丁目, 番, 号 as the ID card writes them ("3-2-1").
     Block,
+    /// The room number (optional).
     Room,
 }
 
@@ -29,11 +31,15 @@ pub enum NumberField {
 pub struct AddressEntry {
     /// Ward and town, e.g. "新宿区西新宿", from the postal code on record.
     pub town: String,
+    /// The step on screen: the numbers, or the building.
     pub step: AddressStep,
+    /// Which of the block numbers the number keys type into.
     pub field: NumberField,
     /// "3-2-1": 丁目, 番, 号 as the ID card writes them.
     pub block: Zeroizing<String>,
+    /// The room number as typed (personal: zeroized).
     pub room: Zeroizing<String>,
+    /// The building's name, typed in kana and picked in kanji like a name.
     pub building: NameEntry,
 }
 
@@ -41,6 +47,8 @@ const MAX_BLOCK: usize = 20;
 const MAX_ROOM: usize = 10;
 
 impl AddressEntry {
+    /// An entry for an address in `town` (one of the ward's towns),
+    /// starting at its block numbers.
     pub fn new(town: String) -> Self {
         Self {
             town,
@@ -77,6 +85,7 @@ impl AddressEntry {
         }
     }
 
+    /// A number field was tapped: the keys type into it.
     pub fn focus(&mut self, field: NumberField) {
         self.field = field;
     }

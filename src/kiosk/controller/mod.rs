@@ -11,27 +11,25 @@ mod address_entry;
 pub(in crate::kiosk) mod keys;
 // The name entry lives with the registration flow; the record's
 // corrections use it from here too.
-pub(in crate::kiosk) use crate::kiosk::flows::registration::name_entry;
-mod setup;
-mod training;
 pub use crate::kiosk::flows::disclosure::{Disclose, DiscloseStep};
 pub use crate::kiosk::flows::erasure::{Erasure, ErasureStep, RECOVERY_KEY_CHARS};
 pub use crate::kiosk::flows::oversight::retention::{DUE_ROWS, Retention, RetentionStep};
 pub use crate::kiosk::flows::oversight::{
     INCIDENT_BUTTONS, IncidentForm, IncidentStep, Oversight, SUMMARY_LINES,
 };
+pub(in crate::kiosk) use crate::kiosk::flows::registration::name_entry;
 pub use crate::kiosk::flows::registration::{DatePart, Registration, Step as RegStep};
 pub use crate::kiosk::flows::report::{
     CellKind, ChartBar, ChartWeek, LedgerRow, MonthReport, PreviewCell, PreviewColumn,
     PreviewTable, ReportStep, Transfer, UsbExport, Written,
 };
 pub use crate::kiosk::flows::report::{LEDGER_PURPOSE, LEDGER_ROWS, PURPOSES, TABLE_ROWS};
-pub use address_entry::{AddressEntry, AddressStep, NumberField};
-pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
-pub use setup::{
+pub use crate::kiosk::flows::setup::{
     CreateJob, Created, SITE_MAX_CHARS, SetupController, SetupStep, StoreCreator, StoreMaker,
 };
-pub use training::TrainingResult;
+pub use crate::kiosk::flows::training::TrainingResult;
+pub use address_entry::{AddressEntry, AddressStep, NumberField};
+pub use name_entry::{CANDIDATES_PER_PAGE, NameEntry};
 
 pub(in crate::kiosk) use keys::step_page;
 
@@ -97,7 +95,11 @@ impl Default for KioskConfig {
 }
 
 impl KioskConfig {
+    /// The longest a resident screen may wait untouched: the privacy rule
+    /// that nobody's result stays for the next person to read.
     pub const MAX_RESIDENT_IDLE: Duration = Duration::from_secs(30);
+    /// The longest a staff screen may stay signed in untouched (15 minutes):
+    /// an unattended desk must lock.
     pub const MAX_STAFF_IDLE: Duration = Duration::from_secs(15 * 60);
 
     /// The configuration with every timeout inside its allowed range.
@@ -128,9 +130,13 @@ impl KioskConfig {
 /// A session as a row on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
+    /// The session's id in the store (what a check-in by hand records).
     pub id: String,
+    /// Its time as shown: 「10:00〜11:30」.
     pub time: String,
+    /// Its title as staff entered it.
     pub title: String,
+    /// Its program's label (体操, 囲碁 …).
     pub program: String,
     /// Head count, shown on staff screens only.
     pub count: u32,
@@ -179,22 +185,9 @@ pub struct KioskController {
     pub(in crate::kiosk) erasure: Option<Erasure>,
     /// Once the store is erased, what every screen says (empty before).
     pub(in crate::kiosk) erased: Vec<String>,
-    /// 研修モード: the practice under way (after `store`, so the practice
-    /// store closes before its folder is removed).
-    pub(in crate::kiosk) training: Option<crate::training::Practice>,
-    /// The real store while training runs on a practice store at this kiosk.
-    pub(in crate::kiosk) parked: Option<Store>,
-    /// The sign-in form was opened by 「研修モード」.
-    pub(in crate::kiosk) training_request: bool,
-    /// The training guide is shown over the current screen.
-    pub(in crate::kiosk) guide_open: bool,
-    /// The guide shows the staff manual's chapters (to mark those read)
-    /// instead of the exercises.
-    pub(in crate::kiosk) chapters_open: bool,
-    /// A training that ended at this kiosk, to record at the trainee's sign-in.
-    pub(in crate::kiosk) training_pending: Option<TrainingResult>,
-    /// A training that ended under `tsudoi training`.
-    pub(in crate::kiosk) training_result: Option<TrainingResult>,
+    /// 研修モード ([`crate::kiosk::flows::training`]; after `store`, so the
+    /// practice store closes before its folder is removed).
+    pub(in crate::kiosk) training: crate::kiosk::flows::training::TrainingState,
     /// Spoken guidance ([`crate::kiosk::voice`]); `None`: silent.
     pub(in crate::kiosk) voice: Option<tsudoi_hw::voice::Speaker>,
     /// 「音声案内の設定」 while it is open ([`crate::kiosk::flows::voice_settings`]).
@@ -248,38 +241,40 @@ impl KioskController {
             incident: None,
             erasure: None,
             erased: Vec::new(),
-            training: None,
-            parked: None,
-            training_request: false,
-            guide_open: false,
-            chapters_open: false,
-            training_pending: None,
-            training_result: None,
+            training: Default::default(),
             voice: None,
             voice_settings: None,
         }
     }
 
+    /// The store the kiosk runs on (the practice store while training).
     pub fn store(&self) -> &Store {
         &self.store
     }
 
+    /// The store, to change it directly (the tests and the screenshots'
+    /// set-up; the screens go through the controller's actions).
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
     }
 
+    /// The timings and settings the kiosk runs with, already clamped.
     pub fn config(&self) -> &KioskConfig {
         &self.config
     }
 
+    /// The screen on show; its flow says which adapter draws it.
     pub fn screen(&self) -> Screen {
         self.screen
     }
 
+    /// Whether the card reader answers (else every screen shows the
+    /// reader banner).
     pub fn reader_connected(&self) -> bool {
         self.reader_connected
     }
 
+    /// The signed-in staff member's id, if anyone is signed in.
     pub fn staff_id(&self) -> Option<&str> {
         self.staff.as_ref().map(|s| s.staff_id())
     }
@@ -297,6 +292,8 @@ impl KioskController {
         &self.choices
     }
 
+    /// The line shown on 「今日の受付」 after something happened elsewhere
+    /// (a training recorded, no card keys yet); empty if none.
     pub fn staff_message(&self) -> &str {
         &self.staff_message
     }
@@ -331,7 +328,7 @@ impl KioskController {
     /// 準備中 until a staff member signs in again. Returns whether that
     /// happened now.
     pub(in crate::kiosk) fn end_of_day(&mut self) -> bool {
-        if let Some(real) = self.parked.as_mut() {
+        if let Some(real) = self.training.parked.as_mut() {
             // The real store's keys leave at closing time even while it is
             // parked behind a training.
             let _ = real.drop_expired_keys(self.config.closing_time);
@@ -353,13 +350,13 @@ impl KioskController {
 
     /// How long the current screen may stay untouched, if it times out at all.
     pub fn timeout(&self) -> Option<Duration> {
-        if self.guide_open {
+        if self.training.guide.is_open() {
             return Some(self.config.staff_idle);
         }
         match self.screen {
             // Training left running at the kiosk ends by itself, so that the
             // residents' card taps reach the real store again.
-            Screen::Locked | Screen::Waiting if self.parked.is_some() => {
+            Screen::Locked | Screen::Waiting if self.training.parked.is_some() => {
                 Some(self.config.staff_idle)
             }
             // 「文字を大きく」 pressed and no card came: the idle reset
@@ -377,11 +374,10 @@ impl KioskController {
     /// The timeout of [`Self::timeout`] ran out: resident screens return to
     /// waiting, staff screens sign out and return to the resident screens.
     pub fn on_timeout(&mut self) {
-        let guide_was_open = self.guide_open;
-        self.guide_open = false;
-        self.chapters_open = false;
+        let guide_was_open = self.training.guide.is_open();
+        self.training.guide.close();
         if !guide_was_open
-            && self.parked.is_some()
+            && self.training.parked.is_some()
             && matches!(self.screen, Screen::Locked | Screen::Waiting)
         {
             self.training_end_idle();
@@ -423,6 +419,7 @@ impl KioskController {
         self.staff_message.clear();
     }
 
+    /// The reader thread reported that the reader went away or came back.
     pub fn on_reader_state(&mut self, connected: bool) {
         self.reader_connected = connected;
     }
@@ -444,6 +441,7 @@ impl KioskController {
         }
     }
 
+    /// 「一文字消す」 on the on-screen keyboard, for whichever flow types.
     pub fn backspace(&mut self) {
         if self.screen == Screen::StaffRegister {
             self.reg_backspace();
@@ -622,6 +620,7 @@ impl KioskController {
         self.with_name_entry(NameEntry::toggle_variants);
     }
 
+    /// The kanji candidates' next (`delta` 1) or previous (−1) page.
     pub fn name_page(&mut self, delta: i32) {
         self.with_name_entry(|e| e.page_step(delta));
     }

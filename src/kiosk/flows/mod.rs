@@ -5,7 +5,7 @@
 //! Japanese sentence it shows, `adapter.rs` the copy of its state into its
 //! own Slint global (`ui/<flow>.slint`) and the wiring of that global's
 //! callbacks. This file is the registry: [`Screen`] lists every screen with
-//! its flow (one line per screen), and [`ADAPTERS`] every flow's adapter
+//! its flow (one line per screen), and `ADAPTERS` every flow's adapter
 //! (one line per flow).
 //!
 //! Moved so far (issue 17, phase 1): the waiting and check-in flow
@@ -22,7 +22,11 @@
 //! with the name entry the record's corrections share). Every screen now
 //! belongs to a flow; the window's `Kiosk` global keeps only what they all
 //! share (which flow shows, the title bar, the on-screen keyboards). Built
-//! as a flow (issue 18): 「音声案内の設定」 ([`voice_settings`]).
+//! as a flow (issue 18): 「音声案内の設定」 ([`voice_settings`]). Moved from
+//! `controller/` last: 研修モード's banner and guide ([`training`], over
+//! every screen, so it has an adapter but no screen of its own) and
+//! 「はじめての設定」 ([`setup`], before any store exists: its own window
+//! adapter, no screen and no `ADAPTERS` line).
 
 pub mod checkin;
 pub mod classes;
@@ -35,8 +39,10 @@ pub mod record;
 pub mod registration;
 pub mod report;
 pub mod roster;
+pub mod setup;
 pub mod sign_in;
 pub mod today;
+pub mod training;
 pub mod voice_settings;
 
 use std::rc::Rc;
@@ -141,15 +147,27 @@ macro_rules! screens {
 screens! {
     /// The store is locked: a staff member must sign in to start the day.
     Locked => CheckIn,
+    /// Waiting for a card: the day's sessions, 「カードをタッチしてください」.
     Waiting => CheckIn,
+    /// Why the kiosk records a visit and what it keeps (利用目的), one tap
+    /// from waiting.
     Purpose => CheckIn,
+    /// The tap recorded the check-in: the name (own name only) and the session.
     CheckedIn => CheckIn,
+    /// This card was already checked in to that session today.
     AlreadyCheckedIn => CheckIn,
+    /// No one has registered this card: staff register it at the desk.
     UnknownCard => CheckIn,
+    /// The holder's ID must be checked again before the next check-in.
     ReverificationDue => CheckIn,
+    /// The holder is not eligible (age, address) for the session.
     NotEligible => CheckIn,
+    /// The session has no seat left.
     SessionFull => CheckIn,
+    /// No session is open for check-in now.
     NoSession => CheckIn,
+    /// The card could not be read as a card (a phone's random id, a
+    /// misread): tap again or use another card.
     CardError => CheckIn,
     /// The store failed during a resident's tap (a disk or database error):
     /// 「係の者をお呼びください」, the attention light, a log line.
@@ -157,6 +175,7 @@ screens! {
     /// The clock was found behind the store's latest time at start-up: no
     /// check-in is recorded until staff confirm the time (`tsudoi clock confirm`).
     ClockUnconfirmed => CheckIn,
+    /// A tap while several sessions are open: which one the resident came for.
     ChooseSession => CheckIn,
     /// A lottery class is running and the card holder holds no seat in it.
     NoSeat => CheckIn,
@@ -170,7 +189,9 @@ screens! {
     ClassNeedsAddress => Classes,
     /// An application was refused (duplicate, not eligible, closed, other class).
     ClassRefused => Classes,
+    /// The staff sign-in: staff id and password.
     StaffSignIn => SignIn,
+    /// The first sign-in's password change (new password twice).
     StaffChangePassword => SignIn,
     /// The staff sign-in that ends representative mode (「スタッフにもどす」);
     /// 「やめる」 returns to the representative's list.
@@ -189,12 +210,17 @@ screens! {
     /// 「名簿の取り込み」: the files on the stick, a file's problems or its
     /// differences, the import.
     StaffRoster => Roster,
+    /// 「今日の受付」: the staff home screen, today's sessions and counts.
     StaffToday => Today,
+    /// Adding a session for today, step by step.
     StaffAddSession => Today,
     /// 「新しい方の登録」, step by step (also 「本人確認をやり直す」).
     StaffRegister => Registration,
+    /// Finding a person's record by furigana, phone or card.
     StaffSearch => Record,
+    /// A person's record at the desk: what is on file, and what can be done.
     StaffRecord => Record,
+    /// Correcting one field of the record (name, phone, address …).
     StaffCorrect => Record,
     /// 「直す・消す」 on a record: which field to correct, or delete.
     StaffEditMenu => Record,
@@ -233,7 +259,10 @@ impl Screen {
 /// A flow's adapter: copies the controller's state into the flow's Slint
 /// global, and wires that global's callbacks to the controller.
 pub(in crate::kiosk) struct Adapter {
+    /// Sets the global's fixed words and connects its callbacks, once per
+    /// window.
     pub wire: fn(&AppWindow, &Rc<Shared>),
+    /// Copies the controller's state into the global after every action.
     pub refresh: fn(&AppWindow, &KioskController),
 }
 
@@ -297,7 +326,7 @@ pub(in crate::kiosk) const ADAPTERS: &[Adapter] = &[
         refresh: voice_settings::adapter::refresh,
     },
     Adapter {
-        wire: crate::kiosk::ui::training::wire,
-        refresh: crate::kiosk::ui::training::refresh,
+        wire: training::adapter::wire,
+        refresh: training::adapter::refresh,
     },
 ];

@@ -42,8 +42,10 @@ pub const WAITING_ROWS_LARGE: usize = 2;
 /// Staff screens never use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ResidentLayout {
+    /// The usual type sizes.
     #[default]
     Normal,
+    /// 「文字を大きく」: larger type, fewer words per screen.
     Large,
 }
 
@@ -66,19 +68,30 @@ pub struct WaitingList {
 /// alone: the kana is personal data and never reaches a log.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// Recorded: whose check-in, to which session.
     CheckedIn {
+        /// The card holder's name in kana, shown to them alone.
         kana: Zeroizing<String>,
+        /// The session they were checked in to.
         session_title: String,
     },
+    /// The card was already checked in to the session today.
     AlreadyCheckedIn {
+        /// The card holder's name in kana.
         kana: Zeroizing<String>,
+        /// The session they are checked in to.
         session_title: String,
     },
+    /// No one has registered the card.
     UnknownCard,
+    /// The holder's ID must be checked again at the desk first.
     ReverificationDue,
+    /// Too young for the space today.
     NotEligible {
+        /// The day the holder reaches the minimum age.
         reaches_age_on: NaiveDate,
     },
+    /// The session has no seat left.
     SessionFull,
     /// Nothing is open for check-in now.
     NoSession,
@@ -90,7 +103,9 @@ pub enum Outcome {
     ClockUnconfirmed,
     /// A lottery class is running and the card holder holds no seat in it.
     NoSeat {
+        /// The class that is running.
         class_title: String,
+        /// The holder's place on its waiting list, if they have one.
         waiting_rank: Option<u32>,
     },
 }
@@ -201,9 +216,14 @@ impl Outcome {
 /// The result screen's colours: done, done before, see staff, refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
+    /// Checked in: green.
     Ok,
+    /// Already checked in: nothing new, nothing wrong.
     Again,
+    /// See staff or try later (an unknown card, an ID to check again, no
+    /// session, a fault, no seat).
     Warn,
+    /// Refused (not eligible, full, a card that cannot be used).
     Stop,
 }
 
@@ -247,8 +267,11 @@ pub enum Tap {
     /// running now that the holder has no seat in (its title and the
     /// holder's place on the waiting list).
     Choose {
+        /// The card holder's record (checked in once they choose).
         participant_id: String,
+        /// The open sessions to choose from.
         choices: Vec<SessionRow>,
+        /// The class without a seat for the holder, if one is running.
         notice: Option<(String, Option<u32>)>,
     },
     /// The store failed: what failed (for the log) and the error. The
@@ -416,6 +439,7 @@ impl KioskController {
         }
     }
 
+    /// The purpose screen's text (利用目的), in the layout the resident chose.
     pub fn purpose_text(&self) -> &'static str {
         match self.check_in.layout {
             ResidentLayout::Normal => wording::PURPOSE,

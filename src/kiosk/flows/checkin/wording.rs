@@ -22,12 +22,15 @@ pub struct Words {
     pub staff: &'static str,
     /// … its accessible label, and the 準備中 screen's button.
     pub sign_in: &'static str,
+    /// The 準備中 screen's heading (the store is locked until a staff sign-in).
     pub locked: &'static str,
+    /// What the 準備中 screen asks of staff.
     pub locked_hint: &'static str,
     /// 研修モード on the 準備中 screen.
     pub training: &'static str,
     /// The accessible label of the card holder's name on a result.
     pub name: &'static str,
+    /// Leaves a result screen before its timeout.
     pub back: &'static str,
     /// The accessible label of the notice above the choices.
     pub notice: &'static str,
@@ -126,12 +129,15 @@ pub fn choose_notice(class_title: &str, waiting_rank: Option<u32>) -> String {
 /// activity, and what to do. No `Debug`: it holds the card holder's name.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ResultText {
+    /// The result's colour ([`Tone`]).
     pub tone: Tone,
+    /// The result in a few big words (「受付しました」 …).
     pub headline: &'static str,
     /// 「… さん」 on a check-in, else empty.
     pub name: Zeroizing<String>,
     /// The activity or class, else empty.
     pub detail: String,
+    /// What to do next, in a sentence.
     pub message: String,
 }
 

@@ -47,17 +47,22 @@ pub const SHEET_ROWS: usize = 5;
 /// A class taking applications, as data (its words: [`wording::class_text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassRow {
+    /// The class's id in the store (what an application names).
     pub id: String,
+    /// The class's title as staff entered it.
     pub title: String,
     /// The session dates, earliest first.
     pub session_dates: Vec<NaiveDate>,
+    /// How many seats the draw fills.
     pub capacity: u32,
+    /// The last day to apply.
     pub apply_until: NaiveDate,
     /// The draw date, shown again after applying.
     pub draw_on: NaiveDate,
 }
 
 impl ClassRow {
+    /// The row of a class the store holds.
     pub fn new(c: &LotteryClass) -> Self {
         ClassRow {
             id: c.id.clone(),
@@ -77,25 +82,36 @@ pub enum Outcome {
     /// Recorded: the entry number in big type and the draw date; the
     /// class's first date is said aloud (「受け付けました。…から。」).
     Applied {
+        /// The entry number, shown big (it names the application at the draw).
         entry_number: u32,
+        /// The draw's date.
         draw_on: NaiveDate,
+        /// The class's first date, if it has one.
         starts_on: Option<NaiveDate>,
     },
     /// The first application needs the address: staff take it at the desk.
     NeedsAddress,
     /// Already applied to this class; nothing changed.
-    Duplicate { entry_number: u32 },
+    Duplicate {
+        /// The entry number of the application made before.
+        entry_number: u32,
+    },
     /// Under the minimum age on one of the session dates (`None`: the age
     /// is not known, the identity must be checked at the desk).
     NotEligible {
+        /// The session date the person is too young on.
         session_date: NaiveDate,
+        /// The day they reach the minimum age, if known.
         reaches_age_on: Option<NaiveDate>,
     },
     /// Not taking applications.
     Closed,
     /// One application per term among classes of this kind, and the person
     /// has applied to another.
-    OtherClass { other_title: String },
+    OtherClass {
+        /// The class applied to already.
+        other_title: String,
+    },
 }
 
 impl Outcome {
@@ -199,7 +215,9 @@ impl ClassStore for Store {
 pub enum Step {
     /// The card holder's results and the open classes: the class list.
     List {
+        /// The card holder's results (当選, 補欠 …).
         results: Vec<ClassResult>,
+        /// The classes taking applications.
         classes: Vec<ClassRow>,
     },
     /// An application's result screen.
@@ -252,11 +270,15 @@ pub fn apply(store: &mut impl ClassStore, card: &CardId, class: &ClassRow) -> St
 /// open classes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassPage<'a> {
+    /// The card holder's results on this page (当選, 補欠 …).
     pub results: &'a [ClassResult],
+    /// The open classes on this page.
     pub classes: &'a [ClassRow],
     /// "1/2" when there is more than one page, else empty.
     pub page: String,
+    /// Whether a page comes before this one (「前へ」 shows).
     pub has_prev: bool,
+    /// Whether a page comes after this one (「次へ」 shows).
     pub has_next: bool,
     /// Whether the line about the classes ([`wording::list_prompt`])
     /// belongs on this page.
@@ -265,7 +287,9 @@ pub struct ClassPage<'a> {
 
 /// The open attendance sheet and its page. Dropped when staff leave it.
 pub struct SheetView {
+    /// The class's attendance sheet as the store made it.
     pub sheet: AttendanceSheet,
+    /// The page on screen, from 0.
     pub page: usize,
 }
 

@@ -16,28 +16,39 @@ use crate::store::lottery::{ApplicationStatus, ApplyOutcome, ClassResult};
 /// find controls by these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Words {
-    /// Class mode: the big line, and what the tap will show.
+    /// Class mode's big line: touch the card.
     pub card: &'static str,
+    /// What the tap will show, under the big line.
     pub card_hint: &'static str,
+    /// Leaves class mode, or a result, back to the previous screen.
     pub back: &'static str,
     /// Above the card holder's results.
     pub results: &'static str,
-    /// The class list's page buttons, their accessible labels, and the
-    /// page number's label.
+    /// The class list's previous-page button.
     pub prev: &'static str,
+    /// Read out for the previous-page button.
     pub prev_label: &'static str,
+    /// The class list's next-page button.
     pub next: &'static str,
+    /// Read out for the next-page button.
     pub next_label: &'static str,
+    /// Read out for the page number.
     pub page: &'static str,
-    /// Accessible labels of the applied screen's headline and number.
+    /// Read out for the applied screen's headline.
     pub applied: &'static str,
+    /// Read out for the entry number on the applied screen.
     pub entry: &'static str,
-    /// The attendance sheet: its summary's label, the empty sheet, the page buttons.
+    /// Read out for the attendance sheet's summary line.
     pub sheet_summary: &'static str,
+    /// The attendance sheet with nobody on it.
     pub sheet_empty: &'static str,
+    /// The sheet's previous-page button.
     pub sheet_prev: &'static str,
+    /// Read out for the sheet's previous-page button.
     pub sheet_prev_label: &'static str,
+    /// The sheet's next-page button.
     pub sheet_next: &'static str,
+    /// Read out for the sheet's next-page button.
     pub sheet_next_label: &'static str,
 }
 
@@ -165,6 +176,7 @@ pub struct OutcomeText {
     pub entry: String,
     /// The entry number alone (the number's accessible value), or empty.
     pub entry_number: String,
+    /// What to do next, in a sentence.
     pub message: String,
 }
 

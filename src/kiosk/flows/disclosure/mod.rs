@@ -33,6 +33,7 @@ pub enum DiscloseStep {
 /// The disclosure screen's state.
 #[derive(Debug, Clone)]
 pub struct Disclose {
+    /// Where the disclosure is: a stick to insert, ready, written, or failed.
     pub step: DiscloseStep,
     /// The one stick found.
     pub medium: Option<Medium>,

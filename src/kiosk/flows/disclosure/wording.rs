@@ -4,20 +4,27 @@ use super::{Disclose, DiscloseStep};
 use crate::error::Error;
 use crate::report::media::Medium;
 
+/// Leaves the screen, back to the record.
 pub const BACK: &str = "もどる";
+/// Looks for USB sticks again.
 pub const SCAN: &str = "もう一度さがす";
+/// Writes the disclosure PDF to the one stick found.
 pub const WRITE: &str = "書き出す";
 /// The write button for screen readers.
 pub const WRITE_LABEL: &str = "開示用PDFを書き出す";
 /// The header of the screen.
 pub const TITLE: &str = "開示用のPDFをUSBメモリに書き出す";
 
+/// No USB stick was found.
 pub const NO_STICK: &str =
     "USBメモリが見つかりません。差し込んで「もう一度さがす」を押してください。";
+/// More than one stick: the PDF must go to exactly one.
 pub const MANY_STICKS: &str =
     "USBメモリが2本以上あります。1本だけにして「もう一度さがす」を押してください。";
+/// The stick went away before or while writing.
 pub const REMOVED: &str = "USBメモリが抜かれました。差し込んで「もう一度さがす」を押してください。";
 
+/// The PDF could not be written; `e` says why.
 pub fn not_written(e: &Error) -> String {
     format!("書き出せませんでした。{e}")
 }

@@ -50,6 +50,7 @@ pub enum ErasureStep {
 
 /// The erasure screen's state: counts, a month, a stick's name.
 pub struct Erasure {
+    /// Where the erasure is, step by step.
     pub step: ErasureStep,
     /// 「参加者の記録：41件」, one per kind.
     pub counts: Vec<String>,
@@ -78,7 +79,9 @@ pub trait ErasureStore {
 
 /// The store with the signed-in manager.
 pub struct ManagerErasure<'a> {
+    /// The store the flow reads.
     pub store: &'a Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 

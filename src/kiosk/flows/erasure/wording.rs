@@ -11,22 +11,37 @@ pub const ERASED_TITLE: &str = "消去しました";
 
 /// The words the screens show as they are.
 pub struct Words {
+    /// Back to 「事故・点検」 before anything is typed.
     pub back: &'static str,
+    /// Stops the erasure once it has begun (nothing is erased).
     pub cancel: &'static str,
+    /// Read out for [`Words::cancel`]: that nothing is erased.
     pub cancel_label: &'static str,
+    /// Writes the ward's roster back to a stick before erasing.
     pub return_roster: &'static str,
+    /// Read out for [`Words::return_roster`].
     pub return_roster_label: &'static str,
+    /// On from the plan to typing the recovery key.
     pub next: &'static str,
+    /// The recovery-key keyboard's backspace key.
     pub backspace: &'static str,
+    /// Read out for [`Words::backspace`].
     pub backspace_label: &'static str,
+    /// Checks the typed recovery key.
     pub check_key: &'static str,
+    /// Read out for [`Words::check_key`].
     pub check_key_label: &'static str,
+    /// The first of the two presses that erase.
     pub erase: &'static str,
+    /// The second press: the erasure runs.
     pub erase_again: &'static str,
+    /// Looks for USB sticks again.
     pub scan: &'static str,
+    /// Erases and writes the erasure certificate to the stick.
     pub run: &'static str,
 }
 
+/// The screens' fixed words.
 pub const WORDS: Words = Words {
     back: "もどる",
     cancel: "やめる",
@@ -112,34 +127,43 @@ pub fn lines(e: &Erasure) -> Vec<String> {
     }
 }
 
+/// The plan could not be counted; `e` says why.
 pub fn not_counted(e: &Error) -> String {
     format!("消去する件数を数えられませんでした。{e}")
 }
 
+/// Whether the month's report is done could not be told; `e` says why.
 pub fn report_unknown(e: &Error) -> String {
     format!("月次報告を確かめられませんでした。{e}")
 }
 
+/// The store refused to erase (wrong key, a report due …); `e` says why.
 pub fn refused(e: &Error) -> String {
     format!("消去できません。{e}")
 }
 
+/// The erasure failed while running; `e` says why.
 pub fn not_erased(e: &Error) -> String {
     format!("消去できませんでした。{e}")
 }
 
+/// The roster cannot be returned: no ward key to encrypt it to.
 pub const NO_WARD_KEY: &str = "区の公開鍵が設定されていないので、名簿を書き出せません。設定ファイルの [report] ward_public_key に区の公開鍵（age1 で始まる）を入れてもらってください。名簿は暗号化せずには書き出しません。";
+/// 「名簿を区に返す」 with no stick (or more than one).
 pub const NO_STICK_FOR_ROSTER: &str =
     "USBメモリが見つかりません。1本だけ差して、もう一度「名簿を区に返す」を押してください。";
+/// No stick (or more than one) for the certificate.
 pub const NO_STICK: &str =
     "USBメモリが見つかりません。1本だけ差して「もう一度さがす」を押してください。";
 
+/// The roster went back to the ward: how many people, which folder.
 pub fn roster_returned(people: impl std::fmt::Display, folder: &str) -> String {
     format!(
         "名簿（{people}人）を区の鍵で暗号化して、USBメモリのフォルダ「{folder}」に書き出しました。区に渡してください。"
     )
 }
 
+/// The roster could not be written; `e` says why.
 pub fn roster_not_returned(e: &Error) -> String {
     format!("名簿を書き出せませんでした。{e}")
 }

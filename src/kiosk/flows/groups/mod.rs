@@ -53,14 +53,20 @@ pub trait GroupStore {
 /// What representative mode may do: check a member in as the kiosk (no
 /// staff session exists then).
 pub trait RepresentativeStore {
+    /// Checks a member of the group in as a card tap at the kiosk would
+    /// (the check-in rules apply; no staff session exists).
     fn check_in_at_kiosk(&mut self, group_id: &str, participant_id: &str)
     -> Result<CheckInOutcome>;
+    /// Who is checked in to the session already (their record ids), to mark
+    /// the list.
     fn checked_in(&mut self, session_id: &str) -> Result<Vec<String>>;
 }
 
 /// The store with the signed-in staff member.
 pub struct StaffStore<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 
@@ -106,11 +112,17 @@ impl RepresentativeStore for Store {
 /// One member as a row. `phone` is `None` in representative mode: dropped,
 /// not hidden. `Debug` shows the record id alone.
 pub struct MemberRow {
+    /// The member's record id (what a tap checks in; the only field `Debug` shows).
     pub participant_id: String,
+    /// The member's name (personal: zeroized).
     pub name: Zeroizing<String>,
+    /// The name's furigana, the list's order.
     pub kana: Zeroizing<String>,
+    /// The member's phone for staff; `None` in representative mode.
     pub phone: Option<Zeroizing<String>>,
+    /// Whether the member is checked in to the meeting already.
     pub checked_in: bool,
+    /// Whether the member has a card linked (else staff check them in here).
     pub has_card: bool,
 }
 
@@ -127,7 +139,9 @@ impl std::fmt::Debug for MemberRow {
 /// What the last action came to, before [`wording::notice`] puts it into
 /// words. `Debug` shows the variant alone (the kana is personal).
 pub enum Notice {
+    /// The tapped member was checked in (their name).
     CheckedIn(Zeroizing<String>),
+    /// The tapped member was checked in already (their name).
     AlreadyCheckedIn(Zeroizing<String>),
     /// The check-in rules refused (an ID check due, not eligible, …).
     Refused(CheckInOutcome),
@@ -308,6 +322,7 @@ impl Groups {
         self.page = next.clamp(0, pages as i64 - 1) as usize;
     }
 
+    /// How many pages the member list takes (at least one).
     pub fn pages(&self) -> usize {
         self.members.len().div_ceil(MEMBER_ROWS).max(1)
     }
@@ -319,26 +334,33 @@ impl Groups {
         &self.members[start..end]
     }
 
+    /// The member list's page on screen, from 0.
     pub fn page(&self) -> usize {
         self.page
     }
 
+    /// Today's group meetings, as 「グループ・見守り」 lists them.
     pub fn meetings(&self) -> &[GroupMeeting] {
         &self.meetings
     }
 
+    /// The meeting whose member list is open, if one is.
     pub fn open_meeting(&self) -> Option<&GroupMeeting> {
         self.open.as_ref()
     }
 
+    /// The open meeting's members, in furigana order.
     pub fn members(&self) -> &[MemberRow] {
         &self.members
     }
 
+    /// Whether the list is in the group representative's hands (no
+    /// phones, nothing else reachable).
     pub fn representative(&self) -> bool {
         self.representative
     }
 
+    /// What the last tap came to, if anything is to be said.
     pub fn notice(&self) -> Option<&Notice> {
         self.notice.as_ref()
     }
@@ -425,6 +447,7 @@ impl KioskController {
         }
     }
 
+    /// 「前へ」 / 「次へ」 on the member list.
     pub fn groups_page(&mut self, delta: i32) {
         if matches!(
             self.screen,

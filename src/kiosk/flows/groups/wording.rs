@@ -9,23 +9,40 @@ use crate::store::groups::GroupMeeting;
 pub const OPEN: &str = "グループ\n見守り";
 /// Its accessible label.
 pub const OPEN_LABEL: &str = "グループ・見守り";
+/// The title bar of 「グループ・見守り」.
 pub const MENU_TITLE: &str = "グループの受付・見守り";
+/// Above today's meetings: what choosing one does.
 pub const MENU_GUIDE: &str = "今日集まるグループを選ぶと、会員の一覧が出ます。";
+/// No group meets today.
 pub const NO_MEETINGS: &str = "今日集まるグループはありません。";
+/// The button to the 見守り list.
 pub const WATCH: &str = "おやすみが続いている方";
+/// Leaves the screen, back one level.
 pub const BACK: &str = "もどる";
+/// The member list's previous page.
 pub const PREV: &str = "前へ";
+/// The member list's next page.
 pub const NEXT: &str = "次へ";
+/// Hands the member list to the group's representative (representative mode).
 pub const HAND_OVER: &str = "代表者にわたす";
+/// Ends representative mode (a staff sign-in follows).
 pub const HAND_BACK: &str = "スタッフにもどす";
+/// A member already checked in.
 pub const CHECKED_IN: &str = "受付済み";
+/// A member not checked in yet.
 pub const NOT_YET: &str = "まだ";
+/// A member with a card linked.
 pub const CARD: &str = "カードあり";
+/// A member with no card (staff check them in on this list).
 pub const NO_CARD: &str = "カードなし";
+/// A group whose roster has nobody yet.
 pub const NO_MEMBERS: &str = "このグループには会員がいません（区の名簿を取り込むと出ます）。";
+/// Above the member list for staff.
 pub const STAFF_GUIDE: &str = "来た方の行を押すと受付します（カードを持っていない方など）。";
+/// Above the member list in the representative's hands.
 pub const REPRESENTATIVE_GUIDE: &str =
     "来た方の行を押すと受付します。終わったら「スタッフにもどす」を押してください。";
+/// 「代表者にわたす」 for a group with no representative on record.
 pub const NO_REPRESENTATIVE: &str = "代表者が決まっていないため、代表者にはわたせません。";
 
 /// Above the sign-in form that ends representative mode.
@@ -79,10 +96,12 @@ pub fn row_label(row: &MemberRow) -> String {
     format!("{}（{}）", row.name.as_str(), row.kana.as_str())
 }
 
+/// A row's check-in mark ([`CHECKED_IN`] or [`NOT_YET`]).
 pub fn status(row: &MemberRow) -> &'static str {
     if row.checked_in { CHECKED_IN } else { NOT_YET }
 }
 
+/// A row's card mark ([`CARD`] or [`NO_CARD`]).
 pub fn card(row: &MemberRow) -> &'static str {
     if row.has_card { CARD } else { NO_CARD }
 }

@@ -50,6 +50,7 @@ impl Default for WatchConfig {
 
 /// What the flow needs from the store (`tests/mimamori_flow.rs` fakes it).
 pub trait WatchStore {
+    /// Today in Japan (the call's day defaults to it, and never passes it).
     fn today(&self) -> NaiveDate;
     /// The list with names and phones (audited per person).
     fn watch_list(&mut self) -> Result<Vec<WatchEntry>>;
@@ -64,8 +65,11 @@ pub trait WatchStore {
 
 /// The store with the signed-in staff member and the configured rule.
 pub struct StaffWatch<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
+    /// The configured rule for who belongs on the list (`[mimamori]`).
     pub rule: WatchRule,
 }
 
@@ -92,9 +96,14 @@ impl WatchStore for StaffWatch<'_> {
 /// What the last recording came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallNotice {
+    /// The call was recorded.
     Recorded {
+        /// Its outcome.
         outcome: Outcome,
+        /// The day of the call.
         on: NaiveDate,
+        /// Whether staff are reminded to inform the centre (the person
+        /// could not be reached twice since their last visit).
         remind: bool,
     },
     /// The store refused: its Japanese message.
@@ -145,6 +154,8 @@ impl Mimamori {
         true
     }
 
+    /// A call's outcome was chosen on the call form (its position in
+    /// [`Outcome::ALL`]).
     pub fn set_outcome(&mut self, index: usize) {
         if self.chosen.is_some()
             && let Some(o) = Outcome::ALL.get(index)
@@ -166,10 +177,13 @@ impl Mimamori {
         self.day = Some(next.clamp(today - Duration::days(MAX_DAYS_BACK), today));
     }
 
+    /// Whether the call's day can move a day later (not after today).
     pub fn can_go_later(&self) -> bool {
         matches!((self.day, self.today), (Some(d), Some(t)) if d < t)
     }
 
+    /// Whether the call's day can move a day earlier (at most
+    /// [`MAX_DAYS_BACK`] back).
     pub fn can_go_earlier(&self) -> bool {
         matches!((self.day, self.today), (Some(d), Some(t)) if d > t - Duration::days(MAX_DAYS_BACK))
     }
@@ -215,42 +229,51 @@ impl Mimamori {
         self.notice = None;
     }
 
+    /// 「前へ」 / 「次へ」 on the list.
     pub fn page_step(&mut self, delta: i32) {
         let pages = self.pages();
         let next = self.page as i64 + i64::from(delta);
         self.page = next.clamp(0, pages as i64 - 1) as usize;
     }
 
+    /// How many pages the list takes (at least one).
     pub fn pages(&self) -> usize {
         self.entries.len().div_ceil(WATCH_ROWS).max(1)
     }
 
+    /// The list's page on screen, from 0.
     pub fn page(&self) -> usize {
         self.page
     }
 
+    /// The people on the current page.
     pub fn page_entries(&self) -> &[WatchEntry] {
         let start = (self.page * WATCH_ROWS).min(self.entries.len());
         let end = (start + WATCH_ROWS).min(self.entries.len());
         &self.entries[start..end]
     }
 
+    /// Everyone on the list, longest absence first.
     pub fn entries(&self) -> &[WatchEntry] {
         &self.entries
     }
 
+    /// The person whose call form is open.
     pub fn chosen(&self) -> Option<&WatchEntry> {
         self.chosen.and_then(|i| self.entries.get(i))
     }
 
+    /// The outcome chosen on the call form, if one is.
     pub fn outcome(&self) -> Option<Outcome> {
         self.outcome
     }
 
+    /// The call's day on the form (today unless moved back).
     pub fn day(&self) -> Option<NaiveDate> {
         self.day
     }
 
+    /// What the last action came to, if anything is to be said.
     pub fn notice(&self) -> Option<&CallNotice> {
         self.notice.as_ref()
     }
@@ -300,12 +323,14 @@ impl KioskController {
         }
     }
 
+    /// An outcome button on the call form.
     pub fn mimamori_outcome(&mut self, index: usize) {
         if self.screen == Screen::StaffWatchCall {
             self.mimamori.set_outcome(index);
         }
     }
 
+    /// The call's day moved by `delta` days (−1 earlier, 1 later).
     pub fn mimamori_day(&mut self, delta: i64) {
         if self.screen == Screen::StaffWatchCall {
             self.mimamori.day_step(delta);
@@ -328,6 +353,7 @@ impl KioskController {
         self.mimamori.record(&mut store);
     }
 
+    /// 「前へ」 / 「次へ」 on the 見守り list.
     pub fn mimamori_page(&mut self, delta: i32) {
         if self.screen == Screen::StaffWatch {
             self.mimamori.page_step(delta);

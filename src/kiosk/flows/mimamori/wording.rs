@@ -7,18 +7,31 @@ use crate::eligibility::PhoneNumber;
 use crate::jp_date;
 use crate::store::mimamori::{NO_ANSWER_REMINDER, WatchEntry};
 
+/// The list's title bar.
 pub const LIST_TITLE: &str = "おやすみが続いている方（見守り）";
+/// The call form's title bar.
 pub const CALL_TITLE: &str = "電話の結果を記録する";
+/// Above the list: what to do with it.
 pub const LIST_GUIDE: &str = "電話をかけた方を押して、結果を記録します。";
+/// The list with nobody on it.
 pub const EMPTY: &str = "いま、おやすみが続いている方はいません。";
+/// Leaves the list (to 「グループ・見守り」) or the form (to the list).
 pub const BACK: &str = "もどる";
+/// The list's previous page.
 pub const PREV: &str = "前へ";
+/// The list's next page.
 pub const NEXT: &str = "次へ";
+/// Moves the call's day a day back.
 pub const EARLIER: &str = "前の日";
+/// Moves the call's day a day forward.
 pub const LATER: &str = "次の日";
+/// Records the chosen outcome on the chosen day.
 pub const RECORD: &str = "記録する";
+/// Above the outcome buttons.
 pub const OUTCOME_CAPTION: &str = "電話の結果";
+/// Above the call's day.
 pub const DAY_CAPTION: &str = "電話をした日";
+/// 「記録する」 before an outcome was chosen.
 pub const CHOOSE_OUTCOME: &str = "電話の結果を1つ選んでから「記録する」を押してください。";
 /// Marks a row whose calls call for the reminder.
 pub const REMIND_MARK: &str = "センターへのお知らせを検討";

@@ -54,6 +54,7 @@ pub struct Oversight {
 }
 
 impl Oversight {
+    /// How many pages the inspection summary takes (at least one).
     pub fn summary_pages(&self) -> usize {
         self.summary.len().div_ceil(SUMMARY_LINES).max(1)
     }
@@ -85,12 +86,20 @@ pub enum IncidentStep {
 /// The incident being recorded.
 #[derive(Debug, Clone)]
 pub struct IncidentForm {
+    /// The form's step on screen.
     pub step: IncidentStep,
+    /// What happened (a lost stick, data shown to the wrong person, …), once
+    /// chosen.
     pub kind: Option<IncidentKind>,
+    /// The day it happened (the form moves it a day at a time).
     pub occurred_on: NaiveDate,
+    /// The day it was found.
     pub found_on: NaiveDate,
+    /// How many people's data it touched.
     pub people: u32,
+    /// The measures taken, as ticked.
     pub measures: Vec<Measure>,
+    /// Why the step could not go on, or the store's refusal; empty if none.
     pub message: String,
     /// The number given when it was recorded.
     pub recorded: Option<String>,
@@ -187,18 +196,22 @@ impl IncidentForm {
         true
     }
 
+    /// The step's heading ([`wording::step_title`]).
     pub fn step_title(&self) -> &'static str {
         wording::step_title(self.step)
     }
 
+    /// The day it happened as the form shows it (「今日 11月23日（月）」).
     pub fn occurred_label(&self) -> String {
         wording::day(self.occurred_on, self.today)
     }
 
+    /// The day it was found as the form shows it.
     pub fn found_label(&self) -> String {
         wording::day(self.found_on, self.today)
     }
 
+    /// How many people, as the form shows it (「3人」).
     pub fn people_label(&self) -> String {
         wording::people(self.people)
     }

@@ -29,10 +29,12 @@ pub enum RetentionStep {
 /// The retention screen's state: record ids and dates only.
 #[derive(Debug, Clone)]
 pub struct Retention {
+    /// The screen's step: the list, the question, the result.
     pub step: RetentionStep,
     /// The records as listed, oldest activity first; exactly these are
     /// deleted (each only if still due).
     pub due: Vec<DueRecord>,
+    /// The list's page on screen, from 0.
     pub page: usize,
     /// Whole fiscal years without a visit (the configuration's).
     pub years: u32,
@@ -45,6 +47,7 @@ pub struct Retention {
 }
 
 impl Retention {
+    /// How many pages the list takes (at least one).
     pub fn pages(&self) -> usize {
         self.due.len().div_ceil(DUE_ROWS).max(1)
     }

@@ -12,45 +12,84 @@ use crate::store::incidents::IncidentKind;
 
 /// The words the screens show as they are.
 pub struct Words {
+    /// Back one screen.
     pub back: &'static str,
+    /// Starts recording an incident.
     pub record: &'static str,
+    /// Opens the inspection summary (立入検査用).
     pub summary: &'static str,
+    /// Starts 研修モード during the day (the staff member signs in again).
     pub training: &'static str,
+    /// Writes last month's handling report (取扱状況報告) to a stick.
     pub handling_last_month: &'static str,
+    /// Read out for [`Words::handling_last_month`].
     pub handling_last_month_label: &'static str,
+    /// Writes this fiscal year's handling report to a stick.
     pub handling_this_year: &'static str,
+    /// Read out for [`Words::handling_this_year`].
     pub handling_this_year_label: &'static str,
+    /// Writes the staff roster (取扱責任者・取扱者の届出) to a stick.
     pub roster: &'static str,
+    /// Read out for [`Words::roster`].
     pub roster_label: &'static str,
+    /// Above the incidents' report buttons.
     pub incidents_caption: &'static str,
+    /// Opens the records past the retention period.
     pub retention: &'static str,
+    /// Opens 「契約終了の消去」 (managers).
     pub erasure: &'static str,
+    /// What a handler (取扱者) does on this screen: record, tell the manager.
     pub handler_guide: &'static str,
+    /// A list's previous page.
     pub page_previous: &'static str,
+    /// Read out for [`Words::page_previous`].
     pub page_previous_label: &'static str,
+    /// A list's next page.
     pub page_next: &'static str,
+    /// Read out for [`Words::page_next`].
     pub page_next_label: &'static str,
+    /// Read out for the page number.
     pub page_label: &'static str,
+    /// The incident form's caption of the day it happened.
     pub occurred: &'static str,
+    /// The caption of the day it was found.
     pub found: &'static str,
+    /// The caption of how many people it touched.
     pub people: &'static str,
+    /// A day earlier (the arrow on screen).
     pub day_less: &'static str,
+    /// A day later.
     pub day_more: &'static str,
+    /// One person fewer.
     pub people_less: &'static str,
+    /// One person more.
     pub people_more: &'static str,
+    /// Read out for moving the day it happened earlier.
     pub occurred_earlier: &'static str,
+    /// Read out for moving the day it happened later.
     pub occurred_later: &'static str,
+    /// Read out for moving the day it was found earlier.
     pub found_earlier: &'static str,
+    /// Read out for moving the day it was found later.
     pub found_later: &'static str,
+    /// Read out for one person fewer.
     pub people_fewer: &'static str,
+    /// Read out for one person more.
     pub people_added: &'static str,
+    /// On to the form's next step.
     pub next: &'static str,
+    /// Records the incident.
     pub save: &'static str,
+    /// Back to 「事故・点検」 (after an incident is recorded, or from the
+    /// retention screen).
     pub to_menu: &'static str,
+    /// Deletes the records past the retention period (after a question).
     pub delete: &'static str,
+    /// Deletes them, once asked.
     pub delete_confirm: &'static str,
 }
 
+/// The screens' fixed words.
 pub const WORDS: Words = Words {
     back: "もどる",
     record: "事故を記録する",
@@ -117,7 +156,9 @@ pub fn page(page: usize, pages: usize) -> String {
 
 /// The header of the 「事故・点検」 screen.
 pub const MENU_TITLE: &str = "事故・点検（区への届出と報告）";
+/// The title bar over the inspection summary.
 pub const SUMMARY_TITLE: &str = "点検用のまとめ（立入検査用）";
+/// The title bar over the records past the retention period.
 pub const RETENTION_TITLE: &str = "保存期間を過ぎた記録";
 
 /// The header while an incident is recorded.
@@ -125,6 +166,7 @@ pub fn incident_title(f: &IncidentForm) -> String {
     format!("事故の記録　{}", step_title(f.step))
 }
 
+/// The incident form's step heading, with its place (「（1/4）」).
 pub fn step_title(step: IncidentStep) -> &'static str {
     match step {
         IncidentStep::Kind => "何がありましたか（1/4）",
@@ -146,6 +188,7 @@ pub fn day(d: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// How many people, as the form shows it (0 says 「いない・まだわからない」).
 pub fn people(n: u32) -> String {
     if n == 0 {
         "0人（いない・まだわからない）".into()
@@ -190,18 +233,22 @@ pub fn incident_summary(f: &IncidentForm) -> Vec<String> {
     lines
 }
 
+/// The inspection summary could not be made; `e` says why.
 pub fn summary_failed(e: &Error) -> String {
     format!("点検用のまとめを作れませんでした。{e}")
 }
 
+/// The incident could not be recorded; `e` says why.
 pub fn not_recorded(e: &Error) -> String {
     format!("記録できませんでした。{e}")
 }
 
+/// The records past the retention period could not be listed; `e` says why.
 pub fn retention_failed(e: &Error) -> String {
     format!("保存期間を過ぎた記録を出せませんでした。{e}")
 }
 
+/// They could not be deleted; `e` says why.
 pub fn not_deleted(e: &Error) -> String {
     format!("削除できませんでした。{e}")
 }

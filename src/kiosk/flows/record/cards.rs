@@ -6,7 +6,9 @@ use crate::kiosk::controller::{KioskController, Screen, Signal};
 /// A linked card as a row on screen: when and by whom, never the identifier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardRow {
+    /// The link's id in the store (what taking the card off or replacing it names).
     pub id: String,
+    /// When and by whom the card was linked, as the row shows it.
     pub label: String,
 }
 

@@ -39,24 +39,34 @@ pub const SEARCH_LIMIT: usize = 30;
 /// What the flow needs from the store (`tests/record_flow.rs` fakes it).
 /// Each call is audited by the real store under the signed-in staff member.
 pub trait RecordStore {
+    /// The records whose furigana match (through the blind index).
     fn find_by_kana(&mut self, kana: &str) -> Result<Vec<ParticipantSummary>>;
+    /// The records with this phone number.
     fn find_by_phone(&mut self, phone: &PhoneNumber) -> Result<Vec<ParticipantSummary>>;
+    /// Saves one correction of a record.
     fn correct(&mut self, participant_id: &str, change: Correction) -> Result<()>;
+    /// Deletes a record and everything linked to it.
     fn delete(&mut self, participant_id: &str) -> Result<()>;
+    /// The cards linked to a record.
     fn cards_of(&mut self, participant_id: &str) -> Result<Vec<LinkedCard>>;
+    /// Takes a card off a record (it checks in no more).
     fn unlink_card(&mut self, participant_id: &str, link_id: &str) -> Result<()>;
+    /// Replaces a record's card with the one just tapped.
     fn replace_card(
         &mut self,
         participant_id: &str,
         link_id: &str,
         new_card: &tsudoi_hw::CardId,
     ) -> Result<()>;
+    /// Links one more card (the one just tapped) to a record.
     fn link_card(&mut self, participant_id: &str, card: &tsudoi_hw::CardId) -> Result<()>;
 }
 
 /// The store with the signed-in staff member.
 pub struct StaffRecords<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 
@@ -102,7 +112,9 @@ impl RecordStore for StaffRecords<'_> {
 
 /// One search hit: the kana and the birth year, enough to pick the right person.
 pub struct Hit {
+    /// The record's id (what opening the hit names).
     pub id: String,
+    /// The hit as the list shows it: kana and birth year.
     pub label: Zeroizing<String>,
 }
 
@@ -110,15 +122,21 @@ pub struct Hit {
 /// and the identity check start from.
 #[derive(Default)]
 pub struct OpenRecord {
+    /// The record's id, for every action on it.
     pub id: String,
     /// The record as shown ([`wording::record_text`]).
     pub text: Zeroizing<String>,
+    /// The birth date on record, if the record still has it.
     pub birth: Option<chrono::NaiveDate>,
+    /// The postal code on record.
     pub postal: Option<Zeroizing<String>>,
+    /// The name on record (the name correction starts from it).
     pub name: Zeroizing<String>,
+    /// The furigana on record.
     pub kana: Zeroizing<String>,
     /// Ward and town from the postal code on record ("新宿区西新宿").
     pub town: Option<Zeroizing<String>>,
+    /// The address on record, if one was taken (classes need it).
     pub address: Option<Zeroizing<String>>,
 }
 
@@ -126,12 +144,15 @@ pub struct OpenRecord {
 /// zeroized) then.
 #[derive(Default)]
 pub struct RecordFlow {
+    /// Search by phone number (else by furigana).
     pub by_phone: bool,
+    /// What is typed in the search field.
     pub query: Zeroizing<String>,
     /// In the store's order, at most [`SEARCH_LIMIT`].
     pub hits: Vec<Hit>,
     /// False while typing, true once the results are shown.
     pub searched: bool,
+    /// Why the last action could not be done, or what it did; empty if none.
     pub message: String,
     /// The open record.
     pub record: Option<OpenRecord>,
@@ -159,6 +180,7 @@ pub struct RecordFlow {
 pub enum EditField {
     /// The written name and the furigana, together.
     Name,
+    /// The phone number.
     Phone,
     /// The address (kept only for lottery classes).
     Address,
@@ -168,11 +190,14 @@ pub enum EditField {
 pub enum Edit {
     /// Starts from the furigana on record; the written name is picked anew.
     Name(NameEntry),
+    /// The new phone number as typed.
     Phone(Zeroizing<String>),
+    /// The address, step by step (numbers, then the building).
     Address(AddressEntry),
 }
 
 impl Edit {
+    /// Which field the correction is of.
     pub fn field(&self) -> EditField {
         match self {
             Edit::Name(_) => EditField::Name,
@@ -321,6 +346,8 @@ impl RecordFlow {
 }
 
 impl KioskController {
+    /// The record flow's state while it is open (search, record,
+    /// corrections, cards).
     pub fn search(&self) -> Option<&RecordFlow> {
         self.search.as_ref()
     }

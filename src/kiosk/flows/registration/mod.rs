@@ -52,7 +52,9 @@ pub trait RegistrationStore {
 
 /// The store with the signed-in staff member.
 pub struct StaffStore<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 
@@ -94,12 +96,19 @@ impl RegistrationStore for StaffStore<'_> {
 /// The wizard's steps, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// Which ID document staff checked.
     Document,
+    /// The name: furigana typed, the written form picked.
     Name,
+    /// The birth date, by era, year, month and day.
     Birth,
+    /// The postal code (it must be the ward's).
     Postal,
+    /// The phone number.
     Phone,
+    /// The purpose read out, and the person's consent.
     Consent,
+    /// Registered: a card to link, or none.
     Card,
 }
 
@@ -121,20 +130,29 @@ impl Step {
 /// Which part of the birth date a stepper changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatePart {
+    /// The year in its era.
     Year,
+    /// The month.
     Month,
+    /// The day.
     Day,
 }
 
 /// The sentence under a step's input, as data ([`wording::notice`] words it).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Notice {
+    /// Nothing to say.
     #[default]
     None,
     /// The birth date gives an age that may take part.
     OldEnough,
     /// Too young today: from which day they may take part.
-    TooYoung { minimum_age: u32, from: NaiveDate },
+    TooYoung {
+        /// The space's minimum age.
+        minimum_age: u32,
+        /// The day the person reaches it.
+        from: NaiveDate,
+    },
     /// The typed birth date, postal code or phone number is not one (the
     /// parser's own sentence).
     Invalid(String),
@@ -158,15 +176,25 @@ impl Notice {
 /// What the current step shows it understood, besides the input.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Confirmation {
+    /// Nothing to confirm on this step.
     #[default]
     None,
     /// The birth date and the age today (`None`: not born yet).
-    Birth { birth: NaiveDate, age: Option<u32> },
+    Birth {
+        /// The birth date as picked.
+        birth: NaiveDate,
+        /// The age today.
+        age: Option<u32>,
+    },
     /// A birth date that does not exist, as typed.
     NoSuchDate {
+        /// The era picked.
         era: Era,
+        /// The year in that era.
         year: u32,
+        /// The month.
         month: u32,
+        /// The day.
         day: u32,
     },
     /// The ward and town of the postal code.
@@ -186,11 +214,17 @@ pub enum Outcome {
     /// Left without finishing (「やめる」, 「もどる」 on the first step,
     /// 「カードなしで終える」 after registering); back to the record being
     /// re-verified, if any.
-    Left { record: Option<String> },
+    Left {
+        /// The record being re-verified, to go back to.
+        record: Option<String>,
+    },
     /// The card was linked to the new person: the wizard is done.
     CardLinked,
     /// The re-checked ID of this record was recorded.
-    Reverified { record: String },
+    Reverified {
+        /// The record whose ID was checked again.
+        record: String,
+    },
 }
 
 /// The wizard: what is typed so far. Everything personal is wiped
@@ -273,14 +307,18 @@ impl Registration {
         r
     }
 
+    /// The wizard's step on screen.
     pub fn step(&self) -> Step {
         self.step
     }
 
+    /// The ID document chosen (its kind decides whether an address is read
+    /// from it).
     pub fn document(&self) -> DocumentKind {
         self.document
     }
 
+    /// The name being entered: its reading and the written form picked.
     pub fn names(&self) -> &NameEntry {
         &self.names
     }
@@ -291,6 +329,7 @@ impl Registration {
         &mut self.names
     }
 
+    /// The birth date's era, as picked (昭和, 平成 …).
     pub fn era(&self) -> Era {
         self.era
     }
@@ -300,18 +339,23 @@ impl Registration {
         (self.year, self.month, self.day)
     }
 
+    /// The postal code as typed.
     pub fn postal(&self) -> &str {
         &self.postal
     }
 
+    /// The phone number as typed.
     pub fn phone(&self) -> &str {
         &self.phone
     }
 
+    /// Why the step cannot go on (or a warning), as data; worded by
+    /// `wording.rs`.
     pub fn notice(&self) -> &Notice {
         &self.notice
     }
 
+    /// What the confirm step shows before registering, as data.
     pub fn confirmation(&self) -> &Confirmation {
         &self.confirmation
     }
@@ -382,6 +426,7 @@ impl Registration {
         self.validate(store);
     }
 
+    /// 「一文字消す」 on the step's field (the name, the postal code, the phone).
     pub fn backspace(&mut self, store: &dyn RegistrationStore) {
         match self.step {
             Step::Name => self.names.backspace(),
@@ -688,6 +733,8 @@ impl KioskController {
         self.screen = Screen::StaffRegister;
     }
 
+    /// An ID document was chosen on the first step (its position in the
+    /// list the screen shows).
     pub fn reg_document(&mut self, index: usize) {
         self.with_registration(|r, s| r.choose_document(index, s));
     }

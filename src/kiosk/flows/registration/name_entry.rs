@@ -17,6 +17,7 @@ pub const CANDIDATES_PER_PAGE: usize = 18;
 
 /// The name being entered. Dropped (and zeroized) with the screen.
 pub struct NameEntry {
+    /// The furigana as typed (personal: zeroized).
     pub kana: Zeroizing<String>,
     /// True while the keyboard types the furigana; false while picking the
     /// written form.
@@ -73,6 +74,8 @@ impl NameEntry {
         self.refresh();
     }
 
+    /// 「一文字消す」: the furigana's last kana while typing it, else the
+    /// last pick taken back.
     pub fn backspace(&mut self) {
         if self.on_kana {
             self.key("⌫");
@@ -89,10 +92,12 @@ impl NameEntry {
         self.refresh();
     }
 
+    /// What the candidates are: whole names, single kanji, or variants.
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    /// Shows the candidates of `mode`, from their first page.
     pub fn set_mode(&mut self, mode: Mode) {
         self.mode = mode;
         self.page = 0;
@@ -117,10 +122,12 @@ impl NameEntry {
         });
     }
 
+    /// How many pages the candidates take (at least one).
     pub fn pages(&self) -> usize {
         self.candidates.len().div_ceil(CANDIDATES_PER_PAGE).max(1)
     }
 
+    /// The candidates' page on screen, from 0.
     pub fn page(&self) -> usize {
         self.page
     }
@@ -188,6 +195,7 @@ impl NameEntry {
         self.composer.remaining_all()
     }
 
+    /// Whether a written form has been picked (「もどす」 has something to take back).
     pub fn has_picks(&self) -> bool {
         !self.composer.picks().is_empty()
     }

@@ -10,19 +10,30 @@ use crate::jp_date;
 /// find controls by these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Words {
+    /// The first step's heading: which ID document staff checked.
     pub choose_document: &'static str,
+    /// Leaves the registration wizard.
     pub quit: &'static str,
+    /// Back one step.
     pub back: &'static str,
+    /// On to the next step.
     pub next: &'static str,
+    /// The consent step's heading.
     pub consent_title: &'static str,
     /// 「次へ」 on the consent step.
     pub consent_next: &'static str,
+    /// The card step: what to do with the card.
     pub touch_card: &'static str,
+    /// Ends the registration without linking a card (one can be added
+    /// later on the record's cards screen).
     pub without_card: &'static str,
     /// The accessible labels of the confirmation and the notice lines.
     pub confirmation: &'static str,
+    /// Read out for the line under a step's input.
     pub notice: &'static str,
+    /// The postal code field's caption.
     pub postal: &'static str,
+    /// The phone field's caption.
     pub phone: &'static str,
 }
 
@@ -147,21 +158,35 @@ pub fn step_label(part: DatePart, delta: i32) -> String {
 /// The name entry's fixed words (its tool buttons and their labels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NameWords {
+    /// Leaves the name entry (back to the step or the record).
     pub back: &'static str,
+    /// The candidates' previous page.
     pub prev: &'static str,
+    /// Read out for [`NameWords::prev`].
     pub prev_label: &'static str,
+    /// The candidates' next page.
     pub next: &'static str,
+    /// Read out for [`NameWords::next`].
     pub next_label: &'static str,
+    /// Shows the variants of the picked characters (髙 for 高 …).
     pub variants: &'static str,
+    /// Keeps the rest of the reading in hiragana, as written.
     pub hiragana: &'static str,
+    /// Read out for [`NameWords::hiragana`].
     pub hiragana_label: &'static str,
+    /// Keeps the rest of the reading in katakana, as written.
     pub katakana: &'static str,
+    /// Read out for [`NameWords::katakana`].
     pub katakana_label: &'static str,
+    /// Takes the last pick back.
     pub undo: &'static str,
+    /// Read out for [`NameWords::undo`].
     pub undo_label: &'static str,
+    /// Read out for the guide line above the candidates.
     pub guide: &'static str,
 }
 
+/// The name entry's fixed words.
 pub const NAME_WORDS: NameWords = NameWords {
     back: "もどる",
     prev: "◀ 前",
@@ -180,6 +205,7 @@ pub const NAME_WORDS: NameWords = NameWords {
 
 /// The registration's captions of the two name fields.
 pub const NAME_CAPTION: &str = "氏名";
+/// The furigana field's caption.
 pub const KANA_CAPTION: &str = "ふりがな";
 
 /// The mode button: what it switches to, and its label.
@@ -212,17 +238,27 @@ pub fn on_record(name: &str, hint: &str) -> String {
     format!("いまの氏名: {name}。{hint}")
 }
 
+/// The name step before any furigana is typed.
 pub const HINT_TYPE_KANA: &str = "ふりがなを入力してください（姓と名のあいだに空白）。";
+/// Furigana typed: how to go on to the written form.
 pub const HINT_TO_NAME: &str = "入力できたら「氏名」を押して、書き方を選びます。";
+/// 「氏名」 pressed before any furigana.
 pub const HINT_KANA_FIRST: &str = "先にふりがなを入力してください。";
+/// The variants are shown.
 pub const HINT_VARIANT: &str = "異体字を選ぶと、その字が入れ替わります。";
+/// The whole reading is written out: check it against the ID.
 pub const HINT_DONE: &str = "氏名ができました。身分証と同じか確かめてください。";
+/// One kanji at a time: pick the rest's first character.
 pub const HINT_ONE_BY_ONE: &str = "のこりの読みの、最初の字を選んでください。";
+/// No whole name reads so: go one kanji at a time.
 pub const HINT_NOT_IN_DICTIONARY: &str =
     "この読みは名前の辞書にありません。「1字ずつ」で選んでください。";
+/// Whole names are offered for the rest of the reading.
 pub const HINT_PICK: &str = "のこりの読みの書き方を、身分証と同じものから選んでください。";
+/// 「次へ」 while part of the reading is still unwritten.
 pub const NAME_HALF_DONE: &str =
     "氏名の書き方がまだ途中です。「氏名」を押して、のこりを選んでください。";
+/// 「次へ」 before any written form was picked.
 pub const NAME_NOT_PICKED: &str = "「氏名」を押して、ふりがなから氏名の書き方を選んでください。";
 
 /// The postal code or phone number as typed, with the cursor.

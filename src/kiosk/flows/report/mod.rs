@@ -115,7 +115,9 @@ impl Transfer {
 /// What the result screen reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
+    /// What was written: the report, the ledger, another report.
     pub transfer: Transfer,
+    /// The stick it was written to, as its label reads.
     pub medium: String,
     /// The new folder's name on the stick.
     pub folder: String,
@@ -142,26 +144,38 @@ const EARLIEST: Month = Month {
 
 /// The report screen's state. Holds counts only.
 pub struct MonthReport {
+    /// The screen's step: the preview, the options, the stick, the result.
     pub step: ReportStep,
+    /// The month shown (the chooser moves it).
     pub month: Month,
     /// The current month: the chooser never goes beyond it.
     pub latest: Month,
     report: Option<MonthlyReport>,
+    /// The month's tables as previewed (counts only).
     pub tables: Vec<PreviewTable>,
     /// A table's index, or `tables.len()` for the chart.
     pub tab: usize,
     /// The page of the current table's rows.
     pub row_page: usize,
+    /// The month's visits by week, for the chart tab.
     pub chart: Vec<ChartWeek>,
+    /// The USB sticks found (at most [`MAX_MEDIA`]).
     pub media: Vec<Medium>,
+    /// The stick chosen among `media`.
     pub medium: Option<usize>,
+    /// The CSV's encoding (UTF-8 with a BOM, or CP932 for older software).
     pub encoding: Encoding,
+    /// The purpose picked for the media ledger (its position in [`PURPOSES`]).
     pub purpose: usize,
+    /// What the export writes (the report, the ledger, another report).
     pub transfer: Transfer,
     /// An error or a hint on the current step.
     pub message: String,
+    /// What was written, on the result step.
     pub written: Option<Written>,
+    /// The media ledger's entries, newest first.
     pub ledger: Vec<LedgerRow>,
+    /// The ledger's page on screen, from 0.
     pub ledger_page: usize,
     /// The handling report's period (Japan dates, both included).
     pub period: (chrono::NaiveDate, chrono::NaiveDate),
@@ -194,10 +208,12 @@ impl MonthReport {
         }
     }
 
+    /// Whether the chooser can go a month back (not before 2000).
     pub fn can_go_back(&self) -> bool {
         self.month > EARLIEST
     }
 
+    /// Whether the chooser can go a month forward (not past this month).
     pub fn can_go_forward(&self) -> bool {
         self.month < self.latest
     }
@@ -209,6 +225,7 @@ impl MonthReport {
         v
     }
 
+    /// Whether the chart tab (not a table) is on screen.
     pub fn showing_chart(&self) -> bool {
         self.tab >= self.tables.len()
     }
@@ -218,6 +235,7 @@ impl MonthReport {
         self.tables.get(self.tab)
     }
 
+    /// How many pages the current table's rows take (at least one).
     pub fn row_pages(&self) -> usize {
         self.table()
             .map(|t| t.rows.len().div_ceil(TABLE_ROWS).max(1))
@@ -256,16 +274,19 @@ impl MonthReport {
         }
     }
 
+    /// How many pages the media ledger takes (at least one).
     pub fn ledger_pages(&self) -> usize {
         self.ledger.len().div_ceil(LEDGER_ROWS).max(1)
     }
 
+    /// The ledger's entries on the current page.
     pub fn visible_ledger(&self) -> &[LedgerRow] {
         let from = (self.ledger_page * LEDGER_ROWS).min(self.ledger.len());
         let to = (from + LEDGER_ROWS).min(self.ledger.len());
         &self.ledger[from..to]
     }
 
+    /// The stick chosen to write to, if one is.
     pub fn chosen_medium(&self) -> Option<&Medium> {
         self.medium.and_then(|i| self.media.get(i))
     }
@@ -533,6 +554,7 @@ impl KioskController {
         }
     }
 
+    /// The CSV's encoding chosen on the options step.
     pub fn report_encoding(&mut self, encoding: Encoding) {
         if let Some((_, r)) = self.report_parts()
             && r.step == ReportStep::Options
@@ -541,6 +563,8 @@ impl KioskController {
         }
     }
 
+    /// The ledger's purpose chosen on the options step (its position in
+    /// [`PURPOSES`]).
     pub fn report_purpose(&mut self, index: usize) {
         if let Some((_, r)) = self.report_parts()
             && r.step == ReportStep::Options

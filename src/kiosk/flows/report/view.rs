@@ -29,7 +29,9 @@ pub enum CellKind {
 /// One cell of the preview, as the CSV will print it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewCell {
+    /// The cell's text as the CSV prints it (a label, a count, `<10` or 秘匿).
     pub text: String,
+    /// What the cell holds: a label, a count, a small count or a hidden one.
     pub kind: CellKind,
     /// For screen readers and tests: the row's labels and the column.
     pub label: String,
@@ -38,8 +40,11 @@ pub struct PreviewCell {
 /// A column of the preview and its share of the table's width.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewColumn {
+    /// The column's heading.
     pub title: String,
+    /// The column's share of the table's width (0 to 1).
     pub share: f32,
+    /// Whether the column holds counts (set flush right).
     pub numeric: bool,
 }
 
@@ -50,15 +55,20 @@ pub struct PreviewTable {
     pub id: &'static str,
     /// The short tab label.
     pub tab: &'static str,
+    /// The table's heading over the preview.
     pub title: String,
+    /// The table's columns, left to right.
     pub columns: Vec<PreviewColumn>,
+    /// The table's rows, each cell in column order.
     pub rows: Vec<Vec<PreviewCell>>,
 }
 
 /// One bar of the chart: a program's visits in a week.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartBar {
+    /// The program the bar counts.
     pub program: Program,
+    /// The program's visits that week.
     pub value: u64,
     /// Height as a share of the tallest bar of the month (0 to 1).
     pub level: f32,
@@ -69,9 +79,11 @@ pub struct ChartBar {
 /// One week of the chart, its bars in [`Program::ALL`] order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartWeek {
+    /// The week's first day.
     pub start: NaiveDate,
     /// "10/5〜".
     pub label: String,
+    /// The week's bars, one per program.
     pub bars: Vec<ChartBar>,
 }
 
@@ -80,10 +92,15 @@ pub struct ChartWeek {
 pub struct LedgerRow {
     /// "2026年11月2日 10:05".
     pub when: String,
+    /// Who wrote to the stick.
     pub staff_id: String,
+    /// The stick, as its label reads.
     pub medium: String,
+    /// Why the data left the kiosk (the purpose picked).
     pub purpose: String,
+    /// How many files were written.
     pub files: usize,
+    /// Whether the files read back the same from the stick.
     pub verified: bool,
 }
 

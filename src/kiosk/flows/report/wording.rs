@@ -19,66 +19,123 @@ pub const CHART_TAB: &str = "グラフ";
 /// Where a medium has not been chosen (or an incident).
 pub const UNCHOSEN: &str = "（未選択）";
 
+/// The stick step with no stick.
 pub const INSERT_STICK: &str = "USBメモリを差し込んでください。";
+/// The stick step with sticks to choose from.
 pub const CHOOSE_STICK: &str = "書き出すUSBメモリを選んでください。";
+/// More sticks than the screen offers ([`super::MAX_MEDIA`]).
 pub const TOO_MANY_STICKS: &str = "USBメモリがたくさん差し込まれています。使わないものを抜いて「もう一度さがす」を押してください。";
+/// A month with nothing to report.
 pub const NO_COUNTS: &str = "この月の集計がありません。";
+/// A staff member whose role may not open the report (operators and
+/// managers may).
 pub const NOT_ALLOWED: &str = "月の報告は運営者と取扱責任者が使えます。";
 
 /// The words the report's screens show as they are.
 pub struct Words {
+    /// Back one step (or to 「今日の受付」).
     pub back: &'static str,
+    /// The month chooser's button back.
     pub previous_month: &'static str,
+    /// Read out for [`Words::previous_month`].
     pub previous_month_label: &'static str,
+    /// The month chooser's button forward.
     pub next_month: &'static str,
+    /// Read out for [`Words::next_month`].
     pub next_month_label: &'static str,
+    /// On to writing the month's report to a stick.
     pub export: &'static str,
+    /// Opens the media ledger (受渡し管理簿).
     pub ledger: &'static str,
+    /// Read out for [`Words::ledger`].
     pub ledger_label: &'static str,
+    /// Read out for the month shown.
     pub month_label: &'static str,
+    /// Read out for the table's heading.
     pub table_label: &'static str,
+    /// Read out for which rows are shown.
     pub rows_label: &'static str,
+    /// The table's previous rows.
     pub rows_previous: &'static str,
+    /// Read out for [`Words::rows_previous`].
     pub rows_previous_label: &'static str,
+    /// The table's next rows.
     pub rows_next: &'static str,
+    /// Read out for [`Words::rows_next`].
     pub rows_next_label: &'static str,
+    /// Read out before a column's heading.
     pub column_prefix: &'static str,
+    /// Read out for the legend.
     pub legend_label: &'static str,
+    /// The legend read out whole: what `<10` and 秘匿 mean.
     pub legend_value: &'static str,
+    /// The legend's mark for a count from 1 to 9.
     pub small: &'static str,
+    /// Read out for [`Words::small`].
     pub small_label: &'static str,
+    /// What [`Words::small`] means.
     pub small_meaning: &'static str,
+    /// The legend's mark for a count hidden so a small one cannot be worked out.
     pub hidden: &'static str,
+    /// Read out for [`Words::hidden`].
     pub hidden_label: &'static str,
+    /// What [`Words::hidden`] means.
     pub hidden_meaning: &'static str,
+    /// Read out for a week of the chart.
     pub week_label: &'static str,
+    /// Read out for a step's heading.
     pub heading_label: &'static str,
+    /// The stick step's heading with no stick.
     pub insert: &'static str,
+    /// How to insert one, under it.
     pub insert_guide: &'static str,
+    /// Looks for sticks again.
     pub retry_media: &'static str,
+    /// The stick step's heading with sticks to choose from.
     pub choose: &'static str,
+    /// On to the options.
     pub next: &'static str,
+    /// Above the CSV encoding's choice.
     pub encoding_caption: &'static str,
+    /// The UTF-8 choice (the default).
     pub utf8: &'static str,
+    /// The CP932 choice, for older software.
     pub cp932: &'static str,
+    /// Above the purpose's choice (recorded in the media ledger).
     pub purpose_caption: &'static str,
+    /// Writes to the chosen stick.
     pub write: &'static str,
+    /// While writing.
     pub writing: &'static str,
+    /// While writing: do not pull the stick.
     pub writing_guide: &'static str,
+    /// Tries the write again after a failure.
     pub retry: &'static str,
+    /// Read out for why the write failed.
     pub failure_label: &'static str,
+    /// From the result to the media ledger.
     pub see_ledger: &'static str,
+    /// Writes the media ledger itself to a stick.
     pub ledger_export: &'static str,
+    /// Read out for [`Words::ledger_export`].
     pub ledger_export_label: &'static str,
+    /// The ledger with no entry yet.
     pub ledger_empty: &'static str,
+    /// Read out for a ledger entry.
     pub ledger_entry_label: &'static str,
+    /// The ledger's previous page.
     pub page_previous: &'static str,
+    /// Read out for [`Words::page_previous`].
     pub page_previous_label: &'static str,
+    /// The ledger's next page.
     pub page_next: &'static str,
+    /// Read out for [`Words::page_next`].
     pub page_next_label: &'static str,
+    /// Read out for the ledger's page number.
     pub page_label: &'static str,
 }
 
+/// The report's fixed words.
 pub const WORDS: Words = Words {
     back: "もどる",
     previous_month: "◀ 前の月",

@@ -54,7 +54,9 @@ pub trait RosterStore {
 
 /// The store with the signed-in staff member.
 pub struct StaffStore<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 
@@ -92,8 +94,11 @@ pub enum Step {
 /// A `.csv` file found on a stick.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
+    /// Where the file is (read when staff choose it).
     pub path: PathBuf,
+    /// The file's name as the list shows it.
     pub file_name: String,
+    /// The stick it is on (recorded in the media ledger with the import).
     pub medium: Medium,
 }
 
@@ -102,14 +107,19 @@ pub struct Found {
 pub enum Kind {
     /// A member who matches a person registered at the desk (a warning).
     Linked,
+    /// A new member (a new record, or a person already stored).
     Added,
+    /// A member whose name, furigana or phone changed.
     Changed,
+    /// A member no longer on their group's roster.
     Removed,
 }
 
 /// One row of the problems or the differences. `Debug` shows no name.
 pub enum Line {
+    /// A line of the file that cannot be imported, and why.
     Problem(Problem),
+    /// A member the import adds, changes, removes or links.
     Entry(Kind, DiffEntry),
 }
 
@@ -125,14 +135,23 @@ impl std::fmt::Debug for Line {
 /// The report's numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
+    /// The file's encoding as detected (UTF-8, with or without a BOM, or CP932).
     pub encoding: RosterEncoding,
+    /// Members listed in the file.
     pub members: usize,
+    /// Lines that cannot be imported.
     pub problems: usize,
+    /// New members.
     pub added: usize,
+    /// Members whose name, furigana or phone changed.
     pub changed: usize,
+    /// Members no longer on their group's roster.
     pub removed: usize,
+    /// Members as stored already.
     pub unchanged: usize,
+    /// Members matched to a person registered at the desk (linked, not duplicated).
     pub linked: usize,
+    /// Records deleted because their person is in no group any more.
     pub records_deleted: usize,
 }
 
@@ -357,6 +376,7 @@ impl Roster {
         }
     }
 
+    /// How many pages the list on screen takes (at least one).
     pub fn pages(&self) -> usize {
         self.listed().div_ceil(ROWS).max(1)
     }
@@ -383,30 +403,38 @@ impl Roster {
         &self.lines[self.window()]
     }
 
+    /// The screen's step: a stick to insert, the files, a file's problems or
+    /// differences, the result.
     pub fn step(&self) -> Step {
         self.step
     }
 
+    /// The list's page on screen, from 0.
     pub fn page(&self) -> usize {
         self.page
     }
 
+    /// The `.csv` files found on the sticks.
     pub fn files(&self) -> &[Found] {
         &self.files
     }
 
+    /// The chosen file's problems, or its differences.
     pub fn lines(&self) -> &[Line] {
         &self.lines
     }
 
+    /// The chosen file's numbers, once it was read.
     pub fn counts(&self) -> Option<&Counts> {
         self.counts.as_ref()
     }
 
+    /// Why the file could not be read or imported, if it could not.
     pub fn failure(&self) -> Option<&Failure> {
         self.failure.as_ref()
     }
 
+    /// The chosen file as the import records it (name, stick, SHA-256).
     pub fn source(&self) -> Option<&ImportSource> {
         self.source.as_ref()
     }
@@ -512,6 +540,7 @@ impl KioskController {
         self.roster.import(&mut store, &root);
     }
 
+    /// 「前へ」 / 「次へ」 on the roster screen.
     pub fn roster_page(&mut self, delta: i32) {
         if self.screen == Screen::StaffRoster {
             self.roster.page_step(delta);

@@ -5,27 +5,45 @@ use crate::store::ward_roster::{self, DiffEntry};
 
 /// The groups menu's button.
 pub const OPEN: &str = "名簿の取り込み";
+/// The title bar.
 pub const TITLE: &str = "区の名簿の取り込み";
+/// No stick yet: what to insert.
 pub const INSERT: &str =
     "USBメモリを差してください。区から受け取った名簿のファイル（.csv）が入ったものです。";
+/// Sticks, but no `.csv` file on them.
 pub const NO_FILES: &str = "名簿のファイル（.csv）が見つかりません。USBメモリのいちばん上のフォルダに入っているか確かめて、もう一度さがしてください。";
+/// Above the files found: choosing one checks it, imports nothing yet.
 pub const CHOOSE: &str =
     "取り込む名簿のファイルを選んでください。選ぶと中身を確かめます（まだ取り込みません）。";
+/// Above a file's problems: nothing was imported.
 pub const PROBLEMS_GUIDE: &str =
     "何も取り込んでいません。区に名簿を直してもらい、直したファイルでもう一度取り込んでください。";
+/// Above a clean file's differences: 「取り込む」 to import.
 pub const DIFFERENCES_GUIDE: &str =
     "まだ何も取り込んでいません。内容がよければ「取り込む」を押してください。";
+/// Under the differences when some members match a desk registration.
 pub const LINKED_GUIDE: &str = "「注意」の方は、窓口で登録済みの方と同じふりがな・電話番号です。新しく登録せず、その記録に結び付けます。別の方なら「やめる」を押して区に確かめてください。";
+/// Looks for sticks and files again.
 pub const SCAN: &str = "もう一度さがす";
+/// Imports the checked file.
 pub const IMPORT: &str = "取り込む";
+/// Back one step.
 pub const BACK: &str = "もどる";
+/// Leaves without importing.
 pub const CANCEL: &str = "やめる";
+/// Leaves after the import.
 pub const DONE: &str = "おわる";
+/// The list's previous page.
 pub const PREV: &str = "前へ";
+/// The list's next page.
 pub const NEXT: &str = "次へ";
+/// A row's tag: matches a desk registration (a warning).
 pub const LINKED: &str = "注意";
+/// A row's tag: a new member.
 pub const ADDED: &str = "追加";
+/// A row's tag: a changed member.
 pub const CHANGED: &str = "変更";
+/// A row's tag: a member no longer listed.
 pub const REMOVED: &str = "削除";
 
 /// The label on the left button for a step.
@@ -89,6 +107,7 @@ pub fn imported_summary(c: &Counts) -> String {
     )
 }
 
+/// After the import: what was read from which stick.
 pub fn imported_guide(medium: &str) -> String {
     format!(
         "媒体受渡し管理簿に「{}」として記録しました（{medium}）。USBメモリを抜いてください。",
@@ -96,6 +115,7 @@ pub fn imported_guide(medium: &str) -> String {
     )
 }
 
+/// Why the file could not be read or imported.
 pub fn failure(f: &Failure) -> String {
     match f {
         Failure::TooBig => format!(
@@ -111,15 +131,23 @@ pub fn failure(f: &Failure) -> String {
 
 /// A row as shown: tag, first line, name, furigana, detail, warns.
 pub struct RowText {
+    /// The row's tag (追加, 変更, 削除, 注意); empty on a problem row.
     pub tag: &'static str,
+    /// The row's first line: the file's line and the group, or the
+    /// problem with its line.
     pub head: String,
     /// Above the name: line, group, furigana.
     pub sub: String,
     /// The accessible label.
     pub label: String,
+    /// The member's name (empty on a problem row).
     pub name: String,
+    /// The name's furigana.
     pub kana: String,
+    /// What the import does with the member (what changes, 結び付け,
+    /// 外れる); empty otherwise.
     pub detail: String,
+    /// Whether the row is drawn as a warning (a problem, or 注意).
     pub warns: bool,
 }
 
@@ -139,6 +167,7 @@ fn entry_head(e: &DiffEntry) -> String {
     }
 }
 
+/// A problem or difference row, put into words.
 pub fn row(line: &Line) -> RowText {
     match line {
         Line::Problem(p) => {

@@ -17,8 +17,10 @@ use crate::kiosk::controller::{KioskController, Screen};
 /// the same again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Field {
+    /// The staff id (the new password on the password change).
     #[default]
     First,
+    /// The password (the new password again).
     Second,
 }
 
@@ -49,7 +51,7 @@ impl KioskController {
             self.clear_form();
             // Large text was for a resident; staff screens never use it.
             self.check_in.layout = Default::default();
-            self.training_request = false;
+            self.training.request = false;
             self.screen = Screen::StaffSignIn;
         }
     }
@@ -70,6 +72,8 @@ impl KioskController {
         &self.sign_in.message
     }
 
+    /// The first field as typed: the staff id (or the new password on the
+    /// password change; never shown as it is there).
     pub fn first_field(&self) -> &str {
         &self.sign_in.first
     }
@@ -88,22 +92,27 @@ impl KioskController {
         }
     }
 
+    /// Which of the form's two fields the keys type into.
     pub fn field(&self) -> Field {
         self.sign_in.field
     }
 
+    /// The letter keyboard types capitals.
     pub fn shifted(&self) -> bool {
         self.sign_in.shifted
     }
 
+    /// The letter keyboard shows its symbols.
     pub fn symbols(&self) -> bool {
         self.sign_in.symbols
     }
 
+    /// A field was tapped: the keys type into it.
     pub fn focus(&mut self, field: Field) {
         self.sign_in.field = field;
     }
 
+    /// The keyboard's shift key.
     pub fn toggle_shift(&mut self) {
         self.sign_in.shifted = !self.sign_in.shifted;
     }
@@ -160,9 +169,9 @@ impl KioskController {
         match self.screen {
             Screen::StaffSignIn => {
                 self.clear_form();
-                self.training_request = false;
+                self.training.request = false;
                 // A training that just ended is not recorded without the sign-in.
-                self.training_pending = None;
+                self.training.pending = None;
                 self.go_waiting();
             }
             Screen::StaffChangePassword => self.sign_out(),
@@ -185,7 +194,7 @@ impl KioskController {
             self.sign_in.message = wording::FORMAT_UPGRADE.into();
             return;
         }
-        if self.training_request {
+        if self.training.request {
             self.training_sign_in(&id, &password);
             return;
         }

@@ -25,6 +25,7 @@ pub use wording::SESSION_TITLES;
 
 /// What the flow needs from the store (`tests/today_flow.rs` fakes it).
 pub trait TodayStore {
+    /// Today in Japan.
     fn today(&self) -> NaiveDate;
     /// Today's sessions with their head counts, by start time.
     fn sessions_today(&self) -> Result<Vec<SessionInfo>>;
@@ -39,7 +40,9 @@ pub trait TodayStore {
 
 /// The store with the signed-in staff member.
 pub struct StaffToday<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 
@@ -104,10 +107,14 @@ pub fn rows(store: &mut impl TodayStore) -> Vec<SessionRow> {
 /// The new-session form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionForm {
+    /// The session's program (地域交流支援, 介護予防 …), which the monthly
+    /// report counts by.
     pub program: Program,
     /// Index into [`SESSION_TITLES`].
     pub title: usize,
+    /// When it starts (8:00 to 20:00, by half hours).
     pub start: NaiveTime,
+    /// How long it runs (30 minutes to 8 hours).
     pub minutes: u32,
 }
 
@@ -123,12 +130,14 @@ impl Default for SessionForm {
 }
 
 impl SessionForm {
+    /// A program was chosen (its position in [`Program::ALL`]).
     pub fn set_program(&mut self, index: usize) {
         if let Some(p) = Program::ALL.get(index) {
             self.program = *p;
         }
     }
 
+    /// A title was chosen (its position in [`SESSION_TITLES`]).
     pub fn set_title(&mut self, index: usize) {
         if index < SESSION_TITLES.len() {
             self.title = index;
@@ -150,12 +159,14 @@ impl SessionForm {
         self.minutes = next as u32;
     }
 
+    /// When it ends: the start plus its length.
     pub fn end(&self) -> NaiveTime {
         self.start
             .overflowing_add_signed(chrono::Duration::minutes(i64::from(self.minutes)))
             .0
     }
 
+    /// The chosen title as written.
     pub fn title_text(&self) -> &'static str {
         SESSION_TITLES[self.title.min(SESSION_TITLES.len() - 1)]
     }
@@ -219,14 +230,17 @@ impl KioskController {
         });
     }
 
+    /// Today's sessions as 「今日の受付」 lists them, with their counts.
     pub fn today_rows(&self) -> &[SessionRow] {
         &self.today.rows
     }
 
+    /// The new session being set up on 「活動を追加」.
     pub fn form(&self) -> &SessionForm {
         &self.today.form
     }
 
+    /// When the new session would end.
     pub fn form_end(&self) -> NaiveTime {
         self.today.form.end()
     }
@@ -240,10 +254,12 @@ impl KioskController {
         }
     }
 
+    /// A program button on 「活動を追加」.
     pub fn form_program(&mut self, index: usize) {
         self.today.form.set_program(index);
     }
 
+    /// A title button on 「活動を追加」.
     pub fn form_title(&mut self, index: usize) {
         self.today.form.set_title(index);
     }

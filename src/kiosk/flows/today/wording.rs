@@ -8,7 +8,9 @@ use crate::store::clock_guard::display_time;
 /// 800 px: no line longer than four characters) and its spoken label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Button {
+    /// The button's text on screen, in two short lines.
     pub text: &'static str,
+    /// The button's spoken label, in one line.
     pub label: &'static str,
 }
 
@@ -46,6 +48,7 @@ pub fn count_description(title: &str, n: u32) -> String {
 /// A lottery class session's attendance sheet.
 pub const SHEET: &str = "出席簿";
 
+/// Read out for a class session's 「出席簿」 button: whose sheet it opens.
 pub fn sheet_label(title: &str) -> String {
     format!("{title}の出席簿")
 }
@@ -66,23 +69,29 @@ pub fn clock_question(latest: &DateTime<FixedOffset>, now: &DateTime<FixedOffset
 /// After 「時計は正しい」.
 pub const CLOCK_CONFIRMED: &str = "時計を確かめました。受付をまた記録します。";
 
+/// Opens the record search.
 pub const SEARCH: Button = same("さがす");
+/// Opens 「新しい方の登録」.
 pub const REGISTER: Button = Button {
     text: "新しい方\nの登録",
     label: "新しい方の登録",
 };
+/// Opens 「活動を追加」.
 pub const ADD_SESSION: Button = Button {
     text: "活動を\n追加",
     label: "活動を追加",
 };
+/// Opens 「月の報告」.
 pub const REPORT: Button = Button {
     text: "月の\n報告",
     label: "月の報告",
 };
+/// Opens 「事故・点検」.
 pub const OVERSIGHT: Button = Button {
     text: "事故・\n点検",
     label: "事故・点検",
 };
+/// Signs out, back to the residents' screens.
 pub const SIGN_OUT: Button = Button {
     text: "サイン\nアウト",
     label: "サインアウト",
@@ -98,18 +107,22 @@ pub const SESSION_TITLES: [&str; 6] = [
     "相談会",
 ];
 
+/// Moves the new session's start 30 minutes earlier.
 pub const START_EARLIER: Button = Button {
     text: "開始 −",
     label: "開始を30分早く",
 };
+/// Moves the new session's start 30 minutes later.
 pub const START_LATER: Button = Button {
     text: "開始 ＋",
     label: "開始を30分遅く",
 };
+/// Makes the new session 30 minutes shorter.
 pub const SHORTER: Button = Button {
     text: "長さ −",
     label: "30分短く",
 };
+/// Makes the new session 30 minutes longer.
 pub const LONGER: Button = Button {
     text: "長さ ＋",
     label: "30分長く",
@@ -123,7 +136,9 @@ pub fn time_range(start: NaiveTime, end: NaiveTime) -> String {
     format!("{}〜{}", start.format("%-H:%M"), end.format("%-H:%M"))
 }
 
+/// Leaves 「活動を追加」 without adding.
 pub const CANCEL: &str = "やめる";
+/// Adds the session for today.
 pub const ADD: &str = "この活動を追加する";
 
 /// A new session whose end would fall on the next day.

@@ -38,7 +38,9 @@ pub trait VoiceStore {
 
 /// The store with the signed-in staff member.
 pub struct StaffVoice<'a> {
+    /// The store the flow's decisions are written to.
     pub store: &'a mut Store,
+    /// The signed-in staff member the store calls act (and are audited) as.
     pub staff: &'a StaffSession,
 }
 
@@ -51,6 +53,7 @@ impl VoiceStore for StaffVoice<'_> {
 /// What the last action came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
+    /// Nothing done yet: the guide line shows.
     None,
     /// Stored; the speaker runs with it now.
     Saved,
@@ -58,6 +61,7 @@ pub enum Notice {
     Unchanged,
     /// The sample is playing; `unsaved`: with settings not yet saved.
     Sample {
+        /// The settings played are not saved yet.
         unsaved: bool,
     },
     /// 「ためしに聞く」 with the voice off.
@@ -71,8 +75,11 @@ pub enum Notice {
 /// The screen's state: what the kiosk runs with, and what is being chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoiceForm {
+    /// The setting the kiosk runs with (the store's, or the configuration's).
     pub saved: VoiceSetting,
+    /// The setting being chosen, not yet saved.
     pub draft: VoiceSetting,
+    /// What the last action came to.
     pub notice: Notice,
 }
 

@@ -1,13 +1,14 @@
 //! The adapter of the first-start wizard (`ui/setup.slint`): copies the
-//! [`SetupController`]'s state into the `Setup` global (and the keyboards'
-//! shift and symbol states into `Kiosk`), forwards the callbacks, and runs
-//! the store's creation on a thread of its own so the screen (and the
-//! systemd watchdog's timer) keeps going while Argon2 works. No logic:
-//! everything is decided in `controller::setup`.
+//! [`SetupController`]'s state into the `Setup` global (words from
+//! [`super::wording`], and the keyboards' shift and symbol states into
+//! `Kiosk`), forwards the callbacks, and runs the store's creation on a
+//! thread of its own so the screen (and the systemd watchdog's timer) keeps
+//! going while Argon2 works. No logic: everything is decided in the flow's
+//! `mod.rs`.
 //!
 //! The wizard shows in the kiosk's own window ([`AppWindow`], screen
 //! `setup`); when it ends, the window is handed on ([`SetupUi::on_finished`])
-//! and becomes the kiosk's ([`super::KioskUi::with_window`]): one window and
+//! and becomes the kiosk's ([`KioskUi::with_window`](crate::kiosk::KioskUi::with_window)): one window and
 //! one event loop, nothing the linuxkms backend would have to open twice.
 
 use std::cell::RefCell;
@@ -17,12 +18,13 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
-use super::generated::{AppWindow, Kiosk, Screen as UiScreen};
-/// The global and its step enum, for tests.
-pub use super::generated::{Setup, SetupStep};
-use super::strings;
+use super::{self as ctl, CreateJob, Created, Notice, SetupController, wording};
 use crate::error::{Error, Result};
-use crate::kiosk::controller::{self as ctl, CreateJob, Created, Field, SetupController};
+use crate::kiosk::controller::Field;
+use crate::kiosk::ui::generated::{AppWindow, Kiosk, Screen as UiScreen, SetupWords};
+/// The flow's global and its enums, for tests.
+pub use crate::kiosk::ui::generated::{Setup, SetupField, SetupStep, SetupTone};
+use crate::kiosk::ui::strings;
 
 /// How often the creating thread's result is looked for.
 const POLL: Duration = Duration::from_millis(50);
@@ -42,6 +44,14 @@ struct Shared {
 pub struct SetupUi {
     window: AppWindow,
     shared: Rc<Shared>,
+}
+
+fn tone(warn: bool) -> SetupTone {
+    if warn {
+        SetupTone::Warn
+    } else {
+        SetupTone::Plain
+    }
 }
 
 fn ui_step(s: ctl::SetupStep) -> SetupStep {
@@ -67,25 +77,37 @@ impl Shared {
         };
         let c = self.controller.borrow();
         let g = window.global::<Setup>();
-        g.set_step(ui_step(c.step()));
-        g.set_title(c.title().into());
-        g.set_lines(strings(&c.lines()));
-        g.set_message(c.message().into());
+        let step = c.step();
+        g.set_step(ui_step(step));
+        g.set_title(wording::title(step).into());
+        g.set_title_tone(tone(step == ctl::SetupStep::RecoveryKey));
+        g.set_lines(strings(&wording::lines(&c)));
+        g.set_message(wording::notice(c.notice()).into());
+        g.set_guide(wording::guide(&c).into());
+        g.set_guide_tone(tone(*c.notice() != Notice::None));
         g.set_types(c.types());
-        g.set_first_caption(c.first_caption().into());
+        g.set_first_caption(wording::caption(step).into());
         g.set_first_text(c.first_shown().into());
         g.set_second_text(c.second_shown().into());
         g.set_field(match c.field() {
-            Field::First => 0,
-            Field::Second => 1,
+            Field::First => SetupField::First,
+            Field::Second => SetupField::Second,
         });
         g.set_kana(c.kana());
+        let (switch, switch_label) = if c.kana() {
+            (wording::TO_LETTERS, wording::TO_LETTERS_LABEL)
+        } else {
+            (wording::TO_KANA, wording::TO_KANA_LABEL)
+        };
+        g.set_switch_text(switch.into());
+        g.set_switch_label(switch_label.into());
         // Empty on every other step: the key leaves the screen with its step.
         let rows: Vec<ModelRc<SharedString>> = c.key_rows().iter().map(|r| strings(r)).collect();
         g.set_key_rows(ModelRc::new(VecModel::from(rows)));
         g.set_can_back(c.can_go_back());
-        g.set_back_label(c.back_label().into());
-        g.set_next_label(c.next_label().into());
+        g.set_back_label(wording::back(step).into());
+        g.set_can_next(c.can_go_on());
+        g.set_next_label(wording::next(step).into());
         let k = window.global::<Kiosk>();
         k.set_shifted(c.shifted());
         k.set_symbols(c.symbols());
@@ -186,11 +208,16 @@ impl SetupUi {
         wire!(k, on_toggle_shift, |c| c.toggle_shift());
         wire!(k, on_toggle_symbols, |c| c.toggle_symbols());
         let g = window.global::<Setup>();
+        g.set_words(SetupWords {
+            again: wording::AGAIN.into(),
+            guide_label: wording::GUIDE_LABEL.into(),
+            key_group_label: wording::KEY_GROUP_LABEL.into(),
+            heading_label: wording::HEADING_LABEL.into(),
+        });
         wire!(g, on_back, |c| c.back());
-        wire!(g, on_focus, |c, i: i32| c.focus(if i == 1 {
-            Field::Second
-        } else {
-            Field::First
+        wire!(g, on_focus, |c, f: SetupField| c.focus(match f {
+            SetupField::First => Field::First,
+            SetupField::Second => Field::Second,
         }));
         wire!(g, on_keyboard, |c, kana: bool| c.keyboard(kana));
         {
@@ -205,6 +232,7 @@ impl SetupUi {
         Ok(Self { window, shared })
     }
 
+    /// The kiosk's window the wizard shows in (to show it, or render it).
     pub fn window(&self) -> &AppWindow {
         &self.window
     }
