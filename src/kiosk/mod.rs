@@ -7,22 +7,14 @@
 //! - [`controller`]: the controller with its dispatchers and what several
 //!   flows share (the address entry, the keyboards' keys); no UI.
 //! - [`ui`]: the window's shared `Kiosk` global (which flow shows, the title
-//!   bar, the keyboards) and the flows' adapters called in turn; also
-//!   headless rendering for screenshots and tests.
+//!   bar, the keyboards) and the flows' adapters called in turn.
 //! - [`ui::setup`]: the first-start wizard (「はじめての設定」) when there is
 //!   no store yet.
 //! - [`service`]: `READY=1` and watchdog pings for systemd.
 //! - [`voice`]: the kiosk's speaker (spoken guidance, docs/dev/voice.md).
 
-pub mod bench;
 pub mod controller;
 pub mod flows;
-pub mod screens;
-pub mod screens_groups;
-pub mod screens_large;
-pub mod screens_setup;
-pub mod screens_training;
-pub mod screens_voice;
 pub mod service;
 pub mod ui;
 pub mod voice;
