@@ -16,9 +16,10 @@ for p in netpbm python3 dosfstools; do
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "$p"
 done
 out=$(image/debian/build.sh "$@" | tee -a /dev/stderr | tail -n1)
-# The reference screenshots come from the same arm64 build, run here under
-# qemu-user (no host build needed); TSUDOI_HOST_BIN may name another tsudoi
-# of the same version.
+# The reference screenshots come from the arm64 development build of the
+# same source (run-arm64.sh runs tsudoi-dev for `screenshot`, which the
+# packaged binary does not have), under qemu-user (no host build needed);
+# TSUDOI_HOST_BIN may name another development build of the same version.
 host_bin=${TSUDOI_HOST_BIN:-$repo/scripts/run-arm64.sh}
 # The card reader: the PN532 emulator on the host, on QEMU's usb-serial socket.
 cargo build --quiet -p tsudoi-hw --features emulator --example pn532-socket

@@ -4,8 +4,8 @@ would use it. Driven by image/test-boot.sh (which builds the image first).
 
 1. boot, wait for the kiosk's READY (its first frame is on the screen);
 2. screendump over QMP: the nearest of the kiosk's own reference screenshots
-   (rendered headless by `tsudoi screenshot` of the same arm64 build under
-   qemu-user) is a waiting screen;
+   (rendered headless by `tsudoi screenshot` of the arm64 development build
+   of the same source under qemu-user) is a waiting screen;
 3. a tap: the demo's registered card is placed on the PN532 emulator (on the
    host, behind QEMU's usb-serial device: the kiosk reads it through the real
    libnfc driver at /dev/ttyUSB0); the screen becomes a check-in result and

@@ -11,6 +11,9 @@ ARM64_DIR=${TSUDOI_ARM64_DIR:-$repo/target/arm64-env}
 # scripts, proc macros) come from Debian's rustc, not rustup's.
 ARM64_TARGET_DIR=${TSUDOI_ARM64_TARGET_DIR:-$repo/target/arm64}
 ARM64_BIN=$ARM64_TARGET_DIR/$TARGET/release/tsudoi
+# The same build with the development commands (`--features dev`:
+# screenshot, bench), for checks only: never packaged. build-arm64.sh --dev.
+ARM64_DEV_BIN=$ARM64_TARGET_DIR/$TARGET/release/tsudoi-dev
 SYSROOT=$ARM64_DIR/sysroot      # arm64 -dev packages, no libc (the cross gcc brings its own)
 RUNROOT=$ARM64_DIR/runroot      # the same plus libc etc., for qemu-aarch64 -L
 RUSTROOT=$ARM64_DIR/rust        # Debian's arm64 std, used as rustc --sysroot

@@ -7,13 +7,25 @@
 # on the machine). Idempotent: steps already done are skipped.
 #
 #   scripts/build-arm64.sh            # release build, prints the binary's path
+#   scripts/build-arm64.sh --dev      # also the development build (tsudoi-dev)
 #
 # The binary: target/arm64/aarch64-unknown-linux-gnu/release/tsudoi
-# (linuxkms + software renderer, no winit: --no-default-features).
-# Run it with scripts/run-arm64.sh.
+# (linuxkms + software renderer, no winit, no development commands:
+# --no-default-features), the one scripts/package-deb.sh packages.
+# With --dev, also release/tsudoi-dev: the same plus `--features dev`
+# (`tsudoi screenshot`, `tsudoi bench`) for scripts/test-arm64.sh and the
+# image's reference screenshots; only the root crate is built again.
+# Run them with scripts/run-arm64.sh.
 set -euo pipefail
 . "$(dirname "$0")/arm64-env.sh"
 cd "$repo"
+
+dev=no
+case ${1:-} in
+  --dev) dev=yes ;;
+  "") ;;
+  *) echo "usage: $0 [--dev]" >&2; exit 2 ;;
+esac
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -103,7 +115,17 @@ if [ ! -d "$RUSTROOT/usr/lib/rustlib/$TARGET/lib" ]; then
 fi
 
 arm64_env
+build() { "$CARGO" build --locked --release --no-default-features --target "$TARGET" -p tsudoi --bin tsudoi "$@"; }
+if [ $dev = yes ]; then
+  echo "build-arm64: cargo build --release --no-default-features --features dev --target $TARGET ($("$RUSTC" --version))"
+  build --features dev
+  cp "$ARM64_BIN" "$ARM64_DEV_BIN.tmp"
+  mv "$ARM64_DEV_BIN.tmp" "$ARM64_DEV_BIN"
+  echo "build-arm64: $ARM64_DEV_BIN (development build: screenshot, bench; never packaged)"
+fi
+# Last, so that release/tsudoi is the device build again (cargo keeps both
+# builds of the root crate; switching back only links).
 echo "build-arm64: cargo build --release --no-default-features --target $TARGET ($("$RUSTC" --version))"
-"$CARGO" build --locked --release --no-default-features --target "$TARGET" -p tsudoi --bin tsudoi
+build
 file_out=$(file -b "$ARM64_BIN" 2>/dev/null || true)
 echo "build-arm64: $ARM64_BIN${file_out:+ ($file_out)}"

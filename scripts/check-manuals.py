@@ -8,7 +8,7 @@ tools (not with anything written here):
 - the Japanese text is extractable and the fonts are embedded with a Unicode
   map (pdffonts), BIZ UD PGothic among them;
 - every screenshot a manual references exists in ui/screenshots/, is one that
-  `tsudoi screenshot` renders (its names in src/kiosk/screens.rs), and is in
+  `tsudoi screenshot` renders (its names in src/dev/screenshots/*.rs), and is in
   the PDF as an image (pdfimages).
 
 Usage: scripts/check-manuals.py PDF_DIR. Exit 0 when all hold, 1 otherwise.
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "ja"
 SHOTS = ROOT / "ui" / "screenshots"
-# screens.rs and its companions (screens_training.rs, ...)
-SCREENS_DIR = ROOT / "src" / "kiosk"
+# The screenshot modules: mod.rs and its companions (training.rs, ...)
+SCREENS_DIR = ROOT / "src" / "dev" / "screenshots"
 
 A4_PT = (595.276, 841.89)
 SHOT_REF = re.compile(r"\(\.\./\.\./ui/screenshots/([^)\s]+)\.png\)")
@@ -41,10 +41,9 @@ def squash(s: str) -> str:
 
 
 def rendered_screen_names() -> set[str]:
-    src = "".join(p.read_text(encoding="utf-8") for p in sorted(SCREENS_DIR.glob("screens*.rs")))
-    names = set(re.findall(r'shot\("([0-9a-z-]+)"\)', src))
-    names |= set(re.findall(r'join\("([0-9a-z-]+)\.png"\)', src))
-    return names
+    src = "".join(p.read_text(encoding="utf-8") for p in sorted(SCREENS_DIR.glob("*.rs")))
+    # shots.take("01-waiting"), shots.take_taller("19-demo-reader-panel", …)
+    return set(re.findall(r'\.take(?:_taller)?\("([0-9a-z-]+)"', src))
 
 
 def pages(pdf: Path) -> list[tuple[float, float]]:
@@ -67,7 +66,7 @@ def check(pdf_dir: Path) -> list[str]:
             problems.append(f"{n}.md has no quick card {n}-card.md")
     screen_names = rendered_screen_names()
     if len(screen_names) < 10:
-        problems.append(f"could not read the screen names from {SCREENS_DIR}/screens*.rs")
+        problems.append(f"could not read the screen names from {SCREENS_DIR}/*.rs")
 
     for src in sources:
         text_md = src.read_text(encoding="utf-8")

@@ -3,13 +3,20 @@
 #
 #   scripts/package-deb.sh                 # amd64, release build
 #   scripts/package-deb.sh --arch arm64    # Raspberry Pi: cross build (scripts/build-arm64.sh)
-#   scripts/package-deb.sh --quick         # amd64, the debug binary `cargo test` already
+#   scripts/package-deb.sh --quick         # amd64, a debug binary beside the one `cargo test`
 #                                          # built: to check the packaging only, never to ship
 #
 # Prints the .deb's path on the last line. The man pages and shell
 # completions are generated first from the clap definitions
 # (examples/gen-docs.rs) into target/docs, so they always match the commands
 # being shipped. Installs cargo-deb (from crates.io) if missing.
+#
+# The package holds the device build: no `dev` feature (`tsudoi screenshot`,
+# `tsudoi bench`; scripts/test-deb.sh checks it with
+# scripts/check-device-binary.sh). The release builds turn off every default
+# feature; --quick keeps `desktop` (winit) so that only the root crate is
+# built again beside the tests' build, then puts the development build back
+# at target/debug/tsudoi.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +49,8 @@ if [ $arch = arm64 ]; then
     qemu-aarch64 -L "$RUNROOT" "$ARM64_TARGET_DIR/$TARGET/release/examples/gen-docs" target/docs
   )
 else
-  cargo run --locked --quiet --example gen-docs -- target/docs
+  # Without `dev`, like the binary shipped (`desktop` changes no command).
+  cargo run --locked --quiet --no-default-features --features desktop --example gen-docs -- target/docs
 fi
 gzip -9n target/docs/man/*.1
 
@@ -50,8 +58,10 @@ case $arch in
   amd64)
     scripts/install-deps.sh >/dev/null
     if [ $quick = yes ]; then
-      [ -x target/debug/tsudoi ] || cargo build --locked --quiet --bin tsudoi
+      cargo build --locked --quiet --no-default-features --features desktop --bin tsudoi
       cargo deb --no-build --profile dev -p tsudoi >/dev/null
+      # The development build back in place for what runs next (quick: both are built).
+      cargo build --locked --quiet --bin tsudoi
     else
       cargo deb --locked --strip --no-default-features -p tsudoi >/dev/null
     fi

@@ -3,7 +3,8 @@
 # the amd64 build of the same source, on synthetic data only:
 #
 #  1. the binary is AArch64 code needing at most glibc 2.36 (Raspberry Pi OS
-#     bookworm), and `--version` matches amd64's;
+#     bookworm), `--version` matches amd64's, and it is a device build with
+#     no development code (scripts/check-device-binary.sh);
 #  2. `tsudoi check` (plain and --json, exit codes included) is byte-identical
 #     to amd64 on a set of invented birth dates and postal codes;
 #  3. `tsudoi demo --no-ui` makes the same synthetic year under qemu as on
@@ -12,13 +13,15 @@
 #  4. `tsudoi report` of the arm64-made store by both builds: the CSV tables
 #     are byte-identical, `sha256sum -c` passes on the arm64 folder and amd64's
 #     `report verify` accepts arm64's signature;
-#  5. `tsudoi screenshot` (Slint's software renderer, headless): every screen
+#  5. `tsudoi screenshot` (Slint's software renderer, headless) of the arm64
+#     development build (build-arm64.sh --dev: the same source with
+#     `--features dev`; built here if missing): every screen
 #     renders on arm64, and each PNG is byte-identical to amd64's except a
 #     screen whose content is random by design, which is allowed to differ
 #     only if two amd64 runs differ on it too (that is measured here, not
 #     listed by hand).
 #
-#   scripts/test-arm64.sh [AMD64_TSUDOI]   # default target/debug/tsudoi (built if missing)
+#   scripts/test-arm64.sh [AMD64_TSUDOI]   # default target/debug/tsudoi (the development build, built first)
 #
 # Without the arm64 binary (scripts/build-arm64.sh: about 11-30 min cold on 2
 # shared cores) it prints SKIPPED and why, and exits 0: CI does not run the
@@ -37,7 +40,9 @@ command -v qemu-aarch64 >/dev/null || skip "qemu-aarch64 is not installed (Debia
 command -v sqlite3 >/dev/null || fail "sqlite3 is needed (apt-get install sqlite3)"
 
 amd=${1:-target/debug/tsudoi}
-if [ ! -x "$amd" ]; then
+if [ $# -eq 0 ]; then
+  # The development build (default features; quick when already built):
+  # scripts/package-deb.sh --quick leaves a device build at this path.
   cargo build --locked --quiet --bin tsudoi
 fi
 arm() { scripts/run-arm64.sh "$@"; }
@@ -56,6 +61,8 @@ glibc_max=$(aarch64-linux-gnu-objdump -T "$ARM64_BIN" | grep -o 'GLIBC_[0-9.]*' 
   fail "needs glibc $glibc_max; Raspberry Pi OS bookworm has 2.36"
 [ "$(arm --version)" = "$("$amd" --version)" ] || fail "--version differs: $(arm --version)"
 ok "$(arm --version): AArch64 ELF, needs glibc >= $glibc_max, $(du -b "$ARM64_BIN" | cut -f1) bytes"
+scripts/check-device-binary.sh "$ARM64_BIN" qemu-aarch64 -L "$RUNROOT" >/dev/null || fail "the arm64 device build holds development code"
+ok "device build: no screenshot/bench code (scripts/check-device-binary.sh under qemu)"
 
 # 2. The eligibility check, byte for byte with exit codes. Invented inputs.
 cases=(
@@ -129,7 +136,11 @@ if command -v pdftotext >/dev/null; then
 fi
 ok "report $month: $ncsv CSV tables byte-identical (and the PDF's text, where pdftotext is installed); sha256sum -c and amd64's report verify accept arm64's folder"
 
-# 5. Every screen, software renderer, headless.
+# 5. Every screen, software renderer, headless: the development build.
+if [ ! -x "$ARM64_DEV_BIN" ] || [ "$ARM64_BIN" -nt "$ARM64_DEV_BIN" ]; then
+  echo "test-arm64: building the arm64 development build of this source (scripts/build-arm64.sh --dev; the root crate only)"
+  scripts/build-arm64.sh --dev >/dev/null
+fi
 t0=$(ms)
 arm screenshot --out "$tmp/shots-arm" > /dev/null
 t_shot_arm=$(( $(ms) - t0 ))

@@ -71,6 +71,22 @@ grep -q -- '--idle-seconds' <<<"$man_text" || fail "tsudoi-run(1) does not docum
 bash -n "$tmp/root/usr/share/bash-completion/completions/tsudoi" || fail "bash completion does not parse"
 ok "contents, conffile, man page and completion"
 
+# 2a. The device build only: no development commands (`tsudoi screenshot`,
+# `tsudoi bench`: feature `dev`) in the binary, its man pages or completions.
+for f in ./usr/share/man/man1/tsudoi-screenshot.1.gz ./usr/share/man/man1/tsudoi-bench.1.gz; do
+  if grep -qxF "$f" <<<"$contents"; then fail "package holds $f"; fi
+done
+if grep -qw screenshot "$tmp/root/usr/share/bash-completion/completions/tsudoi"; then
+  fail "the bash completion offers screenshot"
+fi
+runner=()
+if [ "$(field Architecture)" = arm64 ] && [ "$(dpkg --print-architecture)" != arm64 ]; then
+  . scripts/arm64-env.sh
+  runner=(qemu-aarch64 -L "$RUNROOT")
+fi
+scripts/check-device-binary.sh "$tmp/root/usr/bin/tsudoi" "${runner[@]}" || fail "usr/bin/tsudoi is not a device build"
+ok "device build: no screenshot or bench in the binary, man pages or completions"
+
 # 2b. A package for another architecture (the Pi's arm64, cross-built) cannot
 # be installed here: check what can be checked without installing, then stop.
 arch=$(field Architecture)

@@ -7,17 +7,20 @@
 //! - [`store`]: the encrypted SQLite store, staff accounts and the audit chain.
 //! - [`jp_date`]: dates written the Japanese way (「2026年11月24日」).
 //! - [`report`]: monthly totals for the ward, suppressed, signed.
-//! - [`demo`]: a synthetic year of data for demonstrations and benchmarks.
-//! - [`bench`](mod@bench): the performance measurements in docs/dev/benchmarks.md.
+//! - [`demo`]: a synthetic year of data for demonstrations, training mode
+//!   and benchmarks.
+//! - `dev` (feature `dev`, on by default, off in the device builds):
+//!   `tsudoi screenshot` and `tsudoi bench`.
 
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
-pub mod bench;
 pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod demo;
+#[cfg(feature = "dev")]
+pub mod dev;
 pub mod eligibility;
 pub mod erasure;
 pub mod error;

@@ -88,7 +88,7 @@ fn fixture() -> Fixture {
 fn start(f: Fixture) -> (KioskUi, tempfile::TempDir) {
     // Once per test thread; a second call on the same thread is refused
     // and harmless.
-    let _ = tsudoi::kiosk::ui::init_headless();
+    let _ = tsudoi::dev::init_headless();
     let Fixture {
         dir,
         mut store,

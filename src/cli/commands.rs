@@ -19,8 +19,8 @@ use tsudoi::{Error, Result, demo};
 
 use super::personal::{self, Field};
 use super::{
-    AuditCmd, BenchArgs, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd,
-    PolicyCmd, ReportAction, ReportArgs, ScreenshotArgs, SessionCmd, StaffCmd, secrets,
+    AuditCmd, CheckArgs, Cli, Command, DemoArgs, InitArgs, KioskArgs, ParticipantCmd, PolicyCmd,
+    ReportAction, ReportArgs, SessionCmd, StaffCmd, secrets,
 };
 
 /// The exit code of a failed command, by the error's kind
@@ -186,12 +186,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Draw(a) => super::lottery::draw(a),
         Command::Lottery(c) => super::lottery::lottery(&ctx, c),
         Command::Run(a) => run_kiosk(&ctx, &a),
+        #[cfg(feature = "dev")]
         Command::Screenshot(a) => screenshot(&a),
+        #[cfg(feature = "dev")]
         Command::KioskProbe { taps } => {
             let password = secrets::password("パスワード: ")?;
-            tsudoi::kiosk::bench::probe(&ctx.store_path, taps, ctx.config.policy()?, &password)?;
+            tsudoi::dev::bench::kiosk::probe(
+                &ctx.store_path,
+                taps,
+                ctx.config.policy()?,
+                &password,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "dev")]
         Command::LoadStaff {
             role,
             worker,
@@ -201,7 +209,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             start,
         } => {
             let password = secrets::password("パスワード: ")?;
-            let o = tsudoi::bench::load::StaffOptions {
+            let o = tsudoi::dev::bench::load::StaffOptions {
                 role,
                 worker,
                 speed,
@@ -209,9 +217,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 seed,
                 start,
             };
-            tsudoi::bench::load::staff(&ctx.store_path, &o, ctx.config.policy()?, &password)?;
+            tsudoi::dev::bench::load::staff(&ctx.store_path, &o, ctx.config.policy()?, &password)?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "dev")]
         Command::Bench(a) => bench(&ctx, a),
     }
 }
@@ -1333,6 +1342,8 @@ fn setup_then_kiosk(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--size WxH` of `tsudoi screenshot`.
+#[cfg(feature = "dev")]
 fn parse_size(s: &str) -> Result<(u32, u32)> {
     let bad = || {
         Error::Invalid(format!(
@@ -1349,11 +1360,12 @@ fn parse_size(s: &str) -> Result<(u32, u32)> {
 }
 
 /// `tsudoi screenshot`: every screen, with invented demo data, to PNG files.
-fn screenshot(a: &ScreenshotArgs) -> Result<ExitCode> {
+#[cfg(feature = "dev")]
+fn screenshot(a: &super::ScreenshotArgs) -> Result<ExitCode> {
     let (w, h) = parse_size(&a.size)?;
     std::fs::create_dir_all(&a.out)?;
-    tsudoi::kiosk::ui::init_headless().map_err(ui_error)?;
-    let files = tsudoi::kiosk::screens::render_all(&a.out, w, h)?;
+    tsudoi::dev::init_headless().map_err(ui_error)?;
+    let files = tsudoi::dev::screenshots::render_all(&a.out, w, h)?;
     for f in &files {
         println!("{}", f.display());
     }
@@ -1588,7 +1600,8 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
+#[cfg(feature = "dev")]
+fn bench(ctx: &Context, a: super::BenchArgs) -> Result<ExitCode> {
     let tmp;
     let dir = match &a.dir {
         Some(d) => {
@@ -1605,7 +1618,7 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         return bench_load(ctx, &dir, l, a.json);
     }
     if a.kiosk {
-        let k = tsudoi::kiosk::bench::run(&dir, a.checkins.max(10), ctx.config.policy()?)?;
+        let k = tsudoi::dev::bench::kiosk::run(&dir, a.checkins.max(10), ctx.config.policy()?)?;
         if a.json {
             println!(
                 "{}",
@@ -1641,10 +1654,10 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if a.voice {
-        let v = tsudoi::bench::voice(
+        let v = tsudoi::dev::bench::voice(
             &ctx.config.voice.dir(),
             &dir,
-            tsudoi::bench::VOICE_BENCH_RUNS,
+            tsudoi::dev::bench::VOICE_BENCH_RUNS,
         )?;
         if a.json {
             println!(
@@ -1656,7 +1669,7 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = tsudoi::bench::run(&dir, a.checkins.max(10))?;
+    let report = tsudoi::dev::bench::run(&dir, a.checkins.max(10))?;
     if a.json {
         println!(
             "{}",
@@ -1719,7 +1732,7 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
         );
         println!(
             "lottery draw ({} applicants, {} runs): p50 {:.1} ms  max {:.1} ms; verify p50 {:.1} ms",
-            tsudoi::bench::LOTTERY_BENCH_APPLICANTS,
+            tsudoi::dev::bench::LOTTERY_BENCH_APPLICANTS,
             report.lottery_draw.samples,
             report.lottery_draw.p50_ms,
             report.lottery_draw.max_ms,
@@ -1740,7 +1753,8 @@ fn bench(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_voice_bench(v: &tsudoi::bench::VoiceBench) {
+#[cfg(feature = "dev")]
+fn print_voice_bench(v: &tsudoi::dev::bench::VoiceBench) {
     println!("spoken guidance, result -> first audio sample (target 150 ms; file sink):");
     let (i, r) = (&v.say_to_first_sample, &v.interrupt_to_first_sample);
     println!(
@@ -1762,13 +1776,14 @@ fn print_voice_bench(v: &tsudoi::bench::VoiceBench) {
 
 /// `tsudoi bench load`: exit 0 when every tap got its screen and nothing
 /// was lost or refused as busy, 1 otherwise (the figures are printed either way).
+#[cfg(feature = "dev")]
 fn bench_load(
     ctx: &Context,
     dir: &std::path::Path,
     l: &super::LoadArgs,
     json: bool,
 ) -> Result<ExitCode> {
-    let opts = tsudoi::bench::load::LoadOptions {
+    let opts = tsudoi::dev::bench::load::LoadOptions {
         taps: l.taps,
         minutes: l.minutes,
         speed: l.speed,
@@ -1777,7 +1792,7 @@ fn bench_load(
         registrars: l.registrars,
         seed: l.seed,
     };
-    let r = tsudoi::bench::load::run(dir, &opts, ctx.config.policy()?)?;
+    let r = tsudoi::dev::bench::load::run(dir, &opts, ctx.config.policy()?)?;
     if json {
         println!(
             "{}",

@@ -91,8 +91,10 @@ pub enum Command {
     /// （training mode on invented data; the record is written after training with your sign-in）
     Training(TrainingArgs),
     /// すべての画面をPNGに描く。画面は不要（render every screen to PNG, headless）
+    #[cfg(feature = "dev")]
     Screenshot(ScreenshotArgs),
     /// 性能測定（benchmark）
+    #[cfg(feature = "dev")]
     Bench(BenchArgs),
     /// RFC 3797 の抽選を計算する。保存ファイルは使わない（anyone can check a draw）
     Draw(DrawArgs),
@@ -109,12 +111,14 @@ pub enum Command {
     /// （what a damaged store still holds）
     Doctor,
     /// (internal) the kiosk half of `bench --kiosk`, run as a child process
+    #[cfg(feature = "dev")]
     #[command(hide = true)]
     KioskProbe {
         #[arg(long, default_value_t = 1000)]
         taps: usize,
     },
     /// (internal) a staff process of `bench load`, run as a child process
+    #[cfg(feature = "dev")]
     #[command(hide = true)]
     LoadStaff {
         #[arg(long)]
@@ -1009,6 +1013,7 @@ pub struct KioskArgs {
     pub staff_lock_minutes: u64,
 }
 
+#[cfg(feature = "dev")]
 #[derive(Debug, Args)]
 pub struct ScreenshotArgs {
     /// 書き出すディレクトリ
@@ -1019,6 +1024,7 @@ pub struct ScreenshotArgs {
     pub size: String,
 }
 
+#[cfg(feature = "dev")]
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// JSONで出力
@@ -1041,6 +1047,7 @@ pub struct BenchArgs {
 }
 
 /// Benchmarks other than the default set.
+#[cfg(feature = "dev")]
 #[derive(Debug, Subcommand)]
 pub enum BenchCmd {
     /// 混雑した朝を早送りで: カードのタッチと、同時にスタッフの検索・登録（busy morning in fast-forward）
@@ -1048,6 +1055,7 @@ pub enum BenchCmd {
 }
 
 /// `tsudoi bench load` (issue 16, "Load").
+#[cfg(feature = "dev")]
 #[derive(Debug, Args)]
 pub struct LoadArgs {
     /// カードのタッチの回数
@@ -1098,8 +1106,38 @@ fn quiet_on_closed_pipe() {
     }
 }
 
+/// The development commands (feature `dev`): in a device build clap does
+/// not know them, and they are named as such instead of "unrecognized".
+pub const DEV_COMMANDS: [&str; 2] = ["screenshot", "bench"];
+
+/// In a build without the `dev` feature, the one sentence for a development
+/// command asked for by name.
+fn dev_command_refused(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if cfg!(feature = "dev") || e.kind() != ErrorKind::InvalidSubcommand {
+        return None;
+    }
+    let Some(ContextValue::String(name)) = e.get(ContextKind::InvalidSubcommand) else {
+        return None;
+    };
+    DEV_COMMANDS.contains(&name.as_str()).then(|| {
+        format!(
+            "エラー: tsudoi {name} は開発用のコマンドで、端末用のビルドには入っていません。開発用のビルド（cargo build、または --features dev）で使ってください（`tsudoi {name}` is a development command, not in the device build: use `cargo build` or `--features dev`）。"
+        )
+    })
+}
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => match dev_command_refused(&e) {
+            Some(sentence) => {
+                eprintln!("{sentence}");
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     let kiosk = matches!(
         cli.command,
         Command::Run(_) | Command::Training(TrainingArgs { action: None, .. })

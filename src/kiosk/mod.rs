@@ -7,8 +7,7 @@
 //! - [`controller`]: the controller with its dispatchers and what several
 //!   flows share (the address entry, the keyboards' keys); no UI.
 //! - [`ui`]: the window's shared `Kiosk` global (which flow shows, the title
-//!   bar, the keyboards) and the flows' adapters called in turn; also
-//!   headless rendering for screenshots and tests.
+//!   bar, the keyboards) and the flows' adapters called in turn.
 //! - [`flows::setup`]: the first-start wizard (「はじめての設定」) when there
 //!   is no store yet.
 //! - [`service`]: `READY=1` and watchdog pings for systemd.
@@ -17,20 +16,8 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
-// The screenshot script and the kiosk's benchmark are development tools,
-// leaving the production library (issue 17, the `dev` feature): not held to
-// `missing_docs` here.
-#[allow(missing_docs)]
-pub mod bench;
 pub mod controller;
 pub mod flows;
-#[allow(missing_docs)]
-pub mod screens;
-pub mod screens_groups;
-pub mod screens_large;
-pub mod screens_setup;
-pub mod screens_training;
-pub mod screens_voice;
 pub mod service;
 pub mod ui;
 pub mod voice;

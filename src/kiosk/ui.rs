@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
-use std::time::Duration;
 
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 
@@ -392,44 +391,4 @@ impl KioskUi {
     pub fn ui_screen(&self) -> Option<Screen> {
         shown(&self.window, &self.shared.controller.borrow())
     }
-}
-
-/// Installs the headless testing platform with the software renderer, so
-/// windows can be rendered to pixels without a display (screenshots, tests).
-/// Time is mocked: advance it with `i_slint_backend_testing::mock_elapsed_time`.
-pub fn init_headless() -> Result<(), slint::PlatformError> {
-    slint::platform::set_platform(Box::new(i_slint_backend_testing::TestingBackend::new(
-        i_slint_backend_testing::TestingBackendOptions {
-            mock_time: true,
-            threading: false,
-            renderer_name: Some("software".into()),
-        },
-    )))
-    .map_err(|e| slint::PlatformError::Other(e.to_string()))
-}
-
-/// Renders the window at `width`×`height` physical pixels and writes a PNG.
-pub fn render_png(
-    window: &AppWindow,
-    width: u32,
-    height: u32,
-    path: &std::path::Path,
-) -> crate::Result<()> {
-    let w = window.window();
-    w.set_size(slint::PhysicalSize::new(width, height));
-    // Let layouts, conditionals and repeaters settle.
-    i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
-    let shot = w
-        .take_snapshot()
-        .map_err(|e| crate::Error::Invalid(format!("画面を描けませんでした: {e}")))?;
-    let file = std::fs::File::create(path)?;
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
-    enc.set_color(png::ColorType::Rgba);
-    enc.set_depth(png::BitDepth::Eight);
-    let png_err =
-        |e: png::EncodingError| crate::Error::Invalid(format!("PNGを書けませんでした: {e}"));
-    let mut writer = enc.write_header().map_err(png_err)?;
-    writer.write_image_data(shot.as_bytes()).map_err(png_err)?;
-    writer.finish().map_err(png_err)?;
-    Ok(())
 }

@@ -153,7 +153,7 @@ pub struct KioskController {
     pub(in crate::kiosk) config: KioskConfig,
     pub(in crate::kiosk) screen: Screen,
     pub(in crate::kiosk) reader_connected: bool,
-    pub(in crate::kiosk) staff: Option<StaffSession>,
+    pub(crate) staff: Option<StaffSession>,
     /// The waiting and check-in flow ([`crate::kiosk::flows::checkin`]).
     pub(in crate::kiosk) check_in: CheckIn,
     /// The staff sign-in flow ([`crate::kiosk::flows::sign_in`]).
@@ -388,7 +388,7 @@ impl KioskController {
         }
     }
 
-    pub(in crate::kiosk) fn go_waiting(&mut self) {
+    pub(crate) fn go_waiting(&mut self) {
         self.hush();
         self.clear_result();
         // The large layout was for the resident who is leaving.

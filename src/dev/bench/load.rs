@@ -504,7 +504,7 @@ pub fn run(dir: &Path, opts: &LoadOptions, policy: Policy) -> Result<LoadReport>
     let mut store = Store::open(&path, policy, PostalTable::shinjuku(), clock.clone())?;
     let s = store.sign_in(demo::DEMO_MANAGER, demo::DEMO_PASSWORD)?;
     store.sign_out(&s)?;
-    crate::kiosk::ui::init_headless().map_err(other)?;
+    crate::dev::init_headless().map_err(other)?;
     let ui = KioskUi::new(KioskController::new(store, KioskConfig::default())).map_err(other)?;
     let window = ui.window();
     window.show().map_err(other)?;

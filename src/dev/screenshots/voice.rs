@@ -10,12 +10,13 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use tsudoi_hw::voice::{Library, NoopOut, Speaker, VoiceConfig};
 
-use super::controller::{KioskConfig, KioskController};
-use super::ui::{KioskUi, render_png};
+use super::Shots;
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::eligibility::PostalTable;
 use crate::error::{Error, Result};
+use crate::kiosk::KioskUi;
+use crate::kiosk::controller::{KioskConfig, KioskController};
 use crate::store::{Policy, Store};
 
 const MANAGER: &str = "kanri01";
@@ -49,21 +50,14 @@ pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec
     let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
         .map_err(|e| Error::Invalid(e.to_string()))?;
     ui.with_controller(|c| c.set_speaker(Speaker::new(Box::new(NoopOut), library, config)));
-    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut files = Vec::new();
-    let mut shot = |name: &str| -> Result<()> {
-        let path = out.join(format!("{name}.png"));
-        render_png(ui.window(), width, height, &path)?;
-        files.push(path);
-        Ok(())
-    };
+    let mut shots = Shots::show(ui.window(), out, width, height)?;
     ui.with_controller(|c| {
-        super::screens::sign_in(c, MANAGER, PASSWORD);
+        super::sign_in(c, MANAGER, PASSWORD);
         c.oversight_open();
     });
-    shot("120-oversight-menu-voice")?;
+    shots.take("120-oversight-menu-voice")?;
     ui.with_controller(|c| c.voice_open());
-    shot("121-voice-settings")?;
+    shots.take("121-voice-settings")?;
     ui.with_controller(|c| {
         for _ in 0..3 {
             c.voice_volume(false);
@@ -71,14 +65,14 @@ pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec
         c.voice_quiet(true);
         c.voice_try();
     });
-    shot("122-voice-tried")?;
+    shots.take("122-voice-tried")?;
     ui.with_controller(|c| c.voice_save());
-    shot("123-voice-saved")?;
+    shots.take("123-voice-saved")?;
     ui.with_controller(|c| {
         c.voice_enabled(false);
         c.voice_try();
     });
-    shot("124-voice-off-tried")?;
+    shots.take("124-voice-off-tried")?;
     ui.with_controller(|c| c.sign_out());
-    Ok(files)
+    Ok(shots.into_files())
 }

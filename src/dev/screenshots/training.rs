@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::controller::{KioskConfig, KioskController};
-use super::ui::{KioskUi, render_png};
+use super::Shots;
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::demo;
 use crate::error::{Error, Result};
+use crate::kiosk::KioskUi;
+use crate::kiosk::controller::{KioskConfig, KioskController};
 use crate::store::Policy;
 
 /// Renders the training screens at `width`×`height` into `out`, with `day`
@@ -51,19 +52,12 @@ fn render_in(
     store.lock();
     let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut files = Vec::new();
-    let mut shot = |name: &str| -> Result<()> {
-        let path = out.join(format!("{name}.png"));
-        render_png(ui.window(), width, height, &path)?;
-        files.push(path);
-        Ok(())
-    };
+    let mut shots = Shots::show(ui.window(), out, width, height)?;
     let type_in = |c: &mut KioskController, id: &str, password: &str| {
         for k in id.split("") {
             c.key(k);
         }
-        c.focus(super::Field::Second);
+        c.focus(crate::kiosk::Field::Second);
         for k in password.split("") {
             c.key(k);
         }
@@ -91,22 +85,22 @@ fn render_in(
         c.training_start();
         type_in(c, TRAINEE, "");
     });
-    shot("80-training-start-sign-in")?;
+    shots.take("80-training-start-sign-in")?;
     ui.with_controller(|c| {
         for k in TRAINEE_PASSWORD.split("") {
             c.key(k);
         }
         c.submit();
     });
-    shot("81-training-guide")?;
+    shots.take("81-training-guide")?;
     ui.with_controller(|c| c.training_guide_close());
-    shot("82-training-waiting")?;
+    shots.take("82-training-waiting")?;
     ui.with_controller(|c| {
         c.staff_start();
         type_in(c, TRAINEE, crate::training::PRACTICE_PASSWORD);
         c.submit();
     });
-    shot("83-training-today")?;
+    shots.take("83-training-today")?;
     ui.with_controller(|c| {
         c.sign_out();
         c.staff_start();
@@ -114,25 +108,25 @@ fn render_in(
         c.submit();
         c.training_guide();
     });
-    shot("84-training-guide-progress")?;
+    shots.take("84-training-guide-progress")?;
     ui.with_controller(|c| {
         c.training_chapters(true);
         for i in [0, 1, 2] {
             c.training_toggle_chapter(i);
         }
     });
-    shot("87-training-chapters")?;
+    shots.take("87-training-chapters")?;
     ui.with_controller(|c| c.training_finish());
-    shot("85-training-record-sign-in")?;
+    shots.take("85-training-record-sign-in")?;
     ui.with_controller(|c| {
         for k in TRAINEE_PASSWORD.split("") {
             c.key(k);
         }
         c.submit();
     });
-    shot("86-training-recorded")?;
+    shots.take("86-training-recorded")?;
     ui.with_controller(|c| c.sign_out());
-    Ok(files)
+    Ok(shots.into_files())
 }
 
 /// The invented staff member who trains in the screenshots.

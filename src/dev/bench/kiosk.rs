@@ -17,22 +17,28 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use slint::ComponentHandle;
 
-use super::controller::{KioskConfig, KioskController};
-use super::ui::{KioskUi, init_headless};
-use crate::bench::{Timing, peak_rss_mib};
+use super::{Timing, peak_rss_mib};
 use crate::clock::{Clock, FixedClock, SystemClock};
 use crate::demo::{self, DemoSpec};
+use crate::dev::init_headless;
 use crate::error::{Error, Result};
+use crate::kiosk::{KioskConfig, KioskController, KioskUi};
 use crate::store::{Policy, Store};
 
 /// What the probe prints on its last line (JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProbeReport {
+    /// Cards tapped.
     pub taps: usize,
+    /// Card event → updated screen model, median, in milliseconds.
     pub card_to_model_p50_ms: f64,
+    /// The same, 99th percentile.
     pub card_to_model_p99_ms: f64,
+    /// The same, slowest.
     pub card_to_model_max_ms: f64,
+    /// From the probe's own start to its first rendered frame.
     pub first_frame_in_process_ms: f64,
+    /// The probe's peak resident memory (`VmHWM`), in MiB.
     pub peak_rss_mib: f64,
     /// Peak before the staff sign-in (whose Argon2id needs its m_cost in RAM).
     pub peak_before_sign_in_mib: f64,
@@ -42,8 +48,10 @@ pub struct ProbeReport {
     /// written forms on the screen model, over every invented name.
     #[serde(default)]
     pub name_candidates_p50_ms: f64,
+    /// The same, 99th percentile.
     #[serde(default)]
     pub name_candidates_p99_ms: f64,
+    /// Invented names whose candidates were measured.
     #[serde(default)]
     pub names_picked: usize,
 }
@@ -51,8 +59,12 @@ pub struct ProbeReport {
 /// The kiosk figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct KioskBench {
+    /// From spawning the probe process to its first rendered frame, in
+    /// milliseconds.
     pub start_to_first_frame_ms: f64,
+    /// What the probe measured itself.
     pub probe: ProbeReport,
+    /// Participants in the synthetic year.
     pub participants: u64,
 }
 
@@ -141,7 +153,7 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         c.go_waiting();
         Ok(())
     })?;
-    if ui.ui_screen() != Some(super::Screen::Waiting) {
+    if ui.ui_screen() != Some(crate::kiosk::Screen::Waiting) {
         return Err(Error::Invalid(
             "the kiosk did not open for check-ins".into(),
         ));
@@ -159,7 +171,7 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         let started = Instant::now();
         ui.on_card(card);
         times.push(started.elapsed());
-        if ui.ui_screen() == Some(super::Screen::Locked) {
+        if ui.ui_screen() == Some(crate::kiosk::Screen::Locked) {
             return Err(Error::Invalid("a tap met 準備中".into()));
         }
         ui.with_controller(|c| c.back());
@@ -199,7 +211,7 @@ fn pick_names(ui: &KioskUi, password: &str) -> Result<Timing> {
         for k in demo::DEMO_MANAGER.split("") {
             c.key(k);
         }
-        c.focus(super::Field::Second);
+        c.focus(crate::kiosk::Field::Second);
         for k in password.split("") {
             c.key(k);
         }

@@ -1,16 +1,30 @@
 //! Renders every kiosk screen with invented demo data (`tsudoi screenshot`).
+//!
+//! This module renders the main set (01–106, in the order of a day at the
+//! site); its companions render theirs, each on its own small invented store
+//! so that the others' pictures do not change: [`training`] (80–87),
+//! [`setup`] (110–119), [`groups`] (130–147), [`large`] (150–171) and
+//! [`voice`] (120–124). Each shows its window with [`Shots`] and takes the
+//! pictures by name.
+
+mod groups;
+mod large;
+mod setup;
+mod shots;
+mod training;
+mod voice;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveTime};
 
-use super::controller::{KioskConfig, KioskController, UsbExport};
-use super::ui::{KioskUi, render_png};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::demo;
 use crate::error::{Error, Result};
+use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
+use crate::kiosk::{Field, KioskUi};
 use crate::store::StaffSession;
 use crate::store::Store;
 use crate::store::attendance::CheckInOutcome;
@@ -19,12 +33,13 @@ use crate::store::sessions::{NewSession, Program, SessionMode};
 use crate::store::{Policy, Role};
 use tsudoi_hw::{CardId, Technology};
 
+use shots::Shots;
+
 /// The day the screenshots show (a Tuesday).
-pub(super) const SCREENSHOT_DAY: chrono::NaiveDate =
-    match chrono::NaiveDate::from_ymd_opt(2026, 11, 24) {
-        Some(d) => d,
-        None => chrono::NaiveDate::MIN,
-    };
+const SCREENSHOT_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2026, 11, 24) {
+    Some(d) => d,
+    None => chrono::NaiveDate::MIN,
+};
 
 /// Height of the demo's simulated-reader panel (`DemoPanel` in ui/app.slint).
 const DEMO_PANEL_HEIGHT: u32 = 52;
@@ -37,7 +52,7 @@ pub const OPERATOR: &str = "unei01";
 const OPERATOR_PASSWORD: &str = "Unei-2026-report";
 
 /// Renders every screen at `width`×`height` into `out`; returns the files
-/// written. The headless platform must be installed ([`super::ui::init_headless`]).
+/// written. The headless platform must be installed ([`crate::dev::init_headless`]).
 pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     // The demo store is invented and thrown away with the folder on drop.
     let scratch = tempfile::Builder::new()
@@ -79,53 +94,46 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     };
     let ui = KioskUi::new(KioskController::new(store, config))
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut files = Vec::new();
-    let mut shot = |name: &str| -> Result<()> {
-        let path = out.join(format!("{name}.png"));
-        render_png(ui.window(), width, height, &path)?;
-        files.push(path);
-        Ok(())
-    };
-    let card = |n| super::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
+    let mut shots = Shots::show(ui.window(), out, width, height)?;
+    let card = |n| crate::kiosk::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
 
-    shot("01-waiting")?;
+    shots.take("01-waiting")?;
     ui.with_controller(|c| c.show_purpose());
-    shot("02-purpose")?;
+    shots.take("02-purpose")?;
     ui.with_controller(|c| c.back());
     ui.on_card(card(1));
-    shot("03-choose-session")?;
+    shots.take("03-choose-session")?;
     ui.with_controller(|c| c.choose(&exercise));
-    shot("04-checked-in")?;
+    shots.take("04-checked-in")?;
     ui.on_card(card(1));
     ui.with_controller(|c| c.choose(&exercise));
-    shot("05-already-checked-in")?;
+    shots.take("05-already-checked-in")?;
     ui.on_card(card(2));
-    shot("06-unknown-card")?;
+    shots.take("06-unknown-card")?;
     ui.on_card(card(3));
-    shot("07-reverification-due")?;
+    shots.take("07-reverification-due")?;
     ui.with_controller(|c| {
         c.back();
         c.apply_outcome(CheckInOutcome::NotEligible {
             reaches_age_on: today + chrono::Duration::days(120),
         })
     });
-    shot("08-not-eligible")?;
+    shots.take("08-not-eligible")?;
     ui.with_controller(|c| c.apply_outcome(CheckInOutcome::SessionFull));
-    shot("09-session-full")?;
+    shots.take("09-session-full")?;
     ui.on_card(Err(tsudoi_hw::CardIdError::Empty));
-    shot("10-card-error")?;
+    shots.take("10-card-error")?;
     ui.on_card(Err(tsudoi_hw::CardIdError::RandomIdentifier));
-    shot("90-phone-card")?;
+    shots.take("90-phone-card")?;
     ui.with_controller(|c| c.show_fault());
-    shot("91-kiosk-fault")?;
+    shots.take("91-kiosk-fault")?;
     clock.set(crate::clock::jst(today, 20, 0));
     ui.on_card(card(1));
-    shot("11-no-session")?;
+    shots.take("11-no-session")?;
     clock.set(crate::clock::jst(today, 10, 30));
     ui.with_controller(|c| c.back());
     ui.on_reader_state(false);
-    shot("12-reader-disconnected")?;
+    shots.take("12-reader-disconnected")?;
     ui.on_reader_state(true);
 
     ui.with_controller(|c| {
@@ -133,17 +141,17 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         for k in demo::DEMO_MANAGER.split("") {
             c.key(k);
         }
-        c.focus(super::Field::Second);
+        c.focus(Field::Second);
         for k in "abcdefgh".split("") {
             c.key(k);
         }
     });
-    shot("13-staff-sign-in")?;
+    shots.take("13-staff-sign-in")?;
     ui.with_controller(|c| c.toggle_symbols());
-    shot("59-staff-sign-in-symbols")?;
+    shots.take("59-staff-sign-in-symbols")?;
     ui.with_controller(|c| c.toggle_symbols());
     ui.with_controller(|c| {
-        c.focus(super::Field::First);
+        c.focus(Field::First);
         for _ in 0..demo::DEMO_MANAGER.len() {
             c.backspace();
         }
@@ -151,61 +159,61 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.key(k);
         }
         for _ in 0..5 {
-            c.focus(super::Field::Second);
+            c.focus(Field::Second);
             c.key("x");
             c.submit();
         }
     });
-    shot("14-staff-locked-out")?;
+    shots.take("14-staff-locked-out")?;
     clock.set(crate::clock::jst(today, 10, 50));
     ui.with_controller(|c| {
         c.cancel();
         sign_in(c, NEW_STAFF, NEW_STAFF_PASSWORD);
     });
-    shot("15-staff-change-password")?;
+    shots.take("15-staff-change-password")?;
     ui.with_controller(|c| {
         c.sign_out();
         sign_in(c, demo::DEMO_MANAGER, demo::DEMO_PASSWORD);
     });
-    shot("16-staff-today")?;
+    shots.take("16-staff-today")?;
     ui.with_controller(|c| c.add_session_start());
-    shot("17-staff-add-session")?;
+    shots.take("17-staff-add-session")?;
     ui.with_controller(|c| {
         c.cancel();
         c.register_start();
     });
-    shot("20-register-document")?;
+    shots.take("20-register-document")?;
     ui.with_controller(|c| {
         c.reg_document(0);
         for k in ["ス", "ス", "゛", "キ", "空白", "ハ", "ナ"] {
             c.key(k);
         }
     });
-    shot("21-register-name")?;
+    shots.take("21-register-name")?;
     ui.with_controller(|c| c.name_focus_kana(false));
-    shot("50-register-name-candidates")?;
+    shots.take("50-register-name-candidates")?;
     ui.with_controller(|c| {
         choose_name(c, "鈴木");
         c.name_mode(tsudoi_kanji::Mode::OneByOne);
     });
-    shot("51-register-name-one-by-one")?;
+    shots.take("51-register-name-one-by-one")?;
     ui.with_controller(|c| {
         c.name_mode(tsudoi_kanji::Mode::Whole);
         choose_name(c, "花");
         c.name_mode(tsudoi_kanji::Mode::Variants);
     });
-    shot("52-register-name-variants")?;
+    shots.take("52-register-name-variants")?;
     ui.with_controller(|c| {
         c.name_mode(tsudoi_kanji::Mode::Whole);
         c.submit();
-        c.reg_step_date(super::controller::DatePart::Year, -5);
-        c.reg_step_date(super::controller::DatePart::Month, 3);
+        c.reg_step_date(crate::kiosk::controller::DatePart::Year, -5);
+        c.reg_step_date(crate::kiosk::controller::DatePart::Month, 3);
     });
-    shot("22-register-birth")?;
+    shots.take("22-register-birth")?;
     ui.with_controller(|c| {
         c.reg_era(3);
     });
-    shot("23-register-birth-too-young")?;
+    shots.take("23-register-birth-too-young")?;
     ui.with_controller(|c| {
         c.reg_era(2);
         c.submit();
@@ -213,7 +221,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.key(k);
         }
     });
-    shot("24-register-postal-out-of-ward")?;
+    shots.take("24-register-postal-out-of-ward")?;
     ui.with_controller(|c| {
         for _ in 0..7 {
             c.backspace();
@@ -222,18 +230,18 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.key(k);
         }
     });
-    shot("25-register-postal")?;
+    shots.take("25-register-postal")?;
     ui.with_controller(|c| {
         c.submit();
         for k in "0312345678".split("") {
             c.key(k);
         }
     });
-    shot("26-register-phone")?;
+    shots.take("26-register-phone")?;
     ui.with_controller(|c| c.submit());
-    shot("27-register-consent")?;
+    shots.take("27-register-consent")?;
     ui.with_controller(|c| c.submit());
-    shot("28-register-card")?;
+    shots.take("28-register-card")?;
     ui.on_card(card(2));
     ui.with_controller(|c| {
         c.search_start();
@@ -241,9 +249,9 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.key(k);
         }
     });
-    shot("29-search")?;
+    shots.take("29-search")?;
     ui.with_controller(|c| c.submit());
-    shot("30-search-results")?;
+    shots.take("30-search-results")?;
     ui.with_controller(|c| {
         let first = c
             .search()
@@ -253,37 +261,37 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.search_open(&id);
         }
     });
-    shot("31-record")?;
+    shots.take("31-record")?;
     ui.with_controller(|c| {
         c.choose(&exercise);
     });
-    shot("32-record-checked-in-by-hand")?;
+    shots.take("32-record-checked-in-by-hand")?;
     ui.with_controller(|c| c.edit_menu());
-    shot("54-record-edit-menu")?;
+    shots.take("54-record-edit-menu")?;
     ui.with_controller(|c| {
-        c.edit_start(super::controller::EditField::Name);
+        c.edit_start(crate::kiosk::controller::EditField::Name);
     });
-    shot("53-correct-name")?;
+    shots.take("53-correct-name")?;
     ui.with_controller(|c| {
         c.cancel();
-        c.edit_start(super::controller::EditField::Phone);
+        c.edit_start(crate::kiosk::controller::EditField::Phone);
         for k in "0312".split("") {
             c.key(k);
         }
     });
-    shot("33-correct-phone")?;
+    shots.take("33-correct-phone")?;
     ui.with_controller(|c| {
         c.cancel();
-        c.edit_start(super::controller::EditField::Address);
+        c.edit_start(crate::kiosk::controller::EditField::Address);
         for k in "3-2-1".split("") {
             c.key(k);
         }
-        c.address_focus(super::controller::NumberField::Room);
+        c.address_focus(crate::kiosk::controller::NumberField::Room);
         for k in "101".split("") {
             c.key(k);
         }
     });
-    shot("56-address-numbers")?;
+    shots.take("56-address-numbers")?;
     ui.with_controller(|c| {
         c.submit();
         for k in ["オ", "オ", "ク", "ホ", "゛", "空白", "ハ", "イ", "ツ"] {
@@ -292,37 +300,37 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.name_focus_kana(false);
         choose_name(c, "大久保");
     });
-    shot("57-address-building")?;
+    shots.take("57-address-building")?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();
         c.delete_start();
     });
-    shot("58-confirm-delete")?;
+    shots.take("58-confirm-delete")?;
     // 開示: the record's disclosure PDF, written to a stick inserted late.
     ui.with_controller(|c| {
         c.cancel();
         c.disclose_start();
     });
-    shot("77-disclose-insert-usb")?;
+    shots.take("77-disclose-insert-usb")?;
     fake_media(&media_root, &[("sdb", "TSUDOI")])?;
     ui.with_controller(|c| c.disclose_scan());
-    shot("78-disclose-ready")?;
+    shots.take("78-disclose-ready")?;
     ui.with_controller(|c| c.disclose_write());
-    shot("79-disclose-written")?;
+    shots.take("79-disclose-written")?;
     fake_media(&media_root, &[])?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();
         c.staff_classes_start();
     });
-    shot("55-staff-classes")?;
+    shots.take("55-staff-classes")?;
     ui.with_controller(|c| {
         c.cancel();
         c.reverify_start();
         c.reg_document(0);
     });
-    shot("34-reverify-birth")?;
+    shots.take("34-reverify-birth")?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();
@@ -349,7 +357,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         }
         c.cards_start();
     });
-    shot("60-record-cards")?;
+    shots.take("60-record-cards")?;
     ui.with_controller(|c| {
         let first = c
             .search()
@@ -359,7 +367,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.card_replace(&id);
         }
     });
-    shot("61-record-card-replace")?;
+    shots.take("61-record-card-replace")?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();
@@ -367,7 +375,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.choose(id);
         }
     });
-    shot("62-record-confirm-seat")?;
+    shots.take("62-record-confirm-seat")?;
     ui.with_controller(|c| {
         c.cancel();
         c.cancel();
@@ -378,30 +386,30 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.sign_out();
         c.class_mode();
     });
-    shot("35-class-card")?;
+    shots.take("35-class-card")?;
     ui.on_card(card(1));
-    shot("36-classes")?;
+    shots.take("36-classes")?;
     ui.with_controller(|c| c.apply_class(&open_class));
-    shot("37-class-applied")?;
+    shots.take("37-class-applied")?;
     ui.with_controller(|c| {
         c.back();
         c.class_mode();
     });
     ui.on_card(card(1));
     ui.with_controller(|c| c.apply_class(&open_class));
-    shot("38-class-duplicate")?;
+    shots.take("38-class-duplicate")?;
     ui.with_controller(|c| {
         c.back();
         c.apply_class_outcome(OPEN_CLASS, open_draw, ApplyOutcome::NeedsAddress)
     });
-    shot("39-class-needs-address")?;
+    shots.take("39-class-needs-address")?;
     ui.with_controller(|c| c.back());
 
     // The class day for residents: demo card 5's holder won a seat; someone
     // on the waiting list is told so. Then the class's attendance sheet once
     // today's session is over.
     ui.on_card(card(5));
-    shot("63-class-day-checked-in")?;
+    shots.take("63-class-day-checked-in")?;
     ui.with_controller(|c| {
         c.back();
         c.apply_outcome(CheckInOutcome::NoSeat {
@@ -409,7 +417,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             waiting_rank: Some(3),
         })
     });
-    shot("64-no-seat")?;
+    shots.take("64-no-seat")?;
     clock.set(crate::clock::jst(today, 12, 0));
     ui.with_controller(|c| {
         c.back();
@@ -423,7 +431,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.sheet_open(&class);
         }
     });
-    shot("65-attendance-sheet")?;
+    shots.take("65-attendance-sheet")?;
     ui.with_controller(|c| c.sign_out());
     clock.set(crate::clock::jst(today, 10, 30));
 
@@ -432,31 +440,31 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         sign_in(c, OPERATOR, OPERATOR_PASSWORD);
         c.report_start();
     });
-    shot("40-report-preview")?;
+    shots.take("40-report-preview")?;
     ui.with_controller(|c| {
         c.report_tab(1);
         c.report_rows(1);
     });
-    shot("41-report-sessions-page")?;
+    shots.take("41-report-sessions-page")?;
     ui.with_controller(|c| {
         let chart = c.month_report().map(|r| r.tables.len()).unwrap_or(0);
         c.report_tab(chart);
     });
-    shot("42-report-chart")?;
+    shots.take("42-report-chart")?;
     ui.with_controller(|c| c.report_export_start());
-    shot("43-report-insert-usb")?;
+    shots.take("43-report-insert-usb")?;
     fake_media(&media_root, &[("sdb", "TSUDOI"), ("sdc", "KUYAKUSHO")])?;
     ui.with_controller(|c| {
         c.report_media_retry();
         c.report_medium(0);
     });
-    shot("44-report-choose-usb")?;
+    shots.take("44-report-choose-usb")?;
     ui.with_controller(|c| c.report_next());
-    shot("45-report-settings")?;
+    shots.take("45-report-settings")?;
     ui.with_controller(|c| c.report_next());
-    shot("46-report-confirm")?;
+    shots.take("46-report-confirm")?;
     ui.with_controller(|c| c.report_export());
-    shot("47-report-written")?;
+    shots.take("47-report-written")?;
     ui.with_controller(|c| {
         c.report_back();
         c.report_export_start();
@@ -467,12 +475,12 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     // The stick is pulled out before 「書き出す」.
     fake_media(&media_root, &[("sdb", "TSUDOI")])?;
     ui.with_controller(|c| c.report_export());
-    shot("48-report-failed")?;
+    shots.take("48-report-failed")?;
     ui.with_controller(|c| {
         c.report_back();
         c.report_ledger();
     });
-    shot("49-report-ledger")?;
+    shots.take("49-report-ledger")?;
     ui.with_controller(|c| c.sign_out());
 
     // 「事故・点検」: an incident recorded step by step by the manager, the
@@ -482,34 +490,34 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.oversight_open();
         c.incident_start();
     });
-    shot("66-incident-kind")?;
+    shots.take("66-incident-kind")?;
     ui.with_controller(|c| {
         c.incident_kind(0);
         c.incident_day(false, -1);
         c.incident_people(3);
     });
-    shot("67-incident-details")?;
+    shots.take("67-incident-details")?;
     ui.with_controller(|c| {
         c.incident_next();
         c.incident_measure(0);
         c.incident_measure(2);
     });
-    shot("68-incident-measures")?;
+    shots.take("68-incident-measures")?;
     ui.with_controller(|c| c.incident_next());
-    shot("69-incident-confirm")?;
+    shots.take("69-incident-confirm")?;
     ui.with_controller(|c| c.incident_save());
-    shot("70-incident-recorded")?;
+    shots.take("70-incident-recorded")?;
     ui.with_controller(|c| c.incident_back());
-    shot("71-oversight-menu")?;
+    shots.take("71-oversight-menu")?;
     ui.with_controller(|c| c.oversight_summary());
-    shot("72-inspection-summary")?;
+    shots.take("72-inspection-summary")?;
     ui.with_controller(|c| {
         c.oversight_back();
         c.oversight_handling(false);
         c.report_medium(0);
         c.report_next();
     });
-    shot("73-handling-report-confirm")?;
+    shots.take("73-handling-report-confirm")?;
     // 「保存期間を過ぎた記録」: a few invented records registered in 2022
     // and never seen again, listed and deleted.
     ui.with_controller(|c| {
@@ -519,15 +527,15 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.oversight_open();
         c.oversight_retention();
     });
-    shot("74-retention-list")?;
+    shots.take("74-retention-list")?;
     ui.with_controller(|c| c.retention_delete());
-    shot("75-retention-confirm")?;
+    shots.take("75-retention-confirm")?;
     ui.with_controller(|c| c.retention_confirm());
-    shot("76-retention-done")?;
+    shots.take("76-retention-done")?;
     ui.with_controller(|c| c.sign_out());
     ui.with_controller(|c| c.store_mut().lock());
     ui.with_controller(|c| c.on_timeout());
-    shot("18-locked-start-of-day")?;
+    shots.take("18-locked-start-of-day")?;
     ui.with_controller(|c| {
         if let Ok(s) = c
             .store_mut()
@@ -539,9 +547,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     });
     ui.set_demo_mode(true);
     // The demo panel sits below the kiosk area: the window is that much taller.
-    let path = out.join("19-demo-reader-panel.png");
-    render_png(ui.window(), width, height + DEMO_PANEL_HEIGHT, &path)?;
-    let demo_panel = path;
+    let demo_panel = shots.take_taller("19-demo-reader-panel", DEMO_PANEL_HEIGHT)?;
     ui.set_demo_mode(false);
 
     // 「契約終了の消去」, last: it erases the demo store.
@@ -550,7 +556,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.oversight_open();
         c.erasure_open();
     });
-    shot("100-erasure-report-due")?;
+    shots.take("100-erasure-report-due")?;
     // The day's report, written after the day's last check-in.
     clock.set(crate::clock::jst(today, 20, 0));
     let report_dir = scratch.path().join("last-report");
@@ -573,7 +579,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.erasure_open();
         Ok(())
     })?;
-    shot("101-erasure-plan")?;
+    shots.take("101-erasure-plan")?;
     let key: zeroize::Zeroizing<String> = zeroize::Zeroizing::new(
         recovery
             .to_display()
@@ -588,28 +594,28 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.erasure_key(&k.to_string());
         }
     });
-    shot("102-erasure-key")?;
+    shots.take("102-erasure-key")?;
     ui.with_controller(|c| {
         for k in key.chars().skip(23) {
             c.erasure_key(&k.to_string());
         }
         c.erasure_check_key();
     });
-    shot("103-erasure-confirm")?;
+    shots.take("103-erasure-confirm")?;
     ui.with_controller(|c| c.erasure_next());
-    shot("104-erasure-confirm-again")?;
+    shots.take("104-erasure-confirm-again")?;
     fake_media(&media_root, &[("sdb", "TSUDOI")])?;
     ui.with_controller(|c| c.erasure_next());
-    shot("105-erasure-stick")?;
+    shots.take("105-erasure-stick")?;
     ui.with_controller(|c| c.erasure_run());
-    shot("106-erased")?;
-    files.push(demo_panel);
-    files.extend(super::screens_training::render(out, width, height, today)?);
-    files.extend(super::screens_setup::render(out, width, height)?);
-    files.extend(super::screens_groups::render(out, width, height, today)?);
-    files.extend(super::screens_large::render(out, width, height)?);
-    files.extend(super::screens_voice::render(out, width, height, today)?);
-    Ok(files)
+    shots.take("106-erased")?;
+    shots.push([demo_panel]);
+    shots.push(training::render(out, width, height, today)?);
+    shots.push(setup::render(out, width, height)?);
+    shots.push(groups::render(out, width, height, today)?);
+    shots.push(large::render(out, width, height)?);
+    shots.push(voice::render(out, width, height, today)?);
+    Ok(shots.into_files())
 }
 
 /// When the records past the retention period were registered.
@@ -632,7 +638,7 @@ fn choose_name(c: &mut KioskController, text: &str) {
     }
 }
 
-pub(super) const OPEN_CLASS: &str = "転倒予防教室";
+const OPEN_CLASS: &str = "転倒予防教室";
 
 /// More invented visits last month, so that the report screenshots show both
 /// kinds of hidden cells and a fuller chart: a weekly exercise class and two
@@ -692,7 +698,7 @@ fn last_month_visits(
 
 /// A system root as /proc and /sys show it with these USB sticks mounted
 /// (disk name, filesystem label) under `<root>/media/<label>`.
-pub(super) fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
+fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
     std::fs::create_dir_all(root.join("proc"))?;
     std::fs::create_dir_all(root.join("dev/disk/by-label"))?;
     let mut mounts = String::from("/dev/mmcblk0p2 / ext4 rw,relatime 0 0\n");
@@ -721,12 +727,12 @@ pub(super) fn fake_media(root: &Path, sticks: &[(&str, &str)]) -> Result<()> {
 }
 
 /// From the waiting screen: staff sign in as `id`, typed key by key.
-pub(super) fn sign_in(c: &mut KioskController, id: &str, password: &str) {
+fn sign_in(c: &mut KioskController, id: &str, password: &str) {
     c.staff_start();
     for k in id.split("") {
         c.key(k);
     }
-    c.focus(super::Field::Second);
+    c.focus(Field::Second);
     for k in password.split("") {
         c.key(k);
     }
@@ -737,7 +743,7 @@ pub(super) fn sign_in(c: &mut KioskController, id: &str, password: &str) {
 /// [`SCREENSHOT_DAY`] (40 residents), a fresh 体操教室 beside the salon (so a
 /// tap offers a choice, then checks in to a session this resident has not
 /// visited yet) and the demo's classes; the manager still signed in.
-pub(super) struct ScreensStore {
+struct ScreensStore {
     pub store: Store,
     pub manager: StaffSession,
     pub recovery: crate::crypto::RecoveryKey,
@@ -752,7 +758,7 @@ pub(super) struct ScreensStore {
 
 impl ScreensStore {
     /// Creates it at `path` (a scratch folder's file).
-    pub(super) fn create(path: &Path) -> Result<ScreensStore> {
+    fn create(path: &Path) -> Result<ScreensStore> {
         // A fixed day, so the committed screenshots change only when the
         // screens do.
         let today = SCREENSHOT_DAY;
@@ -797,7 +803,7 @@ impl ScreensStore {
 /// Two invented lottery classes: one drawn last month that demo card 1's
 /// resident won, and one taking applications now. Returns the open class's
 /// id and draw date.
-pub(super) fn demo_classes(
+fn demo_classes(
     store: &mut Store,
     manager: &StaffSession,
     clock: &FixedClock,

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use super::controller::{Created, Field, SetupController, StoreMaker};
-use super::flows::setup::adapter::SetupUi;
-use super::ui::render_png;
+use super::Shots;
 use crate::error::{Error, Result};
+use crate::kiosk::controller::{Created, Field, SetupController, StoreMaker};
+use crate::kiosk::flows::setup::adapter::SetupUi;
 
 /// Invented: never a real key.
 const RECOVERY_KEY: &str = "K7QM-3TXA-RB5H-WN2C-Z6PE-GJ4D-YV7S-LF3U-QA6K-MX2R-T5BW-HC4N-E7ZJ-P3V";
@@ -57,15 +57,8 @@ fn typed(c: &mut SetupController, text: &str) {
 pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     let ui = SetupUi::new(SetupController::new(Arc::new(Invented), None))
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut files = Vec::new();
-    let mut shot = |name: &str| -> Result<()> {
-        let path = out.join(format!("{name}.png"));
-        render_png(ui.window(), width, height, &path)?;
-        files.push(path);
-        Ok(())
-    };
-    shot("110-setup-welcome")?;
+    let mut shots = Shots::show(ui.window(), out, width, height)?;
+    shots.take("110-setup-welcome")?;
     ui.with_controller(|c| {
         c.next();
         for k in SITE.chars() {
@@ -73,12 +66,12 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             c.key(if k == " " { "空白" } else { &k });
         }
     });
-    shot("111-setup-site")?;
+    shots.take("111-setup-site")?;
     ui.with_controller(|c| {
         c.next();
         typed(c, MANAGER);
     });
-    shot("112-setup-manager")?;
+    shots.take("112-setup-manager")?;
     ui.with_controller(|c| {
         c.next();
         typed(c, PASSWORD);
@@ -86,32 +79,32 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         typed(c, "Hajimete-2026");
         c.next();
     });
-    shot("113-setup-password-mismatch")?;
+    shots.take("113-setup-password-mismatch")?;
     ui.with_controller(|c| {
         typed(c, PASSWORD);
         c.next();
     });
-    shot("114-setup-confirm")?;
+    shots.take("114-setup-confirm")?;
     let job = ui.with_controller(|c| c.create());
-    shot("115-setup-creating")?;
+    shots.take("115-setup-creating")?;
     ui.with_controller(|c| {
         if let Some(job) = job {
             c.created(job.run());
         }
     });
-    shot("116-setup-recovery-key")?;
+    shots.take("116-setup-recovery-key")?;
     ui.with_controller(|c| {
         c.next();
         c.key("P");
     });
-    shot("117-setup-recovery-check")?;
+    shots.take("117-setup-recovery-check")?;
     ui.with_controller(|c| {
         c.key("3");
         c.key("V");
         c.next();
     });
-    shot("118-setup-device-keys")?;
+    shots.take("118-setup-device-keys")?;
     ui.with_controller(|c| c.next());
-    shot("119-setup-done")?;
-    Ok(files)
+    shots.take("119-setup-done")?;
+    Ok(shots.into_files())
 }

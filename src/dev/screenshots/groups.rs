@@ -11,12 +11,13 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 
-use super::controller::{KioskConfig, KioskController, UsbExport};
-use super::ui::{KioskUi, render_png};
+use super::Shots;
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
+use crate::kiosk::KioskUi;
+use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
 use crate::store::groups::{NewGroup, Schedule};
 use crate::store::mimamori::Outcome;
 use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
@@ -179,7 +180,7 @@ fn render_in(
     store.sign_out(&manager)?;
 
     let media_root = scratch.join("system");
-    super::screens::fake_media(&media_root, &[])?;
+    super::fake_media(&media_root, &[])?;
     let config = KioskConfig {
         usb: UsbExport {
             media_root: media_root.clone(),
@@ -189,15 +190,8 @@ fn render_in(
     };
     let ui = KioskUi::new(KioskController::new(store, config))
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut files = Vec::new();
-    let mut shot = |name: &str| -> Result<()> {
-        let path = out.join(format!("{name}.png"));
-        render_png(ui.window(), width, height, &path)?;
-        files.push(path);
-        Ok(())
-    };
-    let sign_in = |c: &mut KioskController| super::screens::sign_in(c, MANAGER, PASSWORD);
+    let mut shots = Shots::show(ui.window(), out, width, height)?;
+    let sign_in = |c: &mut KioskController| super::sign_in(c, MANAGER, PASSWORD);
     let rose = |c: &KioskController| -> String {
         c.groups()
             .meetings()
@@ -207,36 +201,36 @@ fn render_in(
             .unwrap_or_default()
     };
     ui.with_controller(sign_in);
-    shot("130-staff-today-groups")?;
+    shots.take("130-staff-today-groups")?;
     ui.with_controller(|c| c.groups_open());
-    shot("131-groups-menu")?;
+    shots.take("131-groups-menu")?;
     ui.with_controller(|c| {
         let sid = rose(c);
         c.groups_choose(&sid);
     });
-    shot("132-group-members")?;
+    shots.take("132-group-members")?;
     let fifth = id(4)?;
     ui.with_controller(|c| {
         c.groups_page(1);
         c.groups_check_in(&fifth);
     });
-    shot("133-group-member-checked-in")?;
+    shots.take("133-group-member-checked-in")?;
     ui.with_controller(|c| c.groups_hand_over());
-    shot("134-group-representative")?;
+    shots.take("134-group-representative")?;
     ui.with_controller(|c| {
         c.groups_page(1);
         c.groups_page(1);
     });
-    shot("135-group-representative-last-page")?;
+    shots.take("135-group-representative-last-page")?;
     ui.with_controller(|c| c.groups_hand_back());
-    shot("136-group-hand-back-sign-in")?;
+    shots.take("136-group-hand-back-sign-in")?;
     ui.with_controller(|c| {
         c.cancel();
         c.groups_hand_back();
         for k in MANAGER.split("") {
             c.key(k);
         }
-        c.focus(super::Field::Second);
+        c.focus(crate::kiosk::Field::Second);
         for k in PASSWORD.split("") {
             c.key(k);
         }
@@ -244,23 +238,23 @@ fn render_in(
         c.groups_open();
         c.mimamori_open();
     });
-    shot("137-mimamori-list")?;
+    shots.take("137-mimamori-list")?;
     let kubo = id(7)?;
     ui.with_controller(|c| {
         c.mimamori_choose(&kubo);
         c.mimamori_outcome(3);
     });
-    shot("138-mimamori-call")?;
+    shots.take("138-mimamori-call")?;
     ui.with_controller(|c| c.mimamori_record());
-    shot("139-mimamori-reminder")?;
+    shots.take("139-mimamori-reminder")?;
     ui.with_controller(|c| c.mimamori_back());
-    shot("140-mimamori-list-after-call")?;
+    shots.take("140-mimamori-list-after-call")?;
 
     // 「名簿の取り込み」: 森 registered at the desk first.
     ui.with_controller(|c| -> Result<()> {
         let staff = c.staff.clone().ok_or(Error::Invalid("サインイン".into()))?;
         let invalid = || Error::Invalid("見本".into());
-        c.store.register(
+        c.store_mut().register(
             &staff,
             NewParticipant {
                 name: "森 和枝".into(),
@@ -279,25 +273,25 @@ fn render_in(
         c.roster_open();
         Ok(())
     })?;
-    shot("141-roster-insert-usb")?;
-    super::screens::fake_media(&media_root, &[("sdb", "KUYAKUSHO")])?;
+    shots.take("141-roster-insert-usb")?;
+    super::fake_media(&media_root, &[("sdb", "KUYAKUSHO")])?;
     let on_stick = media_root.join("media/KUYAKUSHO");
     std::fs::write(on_stick.join("meibo-2026-12.csv"), NEXT_ROSTER)?;
     std::fs::write(on_stick.join("meibo-old.csv"), BAD_ROSTER)?;
     ui.with_controller(|c| c.roster_scan());
-    shot("142-roster-choose-file")?;
+    shots.take("142-roster-choose-file")?;
     ui.with_controller(|c| c.roster_choose(1));
-    shot("143-roster-problems")?;
+    shots.take("143-roster-problems")?;
     ui.with_controller(|c| {
         c.roster_back();
         c.roster_choose(0);
     });
-    shot("144-roster-differences")?;
+    shots.take("144-roster-differences")?;
     ui.with_controller(|c| c.roster_page(1));
-    shot("145-roster-differences-page-2")?;
+    shots.take("145-roster-differences-page-2")?;
     ui.with_controller(|c| c.roster_import());
-    shot("146-roster-imported")?;
+    shots.take("146-roster-imported")?;
     ui.with_controller(|c| c.roster_back());
-    shot("147-groups-menu-after-import")?;
-    Ok(files)
+    shots.take("147-groups-menu-after-import")?;
+    Ok(shots.into_files())
 }

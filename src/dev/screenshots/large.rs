@@ -6,10 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::controller::{KioskConfig, KioskController};
-use super::screens::{OPEN_CLASS, SCREENSHOT_DAY, ScreensStore};
-use super::ui::{KioskUi, render_png};
+use super::Shots;
+use super::{OPEN_CLASS, SCREENSHOT_DAY, ScreensStore};
 use crate::error::{Error, Result};
+use crate::kiosk::KioskUi;
+use crate::kiosk::controller::{KioskConfig, KioskController};
 use crate::store::attendance::CheckInOutcome;
 use crate::store::lottery::ApplyOutcome;
 
@@ -39,75 +40,68 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     store.sign_out(&manager)?;
     let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    slint::ComponentHandle::show(ui.window()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut files = Vec::new();
-    let mut shot = |name: &str| -> Result<()> {
-        let path = out.join(format!("{name}.png"));
-        render_png(ui.window(), width, height, &path)?;
-        files.push(path);
-        Ok(())
-    };
-    let card = |n| super::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
+    let mut shots = Shots::show(ui.window(), out, width, height)?;
+    let card = |n| crate::kiosk::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
 
     ui.with_controller(large);
-    shot("150-large-waiting")?;
+    shots.take("150-large-waiting")?;
     ui.with_controller(|c| c.show_purpose());
-    shot("151-large-purpose")?;
+    shots.take("151-large-purpose")?;
     ui.with_controller(large);
     ui.on_card(card(1));
-    shot("152-large-choose-session")?;
+    shots.take("152-large-choose-session")?;
     ui.with_controller(|c| c.choose(&exercise));
-    shot("153-large-checked-in")?;
+    shots.take("153-large-checked-in")?;
     ui.with_controller(large);
     ui.on_card(card(1));
     ui.with_controller(|c| c.choose(&exercise));
-    shot("154-large-already-checked-in")?;
+    shots.take("154-large-already-checked-in")?;
     ui.with_controller(large);
     ui.on_card(card(2));
-    shot("155-large-unknown-card")?;
+    shots.take("155-large-unknown-card")?;
     ui.with_controller(large);
     ui.on_card(card(3));
-    shot("156-large-reverification-due")?;
+    shots.take("156-large-reverification-due")?;
     ui.with_controller(|c| {
         large(c);
         c.apply_outcome(CheckInOutcome::NotEligible {
             reaches_age_on: today + chrono::Duration::days(120),
         })
     });
-    shot("157-large-not-eligible")?;
+    shots.take("157-large-not-eligible")?;
     ui.with_controller(|c| {
         large(c);
         c.apply_outcome(CheckInOutcome::SessionFull)
     });
-    shot("158-large-session-full")?;
+    shots.take("158-large-session-full")?;
     ui.with_controller(large);
     ui.on_card(Err(tsudoi_hw::CardIdError::Empty));
-    shot("159-large-card-error")?;
+    shots.take("159-large-card-error")?;
     ui.with_controller(large);
     ui.on_card(Err(tsudoi_hw::CardIdError::RandomIdentifier));
-    shot("160-large-phone-card")?;
+    shots.take("160-large-phone-card")?;
     ui.with_controller(|c| {
         large(c);
         c.show_fault()
     });
-    shot("161-large-kiosk-fault")?;
+    shots.take("161-large-kiosk-fault")?;
     clock.set(crate::clock::jst(today, 20, 0));
     ui.with_controller(large);
     ui.on_card(card(1));
-    shot("162-large-no-session")?;
+    shots.take("162-large-no-session")?;
     clock.set(crate::clock::jst(today, 10, 30));
 
     ui.with_controller(|c| {
         large(c);
         c.class_mode();
     });
-    shot("163-large-class-card")?;
+    shots.take("163-large-class-card")?;
     ui.on_card(card(1));
-    shot("164-large-classes")?;
+    shots.take("164-large-classes")?;
     ui.with_controller(|c| c.class_page_step(1));
-    shot("165-large-classes-page-2")?;
+    shots.take("165-large-classes-page-2")?;
     ui.with_controller(|c| c.apply_class(&open_class));
-    shot("166-large-class-applied")?;
+    shots.take("166-large-class-applied")?;
     ui.with_controller(|c| {
         large(c);
         c.class_mode();
@@ -117,15 +111,15 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         c.class_page_step(1);
         c.apply_class(&open_class)
     });
-    shot("167-large-class-duplicate")?;
+    shots.take("167-large-class-duplicate")?;
     ui.with_controller(|c| {
         large(c);
         c.apply_class_outcome(OPEN_CLASS, open_draw, ApplyOutcome::NeedsAddress)
     });
-    shot("168-large-class-needs-address")?;
+    shots.take("168-large-class-needs-address")?;
     ui.with_controller(large);
     ui.on_card(card(5));
-    shot("169-large-class-day-checked-in")?;
+    shots.take("169-large-class-day-checked-in")?;
     ui.with_controller(|c| {
         large(c);
         c.apply_outcome(CheckInOutcome::NoSeat {
@@ -133,9 +127,9 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
             waiting_rank: Some(3),
         })
     });
-    shot("170-large-no-seat")?;
+    shots.take("170-large-no-seat")?;
     // After the idle reset the next resident gets the normal layout.
     ui.with_controller(|c| c.on_timeout());
-    shot("171-large-reset-waiting")?;
-    Ok(files)
+    shots.take("171-large-reset-waiting")?;
+    Ok(shots.into_files())
 }

@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod kiosk;
 pub mod load;
 
 use std::path::Path;
