@@ -227,6 +227,22 @@ pub enum Error {
     /// own setting is unreadable; its kind is [`StoreError::kind`].
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A training practice was refused as asked; its kind is
+    /// [`TrainingError::kind`](crate::training::TrainingError::kind).
+    #[error(transparent)]
+    Training(#[from] crate::training::TrainingError),
+    /// The certificate of erasure could not be made; its kind is
+    /// [`ErasureError::kind`](crate::erasure::ErasureError::kind).
+    #[error(transparent)]
+    Erasure(#[from] crate::erasure::ErasureError),
+    /// The kiosk itself failed (a screen not drawn, the set-up's work
+    /// stopped); its kind is [`KioskError::kind`](crate::kiosk::error::KioskError::kind).
+    #[error(transparent)]
+    Kiosk(#[from] crate::kiosk::error::KioskError),
+    /// A command was refused as typed; its kind is
+    /// [`CliError::kind`](crate::cli_error::CliError::kind).
+    #[error(transparent)]
+    Cli(#[from] crate::cli_error::CliError),
     /// The device clock is earlier than the latest time the store recorded: a wrong clock would
     /// falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then
     /// nothing dated is recorded.
@@ -370,6 +386,10 @@ impl Error {
             Error::Incident(e) => e.kind(),
             Error::Roster(e) => e.kind(),
             Error::Store(e) => e.kind(),
+            Error::Training(e) => e.kind(),
+            Error::Erasure(e) => e.kind(),
+            Error::Kiosk(e) => e.kind(),
+            Error::Cli(e) => e.kind(),
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,

@@ -11,6 +11,7 @@
 //! - [`bench`](mod@bench): the performance measurements in docs/dev/benchmarks.md.
 
 pub mod bench;
+pub mod cli_error;
 pub mod clock;
 pub mod config;
 pub mod crypto;

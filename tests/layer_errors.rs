@@ -866,3 +866,36 @@ fn a_damaged_store_setting_exits_4() {
         }
     }
 }
+
+/// The command line's own refusals (`CliError`): a checkpoint file named on
+/// the command line that does not exist is input (2); one that exists but
+/// does not read (here a folder, EISDIR) is the disk's failure (5, was 2).
+#[test]
+fn a_file_named_on_the_command_line_exits_by_why_it_does_not_read() {
+    let env = Env::new();
+    let folder = env.path("cert");
+    std::fs::create_dir_all(&folder).unwrap();
+    let verify = |checkpoint: &Path| {
+        env.run(
+            &[
+                "erase",
+                "verify",
+                "--certificate",
+                folder.to_str().unwrap(),
+                "--checkpoint",
+                checkpoint.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    refused(
+        &verify(&env.path("no-such-checkpoint")),
+        2,
+        "チェックポイントのファイル",
+    );
+    let out = verify(&folder);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(err.contains("チェックポイントのファイル"), "{err}");
+    assert!(err.contains("確かめてください"), "{err}");
+}

@@ -16,6 +16,7 @@
 
 pub mod bench;
 pub mod controller;
+pub mod error;
 pub mod flows;
 pub mod screens;
 pub mod screens_groups;

@@ -423,13 +423,20 @@ pub fn render_png(
     i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
     let shot = w
         .take_snapshot()
-        .map_err(|e| crate::Error::Invalid(format!("画面を描けませんでした: {e}")))?;
+        .map_err(|e| crate::kiosk::error::KioskError::Snapshot {
+            detail: e.to_string(),
+        })?;
     let file = std::fs::File::create(path)?;
     let mut enc = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
     enc.set_color(png::ColorType::Rgba);
     enc.set_depth(png::BitDepth::Eight);
-    let png_err =
-        |e: png::EncodingError| crate::Error::Invalid(format!("PNGを書けませんでした: {e}"));
+    let png_err = |e: png::EncodingError| match e {
+        png::EncodingError::IoError(e) => crate::Error::Io(e),
+        other => crate::kiosk::error::KioskError::Png {
+            detail: other.to_string(),
+        }
+        .into(),
+    };
     let mut writer = enc.write_header().map_err(png_err)?;
     writer.write_image_data(shot.as_bytes()).map_err(png_err)?;
     writer.finish().map_err(png_err)?;

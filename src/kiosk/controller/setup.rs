@@ -702,7 +702,7 @@ impl SetupController {
 /// disk), without the error's kind.
 fn plain(e: Error) -> String {
     match e {
-        Error::WeakPassword(m) | Error::Invalid(m) => m,
+        Error::WeakPassword(m) => m,
         other => other.to_string(),
     }
 }

@@ -22,7 +22,6 @@ pub const UNCHOSEN: &str = "（未選択）";
 pub const INSERT_STICK: &str = "USBメモリを差し込んでください。";
 pub const CHOOSE_STICK: &str = "書き出すUSBメモリを選んでください。";
 pub const TOO_MANY_STICKS: &str = "USBメモリがたくさん差し込まれています。使わないものを抜いて「もう一度さがす」を押してください。";
-pub const NO_COUNTS: &str = "この月の集計がありません。";
 pub const NOT_ALLOWED: &str = "月の報告は運営者と取扱責任者が使えます。";
 
 /// The words the report's screens show as they are.
