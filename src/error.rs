@@ -8,7 +8,10 @@ use crate::config::ConfigError;
 use crate::crypto::{CryptoError, KeyslotError, RecoveryKeyError};
 use crate::eligibility::InputError;
 use crate::report::ReportError;
-use crate::store::errors::{GroupError, ParticipantError, SessionError, StaffError};
+use crate::store::errors::{
+    CheckpointError, GroupError, IncidentError, LotteryError, ParticipantError, PolicyError,
+    RosterError, SessionError, StaffError, StoreError,
+};
 use crate::store::schema::MigrationError;
 
 /// Everything the store and the services can refuse or fail with.
@@ -200,6 +203,46 @@ pub enum Error {
     /// unreadable; its kind is [`ParticipantError::kind`].
     #[error(transparent)]
     Participant(#[from] ParticipantError),
+    /// A class by application or its draw was refused as entered, or a
+    /// stored value of it is unreadable; its kind is [`LotteryError::kind`].
+    #[error(transparent)]
+    Lottery(#[from] LotteryError),
+    /// An audit checkpoint could not be made, signed or checked; its kind is
+    /// [`CheckpointError::kind`].
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// A security policy is below tsudoi's floor; its kind is
+    /// [`PolicyError::kind`].
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// An incident record was refused as entered; its kind is
+    /// [`IncidentError::kind`].
+    #[error(transparent)]
+    Incident(#[from] IncidentError),
+    /// A roster from or to the ward was refused or failed; its kind is
+    /// [`RosterError::kind`].
+    #[error(transparent)]
+    Roster(#[from] RosterError),
+    /// A request of the store's smaller areas was refused, or the store's
+    /// own setting is unreadable; its kind is [`StoreError::kind`].
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A training practice was refused as asked; its kind is
+    /// [`TrainingError::kind`](crate::training::TrainingError::kind).
+    #[error(transparent)]
+    Training(#[from] crate::training::TrainingError),
+    /// The certificate of erasure could not be made; its kind is
+    /// [`ErasureError::kind`](crate::erasure::ErasureError::kind).
+    #[error(transparent)]
+    Erasure(#[from] crate::erasure::ErasureError),
+    /// The kiosk itself failed (a screen not drawn, the set-up's work
+    /// stopped); its kind is [`KioskError::kind`](crate::kiosk::error::KioskError::kind).
+    #[error(transparent)]
+    Kiosk(#[from] crate::kiosk::error::KioskError),
+    /// A command was refused as typed; its kind is
+    /// [`CliError::kind`](crate::cli_error::CliError::kind).
+    #[error(transparent)]
+    Cli(#[from] crate::cli_error::CliError),
     /// The device clock is earlier than the latest time the store recorded: a wrong clock would
     /// falsify dates. Staff check the time and confirm it (`tsudoi clock confirm`); until then
     /// nothing dated is recorded.
@@ -337,6 +380,16 @@ impl Error {
             Error::Session(e) => e.kind(),
             Error::Staff(e) => e.kind(),
             Error::Participant(e) => e.kind(),
+            Error::Lottery(e) => e.kind(),
+            Error::Checkpoint(e) => e.kind(),
+            Error::Policy(e) => e.kind(),
+            Error::Incident(e) => e.kind(),
+            Error::Roster(e) => e.kind(),
+            Error::Store(e) => e.kind(),
+            Error::Training(e) => e.kind(),
+            Error::Erasure(e) => e.kind(),
+            Error::Kiosk(e) => e.kind(),
+            Error::Cli(e) => e.kind(),
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,

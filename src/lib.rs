@@ -15,6 +15,7 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod cli_error;
 pub mod clock;
 pub mod config;
 pub mod crypto;

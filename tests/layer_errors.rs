@@ -698,3 +698,204 @@ fn store_errors_exit_by_kind() {
     );
     assert!(!text(&out.stdout).contains("試験"), "{}", text(&out.stdout));
 }
+
+/// Classes by application (`LotteryError`): a class typed wrong is input
+/// (2); the closed list of applicants, or a class's session date, rewritten
+/// with `sqlite3` by someone holding the file is damaged data (4, was 2),
+/// and nothing of the applicant is printed.
+#[test]
+fn lottery_errors_exit_by_kind() {
+    let env = Env::new();
+    env.init();
+    // LotteryError::NumberForm, before any store is opened.
+    refused(
+        &env.run(
+            &[
+                "draw",
+                "--pool-size",
+                "十人",
+                "--count",
+                "1",
+                "--source",
+                "1 2 3",
+            ],
+            None,
+        ),
+        2,
+        "--pool-size（対象の人数）は0以上の整数で入力してください",
+    );
+    // LotteryError::DateOrder and ProgramChoice.
+    let add = |until: &str, program: &str| {
+        env.run(
+            &[
+                "lottery",
+                "add",
+                "--title",
+                "転倒予防教室",
+                "--kind",
+                "体操",
+                "--term",
+                "後期",
+                "--session",
+                "0000",
+                "--capacity",
+                "10",
+                "--from",
+                "2026-11-01",
+                "--until",
+                until,
+                "--draw-on",
+                "2026-11-20",
+                "--program",
+                program,
+            ],
+            Some(common::NEW_PASSWORD),
+        )
+    };
+    refused(
+        &add("2026-11-25", "kaigo"),
+        2,
+        "日付は 受付開始 ≦ 受付締切 < 抽選日 の順にしてください",
+    );
+    refused(
+        &add("2026-11-15", "yoga"),
+        2,
+        "--program は ikigai、koryu、kaigo のどれか",
+    );
+
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
+        Some(common::NEW_PASSWORD),
+        r#"{"name": "試験 花子", "kana": "しけん はなこ", "phone": "090-7777-0003",
+            "birth": "昭和24年4月4日", "postal": "160-0022"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let pid = common::cli::id_after(&out, "登録番号: ");
+    let cid = env.lottery_class(-10, 0, 1);
+    let out = env.run_with_input(
+        &[
+            "lottery",
+            "apply",
+            &cid,
+            "--participant",
+            &pid,
+            "--json",
+            "-",
+        ],
+        Some(common::NEW_PASSWORD),
+        r#"{"address": "新宿区西新宿二丁目8番1号"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let db = env.store();
+    // The application period over (as if a day had passed), then closed.
+    common::sqlite3(
+        &db,
+        &format!(
+            "UPDATE lottery_classes SET apply_until = '{}'",
+            common::cli::days_from_today(-1)
+        ),
+    );
+    env.staff(&[
+        "lottery",
+        "close",
+        &cid,
+        "--source-name",
+        "ロト6 第2100回の本数字",
+    ]);
+    let personal = ["試験", "花子", "しけん", "090-7777-0003", "西新宿"];
+    let damaged = |out: &Output, fragment: &str| {
+        let (err, stdout) = (text(&out.stderr), text(&out.stdout));
+        assert_eq!(code(out), 4, "{err}");
+        assert!(err.contains(fragment), "{fragment:?} not in {err}");
+        assert!(err.contains("取扱責任者に連絡してください"), "{err}");
+        for p in personal {
+            assert!(
+                !err.contains(p) && !stdout.contains(p),
+                "{p} shown: {err}{stdout}"
+            );
+        }
+    };
+    // LotteryError::Damaged: the closed list of applicants edited by hand.
+    common::sqlite3(
+        &db,
+        "UPDATE lottery_classes SET pool_listing = '{\"pool\": 壊'",
+    );
+    let out = env.run(&["lottery", "notice", &cid], Some(common::NEW_PASSWORD));
+    damaged(&out, "保存された対象者一覧が壊れています");
+    // ... and a session's date: every list of classes refuses.
+    common::sqlite3(&db, "UPDATE sessions SET date = '2026-1x-01'");
+    let out = env.run(&["lottery", "list"], Some(common::NEW_PASSWORD));
+    damaged(&out, "保存された日付が壊れています");
+}
+
+/// The store file's own setting (`StoreError::DamagedSetting`): the blind
+/// index length in `meta` rewritten with `sqlite3` is damaged data (4, was
+/// 2) for every command that opens the store, and no resident's data is
+/// printed; a site name typed wrong at `init` stays input (2).
+#[test]
+fn a_damaged_store_setting_exits_4() {
+    let out = Env::new().run(
+        &["init", "--site", " ", "--manager", "kanri01"],
+        Some(common::PASSWORD),
+    );
+    refused(&out, 2, "施設名を1〜100文字で入力してください");
+    let env = Env::new();
+    env.init();
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
+        Some(common::NEW_PASSWORD),
+        r#"{"name": "試験 次郎", "kana": "しけん じろう", "phone": "090-7777-0004",
+            "birth": "昭和24年4月4日", "postal": "160-0022"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    common::sqlite3(
+        &env.store(),
+        "UPDATE meta SET value = '99' WHERE key = 'blind_index_bits'",
+    );
+    for args in [&["lottery", "list"][..], &["group", "list"][..]] {
+        let out = env.run(args, Some(common::NEW_PASSWORD));
+        let (err, stdout) = (text(&out.stderr), text(&out.stdout));
+        assert_eq!(code(&out), 4, "{args:?}: {err}");
+        assert!(err.contains("索引の長さ）が壊れています"), "{err}");
+        assert!(err.contains("設置業者に見せてください"), "{err}");
+        for p in ["試験", "次郎", "しけん", "090-7777-0004"] {
+            assert!(
+                !err.contains(p) && !stdout.contains(p),
+                "{p}: {err}{stdout}"
+            );
+        }
+    }
+}
+
+/// The command line's own refusals (`CliError`): a checkpoint file named on
+/// the command line that does not exist is input (2); one that exists but
+/// does not read (here a folder, EISDIR) is the disk's failure (5, was 2).
+#[test]
+fn a_file_named_on_the_command_line_exits_by_why_it_does_not_read() {
+    let env = Env::new();
+    let folder = env.path("cert");
+    std::fs::create_dir_all(&folder).unwrap();
+    let verify = |checkpoint: &Path| {
+        env.run(
+            &[
+                "erase",
+                "verify",
+                "--certificate",
+                folder.to_str().unwrap(),
+                "--checkpoint",
+                checkpoint.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    refused(
+        &verify(&env.path("no-such-checkpoint")),
+        2,
+        "チェックポイントのファイル",
+    );
+    let out = verify(&folder);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(err.contains("チェックポイントのファイル"), "{err}");
+    assert!(err.contains("確かめてください"), "{err}");
+}

@@ -5,8 +5,9 @@
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
+use tsudoi::Result;
+use tsudoi::cli_error::CliError;
 use tsudoi::store::clock_guard::{CLOCK_SLACK_SECONDS, display_time};
-use tsudoi::{Error, Result};
 
 use super::ClockCmd;
 use super::commands::Context;
@@ -18,10 +19,10 @@ fn parse_stated(s: &str) -> Result<NaiveDateTime> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(&t, f).ok())
         .ok_or_else(|| {
-            Error::Invalid(format!(
-                "日時は 2026-12-02 10:30 のように、時計で確かめた日本時間を入力してください（入力: {}）。",
-                s.trim()
-            ))
+            CliError::ClockTimeForm {
+                input: s.trim().to_owned(),
+            }
+            .into()
         })
 }
 

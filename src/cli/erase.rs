@@ -6,6 +6,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::process::ExitCode;
 
+use tsudoi::cli_error::CliError;
 use tsudoi::erasure::{self, HeldCheckpoint};
 use tsudoi::store::erase::{EraseRequest, certificate_in};
 use tsudoi::{Error, Result};
@@ -29,12 +30,7 @@ pub fn erase(ctx: &Context, a: EraseArgs) -> Result<ExitCode> {
 }
 
 fn run(ctx: &Context, a: EraseArgs) -> Result<ExitCode> {
-    let out = a.certificate_out.ok_or_else(|| {
-        Error::Invalid(
-            "消去証明書の出力先を --certificate-out フォルダ で指定してください（USBメモリなど）。"
-                .into(),
-        )
-    })?;
+    let out = a.certificate_out.ok_or(CliError::CertificateOutMissing)?;
     // The flags, else the configuration's [contract].
     let configured = ctx.config.contract()?;
     let request = EraseRequest {
@@ -101,9 +97,7 @@ fn run(ctx: &Context, a: EraseArgs) -> Result<ExitCode> {
 }
 
 fn rewrite_certificate(store: &Path, out: &Path) -> Result<ExitCode> {
-    let files = certificate_in(store)?.ok_or_else(|| {
-        Error::Invalid("この保存ファイルは消去されていません。消去証明書はありません。".into())
-    })?;
+    let files = certificate_in(store)?.ok_or(CliError::NotErased)?;
     tsudoi::report::prepare_out_dir(out)?;
     for (name, bytes) in &files {
         if name.contains('/') || name.starts_with('.') {
@@ -132,12 +126,7 @@ fn verify(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            bytes: std::fs::read(p).map_err(|e| {
-                Error::Invalid(format!(
-                    "チェックポイントのファイル {} を読めません: {e}",
-                    p.display()
-                ))
-            })?,
+            bytes: std::fs::read(p).map_err(|e| CliError::read_file("チェックポイント", p, &e))?,
         });
     }
     let verdict = erasure::verify(store, certificate, &held, expected.as_ref())?;

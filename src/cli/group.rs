@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::{Datelike, NaiveDate};
+use tsudoi::cli_error::CliError;
 use tsudoi::eligibility::PhoneNumber;
 use tsudoi::store::groups::{NewGroup, Schedule, WatchRule};
 use tsudoi::store::participants::short_id;
@@ -249,12 +250,10 @@ pub fn group(ctx: &Context, c: GroupCmd) -> Result<ExitCode> {
 
 /// `tsudoi group return --out DIR`: the roster back to the ward.
 fn return_roster(ctx: &Context, out: &Path) -> Result<ExitCode> {
-    let ward = ctx.config.ward_recipient()?.ok_or_else(|| {
-        Error::Invalid(
-            "区の公開鍵が設定されていません。区から受け取った age1 で始まる公開鍵を、設定ファイルの [report] ward_public_key に入れてください。名簿は暗号化せずには書き出しません。"
-                .into(),
-        )
-    })?;
+    let ward = ctx
+        .config
+        .ward_recipient()?
+        .ok_or(CliError::WardKeyMissing)?;
     let (mut store, staff) = ctx.sign_in()?;
     staff.require_manager()?;
     // The medium is where the folder will be: its parent exists.
@@ -299,10 +298,10 @@ fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
     };
     let meta = std::fs::metadata(file).map_err(file_error)?;
     if meta.len() > ward_roster::MAX_BYTES as u64 {
-        return Err(Error::Invalid(format!(
-            "名簿のファイルが大きすぎます（{} MB まで）。何も取り込んでいません。",
-            ward_roster::MAX_BYTES / 1024 / 1024
-        )));
+        return Err(CliError::RosterTooLarge {
+            most_mb: ward_roster::MAX_BYTES / 1024 / 1024,
+        }
+        .into());
     }
     let bytes = zeroize::Zeroizing::new(std::fs::read(file).map_err(file_error)?);
     let source = ImportSource {
@@ -324,9 +323,7 @@ fn import(ctx: &Context, file: &Path, dry_run: bool) -> Result<ExitCode> {
         for p in &report.problems {
             eprintln!("  {}行目: {}", p.line, p.reason);
         }
-        return Err(Error::Invalid(
-            "区に名簿を直してもらうか、直したファイルでもう一度取り込んでください。".into(),
-        ));
+        return Err(CliError::RosterProblems.into());
     }
     let d = &report.diff;
     println!(
@@ -434,8 +431,9 @@ pub fn mimamori(ctx: &Context, a: MimamoriArgs) -> Result<ExitCode> {
                     .collect();
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&items)
-                        .map_err(|e| Error::Invalid(e.to_string()))?
+                    serde_json::to_string_pretty(&items).map_err(|e| CliError::Json {
+                        detail: e.to_string(),
+                    })?
                 );
                 return Ok(ExitCode::SUCCESS);
             }

@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use tsudoi::Result;
 use tsudoi::lottery::{draw as lottery_draw, rfc3797};
 use tsudoi::store::Actor;
+use tsudoi::store::errors::LotteryError;
 use tsudoi::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use tsudoi::store::sessions::Program;
-use tsudoi::{Error, Result};
 use unicode_width::UnicodeWidthStr;
 
 use super::commands::{Context, parse_iso_date};
@@ -15,16 +16,17 @@ use super::personal::{self, Field};
 use super::{DrawArgs, LotteryAddArgs, LotteryCmd};
 
 /// Reads a whole number typed by staff (full-width digits allowed).
-fn number(what: &str, s: &str) -> Result<u64> {
+fn number(what: &'static str, s: &str) -> Result<u64> {
     let t = tsudoi::eligibility::to_halfwidth(s.trim());
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::Invalid(format!(
-            "{what}は0以上の整数で入力してください（入力: {}）。",
-            s.trim()
-        )));
+        return Err(LotteryError::NumberForm {
+            what,
+            input: s.trim().to_owned(),
+        }
+        .into());
     }
     t.parse::<u64>()
-        .map_err(|_| Error::Invalid(format!("{what}が大きすぎます。")))
+        .map_err(|_| LotteryError::NumberTooLarge { what }.into())
 }
 
 /// `s` followed by spaces up to `columns` terminal columns. `{:<N}` counts
@@ -307,15 +309,8 @@ pub fn lottery(ctx: &Context, cmd: LotteryCmd) -> Result<ExitCode> {
 }
 
 fn add(ctx: &Context, a: LotteryAddArgs) -> Result<ExitCode> {
-    let program = Program::parse(&a.program).ok_or_else(|| {
-        Error::Invalid("--program は ikigai、koryu、kaigo のどれかにしてください。".into())
-    })?;
-    let priority = Priority::parse(&a.priority).ok_or_else(|| {
-        Error::Invalid(
-            "--priority は none（なし）、first_time（初めての方）、previous_losers（前回落選の方）のどれかにしてください。"
-                .into(),
-        )
-    })?;
+    let program = Program::parse(&a.program).ok_or(LotteryError::ProgramChoice)?;
+    let priority = Priority::parse(&a.priority).ok_or(LotteryError::PriorityChoice)?;
     let new = NewLotteryClass {
         program,
         title: a.title,

@@ -2,7 +2,8 @@
 
 use std::io::IsTerminal;
 
-use tsudoi::{Error, Result};
+use tsudoi::Result;
+use tsudoi::cli_error::CliError;
 use zeroize::Zeroizing;
 
 /// The signed-in staff member's password: `TSUDOI_PASSWORD` or a prompt.
@@ -18,9 +19,7 @@ pub fn new_password(what: &str) -> Result<Zeroizing<String>> {
     let first = prompt(&format!("{what}: "))?;
     let again = prompt(&format!("{what}（確認のためもう一度）: "))?;
     if *first != *again {
-        return Err(Error::Invalid(
-            "2回入力したパスワードが一致しません。もう一度やり直してください。".into(),
-        ));
+        return Err(CliError::PasswordsDiffer.into());
     }
     Ok(first)
 }
@@ -46,10 +45,7 @@ fn from_env_or_prompt(var: &str, text: &str) -> Result<Zeroizing<String>> {
 
 fn prompt(text: &str) -> Result<Zeroizing<String>> {
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Invalid(
-            "パスワードを入力できる端末がありません。スクリプトからは環境変数 TSUDOI_PASSWORD で渡してください。"
-                .into(),
-        ));
+        return Err(CliError::NoTerminal.into());
     }
     Ok(Zeroizing::new(rpassword::prompt_password(text)?))
 }

@@ -8,6 +8,7 @@
 
 use std::process::ExitCode;
 
+use tsudoi::cli_error::CliError;
 use tsudoi::training::{Chapter, Exercise, Manual, Practice, refuse_practice_path};
 use tsudoi::{Error, Result};
 
@@ -35,10 +36,8 @@ pub(super) fn training(ctx: &Context, a: &TrainingArgs) -> Result<ExitCode> {
 fn read(ctx: &Context, codes: &[String]) -> Result<ExitCode> {
     let mut chapters = Vec::new();
     for code in codes {
-        let chapter = Chapter::parse(code).ok_or_else(|| {
-            Error::Invalid(format!(
-                "「{code}」という章はありません。章の記号は `tsudoi training chapters` で確かめてください（例: staff-3）。"
-            ))
+        let chapter = Chapter::parse(code).ok_or_else(|| CliError::UnknownChapter {
+            code: code.to_string(),
         })?;
         if !chapters.contains(&chapter) {
             chapters.push(chapter);

@@ -4,8 +4,9 @@
 
 use std::process::ExitCode;
 
+use tsudoi::Result;
+use tsudoi::cli_error::CliError;
 use tsudoi::store::voice_setting::VoiceSetting;
-use tsudoi::{Error, Result};
 
 use super::VoiceCmd;
 use super::commands::Context;
@@ -40,9 +41,10 @@ fn on_off(s: &str) -> Result<bool> {
     match s {
         "on" => Ok(true),
         "off" => Ok(false),
-        _ => Err(Error::Invalid(format!(
-            "on か off で書いてください（入力: {s}）。"
-        ))),
+        _ => Err(CliError::OnOff {
+            input: s.to_owned(),
+        }
+        .into()),
     }
 }
 

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tsudoi_tlog::note::Verifier;
 use tsudoi_tlog::{Checkpoint, ConsistencyProofFile};
 
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::report::sign;
 
 /// The certificate's JSON file.
@@ -187,11 +187,33 @@ pub struct CheckResult {
     pub passed: bool,
 }
 
+/// The certificate of erasure could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErasureError {
+    /// The certificate could not be written as JSON (a fault inside tsudoi,
+    /// not the input). `detail` is the JSON library's reason (no personal
+    /// value: the certificate holds none).
+    #[error("消去証明書を書けません: {detail}。設置業者に連絡してください。")]
+    CertificateJson {
+        /// The JSON library's reason.
+        detail: String,
+    },
+}
+
+impl ErasureError {
+    /// A fault inside tsudoi: [`ErrorKind::Other`] (exit 1).
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::Other
+    }
+}
+
 impl Certificate {
     /// The JSON bytes (pretty, UTF-8, newline at the end).
     pub fn to_json(&self) -> Result<Vec<u8>> {
-        let mut v = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Invalid(format!("消去証明書を書けません: {e}")))?;
+        let mut v = serde_json::to_vec_pretty(self).map_err(|e| ErasureError::CertificateJson {
+            detail: e.to_string(),
+        })?;
         v.push(b'\n');
         Ok(v)
     }

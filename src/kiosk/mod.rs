@@ -17,6 +17,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod controller;
+pub mod error;
 pub mod flows;
 pub mod service;
 pub mod ui;

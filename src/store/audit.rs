@@ -742,7 +742,7 @@ pub(crate) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
                 .map_err(|_| fail(Error::Tampered(NODE_TABLE.into())))?;
             nodes.put(&completed).map_err(|e| match e {
                 NodeError::Sql(e) => e,
-                other => fail(Error::Invalid(other.to_string())),
+                other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
             })?;
         }
     }

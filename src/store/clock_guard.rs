@@ -15,6 +15,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::audit::AuditAction;
+use super::errors::StoreError;
 use super::{StaffSession, Store, record_in};
 use crate::error::{Error, Result};
 
@@ -123,7 +124,7 @@ impl Store {
         let stated = stated
             .and_local_timezone(crate::clock::jst_offset())
             .single()
-            .ok_or_else(|| Error::Invalid("日時を読み取れません。".into()))?;
+            .ok_or(StoreError::ClockTime)?;
         if (now - stated).num_seconds().abs() > CONFIRM_TOLERANCE_MINUTES * 60 {
             return Err(Error::Refused(format!(
                 "端末の時計（{}）が、確かめた日時（{}）と{}分より大きくずれています。先に端末の時計を合わせてください。受付はまだ記録しません。",

@@ -1,8 +1,13 @@
 //! The store's refusals by area, one type each: [`GroupError`] (hobby
 //! groups, [`groups`](super::groups)), [`SessionError`] (activities,
 //! [`sessions`](super::sessions)), [`StaffError`] (accounts,
-//! [`staff`](super::staff)) and [`ParticipantError`] (residents' records,
-//! [`participants`](super::participants)). Each converts into the crate's
+//! [`staff`](super::staff)), [`ParticipantError`] (residents' records,
+//! [`participants`](super::participants)) and [`LotteryError`] (classes by
+//! application and their draw, [`lottery`](super::lottery)),
+//! [`CheckpointError`] (the audit log's checkpoints), [`PolicyError`] (the
+//! security policy's floor), [`IncidentError`] (incident records),
+//! [`RosterError`] (hobby groups' rosters from and to the ward) and
+//! [`StoreError`] (the smaller areas and the store file itself). Each converts into the crate's
 //! [`Error`](crate::error::Error) and has a `kind()` that decides the exit
 //! code. Each message says, in Japanese, what is wrong and what to enter or
 //! do instead; none carries a personal value.
@@ -223,6 +228,328 @@ impl ParticipantError {
     }
 }
 
+/// A class by application (教室の申し込みと抽選) refused as entered, or one of
+/// its stored values unreadable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LotteryError {
+    /// A class's name, kind or term, or the name of a published random
+    /// value, is empty, too long or holds a line break.
+    #[error("{what}を1〜{max}文字で、改行を含めずに入力してください。")]
+    Text {
+        /// Which text, in Japanese (「教室名」, 「期」, 「乱数の元の名前」, …).
+        what: &'static str,
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// A capacity of 0 or over 1,000.
+    #[error("定員は1〜1000人にしてください。")]
+    CapacityRange,
+    /// The dates are not in the order: applications open, applications
+    /// close, draw.
+    #[error("日付は 受付開始 ≦ 受付締切 < 抽選日 の順にしてください。")]
+    DateOrder,
+    /// A class without any session (活動).
+    #[error("教室の回（活動番号）を1つ以上指定してください。")]
+    NoSessions,
+    /// One of the class's sessions is on or before the draw day.
+    #[error("教室の回（{date}）は抽選日より後の日にしてください。")]
+    SessionNotAfterDraw {
+        /// The session's date, `YYYY-MM-DD` (a date of the activity, never
+        /// personal).
+        date: String,
+    },
+    /// Priority to the previous term's losers without naming the previous
+    /// class.
+    #[error("前回落選した方を優先するには、前回の教室（--previous）を指定してください。")]
+    PreviousClassMissing,
+    /// No published random value named at closing, or more than the draw
+    /// takes.
+    #[error(
+        "抽選に使う公開の乱数を1〜{most}個、名前で指定してください（例: ロト6 第2050回の当せん番号）。"
+    )]
+    SourceCount {
+        /// The most sources the draw takes.
+        most: usize,
+    },
+    /// `--program` is none of the three programs.
+    #[error("--program は ikigai、koryu、kaigo のどれかにしてください。")]
+    ProgramChoice,
+    /// `--priority` is none of the priorities.
+    #[error(
+        "--priority は none（なし）、first_time（初めての方）、previous_losers（前回落選の方）のどれかにしてください。"
+    )]
+    PriorityChoice,
+    /// A number for `tsudoi draw` that is not a whole number. `input` is the
+    /// text as typed (a count, never personal).
+    #[error("{what}は0以上の整数で入力してください（入力: {input}）。")]
+    NumberForm {
+        /// Which number, with its option (「--count（選ぶ人数）」).
+        what: &'static str,
+        /// The text as typed, trimmed.
+        input: String,
+    },
+    /// A number for `tsudoi draw` too large for tsudoi to hold.
+    #[error("{what}が大きすぎます。数を確かめて入力し直してください。")]
+    NumberTooLarge {
+        /// Which number, with its option.
+        what: &'static str,
+    },
+    /// The closing's list of applicants or its random values' names could
+    /// not be written out (a fault inside tsudoi, not the input). Nothing
+    /// was closed.
+    #[error("{what}を保存できません。締め切りはしていません。設置業者に連絡してください。")]
+    Internal {
+        /// What was being stored: 「対象者一覧」 or 「乱数の元」.
+        what: &'static str,
+    },
+    /// A stored value of a class (a session's date, the closed list of
+    /// applicants, the draw's record) cannot be read: the row was damaged or
+    /// edited outside tsudoi. Nothing was shown or drawn.
+    #[error("保存された{what}が壊れています。取扱責任者に連絡してください。")]
+    Damaged {
+        /// Which value: 「日付」, 「対象者一覧」 or 「抽選の記録」.
+        what: &'static str,
+    },
+}
+
+impl LotteryError {
+    /// A damaged value is [`ErrorKind::Damaged`] (exit 4), a fault inside
+    /// tsudoi [`ErrorKind::Other`] (exit 1), the rest
+    /// [`ErrorKind::InvalidInput`] (exit 2).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            LotteryError::Damaged { .. } => ErrorKind::Damaged,
+            LotteryError::Internal { .. } => ErrorKind::Other,
+            _ => ErrorKind::InvalidInput,
+        }
+    }
+}
+
+/// The audit log's signed checkpoints ([`transparency`](super::transparency))
+/// refused or failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckpointError {
+    /// This device has no signing key yet: it is made at the first
+    /// checkpoint.
+    #[error(
+        "端末の署名鍵がまだ作られていません。取扱責任者か運営者が一度サインインして tsudoi audit checkpoint を実行してください。"
+    )]
+    NoDeviceKey,
+    /// The log's name could not be made from the site's name (a fault
+    /// inside tsudoi: the name is made safe before use).
+    #[error(
+        "施設名から監査ログの名前を作れません。tsudoi doctor の表示を設置業者に見せてください。"
+    )]
+    Origin,
+    /// A checkpoint could not be built from the log's head (a fault inside
+    /// tsudoi). `detail` is the log library's reason (English, no personal
+    /// value).
+    #[error("チェックポイントを作れません: {detail}。設置業者に連絡してください。")]
+    Build {
+        /// The library's reason.
+        detail: String,
+    },
+    /// A checkpoint could not be signed (a fault inside tsudoi).
+    #[error("チェックポイントに署名できません: {detail}。設置業者に連絡してください。")]
+    Sign {
+        /// The library's reason.
+        detail: String,
+    },
+    /// The ward's copy of an earlier checkpoint (given with `--from`) does
+    /// not open with this device's key: another device's, or not a
+    /// checkpoint.
+    #[error(
+        "区の控えのチェックポイントを確認できません（{detail}）。この端末の鍵で署名された監査ログのチェックポイントか確かめてください。"
+    )]
+    OldCheckpoint {
+        /// The library's reason.
+        detail: String,
+    },
+}
+
+impl CheckpointError {
+    /// A missing key or a foreign checkpoint is [`ErrorKind::InvalidInput`]
+    /// (exit 2); a fault inside tsudoi [`ErrorKind::Other`] (exit 1).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CheckpointError::NoDeviceKey | CheckpointError::OldCheckpoint { .. } => {
+                ErrorKind::InvalidInput
+            }
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// A security policy (from the configuration or set by a manager) below
+/// the floor tsudoi keeps ([`security_policy`](super::security_policy)).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// `lockout_attempts` outside 1–`most`.
+    #[error("ロックまでの失敗回数（lockout_attempts）は1〜{most}回にしてください。")]
+    LockoutAttempts {
+        /// The most failures allowed before the lock.
+        most: u32,
+    },
+    /// `lockout_minutes` outside `least`–`most`.
+    #[error("ロックの時間（lockout_minutes）は{least}〜{most}分にしてください。")]
+    LockoutMinutes {
+        /// The shortest lock.
+        least: u32,
+        /// The longest lock.
+        most: u32,
+    },
+    /// Argon2id below OWASP's floor.
+    #[error(
+        "パスワードの鍵導出（Argon2id）が弱すぎます。メモリ {memory_kib} KiB 以上・{passes} 回以上にしてください（OWASP の基準）。"
+    )]
+    WeakKdf {
+        /// The least memory, KiB.
+        memory_kib: u32,
+        /// The fewest passes.
+        passes: u32,
+    },
+    /// `reverify_after_months` outside 1–`most`.
+    #[error("本人確認をやり直すまでの月数（reverify_after_months）は1〜{most}にしてください。")]
+    ReverifyMonths {
+        /// The most months.
+        most: u32,
+    },
+}
+
+impl PolicyError {
+    /// Every refusal here is a setting to correct: [`ErrorKind::InvalidInput`].
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::InvalidInput
+    }
+}
+
+/// An incident record ([`incidents`](super::incidents)) refused as entered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IncidentError {
+    /// The day it happened or was found is after today.
+    #[error("未来の日付は記録できません。起きた日と気づいた日を確かめてください。")]
+    FutureDate,
+    /// Found before it happened.
+    #[error("気づいた日が起きた日より前になっています。日付を確かめてください。")]
+    FoundBeforeOccurred,
+    /// More people than `most`.
+    #[error("人数は{most}人までです。数を確かめてください。")]
+    TooManyPeople {
+        /// The most people an incident records.
+        most: u32,
+    },
+    /// More record numbers than `most`.
+    #[error("記録の番号は{most}件までです。それより多いときは人数だけを記録してください。")]
+    TooManyRecords {
+        /// The most record numbers an incident lists.
+        most: usize,
+    },
+}
+
+impl IncidentError {
+    /// Every refusal here is the user's to correct: [`ErrorKind::InvalidInput`].
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::InvalidInput
+    }
+}
+
+/// A hobby groups' roster from or to the ward
+/// ([`ward_roster`](super::ward_roster), [`roster_return`](super::roster_return))
+/// refused or failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RosterError {
+    /// No group has members, so there is no roster to return.
+    #[error(
+        "グループの会員がいないので、返す名簿はありません。会員を登録してから書き出してください。"
+    )]
+    NoMembers,
+    /// The roster written to the USB stick reads back differently (or not
+    /// at all): the medium failed. `detail` is what the check found (file
+    /// names, never a personal value).
+    #[error(
+        "書き出した名簿を読み戻すと一致しません。別のUSBメモリでやり直してください。（{detail}）"
+    )]
+    ReadBack {
+        /// What the read-back check found.
+        detail: String,
+    },
+    /// An import's plan names a new record it did not make (a fault inside
+    /// tsudoi). Nothing was imported.
+    #[error("取り込みの内部の誤りです。何も取り込んでいません。設置業者に連絡してください。")]
+    ImportInternal,
+    /// The import's entry in the media ledger could not be written out (a
+    /// fault inside tsudoi). Nothing was imported.
+    #[error("媒体の記録を作れません。何も取り込んでいません。設置業者に連絡してください。")]
+    LedgerInternal,
+}
+
+impl RosterError {
+    /// Nothing to return is [`ErrorKind::InvalidInput`] (exit 2), a medium
+    /// that reads back wrong [`ErrorKind::Io`] (exit 5), a fault inside
+    /// tsudoi [`ErrorKind::Other`] (exit 1).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            RosterError::NoMembers => ErrorKind::InvalidInput,
+            RosterError::ReadBack { .. } => ErrorKind::Io,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// A request of the store's smaller areas refused as entered: retention
+/// ([`retention`](super::retention)), 見守り calls
+/// ([`mimamori`](super::mimamori)), the clock's confirmation
+/// ([`clock_guard`](super::clock_guard)), the voice settings
+/// ([`voice_setting`](super::voice_setting)) and the store file itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A retention period outside 1–10 fiscal years.
+    #[error("保存期間（年度）は1〜10にしてください。")]
+    RetentionYears,
+    /// A 見守り call recorded on a day after today.
+    #[error("電話をした日に、先の日付は入れられません。今日か、それより前の日を入れてください。")]
+    CallInFuture,
+    /// The date and time stated for the clock does not exist in Japan time.
+    #[error(
+        "日時を読み取れません。時計で確かめた日本時間を 2026-12-02 10:30 のように入力してください。"
+    )]
+    ClockTime,
+    /// A volume over the most.
+    #[error("音量は0〜{most}で決めてください（{given}になっています）。")]
+    Volume {
+        /// The loudest volume.
+        most: u8,
+        /// The volume asked for.
+        given: u8,
+    },
+    /// A site's name empty or over 100 characters (at `init`).
+    #[error("施設名を1〜100文字で入力してください。")]
+    SiteName,
+    /// The store's blind index length is missing or out of range: the file
+    /// was damaged or edited outside tsudoi. Nothing was opened.
+    #[error(
+        "保存ファイルの設定（索引の長さ）が壊れています。何も変更していません。tsudoi doctor の表示を設置業者に見せてください。"
+    )]
+    DamagedSetting,
+}
+
+impl StoreError {
+    /// A damaged setting is [`ErrorKind::Damaged`] (exit 4), the rest
+    /// [`ErrorKind::InvalidInput`] (exit 2).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::DamagedSetting => ErrorKind::Damaged,
+            _ => ErrorKind::InvalidInput,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +575,31 @@ mod tests {
         assert_eq!(ParticipantError::DamagedDate.kind().exit_code(), 4);
         assert_eq!(ParticipantError::KanaForm.kind().exit_code(), 2);
         assert_eq!(SessionError::Title.kind().exit_code(), 2);
+        assert_eq!(LotteryError::Damaged { what: "日付" }.kind().exit_code(), 4);
+        assert_eq!(LotteryError::DateOrder.kind().exit_code(), 2);
+        assert_eq!(StoreError::DamagedSetting.kind().exit_code(), 4);
+        assert_eq!(StoreError::RetentionYears.kind().exit_code(), 2);
+        assert_eq!(
+            RosterError::ReadBack { detail: "x".into() }
+                .kind()
+                .exit_code(),
+            5
+        );
+        assert_eq!(RosterError::NoMembers.kind().exit_code(), 2);
+        assert_eq!(CheckpointError::NoDeviceKey.kind().exit_code(), 2);
+        assert_eq!(CheckpointError::Origin.kind().exit_code(), 1);
+        assert_eq!(IncidentError::FutureDate.kind().exit_code(), 2);
+        assert_eq!(
+            PolicyError::ReverifyMonths { most: 60 }.kind().exit_code(),
+            2
+        );
+        assert_eq!(
+            LotteryError::Internal {
+                what: "乱数の元"
+            }
+            .kind()
+            .exit_code(),
+            1
+        );
     }
 }

@@ -14,6 +14,7 @@ use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::audit::AuditAction;
+use super::errors::IncidentError;
 use super::{Store, record_in};
 use crate::error::{Error, Result};
 use crate::store::StaffSession;
@@ -355,24 +356,16 @@ impl Store {
         staff.require(!new.records.is_empty())?;
         let today = self.clock().today();
         if new.occurred_on > today || new.found_on > today {
-            return Err(Error::Invalid(
-                "未来の日付は記録できません。起きた日と気づいた日を確かめてください。".into(),
-            ));
+            return Err(IncidentError::FutureDate.into());
         }
         if new.found_on < new.occurred_on {
-            return Err(Error::Invalid(
-                "気づいた日が起きた日より前になっています。日付を確かめてください。".into(),
-            ));
+            return Err(IncidentError::FoundBeforeOccurred.into());
         }
         if new.people > MAX_PEOPLE {
-            return Err(Error::Invalid(format!(
-                "人数は{MAX_PEOPLE}人までです。数を確かめてください。"
-            )));
+            return Err(IncidentError::TooManyPeople { most: MAX_PEOPLE }.into());
         }
         if new.records.len() > MAX_RECORDS {
-            return Err(Error::Invalid(format!(
-                "記録の番号は{MAX_RECORDS}件までです。それより多いときは人数だけを記録してください。"
-            )));
+            return Err(IncidentError::TooManyRecords { most: MAX_RECORDS }.into());
         }
         let mut records = Vec::new();
         for prefix in &new.records {

@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::errors::LotteryError;
 use super::participants::rewrite_participant;
 use super::participants::{Basis, normalize_address};
 use super::sessions::Program;
@@ -436,20 +437,18 @@ fn date_text(d: NaiveDate) -> String {
 
 fn parse_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::Invalid("保存された日付が壊れています。".into()))
+        .map_err(|_| LotteryError::Damaged { what: "日付" }.into())
 }
 
 fn refused(msg: &str) -> Error {
     Error::Refused(msg.to_owned())
 }
 
-fn validate_text(what: &str, s: &str, max: usize) -> Result<String> {
+fn validate_text(what: &'static str, s: &str, max: usize) -> Result<String> {
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 || n > max || t.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!(
-            "{what}を1〜{max}文字で、改行を含めずに入力してください。"
-        )));
+        return Err(LotteryError::Text { what, max }.into());
     }
     Ok(t.to_owned())
 }
@@ -486,27 +485,23 @@ impl Store {
         let kind = validate_text("教室の種類", &c.kind, 30)?;
         let term = validate_text("期", &c.term, 30)?;
         if c.capacity == 0 || c.capacity > 1000 {
-            return Err(Error::Invalid("定員は1〜1000人にしてください。".into()));
+            return Err(LotteryError::CapacityRange.into());
         }
         if c.apply_from > c.apply_until || c.apply_until >= c.draw_on {
-            return Err(Error::Invalid(
-                "日付は 受付開始 ≦ 受付締切 < 抽選日 の順にしてください。".into(),
-            ));
+            return Err(LotteryError::DateOrder.into());
         }
         if c.sessions.is_empty() {
-            return Err(Error::Invalid(
-                "教室の回（活動番号）を1つ以上指定してください。".into(),
-            ));
+            return Err(LotteryError::NoSessions.into());
         }
         let mut session_ids = Vec::new();
         for s in &c.sessions {
             let id = self.resolve_id("sessions", "活動", s)?;
             let info = self.session_by_id(&id)?;
             if info.date <= c.draw_on {
-                return Err(Error::Invalid(format!(
-                    "教室の回（{}）は抽選日より後の日にしてください。",
-                    info.date.format("%Y-%m-%d")
-                )));
+                return Err(LotteryError::SessionNotAfterDraw {
+                    date: date_text(info.date),
+                }
+                .into());
             }
             if !session_ids.contains(&id) {
                 session_ids.push(id);
@@ -514,10 +509,7 @@ impl Store {
         }
         let previous = match (&c.priority, &c.previous_class) {
             (Priority::PreviousLosers, None) => {
-                return Err(Error::Invalid(
-                    "前回落選した方を優先するには、前回の教室（--previous）を指定してください。"
-                        .into(),
-                ));
+                return Err(LotteryError::PreviousClassMissing.into());
             }
             (_, Some(p)) => Some(self.resolve_id(CT, "教室", p)?),
             (_, None) => None,
@@ -614,8 +606,9 @@ impl Store {
             |r| r.get(0),
         )?;
         let announced_sources: Vec<String> = match &row.15 {
-            Some(j) => serde_json::from_str(j)
-                .map_err(|_| Error::Invalid("保存された抽選の記録が壊れています。".into()))?,
+            Some(j) => serde_json::from_str(j).map_err(|_| LotteryError::Damaged {
+                what: "抽選の記録",
+            })?,
             None => Vec::new(),
         };
         Ok(LotteryClass {
@@ -978,10 +971,10 @@ impl Store {
             )));
         }
         if announced_sources.is_empty() || announced_sources.len() > rfc3797::MAX_SOURCES {
-            return Err(Error::Invalid(format!(
-                "抽選に使う公開の乱数を1〜{}個、名前で指定してください（例: ロト6 第2050回の当せん番号）。",
-                rfc3797::MAX_SOURCES
-            )));
+            return Err(LotteryError::SourceCount {
+                most: rfc3797::MAX_SOURCES,
+            }
+            .into());
         }
         let announced = announced_sources
             .iter()
@@ -1005,10 +998,13 @@ impl Store {
             entries,
         );
         let commitment = draw::commitment(&pool);
-        let pool_json = serde_json::to_string(&pool)
-            .map_err(|_| Error::Invalid("対象者一覧を保存できません。".into()))?;
-        let sources_json = serde_json::to_string(&announced)
-            .map_err(|_| Error::Invalid("乱数の元を保存できません。".into()))?;
+        let pool_json = serde_json::to_string(&pool).map_err(|_| LotteryError::Internal {
+            what: "対象者一覧",
+        })?;
+        let sources_json =
+            serde_json::to_string(&announced).map_err(|_| LotteryError::Internal {
+                what: "乱数の元",
+            })?;
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;
         tx.execute(
@@ -1053,8 +1049,12 @@ impl Store {
             |r| r.get(0),
         )?;
         let json = json.ok_or_else(|| refused("この教室はまだ締め切っていません。"))?;
-        serde_json::from_str(&json)
-            .map_err(|_| Error::Invalid("保存された対象者一覧が壊れています。".into()))
+        serde_json::from_str(&json).map_err(|_| {
+            LotteryError::Damaged {
+                what: "対象者一覧"
+            }
+            .into()
+        })
     }
 
     /// Runs the draw with the published random values, in the announced
@@ -1288,7 +1288,9 @@ impl Store {
             return Err(refused("この教室はまだ抽選していません。"));
         }
         let transcript: Transcript = serde_json::from_str(&self.lottery_transcript(&cid)?)
-            .map_err(|_| Error::Invalid("保存された抽選の記録が壊れています。".into()))?;
+            .map_err(|_| LotteryError::Damaged {
+                what: "抽選の記録"
+            })?;
         let rows: Vec<(u32, String, Option<u32>)> = self
             .conn()
             .prepare(

@@ -25,6 +25,7 @@ use rusqlite::params;
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::errors::StoreError;
 use super::groups::WatchRule;
 use super::participants::read_cells;
 use super::{StaffSession, Store, record_in};
@@ -394,9 +395,7 @@ impl Store {
         self.require_trusted_clock()?;
         let today = self.clock().today();
         if called_on > today {
-            return Err(Error::Invalid(
-                "電話をした日に、先の日付は入れられません。".into(),
-            ));
+            return Err(StoreError::CallInFuture.into());
         }
         let pid = self.resolve_id("participants", "参加者", participant)?;
         let last_visit: Option<String> = self.conn().query_row(

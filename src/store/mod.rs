@@ -269,9 +269,7 @@ impl Store {
         }
         let site = site.trim();
         if site.is_empty() || site.chars().count() > 100 {
-            return Err(Error::Invalid(
-                "施設名を1〜100文字で入力してください。".into(),
-            ));
+            return Err(errors::StoreError::SiteName.into());
         }
         staff::validate_staff_id(manager_id)?;
         staff::check_password_policy(manager_id, initial_password)?;
@@ -365,9 +363,7 @@ impl Store {
         let blind_bits = bits
             .and_then(|b| b.parse::<u8>().ok())
             .filter(|b| (4..=32).contains(b))
-            .ok_or_else(|| {
-                Error::Invalid("保存ファイルの設定（索引の長さ）が壊れています。".into())
-            })?;
+            .ok_or(errors::StoreError::DamagedSetting)?;
         // The stored policy rules; a configuration may only tighten it. Its
         // MAC is checked at the first sign-in (security_policy.rs).
         let mut policy = policy;

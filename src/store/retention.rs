@@ -8,6 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::audit::AuditAction;
+use super::errors::StoreError;
 use super::staff::StaffSession;
 use super::{Store, record_in};
 use crate::error::{Error, Result};
@@ -44,9 +45,7 @@ impl Store {
     pub fn records_due(&self, staff: &StaffSession, fiscal_years: u32) -> Result<Vec<DueRecord>> {
         staff.require(true)?;
         if !(1..=10).contains(&fiscal_years) {
-            return Err(Error::Invalid(
-                "保存期間（年度）は1〜10にしてください。".into(),
-            ));
+            return Err(StoreError::RetentionYears.into());
         }
         let cutoff = retention_cutoff(self.clock().today(), fiscal_years);
         let mut stmt = self.conn().prepare_cached(

@@ -11,10 +11,11 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::errors::RosterError;
 use super::staff::StaffSession;
 use super::{Actor, Store};
 use crate::eligibility::PhoneNumber;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::report::media::{self, LedgerEntry, LedgerFile};
 use crate::report::merge::WardRecipient;
 use crate::report::{csv, prepare_out_dir, sign, write_synced};
@@ -127,9 +128,7 @@ impl Store {
         self.require_trusted_clock()?;
         let (plain, people, lines) = self.roster_return_csv(staff)?;
         if lines == 0 {
-            return Err(Error::Invalid(
-                "グループの会員がいないので、返す名簿はありません。".into(),
-            ));
+            return Err(RosterError::NoMembers.into());
         }
         let sealed = ward.seal(&plain)?;
         drop(plain);
@@ -175,10 +174,8 @@ impl Store {
                 "not_verified"
             },
         )?;
-        verified.map_err(|e| {
-            Error::Invalid(format!(
-                "書き出した名簿を読み戻すと一致しません。別のUSBメモリでやり直してください。（{e}）"
-            ))
+        verified.map_err(|e| RosterError::ReadBack {
+            detail: e.to_string(),
         })?;
         Ok(RosterReturned {
             dir: dir.to_owned(),

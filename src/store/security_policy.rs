@@ -12,6 +12,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Keys;
+use super::errors::PolicyError;
 use crate::crypto::{KdfParams, mac_equal};
 use crate::error::{Error, Result};
 
@@ -49,34 +50,34 @@ impl SecurityPolicy {
     /// re-verification within [`Self::MAX_REVERIFY_MONTHS`] months.
     ///
     /// # Errors
-    /// [`Error::Invalid`] naming the setting and its allowed range.
+    /// [`PolicyError`] naming the setting and its allowed range.
     pub fn check_floor(&self) -> Result<()> {
         if !(1..=Self::MAX_LOCKOUT_ATTEMPTS).contains(&self.lockout_attempts) {
-            return Err(Error::Invalid(format!(
-                "ロックまでの失敗回数（lockout_attempts）は1〜{}回にしてください。",
-                Self::MAX_LOCKOUT_ATTEMPTS
-            )));
+            return Err(PolicyError::LockoutAttempts {
+                most: Self::MAX_LOCKOUT_ATTEMPTS,
+            }
+            .into());
         }
         if !(Self::MIN_LOCKOUT_MINUTES..=Self::MAX_LOCKOUT_MINUTES).contains(&self.lockout_minutes)
         {
-            return Err(Error::Invalid(format!(
-                "ロックの時間（lockout_minutes）は{}〜{}分にしてください。",
-                Self::MIN_LOCKOUT_MINUTES,
-                Self::MAX_LOCKOUT_MINUTES
-            )));
+            return Err(PolicyError::LockoutMinutes {
+                least: Self::MIN_LOCKOUT_MINUTES,
+                most: Self::MAX_LOCKOUT_MINUTES,
+            }
+            .into());
         }
         if !self.kdf.meets_minimum_strength() {
-            return Err(Error::Invalid(format!(
-                "パスワードの鍵導出（Argon2id）が弱すぎます。メモリ {} KiB 以上・{} 回以上にしてください（OWASP の基準）。",
-                KdfParams::OWASP_MIN_M_COST_KIB,
-                KdfParams::OWASP_MIN_T_COST
-            )));
+            return Err(PolicyError::WeakKdf {
+                memory_kib: KdfParams::OWASP_MIN_M_COST_KIB,
+                passes: KdfParams::OWASP_MIN_T_COST,
+            }
+            .into());
         }
         if !(1..=Self::MAX_REVERIFY_MONTHS).contains(&self.reverify_after_months) {
-            return Err(Error::Invalid(format!(
-                "本人確認をやり直すまでの月数（reverify_after_months）は1〜{}にしてください。",
-                Self::MAX_REVERIFY_MONTHS
-            )));
+            return Err(PolicyError::ReverifyMonths {
+                most: Self::MAX_REVERIFY_MONTHS,
+            }
+            .into());
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ use tsudoi_tlog::{
 };
 
 use super::audit::{self, AuditAction, AuditEntry, ChainVerdict, SqlNodes};
+use super::errors::CheckpointError;
 use super::{Actor, Store};
 use crate::error::{Error, Result};
 
@@ -238,14 +239,11 @@ impl Store {
     /// The verifier of this device's checkpoints, from the public key kept
     /// in the store (no sign-in needed).
     pub fn audit_verifier(&self) -> Result<Verifier> {
-        let hex = self.device_public_key()?.ok_or_else(|| {
-            Error::Invalid(
-                "端末の署名鍵がまだ作られていません。取扱責任者か運営者が一度サインインして tsudoi audit checkpoint を実行してください。".into(),
-            )
-        })?;
+        let hex = self
+            .device_public_key()?
+            .ok_or(CheckpointError::NoDeviceKey)?;
         let key = crate::report::sign::parse_public_key(&hex)?;
-        Verifier::new(&self.audit_origin()?, key)
-            .map_err(|_| Error::Invalid("施設名から監査ログの名前を作れません。".into()))
+        Verifier::new(&self.audit_origin()?, key).map_err(|_| CheckpointError::Origin.into())
     }
 
     /// The verifier key text (C2SP `vkey`) for the set-up sheet.
@@ -255,17 +253,18 @@ impl Store {
 
     fn audit_signer(&mut self) -> Result<Signer> {
         let key = self.device_signing_key()?;
-        Signer::new(&self.audit_origin()?, key)
-            .map_err(|_| Error::Invalid("施設名から監査ログの名前を作れません。".into()))
+        Signer::new(&self.audit_origin()?, key).map_err(|_| CheckpointError::Origin.into())
     }
 
     fn sign_head(&self, signer: &Signer) -> Result<SignedCheckpoint> {
         let (size, root) = audit::tree_head(self.conn())?;
-        let cp = Checkpoint::new(signer.name(), size, root)
-            .map_err(|e| Error::Invalid(format!("チェックポイントを作れません: {e}")))?;
-        let text = cp
-            .sign(signer)
-            .map_err(|e| Error::Invalid(format!("チェックポイントに署名できません: {e}")))?;
+        let cp =
+            Checkpoint::new(signer.name(), size, root).map_err(|e| CheckpointError::Build {
+                detail: unreadable(e),
+            })?;
+        let text = cp.sign(signer).map_err(|e| CheckpointError::Sign {
+            detail: unreadable(e),
+        })?;
         Ok(SignedCheckpoint { text, size, root })
     }
 
@@ -288,10 +287,9 @@ impl Store {
     ) -> Result<(SignedCheckpoint, ConsistencyProofFile)> {
         let signer = self.audit_signer()?;
         let old = Checkpoint::open(old, &signer.verifier()).map_err(|e| {
-            Error::Invalid(format!(
-                "区の控えのチェックポイントを確認できません（{}）。この端末の鍵で署名された監査ログのチェックポイントか確かめてください。",
-                unreadable(e)
-            ))
+            CheckpointError::OldCheckpoint {
+                detail: unreadable(e),
+            }
         })?;
         {
             let tree = audit::open_tree(self.conn())?;

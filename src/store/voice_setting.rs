@@ -10,6 +10,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::audit::AuditAction;
+use super::errors::StoreError;
 use super::{StaffSession, Store, record_in};
 use crate::error::{Error, Result};
 
@@ -111,7 +112,7 @@ impl Store {
     /// Returns the names of the settings changed.
     ///
     /// # Errors
-    /// [`Error::Invalid`] for a volume over 100; the sign-in's own refusals
+    /// [`StoreError::Volume`] for a volume over 100; the sign-in's own refusals
     /// (password to change); a database error.
     pub fn set_voice_setting(
         &mut self,
@@ -121,11 +122,11 @@ impl Store {
     ) -> Result<Vec<&'static str>> {
         staff.require(false)?;
         if new.volume > VoiceSetting::MAX_VOLUME {
-            return Err(Error::Invalid(format!(
-                "音量は0〜{}で決めてください（{}になっています）。",
-                VoiceSetting::MAX_VOLUME,
-                new.volume
-            )));
+            return Err(StoreError::Volume {
+                most: VoiceSetting::MAX_VOLUME,
+                given: new.volume,
+            }
+            .into());
         }
         let changed = new.changed_from(old);
         let text = new.canonical();

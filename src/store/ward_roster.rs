@@ -14,13 +14,14 @@ use rusqlite::params;
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::errors::RosterError;
 use super::participants::{
     Basis, ParticipantRow, insert_participant, kana_key, normalize_kana, normalize_name,
     rewrite_participant, short_id,
 };
 use super::{Cell, StaffSession, Store, open_str, record_in};
 use crate::eligibility::PhoneNumber;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The largest roster file read (a ward's whole roster is far smaller).
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
@@ -834,7 +835,7 @@ impl Store {
                 Target::New(i) => new_ids
                     .get(*i)
                     .map(String::as_str)
-                    .ok_or_else(|| Error::Invalid("取り込みの内部の誤りです。".into()))?,
+                    .ok_or(RosterError::ImportInternal)?,
             };
             tx.prepare_cached(
                 "INSERT INTO group_members (group_id, participant_id, source, added_at)
@@ -911,7 +912,7 @@ impl Store {
             name: source.file_name.clone(),
             sha256: source.sha256.clone(),
         }])
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+        .map_err(|_| RosterError::LedgerInternal)?;
         tx.execute(
             "INSERT INTO media_ledger (id, at, staff_id, medium_label, medium_device, destination,
                purpose, files, verified)

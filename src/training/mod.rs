@@ -14,6 +14,22 @@
 
 pub mod chapters;
 
+/// A training practice refused as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrainingError {
+    /// The trainee's staff id is the practice store's own manager.
+    #[error("このスタッフIDは研修では使えません。ご自分のスタッフIDで始めてください。")]
+    ReservedTrainee,
+}
+
+impl TrainingError {
+    /// The trainee's to correct: [`ErrorKind::InvalidInput`] (exit 2).
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::InvalidInput
+    }
+}
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,7 +39,7 @@ use rusqlite::{OptionalExtension, params};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::demo;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::audit::AuditAction;
 use crate::store::lottery::{NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
@@ -269,9 +285,7 @@ impl Practice {
     ) -> Result<(Store, Practice)> {
         crate::store::staff::validate_staff_id(trainee)?;
         if trainee == demo::DEMO_MANAGER {
-            return Err(Error::Invalid(
-                "このスタッフIDは研修では使えません。ご自分のスタッフIDで始めてください。".into(),
-            ));
+            return Err(TrainingError::ReservedTrainee.into());
         }
         let (scratch, path) = match file {
             Some(f) => {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use slint::ComponentHandle;
 
 use crate::error::{Error, Result};
+use crate::kiosk::error::KioskError;
 use crate::kiosk::ui::AppWindow;
 
 /// A window shown on the headless platform, the folder its pictures go to
@@ -75,14 +76,20 @@ fn render_png(window: &AppWindow, width: u32, height: u32, path: &Path) -> Resul
     w.set_size(slint::PhysicalSize::new(width, height));
     // Let layouts, conditionals and repeaters settle.
     i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
-    let shot = w
-        .take_snapshot()
-        .map_err(|e| Error::Invalid(format!("画面を描けませんでした: {e}")))?;
+    let shot = w.take_snapshot().map_err(|e| KioskError::Snapshot {
+        detail: e.to_string(),
+    })?;
     let file = std::fs::File::create(path)?;
     let mut enc = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
     enc.set_color(png::ColorType::Rgba);
     enc.set_depth(png::BitDepth::Eight);
-    let png_err = |e: png::EncodingError| Error::Invalid(format!("PNGを書けませんでした: {e}"));
+    let png_err = |e: png::EncodingError| match e {
+        png::EncodingError::IoError(e) => Error::Io(e),
+        other => KioskError::Png {
+            detail: other.to_string(),
+        }
+        .into(),
+    };
     let mut writer = enc.write_header().map_err(png_err)?;
     writer.write_image_data(shot.as_bytes()).map_err(png_err)?;
     writer.finish().map_err(png_err)?;

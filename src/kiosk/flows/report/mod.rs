@@ -609,7 +609,7 @@ impl KioskController {
         let preflight = match (&r.report, encoding) {
             (Some(report), Encoding::Cp932) => cp932_preflight(report),
             (None, _) if transfer == Transfer::Report => {
-                Err(Error::Invalid(wording::NO_COUNTS.into()))
+                Err(crate::kiosk::error::KioskError::NoCounts.into())
             }
             _ => Ok(()),
         };

@@ -25,8 +25,6 @@ pub const INSERT_STICK: &str = "USBメモリを差し込んでください。";
 pub const CHOOSE_STICK: &str = "書き出すUSBメモリを選んでください。";
 /// More sticks than the screen offers ([`super::MAX_MEDIA`]).
 pub const TOO_MANY_STICKS: &str = "USBメモリがたくさん差し込まれています。使わないものを抜いて「もう一度さがす」を押してください。";
-/// A month with nothing to report.
-pub const NO_COUNTS: &str = "この月の集計がありません。";
 /// A staff member whose role may not open the report (operators and
 /// managers may).
 pub const NOT_ALLOWED: &str = "月の報告は運営者と取扱責任者が使えます。";

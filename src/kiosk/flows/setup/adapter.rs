@@ -162,9 +162,9 @@ impl Shared {
         let got = match self.result.borrow().as_ref().map(mpsc::Receiver::try_recv) {
             Some(Ok(result)) => result,
             Some(Err(mpsc::TryRecvError::Empty)) => return,
-            Some(Err(mpsc::TryRecvError::Disconnected)) => Err(Error::Invalid(
-                "保存ファイルを作る処理が途中で止まりました。".into(),
-            )),
+            Some(Err(mpsc::TryRecvError::Disconnected)) => {
+                Err(crate::kiosk::error::KioskError::SetupStopped.into())
+            }
             None => return,
         };
         self.result.borrow_mut().take();
