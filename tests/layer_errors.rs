@@ -826,6 +826,11 @@ fn lottery_errors_exit_by_kind() {
     common::sqlite3(&db, "UPDATE sessions SET date = '2026-1x-01'");
     let out = env.run(&["lottery", "list"], Some(common::NEW_PASSWORD));
     damaged(&out, "保存された日付が壊れています");
+    // ... and a class's program (it counted silently as 介護予防 before).
+    common::sqlite3(&db, "UPDATE sessions SET date = '2026-11-01'");
+    common::sqlite3(&db, "UPDATE lottery_classes SET program_id = 'yoga'");
+    let out = env.run(&["lottery", "list"], Some(common::NEW_PASSWORD));
+    damaged(&out, "保存された教室の種類が壊れています");
 }
 
 /// The store file's own setting (`StoreError::DamagedSetting`): the blind

@@ -308,7 +308,7 @@ pub enum LotteryError {
     /// edited outside tsudoi. Nothing was shown or drawn.
     #[error("保存された{what}が壊れています。取扱責任者に連絡してください。")]
     Damaged {
-        /// Which value: 「日付」, 「対象者一覧」 or 「抽選の記録」.
+        /// Which value: 「日付」, 「教室の種類」, 「対象者一覧」 or 「抽選の記録」.
         what: &'static str,
     },
 }

@@ -613,7 +613,10 @@ impl Store {
         };
         Ok(LotteryClass {
             id: row.0,
-            program: Program::parse(&row.1).unwrap_or(Program::Kaigo),
+            // An edited program must not quietly count as another one.
+            program: Program::parse(&row.1).ok_or(LotteryError::Damaged {
+                what: "教室の種類"
+            })?,
             title: row.2,
             kind: row.3,
             term: row.4,
