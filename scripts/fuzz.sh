@@ -24,7 +24,8 @@ build=(nice -n 10 cargo afl build --release --locked -q)
 if [ -n "${BUILD_LOCK:-}" ]; then build=(flock "$BUILD_LOCK" "${build[@]}"); fi
 # FUZZ_NO_BUILD=1: use the binary as built (a series of campaigns).
 [ -n "${FUZZ_NO_BUILD:-}" ] || (cd fuzz && "${build[@]}")
-bin=fuzz/target/release/tsudoi-fuzz
+# FUZZ_BIN: a binary built earlier (to continue its campaign after a rebuild).
+bin=${FUZZ_BIN:-fuzz/target/release/tsudoi-fuzz}
 out=fuzz/out/$target
 input=(-i "fuzz/corpus/$target")
 if [ -n "${FUZZ_RESUME:-}" ] && [ -f "$out/default/fuzzer_stats" ]; then
