@@ -209,59 +209,76 @@ enum Frame {
     Info(Vec<u8>),
 }
 
-/// Takes the next complete frame out of `buf`, skipping wake-up bytes
-/// (`55 55 00 …`), postambles and garbage; `None` when more bytes are needed.
-fn take_frame(buf: &mut Vec<u8>) -> Option<Frame> {
+/// Takes every complete frame out of `buf`, in order, skipping wake-up
+/// bytes (`55 55 00 …`), postambles and garbage; what is left is the start
+/// of a frame still arriving. The buffer is shortened once, not once per
+/// frame: a read full of short frames cost time quadratic in its length.
+fn take_frames(buf: &mut Vec<u8>) -> Vec<Frame> {
+    let mut frames = Vec::new();
+    let mut pos = 0;
     loop {
-        let start = buf.windows(2).position(|w| w == [0x00, 0xFF])?;
-        buf.drain(..start);
+        let (used, frame) = parse_frame(&buf[pos..]);
+        pos += used;
+        match frame {
+            Some(frame) => frames.push(frame),
+            None => break,
+        }
+    }
+    buf.drain(..pos);
+    frames
+}
+
+/// The next complete frame at the start of `bytes` and how many bytes it
+/// used up with what came before it; `None` (with the garbage that can be
+/// dropped) when more bytes are needed.
+fn parse_frame(bytes: &[u8]) -> (usize, Option<Frame>) {
+    let mut pos = 0;
+    loop {
+        let buf = &bytes[pos..];
+        let Some(start) = buf.windows(2).position(|w| w == [0x00, 0xFF]) else {
+            return (pos, None);
+        };
+        pos += start;
+        let buf = &bytes[pos..];
         if buf.len() < 4 {
-            return None;
+            return (pos, None);
         }
         let (len, lcs) = (buf[2], buf[3]);
         match (len, lcs) {
-            (0x00, 0xFF) => {
-                buf.drain(..4);
-                return Some(Frame::Ack);
-            }
-            (0xFF, 0x00) => {
-                buf.drain(..4);
-                return Some(Frame::Nack);
-            }
+            (0x00, 0xFF) => return (pos + 4, Some(Frame::Ack)),
+            (0xFF, 0x00) => return (pos + 4, Some(Frame::Nack)),
             (0xFF, 0xFF) => {
                 // Extended frame: 00 FF FF FF LENM LENL LCS TFI DATA DCS.
                 if buf.len() < 7 {
-                    return None;
+                    return (pos, None);
                 }
                 let n = usize::from(buf[4]) << 8 | usize::from(buf[5]);
                 if (buf[4].wrapping_add(buf[5]).wrapping_add(buf[6])) != 0 {
-                    buf.drain(..2);
+                    pos += 2;
                     continue;
                 }
                 if buf.len() < 7 + n + 1 {
-                    return None;
+                    return (pos, None);
                 }
-                let body = buf[7..7 + n].to_vec();
-                let dcs = buf[7 + n];
-                buf.drain(..8 + n);
-                if checksum_ok(&body, dcs) {
-                    return Some(Frame::Info(body));
+                let body = &buf[7..7 + n];
+                pos += 8 + n;
+                if checksum_ok(body, buf[7 + n]) {
+                    return (pos, Some(Frame::Info(body.to_vec())));
                 }
             }
             _ => {
                 if len.wrapping_add(lcs) != 0 {
-                    buf.drain(..2);
+                    pos += 2;
                     continue;
                 }
                 let n = usize::from(len);
                 if buf.len() < 4 + n + 1 {
-                    return None;
+                    return (pos, None);
                 }
-                let body = buf[4..4 + n].to_vec();
-                let dcs = buf[4 + n];
-                buf.drain(..5 + n);
-                if checksum_ok(&body, dcs) {
-                    return Some(Frame::Info(body));
+                let body = &buf[4..4 + n];
+                pos += 5 + n;
+                if checksum_ok(body, buf[4 + n]) {
+                    return (pos, Some(Frame::Info(body.to_vec())));
                 }
             }
         }
@@ -461,7 +478,7 @@ fn serve(mut master: File, state: &Mutex<State>, stop: &AtomicBool, eof_ends: bo
             continue;
         }
         buf.extend_from_slice(&chunk[..n]);
-        while let Some(frame) = take_frame(&mut buf) {
+        for frame in take_frames(&mut buf) {
             let Some(out) = reply(frame, state, stop, &mut last) else {
                 continue;
             };
@@ -517,7 +534,7 @@ pub fn fuzz_host_bytes(bytes: &[u8], card: Option<EmulatedCard>) -> Vec<u8> {
     let mut out = Vec::new();
     for chunk in bytes.chunks(512) {
         buf.extend_from_slice(chunk);
-        while let Some(frame) = take_frame(&mut buf) {
+        for frame in take_frames(&mut buf) {
             if let Some(answer) = reply(frame, &state, &stop, &mut last) {
                 out.extend(answer);
             }
@@ -532,6 +549,13 @@ pub fn fuzz_host_bytes(bytes: &[u8], card: Option<EmulatedCard>) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first frame `take_frames` finds in `buf`.
+    fn take_frame(buf: &mut Vec<u8>) -> Option<Frame> {
+        let (used, frame) = parse_frame(buf);
+        buf.drain(..used);
+        frame
+    }
 
     #[test]
     fn a_long_answer_goes_back_in_an_extended_frame() {
@@ -559,6 +583,28 @@ mod tests {
         assert!(
             matches!(take_frame(&mut buf), Some(Frame::Info(ref v)) if v[0] == 0xd5 && v[1..] == r[..])
         );
+    }
+
+    #[test]
+    fn every_frame_of_one_read_is_taken_in_order_and_a_partial_one_waits() {
+        // GetFirmwareVersion, then garbage, an ACK and the first half of SAMConfiguration.
+        let mut buf = vec![0x00, 0x00, 0xff, 0x02, 0xfe, 0xd4, 0x02, 0x2a, 0x00];
+        buf.extend([0x12, 0x00, 0xff, 0x07]);
+        buf.extend(ACK);
+        let half = [0x00, 0x00, 0xff, 0x05, 0xfb, 0xd4];
+        buf.extend(half);
+        assert_eq!(
+            take_frames(&mut buf),
+            vec![Frame::Info(vec![0xd4, 0x02]), Frame::Ack]
+        );
+        assert_eq!(buf, half[1..]);
+        buf.extend([0x14, 0x01, 0x14, 0x01, 0x02, 0x00]);
+        assert_eq!(
+            take_frames(&mut buf),
+            vec![Frame::Info(vec![0xd4, 0x14, 0x01, 0x14, 0x01])]
+        );
+        // Only the postamble is left, dropped as garbage before the next frame.
+        assert_eq!(buf, [0x00]);
     }
 
     #[test]

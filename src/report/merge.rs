@@ -177,6 +177,15 @@ pub struct Merged {
     pub out: PathBuf,
 }
 
+/// The ward total of several sites' reports, not yet written anywhere.
+#[derive(Debug, Clone)]
+pub struct Summed {
+    /// (site name, signing public key) of each report combined, in the order given.
+    pub sites: Vec<(String, String)>,
+    /// The sums, as one report for the ward.
+    pub report: MonthlyReport,
+}
+
 /// Verifies every folder, decrypts its counts, adds them up and writes the
 /// ward total (CSV and PDF, suppression applied to the sums) into `out`.
 /// With `trusted`, every folder must be signed by one of those keys.
@@ -189,6 +198,44 @@ pub fn merge_dirs(
     wording: Wording,
     today: chrono::NaiveDate,
 ) -> Result<Merged> {
+    let Summed { sites, report } = sum_dirs(dirs, identity, trusted, wording)?;
+    let month = report.month;
+    if out.exists() && std::fs::read_dir(out)?.next().is_some() {
+        return Err(MergeError::OutDirNotEmpty {
+            dir: out.to_owned(),
+        }
+        .into());
+    }
+    std::fs::create_dir_all(out)?;
+    let mut files = Vec::new();
+    let name = format!("tsudoi-{month}-ward-summary.pdf");
+    std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today, None)?)?;
+    files.push(name);
+    for table in report.published_tables() {
+        let name = format!("tsudoi-{month}-ward-{}.csv", table.id);
+        std::fs::write(
+            out.join(&name),
+            csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?,
+        )?;
+        files.push(name);
+    }
+    Ok(Merged {
+        sites,
+        month,
+        files,
+        out: out.to_owned(),
+    })
+}
+
+/// Verifies every folder, decrypts its counts and adds them up: the part of
+/// [`merge_dirs`] that reads what the sites sent (and what the fuzzer feeds).
+/// With `trusted`, every folder must be signed by one of those keys.
+pub fn sum_dirs(
+    dirs: &[PathBuf],
+    identity: &WardIdentity,
+    trusted: &[ed25519_dalek::VerifyingKey],
+    wording: Wording,
+) -> Result<Summed> {
     if dirs.len() < 2 {
         return Err(MergeError::TooFewDirs.into());
     }
@@ -278,29 +325,5 @@ pub fn merge_dirs(
         year_counts: total_year,
         wording,
     };
-    if out.exists() && std::fs::read_dir(out)?.next().is_some() {
-        return Err(MergeError::OutDirNotEmpty {
-            dir: out.to_owned(),
-        }
-        .into());
-    }
-    std::fs::create_dir_all(out)?;
-    let mut files = Vec::new();
-    let name = format!("tsudoi-{month}-ward-summary.pdf");
-    std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today, None)?)?;
-    files.push(name);
-    for table in report.published_tables() {
-        let name = format!("tsudoi-{month}-ward-{}.csv", table.id);
-        std::fs::write(
-            out.join(&name),
-            csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?,
-        )?;
-        files.push(name);
-    }
-    Ok(Merged {
-        sites,
-        month,
-        files,
-        out: out.to_owned(),
-    })
+    Ok(Summed { sites, report })
 }
