@@ -29,6 +29,21 @@ pub use controller::{
 };
 pub use ui::KioskUi;
 
+/// The simulated reader's buttons, in the order of [`demo_card`]'s numbers
+/// (the keys 1–5 tap the same cards).
+pub const DEMO_BUTTONS: [&str; 5] = [
+    "1 登録済みカード",
+    "2 未登録カード",
+    "3 本人確認の時期",
+    "4 スマホ・時計",
+    "5 教室の当選者",
+];
+
+/// What a screen reader says for a demo button.
+pub fn demo_button_label(text: &str) -> String {
+    format!("デモ: {text}")
+}
+
 /// The demo cards of [`crate::demo::cards`] as the simulated reader taps them:
 /// 1 a known resident, 2 an unknown card, 3 a resident due for re-verification,
 /// 4 a card that cannot be used (a phone's random identifier).

@@ -15,6 +15,21 @@ pub(in crate::kiosk) mod generated {
 
 pub use generated::{AppWindow, Kiosk, Screen as UiScreen};
 
+/// Shows the shared on-screen keyboard in its shift and symbol states, with
+/// the caps that name what the shift and symbol keys switch to.
+pub(in crate::kiosk) fn show_keyboard(k: &Kiosk, shifted: bool, symbols: bool) {
+    k.set_shifted(shifted);
+    k.set_symbols(symbols);
+    k.set_shift_key(if shifted { "ABC" } else { "abc" }.into());
+    let (cap, label) = if symbols {
+        ("英字", "英字にもどす")
+    } else {
+        ("記号", "記号を出す")
+    };
+    k.set_symbols_key(cap.into());
+    k.set_symbols_key_label(label.into());
+}
+
 /// Called after every card tap with what the buzzer and lights should do.
 pub type FeedbackHook = Box<dyn Fn(Signal)>;
 
@@ -336,7 +351,16 @@ impl KioskUi {
 
     /// Shows the simulated reader panel (and keys 1–4) of `tsudoi demo`.
     pub fn set_demo_mode(&self, on: bool) {
-        self.window.global::<Kiosk>().set_demo_mode(on);
+        let g = self.window.global::<Kiosk>();
+        let buttons: Vec<generated::DemoButton> = super::DEMO_BUTTONS
+            .iter()
+            .map(|text| generated::DemoButton {
+                text: (*text).into(),
+                label: super::demo_button_label(text).into(),
+            })
+            .collect();
+        g.set_demo_buttons(ModelRc::new(VecModel::from(buttons)));
+        g.set_demo_mode(on);
     }
 
     /// Where the hardware layer's feedback (buzzer, lights) plugs in.

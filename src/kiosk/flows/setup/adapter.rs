@@ -109,8 +109,7 @@ impl Shared {
         g.set_can_next(c.can_go_on());
         g.set_next_label(wording::next(step).into());
         let k = window.global::<Kiosk>();
-        k.set_shifted(c.shifted());
-        k.set_symbols(c.symbols());
+        crate::kiosk::ui::show_keyboard(&k, c.shifted(), c.symbols());
     }
 
     fn act(&self, f: impl FnOnce(&mut SetupController)) {

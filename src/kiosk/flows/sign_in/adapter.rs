@@ -52,8 +52,7 @@ pub(in crate::kiosk) fn refresh(window: &AppWindow, c: &KioskController) {
     // The on-screen keyboard is shared with the first-start wizard: its
     // shift and symbol keys read `Kiosk`.
     let k = window.global::<Kiosk>();
-    k.set_shifted(c.shifted());
-    k.set_symbols(c.symbols());
+    crate::kiosk::ui::show_keyboard(&k, c.shifted(), c.symbols());
 }
 
 /// Wires `SignIn`'s callbacks to the controller.
