@@ -64,11 +64,28 @@ pub enum Error {
     /// sheet.
     #[error("{0}")]
     RecoveryKey(#[from] RecoveryKeyError),
+    /// A keyslot could not be sealed for a reason that is neither the staff's nor the slot's (no
+    /// randomness, a request tsudoi should not have made); see [`KeyslotError::kind`]. A wrong
+    /// password is [`Error::WrongCredentials`] and a damaged slot [`Error::KeyslotCorrupt`], never
+    /// this.
+    #[error("{0}")]
+    Keyslot(KeyslotError),
+    /// A development tool (`tsudoi screenshot`, `tsudoi bench`) did not finish; its kind is
+    /// [`DevError::kind`](crate::dev::DevError::kind). Only in builds with the `dev` feature.
+    #[cfg(feature = "dev")]
+    #[error(transparent)]
+    Dev(#[from] crate::dev::DevError),
     /// Wrong staff id or password (which one is not said). Counts towards the account's lockout.
+    ///
+    /// On purpose this is also the answer for an unknown staff id and for a password slot whose
+    /// wrapped key was altered with its checksum made to match ([`KeyslotError::WrongSecret`]):
+    /// the AEAD cannot tell an altered slot from a wrong password, and answering differently
+    /// would tell someone guessing which ids exist or whether a guess met a changed slot.
     #[error("スタッフIDまたはパスワードが違います。")]
     WrongCredentials,
     /// A staff keyslot or the key bundle is damaged; the message names the part. A manager restores
-    /// access with the recovery key.
+    /// access with the recovery key. Only found by checks made without the password (the row's
+    /// checksum, the slot's layout), so it tells nothing about the password typed.
     #[error("鍵の情報が壊れています（{0}）。取扱責任者に連絡し、回復キーで復旧してください。")]
     KeyslotCorrupt(String),
     /// Too many failed sign-ins: the account is locked for a while. Wait, or ask a manager.
@@ -257,15 +274,6 @@ pub enum Error {
     },
 }
 
-impl From<KeyslotError> for Error {
-    fn from(e: KeyslotError) -> Self {
-        match e {
-            KeyslotError::WrongSecret => Error::WrongCredentials,
-            other => Error::KeyslotCorrupt(other.to_string()),
-        }
-    }
-}
-
 /// The crate's result type: [`Error`] unless another error is named.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -346,8 +354,7 @@ impl Error {
             | Error::NotEligible(_)
             | Error::Draw(_)
             | Error::Refused(_)
-            | Error::Erased
-            | Error::RecoveryKey(_) => K::InvalidInput,
+            | Error::Erased => K::InvalidInput,
             Error::WrongCredentials
             | Error::AccountLocked { .. }
             | Error::AccountInactive
@@ -359,11 +366,11 @@ impl Error {
             | Error::ReissueNeeded
             | Error::ClockBehind { .. } => K::NotAllowed,
             Error::Tampered(_) | Error::KeyslotCorrupt(_) | Error::DamagedFile(_) => K::Damaged,
-            Error::Crypto(c) => match c {
-                CryptoError::Random => K::Other,
-                CryptoError::TooLarge | CryptoError::InvalidAad => K::Other,
-                _ => K::Damaged,
-            },
+            Error::Crypto(e) => e.kind(),
+            Error::RecoveryKey(e) => e.kind(),
+            Error::Keyslot(e) => e.kind(),
+            #[cfg(feature = "dev")]
+            Error::Dev(e) => e.kind(),
             Error::Io(_) | Error::NoDisplay { .. } => K::Io,
             // A path that does not exist, a file that already does, or one
             // that is not text is the user's to correct; anything else is
@@ -393,6 +400,23 @@ impl Error {
             Error::Database(e) => sqlite_kind(e),
             Error::Migration(MigrationError::Sqlite(e)) => sqlite_kind(e),
             Error::Migration(MigrationError::TooNew { .. }) => K::Other,
+        }
+    }
+}
+
+// The crypto layer's conversions (issue 17).
+
+impl From<KeyslotError> for Error {
+    /// A wrong secret (or a wrapped key altered in place, which the AEAD cannot tell from it) is
+    /// [`Error::WrongCredentials`]; a slot that does not read is [`Error::KeyslotCorrupt`] with the
+    /// slot error's sentence; no randomness or a bad request is [`Error::Keyslot`] (exit 1, was 4).
+    fn from(e: KeyslotError) -> Self {
+        match e {
+            KeyslotError::WrongSecret => Error::WrongCredentials,
+            KeyslotError::Corrupt | KeyslotError::KdfFailed | KeyslotError::WrongKind => {
+                Error::KeyslotCorrupt(e.to_string())
+            }
+            KeyslotError::InvalidInput | KeyslotError::Random => Error::Keyslot(e),
         }
     }
 }

@@ -10,6 +10,7 @@ use thiserror::Error;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{DataKey, KEY_LEN, KeyId, RecoveryKey, push_length_prefixed, random_bytes};
+use crate::error::ErrorKind;
 
 /// First byte of a serialized slot and first AAD item.
 const SLOT_FORMAT_VERSION: u8 = 0x01;
@@ -31,33 +32,64 @@ const KDF_LEN: usize = 12;
 
 /// Errors from sealing and opening keyslots. `Display` is a short Japanese
 /// message; the caller may show a more specific one (e.g.
-/// "パスワードが違います。" on the password screen).
+/// "パスワードが違います。" on the password screen). No variant carries a
+/// password, a key, a salt or a byte of the slot, so `Debug` and `Display`
+/// can be logged. Its kind ([`KeyslotError::kind`]) is the command line's
+/// exit code.
+///
+/// What an attacker learns is no more than before: [`KeyslotError::Corrupt`]
+/// and [`KeyslotError::WrongKind`] come only from checks made without the
+/// secret (anyone holding the file can make them), and a wrapped key altered
+/// in place is [`KeyslotError::WrongSecret`], exactly like a wrong password.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum KeyslotError {
     /// Authentication of the wrapped key failed: the password or recovery
     /// key is wrong, *or* the slot's bytes were altered. The AEAD cannot
-    /// tell these apart, and callers should not try to.
+    /// tell these apart, and callers should not try to: a tampered slot and
+    /// a wrong password must stay one answer, so the error is no oracle.
+    /// Not allowed (exit 3).
     #[error("パスワードまたは回復キーが違います。")]
     WrongSecret,
     /// The slot is structurally invalid (lengths, label, KDF parameters,
     /// parameters present on a recovery slot, bad serialization), or the
     /// unwrapped key does not match the slot's key id. Detected before any
-    /// secret is used.
+    /// secret is used. Damaged (exit 4).
     #[error("鍵スロットが壊れています。管理者に連絡してください。")]
     Corrupt,
-    /// Argon2id refused to run (for example, out of memory).
+    /// Argon2id refused to run. The parameters are checked first
+    /// ([`KdfParams::validate`]), so only a slot's stored parameters that
+    /// pass the check but not Argon2's own lead here: damaged (exit 4).
     #[error("鍵の導出に失敗しました。")]
     KdfFailed,
-    /// A password slot opened with a recovery key, or the reverse.
+    /// A password slot opened with a recovery key, or the reverse: the
+    /// slot's kind byte was changed. Damaged (exit 4).
     #[error("この鍵スロットはこの方法では開けません。")]
     WrongKind,
     /// Sealing was asked for with a bad label, empty password or bad
-    /// parameters.
-    #[error("鍵スロットの設定値が正しくありません。")]
+    /// parameters. Every caller checks these first (staff id form,
+    /// password rules, the configuration's Argon2 range), so this is a fault
+    /// inside tsudoi: other (exit 1).
+    #[error("鍵スロットの設定値が正しくありません。設置業者に連絡してください。")]
     InvalidInput,
-    /// The operating system could not provide random bytes.
+    /// The operating system could not provide random bytes. Other (exit 1).
     #[error("乱数を生成できませんでした。端末を再起動してください。")]
     Random,
+}
+
+impl KeyslotError {
+    /// [`KeyslotError::WrongSecret`] is [`ErrorKind::NotAllowed`] (exit 3);
+    /// a slot that does not read is [`ErrorKind::Damaged`] (exit 4); no
+    /// randomness or a bad request is [`ErrorKind::Other`] (exit 1).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            KeyslotError::WrongSecret => ErrorKind::NotAllowed,
+            KeyslotError::Corrupt | KeyslotError::KdfFailed | KeyslotError::WrongKind => {
+                ErrorKind::Damaged
+            }
+            KeyslotError::InvalidInput | KeyslotError::Random => ErrorKind::Other,
+        }
+    }
 }
 
 /// Argon2id cost parameters, stored with each password slot.

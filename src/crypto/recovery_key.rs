@@ -6,6 +6,8 @@ use data_encoding::BASE32_NOPAD;
 use thiserror::Error;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::error::ErrorKind;
+
 /// BLAKE3 `derive_key` context for the 2-byte checksum.
 const CHECKSUM_CONTEXT: &str = "tsudoi 2026 recovery-checksum v1";
 const KEY_LEN: usize = 32;
@@ -20,22 +22,42 @@ const DISPLAY_LEN: usize = ENCODED_LEN + ENCODED_LEN.div_ceil(GROUP_LEN) - 1;
 
 /// Errors from [`RecoveryKey::parse`] and [`RecoveryKey::generate`].
 /// `Display` is a short Japanese message for staff; no variant says which
-/// character or where, since those are part of the secret.
+/// character or where, since those are part of the secret, and none
+/// carries the text typed, so `Debug` holds nothing of the key either.
+/// A malformed key is the typist's to correct; it says nothing about the
+/// store's key (the checksum is inside the printed text). A well-formed
+/// key that is not this store's is the caller's answer, not this type's.
+/// Its kind ([`RecoveryKeyError::kind`]) is the command line's exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum RecoveryKeyError {
     /// A character outside the base32 alphabet (after the tolerated
-    /// mappings) was typed.
+    /// mappings) was typed. Invalid input (exit 2).
     #[error("回復キーに使えない文字が含まれています。A〜Z と 2〜7 で入力してください。")]
     InvalidCharacter,
-    /// Not exactly 55 base32 characters.
+    /// Not exactly 55 base32 characters. Invalid input (exit 2).
     #[error("回復キーの文字数が正しくありません。もう一度確認してください。")]
     InvalidLength,
-    /// The checksum does not match: a typo.
+    /// The checksum does not match: a typo. Invalid input (exit 2).
     #[error("回復キーの入力に誤りがあります。もう一度確認してください。")]
     Checksum,
-    /// The operating system could not provide random bytes.
+    /// The operating system could not provide random bytes (making a new
+    /// key). Other (exit 1).
     #[error("乱数を生成できませんでした。端末を再起動してください。")]
     Random,
+}
+
+impl RecoveryKeyError {
+    /// A key typed wrong is [`ErrorKind::InvalidInput`] (exit 2); no
+    /// randomness is [`ErrorKind::Other`] (exit 1).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            RecoveryKeyError::InvalidCharacter
+            | RecoveryKeyError::InvalidLength
+            | RecoveryKeyError::Checksum => ErrorKind::InvalidInput,
+            RecoveryKeyError::Random => ErrorKind::Other,
+        }
+    }
 }
 
 /// A 256-bit recovery key, printed once as base32 with a checksum.

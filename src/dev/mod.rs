@@ -14,7 +14,10 @@
 //! `tsudoi demo` is not here: training mode on the device uses it.
 
 pub mod bench;
+mod error;
 pub mod screenshots;
+
+pub use self::error::DevError;
 
 /// Installs the headless testing platform with the software renderer, so
 /// windows can be rendered to pixels without a display (screenshots,

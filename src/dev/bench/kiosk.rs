@@ -20,8 +20,9 @@ use slint::ComponentHandle;
 use super::{Timing, peak_rss_mib};
 use crate::clock::{Clock, FixedClock, SystemClock};
 use crate::demo::{self, DemoSpec};
+use crate::dev::DevError;
 use crate::dev::init_headless;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kiosk::{KioskConfig, KioskController, KioskUi};
 use crate::store::{Policy, Store};
 
@@ -96,7 +97,7 @@ pub fn run(dir: &Path, taps: usize, policy: Policy) -> Result<KioskBench> {
     let stdout = child
         .stdout
         .take()
-        .ok_or_else(|| Error::Invalid("probe has no output".into()))?;
+        .ok_or_else(|| DevError::run("probe has no output"))?;
     let mut first_frame = None;
     let mut report = None;
     for line in BufReader::new(stdout).lines() {
@@ -114,7 +115,7 @@ pub fn run(dir: &Path, taps: usize, policy: Policy) -> Result<KioskBench> {
             probe,
             participants,
         }),
-        _ => Err(Error::Invalid("the kiosk probe failed".into())),
+        _ => Err(DevError::run("the kiosk probe failed").into()),
     }
 }
 
@@ -128,17 +129,14 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         crate::eligibility::PostalTable::shinjuku(),
         clock.clone(),
     )?;
-    init_headless().map_err(|e| Error::Invalid(e.to_string()))?;
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    init_headless().map_err(DevError::ui)?;
+    let ui =
+        KioskUi::new(KioskController::new(store, KioskConfig::default())).map_err(DevError::ui)?;
     let window = ui.window();
-    window.show().map_err(|e| Error::Invalid(e.to_string()))?;
+    window.show().map_err(DevError::ui)?;
     window.window().set_size(slint::PhysicalSize::new(800, 480));
     i_slint_backend_testing::mock_elapsed_time(Duration::ZERO);
-    window
-        .window()
-        .take_snapshot()
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    window.window().take_snapshot().map_err(DevError::ui)?;
     let first_frame = t0.elapsed();
     println!("first-frame");
 
@@ -154,9 +152,7 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         Ok(())
     })?;
     if ui.ui_screen() != Some(crate::kiosk::Screen::Waiting) {
-        return Err(Error::Invalid(
-            "the kiosk did not open for check-ins".into(),
-        ));
+        return Err(DevError::run("the kiosk did not open for check-ins").into());
     }
     let seed = 2026;
     let mut times = Vec::with_capacity(taps);
@@ -172,7 +168,7 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         ui.on_card(card);
         times.push(started.elapsed());
         if ui.ui_screen() == Some(crate::kiosk::Screen::Locked) {
-            return Err(Error::Invalid("a tap met 準備中".into()));
+            return Err(DevError::run("a tap met 準備中").into());
         }
         ui.with_controller(|c| c.back());
     }
@@ -194,10 +190,7 @@ pub fn probe(store_path: &Path, taps: usize, policy: Policy, password: &str) -> 
         name_candidates_p99_ms: names.p99_ms,
         names_picked: names.samples,
     };
-    println!(
-        "{}",
-        serde_json::to_string(&report).map_err(|e| Error::Invalid(e.to_string()))?
-    );
+    println!("{}", serde_json::to_string(&report).map_err(DevError::run)?);
     Ok(())
 }
 
@@ -239,9 +232,7 @@ fn pick_names(ui: &KioskUi, password: &str) -> Result<Timing> {
             c.name_entry().is_some_and(|e| e.is_complete())
         });
         if !done {
-            return Err(Error::Invalid(
-                "the name picker did not complete an invented name".into(),
-            ));
+            return Err(DevError::run("the name picker did not complete an invented name").into());
         }
         ui.with_controller(|c| {
             c.name_focus_kana(true);

@@ -55,6 +55,7 @@ use slint::ComponentHandle;
 
 use crate::clock::{Clock, FixedClock, jst};
 use crate::demo::{self, DemoSpec};
+use crate::dev::DevError;
 use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
 use crate::kiosk::{KioskConfig, KioskController, KioskUi, Screen, Signal};
@@ -421,7 +422,7 @@ fn sim_start(day: NaiveDate) -> DateTime<FixedOffset> {
 }
 
 fn other(e: impl std::fmt::Display) -> Error {
-    Error::Invalid(e.to_string())
+    DevError::run(e).into()
 }
 
 /// A staff process as the parent sees it.

@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::KdfParams;
 use crate::demo::{self, DemoSpec};
+use crate::dev::DevError;
 use crate::eligibility::PostalTable;
 use crate::error::Result;
 use crate::store::sessions::{NewSession, Program, SessionMode};
@@ -194,17 +195,13 @@ fn roster_import(dir: &Path, clock: Arc<dyn Clock>) -> Result<(f64, f64)> {
     let r = store.import_roster(&manager, roster.as_bytes(), &source, false)?;
     let import_s = t.elapsed().as_secs_f64();
     if !r.applied || r.diff.added.len() != ROSTER_BENCH_MEMBERS as usize {
-        return Err(crate::Error::Invalid(
-            "ベンチマークの名簿を取り込めませんでした。".into(),
-        ));
+        return Err(DevError::run("ベンチマークの名簿を取り込めませんでした。").into());
     }
     let t = Instant::now();
     let r = store.import_roster(&manager, roster.as_bytes(), &source, true)?;
     let dry_run_s = t.elapsed().as_secs_f64();
     if r.diff.unchanged != ROSTER_BENCH_MEMBERS as usize {
-        return Err(crate::Error::Invalid(
-            "ベンチマークの名簿の比較が合いません。".into(),
-        ));
+        return Err(DevError::run("ベンチマークの名簿の比較が合いません。").into());
     }
     drop(store);
     for suffix in ["", "-wal", "-shm"] {
@@ -286,7 +283,7 @@ pub fn audit_log(dir: &Path, entries: u64) -> Result<AuditLogBench> {
         "tsudoi/ベンチマーク",
         ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
     )
-    .map_err(|_| crate::Error::Invalid("bench signer".into()))?;
+    .map_err(|_| DevError::run("bench signer"))?;
     let n = entries;
     let mut olds: Vec<u64> = vec![
         n.saturating_sub(1),
@@ -310,13 +307,13 @@ pub fn audit_log(dir: &Path, entries: u64) -> Result<AuditLogBench> {
             .consistency_proof(old, tree.size())
             .map_err(audit::tree_error)?;
         let cp = tsudoi_tlog::Checkpoint::new(signer.name(), tree.size(), tree.root())
-            .map_err(|e| crate::Error::Invalid(e.to_string()))?
+            .map_err(DevError::run)?
             .sign(&signer)
-            .map_err(|e| crate::Error::Invalid(e.to_string()))?;
+            .map_err(DevError::run)?;
         times.push(t.elapsed());
         // Check what was timed, outside the timing.
         tsudoi_tlog::verify_consistency(old, tree.size(), &old_root, &tree.root(), &proof)
-            .map_err(|e| crate::Error::Invalid(format!("bench proof: {e}")))?;
+            .map_err(|e| DevError::run(format!("bench proof: {e}")))?;
         proof_hashes_max = proof_hashes_max.max(proof.len());
         std::hint::black_box(cp);
     }
@@ -367,9 +364,7 @@ pub fn lottery_draw(applicants: u32, runs: usize) -> Result<(Timing, Timing)> {
         let ok = draw::verify(&json).matches;
         verifies.push(t.elapsed());
         if !ok {
-            return Err(crate::Error::Invalid(
-                "ベンチマークの抽選記録が検証できませんでした。".into(),
-            ));
+            return Err(DevError::run("ベンチマークの抽選記録が検証できませんでした。").into());
         }
     }
     Ok((Timing::of(draws), Timing::of(verifies)))
@@ -385,9 +380,7 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
 
     let started = Instant::now();
     if dir.join("bench.db").exists() {
-        return Err(crate::Error::Invalid(
-            "ベンチマーク用の保存ファイルが既にあります。".into(),
-        ));
+        return Err(DevError::BenchStoreExists.into());
     }
     let (mut store, staff, summary, recovery) = demo::create(
         &dir.join("bench.db"),
@@ -448,16 +441,13 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
         )?;
         let plain_session = plain.add_session(today)?;
         for (i, uid) in cards.iter().take(checkins - done) {
-            let card = demo::card(spec.seed, *i).ok_or_else(|| {
-                crate::Error::Invalid("ベンチマーク用のカードが見つかりません。".into())
-            })?;
+            let card = demo::card(spec.seed, *i)
+                .ok_or_else(|| DevError::run("ベンチマーク用のカードが見つかりません。"))?;
             let t = Instant::now();
             let outcome = store.check_in_card(&card, &session)?;
             enc_times.push(t.elapsed());
             if outcome.is_none() {
-                return Err(crate::Error::Invalid(
-                    "ベンチマーク用のカードが見つかりません。".into(),
-                ));
+                return Err(DevError::run("ベンチマーク用のカードが見つかりません。").into());
             }
             let t = Instant::now();
             plain.check_in(uid, &plain_session, today, *i)?;
@@ -558,9 +548,7 @@ pub fn run(dir: &Path, checkins: usize) -> Result<BenchReport> {
     let verdict = crate::erasure::verify(&dir.join("bench.db"), &certificate_dir, &[held], None)?;
     let erasure_s = t.elapsed().as_secs_f64();
     if !verdict.passed() {
-        return Err(crate::Error::Invalid(
-            "ベンチマークの消去の確認が合格しませんでした。".into(),
-        ));
+        return Err(DevError::run("ベンチマークの消去の確認が合格しませんでした。").into());
     }
     let voice = voice(
         &tsudoi_hw::voice::VoiceConfig::default().dir(),
@@ -718,8 +706,9 @@ pub fn voice(clips: &Path, scratch: &Path, runs: usize) -> Result<VoiceBench> {
     use tsudoi_hw::voice::{
         AplayOut, Library, Phrase, Speaker, Utterance, VoiceConfig, VoiceOut, WavFileOut,
     };
-    let failed = |e: &dyn std::fmt::Display| crate::Error::Invalid(e.to_string());
-    let library = Library::open(clips).map_err(|e| failed(&e))?;
+    let library = Library::open(clips).map_err(|e| DevError::Clips {
+        detail: e.to_string(),
+    })?;
     let utterances = [
         Utterance::from(Phrase::CheckedIn),
         Utterance::waitlisted(12),
@@ -730,9 +719,7 @@ pub fn voice(clips: &Path, scratch: &Path, runs: usize) -> Result<VoiceBench> {
         let deadline = Instant::now() + StdDuration::from_secs(30);
         while speaker.played().len() < n {
             if Instant::now() > deadline {
-                return Err(crate::Error::Invalid(
-                    "音声案内の測定で再生が終わりませんでした。".into(),
-                ));
+                return Err(DevError::run("音声案内の測定で再生が終わりませんでした。").into());
             }
             std::thread::sleep(StdDuration::from_micros(200));
         }

@@ -14,6 +14,7 @@ use chrono::{Duration, NaiveDate};
 use super::Shots;
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
+use crate::dev::DevError;
 use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
 use crate::kiosk::KioskUi;
@@ -128,7 +129,7 @@ fn render_in(
         false,
     )?;
     if !report.problems.is_empty() {
-        return Err(Error::Invalid("見本の名簿を取り込めませんでした。".into()));
+        return Err(DevError::sample("見本の名簿を取り込めませんでした。").into());
     }
     let members = store.group_members(&manager, "ローズ会")?;
     let id = |i: usize| -> Result<String> {
@@ -173,7 +174,7 @@ fn render_in(
     // Today: two members came already, one with a card.
     clock.set(crate::clock::jst(day, 13, 35));
     let card = tsudoi_hw::CardId::from_hex(tsudoi_hw::Technology::Iso14443A, "04C1D2E3F40506")
-        .map_err(|_| Error::Invalid("見本のカード".into()))?;
+        .map_err(|_| DevError::sample("見本のカード"))?;
     store.link_card(&manager, &id(1)?, &card)?;
     store.check_in_group_member(&manager, "ローズ会", &id(1)?)?;
     store.check_in_group_member(&manager, "ローズ会", &id(3)?)?;
@@ -188,8 +189,7 @@ fn render_in(
         },
         ..KioskConfig::default()
     };
-    let ui = KioskUi::new(KioskController::new(store, config))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui = KioskUi::new(KioskController::new(store, config)).map_err(DevError::ui)?;
     let mut shots = Shots::show(ui.window(), out, width, height)?;
     let sign_in = |c: &mut KioskController| super::sign_in(c, MANAGER, PASSWORD);
     let rose = |c: &KioskController| -> String {
@@ -252,8 +252,8 @@ fn render_in(
 
     // 「名簿の取り込み」: 森 registered at the desk first.
     ui.with_controller(|c| -> Result<()> {
-        let staff = c.staff.clone().ok_or(Error::Invalid("サインイン".into()))?;
-        let invalid = || Error::Invalid("見本".into());
+        let staff = c.staff.clone().ok_or(DevError::sample("サインイン"))?;
+        let invalid = || Error::from(DevError::sample("見本"));
         c.store_mut().register(
             &staff,
             NewParticipant {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::Shots;
 use super::{OPEN_CLASS, SCREENSHOT_DAY, ScreensStore};
-use crate::error::{Error, Result};
+use crate::dev::DevError;
+use crate::error::Result;
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController};
 use crate::store::attendance::CheckInOutcome;
@@ -38,8 +39,8 @@ pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         ..
     } = ScreensStore::create(&scratch.path().join("large.db"))?;
     store.sign_out(&manager)?;
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui =
+        KioskUi::new(KioskController::new(store, KioskConfig::default())).map_err(DevError::ui)?;
     let mut shots = Shots::show(ui.window(), out, width, height)?;
     let card = |n| crate::kiosk::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
 

@@ -22,7 +22,8 @@ use chrono::{Datelike, NaiveTime};
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::demo;
-use crate::error::{Error, Result};
+use crate::dev::DevError;
+use crate::error::Result;
 use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
 use crate::kiosk::{Field, KioskUi};
 use crate::store::StaffSession;
@@ -92,8 +93,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
         },
         ..KioskConfig::default()
     };
-    let ui = KioskUi::new(KioskController::new(store, config))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui = KioskUi::new(KioskController::new(store, config)).map_err(DevError::ui)?;
     let mut shots = Shots::show(ui.window(), out, width, height)?;
     let card = |n| crate::kiosk::demo_card(n).unwrap_or(Err(tsudoi_hw::CardIdError::Empty));
 
@@ -342,7 +342,7 @@ pub fn render_all(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
     });
     // A class day from the staff side: card 1's resident holds no seat in
     // today's lottery class; their cards; a check-in by hand that asks first.
-    let card1 = card(1).map_err(|e| Error::Invalid(e.to_string()))?;
+    let card1 = card(1).map_err(DevError::sample)?;
     let class_session = ui.with_controller(|c| {
         c.store()
             .sessions_on(today)
@@ -655,7 +655,7 @@ fn last_month_visits(
         .with_day(1)
         .and_then(|d| d.pred_opt())
         .and_then(|d| d.with_day(1))
-        .ok_or_else(|| Error::Invalid("先月の日付を作れません。".into()))?;
+        .ok_or_else(|| DevError::sample("先月の日付を作れません。"))?;
     let ids: Vec<String> = store
         .conn()
         .prepare("SELECT id FROM participants ORDER BY id")?
@@ -860,7 +860,7 @@ fn demo_classes(
     // Demo card 1's resident applied to the past class (the address is
     // invented) and won its draw.
     let card1 = CardId::from_hex(Technology::Iso14443A, demo::cards::KNOWN_RESIDENT)
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+        .map_err(DevError::sample)?;
     clock.set(crate::clock::jst(day(-25), 10, 0));
     store.apply_by_card(&card1, &past, Some("架空区見本町一丁目2番3号".into()))?;
     clock.set(crate::clock::jst(day(-19), 10, 0));

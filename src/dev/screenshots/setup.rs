@@ -8,7 +8,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use super::Shots;
-use crate::error::{Error, Result};
+use crate::dev::DevError;
+use crate::error::Result;
 use crate::kiosk::controller::{Created, Field, SetupController, StoreMaker};
 use crate::kiosk::flows::setup::adapter::SetupUi;
 
@@ -55,8 +56,7 @@ fn typed(c: &mut SetupController, text: &str) {
 /// Renders the wizard's steps at `width`×`height` into `out`; returns the
 /// files written. The headless platform must be installed.
 pub fn render(out: &Path, width: u32, height: u32) -> Result<Vec<PathBuf>> {
-    let ui = SetupUi::new(SetupController::new(Arc::new(Invented), None))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui = SetupUi::new(SetupController::new(Arc::new(Invented), None)).map_err(DevError::ui)?;
     let mut shots = Shots::show(ui.window(), out, width, height)?;
     shots.take("110-setup-welcome")?;
     ui.with_controller(|c| {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use slint::ComponentHandle;
 
+use crate::dev::DevError;
 use crate::error::{Error, Result};
 use crate::kiosk::error::KioskError;
 use crate::kiosk::ui::AppWindow;
@@ -29,7 +30,7 @@ impl<'a> Shots<'a> {
         width: u32,
         height: u32,
     ) -> Result<Self> {
-        window.show().map_err(|e| Error::Invalid(e.to_string()))?;
+        window.show().map_err(DevError::ui)?;
         Ok(Shots {
             window,
             out,

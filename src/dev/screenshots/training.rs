@@ -9,7 +9,8 @@ use super::Shots;
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
 use crate::demo;
-use crate::error::{Error, Result};
+use crate::dev::DevError;
+use crate::error::Result;
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController};
 use crate::store::Policy;
@@ -50,8 +51,8 @@ fn render_in(
     )?;
     store.sign_out(&manager)?;
     store.lock();
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let ui =
+        KioskUi::new(KioskController::new(store, KioskConfig::default())).map_err(DevError::ui)?;
     let mut shots = Shots::show(ui.window(), out, width, height)?;
     let type_in = |c: &mut KioskController, id: &str, password: &str| {
         for k in id.split("") {

@@ -13,8 +13,9 @@ use tsudoi_hw::voice::{Library, NoopOut, Speaker, VoiceConfig};
 use super::Shots;
 use crate::clock::FixedClock;
 use crate::crypto::KdfParams;
+use crate::dev::DevError;
 use crate::eligibility::PostalTable;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController};
 use crate::store::{Policy, Store};
@@ -46,9 +47,11 @@ pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec
     store.change_password(&mut manager, PASSWORD)?;
     store.sign_out(&manager)?;
     let config = VoiceConfig::default();
-    let library = Library::open(config.dir()).map_err(|e| Error::Invalid(e.to_string()))?;
-    let ui = KioskUi::new(KioskController::new(store, KioskConfig::default()))
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let library = Library::open(config.dir()).map_err(|e| DevError::Clips {
+        detail: e.to_string(),
+    })?;
+    let ui =
+        KioskUi::new(KioskController::new(store, KioskConfig::default())).map_err(DevError::ui)?;
     ui.with_controller(|c| c.set_speaker(Speaker::new(Box::new(NoopOut), library, config)));
     let mut shots = Shots::show(ui.window(), out, width, height)?;
     ui.with_controller(|c| {
