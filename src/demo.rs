@@ -352,7 +352,7 @@ pub fn generate(
         let stale = spec.end - Duration::days(400);
         tx.execute(
             "UPDATE participants SET verified_on = ?2, consent_on = ?2, basis = 'self' WHERE id = ?1",
-            params![people[1].id, stale.format("%Y-%m-%d").to_string()],
+            params![people[1].id, stale],
         )?;
         people[1].registered = stale;
         people[0].registered = first_day;
@@ -360,7 +360,7 @@ pub fn generate(
         // to apply for today's lottery class.
         tx.execute(
             "UPDATE participants SET verified_on = ?2, consent_on = ?2, basis = 'self' WHERE id = ?1",
-            params![people[2].id, first_day.format("%Y-%m-%d").to_string()],
+            params![people[2].id, first_day],
         )?;
         people[2].registered = first_day;
         tx.commit()?;
@@ -429,7 +429,7 @@ pub fn generate(
                 .execute(params![
                     id,
                     program.code(),
-                    day.format("%Y-%m-%d").to_string(),
+                    day,
                     start.format("%H:%M").to_string(),
                     end.format("%H:%M").to_string(),
                     title,
@@ -656,7 +656,6 @@ fn demo_lottery_classes(
     let mut seats = Seats::new();
     let (tx, keys, _, clock) = store.write_tx()?;
     let now = crate::store::now_text(clock);
-    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     for ((_, _, title), dates) in classes {
         let Some(first) = dates.iter().map(|d| d.1).min() else {
             continue;
@@ -680,9 +679,9 @@ fn demo_lottery_classes(
             jp_date::ym(first.year(), first.month()),
             CAPACITY as i64,
             WAITING as i64,
-            iso(from),
-            iso(until),
-            iso(draw_on),
+            from,
+            until,
+            draw_on,
             drawn_at,
             now
         ])?;

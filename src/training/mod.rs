@@ -617,7 +617,7 @@ impl Store {
                 "研修用の保存ファイルには研修の記録を残しません。".into(),
             ));
         }
-        let today = self.clock().today().to_string();
+        let today = self.clock().today();
         let now = self.now();
         let id = staff.staff_id().to_owned();
         let (tx, keys, _, _) = self.write_tx()?;
@@ -660,18 +660,19 @@ impl Store {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, NaiveDate>(2)?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| {
+                crate::store::dates::or_damaged(e, || Error::Tampered("研修の記録（日付）".into()))
+            })?;
         let mut out = Vec::new();
-        for (staff_id, code, on) in rows {
+        for (staff_id, code, done_on) in rows {
             // A code neither an exercise nor a chapter was not written by
             // tsudoi. (Named in the message: codes are not personal data.)
             let item = TrainingItem::parse(&code)
                 .ok_or_else(|| Error::Tampered(format!("研修の記録（課題 {code}）")))?;
-            let done_on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
-                .map_err(|_| Error::Tampered("研修の記録（日付）".into()))?;
             out.push(TrainingRow {
                 staff_id,
                 item,
