@@ -16,7 +16,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::params;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, FixedClock};
+use crate::crypto::KdfParams;
 use crate::eligibility::{self, PostalTable};
 use crate::error::Result;
 use crate::jp_date;
@@ -65,6 +66,43 @@ impl DemoSpec {
             residents: 4_000,
             target_visits: 60_000,
             end,
+        }
+    }
+}
+
+/// The policy of a throwaway store of invented data (practice, the
+/// screenshots): light Argon2, so sign-ins stay quick on a Pi.
+pub fn throwaway_policy() -> Policy {
+    Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    }
+}
+
+/// The small invented year that training practice and the screenshots
+/// build on: 40 residents and about 200 check-ins up to `today`, a clock
+/// fixed at 10:30 JST that day, and light Argon2 (a throwaway file of
+/// invented data: sign-ins stay quick on a Pi).
+pub struct SmallDemo {
+    /// What to generate.
+    pub spec: DemoSpec,
+    /// The store's policy (light key derivation).
+    pub policy: Policy,
+    /// At 10:30 on `today`, JST.
+    pub clock: Arc<FixedClock>,
+}
+
+impl SmallDemo {
+    /// The small year ending on `today`, its people picked by `seed`.
+    pub fn new(today: NaiveDate, seed: u64) -> SmallDemo {
+        SmallDemo {
+            spec: DemoSpec {
+                residents: 40,
+                target_visits: 200,
+                ..DemoSpec::year_ending(today, seed)
+            },
+            policy: throwaway_policy(),
+            clock: Arc::new(FixedClock::jst(today, 10, 30)),
         }
     }
 }

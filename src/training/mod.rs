@@ -31,19 +31,16 @@ impl TrainingError {
 }
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{OptionalExtension, params};
 
-use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
 use crate::demo;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::audit::AuditAction;
 use crate::store::lottery::{NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
-use crate::store::{Policy, Role, StaffSession, Store, record_in};
+use crate::store::{Role, StaffSession, Store, record_in};
 
 pub use chapters::{Chapter, Manual};
 
@@ -301,20 +298,13 @@ impl Practice {
             }
         };
         refuse_practice_path(&path, real_store)?;
-        let clock = Arc::new(FixedClock::jst(today, 10, 30));
-        // Invented data behind a throwaway file: light Argon2 keeps the
-        // trainee's sign-ins quick on a Pi.
-        let policy = Policy {
-            kdf: KdfParams::testing(),
-            ..Policy::default()
-        };
-        let spec = demo::DemoSpec {
-            residents: 40,
-            target_visits: 200,
-            ..demo::DemoSpec::year_ending(today, 19)
-        };
+        let demo::SmallDemo {
+            spec,
+            policy,
+            clock,
+        } = demo::SmallDemo::new(today, 19);
         let (mut store, manager, _) =
-            demo::open_or_create(&path, demo::DEMO_PASSWORD, &spec, policy, clock.clone())?;
+            demo::open_or_create(&path, demo::DEMO_PASSWORD, &spec, policy, clock)?;
         store.set_meta(&[("site", PRACTICE_SITE), ("training", "1")])?;
         practice_class(&mut store, &manager, today)?;
         store.add_staff(&manager, trainee, Role::Handler, "first-2026-renshu")?;
