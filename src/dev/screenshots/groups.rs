@@ -18,11 +18,11 @@ use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
+use crate::store::Store;
 use crate::store::groups::{NewGroup, Schedule};
 use crate::store::mimamori::Outcome;
 use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
 use crate::store::ward_roster::ImportSource;
-use crate::store::Store;
 
 const MANAGER: &str = "kanri01";
 const FIRST_PASSWORD: &str = "Groups-first-2026";

@@ -24,12 +24,12 @@ use crate::demo;
 use crate::error::{Error, Result};
 use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
 use crate::kiosk::{Field, KioskUi};
+use crate::store::Role;
 use crate::store::StaffSession;
 use crate::store::Store;
 use crate::store::attendance::CheckInOutcome;
 use crate::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
-use crate::store::Role;
 use tsudoi_hw::{CardId, Technology};
 
 use shots::Shots;
