@@ -16,7 +16,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::params;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, FixedClock};
+use crate::crypto::KdfParams;
 use crate::eligibility::{self, PostalTable};
 use crate::error::Result;
 use crate::jp_date;
@@ -65,6 +66,43 @@ impl DemoSpec {
             residents: 4_000,
             target_visits: 60_000,
             end,
+        }
+    }
+}
+
+/// The policy of a throwaway store of invented data (practice, the
+/// screenshots): light Argon2, so sign-ins stay quick on a Pi.
+pub fn throwaway_policy() -> Policy {
+    Policy {
+        kdf: KdfParams::testing(),
+        ..Policy::default()
+    }
+}
+
+/// The small invented year that training practice and the screenshots
+/// build on: 40 residents and about 200 check-ins up to `today`, a clock
+/// fixed at 10:30 JST that day, and light Argon2 (a throwaway file of
+/// invented data: sign-ins stay quick on a Pi).
+pub struct SmallDemo {
+    /// What to generate.
+    pub spec: DemoSpec,
+    /// The store's policy (light key derivation).
+    pub policy: Policy,
+    /// At 10:30 on `today`, JST.
+    pub clock: Arc<FixedClock>,
+}
+
+impl SmallDemo {
+    /// The small year ending on `today`, its people picked by `seed`.
+    pub fn new(today: NaiveDate, seed: u64) -> SmallDemo {
+        SmallDemo {
+            spec: DemoSpec {
+                residents: 40,
+                target_visits: 200,
+                ..DemoSpec::year_ending(today, seed)
+            },
+            policy: throwaway_policy(),
+            clock: Arc::new(FixedClock::jst(today, 10, 30)),
         }
     }
 }
@@ -352,7 +390,7 @@ pub fn generate(
         let stale = spec.end - Duration::days(400);
         tx.execute(
             "UPDATE participants SET verified_on = ?2, consent_on = ?2, basis = 'self' WHERE id = ?1",
-            params![people[1].id, stale.format("%Y-%m-%d").to_string()],
+            params![people[1].id, stale],
         )?;
         people[1].registered = stale;
         people[0].registered = first_day;
@@ -360,7 +398,7 @@ pub fn generate(
         // to apply for today's lottery class.
         tx.execute(
             "UPDATE participants SET verified_on = ?2, consent_on = ?2, basis = 'self' WHERE id = ?1",
-            params![people[2].id, first_day.format("%Y-%m-%d").to_string()],
+            params![people[2].id, first_day],
         )?;
         people[2].registered = first_day;
         tx.commit()?;
@@ -429,7 +467,7 @@ pub fn generate(
                 .execute(params![
                     id,
                     program.code(),
-                    day.format("%Y-%m-%d").to_string(),
+                    day,
                     start.format("%H:%M").to_string(),
                     end.format("%H:%M").to_string(),
                     title,
@@ -656,7 +694,6 @@ fn demo_lottery_classes(
     let mut seats = Seats::new();
     let (tx, keys, _, clock) = store.write_tx()?;
     let now = crate::store::now_text(clock);
-    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     for ((_, _, title), dates) in classes {
         let Some(first) = dates.iter().map(|d| d.1).min() else {
             continue;
@@ -680,9 +717,9 @@ fn demo_lottery_classes(
             jp_date::ym(first.year(), first.month()),
             CAPACITY as i64,
             WAITING as i64,
-            iso(from),
-            iso(until),
-            iso(draw_on),
+            from,
+            until,
+            draw_on,
             drawn_at,
             now
         ])?;

@@ -726,31 +726,9 @@ fn lottery_errors_exit_by_kind() {
     );
     // LotteryError::DateOrder and ProgramChoice.
     let add = |until: &str, program: &str| {
-        env.run(
-            &[
-                "lottery",
-                "add",
-                "--title",
-                "転倒予防教室",
-                "--kind",
-                "体操",
-                "--term",
-                "後期",
-                "--session",
-                "0000",
-                "--capacity",
-                "10",
-                "--from",
-                "2026-11-01",
-                "--until",
-                until,
-                "--draw-on",
-                "2026-11-20",
-                "--program",
-                program,
-            ],
-            Some(common::NEW_PASSWORD),
-        )
+        let mut args = common::cli::lottery_add("0000", "2026-11-01", until, "2026-11-20");
+        args.extend(["--program", program]);
+        env.run(&args, Some(common::NEW_PASSWORD))
     };
     refused(
         &add("2026-11-25", "kaigo"),
@@ -772,19 +750,7 @@ fn lottery_errors_exit_by_kind() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pid = common::cli::id_after(&out, "登録番号: ");
     let cid = env.lottery_class(-10, 0, 1);
-    let out = env.run_with_input(
-        &[
-            "lottery",
-            "apply",
-            &cid,
-            "--participant",
-            &pid,
-            "--json",
-            "-",
-        ],
-        Some(common::NEW_PASSWORD),
-        r#"{"address": "新宿区西新宿二丁目8番1号"}"#,
-    );
+    let out = env.apply_with_address(&cid, &pid);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let db = env.store();
     // The application period over (as if a day had passed), then closed.

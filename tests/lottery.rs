@@ -100,6 +100,24 @@ fn set_day(f: &Fixture, d: NaiveDate) {
     f.clock.set(jst(d, 10, 0));
 }
 
+/// Closes the class on `close` and draws it on `draw_on` (the clock set to
+/// each day in turn); returns the draw's transcript.
+fn close_and_draw(
+    f: &mut Fixture,
+    cid: &str,
+    close: NaiveDate,
+    draw_on: NaiveDate,
+) -> draw::Transcript {
+    set_day(f, close);
+    f.store
+        .close_lottery_class(&f.manager, cid, names())
+        .unwrap();
+    set_day(f, draw_on);
+    f.store
+        .draw_lottery_class(&f.manager, cid, sources())
+        .unwrap()
+}
+
 fn sources() -> Vec<String> {
     vec!["7 8 11 17 19 25 46".into(), "08285182".into()]
 }
@@ -405,15 +423,7 @@ fn priority_tier_and_waiting_list_moves_up_on_cancellation() {
     prev.term = "2026年度前期".into();
     let prev = f.store.add_lottery_class(&f.manager, prev).unwrap();
     fill(&mut f, &prev, 5);
-    set_day(&f, date(2026, 4, 11));
-    f.store
-        .close_lottery_class(&f.manager, &prev, names())
-        .unwrap();
-    set_day(&f, date(2026, 4, 20));
-    let t = f
-        .store
-        .draw_lottery_class(&f.manager, &prev, sources())
-        .unwrap();
+    let t = close_and_draw(&mut f, &prev, date(2026, 4, 11), date(2026, 4, 20));
     let losers: Vec<u32> = t
         .results
         .iter()
@@ -437,15 +447,7 @@ fn priority_tier_and_waiting_list_moves_up_on_cancellation() {
             other => panic!("{other:?}"),
         }
     }
-    set_day(&f, date(2026, 11, 16));
-    f.store
-        .close_lottery_class(&f.manager, &cid, names())
-        .unwrap();
-    set_day(&f, date(2026, 11, 20));
-    let t = f
-        .store
-        .draw_lottery_class(&f.manager, &cid, sources())
-        .unwrap();
+    let t = close_and_draw(&mut f, &cid, date(2026, 11, 16), date(2026, 11, 20));
     // All three tier-1 applicants fill the three places.
     let won: Vec<u32> = t
         .results
@@ -518,14 +520,7 @@ fn call_list_needs_a_personal_data_role_and_is_audited() {
     let c = class(&mut f, "転倒予防教室", &[date(2026, 12, 3)], 1);
     let cid = f.store.add_lottery_class(&f.manager, c).unwrap();
     fill(&mut f, &cid, 3);
-    set_day(&f, date(2026, 11, 16));
-    f.store
-        .close_lottery_class(&f.manager, &cid, names())
-        .unwrap();
-    set_day(&f, date(2026, 11, 20));
-    f.store
-        .draw_lottery_class(&f.manager, &cid, sources())
-        .unwrap();
+    close_and_draw(&mut f, &cid, date(2026, 11, 16), date(2026, 11, 20));
 
     let list = f.store.call_list(&f.manager, &cid).unwrap();
     assert_eq!(list.len(), 3);
@@ -560,15 +555,7 @@ fn unselected_addresses_are_deleted_once_the_class_starts() {
     let pids = fill(&mut f, &cid, 3);
     // Entry 3 also applied to a later class: that address is still needed.
     applied(f.store.apply_by_card(&card(3), &cid2, None).unwrap());
-    set_day(&f, date(2026, 11, 16));
-    f.store
-        .close_lottery_class(&f.manager, &cid, names())
-        .unwrap();
-    set_day(&f, date(2026, 11, 20));
-    let t = f
-        .store
-        .draw_lottery_class(&f.manager, &cid, sources())
-        .unwrap();
+    let t = close_and_draw(&mut f, &cid, date(2026, 11, 16), date(2026, 11, 20));
     let winner = t.results[0].entry as usize;
 
     // Before the class starts nothing is deleted.
@@ -717,15 +704,7 @@ fn the_monthly_report_counts_the_draw_and_the_moves_up() {
     c.waitlist_size = Some(5);
     let cid = f.store.add_lottery_class(&f.manager, c).unwrap();
     fill(&mut f, &cid, 15);
-    set_day(&f, date(2026, 11, 16));
-    f.store
-        .close_lottery_class(&f.manager, &cid, names())
-        .unwrap();
-    set_day(&f, date(2026, 11, 20));
-    let t = f
-        .store
-        .draw_lottery_class(&f.manager, &cid, sources())
-        .unwrap();
+    let t = close_and_draw(&mut f, &cid, date(2026, 11, 16), date(2026, 11, 20));
     let winner = t
         .results
         .iter()

@@ -244,19 +244,7 @@ fn a_first_lottery_application_reads_the_address_from_standard_input() {
     );
     assert_eq!(code(&out), 2, "{}", text(&out.stderr));
     assert_eq!(sqlite3_count(&env, "lottery_applications"), "0");
-    let out = env.run_with_input(
-        &[
-            "lottery",
-            "apply",
-            &cid,
-            "--participant",
-            &pid,
-            "--json",
-            "-",
-        ],
-        Some(NEW_PASSWORD),
-        r#"{"address": "新宿区西新宿二丁目8番1号"}"#,
-    );
+    let out = env.apply_with_address(&cid, &pid);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(sqlite3_count(&env, "lottery_applications"), "1");
 }

@@ -769,3 +769,67 @@ fn store_uses_durable_settings() {
     assert!(f.store.integrity_ok().unwrap());
     let _ = KdfParams::testing();
 }
+
+/// Dates go to SQLite through rusqlite's `chrono` feature (`store::dates`):
+/// `sqlite3` (not our code) still reads the `YYYY-MM-DD` text every existing
+/// file holds, times keep `HH:MM`, and a date edited by hand is refused as
+/// damaged data (exit code 4), not a fault or a panic.
+#[test]
+fn dates_are_stored_as_iso_days_and_a_damaged_one_is_refused() {
+    let mut f = fixture_on(date(2026, 10, 26));
+    let pid = f
+        .store
+        .register(
+            &f.manager,
+            resident(
+                "試験 七郎",
+                "しけん しちろう",
+                "090-1111-0007",
+                date(1950, 5, 6),
+            ),
+        )
+        .unwrap();
+    let class = lottery_class(&mut f, "秋の体操", &[date(2026, 12, 3)], 10, None);
+    assert_eq!(
+        sqlite3(
+            &f.path,
+            "SELECT date || ' ' || start_time || '-' || end_time FROM sessions"
+        ),
+        "2026-12-03 10:00-11:30"
+    );
+    assert_eq!(
+        sqlite3(
+            &f.path,
+            "SELECT apply_from || ' ' || apply_until || ' ' || draw_on FROM lottery_classes"
+        ),
+        "2026-11-01 2026-11-15 2026-11-20"
+    );
+    assert_eq!(
+        sqlite3(
+            &f.path,
+            "SELECT verified_on || ' ' || consent_on FROM participants"
+        ),
+        "2026-10-26 2026-10-26"
+    );
+    // Read back as written.
+    let c = f.store.lottery_class(&class).unwrap();
+    assert_eq!(
+        (c.apply_from, c.apply_until, c.draw_on),
+        (date(2026, 11, 1), date(2026, 11, 15), date(2026, 11, 20))
+    );
+    assert_eq!(c.session_dates, vec![date(2026, 12, 3)]);
+    let p = f.store.participant(&f.manager, &pid).unwrap();
+    assert_eq!(p.consent_on, date(2026, 10, 26));
+    assert_eq!(p.verified_on, Some(date(2026, 10, 26)));
+    // Edited by hand: damaged data, nothing shown.
+    sqlite3(&f.path, "UPDATE lottery_classes SET draw_on = '2026-11-2x'");
+    let e = f.store.lottery_class(&class).unwrap_err();
+    assert_eq!(e.kind().exit_code(), 4, "{e}");
+    sqlite3(&f.path, "UPDATE participants SET consent_on = '2026-13-01'");
+    let e = f.store.participant(&f.manager, &pid).unwrap_err();
+    assert_eq!(e.kind().exit_code(), 4, "{e}");
+    let sid = sqlite3(&f.path, "SELECT id FROM sessions");
+    sqlite3(&f.path, "UPDATE sessions SET date = '3 Dec 2026'");
+    let e = f.store.session(&sid).unwrap_err();
+    assert_eq!(e.kind().exit_code(), 4, "{e}");
+}

@@ -147,13 +147,12 @@ impl Store {
             counts[i] += 1;
         }
         let conn = self.conn();
-        let from = since.to_string();
         let count = |condition: &str| -> Result<u64> {
             let n: i64 = conn.query_row(
                 &format!(
                     "SELECT count(*) FROM audit WHERE substr(at, 1, 10) >= ?1 AND ({condition})"
                 ),
-                params![from],
+                params![since],
                 |r| r.get(0),
             )?;
             Ok(u64::try_from(n).unwrap_or(0))
@@ -194,7 +193,7 @@ impl Store {
             conn.query_row("SELECT count(*) FROM participants", [], |r| r.get(0))?;
         let (media, media_failed): (i64, i64) = conn.query_row(
             "SELECT count(*), coalesce(sum(verified = 0), 0) FROM media_ledger WHERE substr(at, 1, 10) >= ?1",
-            params![from],
+            params![since],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let failed_sign_ins = count("action = 'sign_in_failed'")?;

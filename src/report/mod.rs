@@ -339,6 +339,7 @@ pub struct MonthlyReport {
     pub wording: Wording,
 }
 
+/// A date as the report's CSV writes it.
 fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -354,7 +355,7 @@ impl Store {
         staff.require_reporting()?;
         let keys = self.keys()?;
         let conn = self.conn();
-        let (from, to) = (iso(month.first_day()), iso(month.last_day()));
+        let (from, to) = (month.first_day(), month.last_day());
         let mut mc = MonthCounts::default();
 
         let mut stmt = conn.prepare_cached(
@@ -364,26 +365,26 @@ impl Store {
         )?;
         let rows = stmt.query_map([&from, &to], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, i64>(3)?,
             ))
         })?;
         for row in rows {
-            let (date, program, title, n) = row?;
+            let (date, program, title, n) = row.map_err(damaged_date)?;
             let program = Program::parse(&program).ok_or(ReportError::DamagedSession {
                 what: "事業区分",
             })?;
-            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                .map_err(|_| ReportError::DamagedSession { what: "日付" })?;
             *mc.sessions_held.entry(program).or_default() += 1;
             *mc.visits.entry(program).or_default() += n as u64;
             mc.per_session.push((date, program, title, n as u64));
         }
 
         // Distinct people per program and in all.
-        let distinct = |from: &str, to: &str| -> Result<(BTreeMap<Program, u64>, u64)> {
+        let distinct = |from: &NaiveDate,
+                        to: &NaiveDate|
+         -> Result<(BTreeMap<Program, u64>, u64)> {
             let mut per = BTreeMap::new();
             let mut stmt = conn.prepare_cached(
                 "SELECT s.program_id, count(DISTINCT a.participant_id) FROM attendance a
@@ -408,7 +409,7 @@ impl Store {
         let (per, total) = distinct(&from, &to)?;
         mc.distinct_by_program = per;
         mc.distinct_total = total;
-        let registrations = |from: &str, to: &str| -> Result<u64> {
+        let registrations = |from: &NaiveDate, to: &NaiveDate| -> Result<u64> {
             let n: i64 = conn.query_row(
                 "SELECT count(*) FROM participants WHERE consent_on BETWEEN ?1 AND ?2",
                 [from, to],
@@ -427,22 +428,21 @@ impl Store {
         let rows = stmt.query_map([&from, &to], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
+                r.get::<_, NaiveDate>(1)?,
                 r.get::<_, Option<Vec<u8>>>(2)?,
                 r.get::<_, Option<Vec<u8>>>(3)?,
                 r.get::<_, i64>(4)?,
             ))
         })?;
         for row in rows {
-            let (pid, first, birth, town, rev) = row?;
+            let (pid, first, birth, town, rev) = row.map_err(damaged_date)?;
             let cell = |column: &'static str| crate::store::Cell::participant(column, &pid, rev);
-            let first = NaiveDate::parse_from_str(&first, "%Y-%m-%d").ok();
             let birth = birth
                 .map(|b| crate::store::open_str(keys, cell("birth_date"), &b))
                 .transpose()?
                 .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-            let age = match (birth, first) {
-                (Some(b), Some(f)) => eligibility::age_on(b, f),
+            let age = match birth {
+                Some(b) => eligibility::age_on(b, first),
                 _ => None,
             };
             mc.by_age_band[band_of(age)] += 1;
@@ -509,7 +509,7 @@ impl Store {
         mc.groups = group_counts(conn, &from, &to)?;
 
         // Fiscal year to date.
-        let (fy_from, fy_to) = (iso(month.fiscal_year_start()), to.clone());
+        let (fy_from, fy_to) = (month.fiscal_year_start(), to);
         let mut yc = YearCounts::default();
         let mut stmt = conn.prepare_cached(
             "SELECT s.program_id, count(DISTINCT s.id), count(a.id) FROM sessions s
@@ -554,8 +554,17 @@ impl Store {
     }
 }
 
+/// A session's stored date that does not read: nothing is exported.
+fn damaged_date(e: rusqlite::Error) -> crate::error::Error {
+    crate::store::dates::or_damaged(e, || ReportError::DamagedSession { what: "日付" }.into())
+}
+
 /// The month's hobby-group and 見守り counts, straight from the tables.
-fn group_counts(conn: &rusqlite::Connection, from: &str, to: &str) -> Result<GroupCounts> {
+fn group_counts(
+    conn: &rusqlite::Connection,
+    from: &NaiveDate,
+    to: &NaiveDate,
+) -> Result<GroupCounts> {
     let mut g = GroupCounts::default();
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM hobby_groups WHERE substr(created_at, 1, 10) <= ?1",
@@ -581,14 +590,12 @@ fn group_counts(conn: &rusqlite::Connection, from: &str, to: &str) -> Result<Gro
     )?;
     for row in stmt.query_map([from, to], |r| {
         Ok((
-            r.get::<_, String>(0)?,
+            r.get::<_, NaiveDate>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, i64>(2)?,
         ))
     })? {
-        let (date, title, n) = row?;
-        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| ReportError::DamagedSession { what: "日付" })?;
+        let (date, title, n) = row.map_err(damaged_date)?;
         g.meetings.push((date, title));
         g.checkins += n as u64;
     }

@@ -10,6 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::dates::or_damaged;
 pub use super::errors::GroupError;
 use super::participants::{Basis, read_cells, short_id};
 use super::sessions::parse_time;
@@ -390,8 +391,9 @@ fn group_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(GroupInfo, ())> {
     ))
 }
 
-fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+/// A meeting's stored date that does not read (edited outside tsudoi).
+fn damaged_date(e: rusqlite::Error) -> Error {
+    or_damaged(e, || GroupError::DamagedMeeting { what: "日付" }.into())
 }
 
 impl Store {
@@ -475,7 +477,7 @@ impl Store {
 
     /// Every group, by name.
     pub fn groups(&self) -> Result<Vec<GroupInfo>> {
-        let today = date_text(self.clock().today());
+        let today = self.clock().today();
         let mut stmt = self
             .conn()
             .prepare(&format!("{GROUP_SELECT} ORDER BY name"))?;
@@ -484,7 +486,7 @@ impl Store {
             .map(|r| r.map(|(g, ())| g))
             .collect::<rusqlite::Result<_>>()?;
         for g in &mut out {
-            let next: Option<String> = self
+            g.next = self
                 .conn()
                 .query_row(
                     "SELECT min(s.date) FROM group_sessions gs JOIN sessions s ON s.id = gs.session_id
@@ -492,9 +494,9 @@ impl Store {
                     params![g.id, today],
                     |r| r.get(0),
                 )
-                .optional()?
+                .optional()
+                .map_err(damaged_date)?
                 .flatten();
-            g.next = next.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
         }
         Ok(out)
     }
@@ -541,7 +543,7 @@ impl Store {
              WHERE s.date = ?1
              ORDER BY s.start_time, g.name",
         )?;
-        let rows = stmt.query_map([date_text(date)], |r| {
+        let rows = stmt.query_map([date], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -594,12 +596,12 @@ impl Store {
              WHERE gs.group_id = ?1 AND (gs.planned_date >= ?2 OR s.date >= ?2)
              ORDER BY gs.planned_date",
         )?;
-        let rows = stmt.query_map(params![g.id, date_text(from)], |r| {
+        let rows = stmt.query_map(params![g.id, from], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<NaiveDate>>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, u32>(6)?,
@@ -607,16 +609,14 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (planned, status, sid, date, start, end, attendance) = row?;
-            let d =
-                |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+            let (planned_date, status, sid, date, start, end, attendance) =
+                row.map_err(damaged_date)?;
             let t = |s: Option<String>| s.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok());
             out.push(GroupSession {
-                planned_date: NaiveDate::parse_from_str(&planned, "%Y-%m-%d")
-                    .map_err(|_| GroupError::DamagedMeeting { what: "日付" })?,
+                planned_date,
                 status,
                 session_id: sid,
-                date: d(date),
+                date,
                 start: t(start),
                 end: t(end),
                 attendance,
@@ -634,7 +634,7 @@ impl Store {
         self.conn()
             .query_row(
                 "SELECT id, session_id FROM group_sessions WHERE group_id = ?1 AND planned_date = ?2",
-                params![group_id, date_text(planned)],
+                params![group_id, planned],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
@@ -709,7 +709,7 @@ impl Store {
                     "UPDATE sessions SET date = ?2, start_time = ?3, end_time = ?4 WHERE id = ?1",
                     params![
                         sid,
-                        date_text(date),
+                        date,
                         start.format("%H:%M").to_string(),
                         end.format("%H:%M").to_string()
                     ],
@@ -884,7 +884,7 @@ impl Store {
 
     /// The session of the group's meeting today (the earliest, if two).
     fn group_session_today(&self, group_id: &str) -> Result<String> {
-        let today = date_text(self.clock().today());
+        let today = self.clock().today();
         let sid: Option<String> = self
             .conn()
             .query_row(
@@ -979,7 +979,7 @@ fn insert_session(
     )?
     .execute(params![
         sid,
-        date_text(date),
+        date,
         start.format("%H:%M").to_string(),
         end.format("%H:%M").to_string(),
         title,
@@ -1015,7 +1015,7 @@ fn generate(
             .prepare_cached(
                 "SELECT count(*) > 0 FROM group_sessions WHERE group_id = ?1 AND planned_date = ?2",
             )?
-            .query_row(params![group_id, date_text(d)], |r| r.get(0))?;
+            .query_row(params![group_id, d], |r| r.get(0))?;
         if planned {
             continue;
         }
@@ -1027,7 +1027,7 @@ fn generate(
         .execute(params![
             uuid::Uuid::new_v4().to_string(),
             group_id,
-            date_text(d),
+            d,
             sid,
             now
         ])?;

@@ -266,8 +266,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RawIncident, Option<(i64
     let raw = RawIncident {
         id: r.get(0)?,
         kind: r.get(1)?,
-        occurred_on: r.get(2)?,
-        found_on: r.get(3)?,
+        // Kept as read: a date that does not read is refused in `check`,
+        // naming the record.
+        occurred_on: r.get(2),
+        found_on: r.get(3),
         recorded_at: r.get(4)?,
         recorded_by: r.get(5)?,
         people: r.get(6)?,
@@ -288,8 +290,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RawIncident, Option<(i64
 struct RawIncident {
     id: String,
     kind: String,
-    occurred_on: String,
-    found_on: String,
+    occurred_on: rusqlite::Result<NaiveDate>,
+    found_on: rusqlite::Result<NaiveDate>,
     recorded_at: String,
     recorded_by: String,
     people: i64,
@@ -302,7 +304,6 @@ impl RawIncident {
     /// Parses the row and checks it against its audit entry.
     fn check(self, audit: Option<(i64, String)>) -> Result<Incident> {
         let bad = || tampered(&self.id);
-        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad());
         let records: Vec<String> = if self.records.is_empty() {
             Vec::new()
         } else {
@@ -318,8 +319,8 @@ impl RawIncident {
         };
         let incident = Incident {
             kind: IncidentKind::from_code(&self.kind).ok_or_else(bad)?,
-            occurred_on: date(&self.occurred_on)?,
-            found_on: date(&self.found_on)?,
+            occurred_on: self.occurred_on.map_err(|_| bad())?,
+            found_on: self.found_on.map_err(|_| bad())?,
             recorded_at: self.recorded_at.clone(),
             recorded_by: self.recorded_by.clone(),
             people: u32::try_from(self.people).map_err(|_| bad())?,
@@ -411,8 +412,8 @@ impl Store {
             params![
                 incident.id,
                 incident.kind.code(),
-                incident.occurred_on.to_string(),
-                incident.found_on.to_string(),
+                incident.occurred_on,
+                incident.found_on,
                 incident.recorded_at,
                 incident.recorded_by,
                 i64::from(incident.people),

@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::dates::or_damaged;
 use super::errors::LotteryError;
 use super::participants::rewrite_participant;
 use super::participants::{Basis, normalize_address};
@@ -431,13 +432,9 @@ pub struct PurgeReport {
 
 const CT: &str = "lottery_classes";
 
-fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| LotteryError::Damaged { what: "日付" }.into())
+/// A class's stored date (its own or a session's) that does not read.
+fn damaged_date(e: rusqlite::Error) -> Error {
+    or_damaged(e, || LotteryError::Damaged { what: "日付" }.into())
 }
 
 fn refused(msg: &str) -> Error {
@@ -461,9 +458,9 @@ type ClassRow = (
     String,
     u32,
     Option<u32>,
-    String,
-    String,
-    String,
+    NaiveDate,
+    NaiveDate,
+    NaiveDate,
     bool,
     String,
     Option<String>,
@@ -499,7 +496,7 @@ impl Store {
             let info = self.session_by_id(&id)?;
             if info.date <= c.draw_on {
                 return Err(LotteryError::SessionNotAfterDraw {
-                    date: date_text(info.date),
+                    date: info.date.to_string(),
                 }
                 .into());
             }
@@ -529,9 +526,9 @@ impl Store {
                 term,
                 c.capacity,
                 c.waitlist_size,
-                date_text(c.apply_from),
-                date_text(c.apply_until),
-                date_text(c.draw_on),
+                c.apply_from,
+                c.apply_until,
+                c.draw_on,
                 c.one_per_term,
                 c.priority.code(),
                 previous,
@@ -587,19 +584,17 @@ impl Store {
                     r.get(15)?,
                 ))
             })
-            .optional()?
+            .optional()
+            .map_err(damaged_date)?
             .ok_or(Error::NotFound { what: "教室" })?;
         let mut stmt = self.conn().prepare_cached(
             "SELECT s.date FROM lottery_class_sessions l JOIN sessions s ON s.id = l.session_id
              WHERE l.class_id = ?1 ORDER BY s.date",
         )?;
-        let dates: Vec<String> = stmt
+        let session_dates = stmt
             .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let session_dates = dates
-            .iter()
-            .map(|d| parse_date(d))
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<NaiveDate>>>()
+            .map_err(damaged_date)?;
         let applications: u32 = self.conn().query_row(
             "SELECT count(*) FROM lottery_applications WHERE class_id = ?1 AND status <> 'withdrawn'",
             [id],
@@ -622,9 +617,9 @@ impl Store {
             term: row.4,
             capacity: row.5,
             waitlist_size: row.6,
-            apply_from: parse_date(&row.7)?,
-            apply_until: parse_date(&row.8)?,
-            draw_on: parse_date(&row.9)?,
+            apply_from: row.7,
+            apply_until: row.8,
+            draw_on: row.9,
             one_per_term: row.10,
             priority: Priority::parse(&row.11).unwrap_or(Priority::None),
             previous_class_id: row.12,
@@ -654,7 +649,6 @@ impl Store {
 
     /// The classes taking applications on `today` (the kiosk's list).
     pub fn open_classes(&self, today: NaiveDate) -> Result<Vec<LotteryClass>> {
-        let t = date_text(today);
         let ids: Vec<String> = self
             .conn()
             .prepare(
@@ -662,7 +656,7 @@ impl Store {
                  WHERE status = 'open' AND apply_from <= ?1 AND apply_until >= ?1
                  ORDER BY draw_on, title",
             )?
-            .query_map([t], |r| r.get(0))?
+            .query_map([today], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         ids.iter().map(|id| self.class_by_id(id)).collect()
     }
@@ -1399,7 +1393,6 @@ impl Store {
         if let Actor::Staff(s) = actor {
             s.require(true)?;
         }
-        let t = date_text(today);
         let classes: Vec<String> = self
             .conn()
             .prepare(
@@ -1408,7 +1401,7 @@ impl Store {
                    AND (SELECT min(s.date) FROM lottery_class_sessions l JOIN sessions s ON s.id = l.session_id
                         WHERE l.class_id = c.id) <= ?1",
             )?
-            .query_map([t], |r| r.get(0))?
+            .query_map([today], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut report = PurgeReport::default();
         let now = self.now();

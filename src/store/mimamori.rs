@@ -25,6 +25,7 @@ use rusqlite::params;
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::dates::or_damaged;
 use super::errors::StoreError;
 use super::groups::WatchRule;
 use super::participants::read_cells;
@@ -156,14 +157,9 @@ pub struct CallRecorded {
     pub remind: bool,
 }
 
-fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        rusqlite::Error::InvalidColumnType(0, "date".into(), rusqlite::types::Type::Text)
-    })
+/// A stored date (an activity's, a call's) that does not read.
+fn damaged_date(e: rusqlite::Error) -> Error {
+    or_damaged(e, || Error::Tampered("見守りに使う日付".into()))
 }
 
 /// The context of a session: `g:<group id>` or `a:<program>|<title>`.
@@ -211,11 +207,11 @@ impl Store {
                  LEFT JOIN group_sessions gs ON gs.session_id = s.id
                  WHERE s.date >= ?1 AND s.date <= ?2"
             ))?;
-            let rows = stmt.query_map(params![date_text(since), date_text(today)], |r| {
-                Ok((parse_date(&r.get::<_, String>(0)?)?, r.get::<_, String>(1)?))
+            let rows = stmt.query_map(params![since, today], |r| {
+                Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, String>(1)?))
             })?;
             for row in rows {
-                let (d, ctx) = row?;
+                let (d, ctx) = row.map_err(damaged_date)?;
                 held.entry(ctx).or_default().push(d);
             }
         }
@@ -228,15 +224,15 @@ impl Store {
                  LEFT JOIN group_sessions gs ON gs.session_id = s.id
                  WHERE s.date >= ?1 AND s.date <= ?2"
             ))?;
-            let rows = stmt.query_map(params![date_text(since), date_text(today)], |r| {
+            let rows = stmt.query_map(params![since, today], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    parse_date(&r.get::<_, String>(1)?)?,
+                    r.get::<_, NaiveDate>(1)?,
                     r.get::<_, String>(2)?,
                 ))
             })?;
             for row in rows {
-                let (p, d, ctx) = row?;
+                let (p, d, ctx) = row.map_err(damaged_date)?;
                 visits.entry(p).or_default().entry(ctx).or_default().push(d);
             }
         }
@@ -315,12 +311,12 @@ impl Store {
              WHERE participant_id = ?1 AND called_on > ?2
              ORDER BY called_on, recorded_at",
         )?;
-        let rows = stmt.query_map(params![pid, date_text(after)], |r| {
-            Ok((r.get::<_, String>(0)?, parse_date(&r.get::<_, String>(1)?)?))
+        let rows = stmt.query_map(params![pid, after], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, NaiveDate>(1)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (o, d) = row?;
+            let (o, d) = row.map_err(damaged_date)?;
             let o = Outcome::parse(&o)
                 .ok_or_else(|| Error::Tampered("watch_calls の outcome".into()))?;
             out.push((o, d));
@@ -398,15 +394,16 @@ impl Store {
             return Err(StoreError::CallInFuture.into());
         }
         let pid = self.resolve_id("participants", "参加者", participant)?;
-        let last_visit: Option<String> = self.conn().query_row(
-            "SELECT max(s.date) FROM attendance a JOIN sessions s ON s.id = a.session_id
-             WHERE a.participant_id = ?1",
-            [&pid],
-            |r| r.get(0),
-        )?;
-        let last_visit = last_visit
-            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-            .unwrap_or(NaiveDate::MIN);
+        let last_visit: Option<NaiveDate> = self
+            .conn()
+            .query_row(
+                "SELECT max(s.date) FROM attendance a JOIN sessions s ON s.id = a.session_id
+                 WHERE a.participant_id = ?1",
+                [&pid],
+                |r| r.get(0),
+            )
+            .map_err(damaged_date)?;
+        let last_visit = last_visit.unwrap_or(NaiveDate::MIN);
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;
         tx.execute(
@@ -416,7 +413,7 @@ impl Store {
                 uuid::Uuid::new_v4().to_string(),
                 pid,
                 outcome.code(),
-                date_text(called_on),
+                called_on,
                 now,
                 staff.staff_id()
             ],

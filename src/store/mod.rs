@@ -13,6 +13,7 @@ pub mod audit;
 pub mod cards;
 pub mod class_day;
 pub mod clock_guard;
+pub(crate) mod dates;
 pub mod doctor;
 pub mod erase;
 pub mod errors;

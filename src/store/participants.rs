@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::audit::AuditAction;
+use super::dates::or_damaged;
 use super::errors::ParticipantError;
 use super::{
     Actor, Cell, Keys, StaffSession, Store, open_cell, open_str, record_in, seal, seal_cell,
@@ -282,12 +283,21 @@ pub(crate) fn kana_key(kana: &str) -> String {
 
 const T: &str = "participants";
 
+/// The birth date as sealed in its cell: the `YYYY-MM-DD` of the clear
+/// date columns, which rusqlite's `chrono` feature writes (`store::dates`).
 fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn parse_date_col(s: &str) -> Result<NaiveDate> {
+/// A sealed birth date that does not read, once opened.
+fn parse_date_cell(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ParticipantError::DamagedDate.into())
+}
+
+/// A record's clear date column (`verified_on`, `consent_on`) that does not
+/// read.
+fn damaged_date(e: rusqlite::Error) -> Error {
+    or_damaged(e, || ParticipantError::DamagedDate.into())
 }
 
 impl Store {
@@ -430,16 +440,17 @@ impl Store {
                         r.get::<_, Option<Vec<u8>>>(6)?,
                         r.get::<_, String>(7)?,
                         r.get::<_, Option<Vec<u8>>>(8)?,
-                        r.get::<_, Option<String>>(9)?,
+                        r.get::<_, Option<NaiveDate>>(9)?,
                         r.get::<_, Option<String>>(10)?,
                         r.get::<_, String>(11)?,
-                        r.get::<_, String>(12)?,
+                        r.get::<_, NaiveDate>(12)?,
                         r.get::<_, u32>(13)?,
                         r.get::<_, i64>(14)?,
                     ))
                 },
             )
-            .optional()?
+            .optional()
+            .map_err(damaged_date)?
             .ok_or(Error::NotFound { what: "参加者" })?;
         let (
             name,
@@ -463,7 +474,7 @@ impl Store {
                 .transpose()
         };
         let birth_date = opt("birth_date", birth)?
-            .map(|s| parse_date_col(&s))
+            .map(|s| parse_date_cell(&s))
             .transpose()?;
         Ok(Participant {
             id: id.to_owned(),
@@ -482,10 +493,10 @@ impl Store {
             document: opt("document", doc)?
                 .as_deref()
                 .and_then(|d| DocumentKind::parse(d)),
-            verified_on: von.as_deref().map(parse_date_col).transpose()?,
+            verified_on: von,
             verified_by: vby,
             consent_purpose: purpose,
-            consent_on: parse_date_col(&con)?,
+            consent_on: con,
             cards,
         })
     }
@@ -667,7 +678,7 @@ impl Store {
             "UPDATE participants SET verified_on = ?2, verified_by = ?3,
                basis = CASE WHEN basis = 'ward' THEN 'ward' ELSE 'self' END
              WHERE id = ?1",
-            params![id, date_text(today), staff.staff_id()],
+            params![id, today, staff.staff_id()],
         )?;
         let result = if decision.eligible {
             "eligible"
@@ -790,20 +801,20 @@ impl Store {
         id: &str,
     ) -> Result<(Option<NaiveDate>, Option<NaiveDate>, Basis)> {
         let keys = self.keys()?;
-        let (birth, verified, basis, rev): (Option<Vec<u8>>, Option<String>, String, i64) = self
+        let (birth, verified, basis, rev): (Option<Vec<u8>>, Option<NaiveDate>, String, i64) = self
             .conn()
             .prepare_cached(
                 "SELECT birth_date, verified_on, basis, rev FROM participants WHERE id = ?1",
             )?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .optional()?
+            .optional()
+            .map_err(damaged_date)?
             .ok_or(Error::NotFound { what: "参加者" })?;
         let birth = birth
             .map(|b| open_str(keys, Cell::participant("birth_date", id, rev), &b))
             .transpose()?
-            .map(|s| parse_date_col(&s))
+            .map(|s| parse_date_cell(&s))
             .transpose()?;
-        let verified = verified.as_deref().map(parse_date_col).transpose()?;
         let basis = if basis == "ward" {
             Basis::WardProvided
         } else {
@@ -888,10 +899,10 @@ pub(crate) fn insert_participant(
     .execute(params![
         row.id,
         row.basis.code(),
-        row.verified.map(|(d, _)| date_text(d)),
+        row.verified.map(|(d, _)| d),
         row.verified.map(|(_, by)| by),
         PURPOSE_VERSION,
-        date_text(row.consent_on),
+        row.consent_on,
         now,
     ])?;
     write_cells(tx, keys, blind_bits, row.id, 1, &cells, None)?;

@@ -8,6 +8,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::audit::AuditAction;
+use super::dates::or_damaged;
 use super::errors::StoreError;
 use super::staff::StaffSession;
 use super::{Store, record_in};
@@ -58,17 +59,15 @@ impl Store {
               WHERE last < ?1 ORDER BY last, id",
         )?;
         let rows = stmt
-            .query_map([cutoff.to_string()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            .query_map([cutoff], |r| {
+                Ok(DueRecord {
+                    id: r.get(0)?,
+                    last_activity: r.get(1)?,
+                })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(id, last)| {
-                let last_activity = NaiveDate::parse_from_str(&last, "%Y-%m-%d")
-                    .map_err(|_| Error::Tampered("参加者の記録の日付".into()))?;
-                Ok(DueRecord { id, last_activity })
-            })
-            .collect()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| or_damaged(e, || Error::Tampered("参加者の記録の日付".into())))?;
+        Ok(rows)
     }
 
     /// Deletes exactly the records in `due` (as listed to staff by

@@ -37,10 +37,8 @@ impl Store {
                  JOIN sessions s ON s.id = a.session_id
                  WHERE s.date = ?1 ORDER BY s.start_time, a.checked_in_at",
             )?;
-            stmt.query_map([date.format("%Y-%m-%d").to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?
+            stmt.query_map([date], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let mut out = Vec::with_capacity(rows.len());
         for (session_id, participant_id) in rows {

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::audit::AuditAction;
+use super::dates::or_damaged;
 use super::errors::SessionError;
 use super::{StaffSession, Store, record_in};
 use crate::error::{Error, Result};
@@ -141,17 +142,21 @@ const SELECT: &str =
     "SELECT s.id, s.program_id, s.date, s.start_time, s.end_time, s.title, s.capacity, s.mode,
     (SELECT count(*) FROM attendance a WHERE a.session_id = s.id) FROM sessions s";
 
+/// A session's stored date that does not read (edited outside tsudoi).
+fn damaged_date(e: rusqlite::Error) -> Error {
+    or_damaged(e, || Error::Tampered("活動の日付".into()))
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionInfo> {
     let bad = |i: usize| {
         rusqlite::Error::InvalidColumnType(i, "session".into(), rusqlite::types::Type::Text)
     };
-    let date: String = r.get(2)?;
     let start: String = r.get(3)?;
     let end: String = r.get(4)?;
     Ok(SessionInfo {
         id: r.get(0)?,
         program: Program::parse(&r.get::<_, String>(1)?).ok_or_else(|| bad(1))?,
-        date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| bad(2))?,
+        date: r.get(2)?,
         start: NaiveTime::parse_from_str(&start, "%H:%M").map_err(|_| bad(3))?,
         end: NaiveTime::parse_from_str(&end, "%H:%M").map_err(|_| bad(4))?,
         title: r.get(5)?,
@@ -217,7 +222,8 @@ impl Store {
             params![
                 id,
                 s.program.code(),
-                s.date.format("%Y-%m-%d").to_string(),
+                s.date,
+                // `HH:MM`, not rusqlite's `HH:MM:SS` (see `store::dates`).
                 s.start.format("%H:%M").to_string(),
                 s.end.format("%H:%M").to_string(),
                 title,
@@ -245,8 +251,8 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&format!(
             "{SELECT} WHERE s.date = ?1 ORDER BY s.start_time, s.title"
         ))?;
-        let rows = stmt.query_map([date.format("%Y-%m-%d").to_string()], from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map([date], from_row)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(damaged_date)
     }
 
     /// One session by id or unique id prefix.
@@ -259,7 +265,8 @@ impl Store {
         self.conn()
             .prepare_cached(&format!("{SELECT} WHERE s.id = ?1"))?
             .query_row([id], from_row)
-            .optional()?
+            .optional()
+            .map_err(damaged_date)?
             .ok_or(Error::NotFound { what: "活動" })
     }
 
@@ -274,7 +281,8 @@ impl Store {
                         s.mode, 0 FROM sessions s WHERE s.id = ?1",
             )?
             .query_row([id], from_row)
-            .optional()?
+            .optional()
+            .map_err(damaged_date)?
             .ok_or(Error::NotFound { what: "活動" })?;
         if session.mode == SessionMode::FirstCome && session.capacity.is_some() {
             let n: i64 = self

@@ -31,19 +31,16 @@ impl TrainingError {
 }
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{OptionalExtension, params};
 
-use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
 use crate::demo;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::audit::AuditAction;
 use crate::store::lottery::{NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
-use crate::store::{Policy, Role, StaffSession, Store, record_in};
+use crate::store::{Role, StaffSession, Store, record_in};
 
 pub use chapters::{Chapter, Manual};
 
@@ -301,20 +298,13 @@ impl Practice {
             }
         };
         refuse_practice_path(&path, real_store)?;
-        let clock = Arc::new(FixedClock::jst(today, 10, 30));
-        // Invented data behind a throwaway file: light Argon2 keeps the
-        // trainee's sign-ins quick on a Pi.
-        let policy = Policy {
-            kdf: KdfParams::testing(),
-            ..Policy::default()
-        };
-        let spec = demo::DemoSpec {
-            residents: 40,
-            target_visits: 200,
-            ..demo::DemoSpec::year_ending(today, 19)
-        };
+        let demo::SmallDemo {
+            spec,
+            policy,
+            clock,
+        } = demo::SmallDemo::new(today, 19);
         let (mut store, manager, _) =
-            demo::open_or_create(&path, demo::DEMO_PASSWORD, &spec, policy, clock.clone())?;
+            demo::open_or_create(&path, demo::DEMO_PASSWORD, &spec, policy, clock)?;
         store.set_meta(&[("site", PRACTICE_SITE), ("training", "1")])?;
         practice_class(&mut store, &manager, today)?;
         store.add_staff(&manager, trainee, Role::Handler, "first-2026-renshu")?;
@@ -617,7 +607,7 @@ impl Store {
                 "研修用の保存ファイルには研修の記録を残しません。".into(),
             ));
         }
-        let today = self.clock().today().to_string();
+        let today = self.clock().today();
         let now = self.now();
         let id = staff.staff_id().to_owned();
         let (tx, keys, _, _) = self.write_tx()?;
@@ -660,18 +650,19 @@ impl Store {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, NaiveDate>(2)?,
                 ))
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| {
+                crate::store::dates::or_damaged(e, || Error::Tampered("研修の記録（日付）".into()))
+            })?;
         let mut out = Vec::new();
-        for (staff_id, code, on) in rows {
+        for (staff_id, code, done_on) in rows {
             // A code neither an exercise nor a chapter was not written by
             // tsudoi. (Named in the message: codes are not personal data.)
             let item = TrainingItem::parse(&code)
                 .ok_or_else(|| Error::Tampered(format!("研修の記録（課題 {code}）")))?;
-            let done_on = NaiveDate::parse_from_str(&on, "%Y-%m-%d")
-                .map_err(|_| Error::Tampered("研修の記録（日付）".into()))?;
             out.push(TrainingRow {
                 staff_id,
                 item,

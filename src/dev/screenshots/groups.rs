@@ -13,17 +13,17 @@ use chrono::{Duration, NaiveDate};
 
 use super::Shots;
 use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
+use crate::demo;
 use crate::dev::DevError;
 use crate::eligibility::{PhoneNumber, PostalCode, PostalTable};
 use crate::error::{Error, Result};
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
+use crate::store::Store;
 use crate::store::groups::{NewGroup, Schedule};
 use crate::store::mimamori::Outcome;
 use crate::store::participants::{Basis, DocumentKind, IdCheck, NewParticipant};
 use crate::store::ward_roster::ImportSource;
-use crate::store::{Policy, Store};
 
 const MANAGER: &str = "kanri01";
 const FIRST_PASSWORD: &str = "Groups-first-2026";
@@ -89,10 +89,7 @@ fn render_in(
 ) -> Result<Vec<PathBuf>> {
     let start = day - Duration::weeks(16);
     let clock = Arc::new(FixedClock::jst(start, 9, 0));
-    let policy = Policy {
-        kdf: KdfParams::testing(),
-        ..Policy::default()
-    };
+    let policy = demo::throwaway_policy();
     let (mut store, mut manager, _recovery) = Store::create(
         &scratch.join("groups.db"),
         "デモ施設",

@@ -20,18 +20,17 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveTime};
 
 use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
 use crate::demo;
 use crate::dev::DevError;
 use crate::error::Result;
 use crate::kiosk::controller::{KioskConfig, KioskController, UsbExport};
 use crate::kiosk::{Field, KioskUi};
+use crate::store::Role;
 use crate::store::StaffSession;
 use crate::store::Store;
 use crate::store::attendance::CheckInOutcome;
 use crate::store::lottery::{ApplyOutcome, NewLotteryClass, Priority};
 use crate::store::sessions::{NewSession, Program, SessionMode};
-use crate::store::{Policy, Role};
 use tsudoi_hw::{CardId, Technology};
 
 use shots::Shots;
@@ -762,16 +761,11 @@ impl ScreensStore {
         // A fixed day, so the committed screenshots change only when the
         // screens do.
         let today = SCREENSHOT_DAY;
-        let clock = Arc::new(FixedClock::jst(today, 10, 30));
-        let policy = Policy {
-            kdf: KdfParams::testing(),
-            ..Policy::default()
-        };
-        let spec = demo::DemoSpec {
-            residents: 40,
-            target_visits: 200,
-            ..demo::DemoSpec::year_ending(today, 2026)
-        };
+        let demo::SmallDemo {
+            spec,
+            policy,
+            clock,
+        } = demo::SmallDemo::new(today, 2026);
         let (mut store, manager, _, recovery) =
             demo::create(path, demo::DEMO_PASSWORD, &spec, policy, clock.clone())?;
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();

@@ -7,13 +7,11 @@ use std::sync::Arc;
 
 use super::Shots;
 use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
 use crate::demo;
 use crate::dev::DevError;
 use crate::error::Result;
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController};
-use crate::store::Policy;
 
 /// Renders the training screens at `width`×`height` into `out`, with `day`
 /// as today; returns the files written.
@@ -33,10 +31,7 @@ fn render_in(
     day: chrono::NaiveDate,
 ) -> Result<Vec<PathBuf>> {
     let clock = Arc::new(FixedClock::jst(day, 10, 30));
-    let policy = Policy {
-        kdf: KdfParams::testing(),
-        ..Policy::default()
-    };
+    let policy = demo::throwaway_policy();
     let spec = demo::DemoSpec {
         residents: 20,
         target_visits: 50,

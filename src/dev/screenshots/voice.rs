@@ -12,13 +12,13 @@ use tsudoi_hw::voice::{Library, NoopOut, Speaker, VoiceConfig};
 
 use super::Shots;
 use crate::clock::FixedClock;
-use crate::crypto::KdfParams;
+use crate::demo;
 use crate::dev::DevError;
 use crate::eligibility::PostalTable;
 use crate::error::Result;
 use crate::kiosk::KioskUi;
 use crate::kiosk::controller::{KioskConfig, KioskController};
-use crate::store::{Policy, Store};
+use crate::store::Store;
 
 const MANAGER: &str = "kanri01";
 const FIRST_PASSWORD: &str = "Voice-first-2026";
@@ -31,10 +31,7 @@ pub fn render(out: &Path, width: u32, height: u32, day: NaiveDate) -> Result<Vec
         .prefix("tsudoi-voice-screens-")
         .tempdir()?;
     let clock = Arc::new(FixedClock::jst(day, 10, 30));
-    let policy = Policy {
-        kdf: KdfParams::testing(),
-        ..Policy::default()
-    };
+    let policy = demo::throwaway_policy();
     let (mut store, mut manager, _recovery) = Store::create(
         &scratch.path().join("voice.db"),
         "デモ施設",

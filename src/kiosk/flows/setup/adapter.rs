@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::kiosk::controller::Field;
 use crate::kiosk::ui::generated::{AppWindow, Kiosk, Screen as UiScreen, SetupWords};
 /// The flow's global and its enums, for tests.
-pub use crate::kiosk::ui::generated::{Setup, SetupField, SetupStep, SetupTone};
+pub use crate::kiosk::ui::generated::{Setup, SetupField, SetupLineStyle, SetupStep, SetupTone};
 use crate::kiosk::ui::strings;
 
 /// How often the creating thread's result is looked for.
@@ -51,6 +51,14 @@ fn tone(warn: bool) -> SetupTone {
         SetupTone::Warn
     } else {
         SetupTone::Plain
+    }
+}
+
+fn ui_line_style(s: wording::LineStyle) -> SetupLineStyle {
+    match s {
+        wording::LineStyle::Body => SetupLineStyle::Body,
+        wording::LineStyle::Small => SetupLineStyle::Small,
+        wording::LineStyle::Strong => SetupLineStyle::Strong,
     }
 }
 
@@ -82,6 +90,7 @@ impl Shared {
         g.set_title(wording::title(step).into());
         g.set_title_tone(tone(step == ctl::SetupStep::RecoveryKey));
         g.set_lines(strings(&wording::lines(&c)));
+        g.set_line_style(ui_line_style(wording::line_style(step)));
         g.set_message(wording::notice(c.notice()).into());
         g.set_guide(wording::guide(&c).into());
         g.set_guide_tone(tone(*c.notice() != Notice::None));

@@ -37,6 +37,27 @@ pub fn title(step: SetupStep) -> &'static str {
     }
 }
 
+/// How a step's lines are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineStyle {
+    /// Plain body type.
+    Body,
+    /// Smaller type: the device keys are long, this keeps each to a line
+    /// or two.
+    Small,
+    /// Bold: the recovery key's warnings.
+    Strong,
+}
+
+/// The type of the step's lines.
+pub fn line_style(step: SetupStep) -> LineStyle {
+    match step {
+        SetupStep::DeviceKeys => LineStyle::Small,
+        SetupStep::RecoveryKey => LineStyle::Strong,
+        _ => LineStyle::Body,
+    }
+}
+
 /// The step's lines of explanation (on the confirmation what was typed,
 /// never the password; on the device keys' step the keys themselves).
 pub fn lines(c: &SetupController) -> Vec<String> {
