@@ -160,10 +160,11 @@ fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        rusqlite::Error::InvalidColumnType(0, "date".into(), rusqlite::types::Type::Text)
-    })
+/// A stored date; one edited outside tsudoi is damaged data (`what` says
+/// whose: 「活動」 or 「見守りの電話」).
+fn parse_date(s: &str, what: &'static str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| super::errors::in_row(0, super::errors::StoreError::DamagedDate { what }))
 }
 
 /// The context of a session: `g:<group id>` or `a:<program>|<title>`.
@@ -212,7 +213,10 @@ impl Store {
                  WHERE s.date >= ?1 AND s.date <= ?2"
             ))?;
             let rows = stmt.query_map(params![date_text(since), date_text(today)], |r| {
-                Ok((parse_date(&r.get::<_, String>(0)?)?, r.get::<_, String>(1)?))
+                Ok((
+                    parse_date(&r.get::<_, String>(0)?, "活動")?,
+                    r.get::<_, String>(1)?,
+                ))
             })?;
             for row in rows {
                 let (d, ctx) = row?;
@@ -231,7 +235,7 @@ impl Store {
             let rows = stmt.query_map(params![date_text(since), date_text(today)], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    parse_date(&r.get::<_, String>(1)?)?,
+                    parse_date(&r.get::<_, String>(1)?, "活動")?,
                     r.get::<_, String>(2)?,
                 ))
             })?;
@@ -316,7 +320,10 @@ impl Store {
              ORDER BY called_on, recorded_at",
         )?;
         let rows = stmt.query_map(params![pid, date_text(after)], |r| {
-            Ok((r.get::<_, String>(0)?, parse_date(&r.get::<_, String>(1)?)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                parse_date(&r.get::<_, String>(1)?, "見守りの電話")?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
