@@ -407,4 +407,109 @@ mod tests {
         );
         assert_eq!(CliError::NoTerminal.kind().exit_code(), 2);
     }
+
+    #[test]
+    fn a_new_file_at_a_wrong_path_is_input_and_a_failing_disk_is_io() {
+        use std::io::{Error, ErrorKind as K};
+        let path = std::path::Path::new("recovery.txt");
+        for k in [K::AlreadyExists, K::NotFound, K::NotADirectory] {
+            let e = CliError::create_file("回復キー", path, &Error::from(k));
+            assert_eq!(e.kind().exit_code(), 2, "{k:?}");
+            assert!(e.to_string().contains("指定してください"), "{e}");
+        }
+        for k in [K::PermissionDenied, K::ReadOnlyFilesystem, K::StorageFull] {
+            let e = CliError::create_file("回復キー", path, &Error::from(k));
+            assert_eq!(e.kind().exit_code(), 5, "{k:?}");
+        }
+        assert_eq!(
+            CliError::StdinUnreadable { io_failure: true }
+                .kind()
+                .exit_code(),
+            5
+        );
+        assert_eq!(
+            CliError::StdinUnreadable { io_failure: false }
+                .kind()
+                .exit_code(),
+            2
+        );
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        assert_eq!(CliError::json(&json).kind().exit_code(), 1);
+    }
+
+    #[test]
+    fn every_message_says_what_to_do() {
+        let all = [
+            CliError::StaffIdMissing,
+            CliError::DateForm { input: "x".into() },
+            CliError::DocumentKind {
+                choices: "健康保険証".into(),
+            },
+            CliError::BirthPostalPair,
+            CliError::IdCheckIncomplete,
+            CliError::AddressAndClear,
+            CliError::NothingToCorrect,
+            CliError::DeleteDueUnconfirmed,
+            CliError::DeleteUnconfirmed,
+            CliError::CardTech,
+            CliError::CardUid {
+                detail: "カードを読み取れませんでした。".into(),
+            },
+            CliError::SessionProgram,
+            CliError::SessionMode,
+            CliError::Role,
+            CliError::KdfRange,
+            CliError::FileTooLarge {
+                what: "チェックポイント",
+                path: "x".into(),
+                most_kib: 64,
+            },
+            CliError::PathExists { path: "x".into() },
+            CliError::Hardware {
+                detail: "GPIO ピンの設定が正しくありません（BCM 番号 2〜27、重複なし）。".into(),
+            },
+            CliError::SizeForm { input: "x".into() },
+            CliError::MonthMissing,
+            CliError::Threshold,
+            CliError::SeveralMedia,
+            CliError::NoMedium,
+            CliError::PersonalFlags {
+                flags: "--name".into(),
+            },
+            CliError::FieldMissing {
+                label: "氏名",
+                key: "name",
+            },
+            CliError::JsonOneOf {
+                keys: "phone, kana".into(),
+            },
+            CliError::StdinLineMissing {
+                label: "電話番号"
+            },
+            CliError::ValueMissing {
+                label: "電話番号"
+            },
+            CliError::StdinUnreadable { io_failure: false },
+            CliError::StdinTooLong { most_kib: 64 },
+            CliError::JsonNotObject,
+            CliError::JsonSyntax { line: 1, column: 2 },
+            CliError::JsonNotString { key: "name" },
+            CliError::JsonNotBool {
+                key: "ward_provided",
+            },
+            CliError::JsonUnknownKey {
+                shown: "nmae".into(),
+                known: "name".into(),
+            },
+            CliError::NoTerminalForInput,
+        ];
+        for e in all {
+            let m = e.to_string();
+            assert!(
+                ["ください", "お試しください"].iter().any(|w| m.contains(w)),
+                "says nothing to do: {m}"
+            );
+            assert_eq!(e.kind().exit_code(), 2, "{m}");
+        }
+    }
 }

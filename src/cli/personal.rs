@@ -212,11 +212,11 @@ fn from_json(text: &str, fields: &[Field], flags: &[&'static str]) -> Result<Ans
                     return Err(CliError::JsonNotString { key: f.key }.into());
                 }
             }
-        } else if let Some(k) = flags.iter().find(|k| **k == key) {
+        } else if let Some(k) = flags.iter().copied().find(|k| *k == key) {
             match value {
-                Value::Bool(b) => flag_values.push((*k, *b)),
+                Value::Bool(b) => flag_values.push((k, *b)),
                 _ => {
-                    return Err(CliError::JsonNotBool { key: *k }.into());
+                    return Err(CliError::JsonNotBool { key: k }.into());
                 }
             }
         } else {
