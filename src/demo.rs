@@ -372,8 +372,11 @@ pub fn generate(
             if let Some(uid) = card_uid(spec.seed, i) {
                 let tech = card_technology(i);
                 let card_id = uuid_from(&mut rng);
-                let card = tsudoi_hw::CardId::new(tech, &uid)
-                    .map_err(|e| crate::Error::Invalid(e.to_string()))?;
+                let card = tsudoi_hw::CardId::new(tech, &uid).map_err(|e| {
+                    crate::kiosk::error::KioskError::DemoCard {
+                        detail: e.to_string(),
+                    }
+                })?;
                 crate::store::participants::insert_card(
                     &tx, keys, bits, &card_id, &id, &card, &now, &staff_id,
                 )?;

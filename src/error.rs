@@ -27,10 +27,12 @@ pub enum Error {
     StoreExists(String),
     /// SQLite could not read or write the store file (full disk, permissions, a damaged file).
     /// Check the free space; if it persists, show `tsudoi doctor` to the installer.
+    /// A typed refusal raised inside a row mapper (a damaged row) is not
+    /// this: see `From<rusqlite::Error>`.
     #[error(
         "保存ファイルを読み書きできません（{0}）。ディスクの空きを確かめてください。続くときは tsudoi doctor の表示を設置業者に見せてください。"
     )]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     /// The store file could not be brought to the current format (see [`MigrationError`]).
     #[error("{0}")]
     Migration(#[from] MigrationError),
@@ -38,9 +40,20 @@ pub enum Error {
     #[error("ファイルを読み書きできません: {0}")]
     Io(#[from] std::io::Error),
     /// No screen could be opened (no display, no framebuffer). `detail` is
-    /// the backends' own report, shown only with `--verbose`.
-    #[error(
-        "画面が見つかりません。画面のない端末では、データだけを作る tsudoi demo --no-ui か、画面をPNGに描く tsudoi screenshot --out フォルダ を使ってください（表示先は環境変数 SLINT_BACKEND で選べます。詳しい理由は --verbose で表示します）。"
+    /// the backends' own report, shown only with `--verbose`. The sentence
+    /// names `tsudoi screenshot` only in the development build (feature
+    /// `dev`), the only one that has it.
+    #[cfg_attr(
+        feature = "dev",
+        error(
+            "画面が見つかりません。画面のない端末では、データだけを作る tsudoi demo --no-ui か、画面をPNGに描く tsudoi screenshot --out フォルダ を使ってください（表示先は環境変数 SLINT_BACKEND で選べます。詳しい理由は --verbose で表示します）。"
+        )
+    )]
+    #[cfg_attr(
+        not(feature = "dev"),
+        error(
+            "画面が見つかりません。画面のない端末では、データだけを作る tsudoi demo --no-ui を使ってください（表示先は環境変数 SLINT_BACKEND で選べます。画面の接続を確かめてください。詳しい理由は --verbose で表示します）。"
+        )
     )]
     NoDisplay {
         /// The UI backends' own reasons, for `--verbose` only.
@@ -134,10 +147,6 @@ pub enum Error {
     /// expected.
     #[error("{0}")]
     Input(#[from] InputError),
-    /// A value or request is not acceptable; the Japanese message says what is wrong and what to
-    /// enter instead.
-    #[error("{0}")]
-    Invalid(String),
     /// A person with the same phone and the same birth date or furigana is
     /// registered already; nothing was stored. Check that record before registering again.
     #[error(
@@ -274,6 +283,28 @@ pub enum Error {
     },
 }
 
+/// A row mapper's typed refusal (a stored value that does not read, raised
+/// with `store::errors::in_row`) comes out as its own layer's error, so it
+/// exits 4 with its own sentence; every other rusqlite error is
+/// [`Error::Database`].
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e else {
+            return Error::Database(e);
+        };
+        if let Some(s) = inner.downcast_ref::<StoreError>() {
+            return Error::Store(s.clone());
+        }
+        if let Some(s) = inner.downcast_ref::<SessionError>() {
+            return Error::Session(s.clone());
+        }
+        if let Some(g) = inner.downcast_ref::<GroupError>() {
+            return Error::Group(g.clone());
+        }
+        Error::Database(e)
+    }
+}
+
 /// The crate's result type: [`Error`] unless another error is named.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -345,7 +376,6 @@ impl Error {
             Error::StoreMissing(_)
             | Error::StoreExists(_)
             | Error::Input(_)
-            | Error::Invalid(_)
             | Error::WeakPassword(_)
             | Error::NotFound { .. }
             | Error::Ambiguous { .. }

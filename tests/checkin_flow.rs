@@ -189,11 +189,11 @@ fn an_unreadable_card_asks_nothing_of_the_store_and_a_phone_is_named() {
 #[test]
 fn a_store_failure_is_a_fault_not_a_retry() {
     let mut store = FakeStore {
-        by_card: Some(Err(Error::Invalid("disk".into()))),
+        by_card: Some(Err(Error::Io(std::io::Error::other("disk")))),
         ..FakeStore::default()
     };
     match tap(&mut store, card(), early()) {
-        Tap::Failed(what, Error::Invalid(_)) => assert!(what.contains("card tap")),
+        Tap::Failed(what, Error::Io(_)) => assert!(what.contains("card tap")),
         _ => panic!("expected a failure"),
     }
     let t = wording::result(&Outcome::Fault);

@@ -52,7 +52,7 @@ impl ClassStore for FakeStore {
         assert_eq!(today, self::today());
         match &self.open {
             Some(Ok(list)) => Ok(list.clone()),
-            Some(Err(_)) => Err(Error::Invalid("disk".into())),
+            Some(Err(_)) => Err(Error::Io(std::io::Error::other("disk"))),
             None => panic!("an answer for the open classes"),
         }
     }
@@ -207,7 +207,7 @@ fn an_unknown_card_a_phone_and_a_failing_store_in_class_mode() {
     assert!(store.calls.is_empty());
     // The store fails reading the results, or the classes: the calm fault screen.
     let mut store = FakeStore {
-        results: Some(Err(Error::Invalid("disk".into()))),
+        results: Some(Err(Error::Io(std::io::Error::other("disk")))),
         ..FakeStore::default()
     };
     assert!(matches!(
@@ -216,7 +216,7 @@ fn an_unknown_card_a_phone_and_a_failing_store_in_class_mode() {
     ));
     let mut store = FakeStore {
         results: Some(Ok(Some(Vec::new()))),
-        open: Some(Err(Error::Invalid("disk".into()))),
+        open: Some(Err(Error::Io(std::io::Error::other("disk")))),
         ..FakeStore::default()
     };
     assert!(matches!(
@@ -331,7 +331,7 @@ fn an_application_with_the_clock_behind_an_unlinked_card_or_a_failing_store() {
     // The card was taken off the record between the tap and the press.
     let (step, _) = applied_to(Ok(None));
     assert!(matches!(step, Step::CheckIn(checkin::Outcome::UnknownCard)));
-    let (step, _) = applied_to(Err(Error::Invalid("disk".into())));
+    let (step, _) = applied_to(Err(Error::Io(std::io::Error::other("disk"))));
     assert!(matches!(step, Step::Failed(..)));
 }
 

@@ -34,7 +34,7 @@ impl Fake {
 impl ErasureStore for Fake {
     fn report_due(&self) -> tsudoi::Result<Option<String>> {
         if self.report_fails {
-            return Err(Error::Invalid("保存ファイルを読めません。".into()));
+            return Err(Error::Refused("保存ファイルを読めません。".into()));
         }
         Ok(self.report_due.clone())
     }
@@ -46,7 +46,7 @@ impl ErasureStore for Fake {
     fn plan(&self) -> tsudoi::Result<Vec<(String, u64)>> {
         self.plan
             .clone()
-            .ok_or_else(|| Error::Invalid("鍵がありません。".into()))
+            .ok_or_else(|| Error::Refused("鍵がありません。".into()))
     }
 }
 

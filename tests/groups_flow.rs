@@ -172,7 +172,7 @@ fn a_tap_checks_in_once_and_says_so_plainly() {
     g.check_in(&mut store, "stranger");
     assert!(!store.calls.iter().any(|c| c.contains("stranger")));
     // A refusal of the store reaches staff in Japanese.
-    store.refuse = Some(Error::Invalid(
+    store.refuse = Some(Error::Refused(
         "このグループの集まりは今日はありません。".into(),
     ));
     g.check_in(&mut store, "p03");
@@ -417,7 +417,7 @@ fn a_refused_call_says_why_and_changes_nothing() {
     let (mut m, mut store) = watch(vec![entry(1, 0, None)], 0);
     m.choose("w1");
     m.set_outcome(4);
-    store.refuse = Some(Error::Invalid(
+    store.refuse = Some(Error::Refused(
         "電話をした日に、先の日付は入れられません。".into(),
     ));
     m.record(&mut store);

@@ -869,6 +869,150 @@ fn a_file_named_on_the_command_line_exits_by_why_it_does_not_read() {
     assert_eq!(code(&out), 5, "{err}");
     assert!(err.contains("チェックポイントのファイル"), "{err}");
     assert!(err.contains("確かめてください"), "{err}");
+
+    // The same for the ward's old checkpoint given to `audit prove --from`
+    // (was 2 whatever the cause), and a file too large to be one is input.
+    env.init();
+    let prove = |from: &Path| {
+        env.run(
+            &[
+                "audit",
+                "prove",
+                "--from",
+                from.to_str().unwrap(),
+                "--out",
+                env.path("proof").to_str().unwrap(),
+            ],
+            Some(common::NEW_PASSWORD),
+        )
+    };
+    refused(
+        &prove(&env.path("no-such-checkpoint")),
+        2,
+        "チェックポイントのファイル",
+    );
+    let out = prove(&folder);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(err.contains("確かめてください"), "{err}");
+    let big = env.path("big-checkpoint");
+    std::fs::write(&big, vec![b'x'; 65 * 1024]).unwrap();
+    refused(
+        &prove(&big),
+        2,
+        "64 KiB までの、正しいファイルを指定してください",
+    );
+}
+
+/// Rows the store reads inside SQLite's row mappers (an activity, a hobby
+/// group's schedule, a date the 見守り list reads), rewritten with `sqlite3`
+/// by someone holding the file: damaged data (4; was 1, as if the disk had
+/// failed), with the layer's own sentence, and nothing of the resident is
+/// printed.
+#[test]
+fn damaged_rows_read_by_the_store_exit_4() {
+    let env = Env::new();
+    env.init();
+    let out = env.run_with_input(
+        &["participant", "add", "--json", "-"],
+        Some(common::NEW_PASSWORD),
+        r#"{"name": "試験 三郎", "kana": "しけん さぶろう", "phone": "090-7777-0005",
+            "birth": "昭和24年4月4日", "postal": "160-0022"}"#,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let personal = ["試験", "三郎", "しけん", "090-7777-0005"];
+    let damaged = |args: &[&str], fragment: &str| {
+        let out = env.run(args, Some(common::NEW_PASSWORD));
+        let (err, stdout) = (text(&out.stderr), text(&out.stdout));
+        assert_eq!(code(&out), 4, "{args:?}: {err}");
+        assert!(err.contains(fragment), "{fragment:?} not in {err}");
+        assert!(err.contains("取扱責任者に連絡してください"), "{err}");
+        assert!(!err.contains("ディスク"), "not a disk failure: {err}");
+        for p in personal {
+            assert!(
+                !err.contains(p) && !stdout.contains(p),
+                "{p} shown: {err}{stdout}"
+            );
+        }
+    };
+    let db = env.store();
+
+    // SessionError::Damaged: an activity's start time edited by hand.
+    let today = common::cli::days_from_today(0);
+    env.salon_today();
+    let list = ["session", "list", "--date", today.as_str()];
+    assert_eq!(code(&env.run(&list, Some(common::NEW_PASSWORD))), 0);
+    common::sqlite3(&db, "UPDATE sessions SET start_time = '0x:00'");
+    damaged(&list, "保存された活動の時刻が壊れています");
+    common::sqlite3(&db, "UPDATE sessions SET start_time = '00:00'");
+
+    // GroupError::DamagedSchedule: a group's schedule edited by hand.
+    env.staff(&[
+        "group",
+        "add",
+        "--name",
+        "囲碁クラブ",
+        "--schedule",
+        "毎週金曜 10:00-12:00",
+        "--room",
+        "和室",
+    ]);
+    assert_eq!(
+        code(&env.run(&["group", "list"], Some(common::NEW_PASSWORD))),
+        0
+    );
+    common::sqlite3(&db, "UPDATE hobby_groups SET start_time = '0x:00'");
+    damaged(&["group", "list"], "保存されたグループの予定が壊れています");
+    common::sqlite3(&db, "UPDATE hobby_groups SET start_time = '10:00'");
+
+    // StoreError::DamagedDate: an activity's date in the 見守り window edited
+    // by hand (yesterday with a letter after it still sorts in the window).
+    assert_eq!(code(&env.run(&["mimamori"], Some(common::NEW_PASSWORD))), 0);
+    let yesterday = common::cli::days_from_today(-1);
+    common::sqlite3(
+        &db,
+        &format!("UPDATE sessions SET date = '{yesterday}x' WHERE title = '交流サロン'"),
+    );
+    damaged(&["mimamori"], "保存された活動の日付が壊れています");
+}
+
+/// Standard input that fails to read for the system's reason (here a
+/// folder, EISDIR) is an I/O failure (5, was 2); input that is not UTF-8
+/// stays the user's to correct (2). Nothing is stored either way.
+#[test]
+fn standard_input_exits_by_why_it_does_not_read() {
+    let env = Env::new();
+    env.init();
+    let folder = env.path("not-a-file");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut c = env.cmd(&["participant", "add", "--json", "-"]);
+    c.env("TSUDOI_PASSWORD", common::NEW_PASSWORD)
+        .stdin(std::fs::File::open(&folder).unwrap());
+    let out = c.output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), 5, "{err}");
+    assert!(err.contains("標準入力を読めません"), "{err}");
+
+    let mut c = env.cmd(&["participant", "add", "--json", "-"]);
+    c.env("TSUDOI_PASSWORD", common::NEW_PASSWORD)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    {
+        use std::io::Write;
+        let _ = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"{\"name\": \"\xff\xfe\"}");
+    }
+    let out = child.wait_with_output().unwrap();
+    refused(&out, 2, "UTF-8 の文字で渡してください");
+    assert_eq!(
+        common::sqlite3(&env.store(), "SELECT count(*) FROM participants").trim(),
+        "0"
+    );
 }
 
 /// A keyslot row as `sqlite3` sees it.

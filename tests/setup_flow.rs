@@ -36,7 +36,7 @@ struct Fake {
 impl StoreMaker for Fake {
     fn create(&self, site: &str, manager: &str, password: &str) -> Result<Created> {
         if self.fail_create {
-            return Err(Error::Invalid("ディスクがいっぱいです。".into()));
+            return Err(Error::Refused("ディスクがいっぱいです。".into()));
         }
         self.made
             .lock()
@@ -51,7 +51,7 @@ impl StoreMaker for Fake {
 
     fn keep(&self) -> Result<()> {
         if self.fail_keep {
-            return Err(Error::Invalid("置けません。".into()));
+            return Err(Error::Refused("置けません。".into()));
         }
         *self.kept.lock().unwrap() += 1;
         Ok(())

@@ -86,7 +86,7 @@ impl TodayStore for Fake {
 
     fn add_session(&mut self, new: NewSession) -> tsudoi::Result<String> {
         if let Some(m) = &self.refuse {
-            return Err(tsudoi::Error::Invalid(m.clone()));
+            return Err(tsudoi::Error::Refused(m.clone()));
         }
         self.added.push(new);
         Ok(format!("s{}", self.added.len()))

@@ -20,7 +20,7 @@ struct FakeStore {
 impl VoiceStore for FakeStore {
     fn save(&mut self, old: &VoiceSetting, new: VoiceSetting) -> Result<Vec<&'static str>> {
         if self.refuse {
-            return Err(Error::Invalid("パスワードを変えてください。".into()));
+            return Err(Error::Refused("パスワードを変えてください。".into()));
         }
         self.saved.push((*old, new));
         Ok(new.changed_from(old))

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tsudoi::jp_date;
 
 use chrono::NaiveDate;
+use tsudoi::cli_error::CliError;
 use tsudoi::clock::{Clock, SystemClock};
 use tsudoi::config::Config;
 use tsudoi::eligibility::{self, PhoneNumber, PostalCode};
@@ -70,11 +71,9 @@ impl Context {
     }
 
     pub(super) fn staff_id(&self) -> Result<&str> {
-        self.staff.as_deref().ok_or_else(|| {
-            Error::Invalid(
-                "スタッフIDを --staff か環境変数 TSUDOI_STAFF で指定してください。".into(),
-            )
-        })
+        self.staff
+            .as_deref()
+            .ok_or_else(|| CliError::StaffIdMissing.into())
     }
 
     /// Opens the store and signs in; refuses if the first password is unchanged.
@@ -110,10 +109,10 @@ fn default_store() -> PathBuf {
 
 pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::Invalid(format!(
-            "日付は 2026-11-23 のように入力してください（入力: {}）。",
-            s.trim()
-        ))
+        CliError::DateForm {
+            input: s.trim().to_owned(),
+        }
+        .into()
     })
 }
 
@@ -124,10 +123,10 @@ fn input<T, E: Into<eligibility::InputError>>(r: std::result::Result<T, E>) -> R
 fn document(s: &str) -> Result<DocumentKind> {
     DocumentKind::parse(s).ok_or_else(|| {
         let names: Vec<&str> = DocumentKind::ALL.iter().map(|d| d.label()).collect();
-        Error::Invalid(format!(
-            "身分証の種類は次のどれかにしてください: {}",
-            names.join("、")
-        ))
+        CliError::DocumentKind {
+            choices: names.join("、"),
+        }
+        .into()
     })
 }
 
@@ -308,12 +307,8 @@ fn create_secret_file(path: &Path) -> Result<std::fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(path).map_err(|e| {
-        Error::Invalid(format!(
-            "回復キーのファイル {} を新しく作れません: {e}",
-            path.display()
-        ))
-    })
+    opts.open(path)
+        .map_err(|e| CliError::create_file("回復キー", path, &e).into())
 }
 
 fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
@@ -348,9 +343,7 @@ fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
             )
         }
         _ => {
-            return Err(Error::Invalid(
-                "--birth と --postal を両方付けるか、どちらも付けずに標準入力（--input -）か端末から入力してください。".into(),
-            ));
+            return Err(CliError::BirthPostalPair.into());
         }
     };
     let decision = match eligibility::check(&birth, &postal, on, &table, &rules) {
@@ -366,7 +359,7 @@ fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&decision).map_err(|e| Error::Invalid(e.to_string()))?
+            serde_json::to_string_pretty(&decision).map_err(|e| CliError::json(&e))?
         );
     } else {
         println!("判定日: {}", jp_date::ymd(decision.judged_on));
@@ -474,9 +467,7 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
                 }),
                 (None, None) if ward_provided => None,
                 _ => {
-                    return Err(Error::Invalid(
-                        "身分証を確認して、生年月日（birth）と郵便番号（postal）を両方入力してください。".into(),
-                    ));
+                    return Err(CliError::IdCheckIncomplete.into());
                 }
             };
             let (mut store, staff) = ctx.sign_in()?;
@@ -625,18 +616,14 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
             }
             match (answers.get("address"), u.clear_address) {
                 (Some(_), true) => {
-                    return Err(Error::Invalid(
-                        "住所の訂正と --clear-address は一緒に使えません。".into(),
-                    ));
+                    return Err(CliError::AddressAndClear.into());
                 }
                 (Some(a), false) => changes.push(Correction::Address(Some(a))),
                 (None, true) => changes.push(Correction::Address(None)),
                 (None, false) => {}
             }
             if changes.is_empty() {
-                return Err(Error::Invalid(
-                    "訂正する項目を入力してください（name, kana, phone, address のどれか、または --clear-address）。".into(),
-                ));
+                return Err(CliError::NothingToCorrect.into());
             }
             let (mut store, staff) = ctx.sign_in()?;
             for c in changes {
@@ -733,9 +720,7 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
         }
         ParticipantCmd::DeleteDue { years, yes } => {
             if !yes {
-                return Err(Error::Invalid(
-                    "削除は元に戻せません。tsudoi participant due で一覧を確かめたうえで --yes を付けてください。".into(),
-                ));
+                return Err(CliError::DeleteDueUnconfirmed.into());
             }
             let years = years.unwrap_or(ctx.config.retention.fiscal_years);
             let (mut store, staff) = ctx.sign_in()?;
@@ -746,9 +731,7 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
         }
         ParticipantCmd::Delete { id, yes } => {
             if !yes {
-                return Err(Error::Invalid(
-                    "削除は元に戻せません。確かめたうえで --yes を付けてください。".into(),
-                ));
+                return Err(CliError::DeleteUnconfirmed.into());
             }
             let (mut store, staff) = ctx.sign_in()?;
             store.delete_participant(&staff, &id)?;
@@ -791,20 +774,20 @@ fn participant(ctx: &Context, cmd: ParticipantCmd) -> Result<ExitCode> {
 
 /// A card from `--tech` and `--uid` as staff type them.
 fn card_arg(tech: &str, uid: &str) -> Result<tsudoi_hw::CardId> {
-    let tech = tsudoi_hw::Technology::parse(tech)
-        .ok_or_else(|| Error::Invalid("--tech は felica か iso14443a にしてください。".into()))?;
-    tsudoi_hw::CardId::from_hex(tech, uid).map_err(|e| Error::Invalid(e.to_string()))
+    let tech = tsudoi_hw::Technology::parse(tech).ok_or(CliError::CardTech)?;
+    tsudoi_hw::CardId::from_hex(tech, uid).map_err(|e| {
+        CliError::CardUid {
+            detail: e.to_string(),
+        }
+        .into()
+    })
 }
 
 fn session(ctx: &Context, cmd: SessionCmd) -> Result<ExitCode> {
     match cmd {
         SessionCmd::Add(a) => {
-            let program = Program::parse(&a.program).ok_or_else(|| {
-                Error::Invalid("--program は ikigai（いきがいつくり支援）、koryu（地域交流支援）、kaigo（介護予防）のどれかにしてください。".into())
-            })?;
-            let mode = SessionMode::parse(&a.mode).ok_or_else(|| {
-                Error::Invalid("--mode は open（自由参加）、first_come（先着順）、lottery（抽選）のどれかにしてください。".into())
-            })?;
+            let program = Program::parse(&a.program).ok_or(CliError::SessionProgram)?;
+            let mode = SessionMode::parse(&a.mode).ok_or(CliError::SessionMode)?;
             let new = NewSession {
                 program,
                 date: parse_iso_date(&a.date)?,
@@ -851,9 +834,7 @@ fn session(ctx: &Context, cmd: SessionCmd) -> Result<ExitCode> {
 fn staff(ctx: &Context, cmd: StaffCmd) -> Result<ExitCode> {
     match cmd {
         StaffCmd::Add { id, role } => {
-            let role = Role::parse(&role).ok_or_else(|| {
-                Error::Invalid("--role は manager（取扱責任者）、handler（取扱者）、operator（運営者）のどれかにしてください。".into())
-            })?;
+            let role = Role::parse(&role).ok_or(CliError::Role)?;
             tsudoi::store::staff::validate_staff_id(&id)?;
             let (mut store, manager) = ctx.sign_in()?;
             let initial = secrets::new_password(&format!("{id} の最初のパスワード"))?;
@@ -938,9 +919,7 @@ fn staff(ctx: &Context, cmd: StaffCmd) -> Result<ExitCode> {
                 p.reverify_after_months = v;
             }
             if p.kdf.validate().is_err() {
-                return Err(Error::Invalid(
-                    "Argon2id の値が範囲外です（メモリ 8×並列度〜1048576 KiB、回数 1〜64、並列度 1〜16）。".into(),
-                ));
+                return Err(CliError::KdfRange.into());
             }
             let changed = store.set_security_policy(&manager, p)?;
             if changed.is_empty() {
@@ -1059,28 +1038,26 @@ fn read_checkpoints(paths: &[PathBuf]) -> Result<Vec<tsudoi::store::transparency
         .collect()
 }
 
-fn read_small(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::Invalid(format!(
-            "{what}のファイル {} を読めません: {e}",
-            path.display()
-        ))
-    })?;
-    if bytes.len() > 64 * 1024 {
-        return Err(Error::Invalid(format!(
-            "{what}のファイル {} が大きすぎます。",
-            path.display()
-        )));
+fn read_small(path: &Path, what: &'static str) -> Result<Vec<u8>> {
+    const MOST_KIB: usize = 64;
+    let bytes = std::fs::read(path).map_err(|e| CliError::read_file(what, path, &e))?;
+    if bytes.len() > MOST_KIB * 1024 {
+        return Err(CliError::FileTooLarge {
+            what,
+            path: path.display().to_string(),
+            most_kib: MOST_KIB,
+        }
+        .into());
     }
     Ok(bytes)
 }
 
 fn refuse_existing(path: &Path) -> Result<()> {
     if path.exists() {
-        return Err(Error::Invalid(format!(
-            "{} はすでにあります。別の場所を指定してください。",
-            path.display()
-        )));
+        return Err(CliError::PathExists {
+            path: path.display().to_string(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -1113,7 +1090,9 @@ fn demo_cmd(ctx: &Context, a: DemoArgs) -> Result<ExitCode> {
     // A wrong [hardware] section is reported before the demo store is made.
     let reader = if a.use_reader {
         let hw = &ctx.config.hardware;
-        let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
+        let hw_error = |e: tsudoi_hw::ConfigError| CliError::Hardware {
+            detail: e.to_string(),
+        };
         let settings = hw.settings().map_err(hw_error)?;
         let (reader, control) = hw.open_reader().map_err(hw_error)?;
         Some((reader, control, settings))
@@ -1242,7 +1221,9 @@ pub(super) fn kiosk_config(ctx: &Context, a: &KioskArgs) -> Result<tsudoi::kiosk
 fn run_kiosk(ctx: &Context, a: &KioskArgs) -> Result<ExitCode> {
     // A wrong [hardware] section is reported before any window opens.
     let hw = &ctx.config.hardware;
-    let hw_error = |e: tsudoi_hw::ConfigError| Error::Invalid(e.to_string());
+    let hw_error = |e: tsudoi_hw::ConfigError| CliError::Hardware {
+        detail: e.to_string(),
+    };
     let settings = hw.settings().map_err(hw_error)?;
     let (reader, control) = hw.open_reader().map_err(hw_error)?;
     let config = kiosk_config(ctx, a)?;
@@ -1345,16 +1326,14 @@ fn setup_then_kiosk(
 /// `--size WxH` of `tsudoi screenshot`.
 #[cfg(feature = "dev")]
 fn parse_size(s: &str) -> Result<(u32, u32)> {
-    let bad = || {
-        Error::Invalid(format!(
-            "大きさは 800x480 のように書いてください（入力: {s}）。"
-        ))
+    let bad = || CliError::SizeForm {
+        input: s.to_owned(),
     };
     let (w, h) = s.trim().split_once(['x', 'X', '×']).ok_or_else(bad)?;
     let w: u32 = w.trim().parse().map_err(|_| bad())?;
     let h: u32 = h.trim().parse().map_err(|_| bad())?;
     if !(320..=4096).contains(&w) || !(240..=4096).contains(&h) {
-        return Err(bad());
+        return Err(bad().into());
     }
     Ok((w, h))
 }
@@ -1528,14 +1507,10 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let month = Month::parse(a.month.as_deref().ok_or_else(|| {
-        Error::Invalid("--month で対象の月を指定してください（例: --month 2026-10）。".into())
-    })?)?;
+    let month = Month::parse(a.month.as_deref().ok_or(CliError::MonthMissing)?)?;
     let encoding = Encoding::parse(&a.encoding)?;
     if a.threshold == 0 || a.threshold > 100 {
-        return Err(Error::Invalid(
-            "--threshold は1〜100にしてください。".into(),
-        ));
+        return Err(CliError::Threshold.into());
     }
     let wording = Wording {
         threshold: a.threshold,
@@ -1553,16 +1528,10 @@ fn report(ctx: &Context, a: ReportArgs) -> Result<ExitCode> {
             None if media.len() == 1 => media.into_iter().next(),
             None if media.is_empty() => None,
             None => {
-                return Err(Error::Invalid(
-                    "USBメモリが複数あります。--medium でマウント先を選んでください（tsudoi report media で一覧）。".into(),
-                ));
+                return Err(CliError::SeveralMedia.into());
             }
         };
-        Some(chosen.ok_or_else(|| {
-            Error::Invalid(
-                "USBメモリが見つかりません。差し込んでから、もう一度お試しください。".into(),
-            )
-        })?)
+        Some(chosen.ok_or(CliError::NoMedium)?)
     } else {
         None
     };
@@ -1622,7 +1591,7 @@ fn bench(ctx: &Context, a: super::BenchArgs) -> Result<ExitCode> {
         if a.json {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&k).map_err(|e| Error::Invalid(e.to_string()))?
+                serde_json::to_string_pretty(&k).map_err(|e| CliError::json(&e))?
             );
         } else {
             println!(
@@ -1662,7 +1631,7 @@ fn bench(ctx: &Context, a: super::BenchArgs) -> Result<ExitCode> {
         if a.json {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&v).map_err(|e| Error::Invalid(e.to_string()))?
+                serde_json::to_string_pretty(&v).map_err(|e| CliError::json(&e))?
             );
         } else {
             print_voice_bench(&v);
@@ -1673,7 +1642,7 @@ fn bench(ctx: &Context, a: super::BenchArgs) -> Result<ExitCode> {
     if a.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| Error::Invalid(e.to_string()))?
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::json(&e))?
         );
     } else {
         let e = &report.checkin_encrypted;
@@ -1796,7 +1765,7 @@ fn bench_load(
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&r).map_err(|e| Error::Invalid(e.to_string()))?
+            serde_json::to_string_pretty(&r).map_err(|e| CliError::json(&e))?
         );
     } else {
         println!(

@@ -7,7 +7,8 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 
 use clap::Args;
 use serde_json::{Map, Value};
-use tsudoi::{Error, Result};
+use tsudoi::Result;
+use tsudoi::cli_error::CliError;
 use zeroize::Zeroizing;
 
 /// The most standard input is read for one command: a record is a few
@@ -52,13 +53,10 @@ impl RefusedPersonalFlags {
         if names.is_empty() {
             return Ok(());
         }
-        Err(Error::Invalid(format!(
-            "個人情報（{}）はコマンドラインでは受け付けません（他の利用者から見えるためです）。\
-             何も保存していません。端末で実行して画面の質問に答えるか、\
-             --json - を付けて標準入力から JSON で渡してください。\
-             シェルの履歴に残った値は消してください。",
-            names.join(", ")
-        )))
+        Err(CliError::PersonalFlags {
+            flags: names.join(", "),
+        }
+        .into())
     }
 }
 
@@ -113,10 +111,11 @@ pub fn read(json: bool, fields: &[Field], flags: &[&'static str]) -> Result<Answ
     };
     for f in fields.iter().filter(|f| f.required) {
         if answers.get(f.key).is_none() {
-            return Err(Error::Invalid(format!(
-                "{}（{}）を入力してください。",
-                f.label, f.key
-            )));
+            return Err(CliError::FieldMissing {
+                label: f.label,
+                key: f.key,
+            }
+            .into());
         }
     }
     Ok(answers)
@@ -150,23 +149,21 @@ pub fn read_one(
                 .collect();
             return match found.as_slice() {
                 [(k, v)] => Ok((Some(k.clone()), v.clone())),
-                _ => Err(Error::Invalid(format!(
-                    "JSON には {} のどれか1つだけを書いてください。",
-                    keys.join(", ")
-                ))),
+                _ => Err(CliError::JsonOneOf {
+                    keys: keys.join(", "),
+                }
+                .into()),
             };
         }
         let line = trimmed.lines().next().unwrap_or_default().trim().to_owned();
         if line.is_empty() {
-            return Err(Error::Invalid(format!(
-                "{label}を標準入力から1行で渡してください。"
-            )));
+            return Err(CliError::StdinLineMissing { label }.into());
         }
         return Ok((None, line));
     }
     let v = prompt(label)?;
     if v.trim().is_empty() {
-        return Err(Error::Invalid(format!("{label}を入力してください。")));
+        return Err(CliError::ValueMissing { label }.into());
     }
     Ok((None, v.trim().to_owned()))
 }
@@ -177,13 +174,14 @@ fn read_stdin() -> Result<Zeroizing<String>> {
         .lock()
         .take(MAX_JSON_BYTES + 1)
         .read_to_string(&mut buf)
-        .map_err(|_| {
-            Error::Invalid("標準入力を読めません（UTF-8 の文字で渡してください）。".into())
+        .map_err(|e| CliError::StdinUnreadable {
+            io_failure: e.kind() != std::io::ErrorKind::InvalidData,
         })?;
     if buf.len() as u64 > MAX_JSON_BYTES {
-        return Err(Error::Invalid(
-            "標準入力が長すぎます（64 KiB まで）。1人分の JSON だけを渡してください。".into(),
-        ));
+        return Err(CliError::StdinTooLong {
+            most_kib: MAX_JSON_BYTES / 1024,
+        }
+        .into());
     }
     Ok(buf)
 }
@@ -193,16 +191,14 @@ fn from_json(text: &str, fields: &[Field], flags: &[&'static str]) -> Result<Ans
     let map: Map<String, Value> = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
-            return Err(Error::Invalid(
-                "標準入力には JSON のオブジェクト（{ \"name\": … }）を1つ渡してください。".into(),
-            ));
+            return Err(CliError::JsonNotObject.into());
         }
         Err(e) => {
-            return Err(Error::Invalid(format!(
-                "標準入力の JSON の書き方に誤りがあります（{}行目 {}文字目）。",
-                e.line(),
-                e.column()
-            )));
+            return Err(CliError::JsonSyntax {
+                line: e.line(),
+                column: e.column(),
+            }
+            .into());
         }
     };
     let mut values = Vec::new();
@@ -213,19 +209,14 @@ fn from_json(text: &str, fields: &[Field], flags: &[&'static str]) -> Result<Ans
                 Value::String(s) => values.push((f.key, Zeroizing::new(s.clone()))),
                 Value::Null => {}
                 _ => {
-                    return Err(Error::Invalid(format!(
-                        "JSON の \"{}\" は文字列で書いてください。",
-                        f.key
-                    )));
+                    return Err(CliError::JsonNotString { key: f.key }.into());
                 }
             }
-        } else if let Some(k) = flags.iter().find(|k| **k == key) {
+        } else if let Some(k) = flags.iter().copied().find(|k| *k == key) {
             match value {
-                Value::Bool(b) => flag_values.push((*k, *b)),
+                Value::Bool(b) => flag_values.push((k, *b)),
                 _ => {
-                    return Err(Error::Invalid(format!(
-                        "JSON の \"{k}\" は true か false で書いてください。"
-                    )));
+                    return Err(CliError::JsonNotBool { key: k }.into());
                 }
             }
         } else {
@@ -237,10 +228,11 @@ fn from_json(text: &str, fields: &[Field], flags: &[&'static str]) -> Result<Ans
             // Keys are field names typed by staff, not personal values,
             // but only the first 20 characters are shown in case of a slip.
             let shown: String = key.chars().take(20).collect();
-            return Err(Error::Invalid(format!(
-                "JSON の項目「{shown}」は使えません。使える項目: {}",
-                known.join(", ")
-            )));
+            return Err(CliError::JsonUnknownKey {
+                shown,
+                known: known.join(", "),
+            }
+            .into());
         }
     }
     Ok(Answers {
@@ -251,11 +243,7 @@ fn from_json(text: &str, fields: &[Field], flags: &[&'static str]) -> Result<Ans
 
 fn prompt_all(fields: &[Field]) -> Result<Answers> {
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Invalid(
-            "入力する端末がありません。スクリプトからは --json - を付けて、\
-             標準入力から JSON で渡してください。"
-                .into(),
-        ));
+        return Err(CliError::NoTerminalForInput.into());
     }
     let mut values = Vec::new();
     for f in fields {

@@ -30,6 +30,14 @@ pub enum KioskError {
     /// The monthly report was asked for before its counts were made.
     #[error("この月の集計がありません。月を選び直してください。")]
     NoCounts,
+    /// A demo card's identifier, made by tsudoi itself for the demo store,
+    /// was refused by the card layer (a fault inside tsudoi). `detail` is
+    /// the card layer's sentence, never an identifier.
+    #[error("見本のカードを作れません（{detail}）。設置業者に連絡してください。")]
+    DemoCard {
+        /// The card layer's sentence.
+        detail: String,
+    },
 }
 
 impl KioskError {

@@ -93,6 +93,12 @@ pub enum GroupError {
         /// Which value: 「日付」 or 「時刻」.
         what: &'static str,
     },
+    /// A group's stored schedule (weeks, weekday, times) cannot be read:
+    /// the row was damaged or edited outside tsudoi. Nothing was shown.
+    #[error(
+        "保存されたグループの予定が壊れています。何も表示していません。取扱責任者に連絡してください。"
+    )]
+    DamagedSchedule,
 }
 
 impl GroupError {
@@ -100,7 +106,7 @@ impl GroupError {
     /// (exit 4), everything else [`ErrorKind::InvalidInput`] (exit 2).
     pub fn kind(&self) -> ErrorKind {
         match self {
-            GroupError::DamagedMeeting { .. } => ErrorKind::Damaged,
+            GroupError::DamagedMeeting { .. } | GroupError::DamagedSchedule => ErrorKind::Damaged,
             _ => ErrorKind::InvalidInput,
         }
     }
@@ -130,12 +136,26 @@ pub enum SessionError {
     /// A capacity of 0 or over 1,000.
     #[error("定員は1〜1000人にしてください。")]
     CapacityRange,
+    /// A stored value of an activity (its program, date, times or way of
+    /// giving places) cannot be read: the row was damaged or edited outside
+    /// tsudoi. Nothing was shown.
+    #[error(
+        "保存された活動の{what}が壊れています。何も表示していません。取扱責任者に連絡してください。"
+    )]
+    Damaged {
+        /// Which value: 「事業」, 「日付」, 「時刻」 or 「受付のしかた」.
+        what: &'static str,
+    },
 }
 
 impl SessionError {
-    /// Every refusal here is the user's to correct: [`ErrorKind::InvalidInput`].
+    /// A damaged row is [`ErrorKind::Damaged`] (exit 4); the rest are the
+    /// user's to correct, [`ErrorKind::InvalidInput`] (exit 2).
     pub fn kind(&self) -> ErrorKind {
-        ErrorKind::InvalidInput
+        match self {
+            SessionError::Damaged { .. } => ErrorKind::Damaged,
+            _ => ErrorKind::InvalidInput,
+        }
     }
 }
 
@@ -537,17 +557,39 @@ pub enum StoreError {
         "保存ファイルの設定（索引の長さ）が壊れています。何も変更していません。tsudoi doctor の表示を設置業者に見せてください。"
     )]
     DamagedSetting,
+    /// A stored date the 見守り list reads (an activity's, or a call's)
+    /// cannot be read: the row was damaged or edited outside tsudoi.
+    /// Nothing was shown.
+    #[error(
+        "保存された{what}の日付が壊れています。何も表示していません。取扱責任者に連絡してください。"
+    )]
+    DamagedDate {
+        /// Whose date: 「活動」 or 「見守りの電話」.
+        what: &'static str,
+    },
 }
 
 impl StoreError {
-    /// A damaged setting is [`ErrorKind::Damaged`] (exit 4), the rest
-    /// [`ErrorKind::InvalidInput`] (exit 2).
+    /// A damaged setting or date is [`ErrorKind::Damaged`] (exit 4), the
+    /// rest [`ErrorKind::InvalidInput`] (exit 2).
     pub fn kind(&self) -> ErrorKind {
         match self {
-            StoreError::DamagedSetting => ErrorKind::Damaged,
+            StoreError::DamagedSetting | StoreError::DamagedDate { .. } => ErrorKind::Damaged,
             _ => ErrorKind::InvalidInput,
         }
     }
+}
+
+/// A typed refusal raised inside a row mapper, which may only return
+/// rusqlite's error: it travels boxed in
+/// [`FromSqlConversionFailure`](rusqlite::Error::FromSqlConversionFailure),
+/// and the crate's `From<rusqlite::Error>` takes it out again (so a damaged
+/// row exits 4 with its own sentence, not as a disk failure).
+pub(crate) fn in_row<E>(column: usize, e: E) -> rusqlite::Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
 }
 
 #[cfg(test)]
@@ -578,6 +620,12 @@ mod tests {
         assert_eq!(LotteryError::Damaged { what: "日付" }.kind().exit_code(), 4);
         assert_eq!(LotteryError::DateOrder.kind().exit_code(), 2);
         assert_eq!(StoreError::DamagedSetting.kind().exit_code(), 4);
+        assert_eq!(
+            StoreError::DamagedDate { what: "活動" }.kind().exit_code(),
+            4
+        );
+        assert_eq!(GroupError::DamagedSchedule.kind().exit_code(), 4);
+        assert_eq!(SessionError::Damaged { what: "時刻" }.kind().exit_code(), 4);
         assert_eq!(StoreError::RetentionYears.kind().exit_code(), 2);
         assert_eq!(
             RosterError::ReadBack { detail: "x".into() }

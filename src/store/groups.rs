@@ -363,8 +363,8 @@ const GROUP_SELECT: &str = "SELECT id, name, weeks, weekday, start_time, end_tim
     FROM hobby_groups g";
 
 fn group_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(GroupInfo, ())> {
-    let bad =
-        || rusqlite::Error::InvalidColumnType(2, "schedule".into(), rusqlite::types::Type::Text);
+    // A schedule edited outside tsudoi is damaged data, not a disk failure.
+    let bad = || super::errors::in_row(2, GroupError::DamagedSchedule);
     let schedule = Schedule::from_columns(
         &r.get::<_, String>(2)?,
         r.get(3)?,

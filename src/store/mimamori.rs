@@ -157,9 +157,10 @@ pub struct CallRecorded {
     pub remind: bool,
 }
 
-/// A stored date (an activity's, a call's) that does not read.
-fn damaged_date(e: rusqlite::Error) -> Error {
-    or_damaged(e, || Error::Tampered("見守りに使う日付".into()))
+/// A stored date that does not read is damaged data, named by `what`
+/// (「活動」 or 「見守りの電話」); other errors pass through.
+fn damaged_date(what: &'static str) -> impl Fn(rusqlite::Error) -> Error {
+    move |e| or_damaged(e, || StoreError::DamagedDate { what }.into())
 }
 
 /// The context of a session: `g:<group id>` or `a:<program>|<title>`.
@@ -211,7 +212,7 @@ impl Store {
                 Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, String>(1)?))
             })?;
             for row in rows {
-                let (d, ctx) = row.map_err(damaged_date)?;
+                let (d, ctx) = row.map_err(damaged_date("活動"))?;
                 held.entry(ctx).or_default().push(d);
             }
         }
@@ -232,7 +233,7 @@ impl Store {
                 ))
             })?;
             for row in rows {
-                let (p, d, ctx) = row.map_err(damaged_date)?;
+                let (p, d, ctx) = row.map_err(damaged_date("活動"))?;
                 visits.entry(p).or_default().entry(ctx).or_default().push(d);
             }
         }
@@ -316,7 +317,7 @@ impl Store {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (o, d) = row.map_err(damaged_date)?;
+            let (o, d) = row.map_err(damaged_date("見守りの電話"))?;
             let o = Outcome::parse(&o)
                 .ok_or_else(|| Error::Tampered("watch_calls の outcome".into()))?;
             out.push((o, d));
@@ -402,7 +403,7 @@ impl Store {
                 [&pid],
                 |r| r.get(0),
             )
-            .map_err(damaged_date)?;
+            .map_err(damaged_date("活動"))?;
         let last_visit = last_visit.unwrap_or(NaiveDate::MIN);
         let now = self.now();
         let (tx, keys, _, _) = self.write_tx()?;

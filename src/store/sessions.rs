@@ -148,8 +148,15 @@ fn damaged_date(e: rusqlite::Error) -> Error {
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionInfo> {
+    // A value edited outside tsudoi is damaged data, not a disk failure.
     let bad = |i: usize| {
-        rusqlite::Error::InvalidColumnType(i, "session".into(), rusqlite::types::Type::Text)
+        let what = match i {
+            1 => "事業",
+            2 => "日付",
+            3 | 4 => "時刻",
+            _ => "受付のしかた",
+        };
+        super::errors::in_row(i, super::errors::SessionError::Damaged { what })
     };
     let start: String = r.get(3)?;
     let end: String = r.get(4)?;

@@ -687,10 +687,7 @@ impl SetupController {
 }
 
 /// An error's message for the screen (password rules, staff id rules, the
-/// disk), without the error's kind.
+/// disk): its sentence alone, whatever its kind.
 fn plain(e: Error) -> String {
-    match e {
-        Error::WeakPassword(m) | Error::Invalid(m) => m,
-        other => other.to_string(),
-    }
+    e.to_string()
 }
