@@ -38,6 +38,7 @@ if [ -z "$max_len" ] && [ "$target" = pn532 ]; then max_len=8192; fi
 seeds=
 if [ -n "$max_len" ]; then
   seeds=$(mktemp -d)
+  trap 'rm -rf "$seeds"' EXIT
   find "fuzz/corpus/$target" -type f -size -"$((max_len + 1))"c -exec cp -t "$seeds" {} +
   input=(-i "$seeds")
 fi
