@@ -3,7 +3,7 @@
 use zeroize::Zeroize;
 
 use crate::kana::{dictionary_forms, first_mora, to_hiragana, to_katakana};
-use crate::{NamePart, kanji, names, variants};
+use crate::{LONGEST_KANJI_READING, NamePart, kanji, names, variants};
 
 /// Which candidates to offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -255,11 +255,14 @@ impl NameComposer {
         // One kanji at a time: the longest reading first, as a dictionary
         // form first and then as read inside a name (rendaku, small っ).
         let rest = self.remaining();
+        // (No kanji is read longer than the table's longest reading, and
+        // the dictionary forms keep a reading's length in bytes.)
         let ends: Vec<usize> = rest
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
-            .rev()
+            .take_while(|&end| end <= LONGEST_KANJI_READING)
             .collect();
+        let ends = ends.into_iter().rev();
         for end in ends {
             let prefix = &rest[..end];
             for form in dictionary_forms(prefix) {
@@ -422,6 +425,39 @@ mod tests {
         let empty = NameComposer::new("");
         assert!(!empty.is_complete());
         assert!(empty.candidates(Mode::Whole).is_empty());
+    }
+
+    /// Candidates and the table lookups they cost.
+    fn counted(c: &NameComposer, mode: Mode) -> (Vec<Candidate>, usize) {
+        let before = crate::table::LOOKUPS.with(std::cell::Cell::get);
+        let found = c.candidates(mode);
+        (
+            found,
+            crate::table::LOOKUPS.with(std::cell::Cell::get) - before,
+        )
+    }
+
+    #[test]
+    fn a_pasted_reading_of_thousands_of_kana_costs_no_more_than_a_name() {
+        // The fuzzer's hangs: a reading of 10,000 kana took seconds, one
+        // lookup per prefix. Only the stretch a kanji can be read as counts.
+        let name = "やまざきとめ".repeat(3);
+        let pasted = NameComposer::new(&name.repeat(600));
+        let short = NameComposer::new(&name);
+        for mode in [Mode::Whole, Mode::OneByOne] {
+            let (long_found, long_cost) = counted(&pasted, mode);
+            let (short_found, short_cost) = counted(&short, mode);
+            assert_eq!(
+                long_found.iter().map(|c| &c.text).collect::<Vec<_>>(),
+                short_found.iter().map(|c| &c.text).collect::<Vec<_>>(),
+                "{mode:?}"
+            );
+            assert!(
+                !long_found.is_empty() && long_found[0].text == "山",
+                "{mode:?}"
+            );
+            assert!(long_cost <= short_cost + 2, "{mode:?}: {long_cost} lookups");
+        }
     }
 
     #[test]

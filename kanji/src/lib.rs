@@ -43,6 +43,12 @@ use table::Table;
 static FAMILY: Table = Table::new(include_str!("../data/family.tsv"));
 static GIVEN: Table = Table::new(include_str!("../data/given.tsv"));
 static KANJI: Table = Table::new(include_str!("../data/kanji.tsv"));
+/// The longest reading in the kanji table, in bytes. No longer stretch of a
+/// reading can be one kanji's, so the composer looks none up: a reading of
+/// thousands of kana (a pasted file) would otherwise cost a lookup for every
+/// prefix, time growing with the square of its length (found by fuzzing).
+pub(crate) const LONGEST_KANJI_READING: usize = 36;
+
 static VARIANTS: Table = Table::new(include_str!("../data/variants.tsv"));
 
 /// Which part of a name a reading is.
@@ -111,6 +117,16 @@ mod tests {
             }
             assert!(lines > 1000, "{name} has only {lines} lines");
         }
+    }
+
+    #[test]
+    fn no_kanji_reading_is_longer_than_the_composer_looks() {
+        let longest = KANJI
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(k, _)| k.len())
+            .max();
+        assert_eq!(longest, Some(LONGEST_KANJI_READING));
     }
 
     #[test]
