@@ -124,8 +124,13 @@ fn has_number_above(value: &serde_json::Value, max: u64) -> bool {
 fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
     let json =
         Zeroizing::new(age::decrypt(&identity.0, bytes).map_err(|_| MergeError::CountsUnreadable)?);
+    parse_counts(&json)
+}
+
+/// Reads a site's decrypted counts.
+fn parse_counts(json: &[u8]) -> Result<SealedCounts> {
     let value: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|_| MergeError::CountsFormat)?;
+        serde_json::from_slice(json).map_err(|_| MergeError::CountsFormat)?;
     // No site counts a billion people or visits; a larger number is a
     // faulty file, and left in, sums of such counts overflowed (a panic in
     // the suppression's totals; found by fuzzing, fuzz/regressions/merge).
@@ -144,7 +149,7 @@ fn open_counts(bytes: &[u8], identity: &WardIdentity) -> Result<SealedCounts> {
 /// file, so a faulty (or altered, then re-signed) site could send absurd
 /// ones: a sum past `u64::MAX` is refused rather than wrapped or a panic.
 /// (`fuzz/regressions/merge` holds the input that found it.)
-fn add(into: &mut u64, from: u64, dir: &Path) -> Result<()> {
+fn add_count(into: &mut u64, from: u64, dir: &Path) -> Result<()> {
     *into = into
         .checked_add(from)
         .ok_or_else(|| MergeError::SumOverflow {
@@ -159,7 +164,7 @@ fn add_map<K: Ord + Clone>(
     dir: &Path,
 ) -> Result<()> {
     for (k, v) in from {
-        add(into.entry(k.clone()).or_default(), *v, dir)?;
+        add_count(into.entry(k.clone()).or_default(), *v, dir)?;
     }
     Ok(())
 }
@@ -211,12 +216,8 @@ pub fn merge_dirs(
     let name = format!("tsudoi-{month}-ward-summary.pdf");
     std::fs::write(out.join(&name), pdf::summary_pdf(&report, &today, None)?)?;
     files.push(name);
-    for table in report.published_tables() {
-        let name = format!("tsudoi-{month}-ward-{}.csv", table.id);
-        std::fs::write(
-            out.join(&name),
-            csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?,
-        )?;
+    for (name, bytes) in report.csv_files(&format!("tsudoi-{month}-ward-"), encoding)? {
+        std::fs::write(out.join(&name), bytes)?;
         files.push(name);
     }
     Ok(Merged {
@@ -239,10 +240,7 @@ pub fn sum_dirs(
     if dirs.len() < 2 {
         return Err(MergeError::TooFewDirs.into());
     }
-    let mut sites = Vec::new();
-    let mut total_month = MonthCounts::default();
-    let mut total_year = YearCounts::default();
-    let mut month = None;
+    let mut totals = Totals::default();
     for dir in dirs {
         let verified = sign::verify_dir(dir, None)?;
         if !trusted.is_empty()
@@ -256,10 +254,7 @@ pub fn sum_dirs(
             }
             .into());
         }
-        if sites
-            .iter()
-            .any(|(_, k): &(String, String)| *k == verified.public_key)
-        {
+        if totals.sites.iter().any(|(_, k)| *k == verified.public_key) {
             return Err(MergeError::DuplicateSite { dir: dir.clone() }.into());
         }
         let sealed = verified
@@ -268,9 +263,42 @@ pub fn sum_dirs(
             .find(|f| f.ends_with("-counts.json.age"))
             .ok_or_else(|| MergeError::NoCounts { dir: dir.clone() })?;
         let counts = open_counts(&std::fs::read(dir.join(sealed))?, identity)?;
-        if *month.get_or_insert(counts.month) != counts.month {
+        totals.add(dir, verified.public_key, counts)?;
+    }
+    totals.finish(wording)
+}
+
+/// What [`sum_dirs`] does once each folder is verified and its counts
+/// decrypted: the fuzzer's way in (`fuzz/src/targets.rs`, `merge`), so
+/// that most of its inputs reach the counts without sealing and signing two
+/// folders each. `jsons` are the sites' decrypted count files.
+#[doc(hidden)]
+pub fn sum_decrypted_counts(jsons: &[&[u8]], wording: Wording) -> Result<Summed> {
+    let mut totals = Totals::default();
+    for (i, json) in jsons.iter().enumerate() {
+        let site = format!("site{i}");
+        totals.add(Path::new(&site), site.clone(), parse_counts(json)?)?;
+    }
+    totals.finish(wording)
+}
+
+/// The sums so far, site by site.
+#[derive(Default)]
+struct Totals {
+    /// (site name, signing public key) of each site added.
+    sites: Vec<(String, String)>,
+    month: Option<Month>,
+    month_counts: MonthCounts,
+    year_counts: YearCounts,
+}
+
+impl Totals {
+    /// Adds one site's counts, read from `dir` and signed by `key`.
+    fn add(&mut self, dir: &Path, key: String, counts: SealedCounts) -> Result<()> {
+        if *self.month.get_or_insert(counts.month) != counts.month {
             return Err(MergeError::MixedMonths.into());
         }
+        let (total_month, total_year) = (&mut self.month_counts, &mut self.year_counts);
         let m = &counts.month_counts;
         add_map(&mut total_month.sessions_held, &m.sessions_held, dir)?;
         add_map(&mut total_month.visits, &m.visits, dir)?;
@@ -279,13 +307,13 @@ pub fn sum_dirs(
             &m.distinct_by_program,
             dir,
         )?;
-        add(&mut total_month.distinct_total, m.distinct_total, dir)?;
-        add(&mut total_month.new_registrations, m.new_registrations, dir)?;
+        add_count(&mut total_month.distinct_total, m.distinct_total, dir)?;
+        add_count(&mut total_month.new_registrations, m.new_registrations, dir)?;
         total_month
             .per_session
             .extend(m.per_session.iter().cloned());
         for (a, b) in total_month.by_age_band.iter_mut().zip(m.by_age_band) {
-            add(a, b, dir)?;
+            add_count(a, b, dir)?;
         }
         add_map(&mut total_month.by_town, &m.by_town, dir)?;
         total_month.lottery.extend(m.lottery.iter().cloned());
@@ -294,13 +322,13 @@ pub fn sum_dirs(
             .extend(m.class_attendance.iter().cloned());
         // Reports made before groups existed carry none (all zero).
         let (tg, g) = (&mut total_month.groups, &m.groups);
-        add(&mut tg.groups, g.groups, dir)?;
-        add(&mut tg.members_ward, g.members_ward, dir)?;
-        add(&mut tg.members_desk, g.members_desk, dir)?;
-        add(&mut tg.checkins, g.checkins, dir)?;
+        add_count(&mut tg.groups, g.groups, dir)?;
+        add_count(&mut tg.members_ward, g.members_ward, dir)?;
+        add_count(&mut tg.members_desk, g.members_desk, dir)?;
+        add_count(&mut tg.checkins, g.checkins, dir)?;
         tg.meetings.extend(g.meetings.iter().cloned());
         for (a, b) in tg.calls.iter_mut().zip(g.calls) {
-            add(a, b, dir)?;
+            add_count(a, b, dir)?;
         }
         let y = &counts.year_counts;
         add_map(&mut total_year.sessions_held, &y.sessions_held, dir)?;
@@ -310,20 +338,113 @@ pub fn sum_dirs(
             &y.distinct_by_program,
             dir,
         )?;
-        add(&mut total_year.distinct_total, y.distinct_total, dir)?;
-        add(&mut total_year.new_registrations, y.new_registrations, dir)?;
-        sites.push((counts.site, verified.public_key));
+        add_count(&mut total_year.distinct_total, y.distinct_total, dir)?;
+        add_count(&mut total_year.new_registrations, y.new_registrations, dir)?;
+        self.sites.push((counts.site, key));
+        Ok(())
     }
-    let month = month.ok_or(MergeError::NoReports)?;
-    total_month
-        .per_session
-        .sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
-    let report = MonthlyReport {
-        site: format!("{}施設の合計（実人数は施設ごとの人数の和）", sites.len()),
-        month,
-        month_counts: total_month,
-        year_counts: total_year,
-        wording,
-    };
-    Ok(Summed { sites, report })
+
+    /// The ward total of the sites added.
+    fn finish(self, wording: Wording) -> Result<Summed> {
+        let Totals {
+            sites,
+            month,
+            mut month_counts,
+            year_counts,
+        } = self;
+        let month = month.ok_or(MergeError::NoReports)?;
+        month_counts
+            .per_session
+            .sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        let report = MonthlyReport {
+            site: format!("{}施設の合計（実人数は施設ごとの人数の和）", sites.len()),
+            month,
+            month_counts,
+            year_counts,
+            wording,
+        };
+        Ok(Summed { sites, report })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sessions::Program;
+
+    fn counts(site: &str, month: &str, visits: u64) -> Vec<u8> {
+        let mut m = MonthCounts {
+            distinct_total: visits / 2,
+            ..MonthCounts::default()
+        };
+        m.visits.insert(Program::Ikigai, visits);
+        serde_json::to_vec(&SealedCounts {
+            format: FORMAT.into(),
+            site: site.into(),
+            month: Month::parse(month).unwrap(),
+            month_counts: m,
+            year_counts: YearCounts::default(),
+        })
+        .unwrap()
+    }
+
+    /// Two signed folders holding `jsons` sealed to a new ward key, and the key.
+    fn folders(jsons: &[&[u8]]) -> (tempfile::TempDir, Vec<PathBuf>, WardIdentity) {
+        let tmp = tempfile::tempdir().unwrap();
+        let (identity, public) = generate_ward_key();
+        std::fs::write(tmp.path().join("ward-key"), identity.as_bytes()).unwrap();
+        let identity = WardIdentity::from_file(&tmp.path().join("ward-key")).unwrap();
+        let ward = WardRecipient::parse(&public).unwrap();
+        let mut dirs = Vec::new();
+        for (i, json) in jsons.iter().enumerate() {
+            let files = vec![(
+                "tsudoi-2026-10-counts.json.age".to_owned(),
+                ward.seal(json).unwrap(),
+            )];
+            let device = ed25519_dalek::SigningKey::from_bytes(&[0x60 + i as u8; 32]);
+            let dir = tmp.path().join(format!("site{i}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            for (name, bytes) in
+                files
+                    .iter()
+                    .cloned()
+                    .chain(sign::signature_files(&files, &device, "試験会場"))
+            {
+                std::fs::write(dir.join(name), bytes).unwrap();
+            }
+            dirs.push(dir);
+        }
+        (tmp, dirs, identity)
+    }
+
+    #[test]
+    fn the_fuzzers_way_in_adds_as_the_signed_folders_do() {
+        let (a, b) = (
+            counts("試験会場A", "2026-10", 12),
+            counts("試験会場B", "2026-10", 30),
+        );
+        let (_tmp, dirs, identity) = folders(&[&a, &b]);
+        let by_folders = sum_dirs(&dirs, &identity, &[], Wording::default()).unwrap();
+        let direct = sum_decrypted_counts(&[&a, &b], Wording::default()).unwrap();
+        assert_eq!(by_folders.report.month_counts, direct.report.month_counts);
+        assert_eq!(by_folders.report.month, direct.report.month);
+        assert_eq!(by_folders.report.site, direct.report.site);
+        assert_eq!(direct.report.month_counts.visits[&Program::Ikigai], 42);
+        assert_eq!(direct.report.month_counts.distinct_total, 21);
+
+        // The same refusals either way.
+        let other_month = counts("試験会場B", "2026-11", 30);
+        let (_tmp, dirs, identity) = folders(&[&a, &other_month]);
+        for refused in [
+            sum_dirs(&dirs, &identity, &[], Wording::default()),
+            sum_decrypted_counts(&[&a, &other_month], Wording::default()),
+        ] {
+            assert!(matches!(
+                refused,
+                Err(crate::Error::Report(super::super::ReportError::Merge(
+                    MergeError::MixedMonths
+                )))
+            ));
+        }
+    }
 }

@@ -870,6 +870,23 @@ impl MonthlyReport {
         tables
     }
 
+    /// The published tables as CSV files, named `{prefix}{table id}.csv`
+    /// and encoded for the ward: what an export and a ward merge write.
+    pub fn csv_files(
+        &self,
+        prefix: &str,
+        encoding: csv::Encoding,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        self.published_tables()
+            .iter()
+            .map(|table| {
+                let name = format!("{prefix}{}.csv", table.id);
+                let bytes = csv::encode(&csv::to_csv_text(table, &self.wording), encoding, &name)?;
+                Ok((name, bytes))
+            })
+            .collect()
+    }
+
     /// いきがいつくり支援's hobby groups and the 見守り calls of the month,
     /// suppressed like the other tables: groups and meetings are not about
     /// people and are shown; members (by basis, with their total) and calls
@@ -1199,9 +1216,7 @@ impl Store {
         let checkpoint_name = format!("tsudoi-{month}-{CHECKPOINT_SUFFIX}");
         write_synced(&dir.join(&checkpoint_name), checkpoint.text.as_bytes())?;
         files.push(checkpoint_name);
-        for table in report.published_tables() {
-            let name = format!("tsudoi-{month}-{}.csv", table.id);
-            let bytes = csv::encode(&csv::to_csv_text(&table, &report.wording), encoding, &name)?;
+        for (name, bytes) in report.csv_files(&format!("tsudoi-{month}-"), encoding)? {
             write_synced(&dir.join(&name), &bytes)?;
             files.push(name);
         }
