@@ -44,26 +44,8 @@ fn counts(env: &Env) -> (u64, u64, u64) {
 fn env_with_groups() -> Env {
     let env = Env::new();
     env.init();
-    env.staff(&[
-        "group",
-        "add",
-        "--name",
-        "ローズ会",
-        "--schedule",
-        "第1・第3火曜 13:30–15:30",
-        "--room",
-        "多目的室",
-    ]);
-    env.staff(&[
-        "group",
-        "add",
-        "--name",
-        "囲碁クラブ",
-        "--schedule",
-        "毎週金曜 10:00-12:00",
-        "--room",
-        "和室",
-    ]);
+    env.add_group("ローズ会", "第1・第3火曜 13:30–15:30", "多目的室");
+    env.add_group("囲碁クラブ", "毎週金曜 10:00-12:00", "和室");
     env
 }
 

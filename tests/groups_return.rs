@@ -76,16 +76,7 @@ fn add_groups(env: &Env) {
         ("ローズ会", "第1・第3火曜 13:30–15:30", "多目的室"),
         ("囲碁クラブ", "毎週金曜 10:00-12:00", "和室"),
     ] {
-        env.staff(&[
-            "group",
-            "add",
-            "--name",
-            name,
-            "--schedule",
-            schedule,
-            "--room",
-            room,
-        ]);
+        env.add_group(name, schedule, room);
     }
 }
 

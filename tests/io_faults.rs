@@ -18,7 +18,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use common::NEW_PASSWORD;
-use common::cli::{Env, code, id_after, text};
+use common::cli::{Env, code, id_after, output_with_input, text};
 
 /// The shim, compiled once per test run; `None` (and the tests skip) when
 /// there is no C compiler.
@@ -60,7 +60,6 @@ struct Fault<'a> {
 
 /// `args` as staff with `fault` in place; standard input from `input`.
 fn run_faulty(env: &Env, args: &[&str], fault: &Fault, input: Option<&str>) -> (Output, bool) {
-    use std::io::Write;
     let shim = shim().expect("shim");
     let mut c = env.cmd(args);
     c.env("TSUDOI_PASSWORD", NEW_PASSWORD)
@@ -75,17 +74,8 @@ fn run_faulty(env: &Env, args: &[&str], fault: &Fault, input: Option<&str>) -> (
             },
         )
         .env("IO_FAULT_AFTER", fault.after.to_string())
-        .env("IO_FAULT_ERRNO", fault.errno)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let _ = child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.unwrap_or("").as_bytes());
-    let out = child.wait_with_output().unwrap();
+        .env("IO_FAULT_ERRNO", fault.errno);
+    let out = output_with_input(c, input.unwrap_or("").as_bytes());
     let reached = text(&out.stderr).contains("io_fault: failing");
     (out, reached)
 }

@@ -947,16 +947,7 @@ fn damaged_rows_read_by_the_store_exit_4() {
     common::sqlite3(&db, "UPDATE sessions SET start_time = '00:00'");
 
     // GroupError::DamagedSchedule: a group's schedule edited by hand.
-    env.staff(&[
-        "group",
-        "add",
-        "--name",
-        "囲碁クラブ",
-        "--schedule",
-        "毎週金曜 10:00-12:00",
-        "--room",
-        "和室",
-    ]);
+    env.add_group("囲碁クラブ", "毎週金曜 10:00-12:00", "和室");
     assert_eq!(
         code(&env.run(&["group", "list"], Some(common::NEW_PASSWORD))),
         0
@@ -994,20 +985,8 @@ fn standard_input_exits_by_why_it_does_not_read() {
     assert!(err.contains("標準入力を読めません"), "{err}");
 
     let mut c = env.cmd(&["participant", "add", "--json", "-"]);
-    c.env("TSUDOI_PASSWORD", common::NEW_PASSWORD)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    {
-        use std::io::Write;
-        let _ = child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"{\"name\": \"\xff\xfe\"}");
-    }
-    let out = child.wait_with_output().unwrap();
+    c.env("TSUDOI_PASSWORD", common::NEW_PASSWORD);
+    let out = common::cli::output_with_input(c, b"{\"name\": \"\xff\xfe\"}");
     refused(&out, 2, "UTF-8 の文字で渡してください");
     assert_eq!(
         common::sqlite3(&env.store(), "SELECT count(*) FROM participants").trim(),

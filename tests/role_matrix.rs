@@ -129,16 +129,7 @@ fn site() -> Site {
     let participant = id_after(&out, "登録番号: ");
     let session = env.salon_today();
     let class = env.lottery_class(-1, 5, 6);
-    env.staff(&[
-        "group",
-        "add",
-        "--name",
-        "ローズ会",
-        "--schedule",
-        "毎週火曜 13:30–15:30",
-        "--room",
-        "多目的室",
-    ]);
+    env.add_group("ローズ会", "毎週火曜 13:30–15:30", "多目的室");
     std::fs::write(
         env.path("roster.csv"),
         "グループ名,氏名,ふりがな,電話番号\nローズ会,試験 春子,しけん はるこ,090-1111-5555\n",

@@ -262,8 +262,7 @@ impl NameComposer {
             .map(|(i, c)| i + c.len_utf8())
             .take_while(|&end| end <= LONGEST_KANJI_READING)
             .collect();
-        let ends = ends.into_iter().rev();
-        for end in ends {
+        for end in ends.into_iter().rev() {
             let prefix = &rest[..end];
             for form in dictionary_forms(prefix) {
                 for k in kanji(&form) {

@@ -53,18 +53,25 @@ impl Env {
     /// Like [`Env::run`], with `input` on standard input (personal values
     /// travel this way, never as arguments).
     pub fn run_with_input(&self, args: &[&str], password: Option<&str>, input: &str) -> Output {
-        use std::io::Write;
         let mut c = self.cmd(args);
         if let Some(p) = password {
             c.env("TSUDOI_PASSWORD", p);
         }
-        c.stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = c.spawn().unwrap();
-        // The command may refuse before reading; a closed pipe is fine then.
-        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-        child.wait_with_output().unwrap()
+        output_with_input(c, input.as_bytes())
+    }
+
+    /// `group add` as staff: a hobby group meeting on `schedule` in `room`.
+    pub fn add_group(&self, name: &str, schedule: &str, room: &str) -> Output {
+        self.staff(&[
+            "group",
+            "add",
+            "--name",
+            name,
+            "--schedule",
+            schedule,
+            "--room",
+            room,
+        ])
     }
 
     /// `init`, then the first password changed to [`NEW_PASSWORD`].
@@ -115,6 +122,18 @@ impl Env {
         );
         out
     }
+}
+
+/// Runs `c` with `input` (any bytes) on standard input and its output captured.
+pub fn output_with_input(mut c: Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    c.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // The command may refuse before reading; a closed pipe is fine then.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    child.wait_with_output().unwrap()
 }
 
 pub fn text(b: &[u8]) -> String {
