@@ -16,14 +16,15 @@ would use it. Driven by image/test-boot.sh (which builds the image first).
 5. the UI thread is frozen on purpose: systemd's watchdog restarts the kiosk.
 Prints boot-to-ready and the other figures at the end.
 """
-import json, os, re, shutil, signal, socket, subprocess, sys, time
+import argparse, fcntl, json, os, random, re, shutil, signal, socket, subprocess, sys, threading, time
 
-OUT = sys.argv[1]          # the image folder (image/debian/build.sh)
-REFS = sys.argv[2]         # folder for reference screenshots
-HOST_BIN = sys.argv[3]     # runs tsudoi on the host (scripts/run-arm64.sh), for `tsudoi screenshot`
-EMULATOR = sys.argv[4]     # the PN532 emulator on a socket (hw/examples/pn532_socket.rs), host build
+# Set by configure() from the command line (see the end of the file).
+OUT = None       # the image folder (image/debian/build.sh)
+REFS = None      # folder for reference screenshots
+HOST_BIN = None  # runs tsudoi on the host (scripts/run-arm64.sh), for `tsudoi screenshot`
+EMULATOR = None  # the PN532 emulator on a socket (hw/examples/pn532_socket.rs), host build
+RUN = None       # this run's files: sockets, consoles, the data disk, screens
 KNOWN_CARD = "0401020304050607"  # the demo's registered resident (src/demo, cards::KNOWN_RESIDENT)
-RUN = os.path.join(OUT, "run")
 WAITING = {"01-waiting", "19-demo-reader-panel"}
 RESULT = {"04-checked-in", "05-already-checked-in"}
 figures = {}
@@ -176,15 +177,18 @@ class Vm:
                 return line
         fail(f"agent gave no {expect} for {command}")
 
-    def screen(self, name):
+    def screen(self, name, png=True):
         path = os.path.join(RUN, name + ".ppm")
+        if os.path.exists(path):
+            os.unlink(path)
         self.qmp_cmd("screendump", filename=path)
         for _ in range(50):
             if os.path.exists(path) and os.path.getsize(path) > 0:
                 break
             time.sleep(0.1)
         time.sleep(0.3)
-        subprocess.run(f"pnmtopng {path} > {path[:-4]}.png", shell=True, check=True)
+        if png:
+            subprocess.run(f"pnmtopng {path} > {path[:-4]}.png", shell=True, check=True)
         return read_ppm(path)
 
     def power_cut(self):
@@ -209,15 +213,21 @@ def sample(img, step=8):
     return [px[(y * w + x) * 3 + c] for y in range(0, h, step) for x in range(0, w, step) for c in range(3)]
 
 
-def references(w, h):
+def references(w, h, wanted=lambda name: True):
     d = os.path.join(REFS, f"{w}x{h}")
-    if not os.path.isdir(d) or not os.listdir(d):
-        os.makedirs(d, exist_ok=True)
-        subprocess.run([HOST_BIN, "screenshot", "--size", f"{w}x{h}", "--out", d],
-                       check=True, stdout=subprocess.DEVNULL, env={**os.environ, "LANG": "ja_JP.UTF-8"})
+    os.makedirs(REFS, exist_ok=True)
+    # Power-cut lanes run side by side: one renders, the others wait for it.
+    with open(os.path.join(REFS, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.isdir(d) or not os.path.exists(os.path.join(d, ".complete")):
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+            subprocess.run([HOST_BIN, "screenshot", "--size", f"{w}x{h}", "--out", d],
+                           check=True, stdout=subprocess.DEVNULL, env={**os.environ, "LANG": "ja_JP.UTF-8"})
+            open(os.path.join(d, ".complete"), "w").close()
     refs = {}
     for f in sorted(os.listdir(d)):
-        if f.endswith(".png"):
+        if f.endswith(".png") and wanted(f[:-4]):
             ppm = subprocess.run(["pngtopnm", os.path.join(d, f)], check=True, capture_output=True).stdout
             tmp = os.path.join(RUN, "ref.ppm")
             with open(tmp, "wb") as g:
@@ -411,9 +421,32 @@ def main():
     print("test-boot: PASSED", flush=True)
 
 
+def configure(argv):
+    global OUT, REFS, HOST_BIN, EMULATOR, RUN
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out")
+    ap.add_argument("refs")
+    ap.add_argument("host_bin")
+    ap.add_argument("emulator")
+    ap.add_argument("--power-cuts", type=int, metavar="N",
+                    help="instead of the boot test: N power cuts during check-in storms (image/power_cuts.py)")
+    ap.add_argument("--lanes", type=int, default=2, help="VMs side by side in the power-cut campaign")
+    ap.add_argument("--lane", type=int, help=argparse.SUPPRESS)  # one lane's process, started by the campaign
+    ap.add_argument("--seed", type=int, help="random seed of the power-cut campaign (default: from the time)")
+    a = ap.parse_args(argv)
+    OUT, REFS, HOST_BIN, EMULATOR = a.out, a.refs, a.host_bin, a.emulator
+    RUN = os.path.join(OUT, "run" if a.lane is None else f"run-cuts-{a.lane}")
+    return a
+
+
 if __name__ == "__main__":
+    args = configure(sys.argv[1:])
     try:
-        main()
+        if args.power_cuts is not None:
+            import power_cuts
+            power_cuts.main(sys.modules[__name__], args)
+        else:
+            main()
     finally:
         # Whatever happened, no QEMU or emulator is left holding the image.
         for p in VMS:
