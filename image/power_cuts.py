@@ -151,10 +151,13 @@ def campaign(tb, args):
 def lane(tb, args):
     rng = random.Random(args.seed)
     os.makedirs(tb.RUN, exist_ok=True)
-    shutil.copyfile(os.path.join(tb.OUT, "data.img"), os.path.join(tb.RUN, "data.img"))
     cards = lane_cards(args.lane, args.lanes)
     result = {"lane": args.lane, "trials": [], "failures": []}
     out = os.path.join(tb.RUN, "result.json")
+    if os.path.exists(out):
+        os.unlink(out)
+    shutil.copyfile(os.path.join(tb.OUT, "data.img"), os.path.join(tb.RUN, "data.img"))
+    tb.ROOT_SNAPSHOT = ",snapshot=on"
 
     def save():
         with open(out + ".tmp", "w") as f:
@@ -288,8 +291,21 @@ def finish(tb, vm, result, save):
 
 def cut(vm):
     """The power cut: SIGKILL of QEMU (from a timer thread, or the storm)."""
+    vm.cut_sent = True
     if vm.proc.poll() is None:
         vm.proc.send_signal(signal.SIGKILL)
+
+
+def was_cut(vm):
+    """Whether QEMU is gone or going: its sockets close while it exits,
+    before it can be reaped, so a broken connection can come first."""
+    if getattr(vm, "cut_sent", False):
+        return True
+    try:
+        vm.proc.wait(timeout=5)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
 
 
 def tap(tb, vm, refs, card, cut_after=None):
@@ -336,14 +352,14 @@ def tap(tb, vm, refs, card, cut_after=None):
     except Cut:
         raise Cut(placed is not None)
     except (VmError, OSError, ValueError, IndexError):
-        if vm.proc.poll() is not None:
+        if was_cut(vm):
             raise Cut(placed is not None)
         raise
 
 
 def classify(tb, vm, refs):
     """The reference screen nearest to what is on the screen now."""
-    if vm.proc.poll() is not None:
+    if getattr(vm, "cut_sent", False) or vm.proc.poll() is not None:
         raise Cut()
     w, h, px = vm.screen("storm", png=False)
     if len(px) != w * h * 3:

@@ -24,6 +24,10 @@ REFS = None      # folder for reference screenshots
 HOST_BIN = None  # runs tsudoi on the host (scripts/run-arm64.sh), for `tsudoi screenshot`
 EMULATOR = None  # the PN532 emulator on a socket (hw/examples/pn532_socket.rs), host build
 RUN = None       # this run's files: sockets, consoles, the data disk, screens
+# VMs side by side (the power-cut campaign) share the system disk, which
+# QEMU's image locking refuses unless each writes to a snapshot of its own
+# (",snapshot=on"; the guest mounts it read-only anyway).
+ROOT_SNAPSHOT = ""
 KNOWN_CARD = "0401020304050607"  # the demo's registered resident (src/demo, cards::KNOWN_RESIDENT)
 WAITING = {"01-waiting", "19-demo-reader-panel"}
 RESULT = {"04-checked-in", "05-already-checked-in"}
@@ -62,7 +66,7 @@ class Vm:
             "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", "2", "-m", "1024",
             "-kernel", os.path.join(OUT, "vmlinuz"), "-initrd", os.path.join(OUT, "initrd.img"),
             "-append", "console=ttyAMA0 quiet",
-            "-drive", f"file={os.path.join(OUT, 'root.img')},format=raw,if=virtio",
+            "-drive", f"file={os.path.join(OUT, 'root.img')},format=raw,if=virtio{ROOT_SNAPSHOT}",
             "-drive", f"file={os.path.join(RUN, 'data.img')},format=raw,if=virtio",
             "-device", "virtio-gpu-pci", "-device", "virtio-keyboard-pci", "-device", "virtio-tablet-pci",
             "-device", "virtio-serial-pci", "-device", "qemu-xhci,id=xhci",
