@@ -173,24 +173,21 @@ def lane(tb, args):
         save()
 
     save()
-    state = {"vm": None}
     try:
-        trials(tb, args, rng, cards, result, state, save, say, failed)
+        trials(tb, args, rng, cards, result, save, say, failed)
     except VmError as e:
         failed(f"the VM: {e}")
-    return finish(tb, state["vm"], result, save)
+    # (main stops whatever QEMU is left.)
+    sys.exit(1 if result["failures"] else 0)
 
 
-def trials(tb, args, rng, cards, result, state, save, say, failed):
-    boot = 0
+def trials(tb, args, rng, cards, result, save, say, failed):
     latencies = []       # card placed -> result screen seen, seconds
     refs = None
     retap = []           # acknowledged cards to tap again after the next boot
     n_before = None
     for trial in range(1, args.power_cuts + 2):  # the last boot only checks
-        boot += 1
-        vm = tb.Vm(boot)
-        state["vm"] = vm
+        vm = tb.Vm(trial)
         ready = vm.wait_ready(timeout=900)
         check = vm.agent("check", "CHECK")
         facts = parse_check(check)
@@ -202,7 +199,7 @@ def trials(tb, args, rng, cards, result, state, save, say, failed):
                 failed(f"no reference screenshot for {sorted(missing)}")
                 return
         if facts["integrity"] != "ok" or facts["audit_exit"] != 0 or facts["dups"] != 0:
-            failed(f"boot {boot}: store check {check}")
+            failed(f"boot {trial}: store check {check}")
         if trial > 1:
             t = result["trials"][-1]
             t.update(integrity=facts["integrity"], audit_exit=facts["audit_exit"], dups=facts["dups"],
@@ -277,16 +274,8 @@ def trials(tb, args, rng, cards, result, state, save, say, failed):
         finally:
             if timer is not None:
                 timer.cancel()
-        cut(vm)
-        vm.power_cut()
+        vm.power_cut()  # reaps QEMU and stops the emulator
         save()
-
-
-def finish(tb, vm, result, save):
-    if vm is not None and vm.proc.poll() is None:
-        vm.power_cut()
-    save()
-    sys.exit(1 if result["failures"] else 0)
 
 
 def cut(vm):
@@ -334,18 +323,18 @@ def tap(tb, vm, refs, card, cut_after=None):
             # any cut: a result seen here was acknowledged.
             seen = classify(tb, vm, refs)
             took = time.monotonic() - placed
-            if not removed and time.monotonic() - placed >= HOLD_SECONDS:
+            if not removed and took >= HOLD_SECONDS:
                 vm.reader_cmd("remove")
                 removed = True
             if seen not in tb.WAITING:
                 if not removed:
-                    time.sleep(max(0.0, HOLD_SECONDS - (time.monotonic() - placed)))
+                    time.sleep(max(0.0, HOLD_SECONDS - took))
                     try:
                         vm.reader_cmd("remove")
                     except (VmError, OSError):
                         pass  # the power went meanwhile: the outcome was seen all the same
                 return seen, took
-            if time.monotonic() - placed > 20:
+            if took > 20:
                 if not removed:
                     vm.reader_cmd("remove")
                 return "no-change", 20.0

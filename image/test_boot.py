@@ -16,7 +16,7 @@ would use it. Driven by image/test-boot.sh (which builds the image first).
 5. the UI thread is frozen on purpose: systemd's watchdog restarts the kiosk.
 Prints boot-to-ready and the other figures at the end.
 """
-import argparse, fcntl, json, os, random, re, shutil, signal, socket, subprocess, sys, threading, time
+import argparse, fcntl, json, os, re, shutil, signal, socket, subprocess, sys, time
 
 # Set by configure() from the command line (see the end of the file).
 OUT = None       # the image folder (image/debian/build.sh)

@@ -30,97 +30,99 @@ struct Campaign {
     what: &'static str,
     /// The program and its arguments.
     command: &'static [&'static str],
-    /// The environment variable that sets the number of trials, if any.
-    trials_var: Option<&'static str>,
-    /// The README's size (the default run).
-    long: &'static str,
-    /// With `--quick`: the command instead, if CI runs another one.
+    /// The environment variable that sets the number of trials and the
+    /// README's size; `--quick` leaves it unset (the test's CI size).
+    trials: Option<(&'static str, &'static str)>,
+    /// With `--quick`: another command, if CI runs another one.
     quick_command: Option<&'static [&'static str]>,
-    /// With `--quick`: the trials (None: the test's own CI default).
-    quick: Option<&'static str>,
     /// Only with `--vm` (needs the cross build and the image).
     vm: bool,
 }
 
+impl Campaign {
+    /// A test of `tests/` run as it is, with `--quick` too.
+    const fn plain(
+        name: &'static str,
+        what: &'static str,
+        command: &'static [&'static str],
+    ) -> Self {
+        Campaign {
+            name,
+            what,
+            command,
+            trials: None,
+            quick_command: None,
+            vm: false,
+        }
+    }
+}
+
 const CAMPAIGNS: &[Campaign] = &[
     Campaign {
-        name: "crash-storm",
-        what: "kill -9 during a storm of check-ins, a registration and a report export",
-        command: &[
-            "cargo",
-            "test",
-            "--test",
-            "crash_storm",
-            "--",
-            "--nocapture",
-        ],
-        trials_var: Some("TSUDOI_CRASH_TRIALS"),
-        long: "1000",
-        quick_command: None,
-        quick: None,
-        vm: false,
+        trials: Some(("TSUDOI_CRASH_TRIALS", "1000")),
+        ..Campaign::plain(
+            "crash-storm",
+            "kill -9 during a storm of check-ins, a registration and a report export",
+            &[
+                "cargo",
+                "test",
+                "--test",
+                "crash_storm",
+                "--",
+                "--nocapture",
+            ],
+        )
     },
     Campaign {
-        name: "power-cut",
-        what: "power cuts below SQLite (the fsync shim), the same storm",
-        command: &["cargo", "test", "--test", "power_cut", "--", "--nocapture"],
-        trials_var: Some("TSUDOI_POWER_CUT_TRIALS"),
-        long: "200",
-        quick_command: None,
-        quick: None,
-        vm: false,
+        trials: Some(("TSUDOI_POWER_CUT_TRIALS", "200")),
+        ..Campaign::plain(
+            "power-cut",
+            "power cuts below SQLite (the fsync shim), the same storm",
+            &["cargo", "test", "--test", "power_cut", "--", "--nocapture"],
+        )
     },
     Campaign {
-        name: "damaged-files",
-        what: "bit flips and truncations of the store, WAL, configuration and postal table",
-        command: &[
-            "cargo",
-            "test",
-            "--test",
-            "damaged_files",
-            "--",
-            "--nocapture",
-            "--skip",
-            "damaged_report",
-        ],
-        trials_var: Some("TSUDOI_DAMAGE_TRIALS"),
-        long: "500",
-        quick_command: None,
-        quick: None,
-        vm: false,
+        trials: Some(("TSUDOI_DAMAGE_TRIALS", "500")),
+        ..Campaign::plain(
+            "damaged-files",
+            "bit flips and truncations of the store, WAL, configuration and postal table",
+            &[
+                "cargo",
+                "test",
+                "--test",
+                "damaged_files",
+                "--",
+                "--nocapture",
+                "--skip",
+                "damaged_report",
+            ],
+        )
     },
     Campaign {
-        name: "damaged-report",
-        what: "bit flips and truncations of a signed report folder",
-        command: &[
-            "cargo",
-            "test",
-            "--test",
-            "damaged_files",
-            "damaged_report",
-            "--",
-            "--nocapture",
-        ],
-        trials_var: Some("TSUDOI_DAMAGE_TRIALS"),
-        long: "40",
-        quick_command: None,
-        quick: None,
-        vm: false,
+        trials: Some(("TSUDOI_DAMAGE_TRIALS", "40")),
+        ..Campaign::plain(
+            "damaged-report",
+            "bit flips and truncations of a signed report folder",
+            &[
+                "cargo",
+                "test",
+                "--test",
+                "damaged_files",
+                "damaged_report",
+                "--",
+                "--nocapture",
+            ],
+        )
     },
-    Campaign {
-        name: "io-faults",
-        what: "EIO on reads, failed fsync, full disk and full USB stick (LD_PRELOAD shim)",
-        command: &["cargo", "test", "--test", "io_faults", "--", "--nocapture"],
-        trials_var: None,
-        long: "",
-        quick_command: None,
-        quick: None,
-        vm: false,
-    },
-    Campaign {
-        name: "clock",
-        what: "the clock back a day, at 1970, a year ahead",
-        command: &[
+    Campaign::plain(
+        "io-faults",
+        "EIO on reads, failed fsync, full disk and full USB stick (LD_PRELOAD shim)",
+        &["cargo", "test", "--test", "io_faults", "--", "--nocapture"],
+    ),
+    Campaign::plain(
+        "clock",
+        "the clock back a day, at 1970, a year ahead",
+        &[
             "cargo",
             "test",
             "--test",
@@ -128,16 +130,11 @@ const CAMPAIGNS: &[Campaign] = &[
             "--",
             "--nocapture",
         ],
-        trials_var: None,
-        long: "",
-        quick_command: None,
-        quick: None,
-        vm: false,
-    },
-    Campaign {
-        name: "fuzz-corpus",
-        what: "every fuzz target's corpus and regressions replayed",
-        command: &[
+    ),
+    Campaign::plain(
+        "fuzz-corpus",
+        "every fuzz target's corpus and regressions replayed",
+        &[
             "cargo",
             "test",
             "--test",
@@ -145,31 +142,23 @@ const CAMPAIGNS: &[Campaign] = &[
             "--",
             "--nocapture",
         ],
-        trials_var: None,
-        long: "",
-        quick_command: None,
-        quick: None,
-        vm: false,
-    },
+    ),
     Campaign {
-        name: "load",
-        what: "a busy morning in fast-forward: 200 taps in 30 minutes, staff searching and registering",
-        command: &["cargo", "run", "--release", "--", "bench", "load"],
-        trials_var: None,
-        long: "",
         quick_command: Some(&["cargo", "test", "--test", "busy_day", "--", "--nocapture"]),
-        quick: None,
-        vm: false,
+        ..Campaign::plain(
+            "load",
+            "a busy morning in fast-forward: 200 taps in 30 minutes, staff searching and registering",
+            &["cargo", "run", "--release", "--", "bench", "load"],
+        )
     },
     Campaign {
-        name: "vm-power-cuts",
-        what: "the whole device's power cut: the arm64 VM SIGKILLed during check-in storms",
-        command: &["image/test-boot.sh", "--power-cuts", "50"],
-        trials_var: None,
-        long: "",
         quick_command: Some(&["image/test-boot.sh", "--power-cuts", "2", "--lanes", "1"]),
-        quick: None,
         vm: true,
+        ..Campaign::plain(
+            "vm-power-cuts",
+            "the whole device's power cut: the arm64 VM SIGKILLed during check-in storms",
+            &["image/test-boot.sh", "--power-cuts", "50"],
+        )
     },
 ];
 
@@ -281,11 +270,10 @@ fn run(c: &Campaign, quick: bool) -> Row {
         (true, Some(q)) => q,
         _ => c.command,
     };
-    let trials = if quick { c.quick } else { Some(c.long) }.filter(|t| !t.is_empty());
     let mut shown = String::new();
     let mut cmd = Command::new(argv[0]);
     cmd.args(&argv[1..]).stdout(Stdio::piped());
-    if let (Some(var), Some(n)) = (c.trials_var, trials) {
+    if let (false, Some((var, n))) = (quick, c.trials) {
         cmd.env(var, n);
         shown.push_str(&format!("{var}={n} "));
     }
