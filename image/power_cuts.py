@@ -142,6 +142,8 @@ def campaign(tb, args):
     print("power-cuts: " + json.dumps(total), flush=True)
     with open(os.path.join(tb.OUT, "power-cuts.json"), "w") as f:
         json.dump({"total": total, "lanes": results}, f, indent=1)
+    if total["acknowledged"] == 0:
+        failures.append("no check-in was acknowledged: nothing was tested")
     if failures or total["trials"] < n:
         print(f"power-cuts: FAILED: {'; '.join(failures) or 'fewer trials than asked'}", flush=True)
         sys.exit(1)
@@ -262,6 +264,12 @@ def trials(tb, args, rng, cards, result, save, say, failed):
                         t["taps"] -= 1
                     raise
                 t["outcomes"][outcome] = t["outcomes"].get(outcome, 0) + 1
+                if outcome == "06-unknown-card":
+                    # The cards are derived here, not asked of our code: if
+                    # the demo's derivation changed, no tap would check in
+                    # and every count would hold vacuously.
+                    failed(f"resident {i}'s demo card is unknown to the kiosk: "
+                           "demo_card() no longer matches src/demo.rs card_uid")
                 if outcome == "04-checked-in":
                     latencies.append(took)
                     t.setdefault("tap_to_result_s", []).append(round(took, 2))
